@@ -1,0 +1,301 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+
+/**
+ * A {@link PoolSpec} resolved against one input shape: batch, channels, input and output spatial
+ * sizes, and for every axis the window of every output position. This is where all input-dependent
+ * checks happen; kernels receive only valid geometries.
+ *
+ * <p>Window model (rank-generic; missing dimensions do not exist rather than being 1): along axis
+ * {@code a}, output position {@code o} reads the taps {@code t = 0 .. taps(o)-1} at input positions
+ * {@code start(o) + t * step}. Taps outside {@code [0, I)} are padding. The windows of all axes
+ * combine as a box, so validity and counts factorise per axis.
+ */
+public final class Geometry {
+    private final PoolSpec spec;
+    private final Layout layout;
+    private final boolean batched;
+    private final int batch;
+    private final int channels;
+    private final int[] inSize;
+    private final int[] outSize;
+    private final int inPlane;
+    private final int outPlane;
+    // Per axis, per output position (null for fractional windows, which vary per plane, and unpool).
+    private final int[][] start;
+    private final int[][] taps;
+    private final int[] step;
+    private final int[][] validLo;
+    private final int[][] validHi;
+    private final int[][] span;
+    private final int[] padBegin;
+    private final int[] padEnd;
+
+    private Geometry(PoolSpec spec, Layout layout, boolean batched, int batch, int channels, int[] inSize, int[] outSize,
+                     int[] padBegin, int[] padEnd) {
+        this.spec = spec;
+        this.layout = layout;
+        this.batched = batched;
+        this.batch = batch;
+        this.channels = channels;
+        this.inSize = inSize;
+        this.outSize = outSize;
+        this.padBegin = padBegin;
+        this.padEnd = padEnd;
+        this.inPlane = Check.elementCount(inSize, "input spatial size");
+        this.outPlane = Check.elementCount(outSize, "output spatial size");
+        int r = inSize.length;
+        boolean windows = spec.op() != PoolOp.FRACTIONAL_MAX && spec.op() != PoolOp.MAX_UNPOOL;
+        start = windows ? new int[r][] : null;
+        taps = windows ? new int[r][] : null;
+        validLo = windows ? new int[r][] : null;
+        validHi = windows ? new int[r][] : null;
+        span = windows ? new int[r][] : null;
+        step = new int[r];
+        if (!windows) return;
+        for (int a = 0; a < r; a++) {
+            int o = outSize[a];
+            start[a] = new int[o];
+            taps[a] = new int[o];
+            validLo[a] = new int[o];
+            validHi[a] = new int[o];
+            span[a] = new int[o];
+            PoolOp op = spec.op();
+            for (int i = 0; i < o; i++) {
+                int st;
+                int n;
+                int d;
+                if (op.isAdaptive()) {
+                    st = Shapes.adaptiveStart(i, inSize[a], o);
+                    n = Shapes.adaptiveEnd(i, inSize[a], o) - st;
+                    d = 1;
+                } else if (op.isGlobal()) {
+                    st = 0;
+                    n = inSize[a];
+                    d = 1;
+                } else {
+                    st = (int) ((long) i * spec.strideAt(a) - padBegin[a]);
+                    n = spec.kernelAt(a);
+                    d = spec.dilationAt(a);
+                }
+                step[a] = d;
+                start[a][i] = st;
+                taps[a][i] = n;
+                // First tap at a position >= 0, last tap at a position < I (tap indices).
+                int lo = st >= 0 ? 0 : (int) Math.min(n, ((long) -st + d - 1) / d);
+                int hi = st >= inSize[a] ? 0 : (int) Math.min(n, ((long) inSize[a] - 1 - st) / d + 1);
+                validLo[a][i] = lo;
+                validHi[a][i] = Math.max(lo, hi);
+                // Taps before the end of the padded extent I + pe (PyTorch/ONNX include-pad count).
+                long limit = (long) inSize[a] + padEnd[a];
+                span[a][i] = st >= limit ? 0 : (int) Math.min(n, (limit - 1 - st) / d + 1);
+            }
+        }
+    }
+
+    /**
+     * Resolves {@code spec} against an input of the given shape (memory order of {@code layout}).
+     * The input is batched when its rank is {@code spec.rank() + 2} and unbatched (no N axis) when it
+     * is {@code spec.rank() + 1}.
+     *
+     * @throws IllegalArgumentException when the rank does not fit, a non-batch dimension is 0, a
+     *     window does not fit, or an output would be empty or too large
+     */
+    public static Geometry of(PoolSpec spec, int[] inputShape, Layout layout) {
+        Check.notNull(spec, "spec");
+        Check.notNull(inputShape, "input shape");
+        Check.notNull(layout, "layout");
+        int r = spec.rank();
+        boolean batched;
+        if (inputShape.length == r + 2) {
+            batched = true;
+        } else if (inputShape.length == r + 1) {
+            batched = false;
+        } else {
+            throw Check.fail("input shape", inputShape, "a " + r + "-D pooling needs rank " + (r + 2)
+                    + " (N, C, spatial...) or " + (r + 1) + " (C, spatial...) in " + layout + " order, got rank " + inputShape.length);
+        }
+        Check.elementCount(inputShape, "input shape");
+        int lead = batched ? 1 : 0;
+        int n = batched ? inputShape[0] : 1;
+        int c;
+        int[] in = new int[r];
+        if (layout == Layout.CHANNELS_FIRST) {
+            c = inputShape[lead];
+            System.arraycopy(inputShape, lead + 1, in, 0, r);
+        } else {
+            c = inputShape[inputShape.length - 1];
+            System.arraycopy(inputShape, lead, in, 0, r);
+        }
+        if (c < 1) throw Check.fail("input shape", inputShape, "the channel dimension must be >= 1 (only the batch may be 0)");
+        for (int v : in) {
+            if (v < 1) throw Check.fail("input shape", inputShape, "spatial dimensions must be >= 1 (only the batch may be 0)");
+        }
+        int[] pb = spec.padBegin();
+        int[] pe = spec.padEnd();
+        int[] out = new int[r];
+        PoolOp op = spec.op();
+        for (int a = 0; a < r; a++) {
+            long o;
+            if (op.isGlobal()) {
+                o = 1;
+            } else if (op.isAdaptive()) {
+                o = spec.outputSizeAt(a) < 0 ? in[a] : spec.outputSizeAt(a);
+            } else if (op == PoolOp.FRACTIONAL_MAX) {
+                int k = spec.kernelAt(a);
+                o = spec.outputSize() != null ? spec.outputSizeAt(a) : Shapes.fractionalOutputFromRatio(in[a], spec.outputRatioAt(a));
+                if (o < 1) {
+                    throw Check.fail("outputRatio", spec.outputRatio(), "gives output size " + o + " on axis " + a + " for input size " + in[a] + "; it must be >= 1");
+                }
+                if (o + k - 1 > in[a]) {
+                    throw Check.fail("outputSize", spec.outputSize() != null ? spec.outputSize() : "ratio " + spec.outputRatioAt(a) + " -> " + o,
+                            "output " + o + " + kernel " + k + " - 1 must be <= input size " + in[a] + " on axis " + a);
+                }
+            } else if (op == PoolOp.MAX_UNPOOL) {
+                o = Shapes.unpoolOutputSize(in[a], spec.kernelAt(a), spec.strideAt(a), pb[a], pe[a]);
+                if (spec.outputSize() != null) {
+                    int want = spec.outputSizeAt(a);
+                    long min = o - spec.strideAt(a);
+                    long max = o + spec.strideAt(a);
+                    // PyTorch's rule: a requested size must lie strictly within one stride of the default.
+                    if (!(want > min && want < max)) {
+                        throw Check.fail("outputSize", spec.outputSize(), "entry " + a + " must be in (" + min + ", " + max
+                                + ") for input size " + in[a] + ", kernel " + spec.kernelAt(a) + ", stride " + spec.strideAt(a) + ", padding " + pb[a]);
+                    }
+                    o = want;
+                }
+                if (o < 1) {
+                    throw Check.fail("input shape", inputShape, "max unpool output size (I-1)*s - 2*pad + k = " + o + " on axis " + a + " must be >= 1");
+                }
+            } else {
+                int k = spec.kernelAt(a);
+                int s = spec.strideAt(a);
+                int d = spec.dilationAt(a);
+                switch (spec.autoPad()) {
+                    case VALID:
+                        o = Shapes.validOutputSize(in[a], k, s, d);
+                        pb[a] = 0;
+                        pe[a] = 0;
+                        break;
+                    case SAME_UPPER:
+                    case SAME_LOWER: {
+                        o = Shapes.sameOutputSize(in[a], s);
+                        long total = Shapes.sameTotalPadding(in[a], k, s, d);
+                        long b = Shapes.sameBeginPadding(total, spec.autoPad());
+                        if (total > Integer.MAX_VALUE) throw Check.fail("kernel", spec.kernel(), "SAME padding " + total + " overflows on axis " + a);
+                        pb[a] = (int) b;
+                        pe[a] = (int) (total - b);
+                        break;
+                    }
+                    default:
+                        if ((long) in[a] + pb[a] + pe[a] > Integer.MAX_VALUE) {
+                            throw Check.fail("padding", pb, "padded size of axis " + a + " overflows 2^31-1");
+                        }
+                        o = Shapes.outputSize(in[a], k, s, d, pb[a], pe[a], spec.ceilMode());
+                }
+                if (o < 1) {
+                    throw Check.fail("input shape", inputShape, "computed output size " + o + " on axis " + a
+                            + " is < 1: input " + in[a] + " + padding " + pb[a] + "+" + pe[a] + " is smaller than the effective kernel "
+                            + Shapes.effectiveKernel(k, d));
+                }
+            }
+            if (o > Integer.MAX_VALUE) throw Check.fail("output size", o, "axis " + a + " exceeds 2^31-1");
+            out[a] = (int) o;
+        }
+        long total = (long) n * c;
+        for (int v : out) total *= v;
+        if (total > Check.MAX_ELEMENTS || total < 0) {
+            throw Check.fail("output shape", Arrays.toString(out), "the output of " + total + " elements does not fit in a Java array");
+        }
+        return new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
+    }
+
+    public PoolSpec spec() { return spec; }
+    public Layout layout() { return layout; }
+    public boolean batched() { return batched; }
+    public int batch() { return batch; }
+    public int channels() { return channels; }
+    public int rank() { return inSize.length; }
+    public int inSize(int a) { return inSize[a]; }
+    public int outSize(int a) { return outSize[a]; }
+    public int[] inSizes() { return inSize.clone(); }
+    public int[] outSizes() { return outSize.clone(); }
+    /** Elements per (n, c) plane of the input. */
+    public int inPlane() { return inPlane; }
+    /** Elements per (n, c) plane of the output. */
+    public int outPlane() { return outPlane; }
+    /** Resolved begin padding (after auto padding). */
+    public int padBegin(int a) { return padBegin[a]; }
+    public int padEnd(int a) { return padEnd[a]; }
+    /** Input position of tap 0 of output {@code o} on axis {@code a} (may be negative). */
+    public int start(int a, int o) { return start[a][o]; }
+    /** Number of taps of output {@code o} on axis {@code a}. */
+    public int taps(int a, int o) { return taps[a][o]; }
+    /** Distance between taps on axis {@code a} (the dilation). */
+    public int step(int a) { return step[a]; }
+    /** First tap index inside the input. */
+    public int validLo(int a, int o) { return validLo[a][o]; }
+    /** One past the last tap index inside the input ({@code == validLo} when none is). */
+    public int validHi(int a, int o) { return validHi[a][o]; }
+    /** Taps before the end of the padded extent {@code I + padEnd}: PyTorch/ONNX include-pad count. */
+    public int span(int a, int o) { return span[a][o]; }
+
+    // Direct access for kernels in this package (no copies).
+    int[][] startArray() { return start; }
+    int[][] validLoArray() { return validLo; }
+    int[][] validHiArray() { return validHi; }
+    int[][] spanArray() { return span; }
+    int[] stepArray() { return step; }
+    int[] inSizeArray() { return inSize; }
+    int[] outSizeArray() { return outSize; }
+
+    /** Total elements of the input. */
+    public int inputElements() {
+        return batch * channels * inPlane;
+    }
+
+    public int outputElements() {
+        return batch * channels * outPlane;
+    }
+
+    /** Shape of the input in memory order (batched or not, as given). */
+    public int[] inputShape() {
+        return shapeOf(inSize);
+    }
+
+    /** Shape of the output in memory order, batched or unbatched like the input. */
+    public int[] outputShape() {
+        return shapeOf(outSize);
+    }
+
+    private int[] shapeOf(int[] spatial) {
+        int r = spatial.length;
+        int lead = batched ? 1 : 0;
+        int[] s = new int[r + 1 + lead];
+        if (batched) s[0] = batch;
+        if (layout == Layout.CHANNELS_FIRST) {
+            s[lead] = channels;
+            System.arraycopy(spatial, 0, s, lead + 1, r);
+        } else {
+            System.arraycopy(spatial, 0, s, lead, r);
+            s[s.length - 1] = channels;
+        }
+        return s;
+    }
+
+    /** Offset of element 0 of plane (n, c) in a tensor with {@code plane} elements per plane. */
+    public int planeBase(int n, int c, int plane) {
+        return layout == Layout.CHANNELS_FIRST ? (n * channels + c) * plane : n * plane * channels + c;
+    }
+
+    /** Distance between consecutive spatial positions of one plane in memory. */
+    public int positionStride() {
+        return layout == Layout.CHANNELS_FIRST ? 1 : channels;
+    }
+
+    @Override
+    public String toString() {
+        return spec + " on " + Arrays.toString(inputShape()) + " " + layout + " -> " + Arrays.toString(outputShape());
+    }
+}

@@ -1,0 +1,71 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+
+/**
+ * A dense int64 tensor, used for argmax indices. Shape and layout follow the same rules as
+ * {@link Tensor}; the backing array is shared, not copied.
+ */
+public final class LongTensor {
+    private final long[] data;
+    private final int[] shape;
+    private final Layout layout;
+
+    public LongTensor(long[] data, int[] shape, Layout layout) {
+        Check.notNull(data, "data");
+        Check.notNull(shape, "shape");
+        Check.notNull(layout, "layout");
+        int n = Check.elementCount(shape, "shape");
+        if (data.length != n) {
+            throw Check.fail("data.length", data.length, "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
+        }
+        this.data = data;
+        this.shape = shape.clone();
+        this.layout = layout;
+    }
+
+    public static LongTensor of(long[] data, int... shape) {
+        return new LongTensor(data, shape, Layout.CHANNELS_FIRST);
+    }
+
+    public long[] data() {
+        return data;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim(int i) {
+        return shape[i];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    public long get(int... index) {
+        return data[Tensor.offset(shape, index)];
+    }
+
+    public LongTensor reshape(int... newShape) {
+        return new LongTensor(data, newShape, layout);
+    }
+
+    public LongTensor withLayout(Layout newLayout) {
+        return new LongTensor(data, shape, newLayout);
+    }
+
+    @Override
+    public String toString() {
+        return "LongTensor" + Arrays.toString(shape) + " " + layout;
+    }
+}

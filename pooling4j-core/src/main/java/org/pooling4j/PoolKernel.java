@@ -1,0 +1,30 @@
+package org.pooling4j;
+
+/**
+ * How to compute: one implementation of some pooling problems. The dispatcher asks each kernel of
+ * its ordered list whether it accepts a {@link Geometry}; the first that does runs it. Kernels trust
+ * their arguments: every check has already happened in {@link Geometry#of} and {@link Pooling}.
+ *
+ * <p>Arrays are in the geometry's layout. Indices are per-plane ({@link IndexFormat#PER_PLANE}).
+ * Fractional samples, when the operator needs them, come as {@code samples[(n*C + c)*rank + axis]}.
+ */
+public interface PoolKernel {
+    /** Short stable name reported by logs, events and the CLI. */
+    String name();
+
+    /** {@code null} when this kernel computes {@code g} in the given direction, else the reason it declines. */
+    String declines(Geometry g, boolean backward);
+
+    /**
+     * Forward pooling into {@code out} (all elements written); {@code indices} is {@code null} or
+     * receives the per-plane argmax of max-type operators.
+     */
+    void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples);
+
+    /**
+     * Gradient with respect to the input, accumulated into the zero-filled {@code gradIn}. For
+     * max-type operators {@code indices} (per-plane) routes the gradient; when {@code null} the argmax
+     * is recomputed from {@code in}.
+     */
+    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn);
+}

@@ -1,0 +1,481 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+
+/**
+ * What to compute: an immutable, validated description of one pooling operator and its parameters,
+ * independent of any input. Create it with one of the static factories and the {@link Builder}.
+ *
+ * <p>Every parameter is checked when {@link Builder#build()} runs; checks that need the input
+ * (output size, window fit) run in {@link Geometry#of} before any work. Defaults are PyTorch's:
+ * stride = kernel, padding 0, dilation 1, floor mode, count_include_pad = true, NaN propagates.
+ *
+ * <pre>{@code
+ * PoolSpec spec = PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build();
+ * }</pre>
+ */
+public final class PoolSpec {
+    private final PoolOp op;
+    private final int rank;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] padBegin;
+    private final int[] padEnd;
+    private final AutoPad autoPad;
+    private final int[] dilation;
+    private final boolean ceilMode;
+    private final boolean countIncludePad;
+    private final int divisorOverride;
+    private final double p;
+    private final LpMode lpMode;
+    private final NanPolicy nanPolicy;
+    private final MaxFloor maxFloor;
+    private final int[] outputSize;
+    private final double[] outputRatio;
+    private final Long seed;
+
+    private PoolSpec(Builder b) {
+        op = b.op;
+        rank = b.rank;
+        kernel = b.kernel;
+        stride = b.stride;
+        padBegin = b.padBegin;
+        padEnd = b.padEnd;
+        autoPad = b.autoPad;
+        dilation = b.dilation;
+        ceilMode = b.ceilMode;
+        countIncludePad = b.countIncludePad;
+        divisorOverride = b.divisorOverride;
+        p = b.p;
+        lpMode = b.lpMode;
+        nanPolicy = b.nanPolicy;
+        maxFloor = b.maxFloor;
+        outputSize = b.outputSize;
+        outputRatio = b.outputRatio;
+        seed = b.seed;
+    }
+
+    /** Max pooling with the given kernel (one entry per spatial axis). */
+    public static Builder max(int... kernel) {
+        return new Builder(PoolOp.MAX, kernel);
+    }
+
+    /** Average pooling with the given kernel. */
+    public static Builder avg(int... kernel) {
+        return new Builder(PoolOp.AVG, kernel);
+    }
+
+    /** Lp pooling of order {@code p} (true norm by default; see {@link LpMode}). */
+    public static Builder lp(double p, int... kernel) {
+        return new Builder(PoolOp.LP, kernel).p(p);
+    }
+
+    public static Builder globalMax(int spatialDims) {
+        return new Builder(PoolOp.GLOBAL_MAX, spatialDims);
+    }
+
+    public static Builder globalAvg(int spatialDims) {
+        return new Builder(PoolOp.GLOBAL_AVG, spatialDims);
+    }
+
+    public static Builder globalLp(double p, int spatialDims) {
+        return new Builder(PoolOp.GLOBAL_LP, spatialDims).p(p);
+    }
+
+    /** Adaptive max pooling to {@code outputSize}; a {@code null} entry keeps that axis's input size. */
+    public static Builder adaptiveMax(Integer... outputSize) {
+        return new Builder(PoolOp.ADAPTIVE_MAX, adaptiveSizes(outputSize));
+    }
+
+    /** Adaptive average pooling to {@code outputSize}; a {@code null} entry keeps that axis. */
+    public static Builder adaptiveAvg(Integer... outputSize) {
+        return new Builder(PoolOp.ADAPTIVE_AVG, adaptiveSizes(outputSize));
+    }
+
+    /** Fractional max pooling (2D or 3D) with the given kernel; set an output size or ratio. */
+    public static Builder fractionalMax(int... kernel) {
+        return new Builder(PoolOp.FRACTIONAL_MAX, kernel);
+    }
+
+    /** Max unpooling with the kernel of the max pooling it inverts; stride defaults to the kernel. */
+    public static Builder maxUnpool(int... kernel) {
+        return new Builder(PoolOp.MAX_UNPOOL, kernel);
+    }
+
+    private static int[] adaptiveSizes(Integer[] sizes) {
+        Check.notNull(sizes, "outputSize");
+        if (sizes.length == 0) throw Check.fail("outputSize", "[]", "must have one entry per spatial dimension (at least 1)");
+        int[] out = new int[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] == null) {
+                out[i] = -1;
+            } else if (sizes[i] < 0) {
+                throw Check.fail("outputSize", sizes, "entries must be >= 0 (or null to keep the input size)");
+            } else {
+                out[i] = sizes[i];
+            }
+        }
+        return out;
+    }
+
+    public PoolOp op() { return op; }
+
+    /** Number of spatial dimensions. */
+    public int rank() { return rank; }
+
+    /** Kernel per axis; {@code null} for global and adaptive operators. */
+    public int[] kernel() { return kernel == null ? null : kernel.clone(); }
+
+    public int[] stride() { return stride == null ? null : stride.clone(); }
+
+    public int[] padBegin() { return padBegin.clone(); }
+
+    public int[] padEnd() { return padEnd.clone(); }
+
+    public AutoPad autoPad() { return autoPad; }
+
+    public int[] dilation() { return dilation.clone(); }
+
+    public boolean ceilMode() { return ceilMode; }
+
+    public boolean countIncludePad() { return countIncludePad; }
+
+    /** The divisor override, or 0 when none is set. */
+    public int divisorOverride() { return divisorOverride; }
+
+    public boolean hasDivisorOverride() { return divisorOverride != 0; }
+
+    public double p() { return p; }
+
+    public LpMode lpMode() { return lpMode; }
+
+    public NanPolicy nanPolicy() { return nanPolicy; }
+
+    public MaxFloor maxFloor() { return maxFloor; }
+
+    /** Requested output size ({@code -1} = keep the input size, adaptive only), or {@code null}. */
+    public int[] outputSize() { return outputSize == null ? null : outputSize.clone(); }
+
+    /** Fractional output ratio, or {@code null}. */
+    public double[] outputRatio() { return outputRatio == null ? null : outputRatio.clone(); }
+
+    /** Seed for drawn fractional samples, or {@code null}. */
+    public Long seed() { return seed; }
+
+    // Package-private direct access for the geometry and kernels (no copies in inner loops).
+    int kernelAt(int a) { return kernel[a]; }
+    int strideAt(int a) { return stride[a]; }
+    int dilationAt(int a) { return dilation[a]; }
+    int padBeginAt(int a) { return padBegin[a]; }
+    int padEndAt(int a) { return padEnd[a]; }
+    int outputSizeAt(int a) { return outputSize[a]; }
+    double outputRatioAt(int a) { return outputRatio[a]; }
+
+    /** A builder initialised with this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(op, kernel != null && !op.isAdaptive() ? kernel : null, rank);
+        b.stride = stride;
+        b.padBegin = padBegin;
+        b.padEnd = padEnd;
+        b.autoPad = autoPad;
+        b.dilation = dilation;
+        b.ceilMode = ceilMode;
+        b.countIncludePad = countIncludePad;
+        b.divisorOverride = divisorOverride;
+        b.p = p;
+        b.lpMode = lpMode;
+        b.nanPolicy = nanPolicy;
+        b.maxFloor = maxFloor;
+        b.outputSize = outputSize;
+        b.outputRatio = outputRatio;
+        b.seed = seed;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(op.name().toLowerCase()).append(rank).append("d");
+        if (kernel != null) s.append(" kernel=").append(Arrays.toString(kernel));
+        if (stride != null) s.append(" stride=").append(Arrays.toString(stride));
+        if (autoPad != AutoPad.NOTSET) s.append(" auto_pad=").append(autoPad);
+        else if (padBegin != null) s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
+        if (dilation != null) s.append(" dilation=").append(Arrays.toString(dilation));
+        if (ceilMode) s.append(" ceil_mode");
+        if (op == PoolOp.AVG) s.append(" count_include_pad=").append(countIncludePad);
+        if (divisorOverride != 0) s.append(" divisor_override=").append(divisorOverride);
+        if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) s.append(" p=").append(p).append(' ').append(lpMode);
+        if (op.isMaxType()) s.append(" nan=").append(nanPolicy);
+        if (outputSize != null) s.append(" output_size=").append(Arrays.toString(outputSize));
+        if (outputRatio != null) s.append(" output_ratio=").append(Arrays.toString(outputRatio));
+        return s.toString();
+    }
+
+    /** Collects parameters; {@link #build()} validates all of them. Arrays of length 1 are broadcast. */
+    public static final class Builder {
+        private final PoolOp op;
+        private final int rank;
+        private final int[] kernel;
+        private int[] stride;
+        private int[] padBegin;
+        private int[] padEnd;
+        private AutoPad autoPad = AutoPad.NOTSET;
+        private int[] dilation;
+        private boolean ceilMode;
+        private boolean countIncludePad = true;
+        private int divisorOverride;
+        private double p = 2;
+        private LpMode lpMode = LpMode.NORM;
+        private NanPolicy nanPolicy = NanPolicy.PROPAGATE;
+        private MaxFloor maxFloor = MaxFloor.NEGATIVE_INFINITY;
+        private int[] outputSize;
+        private double[] outputRatio;
+        private Long seed;
+
+        Builder(PoolOp op, int[] kernelOrSizes) {
+            this.op = op;
+            Check.notNull(kernelOrSizes, op.isAdaptive() ? "outputSize" : "kernel");
+            if (kernelOrSizes.length == 0) {
+                throw Check.fail(op.isAdaptive() ? "outputSize" : "kernel", kernelOrSizes, "must have one entry per spatial dimension (at least 1)");
+            }
+            this.rank = kernelOrSizes.length;
+            if (op.isAdaptive()) {
+                this.kernel = null;
+                this.outputSize = kernelOrSizes.clone();
+            } else {
+                this.kernel = kernelOrSizes.clone();
+            }
+        }
+
+        Builder(PoolOp op, int spatialDims) {
+            this.op = op;
+            if (spatialDims < 1) throw Check.fail("spatialDims", spatialDims, "must be >= 1");
+            this.rank = spatialDims;
+            this.kernel = null;
+        }
+
+        private Builder(PoolOp op, int[] kernel, int rank) {
+            this.op = op;
+            this.rank = rank;
+            this.kernel = kernel;
+        }
+
+        private int[] broadcast(int[] v, String name) {
+            Check.notNull(v, name);
+            if (v.length == 1 && rank > 1) {
+                int[] out = new int[rank];
+                Arrays.fill(out, v[0]);
+                return out;
+            }
+            return v.clone();
+        }
+
+        /** Stride per axis (default: the kernel, as PyTorch). */
+        public Builder stride(int... stride) {
+            this.stride = broadcast(stride, "stride");
+            return this;
+        }
+
+        /** Symmetric padding per axis (same at begin and end). */
+        public Builder padding(int... padding) {
+            this.padBegin = broadcast(padding, "padding");
+            this.padEnd = this.padBegin.clone();
+            return this;
+        }
+
+        /** Per-side padding: {@code begin[i]} before and {@code end[i]} after axis i. */
+        public Builder padding(int[] begin, int[] end) {
+            this.padBegin = broadcast(begin, "padBegin");
+            this.padEnd = broadcast(end, "padEnd");
+            return this;
+        }
+
+        public Builder autoPad(AutoPad autoPad) {
+            this.autoPad = Check.notNull(autoPad, "autoPad");
+            return this;
+        }
+
+        public Builder dilation(int... dilation) {
+            this.dilation = broadcast(dilation, "dilation");
+            return this;
+        }
+
+        public Builder ceilMode(boolean ceilMode) {
+            this.ceilMode = ceilMode;
+            return this;
+        }
+
+        public Builder countIncludePad(boolean countIncludePad) {
+            this.countIncludePad = countIncludePad;
+            return this;
+        }
+
+        /** Divide every average by this number instead (PyTorch's divisor_override; not 0). */
+        public Builder divisorOverride(int divisor) {
+            if (divisor == 0) throw Check.fail("divisorOverride", divisor, "must not be 0");
+            this.divisorOverride = divisor;
+            return this;
+        }
+
+        public Builder p(double p) {
+            this.p = p;
+            return this;
+        }
+
+        public Builder lpMode(LpMode lpMode) {
+            this.lpMode = Check.notNull(lpMode, "lpMode");
+            return this;
+        }
+
+        public Builder nanPolicy(NanPolicy nanPolicy) {
+            this.nanPolicy = Check.notNull(nanPolicy, "nanPolicy");
+            return this;
+        }
+
+        public Builder maxFloor(MaxFloor maxFloor) {
+            this.maxFloor = Check.notNull(maxFloor, "maxFloor");
+            return this;
+        }
+
+        /** Output size: fractional (required unless a ratio is given) or max unpool (optional). */
+        public Builder outputSize(int... outputSize) {
+            this.outputSize = broadcast(outputSize, "outputSize");
+            return this;
+        }
+
+        /** Fractional output ratio per axis, each in (0, 1). */
+        public Builder outputRatio(double... ratio) {
+            Check.notNull(ratio, "outputRatio");
+            if (ratio.length == 1 && rank > 1) {
+                double[] r = new double[rank];
+                Arrays.fill(r, ratio[0]);
+                this.outputRatio = r;
+            } else {
+                this.outputRatio = ratio.clone();
+            }
+            return this;
+        }
+
+        /** Seed of the generator that draws fractional samples when none are given. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Validates every parameter and returns the immutable spec.
+         *
+         * @throws IllegalArgumentException naming the parameter, its value and the rule it breaks
+         */
+        public PoolSpec build() {
+            boolean sliding = op.isSliding() || op == PoolOp.FRACTIONAL_MAX || op == PoolOp.MAX_UNPOOL;
+            if (sliding) {
+                Check.atLeast(kernel, 1, "kernel");
+                if (stride == null) stride = op == PoolOp.FRACTIONAL_MAX ? null : kernel.clone();
+                if (stride != null) {
+                    Check.length(stride, rank, "stride");
+                    Check.atLeast(stride, 1, "stride");
+                }
+            } else if (stride != null) {
+                throw Check.fail("stride", stride, op + " has no stride");
+            }
+            if (dilation == null) {
+                dilation = ones(rank);
+            } else {
+                Check.length(dilation, rank, "dilation");
+                Check.atLeast(dilation, 1, "dilation");
+                if (!isOnes(dilation) && !op.isSliding()) throw Check.fail("dilation", dilation, op + " has no dilation");
+            }
+            if (padBegin == null) {
+                padBegin = new int[rank];
+                padEnd = new int[rank];
+            } else {
+                Check.length(padBegin, rank, "padBegin");
+                Check.length(padEnd, rank, "padEnd");
+                Check.atLeast(padBegin, 0, "padding");
+                Check.atLeast(padEnd, 0, "padding");
+                boolean any = !isZeros(padBegin) || !isZeros(padEnd);
+                if (any && !(op.isSliding() || op == PoolOp.MAX_UNPOOL)) {
+                    throw Check.fail("padding", padBegin, op + " has no padding");
+                }
+                if (any && autoPad != AutoPad.NOTSET) {
+                    throw Check.fail("padding", padBegin, "explicit padding cannot be combined with autoPad = " + autoPad);
+                }
+                if (op.isSliding()) {
+                    for (int a = 0; a < rank; a++) {
+                        long k = Shapes.effectiveKernel(kernel[a], dilation[a]);
+                        if (padBegin[a] >= k || padEnd[a] >= k) {
+                            throw Check.fail("padding", padBegin[a] >= k ? padBegin : padEnd,
+                                    "must be smaller than the effective kernel " + k + " on axis " + a
+                                            + " (a window may not lie entirely in padding)");
+                        }
+                    }
+                }
+            }
+            if (autoPad != AutoPad.NOTSET && !op.isSliding()) throw Check.fail("autoPad", autoPad, op + " has no auto padding");
+            if (kernel != null) {
+                for (int a = 0; a < rank; a++) {
+                    if (Shapes.effectiveKernel(kernel[a], dilation[a]) > Integer.MAX_VALUE) {
+                        throw Check.fail("dilation", dilation, "effective kernel dilation*(kernel-1)+1 on axis " + a + " overflows 2^31-1");
+                    }
+                }
+            }
+            if (ceilMode && !(op.isSliding())) throw Check.fail("ceilMode", true, op + " has no ceil mode");
+            if (divisorOverride != 0 && op != PoolOp.AVG) {
+                throw Check.fail("divisorOverride", divisorOverride, "applies to average pooling only, not " + op);
+            }
+            if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) {
+                if (!(p > 0) || Double.isInfinite(p)) throw Check.fail("p", p, "the norm order must be finite and > 0");
+                if (lpMode == LpMode.PYTORCH) {
+                    if (op == PoolOp.GLOBAL_LP) throw Check.fail("lpMode", lpMode, "PYTORCH mode applies to LP, not GLOBAL_LP");
+                    if (!isZeros(padBegin) || !isZeros(padEnd)) throw Check.fail("padding", padBegin, "PyTorch's lp_pool has no padding");
+                    if (!isOnes(dilation)) throw Check.fail("dilation", dilation, "PyTorch's lp_pool has no dilation");
+                    if (autoPad != AutoPad.NOTSET && autoPad != AutoPad.VALID) throw Check.fail("autoPad", autoPad, "PyTorch's lp_pool has no padding");
+                }
+            }
+            if (op.isAdaptive()) {
+                Check.length(outputSize, rank, "outputSize");
+                Check.atLeast(outputSize, -1, "outputSize");
+            } else if (op == PoolOp.FRACTIONAL_MAX) {
+                if (rank != 2 && rank != 3) throw Check.fail("kernel", kernel, "fractional max pooling is defined for 2 or 3 spatial dimensions");
+                if ((outputSize == null) == (outputRatio == null)) {
+                    throw Check.fail("outputSize", outputSize == null ? "null" : outputSize, "fractional max pooling needs exactly one of outputSize and outputRatio");
+                }
+                if (outputSize != null) {
+                    Check.length(outputSize, rank, "outputSize");
+                    Check.atLeast(outputSize, 1, "outputSize");
+                } else {
+                    if (outputRatio.length != rank) throw Check.fail("outputRatio", outputRatio, "must have " + rank + " entries");
+                    for (double r : outputRatio) {
+                        if (!(r > 0 && r < 1)) throw Check.fail("outputRatio", outputRatio, "every ratio must be in (0, 1)");
+                    }
+                }
+            } else if (op == PoolOp.MAX_UNPOOL) {
+                if (outputSize != null) {
+                    Check.length(outputSize, rank, "outputSize");
+                    Check.atLeast(outputSize, 1, "outputSize");
+                }
+            } else if (outputSize != null || outputRatio != null) {
+                throw Check.fail("outputSize", outputSize, op + " takes no output size");
+            }
+            if (outputRatio != null && op != PoolOp.FRACTIONAL_MAX) throw Check.fail("outputRatio", outputRatio, "applies to fractional max pooling only");
+            if (kernel != null) Check.length(kernel, rank, "kernel");
+            return new PoolSpec(this);
+        }
+
+        private static int[] ones(int n) {
+            int[] a = new int[n];
+            Arrays.fill(a, 1);
+            return a;
+        }
+
+        private static boolean isOnes(int[] a) {
+            for (int v : a) if (v != 1) return false;
+            return true;
+        }
+
+        private static boolean isZeros(int[] a) {
+            for (int v : a) if (v != 0) return false;
+            return true;
+        }
+    }
+}

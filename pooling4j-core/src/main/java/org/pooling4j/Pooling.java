@@ -1,0 +1,241 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The entry points: forward and backward of every operator. Each call validates everything (spec
+ * against input, related tensors against each other, user-given indices and samples) before it
+ * allocates or computes, then runs the kernel the dispatcher picks ({@link Kernels}).
+ *
+ * <p>Outputs have the input's layout and batchedness: a batched input (N, C, spatial...) gives a
+ * batched output, an unbatched one (C, spatial...) an unbatched output. Inputs are never modified.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(data, 1, 1, 4, 4);
+ * Pooled r = Pooling.forwardWithIndices(PoolSpec.max(2, 2).build(), x);
+ * Tensor dx = Pooling.backward(PoolSpec.max(2, 2).build(), x, gradOfOutput);
+ * }</pre>
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    /** Resolves the spec against the input shape (all input-dependent checks). */
+    public static Geometry geometry(PoolSpec spec, Tensor input) {
+        Check.notNull(spec, "spec");
+        Check.notNull(input, "input");
+        return Geometry.of(spec, input.shape(), input.layout());
+    }
+
+    /** Name of the kernel the dispatcher would choose. */
+    public static String kernelFor(PoolSpec spec, Tensor input, boolean backward) {
+        Geometry g = geometry(spec, input);
+        return Kernels.select(g, backward).name();
+    }
+
+    /**
+     * Forward pooling of any operator except max unpool. Fractional max pooling draws its samples
+     * from the spec's seed here; use {@link #fractionalMaxPool} to give them.
+     */
+    public static Tensor forward(PoolSpec spec, Tensor input) {
+        Geometry g = geometry(spec, input);
+        notUnpool(spec);
+        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
+        return run(g, input, samples, false).values();
+    }
+
+    /** Forward max-type pooling (max, global max, adaptive max, fractional max from the seed) with indices. */
+    public static Pooled forwardWithIndices(PoolSpec spec, Tensor input) {
+        Geometry g = geometry(spec, input);
+        requireMaxType(spec);
+        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
+        return run(g, input, samples, true);
+    }
+
+    /**
+     * Fractional max pooling with PyTorch's {@code _random_samples}: shape (N, C, rank) (N = 1 for an
+     * unbatched input), values in [0, 1); for 2D, sample 0 drives the width and sample 1 the height,
+     * for 3D samples 0, 1, 2 drive depth, height, width (PyTorch's order). {@code samples == null}
+     * draws them from the spec's seed.
+     */
+    public static Pooled fractionalMaxPool(PoolSpec spec, Tensor input, Tensor samples) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.FRACTIONAL_MAX);
+        float[] s = samples == null ? seededSamples(g) : torchSamples(g, samples);
+        return run(g, input, s, true);
+    }
+
+    private static Pooled run(Geometry g, Tensor input, float[] samples, boolean withIndices) {
+        PoolKernel k = Kernels.select(g, false);
+        float[] out = new float[g.outputElements()];
+        long[] idx = withIndices ? new long[out.length] : null;
+        k.forward(g, input.data(), out, idx, samples);
+        int[] shape = g.outputShape();
+        return new Pooled(new Tensor(out, shape, g.layout()), idx == null ? null : new LongTensor(idx, shape, g.layout()), k.name());
+    }
+
+    /**
+     * Gradient with respect to {@code input} given the gradient of the output. Max-type operators
+     * recompute the argmax from {@code input} (the same first-in-scan-order rule as forward).
+     */
+    public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput) {
+        Geometry g = geometry(spec, input);
+        notUnpool(spec);
+        checkSameShape(g, gradOutput, "gradOutput");
+        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
+        return runBackward(g, input, gradOutput, null, samples);
+    }
+
+    /** Max-type backward routed by given per-plane indices (as returned by the forward). */
+    public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices) {
+        Geometry g = geometry(spec, input);
+        requireMaxType(spec);
+        checkSameShape(g, gradOutput, "gradOutput");
+        checkIndices(g, indices, g.outputShape(), g.inPlane(), "indices");
+        return runBackward(g, input, gradOutput, indices.data(), null);
+    }
+
+    /** Fractional max pooling backward with the same samples as the forward (or the spec's seed when null). */
+    public static Tensor fractionalMaxPoolBackward(PoolSpec spec, Tensor input, Tensor gradOutput, Tensor samples) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.FRACTIONAL_MAX);
+        checkSameShape(g, gradOutput, "gradOutput");
+        float[] s = samples == null ? seededSamples(g) : torchSamples(g, samples);
+        return runBackward(g, input, gradOutput, null, s);
+    }
+
+    private static Tensor runBackward(Geometry g, Tensor input, Tensor gradOutput, long[] indices, float[] samples) {
+        PoolKernel k = Kernels.select(g, true);
+        float[] gradIn = new float[g.inputElements()];
+        k.backward(g, input.data(), gradOutput.data(), indices, samples, gradIn);
+        return new Tensor(gradIn, g.inputShape(), g.layout());
+    }
+
+    /**
+     * Max unpooling: scatters {@code input} to the per-plane positions in {@code indices} of a
+     * zero-filled output whose size is the default {@code (I-1)*s - 2*pad + k} or the spec's output
+     * size. When two values name the same position, the later one in scan order wins.
+     */
+    public static Tensor maxUnpool(PoolSpec spec, Tensor input, LongTensor indices) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.MAX_UNPOOL);
+        checkIndices(g, indices, g.inputShape(), g.outPlane(), "indices");
+        float[] out = new float[g.outputElements()];
+        float[] in = input.data();
+        long[] idx = indices.data();
+        int ps = g.positionStride();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int inBase = g.planeBase(n, c, g.inPlane());
+                int outBase = g.planeBase(n, c, g.outPlane());
+                for (int i = 0; i < g.inPlane(); i++) {
+                    int at = inBase + i * ps;
+                    out[outBase + (int) idx[at] * ps] = in[at];
+                }
+            }
+        }
+        return new Tensor(out, g.outputShape(), g.layout());
+    }
+
+    /** Gradient of max unpooling with respect to its {@code input}: {@code gradOutput} gathered at the indices. */
+    public static Tensor maxUnpoolBackward(PoolSpec spec, Tensor input, LongTensor indices, Tensor gradOutput) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.MAX_UNPOOL);
+        checkIndices(g, indices, g.inputShape(), g.outPlane(), "indices");
+        checkSameShape(g, gradOutput, "gradOutput");
+        float[] gradIn = new float[g.inputElements()];
+        float[] go = gradOutput.data();
+        long[] idx = indices.data();
+        int ps = g.positionStride();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int inBase = g.planeBase(n, c, g.inPlane());
+                int outBase = g.planeBase(n, c, g.outPlane());
+                for (int i = 0; i < g.inPlane(); i++) {
+                    int at = inBase + i * ps;
+                    gradIn[at] = go[outBase + (int) idx[at] * ps];
+                }
+            }
+        }
+        return new Tensor(gradIn, g.inputShape(), g.layout());
+    }
+
+    // ---- checks ------------------------------------------------------------------------------
+
+    private static void notUnpool(PoolSpec spec) {
+        if (spec.op() == PoolOp.MAX_UNPOOL) {
+            throw Check.fail("spec.op", spec.op(), "max unpool needs indices: use Pooling.maxUnpool / maxUnpoolBackward");
+        }
+    }
+
+    private static void requireMaxType(PoolSpec spec) {
+        if (!spec.op().isMaxType()) throw Check.fail("spec.op", spec.op(), "indices exist only for max-type operators (MAX, GLOBAL_MAX, ADAPTIVE_MAX, FRACTIONAL_MAX)");
+    }
+
+    private static void requireOp(PoolSpec spec, PoolOp op) {
+        if (spec.op() != op) throw Check.fail("spec.op", spec.op(), "this call needs " + op);
+    }
+
+    /** The gradient must have exactly the forward output's shape and the input's layout. */
+    private static void checkSameShape(Geometry g, Tensor t, String name) {
+        Check.notNull(t, name);
+        int[] want = g.outputShape();
+        if (!Arrays.equals(t.shape(), want)) {
+            throw Check.fail(name + " shape", t.shape(), "must equal the output shape " + Arrays.toString(want));
+        }
+        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
+    }
+
+    /** Indices must have {@code shape} and per-plane values in [0, plane). Checked in full before any work. */
+    private static void checkIndices(Geometry g, LongTensor indices, int[] shape, int plane, String name) {
+        Check.notNull(indices, name);
+        if (!Arrays.equals(indices.shape(), shape)) {
+            throw Check.fail(name + " shape", indices.shape(), "must equal " + Arrays.toString(shape));
+        }
+        if (indices.layout() != g.layout()) throw Check.fail(name + " layout", indices.layout(), "must equal the input layout " + g.layout());
+        long[] d = indices.data();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] < 0 || d[i] >= plane) {
+                throw Check.fail(name + "[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ")");
+            }
+        }
+    }
+
+    /** Samples drawn from the spec's seed, one per (n, c, axis), uniform in [0, 1). */
+    private static float[] seededSamples(Geometry g) {
+        Long seed = g.spec().seed();
+        if (seed == null) {
+            throw Check.fail("seed", "null", "fractional max pooling needs samples or a seed (PoolSpec.Builder.seed)");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] s = new float[g.batch() * g.channels() * g.rank()];
+        for (int i = 0; i < s.length; i++) s[i] = rnd.nextInt(1 << 24) / (float) (1 << 24);
+        return s;
+    }
+
+    /** Converts PyTorch-ordered samples (N, C, rank) into kernel order, checking shape and range. */
+    private static float[] torchSamples(Geometry g, Tensor samples) {
+        int r = g.rank();
+        int[] want = {g.batch(), g.channels(), r};
+        if (!Arrays.equals(samples.shape(), want)) {
+            throw Check.fail("samples shape", samples.shape(), "must be (N, C, " + r + ") = " + Arrays.toString(want));
+        }
+        float[] src = samples.data();
+        for (int i = 0; i < src.length; i++) {
+            if (!(src[i] >= 0f && src[i] < 1f)) throw Check.fail("samples[" + i + "]", src[i], "every sample must be in [0, 1)");
+        }
+        float[] s = new float[src.length];
+        int planes = g.batch() * g.channels();
+        for (int p = 0; p < planes; p++) {
+            for (int a = 0; a < r; a++) {
+                s[p * r + a] = src[p * r + torchSampleIndex(r, a)];
+            }
+        }
+        return s;
+    }
+
+    /** PyTorch's fractional pooling reads sample 0 for the width and 1 for the height in 2D; 3D is in axis order. */
+    static int torchSampleIndex(int rank, int axis) {
+        return rank == 2 ? 1 - axis : axis;
+    }
+}

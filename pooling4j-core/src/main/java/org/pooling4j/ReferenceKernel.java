@@ -1,0 +1,331 @@
+package org.pooling4j;
+
+/**
+ * The plain kernel for every operator, rank and layout: the last fallback of the dispatcher and the
+ * oracle fast kernels are tested against. It walks each (n, c) plane, each output position in
+ * row-major order and each window tap in row-major order, which fixes tie-breaking (the first
+ * maximum in scan order wins) and the order of floating-point sums.
+ */
+final class ReferenceKernel implements PoolKernel {
+    static final String NAME = "reference";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String declines(Geometry g, boolean backward) {
+        return g.spec().op() == PoolOp.MAX_UNPOOL ? "max unpool has its own path" : null;
+    }
+
+    /** The windows of one plane: shared geometry arrays, or per-plane fractional intervals. */
+    private static final class Windows {
+        final int rank;
+        int[][] start;
+        int[][] lo;
+        int[][] hi;
+        int[][] span;
+        int[] step;
+        final int[] inStride;
+        final int[] o;
+        final int[] t;
+        /** Value of the last {@code maxArg}. */
+        float best;
+        /** Average of the last {@code torchLp}. */
+        float torchAvg;
+
+        Windows(Geometry g) {
+            rank = g.rank();
+            inStride = new int[rank];
+            int s = 1;
+            for (int a = rank - 1; a >= 0; a--) {
+                inStride[a] = s;
+                s *= g.inSize(a);
+            }
+            o = new int[rank];
+            t = new int[rank];
+            if (g.spec().op() == PoolOp.FRACTIONAL_MAX) {
+                start = new int[rank][];
+                lo = new int[rank][];
+                hi = new int[rank][];
+                span = hi;
+                step = new int[rank];
+                for (int a = 0; a < rank; a++) {
+                    int out = g.outSize(a);
+                    start[a] = new int[out];
+                    lo[a] = new int[out];
+                    hi[a] = new int[out];
+                    step[a] = 1;
+                    java.util.Arrays.fill(hi[a], g.spec().kernelAt(a));
+                }
+            } else {
+                start = g.startArray();
+                lo = g.validLoArray();
+                hi = g.validHiArray();
+                span = g.spanArray();
+                step = g.stepArray();
+            }
+        }
+
+        /** Loads the fractional intervals of plane {@code plane}. */
+        void loadFractional(Geometry g, float[] samples, int plane) {
+            for (int a = 0; a < rank; a++) {
+                Shapes.fractionalStarts(samples[plane * rank + a], g.inSize(a), g.outSize(a), g.spec().kernelAt(a), start[a]);
+            }
+        }
+
+        /** Advances the output odometer {@code o} in row-major order. */
+        void nextOutput(int[] outSize) {
+            for (int a = rank - 1; a >= 0; a--) {
+                if (++o[a] < outSize[a]) return;
+                o[a] = 0;
+            }
+        }
+
+        boolean empty() {
+            for (int a = 0; a < rank; a++) {
+                if (hi[a][o[a]] <= lo[a][o[a]]) return true;
+            }
+            return false;
+        }
+
+        /** Sets the tap odometer to the first valid tap. */
+        void firstTap() {
+            for (int a = 0; a < rank; a++) t[a] = lo[a][o[a]];
+        }
+
+        /** Advances the tap odometer over valid taps; false when done. */
+        boolean nextTap() {
+            for (int a = rank - 1; a >= 0; a--) {
+                if (++t[a] < hi[a][o[a]]) return true;
+                t[a] = lo[a][o[a]];
+            }
+            return false;
+        }
+
+        /** Row-major plane position of the current tap. */
+        int tapPosition() {
+            int p = 0;
+            for (int a = 0; a < rank; a++) p += (start[a][o[a]] + t[a] * step[a]) * inStride[a];
+            return p;
+        }
+
+        /** Plane position of the first tap at a non-negative position on every axis (PyTorch's initial index). */
+        int firstNonNegativePosition() {
+            int p = 0;
+            for (int a = 0; a < rank; a++) p += (start[a][o[a]] + lo[a][o[a]] * step[a]) * inStride[a];
+            return p;
+        }
+
+        long validCount() {
+            long n = 1;
+            for (int a = 0; a < rank; a++) n *= hi[a][o[a]] - lo[a][o[a]];
+            return n;
+        }
+
+        long spanCount() {
+            long n = 1;
+            for (int a = 0; a < rank; a++) n *= span[a][o[a]];
+            return n;
+        }
+    }
+
+    @Override
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples) {
+        PoolSpec spec = g.spec();
+        PoolOp op = spec.op();
+        Windows w = new Windows(g);
+        int ps = g.positionStride();
+        int[] outSize = g.outSizeArray();
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int inBase = g.planeBase(n, c, inPlane);
+                int outBase = g.planeBase(n, c, outPlane);
+                if (op == PoolOp.FRACTIONAL_MAX) w.loadFractional(g, samples, n * g.channels() + c);
+                java.util.Arrays.fill(w.o, 0);
+                for (int q = 0; q < outPlane; q++) {
+                    int dst = outBase + q * ps;
+                    if (op.isMaxType()) {
+                        long best = maxArg(w, spec, in, inBase, ps);
+                        out[dst] = w.best;
+                        if (indices != null) indices[dst] = best;
+                    } else if (op == PoolOp.AVG || op == PoolOp.GLOBAL_AVG || op == PoolOp.ADAPTIVE_AVG) {
+                        out[dst] = average(w, spec, in, inBase, ps);
+                    } else {
+                        out[dst] = lp(w, spec, in, inBase, ps);
+                    }
+                    w.nextOutput(outSize);
+                }
+            }
+        }
+    }
+
+    private static long maxArg(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        boolean propagate = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        float best = lowest ? -Float.MAX_VALUE : Float.NEGATIVE_INFINITY;
+        long arg = lowest ? -1 : w.firstNonNegativePosition();
+        if (!w.empty()) {
+            w.firstTap();
+            do {
+                int pos = w.tapPosition();
+                float v = in[inBase + pos * ps];
+                if (v > best || (propagate && v != v)) {
+                    best = v;
+                    arg = pos;
+                }
+            } while (w.nextTap());
+        }
+        w.best = best;
+        return arg;
+    }
+
+    private static long divisor(Windows w, PoolSpec spec) {
+        if (spec.hasDivisorOverride()) return spec.divisorOverride();
+        return spec.countIncludePad() ? w.spanCount() : w.validCount();
+    }
+
+    private static float average(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        if (w.empty()) return 0f;
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += in[inBase + w.tapPosition() * ps];
+        } while (w.nextTap());
+        return (float) (sum / divisor(w, spec));
+    }
+
+    private static float lp(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        double p = spec.p();
+        if (spec.lpMode() == LpMode.PYTORCH) {
+            return (float) torchLp(w, spec, in, inBase, ps);
+        }
+        if (w.empty()) return 0f;
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += powAbs(in[inBase + w.tapPosition() * ps], p);
+        } while (w.nextTap());
+        return (float) root(sum, p);
+    }
+
+    /** PyTorch's lp_pool: (prod(k) * avg(x^p))^(1/p) with the signed power; leaves the average in {@code w.torchAvg}. */
+    private static double torchLp(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        double p = spec.p();
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += (float) Math.pow(in[inBase + w.tapPosition() * ps], p);
+        } while (w.nextTap());
+        float avg = (float) (sum / w.validCount());
+        w.torchAvg = avg;
+        return Math.pow((double) avg * kernelVolume(spec), 1.0 / p);
+    }
+
+    private static long kernelVolume(PoolSpec spec) {
+        long v = 1;
+        for (int a = 0; a < spec.rank(); a++) v *= spec.kernelAt(a);
+        return v;
+    }
+
+    private static double powAbs(float x, double p) {
+        double a = Math.abs((double) x);
+        if (p == 1) return a;
+        if (p == 2) return a * a;
+        return Math.pow(a, p);
+    }
+
+    private static double root(double s, double p) {
+        if (p == 1) return s;
+        if (p == 2) return Math.sqrt(s);
+        return Math.pow(s, 1.0 / p);
+    }
+
+    @Override
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn) {
+        PoolSpec spec = g.spec();
+        PoolOp op = spec.op();
+        Windows w = new Windows(g);
+        int ps = g.positionStride();
+        int[] outSize = g.outSizeArray();
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int inBase = g.planeBase(n, c, inPlane);
+                int outBase = g.planeBase(n, c, outPlane);
+                if (op == PoolOp.FRACTIONAL_MAX) w.loadFractional(g, samples, n * g.channels() + c);
+                java.util.Arrays.fill(w.o, 0);
+                for (int q = 0; q < outPlane; q++) {
+                    int src = outBase + q * ps;
+                    float go = gradOut[src];
+                    if (op.isMaxType()) {
+                        long arg = indices != null ? indices[src] : maxArg(w, spec, in, inBase, ps);
+                        // An empty window's index may point outside the plane (PyTorch's value); it gets no gradient.
+                        if (arg >= 0 && arg < inPlane) gradIn[inBase + (int) arg * ps] += go;
+                    } else if (op == PoolOp.AVG || op == PoolOp.GLOBAL_AVG || op == PoolOp.ADAPTIVE_AVG) {
+                        if (!w.empty()) {
+                            float delta = go / (float) divisor(w, spec);
+                            w.firstTap();
+                            do {
+                                gradIn[inBase + w.tapPosition() * ps] += delta;
+                            } while (w.nextTap());
+                        }
+                    } else if (spec.lpMode() == LpMode.PYTORCH) {
+                        torchLpBackward(w, spec, in, inBase, ps, go, gradIn);
+                    } else {
+                        lpBackward(w, spec, in, inBase, ps, go, gradIn);
+                    }
+                    w.nextOutput(outSize);
+                }
+            }
+        }
+    }
+
+    /** d/dx (sum |x|^p)^(1/p) = sign(x) |x|^(p-1) / y^(p-1); zero where the norm y is 0. */
+    private static void lpBackward(Windows w, PoolSpec spec, float[] in, int inBase, int ps, float go, float[] gradIn) {
+        if (w.empty()) return;
+        double p = spec.p();
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += powAbs(in[inBase + w.tapPosition() * ps], p);
+        } while (w.nextTap());
+        double y = root(sum, p);
+        if (y == 0) return;
+        double scale = go / Math.pow(y, p - 1);
+        w.firstTap();
+        do {
+            int at = inBase + w.tapPosition() * ps;
+            double x = in[at];
+            double d = p == 1 ? Math.signum(x) : Math.signum(x) * Math.pow(Math.abs(x), p - 1);
+            gradIn[at] += (float) (d * scale);
+        } while (w.nextTap());
+    }
+
+    /**
+     * The gradient PyTorch's autograd gives for its lp_pool composition
+     * {@code (sign(a)*relu(|a|) * K)^(1/p)} with {@code a = avg_pool(x^p)}: zero where {@code a} is 0
+     * (relu passes no gradient there), else {@code go/p * (K a)^(1/p-1) * K}, spread by the average's
+     * divisor and multiplied by {@code p x^(p-1)}.
+     */
+    private static void torchLpBackward(Windows w, PoolSpec spec, float[] in, int inBase, int ps, float go, float[] gradIn) {
+        if (w.empty()) return;
+        double p = spec.p();
+        torchLp(w, spec, in, inBase, ps);
+        float avg = w.torchAvg;
+        if (!(Math.abs(avg) > 0)) return;
+        long k = kernelVolume(spec);
+        double gAvg = go / p * Math.pow((double) avg * k, 1.0 / p - 1) * k;
+        double gTap = gAvg / w.validCount();
+        w.firstTap();
+        do {
+            int at = inBase + w.tapPosition() * ps;
+            double x = in[at];
+            gradIn[at] += (float) (gTap * p * Math.pow(x, p - 1));
+        } while (w.nextTap());
+    }
+}
