@@ -64,6 +64,16 @@ public final class LongTensor {
         return new LongTensor(data, shape, newLayout);
     }
 
+    /** Copy in the other memory order; see {@link Tensor#toLayout}. */
+    public LongTensor toLayout(Layout target, boolean batched) {
+        Check.notNull(target, "target");
+        if (target == layout) return this;
+        int[] src = Tensor.layoutOrder(shape, layout, batched);
+        long[] dst = new long[data.length];
+        for (int i = 0; i < dst.length; i++) dst[i] = data[src[i]];
+        return new LongTensor(dst, Tensor.swappedShape(shape, layout, batched), target);
+    }
+
     @Override
     public String toString() {
         return "LongTensor" + Arrays.toString(shape) + " " + layout;

@@ -93,53 +93,63 @@ public final class Tensor {
     }
 
     /**
-     * Copy of this tensor in the other memory order. {@code channelsAxisFirst} decides how the
-     * leading axes are read: for a batched tensor pass {@code true}; an unbatched tensor (no N axis)
-     * passes {@code false}.
+     * Copy of this tensor in the other memory order. Pass {@code batched = true} for (N, C, spatial...)
+     * / (N, spatial..., C) and {@code false} for an unbatched tensor without the N axis.
      */
     public Tensor toLayout(Layout target, boolean batched) {
         Check.notNull(target, "target");
         if (target == layout) return this;
+        int[] src = layoutOrder(shape, layout, batched);
+        float[] dst = new float[data.length];
+        for (int i = 0; i < dst.length; i++) dst[i] = data[src[i]];
+        return new Tensor(dst, swappedShape(shape, layout, batched), target);
+    }
+
+    /** Shape of the same logical tensor in the other layout. */
+    static int[] swappedShape(int[] shape, Layout from, boolean batched) {
         int lead = batched ? 1 : 0;
         if (shape.length < lead + 2) {
             throw Check.fail("shape", shape, "needs a channel axis and at least one spatial axis to change layout");
         }
-        int n = batched ? shape[0] : 1;
-        int spatialCount = shape.length - lead - 1;
-        int c;
-        long p = 1;
-        int[] out = new int[shape.length];
-        if (batched) out[0] = shape[0];
-        if (layout == Layout.CHANNELS_FIRST) {
-            c = shape[lead];
-            for (int i = 0; i < spatialCount; i++) {
-                p *= shape[lead + 1 + i];
-                out[lead + i] = shape[lead + 1 + i];
-            }
-            out[out.length - 1] = c;
+        int[] out = shape.clone();
+        int last = shape.length - 1;
+        if (from == Layout.CHANNELS_FIRST) {
+            System.arraycopy(shape, lead + 1, out, lead, last - lead);
+            out[last] = shape[lead];
         } else {
-            c = shape[shape.length - 1];
-            out[lead] = c;
-            for (int i = 0; i < spatialCount; i++) {
-                p *= shape[lead + i];
-                out[lead + 1 + i] = shape[lead + i];
-            }
+            System.arraycopy(shape, lead, out, lead + 1, last - lead);
+            out[lead] = shape[last];
         }
-        float[] dst = new float[data.length];
-        int planes = (int) p;
+        return out;
+    }
+
+    /**
+     * For each element of the tensor in the other layout, the offset of the same logical element in
+     * a tensor of {@code shape} laid out as {@code from}.
+     */
+    static int[] layoutOrder(int[] shape, Layout from, boolean batched) {
+        int lead = batched ? 1 : 0;
+        swappedShape(shape, from, batched);
+        int n = batched ? shape[0] : 1;
+        int c = from == Layout.CHANNELS_FIRST ? shape[lead] : shape[shape.length - 1];
+        int total = Check.elementCount(shape, "shape");
+        int plane = n == 0 || c == 0 ? 0 : total / n / c;
+        int[] src = new int[total];
+        int i = 0;
         for (int b = 0; b < n; b++) {
-            int base = b * c * planes;
-            for (int ch = 0; ch < c; ch++) {
-                for (int q = 0; q < planes; q++) {
-                    if (layout == Layout.CHANNELS_FIRST) {
-                        dst[base + q * c + ch] = data[base + ch * planes + q];
-                    } else {
-                        dst[base + ch * planes + q] = data[base + q * c + ch];
-                    }
+            int base = b * c * plane;
+            if (from == Layout.CHANNELS_FIRST) {
+                // destination is channels-last: position-major, channel fastest
+                for (int q = 0; q < plane; q++) {
+                    for (int ch = 0; ch < c; ch++) src[i++] = base + ch * plane + q;
+                }
+            } else {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int q = 0; q < plane; q++) src[i++] = base + q * c + ch;
                 }
             }
         }
-        return new Tensor(dst, out, target);
+        return src;
     }
 
     static int offset(int[] shape, int[] index) {
