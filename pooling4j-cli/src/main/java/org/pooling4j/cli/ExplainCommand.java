@@ -1,0 +1,250 @@
+package org.pooling4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pooling4j.Geometry;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooled;
+import org.pooling4j.Pooling;
+import org.pooling4j.Tensor;
+import org.pooling4j.io.Npy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Prints pooling worked out window by window: by default the tutorial example (a 4x4 input 1..16,
+ * 2x2 windows, stride 2) for max and average pooling.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Show pooling window by window (default: 4x4 input 1..16, kernel 2, stride 2, max and avg).",
+                "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
+                "spatial rank and the leading axes are (C) or (N, C)."})
+final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--op", split = ",", description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg (default: max,avg)")
+    List<String> ops;
+
+    @Option(names = "--kernel", split = ",", description = "kernel size per axis (one value = all axes; default 2)")
+    int[] kernel;
+
+    @Option(names = "--stride", split = ",", description = "stride per axis (default: the kernel)")
+    int[] stride;
+
+    @Option(names = "--padding", split = ",", description = "symmetric padding per axis (default 0)")
+    int[] padding;
+
+    @Option(names = "--dilation", split = ",", description = "dilation per axis (max, avg, lp; default 1)")
+    int[] dilation;
+
+    @Option(names = "--ceil-mode", description = "round the output size up (a window may not start in the end padding)")
+    boolean ceilMode;
+
+    @Option(names = "--count-include-pad", arity = "1", description = "average divides by padding cells too (default true, as PyTorch)")
+    boolean countIncludePad = true;
+
+    @Option(names = "--p", description = "Lp norm order (default 2)")
+    double p = 2;
+
+    @Option(names = "--output-size", split = ",", description = "adaptive output size per axis")
+    int[] outputSize;
+
+    @Option(names = "--input", description = "input .npy (float32/float64/int32/int64)")
+    Path input;
+
+    @Override
+    public Integer call() throws Exception {
+        Tensor x;
+        int rank;
+        if (input == null) {
+            float[] d = new float[16];
+            for (int i = 0; i < 16; i++) d[i] = i + 1;
+            x = Tensor.of(d, 1, 1, 4, 4);
+            rank = 2;
+        } else {
+            Tensor raw = Npy.readTensor(input);
+            int ar = raw.rank();
+            if (ar == 0) throw new IllegalArgumentException("--input " + input + ": a 0-d array cannot be pooled");
+            if (kernel != null && kernel.length > 1) {
+                rank = kernel.length;
+            } else if (outputSize != null && outputSize.length > 1) {
+                rank = outputSize.length;
+            } else {
+                rank = Math.min(ar, 3);
+            }
+            if (ar == rank) {
+                int[] s = new int[rank + 2];
+                s[0] = 1;
+                s[1] = 1;
+                System.arraycopy(raw.shape(), 0, s, 2, rank);
+                x = raw.reshape(s);
+            } else {
+                x = raw;
+            }
+        }
+        List<String> which = ops == null ? List.of("max", "avg") : ops;
+        System.out.println("Input " + shapeText(x) + ":");
+        printPlanes(x, rank);
+        for (String op : which) {
+            PoolSpec spec = spec(op.trim().toLowerCase(Locale.ROOT), rank);
+            explain(spec, op.trim().toLowerCase(Locale.ROOT), x);
+        }
+        return 0;
+    }
+
+    private int[] perAxis(int[] v, int rank, int dflt, String name) {
+        int[] out = new int[rank];
+        if (v == null) {
+            java.util.Arrays.fill(out, dflt);
+        } else if (v.length == 1) {
+            java.util.Arrays.fill(out, v[0]);
+        } else if (v.length == rank) {
+            out = v.clone();
+        } else {
+            throw new IllegalArgumentException(name + " = " + java.util.Arrays.toString(v) + ": needs 1 or " + rank + " values");
+        }
+        return out;
+    }
+
+    private PoolSpec spec(String op, int rank) {
+        int[] k = perAxis(kernel, rank, 2, "--kernel");
+        int[] s = stride == null ? k : perAxis(stride, rank, 1, "--stride");
+        int[] pad = perAxis(padding, rank, 0, "--padding");
+        int[] dil = perAxis(dilation, rank, 1, "--dilation");
+        switch (op) {
+            case "max": return PoolSpec.max(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
+            case "avg": return PoolSpec.avg(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).countIncludePad(countIncludePad).build();
+            case "lp": return PoolSpec.lp(p, k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
+            case "global_max": return PoolSpec.globalMax(rank).build();
+            case "global_avg": return PoolSpec.globalAvg(rank).build();
+            case "adaptive_max":
+            case "adaptive_avg": {
+                int[] o = perAxis(outputSize, rank, 2, "--output-size");
+                Integer[] boxed = new Integer[rank];
+                for (int i = 0; i < rank; i++) boxed[i] = o[i];
+                return op.equals("adaptive_max") ? PoolSpec.adaptiveMax(boxed).build() : PoolSpec.adaptiveAvg(boxed).build();
+            }
+            default:
+                throw new IllegalArgumentException("--op " + op + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max or global_avg");
+        }
+    }
+
+    private void explain(PoolSpec spec, String op, Tensor x) {
+        Geometry g = Pooling.geometry(spec, x);
+        boolean max = spec.op().isMaxType();
+        Pooled pooled = max ? Pooling.forwardWithIndices(spec, x) : null;
+        Tensor y = max ? pooled.values() : Pooling.forward(spec, x);
+        String kernelName = Pooling.kernelFor(spec, x, false);
+        System.out.println();
+        System.out.println(spec + "  ->  output " + shapeText(y) + "  (kernel: " + kernelName + ")");
+        int r = g.rank();
+        int[] inStride = new int[r];
+        int acc = 1;
+        for (int a = r - 1; a >= 0; a--) {
+            inStride[a] = acc;
+            acc *= g.inSize(a);
+        }
+        int shown = 0;
+        int limit = 64;
+        int[] o = new int[r];
+        for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
+            int n = plane / g.channels();
+            int c = plane % g.channels();
+            int inBase = g.planeBase(n, c, g.inPlane());
+            int outBase = g.planeBase(n, c, g.outPlane());
+            java.util.Arrays.fill(o, 0);
+            for (int q = 0; q < g.outPlane(); q++, shown++) {
+                if (shown == limit) System.out.println("  ... (" + (g.outputElements() - limit) + " more windows)");
+                if (shown < limit) {
+                    List<String> taps = new ArrayList<>();
+                    StringBuilder range = new StringBuilder();
+                    collect(g, x, inBase, inStride, o, 0, 0, true, taps);
+                    for (int a = 0; a < r; a++) {
+                        int first = g.start(a, o[a]);
+                        int last = first + (g.taps(a, o[a]) - 1) * g.step(a);
+                        range.append(a == 0 ? "" : ", ").append(first).append("..").append(last);
+                        if (g.step(a) > 1) range.append(" step ").append(g.step(a));
+                    }
+                    float v = y.data()[outBase + q * g.positionStride()];
+                    StringBuilder line = new StringBuilder("  out").append(index(n, c, o, g)).append(" = ");
+                    line.append(op.replace("adaptive_", "").replace("global_", "")).append('{').append(String.join(", ", taps)).append('}');
+                    line.append(" = ").append(num(v));
+                    if (max) line.append("  (index ").append(pooled.indices().data()[outBase + q * g.positionStride()]).append(')');
+                    if (spec.op().name().contains("AVG")) line.append("  (divisor ").append(divisor(g, spec, o)).append(')');
+                    line.append("   window ").append(range);
+                    System.out.println(line);
+                }
+                for (int a = r - 1; a >= 0; a--) {
+                    if (++o[a] < g.outSize(a)) break;
+                    o[a] = 0;
+                }
+            }
+        }
+        System.out.println("Output:");
+        printPlanes(y, r);
+    }
+
+    private static long divisor(Geometry g, PoolSpec spec, int[] o) {
+        if (spec.hasDivisorOverride()) return spec.divisorOverride();
+        long d = 1;
+        for (int a = 0; a < g.rank(); a++) d *= spec.countIncludePad() ? g.span(a, o[a]) : g.validHi(a, o[a]) - g.validLo(a, o[a]);
+        return d;
+    }
+
+    /** Lists the window's taps in scan order; taps outside the input print as "pad". */
+    private static void collect(Geometry g, Tensor x, int inBase, int[] inStride, int[] o, int axis, int pos, boolean inside, List<String> taps) {
+        if (axis == g.rank()) {
+            taps.add(inside ? num(x.data()[inBase + pos * g.positionStride()]) : "pad");
+            return;
+        }
+        for (int t = 0; t < g.taps(axis, o[axis]); t++) {
+            int p = g.start(axis, o[axis]) + t * g.step(axis);
+            boolean in = p >= 0 && p < g.inSize(axis);
+            collect(g, x, inBase, inStride, o, axis + 1, in ? pos + p * inStride[axis] : pos, inside && in, taps);
+        }
+    }
+
+    private static String index(int n, int c, int[] o, Geometry g) {
+        StringBuilder s = new StringBuilder("[");
+        if (g.batch() * g.channels() > 1) s.append(n).append(',').append(c).append(',');
+        for (int a = 0; a < o.length; a++) s.append(a == 0 ? "" : ",").append(o[a]);
+        return s.append(']').toString();
+    }
+
+    static String num(float v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e7) return String.valueOf((long) v);
+        if (Float.isNaN(v) || Float.isInfinite(v)) return String.valueOf(v);
+        return String.format(Locale.ROOT, "%.6g", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
+    private static String shapeText(Tensor t) {
+        StringBuilder s = new StringBuilder();
+        int[] sh = t.shape();
+        for (int i = 0; i < sh.length; i++) s.append(i == 0 ? "" : "x").append(sh[i]);
+        return s.toString();
+    }
+
+    /** Prints each (n, c) plane: 1D as a row, 2D as a grid, 3D as a sequence of grids. */
+    private static void printPlanes(Tensor t, int rank) {
+        int[] sh = t.shape();
+        int lead = sh.length - rank;
+        int planes = 1;
+        for (int i = 0; i < lead; i++) planes *= sh[i];
+        int plane = 1;
+        for (int i = lead; i < sh.length; i++) plane *= sh[i];
+        int w = sh[sh.length - 1];
+        int h = rank >= 2 ? sh[sh.length - 2] : 1;
+        int width = 1;
+        for (float v : t.data()) width = Math.max(width, num(v).length());
+        for (int p = 0; p < planes && p < 8; p++) {
+            if (planes > 1) System.out.println(" plane " + p + ":");
+            for (int i = 0; i < plane; i++) {
+                if (rank >= 3 && i % (h * w) == 0) System.out.println("  [depth " + i / (h * w) + "]");
+                System.out.print(String.format(Locale.ROOT, "%" + (width + 2) + "s", num(t.data()[p * plane + i])));
+                if ((i + 1) % w == 0) System.out.println();
+            }
+        }
+        if (planes > 8) System.out.println(" ... (" + (planes - 8) + " more planes)");
+    }
+}

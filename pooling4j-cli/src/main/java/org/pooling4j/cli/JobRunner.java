@@ -1,0 +1,77 @@
+package org.pooling4j.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a JSON-lines jobs file: one job per line, each independent. A failing job prints its id and
+ * the reason; the others still run. The last line is {@code N passed, M failed}.
+ */
+final class JobRunner {
+    private final PrintStream out;
+    private final boolean quiet;
+    int passed;
+    int failed;
+
+    JobRunner(PrintStream out, boolean quiet) {
+        this.out = out;
+        this.quiet = quiet;
+    }
+
+    /** Runs every job of {@code file}; returns the number of failed jobs. */
+    int run(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        int line = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            while ((text = in.readLine()) != null) {
+                line++;
+                String t = text.trim();
+                if (t.isEmpty() || t.startsWith("//")) continue;
+                runLine(t, line, dir);
+            }
+        }
+        return failed;
+    }
+
+    private void runLine(String text, int line, Path dir) {
+        String id = "line " + line;
+        long t0 = System.nanoTime();
+        try {
+            Object parsed = Json.parse(text);
+            if (!(parsed instanceof Map)) throw new IllegalArgumentException("a job must be a JSON object");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> keys = (Map<String, Object>) parsed;
+            Object idValue = keys.get("id");
+            if (idValue != null) id = String.valueOf(idValue);
+            Job job = new Job(id, keys, dir);
+            String kernel;
+            if (TorchJobs.handles(job.op)) {
+                kernel = TorchJobs.run(job);
+            } else if (TfJobs.handles(job.op)) {
+                kernel = TfJobs.run(job);
+            } else {
+                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: max_pool{1,2,3}d, avg_pool{1,2,3}d, "
+                        + "lp_pool{1,2,3}d, adaptive_max_pool{1,2,3}d, adaptive_avg_pool{1,2,3}d, fractional_max_pool{2,3}d, "
+                        + "max_unpool{1,2,3}d, tf.nn.max_pool{,1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool_with_argmax, each also with _backward");
+            }
+            passed++;
+            if (!quiet) {
+                out.printf(Locale.ROOT, "ok    %s  %s  kernel=%s  %.2f ms%n", id, job.op, kernel, (System.nanoTime() - t0) / 1e6);
+            }
+        } catch (IOException | RuntimeException e) {
+            failed++;
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!(e instanceof IllegalArgumentException || e instanceof IOException || e instanceof NullPointerException)) {
+                msg = e.getClass().getSimpleName() + ": " + msg;
+            }
+            out.printf(Locale.ROOT, "FAIL  %s: %s%n", id, msg);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.pooling4j.cli;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pooling4j.AutoPad;
+import org.pooling4j.Layout;
+import org.pooling4j.LongTensor;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooled;
+import org.pooling4j.Pooling;
+import org.pooling4j.Tensor;
+
+/**
+ * Jobs named after TensorFlow's {@code tf.nn} pooling functions, with TensorFlow's keys and rules:
+ * channels-last by default ({@code data_format}), {@code ksize}/{@code strides} as an int, a spatial
+ * list or a full list with 1 on the batch and channel axes, {@code padding} "SAME" (extra cell at the
+ * end), "VALID" or explicit per-side pairs (max pooling only), averages over in-bounds elements only,
+ * max starting from {@code -FLT_MAX} with NaN never selected, and argmax in
+ * {@code (y*W + x)*C + c} form (plus the batch term with {@code include_batch_in_index}).
+ */
+final class TfJobs {
+    private static final Pattern OP = Pattern.compile("tf\\.nn\\.(max_pool|avg_pool|max_pool_with_argmax)([1-3]d)?(_backward)?");
+
+    private TfJobs() {}
+
+    static boolean handles(String op) {
+        return OP.matcher(op).matches();
+    }
+
+    static String run(Job j) throws IOException {
+        Matcher m = OP.matcher(j.op);
+        if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
+        String base = m.group(1);
+        boolean argmax = base.equals("max_pool_with_argmax");
+        if (argmax && m.group(2) != null) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator (tf.nn.max_pool_with_argmax has no rank suffix)");
+        boolean backward = m.group(3) != null;
+        Tensor x = j.readTensor("input");
+        int r = argmax ? 2 : m.group(2) != null ? m.group(2).charAt(0) - '0' : x.rank() - 2;
+        if (r < 1 || x.rank() != r + 2) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(x.shape()) + ": " + j.op + " expects a rank-" + (r + 2) + " tensor (batch, spatial..., channels)");
+        }
+        Layout layout = layout(j, r, argmax);
+        x = x.withLayout(layout);
+        int[] k = window(j, "ksize", r, layout);
+        int[] s = window(j, "strides", r, layout);
+        boolean max = !base.equals("avg_pool");
+        PoolSpec.Builder b = max ? PoolSpec.max(k).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE)
+                : PoolSpec.avg(k).countIncludePad(false);
+        b.stride(s);
+        Object pad = j.raw("padding");
+        if ("SAME".equals(pad)) {
+            b.autoPad(AutoPad.SAME_UPPER);
+        } else if ("VALID".equals(pad)) {
+            b.autoPad(AutoPad.VALID);
+        } else if (pad instanceof List) {
+            if (!max || argmax) throw j.bad("padding", "explicit padding is accepted by tf.nn.max_pool only; use \"SAME\" or \"VALID\"");
+            int[][] pp = explicitPadding(j, r, layout);
+            b.padding(pp[0], pp[1]);
+        } else {
+            throw j.bad("padding", "must be \"SAME\", \"VALID\" or a list of [before, after] pairs");
+        }
+        PoolSpec spec = b.build();
+        boolean withBatch = j.bool("include_batch_in_index", false);
+        if (!argmax && j.has("include_batch_in_index")) throw j.bad("include_batch_in_index", "applies to tf.nn.max_pool_with_argmax only");
+        String kernel = Pooling.kernelFor(spec, x, backward);
+        if (!backward) {
+            if (argmax) {
+                Pooled p = Pooling.forwardWithIndices(spec, x);
+                j.write("output", p.values());
+                if (j.has("argmax")) j.write("argmax", toTf(p.indices(), x, withBatch));
+            } else {
+                j.write("output", Pooling.forward(spec, x));
+            }
+            return kernel;
+        }
+        Tensor g = j.readTensor("grad_output").withLayout(layout);
+        Tensor dx;
+        if (argmax && j.fileExists("argmax")) {
+            Pooling.geometry(spec, x);
+            dx = Pooling.backward(spec, x, g, fromTf(j, j.readLongTensor("argmax"), x, g, withBatch));
+        } else {
+            dx = Pooling.backward(spec, x, g);
+        }
+        j.write("output", dx);
+        return kernel;
+    }
+
+    private static Layout layout(Job j, int r, boolean argmax) {
+        String[] last = {"NWC", "NHWC", "NDHWC"};
+        String[] first = {"NCW", "NCHW", "NCDHW"};
+        String f = j.str("data_format", null);
+        if (f == null) return Layout.CHANNELS_LAST;
+        if (r <= 3 && f.equals(last[r - 1])) return Layout.CHANNELS_LAST;
+        if (r <= 3 && f.equals(first[r - 1]) && !argmax) return Layout.CHANNELS_FIRST;
+        if (argmax) throw j.bad("data_format", "tf.nn.max_pool_with_argmax supports \"NHWC\" only");
+        throw j.bad("data_format", "must be " + (r <= 3 ? "\"" + last[r - 1] + "\" or \"" + first[r - 1] + "\"" : "given for rank " + r));
+    }
+
+    /** ksize/strides: an int, 1 or r spatial entries, or r+2 entries with 1 on the batch and channel axes. */
+    private static int[] window(Job j, String key, int r, Layout layout) {
+        if (!j.has(key)) throw j.bad(key, "is required");
+        Object v = j.raw(key);
+        if (v instanceof List && ((List<?>) v).size() == r + 2 && r + 2 != 1) {
+            int[] full = j.intsFull(key);
+            int cAxis = layout == Layout.CHANNELS_LAST ? r + 1 : 1;
+            if (full[0] != 1 || full[cAxis] != 1) {
+                throw j.bad(key, "must be 1 on the batch and channel dimensions (pooling over them is not supported)");
+            }
+            int[] out = new int[r];
+            int from = layout == Layout.CHANNELS_LAST ? 1 : 2;
+            System.arraycopy(full, from, out, 0, r);
+            return out;
+        }
+        return j.ints(key, r, null);
+    }
+
+    private static int[][] explicitPadding(Job j, int r, Layout layout) {
+        List<?> l = (List<?>) j.raw("padding");
+        int[][] pairs = new int[l.size()][];
+        for (int i = 0; i < pairs.length; i++) {
+            Object e = l.get(i);
+            if (!(e instanceof List) || ((List<?>) e).size() != 2) throw j.bad("padding", "explicit padding is a list of [before, after] pairs");
+            pairs[i] = new int[] {j.toInt("padding", ((List<?>) e).get(0)), j.toInt("padding", ((List<?>) e).get(1))};
+        }
+        int from;
+        if (pairs.length == r + 2) {
+            int cAxis = layout == Layout.CHANNELS_LAST ? r + 1 : 1;
+            if (pairs[0][0] != 0 || pairs[0][1] != 0 || pairs[cAxis][0] != 0 || pairs[cAxis][1] != 0) {
+                throw j.bad("padding", "the batch and channel dimensions must not be padded");
+            }
+            from = layout == Layout.CHANNELS_LAST ? 1 : 2;
+        } else if (pairs.length == r) {
+            from = 0;
+        } else {
+            throw j.bad("padding", "needs " + (r + 2) + " (or " + r + " spatial) [before, after] pairs");
+        }
+        int[] begin = new int[r];
+        int[] end = new int[r];
+        for (int a = 0; a < r; a++) {
+            begin[a] = pairs[from + a][0];
+            end[a] = pairs[from + a][1];
+        }
+        return new int[][] {begin, end};
+    }
+
+    /** Per-plane indices to TensorFlow's flat NHWC form; -1 (no element won) stays -1. */
+    private static LongTensor toTf(LongTensor perPlane, Tensor x, boolean withBatch) {
+        int n = x.dim(0);
+        int c = x.dim(x.rank() - 1);
+        long plane = x.size() / Math.max(1, (long) n * c);
+        long[] src = perPlane.data();
+        long[] dst = new long[src.length];
+        int outPlane = n == 0 ? 0 : src.length / n / c;
+        for (int i = 0; i < src.length; i++) {
+            int ch = i % c;
+            int b = i / (outPlane * c);
+            dst[i] = src[i] < 0 ? -1 : ((withBatch ? b * plane : 0) + src[i]) * c + ch;
+        }
+        return new LongTensor(dst, perPlane.shape(), Layout.CHANNELS_LAST);
+    }
+
+    /** TensorFlow argmax to per-plane indices, checking each value names this element's own batch and channel. */
+    private static LongTensor fromTf(Job j, LongTensor tf, Tensor x, Tensor g, boolean withBatch) {
+        if (!Arrays.equals(tf.shape(), g.shape())) {
+            throw j.bad("argmax", "shape " + Arrays.toString(tf.shape()) + " must equal the grad_output shape " + Arrays.toString(g.shape()));
+        }
+        int n = x.dim(0);
+        int c = x.dim(x.rank() - 1);
+        long plane = x.size() / Math.max(1, (long) n * c);
+        long[] src = tf.data();
+        long[] dst = new long[src.length];
+        int outPlane = n == 0 ? 0 : src.length / n / c;
+        for (int i = 0; i < src.length; i++) {
+            int ch = i % c;
+            int b = i / (outPlane * c);
+            long v = src[i];
+            long pp = Math.floorDiv(v, (long) c) - (withBatch ? b * plane : 0);
+            if (v < 0 || Math.floorMod(v, (long) c) != ch || pp < 0 || pp >= plane) {
+                throw j.bad("argmax", "entry " + i + " = " + v + " does not name an element of batch " + b + ", channel " + ch + " in an input of shape " + Arrays.toString(x.shape()));
+            }
+            dst[i] = pp;
+        }
+        return new LongTensor(dst, tf.shape(), Layout.CHANNELS_LAST);
+    }
+}
