@@ -21,6 +21,19 @@ final class TorchJobs {
     private static final Pattern OP = Pattern.compile(
             "(max_pool|avg_pool|lp_pool|adaptive_max_pool|adaptive_avg_pool|fractional_max_pool|max_unpool)([1-3])d(_backward)?");
 
+    /** PyTorch parameter names; a job may only use those of its own operator. */
+    private static final java.util.Set<String> PARAMETERS = java.util.Set.of("kernel_size", "stride", "padding", "dilation",
+            "ceil_mode", "count_include_pad", "divisor_override", "norm_type", "output_size", "output_ratio");
+
+    private static final java.util.Map<String, java.util.Set<String>> ALLOWED = java.util.Map.of(
+            "max_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+            "avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+            "lp_pool", java.util.Set.of("norm_type", "kernel_size", "stride", "ceil_mode"),
+            "adaptive_max_pool", java.util.Set.of("output_size"),
+            "adaptive_avg_pool", java.util.Set.of("output_size"),
+            "fractional_max_pool", java.util.Set.of("kernel_size", "output_size", "output_ratio"),
+            "max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size"));
+
     private TorchJobs() {}
 
     static boolean handles(String op) {
@@ -36,6 +49,10 @@ final class TorchJobs {
         boolean backward = m.group(3) != null;
         if (base.equals("fractional_max_pool") && r == 1) throw new IllegalArgumentException("op = \"" + j.op + "\": fractional max pooling is 2d or 3d");
 
+        for (String key : PARAMETERS) {
+            // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
+            if (j.has(key) && !ALLOWED.get(base).contains(key)) throw j.bad(key, base + r + "d has no parameter " + key);
+        }
         Tensor x = j.readTensor("input");
         if (x.rank() != r + 1 && x.rank() != r + 2) {
             throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(x.shape()) + ": " + j.op

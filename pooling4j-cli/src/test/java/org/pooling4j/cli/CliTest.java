@@ -1,0 +1,126 @@
+package org.pooling4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.Tensor;
+import org.pooling4j.io.Npy;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the command line capturing stdout and stderr; returns {exit status, text}. */
+    private static Object[] cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(p);
+        System.setErr(p);
+        try {
+            int rc = Main.execute(args);
+            return new Object[] {rc, buf.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void explainShowsTheTutorialExample() {
+        Object[] r = cli("explain");
+        String text = (String) r[1];
+        assertEquals(0, r[0], text);
+        // max of windows {1,2,5,6}, {3,4,7,8}, {9,10,13,14}, {11,12,15,16}
+        assertTrue(text.contains("max{1, 2, 5, 6} = 6"), text);
+        assertTrue(text.contains("max{11, 12, 15, 16} = 16"), text);
+        assertTrue(text.contains("avg{1, 2, 5, 6} = 3.5"), text);
+        assertTrue(text.matches("(?s).*Output:\\s+6\\s+8\\s+14\\s+16.*"), text);
+        assertTrue(text.matches("(?s).*Output:\\s+3\\.5\\s+5\\.5\\s+11\\.5\\s+13\\.5.*"), text);
+    }
+
+    @Test
+    void explainWithPaddingShowsPadTaps() throws Exception {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 6));
+        Object[] r = cli("explain", "--op", "avg", "--kernel", "3", "--stride", "2", "--padding", "1", "--ceil-mode", "--input", x.toString());
+        String text = (String) r[1];
+        assertEquals(0, r[0], text);
+        // include-pad divisors: {pad,1,2}/3 = 1, {2,3,4}/3 = 3, {4,5,6}/3 = 5, {6,pad}/2 = 3 (overhang not counted)
+        assertTrue(text.contains("avg{pad, 1, 2} = 1"), text);
+        assertTrue(text.contains("avg{6, pad, pad} = 3  (divisor 2)"), text);
+    }
+
+    @Test
+    void explainRejectsUnknownOpWithExitStatus2() {
+        Object[] r = cli("explain", "--op", "median");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[1]).contains("--op median"), (String) r[1]);
+    }
+
+    @Test
+    void runReportsFailuresAndContinues() throws Exception {
+        Npy.write(dir.resolve("x.npy"), Tensor.of(new float[] {1, 5, 2, 4, 3, 0}, 1, 1, 6));
+        Files.writeString(dir.resolve("jobs.jsonl"), String.join("\n",
+                "{\"id\": \"good\", \"op\": \"max_pool1d\", \"kernel_size\": 2, \"input\": \"x.npy\", \"output\": \"y.npy\", \"indices\": \"i.npy\"}",
+                "{\"id\": \"zero-kernel\", \"op\": \"max_pool1d\", \"kernel_size\": 0, \"input\": \"x.npy\", \"output\": \"z.npy\"}",
+                "{\"id\": \"no-such-op\", \"op\": \"median_pool1d\", \"input\": \"x.npy\", \"output\": \"z.npy\"}",
+                "not json",
+                "",
+                "{\"id\": \"tf\", \"op\": \"tf.nn.avg_pool1d\", \"ksize\": 2, \"strides\": 2, \"padding\": \"SAME\", \"input\": \"x.npy\", \"data_format\": \"NCW\", \"output\": \"t.npy\"}"));
+        Object[] r = cli("run", dir.resolve("jobs.jsonl").toString());
+        String text = (String) r[1];
+        assertEquals(1, r[0], text);
+        assertTrue(text.contains("FAIL  zero-kernel: kernel = [0]: every entry must be >= 1"), text);
+        assertTrue(text.contains("FAIL  no-such-op: op = \"median_pool1d\": unknown operator"), text);
+        assertTrue(text.contains("FAIL  line 4: invalid JSON"), text);
+        String[] lines = text.trim().split("\n");
+        assertEquals("2 passed, 3 failed", lines[lines.length - 1]);
+        assertArrayEquals(new float[] {5, 4, 3}, Npy.readTensor(dir.resolve("y.npy")).data());
+        assertArrayEquals(new long[] {1, 3, 4}, Npy.readLongTensor(dir.resolve("i.npy")).data());
+        // TF SAME on 6 with k=2, s=2 needs no padding: [3, 3, 1.5]
+        assertArrayEquals(new float[] {3, 3, 1.5f}, Npy.readTensor(dir.resolve("t.npy")).data());
+    }
+
+    @Test
+    void runRejectsParametersOfAnotherOperator() throws Exception {
+        Npy.write(dir.resolve("x.npy"), Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 4));
+        Files.writeString(dir.resolve("jobs.jsonl"),
+                "{\"id\": \"lp-pad\", \"op\": \"lp_pool1d\", \"norm_type\": 2, \"kernel_size\": 2, \"padding\": 1, \"input\": \"x.npy\", \"output\": \"y.npy\"}\n");
+        Object[] r = cli("run", dir.resolve("jobs.jsonl").toString());
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[1]).contains("key \"padding\" = 1: lp_pool1d has no parameter padding"), (String) r[1]);
+    }
+
+    @Test
+    void missingJobsFileFails() {
+        Object[] r = cli("run", dir.resolve("nope.jsonl").toString());
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[1]).contains("0 passed, 1 failed"), (String) r[1]);
+    }
+
+    @Test
+    void jsonParsesJobValues() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse("{\"a\": [1, 2.5, null, true], \"b\": \"x\\\"y\\u0041\", \"c\": -3e2, \"d\": {}}");
+        assertEquals(java.util.Arrays.asList(1L, 2.5, null, true), m.get("a"));
+        assertEquals("x\"yA", m.get("b"));
+        assertEquals(-300.0, m.get("c"));
+        assertEquals(Map.of(), m.get("d"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1,]"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{} x"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100) + "]".repeat(100)));
+    }
+}
