@@ -203,10 +203,14 @@ public final class Geometry {
             if (o > Integer.MAX_VALUE) throw Check.fail("output size", o, "axis " + a + " exceeds 2^31-1");
             out[a] = (int) o;
         }
-        long total = (long) n * c;
-        for (int v : out) total *= v;
-        if (total > Check.MAX_ELEMENTS || total < 0) {
-            throw Check.fail("output shape", Arrays.toString(out), "the output of " + total + " elements does not fit in a Java array");
+        // An empty batch still gets per-axis window tables, so the plane must fit even when N = 0.
+        long total = (long) Math.max(n, 1) * c;
+        for (int v : out) {
+            total *= v;
+            if (total > Check.MAX_ELEMENTS) {
+                throw Check.fail("output shape", Arrays.toString(out), "an output of " + Math.max(n, 1) + " x " + c + " x "
+                        + Arrays.toString(out) + " elements does not fit in a Java array (at most " + Check.MAX_ELEMENTS + ")");
+            }
         }
         return new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
     }
