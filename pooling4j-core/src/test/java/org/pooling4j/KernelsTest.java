@@ -1,0 +1,41 @@
+package org.pooling4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+    @AfterEach
+    void clear() {
+        System.clearProperty(Kernels.FORCE_PROPERTY);
+    }
+
+    @Test
+    void referenceIsTheLastKernelAndAcceptsEverySlidingProblem() {
+        PoolKernel last = Kernels.all().get(Kernels.all().size() - 1);
+        assertEquals("reference", last.name());
+        Tensor x = Tensor.zeros(1, 2, 5, 5);
+        for (PoolSpec spec : new PoolSpec[] {PoolSpec.max(2, 2).build(), PoolSpec.avg(3, 3).padding(1).build(),
+                PoolSpec.lp(3, 2, 2).build(), PoolSpec.globalAvg(2).build(), PoolSpec.adaptiveMax(3, null).build(),
+                PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build()}) {
+            assertEquals("reference", Pooling.kernelFor(spec, x, false), spec.toString());
+            assertEquals("reference", Pooling.kernelFor(spec, x, true), spec.toString());
+        }
+    }
+
+    @Test
+    void forcedKernelIsUsedOrTheCallFailsWithTheReason() {
+        Tensor x = Tensor.of(new float[] {1, 3, 2, 4}, 1, 1, 4);
+        System.setProperty(Kernels.FORCE_PROPERTY, "reference");
+        Pooled p = Pooling.forwardWithIndices(PoolSpec.max(2).build(), x);
+        assertEquals("reference", p.kernel());
+        assertArrayEquals(new float[] {3, 4}, p.values().data());
+        System.setProperty(Kernels.FORCE_PROPERTY, "no-such-kernel");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Pooling.forward(PoolSpec.max(2).build(), x));
+        assertTrue(e.getMessage().contains("pooling4j.kernel = no-such-kernel: no such kernel; known: [reference]"), e.getMessage());
+    }
+}
