@@ -245,6 +245,20 @@ public final class Geometry {
     /** Taps before the end of the padded extent {@code I + padEnd}: PyTorch/ONNX include-pad count. */
     public int span(int a, int o) { return span[a][o]; }
 
+    /**
+     * Whether the window of output {@code q} (row-major position within an output plane) has no tap
+     * inside the input. Only possible with dilation and padding; never for fractional windows.
+     */
+    public boolean emptyWindow(int q) {
+        if (start == null) return false;
+        for (int a = rank() - 1; a >= 0; a--) {
+            int o = q % outSize[a];
+            q /= outSize[a];
+            if (validHi[a][o] <= validLo[a][o]) return true;
+        }
+        return false;
+    }
+
     // Direct access for kernels in this package (no copies).
     int[][] startArray() { return start; }
     int[][] validLoArray() { return validLo; }

@@ -86,12 +86,16 @@ public final class Pooling {
         return runBackward(g, input, gradOutput, null, samples);
     }
 
-    /** Max-type backward routed by given per-plane indices (as returned by the forward). */
+    /**
+     * Max-type backward routed by given per-plane indices (as returned by the forward). An index of
+     * -1 (no element won, {@link MaxFloor#LOWEST_FINITE}) and the index of a window lying entirely in
+     * padding route no gradient; any other index must name a position of the input plane.
+     */
     public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices) {
         Geometry g = geometry(spec, input);
         requireMaxType(spec);
         checkSameShape(g, gradOutput, "gradOutput");
-        checkIndices(g, indices, g.outputShape(), g.inPlane(), "indices");
+        checkArgmax(g, indices);
         return runBackward(g, input, gradOutput, indices.data(), null);
     }
 
@@ -105,6 +109,10 @@ public final class Pooling {
     }
 
     private static Tensor runBackward(Geometry g, Tensor input, Tensor gradOutput, long[] indices, float[] samples) {
+        if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
+            // As PyTorch: an adaptive output of size 0 has no gradient to give back.
+            throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
+        }
         PoolKernel k = Kernels.select(g, true);
         float[] gradIn = new float[g.inputElements()];
         k.backward(g, input.data(), gradOutput.data(), indices, samples, gradIn);
@@ -197,6 +205,30 @@ public final class Pooling {
         for (int i = 0; i < d.length; i++) {
             if (d[i] < 0 || d[i] >= plane) {
                 throw Check.fail(name + "[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ")");
+            }
+        }
+    }
+
+    /** Backward indices: the output's shape, and per-plane values in [0, plane) or -1, except for empty windows. */
+    private static void checkArgmax(Geometry g, LongTensor indices) {
+        Check.notNull(indices, "indices");
+        int[] shape = g.outputShape();
+        if (!Arrays.equals(indices.shape(), shape)) {
+            throw Check.fail("indices shape", indices.shape(), "must equal " + Arrays.toString(shape));
+        }
+        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
+        long[] d = indices.data();
+        int plane = g.inPlane();
+        int ps = g.positionStride();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int base = g.planeBase(n, c, g.outPlane());
+                for (int q = 0; q < g.outPlane(); q++) {
+                    int i = base + q * ps;
+                    if ((d[i] < -1 || d[i] >= plane) && !g.emptyWindow(q)) {
+                        throw Check.fail("indices[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ") (or -1: no element won)");
+                    }
+                }
             }
         }
     }

@@ -263,9 +263,12 @@ final class ReferenceKernel implements PoolKernel {
                     int src = outBase + q * ps;
                     float go = gradOut[src];
                     if (op.isMaxType()) {
-                        long arg = indices != null ? indices[src] : maxArg(w, spec, in, inBase, ps);
-                        // An empty window's index may point outside the plane (PyTorch's value); it gets no gradient.
-                        if (arg >= 0 && arg < inPlane) gradIn[inBase + (int) arg * ps] += go;
+                        // An empty window (all taps in padding) returned a constant, so it passes no gradient;
+                        // nor does a window where no element won (index -1 under MaxFloor.LOWEST_FINITE).
+                        if (!w.empty()) {
+                            long arg = indices != null ? indices[src] : maxArg(w, spec, in, inBase, ps);
+                            if (arg >= 0) gradIn[inBase + (int) arg * ps] += go;
+                        }
                     } else if (op == PoolOp.AVG || op == PoolOp.GLOBAL_AVG || op == PoolOp.ADAPTIVE_AVG) {
                         if (!w.empty()) {
                             float delta = go / (float) divisor(w, spec);
@@ -301,7 +304,8 @@ final class ReferenceKernel implements PoolKernel {
         do {
             int at = inBase + w.tapPosition() * ps;
             double x = in[at];
-            double d = p == 1 ? Math.signum(x) : Math.signum(x) * Math.pow(Math.abs(x), p - 1);
+            // At x = 0 the derivative is taken as 0 (for p < 1 the one-sided limits are infinite).
+            double d = x == 0 ? 0 : p == 1 ? Math.signum(x) : Math.signum(x) * Math.pow(Math.abs(x), p - 1);
             gradIn[at] += (float) (d * scale);
         } while (w.nextTap());
     }

@@ -179,6 +179,11 @@ final class TfJobs {
             int ch = i % c;
             int b = i / (outPlane * c);
             long v = src[i];
+            if (v == -1) {
+                // TensorFlow's "no element won" (an all -inf / NaN window): no gradient.
+                dst[i] = -1;
+                continue;
+            }
             long pp = Math.floorDiv(v, (long) c) - (withBatch ? b * plane : 0);
             if (v < 0 || Math.floorMod(v, (long) c) != ch || pp < 0 || pp >= plane) {
                 throw j.bad("argmax", "entry " + i + " = " + v + " does not name an element of batch " + b + ", channel " + ch + " in an input of shape " + Arrays.toString(x.shape()));
