@@ -198,8 +198,8 @@ public final class PoolSpec {
         if (kernel != null) s.append(" kernel=").append(Arrays.toString(kernel));
         if (stride != null) s.append(" stride=").append(Arrays.toString(stride));
         if (autoPad != AutoPad.NOTSET) s.append(" auto_pad=").append(autoPad);
-        else if (padBegin != null) s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
-        if (dilation != null) s.append(" dilation=").append(Arrays.toString(dilation));
+        else if (kernel != null) s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
+        if (op.isSliding()) s.append(" dilation=").append(Arrays.toString(dilation));
         if (ceilMode) s.append(" ceil_mode");
         if (op == PoolOp.AVG) s.append(" count_include_pad=").append(countIncludePad);
         if (divisorOverride != 0) s.append(" divisor_override=").append(divisorOverride);

@@ -200,6 +200,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         for (int t = 0; t < g.taps(axis, o[axis]); t++) {
             int p = g.start(axis, o[axis]) + t * g.step(axis);
+            // A ceil-mode window may run past the end padding; those cells are not part of the window.
+            if (p >= g.inSize(axis) + g.padEnd(axis)) break;
             boolean in = p >= 0 && p < g.inSize(axis);
             collect(g, x, inBase, inStride, o, axis + 1, in ? pos + p * inStride[axis] : pos, inside && in, taps);
         }

@@ -59,7 +59,7 @@ class CliTest {
         assertEquals(0, r[0], text);
         // include-pad divisors: {pad,1,2}/3 = 1, {2,3,4}/3 = 3, {4,5,6}/3 = 5, {6,pad}/2 = 3 (overhang not counted)
         assertTrue(text.contains("avg{pad, 1, 2} = 1"), text);
-        assertTrue(text.contains("avg{6, pad, pad} = 3  (divisor 2)"), text);
+        assertTrue(text.contains("avg{6, pad} = 3  (divisor 2)"), text);
     }
 
     @Test
