@@ -57,6 +57,9 @@ public final class Check {
             if (d < 0) throw fail(name, shape, "dimensions must be >= 0");
         }
         for (int d : shape) {
+            if (d == 0) return 0;
+        }
+        for (int d : shape) {
             n *= d;
             if (n > MAX_ELEMENTS) {
                 throw fail(name, shape, "has more than " + MAX_ELEMENTS + " elements, the most a Java array can hold");

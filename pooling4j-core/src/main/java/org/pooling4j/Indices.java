@@ -17,7 +17,9 @@ public final class Indices {
         Check.notNull(from, "from");
         Check.notNull(to, "to");
         int r = inputSpatial.length;
+        if (r == 0) throw Check.fail("inputSpatial", inputSpatial, "needs at least one spatial dimension");
         Check.atLeast(inputSpatial, 1, "inputSpatial");
+        long plane = Check.elementCount(inputSpatial, "inputSpatial");
         int[] shape = indices.shape();
         boolean batched;
         if (shape.length == r + 2) batched = true;
@@ -26,10 +28,7 @@ public final class Indices {
         int lead = batched ? 1 : 0;
         int n = batched ? shape[0] : 1;
         int c = indices.layout() == Layout.CHANNELS_FIRST ? shape[lead] : shape[shape.length - 1];
-        long plane = 1;
-        for (int v : inputSpatial) plane *= v;
         long outPlane = indices.size() / Math.max(1, (long) n * c);
-        if (plane * n * c > Long.MAX_VALUE / 2) throw Check.fail("inputSpatial", inputSpatial, "too large");
         long[] src = indices.data();
         // Pass 1: validate everything.
         for (int i = 0; i < src.length; i++) decode(src[i], i, indices.layout(), n, c, outPlane, plane, inputSpatial, from);

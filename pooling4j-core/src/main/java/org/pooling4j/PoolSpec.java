@@ -454,7 +454,7 @@ public final class PoolSpec {
                     Check.length(outputSize, rank, "outputSize");
                     Check.atLeast(outputSize, 1, "outputSize");
                 }
-            } else if (outputSize != null || outputRatio != null) {
+            } else if (outputSize != null) {
                 throw Check.fail("outputSize", outputSize, op + " takes no output size");
             }
             if (outputRatio != null && op != PoolOp.FRACTIONAL_MAX) throw Check.fail("outputRatio", outputRatio, "applies to fractional max pooling only");

@@ -118,14 +118,16 @@ final class ReferenceKernel implements PoolKernel {
             return p;
         }
 
-        long validCount() {
-            long n = 1;
+        // Counts are products over axes that can exceed 2^63 with huge kernels; double keeps them
+        // exact up to 2^53 and close beyond, where a long would wrap.
+        double validCount() {
+            double n = 1;
             for (int a = 0; a < rank; a++) n *= hi[a][o[a]] - lo[a][o[a]];
             return n;
         }
 
-        long spanCount() {
-            long n = 1;
+        double spanCount() {
+            double n = 1;
             for (int a = 0; a < rank; a++) n *= span[a][o[a]];
             return n;
         }
@@ -183,7 +185,7 @@ final class ReferenceKernel implements PoolKernel {
         return arg;
     }
 
-    private static long divisor(Windows w, PoolSpec spec) {
+    private static double divisor(Windows w, PoolSpec spec) {
         if (spec.hasDivisorOverride()) return spec.divisorOverride();
         return spec.countIncludePad() ? w.spanCount() : w.validCount();
     }
@@ -225,8 +227,8 @@ final class ReferenceKernel implements PoolKernel {
         return Math.pow((double) avg * kernelVolume(spec), 1.0 / p);
     }
 
-    private static long kernelVolume(PoolSpec spec) {
-        long v = 1;
+    private static double kernelVolume(PoolSpec spec) {
+        double v = 1;
         for (int a = 0; a < spec.rank(); a++) v *= spec.kernelAt(a);
         return v;
     }
@@ -322,7 +324,7 @@ final class ReferenceKernel implements PoolKernel {
         torchLp(w, spec, in, inBase, ps);
         float avg = w.torchAvg;
         if (!(Math.abs(avg) > 0)) return;
-        long k = kernelVolume(spec);
+        double k = kernelVolume(spec);
         double gAvg = go / p * Math.pow((double) avg * k, 1.0 / p - 1) * k;
         double gTap = gAvg / w.validCount();
         w.firstTap();

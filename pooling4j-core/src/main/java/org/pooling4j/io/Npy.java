@@ -35,6 +35,8 @@ public final class Npy {
 
     /** Reads one array from a stream; {@code name} is used in error messages. */
     public static NpyArray read(InputStream in, String name) throws IOException {
+        Check.notNull(in, "in");
+        Check.notNull(name, "name");
         byte[] pre = in.readNBytes(8);
         if (pre.length < 8) throw new NpyFormatException(name + ": truncated: " + pre.length + " bytes, a .npy file starts with at least 10");
         for (int i = 0; i < MAGIC.length; i++) {
@@ -77,23 +79,50 @@ public final class Npy {
         }
         int[] shape = parseShape(shapeText, name);
         long count = 1;
-        for (int d : shape) {
-            count *= d;
-            if (count > Check.MAX_ELEMENTS) throw new NpyFormatException(name + ": shape " + shapeText + " has more elements than a Java array can hold");
+        for (int d : shape) count = d == 0 ? 0 : count;
+        if (count != 0) {
+            for (int d : shape) {
+                count *= d;
+                if (count > Check.MAX_ELEMENTS) {
+                    throw new NpyFormatException(name + ": shape " + java.util.Arrays.toString(shape) + " has more elements than a Java array can hold");
+                }
+            }
         }
         long bytes = count * dtype.bytes;
-        byte[] body = in.readNBytes((int) bytes);
-        if (body.length < bytes) {
-            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + descr + " needs " + bytes + " data bytes, found " + body.length);
+        // Read in chunks and allocate the array only once all its bytes have arrived, so that a
+        // header claiming a huge shape over a short file costs no more memory than the file.
+        List<byte[]> chunks = new ArrayList<>();
+        long got = 0;
+        while (got < bytes) {
+            byte[] chunk = in.readNBytes((int) Math.min(1 << 20, bytes - got));
+            if (chunk.length == 0) break;
+            chunks.add(chunk);
+            got += chunk.length;
         }
-        ByteBuffer bb = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        if (got < bytes) {
+            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + descr + " needs " + bytes + " data bytes, found " + got);
+        }
         int n = (int) count;
+        Object data;
         switch (dtype) {
-            case FLOAT32: { float[] a = new float[n]; bb.asFloatBuffer().get(a); return new NpyArray(dtype, shape, a); }
-            case FLOAT64: { double[] a = new double[n]; bb.asDoubleBuffer().get(a); return new NpyArray(dtype, shape, a); }
-            case INT32: { int[] a = new int[n]; bb.asIntBuffer().get(a); return new NpyArray(dtype, shape, a); }
-            default: { long[] a = new long[n]; bb.asLongBuffer().get(a); return new NpyArray(dtype, shape, a); }
+            case FLOAT32: data = new float[n]; break;
+            case FLOAT64: data = new double[n]; break;
+            case INT32: data = new int[n]; break;
+            default: data = new long[n]; break;
         }
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            ByteBuffer bb = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            int k = chunk.length / dtype.bytes;
+            switch (dtype) {
+                case FLOAT32: bb.asFloatBuffer().get((float[]) data, at, k); break;
+                case FLOAT64: bb.asDoubleBuffer().get((double[]) data, at, k); break;
+                case INT32: bb.asIntBuffer().get((int[]) data, at, k); break;
+                default: bb.asLongBuffer().get((long[]) data, at, k); break;
+            }
+            at += k;
+        }
+        return new NpyArray(dtype, shape, data);
     }
 
     /** Reads a numeric array as a channels-first float32 tensor (other dtypes are converted). */
@@ -129,6 +158,8 @@ public final class Npy {
     }
 
     public static void write(OutputStream out, NpyArray a) throws IOException {
+        Check.notNull(out, "out");
+        Check.notNull(a, "array");
         StringBuilder h = new StringBuilder("{'descr': '").append(a.dtype().descr).append("', 'fortran_order': False, 'shape': (");
         int[] shape = a.shape();
         for (int i = 0; i < shape.length; i++) {
@@ -136,9 +167,11 @@ public final class Npy {
             if (shape.length == 1 || i < shape.length - 1) h.append(shape.length == 1 ? "," : ", ");
         }
         h.append("), }");
-        // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64 bytes.
+        // As NumPy: room for the first axis to grow to 21 digits, then spaces so that
+        // magic + version + length + header + '\n' ends on a multiple of 64 bytes.
+        if (shape.length > 0) h.append(" ".repeat(Math.max(0, 21 - String.valueOf(shape[0]).length())));
         int total = 10 + h.length() + 1;
-        int pad = (64 - total % 64) % 64;
+        int pad = 64 - total % 64;
         for (int i = 0; i < pad; i++) h.append(' ');
         h.append('\n');
         byte[] hb = h.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -1,6 +1,7 @@
 package org.pooling4j.io;
 
 import java.util.Arrays;
+import org.pooling4j.Check;
 
 /**
  * A NumPy array as read from or written to a {@code .npy} file: dtype, C-order shape and the data in
@@ -35,18 +36,22 @@ public final class NpyArray {
     }
 
     public static NpyArray of(float[] data, int... shape) {
+        Check.notNull(data, "data");
         return new NpyArray(DType.FLOAT32, checked(shape, data.length), data);
     }
 
     public static NpyArray of(double[] data, int... shape) {
+        Check.notNull(data, "data");
         return new NpyArray(DType.FLOAT64, checked(shape, data.length), data);
     }
 
     public static NpyArray of(int[] data, int... shape) {
+        Check.notNull(data, "data");
         return new NpyArray(DType.INT32, checked(shape, data.length), data);
     }
 
     public static NpyArray of(long[] data, int... shape) {
+        Check.notNull(data, "data");
         return new NpyArray(DType.INT64, checked(shape, data.length), data);
     }
 
