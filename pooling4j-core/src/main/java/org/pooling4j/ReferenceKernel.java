@@ -259,7 +259,8 @@ final class ReferenceKernel implements PoolKernel {
             for (int c = 0; c < g.channels(); c++) {
                 int inBase = g.planeBase(n, c, inPlane);
                 int outBase = g.planeBase(n, c, outPlane);
-                if (op == PoolOp.FRACTIONAL_MAX) w.loadFractional(g, samples, n * g.channels() + c);
+                // With given indices a fractional backward needs no samples: its windows are never empty.
+                if (op == PoolOp.FRACTIONAL_MAX && samples != null) w.loadFractional(g, samples, n * g.channels() + c);
                 java.util.Arrays.fill(w.o, 0);
                 for (int q = 0; q < outPlane; q++) {
                     int src = outBase + q * ps;
