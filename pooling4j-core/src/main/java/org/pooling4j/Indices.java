@@ -6,9 +6,13 @@ import java.util.Arrays;
  * Conversions between argmax index formats ({@link IndexFormat}). The index tensor has the pooling
  * output's shape in its own layout, batched (N, C, spatial...) or unbatched; {@code inputSpatial}
  * gives the spatial size of the pooled input. Every value is checked (range and consistency with
- * the element's own batch and channel) before the result is allocated.
+ * the element's own batch and channel) before the result is allocated. The value {@link #NONE}
+ * (-1, "no element won", as TensorFlow and ONNX Runtime write it) stays -1 in every format.
  */
 public final class Indices {
+    /** The index of a window where no element won ({@link MaxFloor#LOWEST_FINITE}); kept as is by every conversion. */
+    public static final long NONE = -1;
+
     private Indices() {}
 
     public static LongTensor convert(LongTensor indices, int[] inputSpatial, IndexFormat from, IndexFormat to) {
@@ -31,9 +35,15 @@ public final class Indices {
         long outPlane = indices.size() / Math.max(1, (long) n * c);
         long[] src = indices.data();
         // Pass 1: validate everything.
-        for (int i = 0; i < src.length; i++) decode(src[i], i, indices.layout(), n, c, outPlane, plane, inputSpatial, from);
+        for (int i = 0; i < src.length; i++) {
+            if (src[i] != NONE) decode(src[i], i, indices.layout(), n, c, outPlane, plane, inputSpatial, from);
+        }
         long[] dst = new long[src.length];
         for (int i = 0; i < src.length; i++) {
+            if (src[i] == NONE) {
+                dst[i] = NONE;
+                continue;
+            }
             long pp = decode(src[i], i, indices.layout(), n, c, outPlane, plane, inputSpatial, from);
             int nc = planeOf(i, indices.layout(), c, outPlane);
             dst[i] = encode(pp, nc / c, nc % c, c, plane, inputSpatial, to);

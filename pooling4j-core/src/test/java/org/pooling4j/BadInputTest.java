@@ -901,8 +901,19 @@ class BadInputTest {
             assertArrayEquals(perPlane.data(), Indices.convert(tf, sp, IndexFormat.CHANNELS_LAST, IndexFormat.PER_PLANE).data());
         }
 
+        @Test
+        void noWinnerSentinelPassesThroughEveryFormat() {
+            // -1 = "no element won" (TensorFlow, ONNX Runtime); it is not a position, so it stays -1.
+            LongTensor idx = LongTensor.of(new long[] {1, Indices.NONE, 0, 2}, 1, 2, 2);
+            for (IndexFormat f : IndexFormat.values()) {
+                LongTensor out = Indices.convert(idx, new int[] {4}, IndexFormat.PER_PLANE, f);
+                assertEquals(-1L, out.data()[1], f.toString());
+                assertArrayEquals(idx.data(), Indices.convert(out, new int[] {4}, f, IndexFormat.PER_PLANE).data(), f.toString());
+            }
+        }
+
         @ParameterizedTest
-        @ValueSource(longs = {-1, 4, 999999, Long.MIN_VALUE})
+        @ValueSource(longs = {-2, 4, 999999, Long.MIN_VALUE})
         void rejectsPerPlaneOutOfRange(long v) {
             LongTensor bad = LongTensor.of(new long[] {1, 3, 0, v}, 1, 2, 2);
             rejects(() -> Indices.convert(bad, new int[] {4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR), "indices[3] = " + v);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pooling4j.AutoPad;
+import org.pooling4j.IndexFormat;
+import org.pooling4j.Indices;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.MaxFloor;
@@ -148,48 +150,24 @@ final class TfJobs {
         return new int[][] {begin, end};
     }
 
-    /** Per-plane indices to TensorFlow's flat NHWC form; -1 (no element won) stays -1. */
-    private static LongTensor toTf(LongTensor perPlane, Tensor x, boolean withBatch) {
-        int n = x.dim(0);
-        int c = x.dim(x.rank() - 1);
-        long plane = x.size() / Math.max(1, (long) n * c);
-        long[] src = perPlane.data();
-        long[] dst = new long[src.length];
-        int outPlane = n == 0 ? 0 : src.length / n / c;
-        for (int i = 0; i < src.length; i++) {
-            int ch = i % c;
-            int b = i / (outPlane * c);
-            dst[i] = src[i] < 0 ? -1 : ((withBatch ? b * plane : 0) + src[i]) * c + ch;
-        }
-        return new LongTensor(dst, perPlane.shape(), Layout.CHANNELS_LAST);
+    private static int[] spatial(Tensor x) {
+        return Arrays.copyOfRange(x.shape(), 1, x.rank() - 1);
     }
 
-    /** TensorFlow argmax to per-plane indices, checking each value names this element's own batch and channel. */
+    private static IndexFormat format(boolean withBatch) {
+        return withBatch ? IndexFormat.CHANNELS_LAST_WITH_BATCH : IndexFormat.CHANNELS_LAST;
+    }
+
+    /** Per-plane indices to TensorFlow's flat NHWC form; -1 (no element won) stays -1. */
+    private static LongTensor toTf(LongTensor perPlane, Tensor x, boolean withBatch) {
+        return Indices.convert(perPlane, spatial(x), IndexFormat.PER_PLANE, format(withBatch));
+    }
+
+    /** TensorFlow argmax to per-plane indices; each value must name this element's own batch and channel. */
     private static LongTensor fromTf(Job j, LongTensor tf, Tensor x, Tensor g, boolean withBatch) {
         if (!Arrays.equals(tf.shape(), g.shape())) {
             throw j.bad("argmax", "shape " + Arrays.toString(tf.shape()) + " must equal the grad_output shape " + Arrays.toString(g.shape()));
         }
-        int n = x.dim(0);
-        int c = x.dim(x.rank() - 1);
-        long plane = x.size() / Math.max(1, (long) n * c);
-        long[] src = tf.data();
-        long[] dst = new long[src.length];
-        int outPlane = n == 0 ? 0 : src.length / n / c;
-        for (int i = 0; i < src.length; i++) {
-            int ch = i % c;
-            int b = i / (outPlane * c);
-            long v = src[i];
-            if (v == -1) {
-                // TensorFlow's "no element won" (an all -inf / NaN window): no gradient.
-                dst[i] = -1;
-                continue;
-            }
-            long pp = Math.floorDiv(v, (long) c) - (withBatch ? b * plane : 0);
-            if (v < 0 || Math.floorMod(v, (long) c) != ch || pp < 0 || pp >= plane) {
-                throw j.bad("argmax", "entry " + i + " = " + v + " does not name an element of batch " + b + ", channel " + ch + " in an input of shape " + Arrays.toString(x.shape()));
-            }
-            dst[i] = pp;
-        }
-        return new LongTensor(dst, tf.shape(), Layout.CHANNELS_LAST);
+        return Indices.convert(tf.withLayout(Layout.CHANNELS_LAST), spatial(x), format(withBatch), IndexFormat.PER_PLANE);
     }
 }
