@@ -1,7 +1,5 @@
 package org.pooling4j;
 
-import java.util.Arrays;
-
 /**
  * Conversions between argmax index formats ({@link IndexFormat}). The index tensor has the pooling
  * output's shape in its own layout, batched (N, C, spatial...) or unbatched; {@code inputSpatial}
@@ -131,10 +129,5 @@ public final class Indices {
 
     private static IllegalArgumentException bad(long v, int i, IndexFormat from, String why) {
         return new IllegalArgumentException("indices[" + i + "] = " + v + ": not a valid " + from + " index: " + why);
-    }
-
-    /** Convenience for tests and tools: shape string. */
-    static String show(int[] s) {
-        return Arrays.toString(s);
     }
 }

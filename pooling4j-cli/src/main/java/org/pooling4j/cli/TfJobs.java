@@ -83,7 +83,6 @@ final class TfJobs {
         Tensor g = j.readTensor("grad_output").withLayout(layout);
         Tensor dx;
         if (argmax && j.fileExists("argmax")) {
-            Pooling.geometry(spec, x);
             dx = Pooling.backward(spec, x, g, fromTf(j, j.readLongTensor("argmax"), x, g, withBatch));
         } else {
             dx = Pooling.backward(spec, x, g);
