@@ -69,13 +69,14 @@ public final class Npy {
         }
         NpyArray.DType dtype = null;
         for (NpyArray.DType t : NpyArray.DType.values()) {
-            if (t.descr.equals(descr)) dtype = t;
+            // One-byte types have no byte order: NumPy writes '|u1', some writers '<u1'.
+            if (t.descr.equals(descr) || (t.bytes == 1 && descr.equals("<" + t.descr.substring(1)))) dtype = t;
         }
         if (dtype == null && descr.length() > 1 && descr.charAt(0) == '>') {
             throw new NpyFormatException(name + ": dtype '" + descr + "' is big-endian; only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
         }
         if (dtype == null) {
-            throw new NpyFormatException(name + ": dtype '" + descr + "' is not supported; supported are <f4 (float32), <f8 (float64), <i4 (int32), <i8 (int64)");
+            throw new NpyFormatException(name + ": dtype '" + descr + "' is not supported; supported are <f4 (float32), <f8 (float64), <f2 (float16), <i4 (int32), <i8 (int64), |u1 (uint8), |i1 (int8)");
         }
         int[] shape = parseShape(shapeText, name);
         long count = 1;
@@ -108,6 +109,9 @@ public final class Npy {
             case FLOAT32: data = new float[n]; break;
             case FLOAT64: data = new double[n]; break;
             case INT32: data = new int[n]; break;
+            case UINT8:
+            case INT8: data = new byte[n]; break;
+            case FLOAT16: data = new short[n]; break;
             default: data = new long[n]; break;
         }
         int at = 0;
@@ -118,6 +122,9 @@ public final class Npy {
                 case FLOAT32: bb.asFloatBuffer().get((float[]) data, at, k); break;
                 case FLOAT64: bb.asDoubleBuffer().get((double[]) data, at, k); break;
                 case INT32: bb.asIntBuffer().get((int[]) data, at, k); break;
+                case UINT8:
+                case INT8: bb.get((byte[]) data, at, k); break;
+                case FLOAT16: bb.asShortBuffer().get((short[]) data, at, k); break;
                 default: bb.asLongBuffer().get((long[]) data, at, k); break;
             }
             at += k;
@@ -187,6 +194,9 @@ public final class Npy {
             case FLOAT32: bb.asFloatBuffer().put((float[]) a.data()); break;
             case FLOAT64: bb.asDoubleBuffer().put((double[]) a.data()); break;
             case INT32: bb.asIntBuffer().put((int[]) a.data()); break;
+            case UINT8:
+            case INT8: bb.put((byte[]) a.data()); break;
+            case FLOAT16: bb.asShortBuffer().put((short[]) a.data()); break;
             default: bb.asLongBuffer().put((long[]) a.data()); break;
         }
         out.write(bb.array());

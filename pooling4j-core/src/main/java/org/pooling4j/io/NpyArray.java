@@ -5,12 +5,19 @@ import org.pooling4j.Check;
 
 /**
  * A NumPy array as read from or written to a {@code .npy} file: dtype, C-order shape and the data in
- * one of {@code float[]}, {@code double[]}, {@code int[]} or {@code long[]}.
+ * one of {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]}, {@code byte[]} (uint8, int8) or
+ * {@code short[]} (float16 bit patterns).
  */
 public final class NpyArray {
     /** The dtypes this library reads and writes, all little-endian. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT32("<i4", 4), INT64("<i8", 8);
+        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT32("<i4", 4), INT64("<i8", 8),
+        /** Held as {@code byte[]}, each value read as unsigned. */
+        UINT8("|u1", 1),
+        /** Held as {@code byte[]}. */
+        INT8("|i1", 1),
+        /** Held as {@code short[]} IEEE binary16 bit patterns. */
+        FLOAT16("<f2", 2);
 
         final String descr;
         final int bytes;
@@ -55,6 +62,23 @@ public final class NpyArray {
         return new NpyArray(DType.INT64, checked(shape, data.length), data);
     }
 
+    /** A uint8 array ({@code |u1}); each byte is read as an unsigned value 0..255. */
+    public static NpyArray ofUint8(byte[] data, int... shape) {
+        Check.notNull(data, "data");
+        return new NpyArray(DType.UINT8, checked(shape, data.length), data);
+    }
+
+    public static NpyArray ofInt8(byte[] data, int... shape) {
+        Check.notNull(data, "data");
+        return new NpyArray(DType.INT8, checked(shape, data.length), data);
+    }
+
+    /** A float16 array ({@code <f2}) given as IEEE binary16 bit patterns. */
+    public static NpyArray ofFloat16Bits(short[] bits, int... shape) {
+        Check.notNull(bits, "bits");
+        return new NpyArray(DType.FLOAT16, checked(shape, bits.length), bits);
+    }
+
     private static int[] checked(int[] shape, int length) {
         int n = org.pooling4j.Check.elementCount(shape, "shape");
         if (n != length) {
@@ -78,7 +102,7 @@ public final class NpyArray {
         return n;
     }
 
-    /** The data array: {@code float[]}, {@code double[]}, {@code int[]} or {@code long[]} by dtype. */
+    /** The data array: {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]}, {@code byte[]} or {@code short[]} by dtype. */
     public Object data() {
         return data;
     }
@@ -91,8 +115,24 @@ public final class NpyArray {
             case FLOAT32: return ((float[]) data).clone();
             case FLOAT64: { double[] d = (double[]) data; for (int i = 0; i < n; i++) out[i] = (float) d[i]; return out; }
             case INT32: { int[] d = (int[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
+            case UINT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i] & 0xff; return out; }
+            case INT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
+            case FLOAT16: { short[] d = (short[]) data; for (int i = 0; i < n; i++) out[i] = half(d[i] & 0xffff); return out; }
             default: { long[] d = (long[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
         }
+    }
+
+    /** The float value of an IEEE binary16 bit pattern. */
+    static float half(int bits) {
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /** Values as int64; float arrays are rejected because an index must be an exact integer. */
@@ -102,6 +142,8 @@ public final class NpyArray {
         switch (dtype) {
             case INT64: return ((long[]) data).clone();
             case INT32: { int[] d = (int[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
+            case UINT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i] & 0xff; return out; }
+            case INT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
             default: throw new NpyFormatException("dtype = " + dtype.descr + ": an integer array (<i8 or <i4) is required here");
         }
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.pooling4j.Check;
 import org.pooling4j.Layout;
 import org.pooling4j.Tensor;
+import org.pooling4j.io.NpyArray;
 
 /**
  * A typed ONNX tensor: element type, row-major shape (rank 0 is a scalar) and data. Float and
@@ -177,6 +178,53 @@ public final class TensorValue {
             case INT8: return (byte) v;
             case INT32: return (int) v;
             default: return v;
+        }
+    }
+
+    /** The tensor a {@code .npy} array holds: f4, f8, f2, i8, i4, i1 and u1 map to the ONNX type of the same name (the data is copied). */
+    public static TensorValue fromNpy(NpyArray a) {
+        Check.notNull(a, "array");
+        int[] shape = a.shape();
+        Object data = a.data();
+        switch (a.dtype()) {
+            case FLOAT32: return ofFloat(((float[]) data).clone(), shape);
+            case FLOAT64: return ofDouble(((double[]) data).clone(), shape);
+            case FLOAT16: return ofFloat16(a.toFloats(), shape);
+            default: {
+                DataType t = a.dtype() == NpyArray.DType.INT64 ? DataType.INT64 : a.dtype() == NpyArray.DType.INT32 ? DataType.INT32
+                        : a.dtype() == NpyArray.DType.INT8 ? DataType.INT8 : DataType.UINT8;
+                long[] v;
+                try {
+                    v = a.toLongs();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return ofIntegers(t, v, shape);
+            }
+        }
+    }
+
+    /** This tensor as a {@code .npy} array of the matching dtype (a copy). */
+    public NpyArray toNpy() {
+        switch (type) {
+            case FLOAT: return NpyArray.of(f.clone(), shape);
+            case DOUBLE: return NpyArray.of(d.clone(), shape);
+            case FLOAT16: {
+                short[] bits = new short[size];
+                for (int i = 0; i < size; i++) bits[i] = (short) Float16.fromFloat(f[i]);
+                return NpyArray.ofFloat16Bits(bits, shape);
+            }
+            case INT64: return NpyArray.of(l.clone(), shape);
+            case INT32: {
+                int[] v = new int[size];
+                for (int i = 0; i < size; i++) v[i] = (int) l[i];
+                return NpyArray.of(v, shape);
+            }
+            default: {
+                byte[] v = new byte[size];
+                for (int i = 0; i < size; i++) v[i] = (byte) l[i];
+                return type == DataType.INT8 ? NpyArray.ofInt8(v, shape) : NpyArray.ofUint8(v, shape);
+            }
         }
     }
 
