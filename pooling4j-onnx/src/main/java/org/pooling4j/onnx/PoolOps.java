@@ -159,6 +159,8 @@ final class PoolOps {
             }
         }
         int[] outShape = p.values().shape();
+        // float64 values that differ only beyond float precision tie in float32; pick the winner in double.
+        if (x.type() == DataType.DOUBLE) maxArgDouble(g, x.d, idx);
         LongTensor global = Indices.convert(new LongTensor(idx, outShape, Layout.CHANNELS_FIRST), g.inSizes(), IndexFormat.PER_PLANE, format);
         TensorValue values;
         if (x.type() == DataType.FLOAT) {
@@ -176,6 +178,56 @@ final class PoolOps {
             }
         }
         return new TensorValue[] {values, TensorValue.ofInt64(global.data(), global.shape())};
+    }
+
+    /**
+     * Recomputes the per-plane argmax of every non-empty window in double precision, with the core
+     * reference kernel's rules: the first valid tap starts, a larger value or any NaN takes over.
+     */
+    static void maxArgDouble(Geometry g, double[] in, long[] idx) {
+        int r = g.rank();
+        int[] inSize = g.inSizes();
+        int[] outSize = g.outSizes();
+        int[] inStride = new int[r];
+        int st = 1;
+        for (int a = r - 1; a >= 0; a--) {
+            inStride[a] = st;
+            st *= inSize[a];
+        }
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        int[] o = new int[r];
+        int[] t = new int[r];
+        for (int q = 0; q < outPlane; q++) {
+            int rest = q;
+            for (int a = r - 1; a >= 0; a--) {
+                o[a] = rest % outSize[a];
+                rest /= outSize[a];
+            }
+            if (g.emptyWindow(q)) continue;
+            for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
+                int base = plane * inPlane;
+                double best = Double.NEGATIVE_INFINITY;
+                long arg = -1;
+                for (int a = 0; a < r; a++) t[a] = g.validLo(a, o[a]);
+                while (true) {
+                    int pos = 0;
+                    for (int a = 0; a < r; a++) pos += (g.start(a, o[a]) + t[a] * g.step(a)) * inStride[a];
+                    double v = in[base + pos];
+                    if (arg < 0 || v > best || v != v) {
+                        best = v;
+                        arg = pos;
+                    }
+                    int a = r - 1;
+                    while (a >= 0 && ++t[a] >= g.validHi(a, o[a])) {
+                        t[a] = g.validLo(a, o[a]);
+                        a--;
+                    }
+                    if (a < 0) break;
+                }
+                idx[plane * outPlane + q] = arg;
+            }
+        }
     }
 
     /** The input as a core float32 tensor, sharing the array for float32. */
