@@ -569,4 +569,32 @@ class NpyTest {
             assertEquals(0, a.size());
         }
     }
+
+    @Test
+    @DisplayName("uint8, int8 and float16 arrays: NumPy's descr strings and values")
+    void smallTypes() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Npy.write(buf, NpyArray.ofUint8(new byte[] {0, (byte) 200, (byte) 255}, 3));
+        byte[] bytes = buf.toByteArray();
+        String header = new String(bytes, 10, 64 - 10, StandardCharsets.ISO_8859_1);
+        assertTrue(header.startsWith("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }"), header);
+        NpyArray u = Npy.read(new ByteArrayInputStream(bytes), "u1");
+        assertEquals(NpyArray.DType.UINT8, u.dtype());
+        assertArrayEquals(new long[] {0, 200, 255}, u.toLongs());
+        assertArrayEquals(new float[] {0, 200, 255}, u.toFloats());
+        // Some writers spell one-byte types with '<': read them the same.
+        byte[] lt = bytes.clone();
+        lt[10 + header.indexOf("|u1")] = '<';
+        assertEquals(NpyArray.DType.UINT8, Npy.read(new ByteArrayInputStream(lt), "<u1").dtype());
+        buf.reset();
+        Npy.write(buf, NpyArray.ofInt8(new byte[] {-128, 127}, 2));
+        assertArrayEquals(new long[] {-128, 127}, Npy.read(new ByteArrayInputStream(buf.toByteArray()), "i1").toLongs());
+        buf.reset();
+        // binary16: 0x3C00 = 1, 0xC100 = -2.5, 0x7BFF = 65504, 0x0001 = 2^-24, 0x7C00 = +inf.
+        Npy.write(buf, NpyArray.ofFloat16Bits(new short[] {0x3C00, (short) 0xC100, 0x7BFF, 0x0001, 0x7C00}, 5));
+        NpyArray h = Npy.read(new ByteArrayInputStream(buf.toByteArray()), "f2");
+        assertEquals(NpyArray.DType.FLOAT16, h.dtype());
+        assertArrayEquals(new float[] {1f, -2.5f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY}, h.toFloats());
+        assertThrowsExactly(NpyFormatException.class, h::toLongs);
+    }
 }

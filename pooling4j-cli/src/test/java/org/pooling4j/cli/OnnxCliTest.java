@@ -1,0 +1,105 @@
+package org.pooling4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.io.Npy;
+import org.pooling4j.io.NpyArray;
+import org.pooling4j.onnx.OnnxNode;
+import org.pooling4j.onnx.TensorProtos;
+import org.pooling4j.onnx.TensorValue;
+
+/** The onnx-test and onnx-run commands on small cases written here, with hand-worked expected values. */
+class OnnxCliTest {
+    @TempDir
+    Path dir;
+
+    private static Object[] cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(p);
+        System.setErr(p);
+        try {
+            return new Object[] {Main.execute(args), buf.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** A MaxPool k=2 s=2 case over 1..4: expected (2, 4), or a wrong expectation when {@code wrong}. */
+    private Path maxPoolCase(String name, boolean wrong) throws Exception {
+        Path c = dir.resolve(name);
+        Files.createDirectories(c.resolve("test_data_set_0"));
+        Files.write(c.resolve("model.onnx"), OnnxNode.of("MaxPool").attr("kernel_shape", 2).attr("strides", 2).toModel(1).toByteArray());
+        TensorProtos.write(c.resolve("test_data_set_0/input_0.pb"), TensorValue.ofFloat(new float[] {1, 2, 3, 4}, 1, 1, 4), "in0");
+        TensorProtos.write(c.resolve("test_data_set_0/output_0.pb"), TensorValue.ofFloat(new float[] {2, wrong ? 4.01f : 4}, 1, 1, 2), "out0");
+        return c;
+    }
+
+    @Test
+    void onnxTestReportsEachCaseAndTheTotal() throws Exception {
+        maxPoolCase("case_good", false);
+        Object[] ok = cli("onnx-test", dir.toString());
+        String text = (String) ok[1];
+        assertEquals(0, ok[0], text);
+        assertTrue(text.contains("PASS case_good MaxPool"), text);
+        assertTrue(text.trim().endsWith("1 passed, 0 failed"), text);
+
+        maxPoolCase("case_bad", true);
+        Object[] bad = cli("onnx-test", dir.resolve("case_good").toString(), dir.resolve("case_bad").toString(), dir.resolve("missing").toString());
+        text = (String) bad[1];
+        assertEquals(1, bad[0], text);
+        // 4 vs 4.01: |diff| = 0.01 > 1e-7 + 1e-3 * 4.01.
+        assertTrue(text.contains("FAIL case_bad: test_data_set_0: output 0 ('out0'): 1 of 2 values differ"), text);
+        assertTrue(text.contains("FAIL missing: no model.onnx"), text);
+        assertTrue(text.trim().endsWith("1 passed, 2 failed"), text);
+    }
+
+    @Test
+    void onnxRunWritesEveryOutputAsNpy() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        Files.write(model, OnnxNode.of("MaxPool").attr("kernel_shape", 2).attr("strides", 2).outputs(2).toModel(1).toByteArray());
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NpyArray.of(new float[] {1, 5, 3, 2, 7, 7}, 1, 2, 3));
+        Object[] r = cli("onnx-run", model.toString(), "--input", "in0=" + x, "--output-dir", dir.resolve("out").toString());
+        assertEquals(0, r[0], (String) r[1]);
+        // Plane 0 = (1,5,3): window (1,5) -> 5 at 1. Plane 1 = (2,7,7): window (2,7) -> 7 at 1, global 3 + 1 = 4.
+        assertArrayEquals(new float[] {5, 7}, Npy.read(dir.resolve("out/out0.npy")).toFloats());
+        assertArrayEquals(new long[] {1, 4}, Npy.read(dir.resolve("out/out1.npy")).toLongs());
+        Object[] missing = cli("onnx-run", model.toString(), "--output-dir", dir.resolve("o2").toString());
+        assertEquals(2, missing[0]);
+        assertTrue(((String) missing[1]).contains("input 'in0' is missing"), (String) missing[1]);
+        Object[] malformed = cli("onnx-run", model.toString(), "--input", "in0", "--output-dir", dir.toString());
+        assertTrue(((String) malformed[1]).contains("must be NAME=FILE.npy"), (String) malformed[1]);
+    }
+
+    @Test
+    void onnxRunKeepsUint8() throws Exception {
+        Path model = dir.resolve("u8.onnx");
+        Files.write(model, OnnxNode.of("MaxPool").attr("kernel_shape", 2).toModel(1).toByteArray());
+        Path x = dir.resolve("u8.npy");
+        Npy.write(x, NpyArray.ofUint8(new byte[] {(byte) 250, 3, (byte) 255}, 1, 1, 3));
+        Object[] r = cli("onnx-run", model.toString(), "--input", "in0=" + x, "--output-dir", dir.toString());
+        assertEquals(0, r[0], (String) r[1]);
+        NpyArray y = Npy.read(dir.resolve("out0.npy"));
+        assertEquals(NpyArray.DType.UINT8, y.dtype());
+        assertArrayEquals(new long[] {250, 255}, y.toLongs());
+    }
+
+    @Test
+    void outputFileNamesAreSafe() {
+        assertEquals("_pool_MaxPool_output_0", OnnxRunCommand.fileName("/pool/MaxPool_output_0"));
+        assertEquals("output..", OnnxRunCommand.fileName(".."));
+    }
+}
