@@ -14,6 +14,7 @@ final class Ops {
         List<OpDef> all = new ArrayList<>();
         all.addAll(PoolOps.all());
         all.addAll(GlueOps.all());
+        all.addAll(RoiOps.all());
         all.addAll(MathOps.all());
         for (OpDef d : all) OPS.put(d.type, d);
     }
