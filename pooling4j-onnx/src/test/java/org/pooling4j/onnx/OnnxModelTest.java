@@ -187,6 +187,9 @@ class OnnxModelTest {
         TensorValue perPlane = OnnxIndices.toPerPlane(col.get(1), x.shape(), true);
         assertArrayEquals(new long[] {4, 5, 4, 5}, perPlane.toLongArray());
         assertArrayEquals(row.get(1).toLongArray(), OnnxIndices.fromPerPlane(perPlane, x.shape(), false).toLongArray());
+        // TensorFlow's argmax: (y*W + x)*C + c -> (1*3+1)*2 + 0 = 8, (1*3+2)*2 = 10, then +1 for channel 1.
+        TensorValue tf = OnnxIndices.convert(row.get(1), x.shape(), org.pooling4j.IndexFormat.GLOBAL_ROW_MAJOR, org.pooling4j.IndexFormat.CHANNELS_LAST);
+        assertArrayEquals(new long[] {8, 10, 9, 11}, tf.toLongArray());
     }
 
     @Test
