@@ -29,8 +29,8 @@ where ONNX Runtime does not reproduce PyTorch are kept in the list below with
 writes every case, rejected ones included, to DIR2 so that the check can be
 repeated:
 
-    /usr/bin/python3 tools/golden/torch_onnx_export.py --include-rejected /tmp/all
-    java -cp onnxruntime-1.29.0.jar tools/golden/OrtCheck.java /tmp/all
+    /usr/bin/python3 tools/golden/torch_onnx_export.py --include-rejected build/all
+    java -cp onnxruntime-1.29.0.jar tools/golden/OrtCheck.java build/all
 
 Exports that PyTorch 1.13 refuses are not in the list (see EXPORT_FAILURES at
 the end of this file; running with --try-failing re-attempts them).

@@ -21,7 +21,7 @@ class CliTest {
     Path dir;
 
     /** Runs the command line capturing stdout and stderr; returns {exit status, text}. */
-    private static Object[] cli(String... args) {
+    static Object[] cli(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -117,22 +117,9 @@ public final class NpyArray {
             case INT32: { int[] d = (int[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
             case UINT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i] & 0xff; return out; }
             case INT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
-            case FLOAT16: { short[] d = (short[]) data; for (int i = 0; i < n; i++) out[i] = half(d[i] & 0xffff); return out; }
+            case FLOAT16: { short[] d = (short[]) data; for (int i = 0; i < n; i++) out[i] = Float16.toFloat(d[i] & 0xffff); return out; }
             default: { long[] d = (long[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
         }
-    }
-
-    /** The float value of an IEEE binary16 bit pattern. */
-    static float half(int bits) {
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /** Values as int64; float arrays are rejected because an index must be an exact integer. */

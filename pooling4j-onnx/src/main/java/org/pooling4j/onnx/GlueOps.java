@@ -58,28 +58,7 @@ final class GlueOps {
         return out;
     }
 
-    abstract static class Simple extends OpDef {
-        private final int minIn;
-        private final int maxIn;
-
-        Simple(String type, int since, int minIn, int maxIn) {
-            super(type, since);
-            this.minIn = minIn;
-            this.maxIn = maxIn;
-        }
-
-        @Override
-        int minInputs(int opset) {
-            return minIn;
-        }
-
-        @Override
-        int maxInputs(int opset) {
-            return maxIn;
-        }
-    }
-
-    static final class Constant extends Simple {
+    static final class Constant extends OpDef {
         Constant() {
             super("Constant", 1, 0, 0);
         }
@@ -124,7 +103,7 @@ final class GlueOps {
         }
     }
 
-    static final class Identity extends Simple {
+    static final class Identity extends OpDef {
         Identity() {
             super("Identity", 1, 1, 1);
         }
@@ -144,7 +123,7 @@ final class GlueOps {
     /** Pad, constant mode only. Negative pads crop, as the specification allows. */
     static final class Pad extends OpDef {
         Pad() {
-            super("Pad", 1);
+            super("Pad", 1, 1, 4);
         }
 
         @Override
@@ -240,7 +219,7 @@ final class GlueOps {
         }
     }
 
-    static final class Cast extends Simple {
+    static final class Cast extends OpDef {
         Cast() {
             super("Cast", 1, 1, 1);
         }
@@ -291,7 +270,7 @@ final class GlueOps {
 
     static final class Reshape extends OpDef {
         Reshape() {
-            super("Reshape", 1);
+            super("Reshape", 1, 1, 2);
         }
 
         @Override
@@ -344,7 +323,7 @@ final class GlueOps {
         }
     }
 
-    static final class Flatten extends Simple {
+    static final class Flatten extends OpDef {
         Flatten() {
             super("Flatten", 1, 1, 1);
         }
@@ -379,7 +358,7 @@ final class GlueOps {
         private final boolean un;
 
         Squeeze(String type) {
-            super(type, 1);
+            super(type, 1, 1, 2);
             un = type.equals("Unsqueeze");
         }
 
@@ -440,7 +419,7 @@ final class GlueOps {
         }
     }
 
-    static final class Transpose extends Simple {
+    static final class Transpose extends OpDef {
         Transpose() {
             super("Transpose", 1, 1, 1);
         }
@@ -493,7 +472,7 @@ final class GlueOps {
     /** Slice: attributes starts/ends/axes before opset 10, inputs (with steps) from 10 on. */
     static final class Slice extends OpDef {
         Slice() {
-            super("Slice", 1);
+            super("Slice", 1, 1, 5);
         }
 
         @Override
@@ -587,7 +566,7 @@ final class GlueOps {
 
     static final class Concat extends OpDef {
         Concat() {
-            super("Concat", 1);
+            super("Concat", 1, 1, Integer.MAX_VALUE);
         }
 
         @Override
@@ -595,15 +574,7 @@ final class GlueOps {
             return attrs("axis");
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 1;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return Integer.MAX_VALUE;
-        }
 
         @Override
         void check(Node n) {
@@ -649,7 +620,7 @@ final class GlueOps {
         }
     }
 
-    static final class ShapeOp extends Simple {
+    static final class ShapeOp extends OpDef {
         ShapeOp() {
             super("Shape", 1, 1, 1);
         }
@@ -673,7 +644,7 @@ final class GlueOps {
         }
     }
 
-    static final class Gather extends Simple {
+    static final class Gather extends OpDef {
         Gather() {
             super("Gather", 1, 2, 2);
         }

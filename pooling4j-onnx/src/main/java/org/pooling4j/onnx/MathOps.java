@@ -22,7 +22,7 @@ final class MathOps {
     static final class Binary extends OpDef {
         Binary(String type) {
             // Versions 1 and 6 broadcast by the legacy `broadcast`/`axis` attributes; only NumPy broadcasting is implemented.
-            super(type, 7);
+            super(type, 7, 2, 2);
         }
 
         @Override
@@ -30,15 +30,7 @@ final class MathOps {
             return attrs();
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 2;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 2;
-        }
 
         @Override
         TensorValue[] run(Node n, TensorValue[] in, int outputs) {
@@ -125,7 +117,7 @@ final class MathOps {
 
     static final class Unary extends OpDef {
         Unary(String type, int since) {
-            super(type, since);
+            super(type, since, 1, 1);
         }
 
         @Override
@@ -133,15 +125,7 @@ final class MathOps {
             return opset < 6 ? attrs("consumed_inputs") : attrs();
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 1;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 1;
-        }
 
         @Override
         TensorValue[] run(Node n, TensorValue[] in, int outputs) {

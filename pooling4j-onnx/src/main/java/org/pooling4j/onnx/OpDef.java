@@ -13,9 +13,15 @@ abstract class OpDef {
     /** The first opset of the default domain that defines this operator. */
     final int since;
 
-    OpDef(String type, int since) {
+    private final int minIn;
+    private final int maxIn;
+
+    /** An operator taking between {@code minIn} and {@code maxIn} inputs at every opset. */
+    OpDef(String type, int since, int minIn, int maxIn) {
         this.type = type;
         this.since = since;
+        this.minIn = minIn;
+        this.maxIn = maxIn;
     }
 
     /** The attributes defined by the version of this operator in effect at {@code opset}. */
@@ -29,9 +35,13 @@ abstract class OpDef {
         return 0;
     }
 
-    abstract int minInputs(int opset);
+    int minInputs(int opset) {
+        return minIn;
+    }
 
-    abstract int maxInputs(int opset);
+    int maxInputs(int opset) {
+        return maxIn;
+    }
 
     int minOutputs(int opset) {
         return 1;

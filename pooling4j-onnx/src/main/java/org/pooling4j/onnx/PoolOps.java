@@ -40,18 +40,10 @@ final class PoolOps {
     /** Operators with {@code kernel_shape}, {@code strides}, {@code pads}, {@code auto_pad} and maybe {@code dilations}, {@code ceil_mode}. */
     abstract static class Windowed extends OpDef {
         Windowed(String type, int since) {
-            super(type, since);
+            super(type, since, 1, 1);
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 1;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 1;
-        }
 
         @Override
         void check(Node n) {
@@ -318,7 +310,7 @@ final class PoolOps {
     /** GlobalMaxPool, GlobalAveragePool and GlobalLpPool: one window over all spatial dimensions. */
     static final class Global extends OpDef {
         Global(String type) {
-            super(type, 1);
+            super(type, 1, 1, 1);
         }
 
         @Override
@@ -326,15 +318,7 @@ final class PoolOps {
             return type.equals("GlobalLpPool") ? attrs("p") : attrs();
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 1;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 1;
-        }
 
         @Override
         void check(Node n) {
@@ -366,7 +350,7 @@ final class PoolOps {
      */
     static final class MaxUnpool extends OpDef {
         MaxUnpool() {
-            super("MaxUnpool", 9);
+            super("MaxUnpool", 9, 2, 3);
         }
 
         @Override
@@ -374,15 +358,7 @@ final class PoolOps {
             return attrs("kernel_shape", "pads", "strides");
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 2;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 3;
-        }
 
         @Override
         void check(Node n) {

@@ -34,7 +34,7 @@ final class RoiOps {
      */
     static final class RoiAlign extends OpDef {
         RoiAlign() {
-            super("RoiAlign", 10);
+            super("RoiAlign", 10, 3, 3);
         }
 
         @Override
@@ -43,15 +43,7 @@ final class RoiOps {
             return opset >= 16 ? plus(a, "coordinate_transformation_mode") : a;
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 3;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 3;
-        }
 
         @Override
         void check(Node n) {
@@ -99,7 +91,7 @@ final class RoiOps {
     /** MaxRoiPool: rois are (num_rois, 5) = [batch, x1, y1, x2, y2]; Caffe's rounding of the region. */
     static final class MaxRoiPool extends OpDef {
         MaxRoiPool() {
-            super("MaxRoiPool", 1);
+            super("MaxRoiPool", 1, 2, 2);
         }
 
         @Override
@@ -107,15 +99,7 @@ final class RoiOps {
             return attrs("pooled_shape", "spatial_scale");
         }
 
-        @Override
-        int minInputs(int opset) {
-            return 2;
-        }
 
-        @Override
-        int maxInputs(int opset) {
-            return 2;
-        }
 
         @Override
         void check(Node n) {

@@ -1,5 +1,6 @@
 package org.pooling4j.onnx;
 
+import org.pooling4j.io.Float16;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;

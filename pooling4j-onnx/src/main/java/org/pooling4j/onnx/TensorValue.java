@@ -1,5 +1,6 @@
 package org.pooling4j.onnx;
 
+import org.pooling4j.io.Float16;
 import java.util.Arrays;
 import org.pooling4j.Check;
 import org.pooling4j.Layout;

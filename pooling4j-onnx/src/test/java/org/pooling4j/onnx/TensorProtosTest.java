@@ -1,5 +1,6 @@
 package org.pooling4j.onnx;
 
+import org.pooling4j.io.Float16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,13 +1,13 @@
-package org.pooling4j.onnx;
+package org.pooling4j.io;
 
 /**
  * IEEE 754 binary16 conversions (Java 17 has none in the platform). Encoding rounds to nearest,
  * ties to even, overflows to infinity and keeps NaN a NaN.
  */
-final class Float16 {
+public final class Float16 {
     private Float16() {}
 
-    static float toFloat(int bits) {
+    public static float toFloat(int bits) {
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;
         int mant = bits & 0x3ff;
@@ -20,7 +20,7 @@ final class Float16 {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    static int fromFloat(float f) {
+    public static int fromFloat(float f) {
         int b = Float.floatToRawIntBits(f);
         int sign = (b >>> 16) & 0x8000;
         int exp = (b >>> 23) & 0xff;
@@ -47,7 +47,7 @@ final class Float16 {
     }
 
     /** {@code f} rounded to the nearest binary16 value, as a float. */
-    static float round(float f) {
+    public static float round(float f) {
         return toFloat(fromFloat(f));
     }
 }
