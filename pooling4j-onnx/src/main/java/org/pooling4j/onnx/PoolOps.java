@@ -137,22 +137,27 @@ final class PoolOps {
      * Runtime writes; the ONNX specification leaves it undefined.
      */
     static TensorValue[] maxWithIndices(PoolSpec spec, TensorValue x, IndexFormat format) {
-        Tensor t = asTensor(x);
-        Geometry g = Pooling.geometry(spec, t);
-        Pooled p = Pooling.forwardWithIndices(spec, t);
-        float[] v = p.values().data();
-        long[] idx = p.indices().data();
+        Geometry g = Geometry.of(spec, x.shape(), Layout.CHANNELS_FIRST);
+        int[] outShape = g.outputShape();
+        float[] v = null;
+        long[] idx;
+        if (x.type() == DataType.DOUBLE) {
+            // float64 values that differ only beyond float precision would tie in float32: pick the winner in double.
+            idx = new long[g.outputElements()];
+            maxArgDouble(g, x.d, idx);
+        } else {
+            Pooled p = Pooling.forwardWithIndices(spec, asTensor(x));
+            v = p.values().data();
+            idx = p.indices().data();
+        }
         int outPlane = g.outPlane();
         for (int q = 0; q < outPlane; q++) {
             if (!g.emptyWindow(q)) continue;
             for (int plane = 0; plane < g.batch() * g.channels(); plane++) {
                 idx[plane * outPlane + q] = Indices.NONE;
-                v[plane * outPlane + q] = -Float.MAX_VALUE;
+                if (v != null) v[plane * outPlane + q] = -Float.MAX_VALUE;
             }
         }
-        int[] outShape = p.values().shape();
-        // float64 values that differ only beyond float precision tie in float32; pick the winner in double.
-        if (x.type() == DataType.DOUBLE) maxArgDouble(g, x.d, idx);
         LongTensor global = Indices.convert(new LongTensor(idx, outShape, Layout.CHANNELS_FIRST), g.inSizes(), IndexFormat.PER_PLANE, format);
         TensorValue values;
         if (x.type() == DataType.FLOAT) {
