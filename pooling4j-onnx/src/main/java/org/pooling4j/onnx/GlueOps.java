@@ -31,6 +31,14 @@ final class GlueOps {
         return st;
     }
 
+    /** Advances the row-major coordinate {@code c} within {@code shape} by one element (wrapping at the end). */
+    static void next(int[] c, int[] shape) {
+        for (int a = c.length - 1; a >= 0; a--) {
+            if (++c[a] < shape[a]) return;
+            c[a] = 0;
+        }
+    }
+
     /** {@code axis} in [-rank, rank-1] made non-negative. */
     static int axis(Node n, long axis, int rank, String what) {
         if (axis < -rank || axis >= rank) throw n.error(what + " = " + axis + ": must be in [" + -rank + ", " + (rank - 1) + "]");
@@ -210,10 +218,7 @@ final class GlueOps {
                 }
                 if (inside) out.copyElement(x, src, i);
                 else out.setDouble(i, value);
-                for (int a = r - 1; a >= 0; a--) {
-                    if (++c[a] < os[a]) break;
-                    c[a] = 0;
-                }
+                next(c, os);
             }
             return new TensorValue[] {out};
         }
@@ -555,10 +560,7 @@ final class GlueOps {
                 long src = 0;
                 for (int a = 0; a < r; a++) src += (first[a] + c[a] * step[a]) * ist[a];
                 out.copyElement(x, (int) src, i);
-                for (int a = r - 1; a >= 0; a--) {
-                    if (++c[a] < os[a]) break;
-                    c[a] = 0;
-                }
+                next(c, os);
             }
             return new TensorValue[] {out};
         }
