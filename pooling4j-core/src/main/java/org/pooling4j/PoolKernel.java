@@ -17,14 +17,16 @@ public interface PoolKernel {
 
     /**
      * Forward pooling into {@code out} (all elements written); {@code indices} is {@code null} or
-     * receives the per-plane argmax of max-type operators.
+     * receives the per-plane argmax of max-type operators. {@code threads >= 1} is the most threads
+     * the call may use; results must not depend on it.
      */
-    void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples);
+    void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads);
 
     /**
-     * Gradient with respect to the input, accumulated into the zero-filled {@code gradIn}. For
-     * max-type operators {@code indices} (per-plane) routes the gradient; when {@code null} the argmax
-     * is recomputed from {@code in}.
+     * Gradient with respect to the input, written to every element of {@code gradIn} (its previous
+     * contents are ignored). For max-type operators {@code indices} (per-plane) routes the gradient;
+     * when {@code null} the argmax is recomputed from {@code in}. Results must not depend on
+     * {@code threads}.
      */
-    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn);
+    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
 }

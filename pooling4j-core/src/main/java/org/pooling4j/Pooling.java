@@ -18,7 +18,58 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Pooling {
+    /** System property giving the library-wide thread count at start-up (default: available processors). */
+    public static final String THREADS_PROPERTY = "pooling4j.threads";
+
+    private static volatile int defaultThreads = initialThreads();
+
     private Pooling() {}
+
+    private static int initialThreads() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        String v = System.getProperty(THREADS_PROPERTY);
+        if (v == null || v.isEmpty()) return cpus;
+        try {
+            int t = Integer.parseInt(v.trim());
+            if (t >= 1 && t <= Parallel.MAX_THREADS) return t;
+        } catch (NumberFormatException ignored) {
+            // fall through to the warning
+        }
+        System.getLogger("org.pooling4j").log(System.Logger.Level.WARNING,
+                "pooling4j: ignoring -D" + THREADS_PROPERTY + "=" + v + " (must be an integer in [1, " + Parallel.MAX_THREADS + "]); using " + cpus);
+        return cpus;
+    }
+
+    /** The library-wide thread count: the most threads one call uses unless the call says otherwise. */
+    public static int threads() {
+        return defaultThreads;
+    }
+
+    /**
+     * Sets the library-wide thread count. Calls whose work is below a threshold (about 256 KiB moved)
+     * stay on the caller's thread whatever this says. Results never depend on the thread count.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= threads <= 256}
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1 || threads > Parallel.MAX_THREADS) {
+            throw Check.fail("threads", threads, "must be in [1, " + Parallel.MAX_THREADS + "]");
+        }
+        defaultThreads = threads;
+    }
+
+    /** A per-call thread count: 0 means the library-wide count. */
+    private static int resolveThreads(int threads) {
+        if (threads < 0 || threads > Parallel.MAX_THREADS) {
+            throw Check.fail("threads", threads, "must be 0 (the library-wide count) or in [1, " + Parallel.MAX_THREADS + "]");
+        }
+        return threads == 0 ? defaultThreads : threads;
+    }
+
+    /** One line on the row operations in use: the SIMD width, or why the scalar ones run. */
+    public static String vectorization() {
+        return Kernels.vectorization();
+    }
 
     /** Resolves the spec against the input shape (all input-dependent checks). */
     public static Geometry geometry(PoolSpec spec, Tensor input) {
@@ -38,10 +89,115 @@ public final class Pooling {
      * from the spec's seed here; use {@link #fractionalMaxPool} to give them.
      */
     public static Tensor forward(PoolSpec spec, Tensor input) {
+        return forward(spec, input, 0);
+    }
+
+    /** {@link #forward(PoolSpec, Tensor)} on at most {@code threads} threads (0: the library-wide count). */
+    public static Tensor forward(PoolSpec spec, Tensor input, int threads) {
         Geometry g = geometry(spec, input);
         notUnpool(spec);
+        int t = resolveThreads(threads);
         float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return run(g, input, samples, false).values();
+        return run(g, input, samples, false, t).values();
+    }
+
+    /**
+     * Forward pooling into a preallocated {@code output} (the output shape, the input's layout, not
+     * sharing the input's array); every element is written. Fractional max pooling draws its samples
+     * from the spec's seed.
+     *
+     * @return the name of the kernel that ran
+     */
+    public static String forwardInto(PoolSpec spec, Tensor input, Tensor output, int threads) {
+        return forwardInto(spec, input, output, null, threads);
+    }
+
+    /**
+     * As {@link #forwardInto(PoolSpec, Tensor, Tensor, int)}, and for max-type operators also the
+     * per-plane argmax into {@code indices} when it is not null.
+     */
+    public static String forwardInto(PoolSpec spec, Tensor input, Tensor output, LongTensor indices, int threads) {
+        Geometry g = geometry(spec, input);
+        notUnpool(spec);
+        if (indices != null) requireMaxType(spec);
+        checkSameShape(g, output, "output");
+        if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
+        if (indices != null) checkOutputIndices(g, indices);
+        int t = resolveThreads(threads);
+        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
+        PoolKernel k = Kernels.select(g, false);
+        k.forward(g, input.data(), output.data(), indices == null ? null : indices.data(), samples, t);
+        return k.name();
+    }
+
+    /**
+     * Forward max pooling (max, global max, adaptive max) into {@code output} that also returns a
+     * compact argmax ({@link Argmax}: one or two bytes per output instead of an int64 index) for
+     * {@link #backwardInto(Argmax, Tensor, Tensor, int)}.
+     *
+     * @throws IllegalArgumentException for other operators, fractional max pooling (its windows vary
+     *     per plane) and {@link MaxFloor#LOWEST_FINITE} (the workspace has no "no winner" entry)
+     */
+    public static Argmax forwardArgmax(PoolSpec spec, Tensor input, Tensor output, int threads) {
+        Geometry g = geometry(spec, input);
+        checkSameShape(g, output, "output");
+        if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
+        String why = FastKernel.declinesArgmax(g);
+        if (why == null && spec.op() == PoolOp.FRACTIONAL_MAX) why = "fractional windows vary per plane";
+        if (why == null) why = FastKernel.declinesCommon(g, false);
+        if (why != null) throw Check.fail("spec", spec, "no compact argmax: " + why);
+        int t = resolveThreads(threads);
+        FastKernel k = Kernels.selectArgmax(g, false);
+        Argmax a = new Argmax(g);
+        k.forwardArgmax(g, input.data(), output.data(), a, t);
+        return a;
+    }
+
+    /**
+     * Max backward routed by a compact argmax from {@link #forwardArgmax}: writes every element of
+     * {@code gradInput} (the input's shape and layout).
+     *
+     * @return the name of the kernel that ran
+     */
+    public static String backwardInto(Argmax argmax, Tensor gradOutput, Tensor gradInput, int threads) {
+        Check.notNull(argmax, "argmax");
+        Geometry g = argmax.geometry();
+        checkSameShape(g, gradOutput, "gradOutput");
+        checkInputShape(g, gradInput, "gradInput");
+        if (gradInput.data() == gradOutput.data()) throw Check.fail("gradInput", "gradOutput's array", "must not share gradOutput's array");
+        int t = resolveThreads(threads);
+        FastKernel k = Kernels.selectArgmax(g, true);
+        k.backwardArgmax(g, gradOutput.data(), argmax, gradInput.data(), t);
+        return k.name();
+    }
+
+    /**
+     * Backward into a preallocated {@code gradInput} (every element written). For max-type operators
+     * {@code indices} (per-plane, as the forward returns them) routes the gradient, or when null the
+     * argmax is recomputed from {@code input}; for other operators {@code indices} must be null.
+     *
+     * @return the name of the kernel that ran
+     */
+    public static String backwardInto(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices, Tensor gradInput, int threads) {
+        Geometry g = geometry(spec, input);
+        notUnpool(spec);
+        checkSameShape(g, gradOutput, "gradOutput");
+        checkInputShape(g, gradInput, "gradInput");
+        if (gradInput.data() == gradOutput.data() || gradInput.data() == input.data()) {
+            throw Check.fail("gradInput", "a shared array", "must not share the input's or gradOutput's array");
+        }
+        if (indices != null) {
+            requireMaxType(spec);
+            checkArgmax(g, indices);
+        }
+        if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
+            throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
+        }
+        int t = resolveThreads(threads);
+        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX && indices == null ? seededSamples(g) : null;
+        PoolKernel k = Kernels.select(g, true);
+        k.backward(g, input.data(), gradOutput.data(), indices == null ? null : indices.data(), samples, gradInput.data(), t);
+        return k.name();
     }
 
     /** Forward max-type pooling (max, global max, adaptive max, fractional max from the seed) with indices. */
@@ -49,7 +205,7 @@ public final class Pooling {
         Geometry g = geometry(spec, input);
         requireMaxType(spec);
         float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return run(g, input, samples, true);
+        return run(g, input, samples, true, defaultThreads);
     }
 
     /**
@@ -62,14 +218,14 @@ public final class Pooling {
         Geometry g = geometry(spec, input);
         requireOp(spec, PoolOp.FRACTIONAL_MAX);
         float[] s = samples == null ? seededSamples(g) : torchSamples(g, samples);
-        return run(g, input, s, true);
+        return run(g, input, s, true, defaultThreads);
     }
 
-    private static Pooled run(Geometry g, Tensor input, float[] samples, boolean withIndices) {
+    private static Pooled run(Geometry g, Tensor input, float[] samples, boolean withIndices, int threads) {
         PoolKernel k = Kernels.select(g, false);
         float[] out = new float[g.outputElements()];
         long[] idx = withIndices ? new long[out.length] : null;
-        k.forward(g, input.data(), out, idx, samples);
+        k.forward(g, input.data(), out, idx, samples, threads);
         int[] shape = g.outputShape();
         return new Pooled(new Tensor(out, shape, g.layout()), idx == null ? null : new LongTensor(idx, shape, g.layout()), k.name());
     }
@@ -115,7 +271,7 @@ public final class Pooling {
         }
         PoolKernel k = Kernels.select(g, true);
         float[] gradIn = new float[g.inputElements()];
-        k.backward(g, input.data(), gradOutput.data(), indices, samples, gradIn);
+        k.backward(g, input.data(), gradOutput.data(), indices, samples, gradIn, defaultThreads);
         return new Tensor(gradIn, g.inputShape(), g.layout());
     }
 
@@ -192,6 +348,25 @@ public final class Pooling {
             throw Check.fail(name + " shape", t.shape(), "must equal the output shape " + Arrays.toString(want));
         }
         if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
+    }
+
+    /** A preallocated gradient of the input: the input's shape and layout. */
+    private static void checkInputShape(Geometry g, Tensor t, String name) {
+        Check.notNull(t, name);
+        int[] want = g.inputShape();
+        if (!Arrays.equals(t.shape(), want)) {
+            throw Check.fail(name + " shape", t.shape(), "must equal the input shape " + Arrays.toString(want));
+        }
+        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
+    }
+
+    /** Preallocated indices of a forward: the output's shape and layout. */
+    private static void checkOutputIndices(Geometry g, LongTensor indices) {
+        int[] want = g.outputShape();
+        if (!Arrays.equals(indices.shape(), want)) {
+            throw Check.fail("indices shape", indices.shape(), "must equal the output shape " + Arrays.toString(want));
+        }
+        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
     }
 
     /** Indices must have {@code shape} and per-plane values in [0, plane). Checked in full before any work. */

@@ -4,7 +4,8 @@ package org.pooling4j;
  * The plain kernel for every operator, rank and layout: the last fallback of the dispatcher and the
  * oracle fast kernels are tested against. It walks each (n, c) plane, each output position in
  * row-major order and each window tap in row-major order, which fixes tie-breaking (the first
- * maximum in scan order wins) and the order of floating-point sums.
+ * maximum in scan order wins) and the order of floating-point sums. It runs on the caller's thread
+ * whatever thread count it is given.
  */
 final class ReferenceKernel implements PoolKernel {
     static final String NAME = "reference";
@@ -134,7 +135,7 @@ final class ReferenceKernel implements PoolKernel {
     }
 
     @Override
-    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples) {
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
         PoolSpec spec = g.spec();
         PoolOp op = spec.op();
         Windows w = new Windows(g);
@@ -247,7 +248,8 @@ final class ReferenceKernel implements PoolKernel {
     }
 
     @Override
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn) {
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+        java.util.Arrays.fill(gradIn, 0f);
         PoolSpec spec = g.spec();
         PoolOp op = spec.op();
         Windows w = new Windows(g);

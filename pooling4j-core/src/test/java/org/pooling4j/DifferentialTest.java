@@ -103,30 +103,35 @@ class DifferentialTest {
     }
 
     /**
-     * Runs the case once per kernel of the dispatcher that accepts its geometry in both directions,
-     * forcing it with {@value Kernels#FORCE_PROPERTY} (so fast kernels added later are each held to the
-     * oracle), or once with the default dispatch when the property is already set from outside, when
-     * no kernel accepts both directions, for unpool and for problems the library must reject.
+     * Runs the case once per kernel of the dispatcher that accepts its geometry forward, forcing it
+     * with {@value Kernels#FORCE_PROPERTY} (so every fast kernel is held to the oracle) and forcing
+     * the same kernel backward where it accepts that direction, else the reference kernel; or once
+     * with the default dispatch when the property is already set from outside, for unpool and for
+     * problems the library must reject.
      */
     static String runWithEveryKernel(Case k) {
         if (System.getProperty(Kernels.FORCE_PROPERTY) != null || k.plan.invalid != null || k.op == PoolOp.MAX_UNPOOL) {
             return k.run();
         }
         Geometry g = Pooling.geometry(k.spec, Oracle.toTensor(k.x, k.layout, k.batched));
-        List<String> names = new ArrayList<>();
+        List<String[]> pairs = new ArrayList<>();
         for (PoolKernel kernel : Kernels.all()) {
-            if (kernel.declines(g, false) == null && kernel.declines(g, true) == null) names.add(kernel.name());
+            if (kernel.declines(g, false) == null) {
+                pairs.add(new String[] {kernel.name(), kernel.declines(g, true) == null ? kernel.name() : "reference"});
+            }
         }
-        if (names.isEmpty()) return k.run();
+        if (pairs.isEmpty()) return k.run();
         String outcome = null;
-        for (String name : names) {
-            System.setProperty(Kernels.FORCE_PROPERTY, name);
+        for (String[] pair : pairs) {
+            System.setProperty(Kernels.FORCE_PROPERTY, pair[0]);
+            System.setProperty(Kernels.FORCE_BACKWARD_PROPERTY, pair[1]);
             try {
                 outcome = k.run();
             } catch (Mismatch m) {
-                throw new Mismatch("[kernel " + name + "] " + m.getMessage());
+                throw new Mismatch("[kernel " + pair[0] + " / backward " + pair[1] + "] " + m.getMessage());
             } finally {
                 System.clearProperty(Kernels.FORCE_PROPERTY);
+                System.clearProperty(Kernels.FORCE_BACKWARD_PROPERTY);
             }
         }
         return outcome;

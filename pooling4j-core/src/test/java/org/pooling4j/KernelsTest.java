@@ -19,12 +19,29 @@ class KernelsTest {
         PoolKernel last = Kernels.all().get(Kernels.all().size() - 1);
         assertEquals("reference", last.name());
         Tensor x = Tensor.zeros(1, 2, 5, 5);
+        Geometry g;
         for (PoolSpec spec : new PoolSpec[] {PoolSpec.max(2, 2).build(), PoolSpec.avg(3, 3).padding(1).build(),
                 PoolSpec.lp(3, 2, 2).build(), PoolSpec.globalAvg(2).build(), PoolSpec.adaptiveMax(3, null).build(),
                 PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build()}) {
-            assertEquals("reference", Pooling.kernelFor(spec, x, false), spec.toString());
-            assertEquals("reference", Pooling.kernelFor(spec, x, true), spec.toString());
+            g = Pooling.geometry(spec, x);
+            assertEquals(null, last.declines(g, false), spec.toString());
+            assertEquals(null, last.declines(g, true), spec.toString());
         }
+    }
+
+    @Test
+    void fastKernelsTakeTheirLayoutAndLeaveFractionalAndLpBackwardToTheReference() {
+        Tensor cf = Tensor.zeros(1, 2, 5, 5);
+        Tensor cl = Tensor.zeros(Layout.CHANNELS_LAST, 1, 5, 5, 2);
+        String simdOrScalar = Kernels.simdAvailable() ? "simd" : "scalar";
+        assertEquals("cf-" + simdOrScalar, Pooling.kernelFor(PoolSpec.max(2, 2).build(), cf, false));
+        assertEquals("cl-" + simdOrScalar, Pooling.kernelFor(PoolSpec.max(2, 2).build(), cl, true));
+        assertEquals("cf-" + simdOrScalar, Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, false));
+        assertEquals("reference", Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, true));
+        assertEquals("reference", Pooling.kernelFor(PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build(), cf, false));
+        PoolKernel scalarCf = null;
+        for (PoolKernel k : Kernels.all()) if (k.name().equals("cf-scalar")) scalarCf = k;
+        assertTrue(scalarCf.declines(Pooling.geometry(PoolSpec.max(2, 2).build(), cl), false).contains("channels-last"));
     }
 
     @Test
@@ -36,6 +53,7 @@ class KernelsTest {
         assertArrayEquals(new float[] {3, 4}, p.values().data());
         System.setProperty(Kernels.FORCE_PROPERTY, "no-such-kernel");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Pooling.forward(PoolSpec.max(2).build(), x));
-        assertTrue(e.getMessage().contains("pooling4j.kernel = no-such-kernel: no such kernel; known: [reference]"), e.getMessage());
+        assertTrue(e.getMessage().contains("pooling4j.kernel = no-such-kernel: no such kernel; known: ["), e.getMessage());
+        assertTrue(e.getMessage().contains("reference]"), e.getMessage());
     }
 }

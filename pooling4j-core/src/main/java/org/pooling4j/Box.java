@@ -1,0 +1,155 @@
+package org.pooling4j;
+
+/**
+ * A {@link Geometry} seen as three axes (depth, height, width) for the fast kernels: a rank-1 or
+ * rank-2 problem gets leading axes of size 1 with a single tap, so one kernel serves every rank.
+ * Also holds the per-axis divisor factors of average pooling and the tap-offset table of the
+ * compact argmax.
+ */
+final class Box {
+    final Geometry g;
+    final int id, ih, iw;
+    final int od, oh, ow;
+    final int[] sd, sh, sw;   // start of each window
+    final int[] ld, lh, lw;   // first valid tap
+    final int[] hd, hh, hw;   // one past the last valid tap
+    final int[] kd, kh, kw;   // taps of each window (padding included)
+    final int dd, dh, dw;     // dilation (tap step)
+    final boolean sliding;
+    final int strideD, strideH, strideW;
+    /** Whether some window has no tap inside the input. */
+    final boolean anyEmpty;
+    /** Largest number of taps of one window (padding included). */
+    final long maxTaps;
+
+    Box(Geometry g) {
+        this.g = g;
+        int r = g.rank();
+        int o = 3 - r;
+        int[][] st = g.startArray();
+        int[][] lo = g.validLoArray();
+        int[][] hi = g.validHiArray();
+        int[] step = g.stepArray();
+        int[] in = g.inSizeArray();
+        int[] out = g.outSizeArray();
+        id = o > 0 ? 1 : in[0];
+        ih = o > 1 ? 1 : in[1 - o];
+        iw = in[r - 1];
+        od = o > 0 ? 1 : out[0];
+        oh = o > 1 ? 1 : out[1 - o];
+        ow = out[r - 1];
+        int[] one = {1};
+        int[] zero = {0};
+        sd = o > 0 ? zero : st[0];
+        sh = o > 1 ? zero : st[1 - o];
+        sw = st[r - 1];
+        ld = o > 0 ? zero : lo[0];
+        lh = o > 1 ? zero : lo[1 - o];
+        lw = lo[r - 1];
+        hd = o > 0 ? one : hi[0];
+        hh = o > 1 ? one : hi[1 - o];
+        hw = hi[r - 1];
+        kd = o > 0 ? one : taps(g, 0);
+        kh = o > 1 ? one : taps(g, 1 - o);
+        kw = taps(g, r - 1);
+        dd = o > 0 ? 1 : step[0];
+        dh = o > 1 ? 1 : step[1 - o];
+        dw = step[r - 1];
+        sliding = g.spec().op().isSliding();
+        strideD = sliding && o == 0 ? g.spec().strideAt(0) : 1;
+        strideH = sliding && o <= 1 ? g.spec().strideAt(1 - o) : 1;
+        strideW = sliding ? g.spec().strideAt(r - 1) : 1;
+        anyEmpty = empty(ld, hd) || empty(lh, hh) || empty(lw, hw);
+        maxTaps = (long) max(kd) * max(kh) * max(kw);
+    }
+
+    private static int[] taps(Geometry g, int a) {
+        int[] t = new int[g.outSize(a)];
+        for (int i = 0; i < t.length; i++) t[i] = g.taps(a, i);
+        return t;
+    }
+
+    private static boolean empty(int[] lo, int[] hi) {
+        for (int i = 0; i < lo.length; i++) {
+            if (hi[i] <= lo[i]) return true;
+        }
+        return false;
+    }
+
+    private static int max(int[] a) {
+        int m = 0;
+        for (int v : a) m = Math.max(m, v);
+        return m;
+    }
+
+    int inPlane() {
+        return id * ih * iw;
+    }
+
+    int outPlane() {
+        return od * oh * ow;
+    }
+
+    /**
+     * Per-axis factor of the average divisor: valid taps, or taps up to the end of the padded extent
+     * when padding counts (the product over axes is the reference kernel's divisor).
+     */
+    double[] countFactors(int axis3) {
+        int r = g.rank();
+        int a = axis3 - (3 - r);
+        int n = axis3 == 0 ? od : axis3 == 1 ? oh : ow;
+        double[] f = new double[n];
+        if (a < 0) {
+            f[0] = 1;
+            return f;
+        }
+        boolean include = g.spec().countIncludePad();
+        for (int i = 0; i < n; i++) {
+            f[i] = include ? g.span(a, i) : g.validHi(a, i) - g.validLo(a, i);
+        }
+        return f;
+    }
+
+    /** Divisor of every output, in the reference kernel's float rounding: {@code (float) product}. */
+    float[] divisors() {
+        float[] div = new float[outPlane()];
+        if (g.spec().hasDivisorOverride()) {
+            java.util.Arrays.fill(div, (float) g.spec().divisorOverride());
+            return div;
+        }
+        double[] fd = countFactors(0);
+        double[] fh = countFactors(1);
+        double[] fw = countFactors(2);
+        int q = 0;
+        for (int a = 0; a < od; a++) {
+            for (int b = 0; b < oh; b++) {
+                for (int c = 0; c < ow; c++) div[q++] = (float) (fd[a] * fh[b] * fw[c]);
+            }
+        }
+        return div;
+    }
+
+    /** Whether output (a, b, c) has no tap inside the input. */
+    boolean emptyAt(int a, int b, int c) {
+        return hd[a] <= ld[a] || hh[b] <= lh[b] || hw[c] <= lw[c];
+    }
+
+    /** Plane position of the first valid tap of output (a, b, c) (the reference kernel's initial argmax). */
+    int firstValid(int a, int b, int c) {
+        return ((sd[a] + ld[a] * dd) * ih + (sh[b] + lh[b] * dh)) * iw + sw[c] + lw[c] * dw;
+    }
+
+    /** Window-local offset (row-major over the window's taps, padding included) of tap (ta, tb, tc). */
+    int localOffset(int a, int b, int c, int ta, int tb, int tc) {
+        return (ta * kh[b] + tb) * kw[c] + tc;
+    }
+
+    /** Plane position of window-local offset {@code local} of output (a, b, c). */
+    int positionOf(int a, int b, int c, int local) {
+        int tc = local % kw[c];
+        int rest = local / kw[c];
+        int tb = rest % kh[b];
+        int ta = rest / kh[b];
+        return ((sd[a] + ta * dd) * ih + (sh[b] + tb * dh)) * iw + sw[c] + tc * dw;
+    }
+}

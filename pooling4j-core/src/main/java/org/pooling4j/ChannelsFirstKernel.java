@@ -1,0 +1,399 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+import org.pooling4j.spi.RowOps;
+
+/**
+ * The fast kernel for channels-first tensors (each (n, c) plane contiguous), any rank up to 3.
+ *
+ * <p>Forward without indices is separable: for each output row the input rows of its window are
+ * reduced element-wise into one row (long contiguous vector operations), then that row is reduced
+ * across the width (strided windows, {@link RowOps#windowMax}). Windows cut by padding and adaptive
+ * windows take exact per-window loops. Because the separable order differs from the reference's
+ * row-major scan only in which of several equal maxima is kept, a maximum of zero (where +0 and -0
+ * are equal but have different bits) is recomputed in scan order, so results stay bit-identical.
+ * Max with indices scans each window in the reference order. Work is split by planes.
+ */
+final class ChannelsFirstKernel extends FastKernel {
+    ChannelsFirstKernel(RowOps ops) {
+        super("cf", ops);
+    }
+
+    @Override
+    public String declines(Geometry g, boolean backward) {
+        if (g.layout() != Layout.CHANNELS_FIRST) return "channels-last input";
+        return declinesCommon(g, backward);
+    }
+
+    private static int planes(Geometry g) {
+        return g.batch() * g.channels();
+    }
+
+    private static long bytes(Geometry g) {
+        return 4L * ((long) g.inputElements() + g.outputElements());
+    }
+
+    @Override
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
+        Box b = new Box(g);
+        int planes = planes(g);
+        int t = Parallel.threadsFor(threads, planes, bytes(g));
+        PoolOp op = g.spec().op();
+        if (indices != null) {
+            Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
+        } else if (op.isGlobal()) {
+            Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
+        } else {
+            Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
+        }
+    }
+
+    @Override
+    void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
+        Box b = new Box(g);
+        int planes = planes(g);
+        int t = Parallel.threadsFor(threads, planes, bytes(g));
+        Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, null, argmax, p0, p1));
+    }
+
+    // ---- forward -------------------------------------------------------------------------------
+
+    private void argmaxPlanes(Box b, float[] in, float[] out, long[] indices, Argmax argmax, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int[] arg = new int[2];
+        for (int p = p0; p < p1; p++) {
+            int inBase = p * inPlane;
+            int q = p * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        out[q] = scanMax(b, spec, in, inBase, 1, a, bb, c, arg);
+                        if (indices != null) indices[q] = arg[0];
+                        else argmax.set(q, arg[1]);
+                    }
+                }
+            }
+        }
+    }
+
+    private void globalPlanes(Box b, float[] in, float[] out, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        PoolOp op = spec.op();
+        int n = b.inPlane();
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        float floor = floor(spec);
+        float div = op == PoolOp.GLOBAL_AVG ? b.divisors()[0] : 0;
+        double p = spec.p();
+        boolean torch = spec.lpMode() == LpMode.PYTORCH;
+        for (int pl = p0; pl < p1; pl++) {
+            int base = pl * n;
+            if (op == PoolOp.GLOBAL_MAX) {
+                float v = ops.maxRange(in, base, n, floor, nan);
+                // Lanes reduce in another order than the scan: re-scan to get the reference's zero sign.
+                if (v == 0f) v = scanMax(b, spec, in, base, 1, 0, 0, 0, null);
+                out[pl] = v;
+            } else if (op == PoolOp.GLOBAL_AVG) {
+                out[pl] = (float) (chunkedSum(in, base, n) / div);
+            } else {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += lpTerm(in[base + i], p, torch);
+                out[pl] = lpFinish(s, p, torch, n, 1);
+            }
+        }
+    }
+
+    /** Sum in float over short chunks and in double across them, so long planes keep float accuracy. */
+    private double chunkedSum(float[] a, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i += 512) s += ops.sumRange(a, off + i, Math.min(512, n - i));
+        return s;
+    }
+
+    private void rowPlanes(Box b, float[] in, float[] out, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        PoolOp op = spec.op();
+        boolean max = op.isMaxType();
+        boolean avg = op == PoolOp.AVG || op == PoolOp.ADAPTIVE_AVG;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean fromFirst = startsFromFirstTap(spec);
+        float floor = floor(spec);
+        double p = spec.p();
+        boolean torch = spec.lpMode() == LpMode.PYTORCH;
+        double volume = kernelVolume(spec);
+        float[] div = avg ? b.divisors() : null;
+        int iw = b.iw;
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        float[] buf = new float[iw];
+        float[] tmp = max || avg ? null : new float[iw];
+        int[] inner = interior(b);
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int outBase = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int q0 = (a * b.oh + bb) * b.ow;
+                    int o = outBase + q0;
+                    int rows = (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]);
+                    if (rows <= 0) {
+                        Arrays.fill(out, o, o + b.ow, max ? floor : 0f);
+                        continue;
+                    }
+                    // Vertical pass: the window's input rows reduced into one row.
+                    float[] src = buf;
+                    int srcOff = 0;
+                    if (max && fromFirst && rows == 1) {
+                        src = in;
+                        srcOff = inBase + rowOf(b, a, bb, b.ld[a], b.lh[bb]) * iw;
+                    } else if (max) {
+                        verticalMax(b, in, inBase, a, bb, buf, fromFirst, floor, nan);
+                    } else if (avg && rows == 1) {
+                        src = in;
+                        srcOff = inBase + rowOf(b, a, bb, b.ld[a], b.lh[bb]) * iw;
+                    } else if (avg) {
+                        verticalSum(b, in, inBase, a, bb, buf);
+                    } else {
+                        Arrays.fill(buf, 0f);
+                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                                int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
+                                for (int i = 0; i < iw; i++) tmp[i] = lpTerm(in[r + i], p, torch);
+                                ops.addInto(tmp, 0, buf, 0, iw);
+                            }
+                        }
+                    }
+                    // Horizontal pass.
+                    if (max) {
+                        horizontalMax(b, src, srcOff, out, o, inner, fromFirst, floor, nan);
+                        if (rows > 1) {
+                            for (int c = 0; c < b.ow; c++) {
+                                if (out[o + c] == 0f) out[o + c] = scanMax(b, spec, in, inBase, 1, a, bb, c, null);
+                            }
+                        }
+                    } else {
+                        horizontalSum(b, src, srcOff, out, o, inner);
+                        if (avg) {
+                            for (int c = 0; c < b.ow; c++) out[o + c] = b.hw[c] > b.lw[c] ? out[o + c] / div[q0 + c] : 0f;
+                        } else {
+                            double rowValid = (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]);
+                            for (int c = 0; c < b.ow; c++) {
+                                int valid = b.hw[c] - b.lw[c];
+                                out[o + c] = valid > 0 ? lpFinish(out[o + c], p, torch, rowValid * valid, volume) : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void verticalMax(Box b, float[] in, int inBase, int a, int bb, float[] buf, boolean fromFirst, float floor, boolean nan) {
+        int iw = b.iw;
+        boolean first = true;
+        int pending = -1;
+        if (!fromFirst) {
+            Arrays.fill(buf, floor);
+            first = false;
+        }
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
+                if (first) {
+                    if (pending < 0) {
+                        pending = r;
+                        continue;
+                    }
+                    ops.max2(in, pending, in, r, buf, 0, iw, nan);
+                    first = false;
+                } else {
+                    ops.maxInto(in, r, buf, 0, iw, nan);
+                }
+            }
+        }
+        if (first && pending >= 0) System.arraycopy(in, pending, buf, 0, iw);
+    }
+
+    private void verticalSum(Box b, float[] in, int inBase, int a, int bb, float[] buf) {
+        int iw = b.iw;
+        int pending = -1;
+        boolean first = true;
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
+                if (first) {
+                    if (pending < 0) {
+                        pending = r;
+                        continue;
+                    }
+                    ops.add2(in, pending, in, r, buf, 0, iw);
+                    first = false;
+                } else {
+                    ops.addInto(in, r, buf, 0, iw);
+                }
+            }
+        }
+        if (first && pending >= 0) System.arraycopy(in, pending, buf, 0, iw);
+    }
+
+    /**
+     * The output columns {@code [c0, c1)} whose windows lie wholly inside the width with the full
+     * kernel, for sliding windows; an empty range otherwise.
+     */
+    static int[] interior(Box b) {
+        if (!b.sliding) return new int[] {0, 0};
+        int c0 = 0;
+        while (c0 < b.ow && !(b.lw[c0] == 0 && b.hw[c0] == b.kw[c0])) c0++;
+        int c1 = c0;
+        while (c1 < b.ow && b.lw[c1] == 0 && b.hw[c1] == b.kw[c1]) c1++;
+        return new int[] {c0, c1};
+    }
+
+    private void horizontalMax(Box b, float[] src, int off, float[] out, int o, int[] inner, boolean fromFirst, float floor, boolean nan) {
+        int c0 = fromFirst ? inner[0] : 0;
+        int c1 = fromFirst ? inner[1] : 0;
+        if (c1 > c0) ops.windowMax(src, off + b.sw[c0], out, o + c0, c1 - c0, b.strideW, b.kw[c0], b.dw, nan);
+        for (int c = 0; c < b.ow; c++) {
+            if (c == c0 && c1 > c0) {
+                c = c1 - 1;
+                continue;
+            }
+            float best = floor;
+            int s = off + b.sw[c];
+            for (int t = b.lw[c]; t < b.hw[c]; t++) {
+                float v = src[s + t * b.dw];
+                if (v > best || (nan && v != v)) best = v;
+            }
+            out[o + c] = best;
+        }
+    }
+
+    private void horizontalSum(Box b, float[] src, int off, float[] out, int o, int[] inner) {
+        int c0 = inner[0];
+        int c1 = inner[1];
+        if (c1 > c0) ops.windowSum(src, off + b.sw[c0], out, o + c0, c1 - c0, b.strideW, b.kw[c0], b.dw);
+        for (int c = 0; c < b.ow; c++) {
+            if (c == c0 && c1 > c0) {
+                c = c1 - 1;
+                continue;
+            }
+            float sum = 0;
+            int s = off + b.sw[c];
+            for (int t = b.lw[c]; t < b.hw[c]; t++) sum += src[s + t * b.dw];
+            out[o + c] = sum;
+        }
+    }
+
+    // ---- backward ------------------------------------------------------------------------------
+
+    @Override
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+        Box b = new Box(g);
+        int planes = planes(g);
+        int t = Parallel.threadsFor(threads, planes, bytes(g) * 2);
+        if (g.spec().op().isMaxType()) {
+            Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
+        } else {
+            Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
+        }
+    }
+
+    @Override
+    void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
+        Box b = new Box(g);
+        int planes = planes(g);
+        int t = Parallel.threadsFor(threads, planes, 4L * g.inputElements() + 5L * g.outputElements());
+        Parallel.run(planes, t, (p0, p1) -> maxBackward(b, null, gradOut, null, argmax, gradIn, p0, p1));
+    }
+
+    /** Scatters each output's gradient to its winner, outputs in scan order (the reference's order). */
+    private void maxBackward(Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int[] arg = new int[2];
+        int[] tapDelta = argmax != null && b.sliding ? tapDeltas(b) : null;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int rowBase = rowOf(b, a, bb, 0, 0) * b.iw;
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        if (b.anyEmpty && b.emptyAt(a, bb, c)) continue;
+                        int pos;
+                        if (indices != null) {
+                            pos = (int) indices[q];
+                        } else if (argmax != null) {
+                            pos = tapDelta != null ? rowBase + b.sw[c] + tapDelta[argmax.get(q)] : b.positionOf(a, bb, c, argmax.get(q));
+                        } else {
+                            scanMax(b, spec, in, inBase, 1, a, bb, c, arg);
+                            pos = arg[0];
+                        }
+                        if (pos >= 0) gradIn[inBase + pos] += gradOut[q];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Plane offset of each window-local tap from the window's first tap (fixed-size sliding windows). */
+    static int[] tapDeltas(Box b) {
+        int kd = b.kd[0];
+        int kh = b.kh[0];
+        int kw = b.kw[0];
+        int[] d = new int[kd * kh * kw];
+        int i = 0;
+        for (int ta = 0; ta < kd; ta++) {
+            for (int tb = 0; tb < kh; tb++) {
+                for (int tc = 0; tc < kw; tc++) d[i++] = (ta * b.dd * b.ih + tb * b.dh) * b.iw + tc * b.dw;
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Average backward: per output row, the divided gradients are spread across the width into one
+     * row ({@link RowOps#windowScatter}), which is then added to each input row of the window.
+     */
+    private void avgBackward(Box b, float[] gradOut, float[] gradIn, int p0, int p1) {
+        int iw = b.iw;
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        float[] div = b.divisors();
+        float[] delta = new float[b.ow];
+        float[] hbuf = new float[iw];
+        int[] inner = interior(b);
+        int c0 = inner[0];
+        int c1 = inner[1];
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
+            int outBase = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    if (b.hd[a] <= b.ld[a] || b.hh[bb] <= b.lh[bb]) continue;
+                    int q0 = (a * b.oh + bb) * b.ow;
+                    for (int c = 0; c < b.ow; c++) delta[c] = gradOut[outBase + q0 + c] / div[q0 + c];
+                    Arrays.fill(hbuf, 0f);
+                    if (c1 > c0) ops.windowScatter(delta, c0, hbuf, b.sw[c0], c1 - c0, b.strideW, b.kw[c0], b.dw);
+                    for (int c = 0; c < b.ow; c++) {
+                        if (c == c0 && c1 > c0) {
+                            c = c1 - 1;
+                            continue;
+                        }
+                        int s = b.sw[c];
+                        for (int t = b.lw[c]; t < b.hw[c]; t++) hbuf[s + t * b.dw] += delta[c];
+                    }
+                    for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                        for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                            ops.addInto(hbuf, 0, gradIn, inBase + rowOf(b, a, bb, ta, tb) * iw, iw);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.pooling4j;
+
+import java.util.Arrays;
+import org.pooling4j.spi.RowOps;
+
+/**
+ * The fast kernel for channels-last tensors (the C values of one position contiguous), any rank up
+ * to 3. Each output position reduces its window's taps in the reference's row-major order, one
+ * whole channel vector per tap, so maxima and indices are bit-identical to the reference and sums
+ * differ only by float rounding. Forward work is split by output positions; backward, whose windows
+ * overlap, by batch items.
+ */
+final class ChannelsLastKernel extends FastKernel {
+    ChannelsLastKernel(RowOps ops) {
+        super("cl", ops);
+    }
+
+    @Override
+    public String declines(Geometry g, boolean backward) {
+        if (g.layout() != Layout.CHANNELS_LAST) return "channels-first input";
+        return declinesCommon(g, backward);
+    }
+
+    private static long bytes(Geometry g) {
+        return 4L * ((long) g.inputElements() + g.outputElements());
+    }
+
+    @Override
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
+        Box b = new Box(g);
+        int units = g.batch() * b.outPlane();
+        int t = Parallel.threadsFor(threads, units, bytes(g));
+        Parallel.run(units, t, (u0, u1) -> positions(b, in, out, indices, null, u0, u1));
+    }
+
+    @Override
+    void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
+        Box b = new Box(g);
+        int units = g.batch() * b.outPlane();
+        int t = Parallel.threadsFor(threads, units, bytes(g));
+        Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
+    }
+
+    private void positions(Box b, float[] in, float[] out, long[] indices, Argmax argmax, int u0, int u1) {
+        PoolSpec spec = b.g.spec();
+        PoolOp op = spec.op();
+        int ch = b.g.channels();
+        int outPlane = b.outPlane();
+        int inPlane = b.inPlane();
+        boolean max = op.isMaxType();
+        boolean avg = op == PoolOp.AVG || op == PoolOp.GLOBAL_AVG || op == PoolOp.ADAPTIVE_AVG;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean fromFirst = startsFromFirstTap(spec);
+        boolean withArg = indices != null || argmax != null;
+        boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        float floor = floor(spec);
+        double p = spec.p();
+        boolean torch = spec.lpMode() == LpMode.PYTORCH;
+        double volume = kernelVolume(spec);
+        float[] div = avg ? b.divisors() : null;
+        int[] arg = withArg ? new int[ch] : null;
+        // Lp terms can span many orders of magnitude over a large window: they are summed in double.
+        double[] lpSum = !max && !avg ? new double[ch] : null;
+        for (int u = u0; u < u1; u++) {
+            int n = u / outPlane;
+            int q = u - n * outPlane;
+            int c = q % b.ow;
+            int bb = (q / b.ow) % b.oh;
+            int a = q / (b.ow * b.oh);
+            int o = u * ch;
+            int inBase = n * inPlane * ch;
+            if (b.anyEmpty && b.emptyAt(a, bb, c)) {
+                Arrays.fill(out, o, o + ch, max ? floor : 0f);
+                if (withArg) Arrays.fill(arg, lowest ? -1 : indices != null ? b.firstValid(a, bb, c) : 0);
+                writeArg(indices, argmax, arg, o, ch);
+                continue;
+            }
+            boolean first = true;
+            if (max && !fromFirst) {
+                Arrays.fill(out, o, o + ch, floor);
+                first = false;
+            } else if (lpSum != null) {
+                Arrays.fill(lpSum, 0);
+                first = false;
+            }
+            if (withArg) Arrays.fill(arg, lowest ? -1 : indices != null ? b.firstValid(a, bb, c) : b.localOffset(a, bb, c, b.ld[a], b.lh[bb], b.lw[c]));
+            for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                    int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
+                    int local = (ta * b.kh[bb] + tb) * b.kw[c];
+                    for (int tc = b.lw[c]; tc < b.hw[c]; tc++) {
+                        int pos = row + tc * b.dw;
+                        int src = inBase + pos * ch;
+                        if (first) {
+                            System.arraycopy(in, src, out, o, ch);
+                            first = false;
+                        } else if (withArg) {
+                            ops.maxIndexInto(in, src, out, o, arg, 0, ch, indices != null ? pos : local + tc, nan);
+                        } else if (max) {
+                            ops.maxInto(in, src, out, o, ch, nan);
+                        } else if (avg) {
+                            ops.addInto(in, src, out, o, ch);
+                        } else {
+                            for (int k = 0; k < ch; k++) lpSum[k] += lpTerm(in[src + k], p, torch);
+                        }
+                    }
+                }
+            }
+            if (withArg) {
+                writeArg(indices, argmax, arg, o, ch);
+            } else if (avg) {
+                ops.divide(out, o, ch, div[q]);
+            } else if (!max) {
+                double valid = (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]) * (b.hw[c] - b.lw[c]);
+                for (int k = 0; k < ch; k++) out[o + k] = lpFinish(lpSum[k], p, torch, valid, volume);
+            }
+        }
+    }
+
+    private static void writeArg(long[] indices, Argmax argmax, int[] arg, int o, int ch) {
+        if (indices != null) {
+            for (int k = 0; k < ch; k++) indices[o + k] = arg[k];
+        } else if (argmax != null) {
+            for (int k = 0; k < ch; k++) argmax.set(o + k, arg[k]);
+        }
+    }
+
+    // ---- backward ------------------------------------------------------------------------------
+
+    @Override
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+        Box b = new Box(g);
+        int t = Parallel.threadsFor(threads, g.batch(), bytes(g) * 2);
+        Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, in, gradOut, indices, null, gradIn, n0, n1));
+    }
+
+    @Override
+    void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
+        Box b = new Box(g);
+        int t = Parallel.threadsFor(threads, g.batch(), 4L * g.inputElements() + 5L * g.outputElements());
+        Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, null, gradOut, null, argmax, gradIn, n0, n1));
+    }
+
+    /** Batch items {@code [n0, n1)}: outputs in scan order, as the reference accumulates. */
+    private void backwardItems(Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int n0, int n1) {
+        PoolSpec spec = b.g.spec();
+        boolean max = spec.op().isMaxType();
+        int ch = b.g.channels();
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        float[] div = max ? null : b.divisors();
+        float[] delta = new float[ch];
+        int[] arg = new int[ch];
+        float[] val = max && indices == null && argmax == null ? new float[ch] : null;
+        for (int n = n0; n < n1; n++) {
+            int inBase = n * inPlane * ch;
+            Arrays.fill(gradIn, inBase, inBase + inPlane * ch, 0f);
+            for (int q = 0; q < outPlane; q++) {
+                int c = q % b.ow;
+                int bb = (q / b.ow) % b.oh;
+                int a = q / (b.ow * b.oh);
+                if (b.anyEmpty && b.emptyAt(a, bb, c)) continue;
+                int o = (n * outPlane + q) * ch;
+                if (!max) {
+                    for (int k = 0; k < ch; k++) delta[k] = gradOut[o + k] / div[q];
+                    for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                        for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                            int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
+                            for (int tc = b.lw[c]; tc < b.hw[c]; tc++) {
+                                ops.addInto(delta, 0, gradIn, inBase + (row + tc * b.dw) * ch, ch);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if (indices != null) {
+                    for (int k = 0; k < ch; k++) {
+                        long pos = indices[o + k];
+                        if (pos >= 0) gradIn[inBase + (int) pos * ch + k] += gradOut[o + k];
+                    }
+                    continue;
+                }
+                if (argmax != null) {
+                    for (int k = 0; k < ch; k++) arg[k] = b.positionOf(a, bb, c, argmax.get(o + k));
+                } else {
+                    recomputeArg(b, spec, in, inBase, a, bb, c, val, arg);
+                }
+                for (int k = 0; k < ch; k++) {
+                    if (arg[k] >= 0) gradIn[inBase + arg[k] * ch + k] += gradOut[o + k];
+                }
+            }
+        }
+    }
+
+    private void recomputeArg(Box b, PoolSpec spec, float[] in, int inBase, int a, int bb, int c, float[] val, int[] arg) {
+        int ch = val.length;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        Arrays.fill(val, floor(spec));
+        Arrays.fill(arg, spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c));
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
+                for (int tc = b.lw[c]; tc < b.hw[c]; tc++) {
+                    int pos = row + tc * b.dw;
+                    ops.maxIndexInto(in, inBase + pos * ch, val, 0, arg, 0, ch, pos, nan);
+                }
+            }
+        }
+    }
+}

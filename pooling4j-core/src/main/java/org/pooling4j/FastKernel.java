@@ -1,0 +1,130 @@
+package org.pooling4j;
+
+import org.pooling4j.spi.RowOps;
+
+/**
+ * What the two fast kernels ({@link ChannelsFirstKernel}, {@link ChannelsLastKernel}) share: the
+ * problems they take, exact per-window scans for the cases their fast loops do not cover, and the
+ * compact argmax entry points.
+ */
+abstract class FastKernel implements PoolKernel {
+    final RowOps ops;
+    private final String name;
+
+    FastKernel(String prefix, RowOps ops) {
+        this.ops = ops;
+        this.name = prefix + "-" + ops.name();
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /** The reason a fast kernel declines {@code g} whatever its layout, or null. */
+    static String declinesCommon(Geometry g, boolean backward) {
+        PoolOp op = g.spec().op();
+        if (op == PoolOp.FRACTIONAL_MAX) return "fractional windows vary per plane; the reference kernel runs them";
+        if (op == PoolOp.MAX_UNPOOL) return "max unpool has its own path";
+        if (g.rank() > 3) return "rank " + g.rank() + " > 3";
+        boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
+        if (lp && backward) return "Lp backward runs on the reference kernel";
+        if (lp && g.spec().lpMode() == LpMode.PYTORCH) {
+            for (int a = 0; a < g.rank(); a++) {
+                if (g.padBegin(a) != 0 || g.padEnd(a) != 0) return "PyTorch-mode Lp with padding runs on the reference kernel";
+            }
+        }
+        return null;
+    }
+
+    /** Whether the compact argmax can describe {@code g}: max-type with the negative-infinity floor. */
+    static String declinesArgmax(Geometry g) {
+        if (!g.spec().op().isMaxType()) return "only max-type operators have an argmax";
+        if (g.spec().maxFloor() != MaxFloor.NEGATIVE_INFINITY) return "the compact argmax has no 'no winner' entry (MaxFloor.LOWEST_FINITE)";
+        return null;
+    }
+
+    /** Forward max-type pooling writing window-local argmax offsets into {@code argmax}. */
+    abstract void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads);
+
+    /** Max-type backward routed by a compact argmax; overwrites {@code gradIn}. */
+    abstract void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads);
+
+    static float floor(PoolSpec spec) {
+        return spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -Float.MAX_VALUE : Float.NEGATIVE_INFINITY;
+    }
+
+    /**
+     * Whether a running maximum may start from the first tap instead of the floor: true when the
+     * floor is negative infinity and NaN propagates, where both give the same bits.
+     */
+    static boolean startsFromFirstTap(PoolSpec spec) {
+        return spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY && spec.nanPolicy() == NanPolicy.PROPAGATE;
+    }
+
+    /** Row stride of the input plane for axis d (channels-first offsets; multiply by C for channels-last). */
+    static int rowOf(Box b, int a, int bb, int ta, int tb) {
+        return (b.sd[a] + ta * b.dd) * b.ih + b.sh[bb] + tb * b.dh;
+    }
+
+    /**
+     * The reference scan of one window in row-major tap order: the maximum and, in {@code arg[0]},
+     * the plane position of the winner (or -1 / the first valid position as the reference gives);
+     * in {@code arg[1]} the window-local offset of the winner (0 when none won).
+     * {@code stride} is the distance between plane positions in memory (1 or C).
+     */
+    static float scanMax(Box b, PoolSpec spec, float[] in, int base, int stride, int a, int bb, int c, int[] arg) {
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        float best = floor(spec);
+        int pos = spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c);
+        int local = 0;
+        if (!b.emptyAt(a, bb, c)) {
+            for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                    int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
+                    for (int tc = b.lw[c]; tc < b.hw[c]; tc++) {
+                        int p = row + tc * b.dw;
+                        float v = in[base + p * stride];
+                        if (v > best || (nan && v != v)) {
+                            best = v;
+                            pos = p;
+                            local = (ta * b.kh[bb] + tb) * b.kw[c] + tc;
+                        }
+                    }
+                }
+            }
+        }
+        if (arg != null) {
+            arg[0] = pos;
+            arg[1] = local;
+        }
+        return best;
+    }
+
+    /** |x|^p (norm mode) or the signed x^p (PyTorch mode), as the reference kernel computes each term. */
+    static float lpTerm(float x, double p, boolean torch) {
+        if (torch) return (float) Math.pow(x, p);
+        double a = Math.abs((double) x);
+        if (p == 1) return (float) a;
+        if (p == 2) return (float) (a * a);
+        return (float) Math.pow(a, p);
+    }
+
+    /** Final Lp value from the sum of terms over {@code valid} taps. */
+    static float lpFinish(double sum, double p, boolean torch, double valid, double kernelVolume) {
+        if (torch) {
+            float avg = (float) (sum / valid);
+            return (float) Math.pow((double) avg * kernelVolume, 1.0 / p);
+        }
+        if (p == 1) return (float) sum;
+        if (p == 2) return (float) Math.sqrt(sum);
+        return (float) Math.pow(sum, 1.0 / p);
+    }
+
+    static double kernelVolume(PoolSpec spec) {
+        if (!spec.op().isSliding()) return 1;
+        double v = 1;
+        for (int a = 0; a < spec.rank(); a++) v *= spec.kernelAt(a);
+        return v;
+    }
+}

@@ -1,0 +1,63 @@
+package org.pooling4j.spi;
+
+/**
+ * The few loops the fast kernels spend their time in, behind one seam so that a SIMD implementation
+ * (module {@code pooling4j-vector}) can replace the scalar one. This is a service-provider interface
+ * for that module, not an API for users.
+ *
+ * <p>Contract shared by every method: the ranges are valid (kernels check nothing here), arrays
+ * never alias unless said, and maxima follow the reference kernel's rule: a later value replaces
+ * the running maximum only when it is strictly greater, or, with {@code nan}, when it is NaN. With
+ * the running value as the earlier one in scan order, results are then bit-identical to a scalar
+ * scan. Sums may be evaluated in any order (results agree with the scalar order within float
+ * rounding).
+ */
+public interface RowOps {
+    /** Short name used in kernel names: {@code "simd"} or {@code "scalar"}. */
+    String name();
+
+    /** One line for logs: the implementation and, for SIMD, the vector width. */
+    String describe();
+
+    /** {@code dst[i] = b[i] > a[i] (or nan && b[i] is NaN) ? b[i] : a[i]}, where a is earlier in scan order. */
+    void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan);
+
+    /** {@code acc[i] = src[i] > acc[i] (or nan && src[i] is NaN) ? src[i] : acc[i]}. */
+    void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan);
+
+    /**
+     * As {@link #maxInto}, and where the value is replaced {@code arg[argOff + i] = tag}: the
+     * argmax of a channels-last window, one tap at a time.
+     */
+    void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan);
+
+    /** {@code dst[i] = a[i] + b[i]}. */
+    void add2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n);
+
+    /** {@code acc[i] += src[i]}; {@code src} and {@code acc} may be the same array at distinct ranges. */
+    void addInto(float[] src, int sOff, float[] acc, int accOff, int n);
+
+    /** {@code acc[i] = acc[i] / d}. */
+    void divide(float[] acc, int off, int n, float d);
+
+    /**
+     * Max over windows lying wholly inside {@code row}: for {@code j < count},
+     * {@code out[o + j] = max over t < k of row[r + j*stride + t*dil]}, taps in increasing t.
+     */
+    void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan);
+
+    /** Sums over windows lying wholly inside {@code row}, as {@link #windowMax}. */
+    void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil);
+
+    /**
+     * The transpose of {@link #windowSum}: for {@code j < count} and {@code t < k},
+     * {@code row[r + j*stride + t*dil] += delta[d + j]}.
+     */
+    void windowScatter(float[] delta, int d, float[] row, int r, int count, int stride, int k, int dil);
+
+    /** Max of {@code a[off .. off+n)} starting from {@code init}; {@code n >= 0}. The sign of a zero result is unspecified. */
+    float maxRange(float[] a, int off, int n, float init, boolean nan);
+
+    /** Sum of {@code a[off .. off+n)}. */
+    float sumRange(float[] a, int off, int n);
+}

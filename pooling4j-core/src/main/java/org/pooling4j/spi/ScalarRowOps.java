@@ -1,0 +1,110 @@
+package org.pooling4j.spi;
+
+/** Plain loops: the fallback implementation of {@link RowOps}, and the one SIMD code is compared with. */
+public final class ScalarRowOps implements RowOps {
+    public static final ScalarRowOps INSTANCE = new ScalarRowOps();
+
+    private ScalarRowOps() {}
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public String describe() {
+        return "scalar loops";
+    }
+
+    @Override
+    public void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan) {
+        for (int i = 0; i < n; i++) {
+            float x = a[aOff + i];
+            float y = b[bOff + i];
+            dst[dOff + i] = y > x || (nan && y != y) ? y : x;
+        }
+    }
+
+    @Override
+    public void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan) {
+        for (int i = 0; i < n; i++) {
+            float y = src[sOff + i];
+            if (y > acc[accOff + i] || (nan && y != y)) acc[accOff + i] = y;
+        }
+    }
+
+    @Override
+    public void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
+        for (int i = 0; i < n; i++) {
+            float y = src[sOff + i];
+            if (y > acc[accOff + i] || (nan && y != y)) {
+                acc[accOff + i] = y;
+                arg[argOff + i] = tag;
+            }
+        }
+    }
+
+    @Override
+    public void add2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) dst[dOff + i] = a[aOff + i] + b[bOff + i];
+    }
+
+    @Override
+    public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
+        for (int i = 0; i < n; i++) acc[accOff + i] += src[sOff + i];
+    }
+
+    @Override
+    public void divide(float[] acc, int off, int n, float d) {
+        for (int i = 0; i < n; i++) acc[off + i] /= d;
+    }
+
+    @Override
+    public void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
+        for (int j = 0; j < count; j++) {
+            int p = r + j * stride;
+            float best = row[p];
+            for (int t = 1; t < k; t++) {
+                float y = row[p + t * dil];
+                if (y > best || (nan && y != y)) best = y;
+            }
+            out[o + j] = best;
+        }
+    }
+
+    @Override
+    public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
+        for (int j = 0; j < count; j++) {
+            int p = r + j * stride;
+            float s = row[p];
+            for (int t = 1; t < k; t++) s += row[p + t * dil];
+            out[o + j] = s;
+        }
+    }
+
+    @Override
+    public void windowScatter(float[] delta, int d, float[] row, int r, int count, int stride, int k, int dil) {
+        for (int j = 0; j < count; j++) {
+            float v = delta[d + j];
+            int p = r + j * stride;
+            for (int t = 0; t < k; t++) row[p + t * dil] += v;
+        }
+    }
+
+    @Override
+    public float maxRange(float[] a, int off, int n, float init, boolean nan) {
+        float best = init;
+        for (int i = 0; i < n; i++) {
+            float y = a[off + i];
+            if (y > best || (nan && y != y)) best = y;
+        }
+        return best;
+    }
+
+    @Override
+    public float sumRange(float[] a, int off, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) s += a[off + i];
+        return s;
+    }
+}
