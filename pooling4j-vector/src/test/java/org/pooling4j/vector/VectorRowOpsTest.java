@@ -1,0 +1,161 @@
+package org.pooling4j.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pooling4j.spi.RowOps;
+import org.pooling4j.spi.ScalarRowOps;
+
+/**
+ * Each SIMD row operation against the scalar one over sizes that hit every tail (lanes * k +- 1,
+ * primes, shorter than one vector), strides 1..9, kernels 1..5 and dilations 1..3, with ties, -0.0,
+ * +0.0, NaN and infinities in the data. Maxima and argmax tags must be bit-identical; sums agree
+ * within float rounding (1e-6 relative to the sum of magnitudes).
+ */
+class VectorRowOpsTest {
+    private static RowOps simd;
+    private static final RowOps SCALAR = ScalarRowOps.INSTANCE;
+    private static final long SEED = Long.getLong("pooling4j.seed", 4242L);
+    private static final int[] SIZES = {0, 1, 3, 7, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 127, 128, 129, 211, 256, 257};
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "true")), "runs with the Vector API only");
+        simd = VectorRowOps.create();
+    }
+
+    private static float[] data(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            double u = r.nextDouble();
+            a[i] = u < 0.05 ? -0.0f : u < 0.10 ? 0.0f : u < 0.12 ? Float.NaN : u < 0.14 ? Float.NEGATIVE_INFINITY
+                    : u < 0.4 ? r.nextInt(4) : (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static void sameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                    () -> what + " at " + " differs: " + want + " (seed " + SEED + ")");
+        }
+    }
+
+    @Test
+    void elementwiseMaximaAndArgmaxAreBitIdentical() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int n : SIZES) {
+            for (boolean nan : new boolean[] {true, false}) {
+                float[] a = data(r, n + 3);
+                float[] b = data(r, n + 5);
+                float[] w = new float[n + 2];
+                float[] g = new float[n + 2];
+                SCALAR.max2(a, 1, b, 2, w, 1, n, nan);
+                simd.max2(a, 1, b, 2, g, 1, n, nan);
+                sameBits(w, g, "max2 n=" + n + " nan=" + nan);
+                float[] wa = a.clone();
+                float[] ga = a.clone();
+                SCALAR.maxInto(b, 3, wa, 1, n, nan);
+                simd.maxInto(b, 3, ga, 1, n, nan);
+                sameBits(wa, ga, "maxInto n=" + n);
+                int[] wi = new int[n + 3];
+                int[] gi = new int[n + 3];
+                float[] wv = a.clone();
+                float[] gv = a.clone();
+                for (int tag = 0; tag < 4; tag++) {
+                    float[] src = data(r, n + 2);
+                    SCALAR.maxIndexInto(src, 2, wv, 0, wi, 3, n, tag, nan);
+                    simd.maxIndexInto(src, 2, gv, 0, gi, 3, n, tag, nan);
+                }
+                sameBits(wv, gv, "maxIndexInto values n=" + n);
+                assertArrayEquals(wi, gi, "maxIndexInto tags n=" + n + " seed " + SEED);
+                assertEquals(Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(0f)
+                                ? 0 : Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
+                        Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(-0f)
+                                ? 0 : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(0f)
+                                ? 0 : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
+                        "maxRange n=" + n + " (sign of zero unspecified)");
+            }
+        }
+    }
+
+    @Test
+    void windowMaximaAreBitIdenticalForEveryStrideKernelAndDilation() {
+        SplittableRandom r = new SplittableRandom(SEED + 1);
+        for (int count : SIZES) {
+            for (int stride = 1; stride <= 9; stride++) {
+                for (int k = 1; k <= 5; k++) {
+                    for (int dil = 1; dil <= 3; dil++) {
+                        boolean nan = r.nextBoolean();
+                        int need = 2 + (count == 0 ? 0 : (count - 1) * stride + (k - 1) * dil + 1);
+                        float[] row = data(r, need + r.nextInt(3) * 40);
+                        float[] w = new float[count + 1];
+                        float[] g = new float[count + 1];
+                        SCALAR.windowMax(row, 2, w, 1, count, stride, k, dil, nan);
+                        simd.windowMax(row, 2, g, 1, count, stride, k, dil, nan);
+                        sameBits(w, g, "windowMax count=" + count + " s=" + stride + " k=" + k + " d=" + dil);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sumsAgreeWithinFloatRounding() {
+        SplittableRandom r = new SplittableRandom(SEED + 2);
+        for (int count : SIZES) {
+            for (int stride = 1; stride <= 5; stride++) {
+                for (int k = 1; k <= 4; k++) {
+                    int dil = 1 + r.nextInt(2);
+                    int need = 1 + (count == 0 ? 0 : (count - 1) * stride + (k - 1) * dil + 1);
+                    float[] row = finite(r, need + 64);
+                    float[] w = new float[count];
+                    float[] g = new float[count];
+                    SCALAR.windowSum(row, 1, w, 0, count, stride, k, dil);
+                    simd.windowSum(row, 1, g, 0, count, stride, k, dil);
+                    close(w, g, k * 1.0, "windowSum count=" + count + " s=" + stride + " k=" + k);
+                    float[] delta = finite(r, count + 1);
+                    float[] ws = finite(r, need + 4);
+                    float[] gs = ws.clone();
+                    SCALAR.windowScatter(delta, 1, ws, 1, count, stride, k, dil);
+                    simd.windowScatter(delta, 1, gs, 1, count, stride, k, dil);
+                    close(ws, gs, k + 1.0, "windowScatter count=" + count + " s=" + stride + " k=" + k);
+                }
+            }
+            float[] a = finite(r, count + 2);
+            float[] b = finite(r, count + 2);
+            float[] w = new float[count];
+            float[] g = new float[count];
+            SCALAR.add2(a, 1, b, 2, w, 0, count);
+            simd.add2(a, 1, b, 2, g, 0, count);
+            sameBits(w, g, "add2");
+            float[] wa = a.clone();
+            float[] ga = a.clone();
+            SCALAR.addInto(b, 0, wa, 1, count);
+            simd.addInto(b, 0, ga, 1, count);
+            sameBits(wa, ga, "addInto");
+            SCALAR.divide(wa, 0, count, 3f);
+            simd.divide(ga, 0, count, 3f);
+            sameBits(wa, ga, "divide");
+            double sumAbs = 0;
+            for (int i = 0; i < count; i++) sumAbs += Math.abs(a[1 + i]);
+            assertEquals(SCALAR.sumRange(a, 1, count), simd.sumRange(a, 1, count), 1e-6 * Math.max(1, sumAbs), "sumRange n=" + count);
+        }
+    }
+
+    private static float[] finite(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    private static void close(float[] want, float[] got, double terms, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-6 * terms * 2, what + " at " + i + " (seed " + SEED + ")");
+        }
+    }
+}
