@@ -22,7 +22,10 @@ public interface RowOps {
     /** {@code dst[i] = b[i] > a[i] (or nan && b[i] is NaN) ? b[i] : a[i]}, where a is earlier in scan order. */
     void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan);
 
-    /** {@code acc[i] = src[i] > acc[i] (or nan && src[i] is NaN) ? src[i] : acc[i]}. */
+    /**
+     * {@code acc[i] = src[i] > acc[i] (or nan && src[i] is NaN) ? src[i] : acc[i]}, except that the
+     * sign of a zero result is unspecified.
+     */
     void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan);
 
     /**
@@ -40,9 +43,14 @@ public interface RowOps {
     /** {@code acc[i] = acc[i] / d}. */
     void divide(float[] acc, int off, int n, float d);
 
+    /** {@code acc[off + i] = acc[off + i] / d[dOff + i]}. */
+    void divideEach(float[] acc, int off, float[] d, int dOff, int n);
+
     /**
      * Max over windows lying wholly inside {@code row}: for {@code j < count},
-     * {@code out[o + j] = max over t < k of row[r + j*stride + t*dil]}, taps in increasing t.
+     * {@code out[o + j] = max over t < k of row[r + j*stride + t*dil]}. The sign of a zero
+     * maximum is unspecified (callers re-scan zero results where the sign matters); everything else,
+     * NaN included, follows the rule above.
      */
     void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan);
 

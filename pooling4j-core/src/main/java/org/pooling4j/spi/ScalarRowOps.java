@@ -27,6 +27,11 @@ public final class ScalarRowOps implements RowOps {
 
     @Override
     public void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan) {
+        if (nan) {
+            // Branch-free; only the sign of a zero maximum may differ from the scan (see RowOps).
+            for (int i = 0; i < n; i++) acc[accOff + i] = Math.max(acc[accOff + i], src[sOff + i]);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             float y = src[sOff + i];
             if (y > acc[accOff + i] || (nan && y != y)) acc[accOff + i] = y;
@@ -60,7 +65,24 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void divideEach(float[] acc, int off, float[] d, int dOff, int n) {
+        for (int i = 0; i < n; i++) acc[off + i] /= d[dOff + i];
+    }
+
+    @Override
     public void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
+        if (nan) {
+            // Math.max is branch-free (the compare-and-branch form mispredicts on real data) and
+            // propagates NaN; it differs from the scan only in the sign of a zero maximum, which the
+            // RowOps contract leaves unspecified here.
+            for (int j = 0; j < count; j++) {
+                int p = r + j * stride;
+                float best = row[p];
+                for (int t = 1; t < k; t++) best = Math.max(best, row[p + t * dil]);
+                out[o + j] = best;
+            }
+            return;
+        }
         for (int j = 0; j < count; j++) {
             int p = r + j * stride;
             float best = row[p];

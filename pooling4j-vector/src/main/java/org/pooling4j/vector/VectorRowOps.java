@@ -19,7 +19,7 @@ import org.pooling4j.spi.ScalarRowOps;
  *
  * <p>Strided windows ({@link #windowMax} with stride s > 1) are computed at every position of s
  * consecutive vectors with shifted loads, then every s-th lane is gathered into one vector by a
- * chain of two-vector shuffles (one for s = 2): loads and blends are cheap next to the memory
+ * single-vector shuffles and blends (strides 2, 3 and 4; others run scalar): loads and blends are cheap next to the memory
  * traffic, and no gather instruction is needed.
  */
 final class VectorRowOps implements RowOps {
@@ -28,8 +28,13 @@ final class VectorRowOps implements RowOps {
     private static final int L = F.length();
     /** Largest stride served by the shuffle chain; larger strides take the scalar loop. */
     private static final int MAX_STRIDE = 8;
-    /** SHUFFLES[s][k]: step k (1..s-1) of the chain that collects lanes s*i of s vectors. */
+    /**
+     * SHUFFLES[s][k] moves the lanes of vector k (of s consecutive vectors) that are multiples of s
+     * to their place in the compacted result; MASKS[s][k] selects those places. Single-vector
+     * shuffles and blends: the two-vector form of rearrange is about 6x slower on JDK 17.
+     */
     private static final VectorShuffle<Float>[][] SHUFFLES = buildShuffles();
+    private static final VectorMask<Float>[][] MASKS = buildMasks();
 
     private final ScalarRowOps scalar = ScalarRowOps.INSTANCE;
 
@@ -47,20 +52,27 @@ final class VectorRowOps implements RowOps {
         VectorShuffle<Float>[][] all = new VectorShuffle[MAX_STRIDE + 1][];
         for (int s = 2; s <= MAX_STRIDE && s <= L; s++) {
             all[s] = new VectorShuffle[s];
-            for (int k = 1; k < s; k++) {
+            for (int k = 0; k < s; k++) {
                 int[] idx = new int[L];
                 for (int i = 0; i < L; i++) {
-                    int src = s * i;           // position in the concatenation of the s vectors
-                    int vec = src / L;
-                    // Step 1 reads vector 0 as it is; later steps read the partial result, where
-                    // lanes from earlier vectors already sit at i. Lanes of vector k come from the
-                    // second operand (index L + lane, partially wrapped by the API); lanes of later
-                    // vectors are filled by later steps.
-                    if (vec == k) idx[i] = L + (src - k * L);
-                    else if (vec < k && k == 1) idx[i] = src;
-                    else idx[i] = i;
+                    int src = s * i;   // position in the concatenation of the s vectors
+                    idx[i] = src / L == k ? src - k * L : 0;
                 }
                 all[s][k] = VectorShuffle.fromArray(F, idx, 0);
+            }
+        }
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[][] buildMasks() {
+        VectorMask<Float>[][] all = new VectorMask[MAX_STRIDE + 1][];
+        for (int s = 2; s <= MAX_STRIDE && s <= L; s++) {
+            all[s] = new VectorMask[s];
+            for (int k = 0; k < s; k++) {
+                boolean[] m = new boolean[L];
+                for (int i = 0; i < L; i++) m[i] = s * i / L == k;
+                all[s][k] = VectorMask.fromArray(F, m, 0);
             }
         }
         return all;
@@ -76,45 +88,70 @@ final class VectorRowOps implements RowOps {
         return "simd: " + F.vectorBitSize() + "-bit vectors, " + L + " float lanes (jdk.incubator.vector)";
     }
 
-    private static FloatVector pick(FloatVector acc, FloatVector v, boolean nan) {
-        VectorMask<Float> m = v.compare(VectorOperators.GT, acc);
-        if (nan) m = m.or(v.test(VectorOperators.IS_NAN));
-        return acc.blend(v, m);
+    // Maxima come in two copies, with and without NaN propagation, each a loop without branches:
+    // a mask chosen by a branch inside the loop makes C2 box the vectors (measured 5x slower).
+
+    /** Later value wins when greater (NaN never wins). */
+    private static FloatVector pick(FloatVector acc, FloatVector v) {
+        return acc.blend(v, v.compare(VectorOperators.GT, acc));
+    }
+
+    /** Later value wins when greater or NaN. */
+    private static FloatVector pickNan(FloatVector acc, FloatVector v) {
+        return acc.blend(v, v.compare(VectorOperators.GT, acc).or(v.compare(VectorOperators.NE, v)));
     }
 
     @Override
     public void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan) {
         int i = 0;
-        for (int end = F.loopBound(n); i < end; i += L) {
+        int end = F.loopBound(n);
+        if (nan) {
+            for (; i < end; i += L) {
+                pickNan(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                pick(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
+            }
+        }
+        if (i < n && n >= L && (dst != a || dOff == aOff) && (dst != b || dOff == bOff)) {
+            // A last whole vector that overlaps the previous one: recomputing a maximum is harmless
+            // and beats a scalar tail whose compares the branch predictor cannot guess.
+            i = n - L;
             FloatVector x = FloatVector.fromArray(F, a, aOff + i);
             FloatVector y = FloatVector.fromArray(F, b, bOff + i);
-            pick(x, y, nan).intoArray(dst, dOff + i);
+            (nan ? pickNan(x, y) : pick(x, y)).intoArray(dst, dOff + i);
+            return;
         }
         if (i < n) scalar.max2(a, aOff + i, b, bOff + i, dst, dOff + i, n - i, nan);
     }
 
     @Override
     public void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan) {
-        int i = 0;
-        for (int end = F.loopBound(n); i < end; i += L) {
-            FloatVector x = FloatVector.fromArray(F, acc, accOff + i);
-            FloatVector y = FloatVector.fromArray(F, src, sOff + i);
-            pick(x, y, nan).intoArray(acc, accOff + i);
-        }
-        if (i < n) scalar.maxInto(src, sOff + i, acc, accOff + i, n - i, nan);
+        max2(acc, accOff, src, sOff, acc, accOff, n, nan);
     }
 
     @Override
     public void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
         int i = 0;
         IntVector t = IntVector.broadcast(I, tag);
-        for (int end = F.loopBound(n); i < end; i += L) {
-            FloatVector x = FloatVector.fromArray(F, acc, accOff + i);
-            FloatVector y = FloatVector.fromArray(F, src, sOff + i);
-            VectorMask<Float> m = y.compare(VectorOperators.GT, x);
-            if (nan) m = m.or(y.test(VectorOperators.IS_NAN));
-            x.blend(y, m).intoArray(acc, accOff + i);
-            IntVector.fromArray(I, arg, argOff + i).blend(t, m.cast(I)).intoArray(arg, argOff + i);
+        int end = F.loopBound(n);
+        if (nan) {
+            for (; i < end; i += L) {
+                FloatVector x = FloatVector.fromArray(F, acc, accOff + i);
+                FloatVector y = FloatVector.fromArray(F, src, sOff + i);
+                VectorMask<Float> m = y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y));
+                x.blend(y, m).intoArray(acc, accOff + i);
+                IntVector.fromArray(I, arg, argOff + i).blend(t, m.cast(I)).intoArray(arg, argOff + i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                FloatVector x = FloatVector.fromArray(F, acc, accOff + i);
+                FloatVector y = FloatVector.fromArray(F, src, sOff + i);
+                VectorMask<Float> m = y.compare(VectorOperators.GT, x);
+                x.blend(y, m).intoArray(acc, accOff + i);
+                IntVector.fromArray(I, arg, argOff + i).blend(t, m.cast(I)).intoArray(arg, argOff + i);
+            }
         }
         if (i < n) scalar.maxIndexInto(src, sOff + i, acc, accOff + i, arg, argOff + i, n - i, tag, nan);
     }
@@ -146,30 +183,112 @@ final class VectorRowOps implements RowOps {
         if (i < n) scalar.divide(acc, off + i, n - i, d);
     }
 
+    /** Max over the k taps of L consecutive windows starting at p (stride 1 between windows). */
+    private static FloatVector win(float[] row, int p, int k, int dil) {
+        FloatVector acc = FloatVector.fromArray(F, row, p);
+        for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, p + t * dil));
+        return acc;
+    }
+
+    private static FloatVector winNan(float[] row, int p, int k, int dil) {
+        FloatVector acc = FloatVector.fromArray(F, row, p);
+        for (int t = 1; t < k; t++) acc = pickNan(acc, FloatVector.fromArray(F, row, p + t * dil));
+        return acc;
+    }
+
+    private static FloatVector sum(float[] row, int p, int k, int dil) {
+        FloatVector acc = FloatVector.fromArray(F, row, p);
+        for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, p + t * dil));
+        return acc;
+    }
+
+    /** Lanes 0, s, 2s, ... of v0..v(s-1) (s = 2). */
+    private static FloatVector pack2(FloatVector v0, FloatVector v1) {
+        return v0.rearrange(SHUFFLES[2][0]).blend(v1.rearrange(SHUFFLES[2][1]), MASKS[2][1]);
+    }
+
+    private static FloatVector pack3(FloatVector v0, FloatVector v1, FloatVector v2) {
+        return v0.rearrange(SHUFFLES[3][0]).blend(v1.rearrange(SHUFFLES[3][1]), MASKS[3][1]).blend(v2.rearrange(SHUFFLES[3][2]), MASKS[3][2]);
+    }
+
+    private static FloatVector pack4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        return v0.rearrange(SHUFFLES[4][0]).blend(v1.rearrange(SHUFFLES[4][1]), MASKS[4][1])
+                .blend(v2.rearrange(SHUFFLES[4][2]), MASKS[4][2]).blend(v3.rearrange(SHUFFLES[4][3]), MASKS[4][3]);
+    }
+
+    /** Whole vectors of windows that stride {@code s} can serve without reading past {@code row}. */
+    private static int blocks(float[] row, int r, int count, int s, int k, int dil) {
+        long reach = (long) s * L - 1 + (long) (k - 1) * dil;
+        int n = count / L;
+        while (n > 0 && r + (long) (n - 1) * L * s + reach >= row.length) n--;
+        return n * L;
+    }
+
+    @Override
+    public void divideEach(float[] acc, int off, float[] d, int dOff, int n) {
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += L) {
+            FloatVector.fromArray(F, acc, off + i).div(FloatVector.fromArray(F, d, dOff + i)).intoArray(acc, off + i);
+        }
+        if (i < n) scalar.divideEach(acc, off + i, d, dOff + i, n - i);
+    }
+
     @Override
     public void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
         int j = 0;
         if (stride == 1) {
-            for (int end = F.loopBound(count); j < end; j += L) {
-                int p = r + j;
-                FloatVector acc = FloatVector.fromArray(F, row, p);
-                for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, p + t * dil), nan);
-                acc.intoArray(out, o + j);
+            int end = F.loopBound(count);
+            if (nan) {
+                for (; j < end; j += L) winNan(row, r + j, k, dil).intoArray(out, o + j);
+            } else {
+                for (; j < end; j += L) win(row, r + j, k, dil).intoArray(out, o + j);
             }
-        } else if (stride <= MAX_STRIDE && SHUFFLES[stride] != null) {
-            VectorShuffle<Float>[] chain = SHUFFLES[stride];
-            int span = stride * L;
-            int reach = span - 1 + (k - 1) * dil;   // last element read by a block, from its first
-            for (; j + L <= count && r + j * stride + reach < row.length; j += L) {
-                int p = r + j * stride;
-                FloatVector res = null;
-                for (int v = 0; v < stride; v++) {
-                    int q = p + v * L;
-                    FloatVector acc = FloatVector.fromArray(F, row, q);
-                    for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, q + t * dil), nan);
-                    res = v == 0 ? acc : res.rearrange(chain[v], acc);
+        } else if (stride == 2) {
+            int end = blocks(row, r, count, 2, k, dil);
+            if (nan) {
+                for (; j < end; j += L) {
+                    int p = r + 2 * j;
+                    pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
                 }
-                res.intoArray(out, o + j);
+            } else {
+                for (; j < end; j += L) {
+                    int p = r + 2 * j;
+                    pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
+                }
+            }
+        } else if (stride == 4 && L >= 4) {
+            int end = blocks(row, r, count, 4, k, dil);
+            if (nan) {
+                for (; j < end; j += L) {
+                    int p = r + 4 * j;
+                    pack4(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil), winNan(row, p + 3 * L, k, dil)).intoArray(out, o + j);
+                }
+            } else {
+                for (; j < end; j += L) {
+                    int p = r + 4 * j;
+                    pack4(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil), win(row, p + 3 * L, k, dil)).intoArray(out, o + j);
+                }
+            }
+        } else if (stride == 3 && L >= 4) {
+            int end = blocks(row, r, count, 3, k, dil);
+            if (nan) {
+                for (; j < end; j += L) {
+                    int p = r + 3 * j;
+                    pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil)).intoArray(out, o + j);
+                }
+            } else {
+                for (; j < end; j += L) {
+                    int p = r + 3 * j;
+                    pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil)).intoArray(out, o + j);
+                }
+            }
+        }
+        if (j < count && j > 0 && (stride <= 2 || stride <= 4 && L >= 4)) {
+            // One more block ending at the last window, overlapping the previous one (idempotent).
+            int last = count - L;
+            if (r + (long) last * stride + (long) stride * L - 1 + (long) (k - 1) * dil < row.length) {
+                windowMax(row, r + last * stride, out, o + last, L, stride, k, dil, nan);
+                return;
             }
         }
         if (j < count) scalar.windowMax(row, r + j * stride, out, o + j, count - j, stride, k, dil, nan);
@@ -179,25 +298,19 @@ final class VectorRowOps implements RowOps {
     public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
         int j = 0;
         if (stride == 1) {
-            for (int end = F.loopBound(count); j < end; j += L) {
-                int p = r + j;
-                FloatVector acc = FloatVector.fromArray(F, row, p);
-                for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, p + t * dil));
-                acc.intoArray(out, o + j);
+            for (int end = F.loopBound(count); j < end; j += L) sum(row, r + j, k, dil).intoArray(out, o + j);
+        } else if (stride == 2) {
+            int end = blocks(row, r, count, 2, k, dil);
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
             }
-        } else if (stride <= MAX_STRIDE && SHUFFLES[stride] != null) {
-            VectorShuffle<Float>[] chain = SHUFFLES[stride];
-            int reach = stride * L - 1 + (k - 1) * dil;
-            for (; j + L <= count && r + j * stride + reach < row.length; j += L) {
-                int p = r + j * stride;
-                FloatVector res = null;
-                for (int v = 0; v < stride; v++) {
-                    int q = p + v * L;
-                    FloatVector acc = FloatVector.fromArray(F, row, q);
-                    for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, q + t * dil));
-                    res = v == 0 ? acc : res.rearrange(chain[v], acc);
-                }
-                res.intoArray(out, o + j);
+        }
+        if (j < count && j > 0 && stride <= 2) {
+            int last = count - L;
+            if (r + (long) last * stride + (long) stride * L - 1 + (long) (k - 1) * dil < row.length) {
+                windowSum(row, r + last * stride, out, o + last, L, stride, k, dil);
+                return;
             }
         }
         if (j < count) scalar.windowSum(row, r + j * stride, out, o + j, count - j, stride, k, dil);
@@ -225,7 +338,12 @@ final class VectorRowOps implements RowOps {
         if (n < 2 * L) return scalar.maxRange(a, off, n, init, nan);
         FloatVector acc = FloatVector.broadcast(F, init);
         int i = 0;
-        for (int end = F.loopBound(n); i < end; i += L) acc = pick(acc, FloatVector.fromArray(F, a, off + i), nan);
+        int end = F.loopBound(n);
+        if (nan) {
+            for (; i < end; i += L) acc = pickNan(acc, FloatVector.fromArray(F, a, off + i));
+        } else {
+            for (; i < end; i += L) acc = pick(acc, FloatVector.fromArray(F, a, off + i));
+        }
         float best = init;
         for (int lane = 0; lane < L; lane++) {
             float v = acc.lane(lane);
