@@ -41,6 +41,11 @@ public final class Argmax {
         return geometry;
     }
 
+    /** The one-byte entries, or null when entries are wider. */
+    byte[] byteArray() {
+        return bytes;
+    }
+
     int get(int i) {
         return bytes != null ? bytes[i] & 0xFF : shorts != null ? shorts[i] & 0xFFFF : ints[i];
     }

@@ -347,9 +347,24 @@ final class ChannelsFirstKernel extends FastKernel {
         int outPlane = b.outPlane();
         int[] arg = new int[2];
         int[] tapDelta = argmax != null && b.sliding ? tapDeltas(b) : null;
+        byte[] small = argmax != null ? argmax.byteArray() : null;
+        boolean fast = tapDelta != null && small != null && !b.anyEmpty;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
+            if (fast) {
+                // The common case, kept free of per-output branches: one byte per output names the tap.
+                int q = pl * outPlane;
+                for (int a = 0; a < b.od; a++) {
+                    for (int bb = 0; bb < b.oh; bb++) {
+                        int rowBase = inBase + rowOf(b, a, bb, 0, 0) * b.iw;
+                        for (int c = 0; c < b.ow; c++, q++) {
+                            gradIn[rowBase + b.sw[c] + tapDelta[small[q] & 0xFF]] += gradOut[q];
+                        }
+                    }
+                }
+                continue;
+            }
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
@@ -409,7 +424,8 @@ final class ChannelsFirstKernel extends FastKernel {
                 for (int bb = 0; bb < b.oh; bb++) {
                     if (b.hd[a] <= b.ld[a] || b.hh[bb] <= b.lh[bb]) continue;
                     int q0 = (a * b.oh + bb) * b.ow;
-                    for (int c = 0; c < b.ow; c++) delta[c] = gradOut[outBase + q0 + c] / div[q0 + c];
+                    System.arraycopy(gradOut, outBase + q0, delta, 0, b.ow);
+                    ops.divideEach(delta, 0, div, q0, b.ow);
                     Arrays.fill(hbuf, 0f);
                     if (c1 > c0) ops.windowScatter(delta, c0, hbuf, b.sw[c0], c1 - c0, b.strideW, b.kw[c0], b.dw);
                     for (int c = 0; c < b.ow; c++) {

@@ -175,6 +175,14 @@ final class ChannelsLastKernel extends FastKernel {
         return m;
     }
 
+    @Override
+    void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
+        Box b = new Box(g);
+        int units = g.batch() * b.outPlane();
+        int t = Parallel.threadsFor(threads, units, bytes(g));
+        Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
+    }
+
     private void positions(Box b, float[] in, float[] out, long[] indices, Argmax argmax, int u0, int u1) {
         PoolSpec spec = b.g.spec();
         PoolOp op = spec.op();
