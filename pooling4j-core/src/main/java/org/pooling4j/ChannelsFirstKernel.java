@@ -20,6 +20,8 @@ final class ChannelsFirstKernel extends FastKernel {
     static final int ROW_SLACK = 256;
     /** Rows narrower than this many floats take the direct per-window loop. */
     static final int NARROW_WIDTH = 32;
+    /** Rows shorter than this many floats (512 bytes) are read two at a time in the vertical pass. */
+    static final int SHORT_ROW = 128;
 
     ChannelsFirstKernel(RowOps ops) {
         super("cf", ops);
@@ -240,11 +242,21 @@ final class ChannelsFirstKernel extends FastKernel {
     private void verticalMax(Box b, float[] in, int inBase, int a, int bb, float[] buf, boolean fromFirst, float floor, boolean nan) {
         int iw = b.iw;
         boolean first = fromFirst;
+        int pending = -1;
         if (!fromFirst) Arrays.fill(buf, 0, iw, floor);
         for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
             for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
                 int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
-                if (first) {
+                if (first && iw < SHORT_ROW) {
+                    // Short rows: the first two rows lie within a few cache lines of each other, so
+                    // reading them side by side costs the prefetcher nothing and saves a copy.
+                    if (pending < 0) {
+                        pending = r;
+                        continue;
+                    }
+                    ops.max2(in, pending, in, r, buf, 0, iw, nan);
+                    first = false;
+                } else if (first) {
                     System.arraycopy(in, r, buf, 0, iw);
                     first = false;
                 } else {
@@ -252,6 +264,7 @@ final class ChannelsFirstKernel extends FastKernel {
                 }
             }
         }
+        if (first && pending >= 0) System.arraycopy(in, pending, buf, 0, iw);
     }
 
     private void verticalSum(Box b, float[] in, int inBase, int a, int bb, float[] buf) {

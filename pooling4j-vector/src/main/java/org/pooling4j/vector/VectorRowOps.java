@@ -114,9 +114,10 @@ final class VectorRowOps implements RowOps {
                 pick(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
             }
         }
-        if (i < n && n >= L && (dst != a || dOff == aOff) && (dst != b || dOff == bOff)) {
+        if (i < n && n >= L && dst != a && dst != b) {
             // A last whole vector that overlaps the previous one: recomputing a maximum is harmless
-            // and beats a scalar tail whose compares the branch predictor cannot guess.
+            // and beats a scalar tail. Not when dst is an input: re-reading half of a vector just
+            // stored defeats store-to-load forwarding and stalls longer than the scalar tail takes.
             i = n - L;
             FloatVector x = FloatVector.fromArray(F, a, aOff + i);
             FloatVector y = FloatVector.fromArray(F, b, bOff + i);

@@ -1,0 +1,449 @@
+package org.pooling4j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pooling4j.PoolOp;
+import org.pooling4j.Pooling;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code pooling4j bench}: measures, in one JVM, a memory-copy bandwidth probe, pooling4j and ONNX
+ * Runtime on the same inputs for each thread count, and prints per case the median and minimum
+ * time, GB/s, the percentage of the copy bandwidth, the ratio to ONNX Runtime and the kernel name.
+ *
+ * <p>Exit status: 0 after a run, 2 for a usage error (bad option value), 1 when a run fails.
+ */
+@Command(name = "pooling4j bench", mixinStandardHelpOptions = true, version = "pooling4j bench 0.1.0", sortOptions = false,
+        description = {"Benchmark pooling4j against ONNX Runtime and a memory-copy probe on the same inputs, in one JVM.",
+                "GB/s: bytes of all inputs and outputs read or written / median time.",
+                "%%copy: that GB/s over the copy bandwidth measured at the same thread count.",
+                "vs ORT: ONNX Runtime median / pooling4j median (> 1: pooling4j is faster)."})
+public final class BenchMain implements Callable<Integer> {
+    /** Default seed of the random inputs. */
+    static final long DEFAULT_SEED = 0x5EED_B3C4L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", converter = ThreadCount.class, paramLabel = "N",
+            description = "thread counts to measure (default: ${DEFAULT-VALUE})")
+    List<Integer> threads;
+
+    @Option(names = "--case", paramLabel = "NAME", converter = CaseName.class,
+            description = "run only this case of the standard suite (repeatable; --list shows the names)")
+    List<String> cases = new ArrayList<>();
+
+    @Option(names = "--shapes", paramLabel = "FILE",
+            description = "run rows of a shape corpus (the format of shared/perf/pool_shapes.csv) as float32 forward channels-first cases, "
+                    + "instead of the standard suite (with --case: after those cases); the whole corpus takes hours, pick rows with --rows or --limit")
+    Path shapes;
+
+    @Option(names = "--rows", paramLabel = "A-B", converter = RowRange.Parser.class,
+            description = "corpus rows A to B (1-based data rows, inclusive; or one row N)")
+    RowRange rows;
+
+    @Option(names = "--limit", paramLabel = "N", converter = PositiveInt.class,
+            description = "run at most N corpus rows (the first N that can run, after --rows)")
+    Integer limit;
+
+    @Option(names = "--default-alg", paramLabel = "ALG", defaultValue = "max", converter = Alg.class,
+            description = "algorithm for corpus rows with an empty alg column: max, avg_np or avg_p (default: ${DEFAULT-VALUE})")
+    String defaultAlg;
+
+    @Option(names = "--max-mb", paramLabel = "MIB", defaultValue = "1024", converter = PositiveInt.class,
+            description = "skip corpus rows whose input plus output exceed this many MiB (default: ${DEFAULT-VALUE})")
+    Integer maxMb;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the results as a JSON array")
+    Path json;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "draw the GB/s bars and copy-bandwidth lines as a PNG")
+    Path chart;
+
+    @Option(names = "--quick", description = "tiny warm-up, 5 timed calls, small copy probe (smoke tests; the numbers mean little)")
+    boolean quick;
+
+    @Option(names = "--no-ort", description = "do not run ONNX Runtime")
+    boolean noOrt;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the random inputs (default: a fixed seed)")
+    Long seed;
+
+    @Option(names = "--list", description = "list the standard suite (and with --shapes the selected rows) and exit")
+    boolean list;
+
+    private PrintStream out;
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command with the given streams and returns the exit status (for tests). */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        System.setProperty("java.awt.headless", "true");
+        BenchMain main = new BenchMain();
+        main.out = out;
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            cmd.getErr().println("pooling4j bench: " + msg);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows != null && shapes == null) throw new ParameterException(spec.commandLine(), "--rows needs --shapes FILE");
+        if (limit != null && shapes == null) throw new ParameterException(spec.commandLine(), "--limit needs --shapes FILE");
+        List<ShapeCorpus.Row> corpus = null;
+        if (shapes != null) {
+            if (!Files.isRegularFile(shapes)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
+            }
+            try {
+                corpus = ShapeCorpus.read(shapes);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "': " + e.getMessage());
+            }
+            if (rows != null && rows.from > corpus.size()) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--rows': '" + rows + "': "
+                        + shapes + " has " + corpus.size() + " data rows");
+            }
+        }
+        // A thread count given twice would only measure the same thing twice.
+        threads = new ArrayList<>(new LinkedHashSet<>(threads));
+        List<BenchCase> plan = new ArrayList<>();
+        if (!cases.isEmpty()) {
+            for (String n : cases) plan.add(StandardSuite.get(n));
+        } else if (corpus == null) {
+            plan.addAll(StandardSuite.all());
+        }
+        Map<BenchCase, String> notes = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        if (corpus != null) selectRows(corpus, plan, notes, skipped);
+
+        if (list) {
+            printList(corpus != null, plan, notes, skipped);
+            return 0;
+        }
+        new Runner(out, threads, quick ? Timing.Plan.quick() : Timing.Plan.standard(), quick, noOrt,
+                seed == null ? DEFAULT_SEED : seed).run(plan, notes, skipped, json, chart);
+        return 0;
+    }
+
+    private void selectRows(List<ShapeCorpus.Row> corpus, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
+        int from = rows == null ? 1 : rows.from;
+        int to = rows == null ? corpus.size() : Math.min(rows.to, corpus.size());
+        long cap = (long) maxMb * 1024 * 1024;
+        int taken = 0;
+        for (int i = from; i <= to && (limit == null || taken < limit); i++) {
+            ShapeCorpus.Planned p = ShapeCorpus.plan(corpus.get(i - 1), defaultAlg, cap);
+            if (p.benchCase == null) {
+                skipped.add("skip row " + i + " (" + p.row.caseName() + "): " + p.skipReason);
+                continue;
+            }
+            plan.add(p.benchCase);
+            if (p.note != null) notes.put(p.benchCase, p.note);
+            taken++;
+        }
+    }
+
+    private void printList(boolean withRows, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
+        if (!withRows || !cases.isEmpty()) {
+            out.println("standard suite (float32):");
+            for (BenchCase c : StandardSuite.all()) printListed(c, null);
+        }
+        if (withRows) {
+            out.println("selected corpus rows:");
+            for (BenchCase c : plan) {
+                if (!StandardSuite.all().contains(c)) printListed(c, notes.get(c));
+            }
+            for (String s : skipped) out.println("  " + s);
+        }
+    }
+
+    private void printListed(BenchCase c, String note) {
+        out.printf(Locale.ROOT, "  %-26s %-12s %-14s in %-22s out %-22s ORT %s  %s%n", c.name(), c.kind().name().toLowerCase(Locale.ROOT),
+                c.layout().name().toLowerCase(Locale.ROOT), Arrays.toString(c.inputShape()), Arrays.toString(c.outputShape()),
+                c.ortComparable() ? "yes" : "no ", c.description());
+        if (note != null) out.println("      note: " + note);
+    }
+
+    /** The measuring loop, separate from option parsing. */
+    static final class Runner {
+        private final PrintStream out;
+        private final List<Integer> threads;
+        private final Timing.Plan timing;
+        private final boolean quick;
+        private final boolean noOrt;
+        private final long seed;
+        private final List<Result> results = new ArrayList<>();
+        private final Map<Integer, Double> copyGbps = new LinkedHashMap<>();
+        private OrtBackend ort;
+        private int nameWidth = 24;
+
+        Runner(PrintStream out, List<Integer> threads, Timing.Plan timing, boolean quick, boolean noOrt, long seed) {
+            this.out = out;
+            this.threads = threads;
+            this.timing = timing;
+            this.quick = quick;
+            this.noOrt = noOrt;
+            this.seed = seed;
+        }
+
+        void run(List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped, Path json, Path chart) throws Exception {
+            for (BenchCase c : plan) nameWidth = Math.max(nameWidth, c.name().length());
+            header();
+            for (String s : skipped) out.println(s);
+            copyProbe();
+            for (BenchCase c : plan) {
+                String note = notes.get(c);
+                if (note != null) out.println("note: " + c.name() + ": " + note);
+                runCase(c);
+                // Drop this case's arrays (and ONNX Runtime's direct input buffer) before the next.
+                System.gc();
+            }
+            summary();
+            if (json != null) {
+                Result.writeJson(results, json);
+                out.println("wrote " + json);
+            }
+            if (chart != null) {
+                Chart.write(results, chart, "pooling4j bench: GB/s per case" + (ort != null ? " (pooling4j vs ONNX Runtime " + ort.version() + ")" : ""));
+                out.println("wrote " + chart);
+            }
+        }
+
+        private void header() {
+            Runtime rt = Runtime.getRuntime();
+            out.println("pooling4j bench" + (quick ? " (--quick: numbers are indicative only)" : ""));
+            out.println("JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                    + " (" + System.getProperty("java.vendor") + "), max heap " + (rt.maxMemory() >> 20) + " MiB");
+            out.println("CPUs: " + rt.availableProcessors() + " (available processors); " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            out.println("vectorization: " + Pooling.vectorization());
+            if (noOrt) {
+                out.println("ONNX Runtime: skipped (--no-ort)");
+            } else {
+                try {
+                    ort = OrtBackend.open();
+                    out.println("ONNX Runtime: " + ort.version() + " (Java API, default session options, intra-op threads = N, inter-op 1)");
+                } catch (Exception | LinkageError e) {
+                    ort = null;
+                    out.println("ONNX Runtime: not available, running without it (" + e + ")");
+                }
+            }
+            out.println("timing: " + (quick ? "2 warm-up calls, median and min of 5 calls"
+                    : "warm-up >= 20 calls and >= 0.5 s, then median and min of >= 15 calls and >= 1 s") + "; threads " + threads.toString().replaceAll("[\\[\\] ]", ""));
+            out.println();
+            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-11s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
+                    "case", "impl", "thr", "median ms", "min ms", "GB/s", "%copy", "vs ORT", "kernel");
+        }
+
+        private void copyProbe() throws Exception {
+            // 2 x 256 MiB: many times any current last-level cache, so the copy streams from memory.
+            CopyProbe probe = new CopyProbe(quick ? 16L << 20 : 256L << 20);
+            Timing.Plan plan = quick ? new Timing.Plan(1, 0, 0, 3, 0, 3) : new Timing.Plan(3, 0, 0, 11, 0, 11);
+            for (int t : threads) {
+                Timing.Result r = probe.measure(t, plan);
+                double gbps = probe.bytesMoved() / r.medianNanos;
+                copyGbps.put(t, gbps);
+                Result row = new Result("copy", Result.COPY, t, r, probe.bytesMoved(), r.label, gbps);
+                results.add(row);
+                print(row);
+            }
+        }
+
+        private void runCase(BenchCase c) throws Exception {
+            Workload w = new Workload(c, seed ^ c.name().hashCode());
+            OrtBackend.Input ortIn = null;
+            byte[] model = null;
+            if (ort != null && c.ortComparable()) {
+                try {
+                    model = OnnxModels.model(c);
+                    ortIn = ort.input(w.input().data(), c.inputShape());
+                } catch (Exception | OutOfMemoryError e) {
+                    out.println("  onnxruntime: cannot prepare " + c.name() + ": " + e);
+                    model = null;
+                }
+            }
+            boolean checked = false;
+            try {
+                for (int t : threads) {
+                    Timing.Result ours = Timing.measure(w.call(t), timing);
+                    Result mine = new Result(c.name(), Result.POOLING4J, t, ours, w.bytesMoved(), ours.label, copyGbps.get(t));
+                    results.add(mine);
+                    Result theirs = null;
+                    String problem = null;
+                    if (ortIn != null) {
+                        // The session (and its spinning thread pool) exists only while ONNX Runtime is timed.
+                        try (OrtBackend.Session s = ort.session(model, t)) {
+                            OrtBackend.Input feed = ortIn;
+                            String label = ortLabel(c);
+                            Timing.Result tr = Timing.measure(() -> {
+                                s.run(feed);
+                                return label;
+                            }, timing);
+                            theirs = new Result(c.name(), Result.ORT, t, tr, w.bytesMoved(), label, copyGbps.get(t));
+                            mine.ratioVsOrt = theirs.medianMs / mine.medianMs;
+                            if (!checked) {
+                                checked = true;
+                                boolean exact = c.spec().op() == PoolOp.MAX || c.spec().op() == PoolOp.GLOBAL_MAX;
+                                String diff = Agreement.compare(w.output().data(), s.output(feed), exact, 1e-5, 1e-6);
+                                if (diff != null) problem = "  warning: onnxruntime and pooling4j outputs differ: " + diff;
+                            }
+                        } catch (Exception e) {
+                            problem = "  onnxruntime: cannot run " + c.name() + " on " + t + " threads: " + OrtBackend.shortMessage(e);
+                            ortIn.close();
+                            ortIn = null;
+                        }
+                    }
+                    print(mine);
+                    if (theirs != null) {
+                        results.add(theirs);
+                        print(theirs);
+                    }
+                    if (problem != null) out.println(problem);
+                }
+            } finally {
+                if (ortIn != null) ortIn.close();
+            }
+        }
+
+        private static String ortLabel(BenchCase c) {
+            switch (c.spec().op()) {
+                case GLOBAL_AVG: return "ort GlobalAveragePool";
+                case GLOBAL_MAX: return "ort GlobalMaxPool";
+                case MAX: return "ort MaxPool";
+                default: return "ort AveragePool";
+            }
+        }
+
+        private void print(Result r) {
+            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-11s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
+                    r.caseName, r.impl, r.threads, r.medianMs, r.minMs, r.gbps,
+                    r.pctCopy == null ? "-" : String.format(Locale.ROOT, "%.1f", r.pctCopy),
+                    r.ratioVsOrt == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratioVsOrt),
+                    r.kernel == null ? "-" : r.kernel);
+        }
+
+        private void summary() {
+            out.println();
+            for (int t : threads) {
+                double logSum = 0;
+                int n = 0;
+                for (Result r : results) {
+                    if (r.threads == t && r.ratioVsOrt != null && r.ratioVsOrt > 0) {
+                        logSum += Math.log(r.ratioVsOrt);
+                        n++;
+                    }
+                }
+                if (n > 0) {
+                    out.printf(Locale.ROOT, "threads %d: geometric mean of ORT median / pooling4j median over %d cases = %.2f%n", t, n, Math.exp(logSum / n));
+                }
+            }
+        }
+    }
+
+    // ---- option value converters: a bad value is a usage error (exit 2) naming the option and value ----
+
+    /** A thread count in [1, 256]. */
+    static final class ThreadCount implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String v) {
+            int n = parseInt(v);
+            if (n < 1 || n > 256) throw new TypeConversionException("'" + v + "' is not a thread count (must be in [1, 256])");
+            return n;
+        }
+    }
+
+    /** An integer >= 1. */
+    static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String v) {
+            int n = parseInt(v);
+            if (n < 1) throw new TypeConversionException("'" + v + "' must be a positive integer");
+            return n;
+        }
+    }
+
+    /** A case name of the standard suite. */
+    static final class CaseName implements ITypeConverter<String> {
+        @Override
+        public String convert(String v) {
+            if (!StandardSuite.names().contains(v)) {
+                throw new TypeConversionException("unknown case '" + v + "'; the suite has: " + String.join(", ", StandardSuite.names()));
+            }
+            return v;
+        }
+    }
+
+    /** 1-based inclusive data-row numbers {@code from..to}. */
+    static final class RowRange {
+        final int from;
+        final int to;
+
+        RowRange(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public String toString() {
+            return from + "-" + to;
+        }
+
+        /** {@code A-B} or {@code N}. */
+        static final class Parser implements ITypeConverter<RowRange> {
+            @Override
+            public RowRange convert(String v) {
+                String[] p = v.trim().split("-", -1);
+                if (p.length > 2) throw new TypeConversionException("'" + v + "' is not a row range A-B");
+                int a = parseInt(p[0]);
+                int b = p.length == 2 ? parseInt(p[1]) : a;
+                if (a < 1 || b < a) throw new TypeConversionException("'" + v + "' is not a row range A-B with 1 <= A <= B");
+                return new RowRange(a, b);
+            }
+        }
+    }
+
+    /** An algorithm for rows without one. */
+    static final class Alg implements ITypeConverter<String> {
+        @Override
+        public String convert(String v) {
+            if (!v.equals("max") && !v.equals("avg_np") && !v.equals("avg_p")) {
+                throw new TypeConversionException("'" + v + "' is not one of max, avg_np, avg_p");
+            }
+            return v;
+        }
+    }
+
+    private static int parseInt(String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + v + "' is not an integer");
+        }
+    }
+}
