@@ -7,8 +7,8 @@ package org.pooling4j;
  * instead of the 8 of an int64 index. {@link #toIndices()} converts to the per-plane int64 format
  * (and through {@link Indices#convert} to the others).
  *
- * <p>Produced by {@link Pooling#forwardArgmax} and consumed by {@link Pooling#backwardInto(PoolSpec,
- * Tensor, Argmax, Tensor, int)}; it belongs to the geometry it was computed for.
+ * <p>Produced by {@link Pooling#forwardArgmax} and consumed by {@link Pooling#backwardInto(Argmax,
+ * Tensor, Tensor, int)}; it belongs to the geometry it was computed for.
  */
 public final class Argmax {
     private final Geometry geometry;

@@ -79,8 +79,8 @@ final class ChannelsLastKernel extends FastKernel {
             for (int cb = 0; cb < b.ow; cb = blockEnd[cb]) {
                 int ce = blockEnd[cb];
                 // Input columns [x0, x1) feed output columns [cb, ce).
-                int x0 = firstColumn(b, cb);
-                int x1 = Math.max(x0, lastColumn(b, ce - 1) + 1);
+                int x0 = blockFirst(b, cb, ce);
+                int x1 = Math.max(x0, blockLast(b, cb, ce) + 1);
                 int span = (x1 - x0) * ch;
                 float[] src = buf;
                 int srcOff = -x0 * ch;
@@ -143,14 +143,26 @@ final class ChannelsLastKernel extends FastKernel {
      */
     static final int BLOCK_FLOATS = 2048;
 
-    /** First input column (inside the input) read by output column c, or its start when empty. */
-    private static int firstColumn(Box b, int c) {
-        return Math.max(0, b.sw[c] + b.lw[c] * b.dw);
+    /**
+     * First input column read by any non-empty window of output columns [cb, ce). With dilation
+     * and padding the first valid column of consecutive windows need not increase, so the block's
+     * extent is a minimum and maximum over all its windows.
+     */
+    private static int blockFirst(Box b, int cb, int ce) {
+        int x = Integer.MAX_VALUE;
+        for (int c = cb; c < ce; c++) {
+            if (b.hw[c] > b.lw[c]) x = Math.min(x, b.sw[c] + b.lw[c] * b.dw);
+        }
+        return x == Integer.MAX_VALUE ? 0 : x;
     }
 
-    /** Last input column read by output column c (first column - 1 when the window is empty). */
-    private static int lastColumn(Box b, int c) {
-        return b.hw[c] > b.lw[c] ? b.sw[c] + (b.hw[c] - 1) * b.dw : firstColumn(b, c) - 1;
+    /** Last input column read by any non-empty window of output columns [cb, ce), or -1 when none is. */
+    private static int blockLast(Box b, int cb, int ce) {
+        int x = -1;
+        for (int c = cb; c < ce; c++) {
+            if (b.hw[c] > b.lw[c]) x = Math.max(x, b.sw[c] + (b.hw[c] - 1) * b.dw);
+        }
+        return x;
     }
 
     /** blockEnd[cb] = one past the last output column of the block that starts at cb. */
@@ -159,8 +171,7 @@ final class ChannelsLastKernel extends FastKernel {
         int cb = 0;
         while (cb < b.ow) {
             int ce = cb + 1;
-            int x0 = firstColumn(b, cb);
-            while (ce < b.ow && (long) (lastColumn(b, ce) + 1 - x0) * ch <= BLOCK_FLOATS) ce++;
+            while (ce < b.ow && (long) (blockLast(b, cb, ce + 1) + 1 - blockFirst(b, cb, ce + 1)) * ch <= BLOCK_FLOATS) ce++;
             end[cb] = ce;
             cb = ce;
         }
@@ -170,7 +181,7 @@ final class ChannelsLastKernel extends FastKernel {
     private static int maxBlockSpan(Box b, int[] blockEnd) {
         int m = 1;
         for (int cb = 0; cb < b.ow; cb = blockEnd[cb]) {
-            m = Math.max(m, lastColumn(b, blockEnd[cb] - 1) + 1 - firstColumn(b, cb));
+            m = Math.max(m, blockLast(b, cb, blockEnd[cb]) + 1 - blockFirst(b, cb, blockEnd[cb]));
         }
         return m;
     }

@@ -77,7 +77,8 @@ abstract class FastKernel implements PoolKernel {
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         float best = floor(spec);
         int pos = spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c);
-        int local = 0;
+        // When no tap beats the floor the winner is the first valid tap, as in the reference.
+        int local = b.emptyAt(a, bb, c) ? 0 : b.localOffset(a, bb, c, b.ld[a], b.lh[bb], b.lw[c]);
         if (!b.emptyAt(a, bb, c)) {
             for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
                 for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
