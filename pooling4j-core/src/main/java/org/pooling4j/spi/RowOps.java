@@ -34,9 +34,6 @@ public interface RowOps {
      */
     void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan);
 
-    /** {@code dst[i] = a[i] + b[i]}. */
-    void add2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n);
-
     /** {@code acc[i] += src[i]}; {@code src} and {@code acc} may be the same array at distinct ranges. */
     void addInto(float[] src, int sOff, float[] acc, int accOff, int n);
 

@@ -50,11 +50,6 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
-    public void add2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n) {
-        for (int i = 0; i < n; i++) dst[dOff + i] = a[aOff + i] + b[bOff + i];
-    }
-
-    @Override
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         for (int i = 0; i < n; i++) acc[accOff + i] += src[sOff + i];
     }

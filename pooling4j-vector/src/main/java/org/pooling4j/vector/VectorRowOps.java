@@ -158,15 +158,6 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
-    public void add2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n) {
-        int i = 0;
-        for (int end = F.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
-        }
-        if (i < n) scalar.add2(a, aOff + i, b, bOff + i, dst, dOff + i, n - i);
-    }
-
-    @Override
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         int i = 0;
         for (int end = F.loopBound(n); i < end; i += L) {

@@ -139,11 +139,6 @@ class VectorRowOpsTest {
             }
             float[] a = finite(r, count + 2);
             float[] b = finite(r, count + 2);
-            float[] w = new float[count];
-            float[] g = new float[count];
-            SCALAR.add2(a, 1, b, 2, w, 0, count);
-            simd.add2(a, 1, b, 2, g, 0, count);
-            sameBits(w, g, "add2");
             float[] wa = a.clone();
             float[] ga = a.clone();
             SCALAR.addInto(b, 0, wa, 1, count);
