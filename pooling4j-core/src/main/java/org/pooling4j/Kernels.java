@@ -122,6 +122,34 @@ public final class Kernels {
         throw new IllegalStateException("no kernel accepts " + g);
     }
 
+    /** Whether a system property forces the kernel of calls in this direction (the tuner then stays out). */
+    static boolean forced(boolean backward) {
+        String f = System.getProperty(FORCE_PROPERTY);
+        if (backward) {
+            String b = System.getProperty(FORCE_BACKWARD_PROPERTY);
+            if (b != null && !b.isEmpty()) f = b;
+        }
+        return f != null && !f.isEmpty();
+    }
+
+    /** The kernels that accept {@code g} in the given direction, in dispatcher order. */
+    static List<PoolKernel> accepting(Geometry g, boolean backward) {
+        List<PoolKernel> r = new ArrayList<>();
+        for (PoolKernel k : KERNELS) {
+            if (k.declines(g, backward) == null) r.add(k);
+        }
+        return r;
+    }
+
+    /** The fast kernels that accept {@code g} in the given direction (candidates for compact-argmax calls). */
+    static List<FastKernel> acceptingFast(Geometry g, boolean backward) {
+        List<FastKernel> r = new ArrayList<>();
+        for (PoolKernel k : KERNELS) {
+            if (k instanceof FastKernel && k.declines(g, backward) == null) r.add((FastKernel) k);
+        }
+        return r;
+    }
+
     /** The fast kernel that computes a compact argmax for {@code g} (forced as {@link #select} is), or null. */
     static FastKernel selectArgmax(Geometry g, boolean backward) {
         PoolKernel k;

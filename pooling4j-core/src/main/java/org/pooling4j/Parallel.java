@@ -44,6 +44,7 @@ final class Parallel {
             return;
         }
         int t = Math.min(threads, units);
+        Trace.usedThreads(t);
         Pool.INSTANCE.run(units, t, body);
     }
 

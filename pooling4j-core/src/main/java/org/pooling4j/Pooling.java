@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.monitor.PoolEvent;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -125,8 +127,25 @@ public final class Pooling {
         if (indices != null) checkOutputIndices(g, indices);
         int t = resolveThreads(threads);
         float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
+        return forwardRun(g, input.data(), output.data(), indices == null ? null : indices.data(), samples, t);
+    }
+
+    /** Chooses (heuristic or tuner), runs and traces one forward call; returns the kernel's name. */
+    private static String forwardRun(Geometry g, float[] in, float[] out, long[] idx, float[] samples, int threads) {
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         PoolKernel k = Kernels.select(g, false);
-        k.forward(g, input.data(), output.data(), indices == null ? null : indices.data(), samples, t);
+        int t = threads;
+        boolean tuned = false;
+        if (Tuner.active()) {
+            Tuner.Choice c = Tuner.choose(g, false, idx == null ? "values" : "indices", threads, k,
+                    Kernels.accepting(g, false), (kk, tt) -> kk.forward(g, in, out, idx, samples, tt));
+            k = c.kernel();
+            t = c.threads();
+            tuned = c.tuned();
+        }
+        k.forward(g, in, out, idx, samples, t);
+        Trace.end(ev, t0, g, false, k.name(), Trace.forwardBytes(g, idx == null ? 0 : 8), tuned);
         return k.name();
     }
 
@@ -147,9 +166,22 @@ public final class Pooling {
         if (why == null) why = FastKernel.declinesCommon(g, false);
         if (why != null) throw Check.fail("spec", spec, "no compact argmax: " + why);
         int t = resolveThreads(threads);
-        FastKernel k = Kernels.selectArgmax(g, false);
         Argmax a = new Argmax(g);
-        k.forwardArgmax(g, input.data(), output.data(), a, t);
+        float[] in = input.data();
+        float[] out = output.data();
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        FastKernel k = Kernels.selectArgmax(g, false);
+        boolean tuned = false;
+        if (Tuner.active()) {
+            Tuner.Choice c = Tuner.choose(g, false, "argmax", t, k, Kernels.acceptingFast(g, false),
+                    (kk, tt) -> ((FastKernel) kk).forwardArgmax(g, in, out, a, tt));
+            k = (FastKernel) c.kernel();
+            t = c.threads();
+            tuned = c.tuned();
+        }
+        k.forwardArgmax(g, in, out, a, t);
+        Trace.end(ev, t0, g, false, k.name(), Trace.forwardBytes(g, a.bytesPerEntry()), tuned);
         return a;
     }
 
@@ -166,8 +198,21 @@ public final class Pooling {
         checkInputShape(g, gradInput, "gradInput");
         if (gradInput.data() == gradOutput.data()) throw Check.fail("gradInput", "gradOutput's array", "must not share gradOutput's array");
         int t = resolveThreads(threads);
+        float[] go = gradOutput.data();
+        float[] gi = gradInput.data();
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         FastKernel k = Kernels.selectArgmax(g, true);
-        k.backwardArgmax(g, gradOutput.data(), argmax, gradInput.data(), t);
+        boolean tuned = false;
+        if (Tuner.active()) {
+            Tuner.Choice c = Tuner.choose(g, true, "argmax", t, k, Kernels.acceptingFast(g, true),
+                    (kk, tt) -> ((FastKernel) kk).backwardArgmax(g, go, argmax, gi, tt));
+            k = (FastKernel) c.kernel();
+            t = c.threads();
+            tuned = c.tuned();
+        }
+        k.backwardArgmax(g, go, argmax, gi, t);
+        Trace.end(ev, t0, g, true, k.name(), Trace.backwardBytes(g, argmax.bytesPerEntry(), false), tuned);
         return k.name();
     }
 
@@ -195,8 +240,28 @@ public final class Pooling {
         }
         int t = resolveThreads(threads);
         float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX && indices == null ? seededSamples(g) : null;
+        return backwardRun(g, input.data(), gradOutput.data(), indices == null ? null : indices.data(), samples,
+                gradInput.data(), t);
+    }
+
+    /** Chooses (heuristic or tuner), runs and traces one backward call; returns the kernel's name. */
+    private static String backwardRun(Geometry g, float[] in, float[] go, long[] idx, float[] samples, float[] gi, int threads) {
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         PoolKernel k = Kernels.select(g, true);
-        k.backward(g, input.data(), gradOutput.data(), indices == null ? null : indices.data(), samples, gradInput.data(), t);
+        int t = threads;
+        boolean tuned = false;
+        if (Tuner.active()) {
+            String variant = !g.spec().op().isMaxType() ? "values" : idx == null ? "recompute" : "indices";
+            Tuner.Choice c = Tuner.choose(g, true, variant, threads, k, Kernels.accepting(g, true),
+                    (kk, tt) -> kk.backward(g, in, go, idx, samples, gi, tt));
+            k = c.kernel();
+            t = c.threads();
+            tuned = c.tuned();
+        }
+        k.backward(g, in, go, idx, samples, gi, t);
+        boolean readsInput = g.spec().op().isMaxType() && idx == null;
+        Trace.end(ev, t0, g, true, k.name(), Trace.backwardBytes(g, idx == null ? 0 : 8, readsInput), tuned);
         return k.name();
     }
 
@@ -222,12 +287,11 @@ public final class Pooling {
     }
 
     private static Pooled run(Geometry g, Tensor input, float[] samples, boolean withIndices, int threads) {
-        PoolKernel k = Kernels.select(g, false);
         float[] out = new float[g.outputElements()];
         long[] idx = withIndices ? new long[out.length] : null;
-        k.forward(g, input.data(), out, idx, samples, threads);
+        String kernel = forwardRun(g, input.data(), out, idx, samples, threads);
         int[] shape = g.outputShape();
-        return new Pooled(new Tensor(out, shape, g.layout()), idx == null ? null : new LongTensor(idx, shape, g.layout()), k.name());
+        return new Pooled(new Tensor(out, shape, g.layout()), idx == null ? null : new LongTensor(idx, shape, g.layout()), kernel);
     }
 
     /**
@@ -269,9 +333,8 @@ public final class Pooling {
             // As PyTorch: an adaptive output of size 0 has no gradient to give back.
             throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
         }
-        PoolKernel k = Kernels.select(g, true);
         float[] gradIn = new float[g.inputElements()];
-        k.backward(g, input.data(), gradOutput.data(), indices, samples, gradIn, defaultThreads);
+        backwardRun(g, input.data(), gradOutput.data(), indices, samples, gradIn, defaultThreads);
         return new Tensor(gradIn, g.inputShape(), g.layout());
     }
 
@@ -288,6 +351,8 @@ public final class Pooling {
         float[] in = input.data();
         long[] idx = indices.data();
         int ps = g.positionStride();
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.channels(); c++) {
                 int inBase = g.planeBase(n, c, g.inPlane());
@@ -298,6 +363,8 @@ public final class Pooling {
                 }
             }
         }
+        // Unpooling's "input" is the pooled tensor: it reads it and the indices, and writes the larger output.
+        Trace.end(ev, t0, g, false, "unpool-scalar", 12L * g.inputElements() + 4L * g.outputElements(), false);
         return new Tensor(out, g.outputShape(), g.layout());
     }
 
@@ -311,6 +378,8 @@ public final class Pooling {
         float[] go = gradOutput.data();
         long[] idx = indices.data();
         int ps = g.positionStride();
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.channels(); c++) {
                 int inBase = g.planeBase(n, c, g.inPlane());
@@ -321,6 +390,7 @@ public final class Pooling {
                 }
             }
         }
+        Trace.end(ev, t0, g, true, "unpool-scalar", 16L * g.inputElements(), false);
         return new Tensor(gradIn, g.inputShape(), g.layout());
     }
 

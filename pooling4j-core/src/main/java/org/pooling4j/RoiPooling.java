@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.monitor.PoolEvent;
+
 import java.util.Arrays;
 
 /**
@@ -109,6 +111,8 @@ public final class RoiPooling {
 
         float[] x = input.data();
         float[] out = new float[total];
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         float[] acc = new float[f.c];
         boolean avg = mode == RoiAlignMode.AVG;
         int h = f.h;
@@ -199,6 +203,8 @@ public final class RoiPooling {
                 }
             }
         }
+        Trace.end(ev, t0, "roi_align", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
+                4L * ((long) input.size() + rois.size() + total), false);
         return new Tensor(out, outShape, input.layout());
     }
 
@@ -247,6 +253,8 @@ public final class RoiPooling {
 
         float[] x = input.data();
         float[] out = new float[total];
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
         int h = f.h;
         int w = f.w;
         int outPlane = pooledH * pooledW;
@@ -290,6 +298,8 @@ public final class RoiPooling {
                 }
             }
         }
+        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
+                4L * ((long) input.size() + rois.size() + total), false);
         return new Tensor(out, outShape, input.layout());
     }
 

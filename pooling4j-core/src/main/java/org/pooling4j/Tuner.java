@@ -1,0 +1,383 @@
+package org.pooling4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The auto-tuner: on the first call for a key (direction, variant, spec, layout, input shape and
+ * thread count) it times the kernels that accept the problem, at several thread counts, on the
+ * call's own arrays, keeps the fastest and remembers it for later calls with the same key.
+ *
+ * <p>Modes ({@link #setMode}, or {@code -D}{@value #MODE_PROPERTY}{@code =off|on|exhaustive}):
+ * <ul>
+ *   <li>{@link Mode#OFF} (default): the dispatcher's heuristic choice; decisions already known (from
+ *       an earlier mode or a loaded wisdom file) still apply.</li>
+ *   <li>{@link Mode#ON}: tunes the fast kernels that accept the problem, at the call's thread count
+ *       and at 1 thread, {@value #REPS_ON} timed runs each.</li>
+ *   <li>{@link Mode#EXHAUSTIVE}: every accepting kernel, the reference one too, at 1, 2, 4, ... and
+ *       the call's thread count, {@value #REPS_EXHAUSTIVE} timed runs each.</li>
+ * </ul>
+ * The heuristic choice is kept unless another candidate's best time beats it by at least
+ * {@value #MARGIN_PERCENT} % twice: once in the survey and again when the two are re-timed
+ * alternately. Tuning never changes results: every candidate computes the same values (the test
+ * suite holds the fast kernels to the reference: max bit-exact, averages within 1e-6 relative),
+ * and results do not depend on the thread count.
+ *
+ * <p>Decisions persist to a wisdom file ({@link #saveWisdom}, {@link #loadWisdom}, or
+ * {@code -D}{@value #WISDOM_PROPERTY}{@code =FILE} at start-up): JSON with a header naming the
+ * library version, the JDK, the CPU model and the library-wide thread count. A file whose header
+ * does not match this process, or that cannot be read or parsed, is ignored with one warning.
+ */
+public final class Tuner {
+    /** Tuning modes. */
+    public enum Mode { OFF, ON, EXHAUSTIVE }
+
+    /** System property that sets the mode at start-up. */
+    public static final String MODE_PROPERTY = "pooling4j.tune";
+    /** System property naming a wisdom file to load at start-up. */
+    public static final String WISDOM_PROPERTY = "pooling4j.wisdom";
+    /** Timed runs per candidate in {@link Mode#ON}. */
+    public static final int REPS_ON = 3;
+    /** Timed runs per candidate in {@link Mode#EXHAUSTIVE}. */
+    public static final int REPS_EXHAUSTIVE = 5;
+    /** How much faster than the heuristic choice a candidate must be to replace it. */
+    public static final int MARGIN_PERCENT = 4;
+    /** Calls whose heuristic run takes longer than this are not tuned (the survey would cost seconds). */
+    public static final long MAX_TRIAL_NANOS = 500_000_000L;
+    /** Wisdom file format version. */
+    static final int FORMAT = 1;
+
+    private static final System.Logger LOG = System.getLogger("org.pooling4j");
+    private static volatile Mode mode = initialMode();
+    private static final ConcurrentHashMap<String, Decision> DECISIONS = new ConcurrentHashMap<>();
+    /** Whether any decision is known: lets the dispatcher skip the map while the tuner is idle. */
+    private static volatile boolean hasDecisions;
+
+    static {
+        String file = System.getProperty(WISDOM_PROPERTY);
+        if (file != null && !file.isBlank()) loadWisdom(Path.of(file));
+    }
+
+    private Tuner() {}
+
+    /**
+     * One tuning decision.
+     *
+     * @param key what was tuned: direction, variant, spec, layout, input shape, thread count
+     * @param kernel the chosen kernel
+     * @param threads the chosen thread count
+     * @param heuristicKernel the dispatcher's own choice
+     * @param heuristicThreads the call's thread count
+     * @param heuristicMs best time of the heuristic choice in the survey, in ms
+     * @param tunedMs best time of the chosen one, in ms
+     */
+    public record Decision(String key, String kernel, int threads, String heuristicKernel, int heuristicThreads,
+            double heuristicMs, double tunedMs) {
+        /** Whether the choice differs from the heuristic one. */
+        public boolean changed() {
+            return !kernel.equals(heuristicKernel) || threads != heuristicThreads;
+        }
+    }
+
+    /** What the dispatcher runs. */
+    record Choice(PoolKernel kernel, int threads, boolean tuned) {}
+
+    /** One run of the call being tuned, with a given kernel and thread count. */
+    interface Trial {
+        void run(PoolKernel kernel, int threads);
+    }
+
+    private static Mode initialMode() {
+        String m = System.getProperty(MODE_PROPERTY);
+        if (m == null || m.isBlank()) return Mode.OFF;
+        try {
+            return Mode.valueOf(m.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "pooling4j: -D" + MODE_PROPERTY + " = " + m
+                    + " is not one of off, on, exhaustive; tuning stays off");
+            return Mode.OFF;
+        }
+    }
+
+    /** The current mode. */
+    public static Mode mode() {
+        return mode;
+    }
+
+    /** Sets the mode; known decisions are kept. */
+    public static void setMode(Mode m) {
+        mode = Objects.requireNonNull(m, "mode");
+    }
+
+    /** Forgets every decision. */
+    public static void clear() {
+        DECISIONS.clear();
+        hasDecisions = false;
+    }
+
+    /** The decisions known, sorted by key. */
+    public static List<Decision> decisions() {
+        List<Decision> r = new ArrayList<>(DECISIONS.values());
+        r.sort(Comparator.comparing(Decision::key));
+        return r;
+    }
+
+    /** Whether the dispatcher must consult the tuner. */
+    static boolean active() {
+        return hasDecisions || mode != Mode.OFF;
+    }
+
+    /** The key of a call: direction, variant, spec, layout, input shape, threads. */
+    static String key(Geometry g, boolean backward, String variant, int threads) {
+        return (backward ? "backward" : "forward") + "|" + variant + "|" + g.spec() + "|"
+                + (g.layout() == Layout.CHANNELS_LAST ? "channels_last" : "channels_first") + "|"
+                + Trace.shape(g.inputShape()) + "|" + threads;
+    }
+
+    /**
+     * The kernel and thread count for a call: a known decision for its key, else (tuning on) the
+     * result of timing the candidates with {@code trial}, else the heuristic choice.
+     *
+     * @param heuristic the dispatcher's choice
+     * @param candidates kernels that may run the call, heuristic included, in dispatcher order
+     */
+    static Choice choose(Geometry g, boolean backward, String variant, int threads, PoolKernel heuristic,
+            List<? extends PoolKernel> candidates, Trial trial) {
+        if (Kernels.forced(backward)) return new Choice(heuristic, threads, false);
+        String key = key(g, backward, variant, threads);
+        Decision d = DECISIONS.get(key);
+        if (d != null) {
+            Choice c = apply(d, g, backward, candidates, threads);
+            if (c != null) return c;
+        }
+        Mode m = mode;
+        if (m == Mode.OFF) return new Choice(heuristic, threads, false);
+        d = survey(key, m, heuristic, candidates, threads, trial);
+        DECISIONS.put(key, d);
+        hasDecisions = true;
+        Choice c = apply(d, g, backward, candidates, threads);
+        return c != null ? c : new Choice(heuristic, threads, false);
+    }
+
+    private static Choice apply(Decision d, Geometry g, boolean backward, List<? extends PoolKernel> candidates, int threads) {
+        if (d.threads() < 1 || d.threads() > threads) return null;
+        for (PoolKernel k : candidates) {
+            if (k.name().equals(d.kernel()) && k.declines(g, backward) == null) {
+                return new Choice(k, d.threads(), true);
+            }
+        }
+        return null;
+    }
+
+    private static Decision survey(String key, Mode m, PoolKernel heuristic, List<? extends PoolKernel> candidates,
+            int threads, Trial trial) {
+        int reps = m == Mode.EXHAUSTIVE ? REPS_EXHAUSTIVE : REPS_ON;
+        trial.run(heuristic, threads); // warm-up: page faults, class loading, first compilation
+        long base = best(trial, heuristic, threads, reps);
+        if (base > MAX_TRIAL_NANOS) {
+            return new Decision(key, heuristic.name(), threads, heuristic.name(), threads, base / 1e6, base / 1e6);
+        }
+        List<Integer> counts = new ArrayList<>();
+        counts.add(threads);
+        if (m == Mode.EXHAUSTIVE) {
+            for (int t = 1; t < threads; t *= 2) counts.add(t);
+        } else if (threads > 1) {
+            counts.add(1);
+        }
+        PoolKernel bestKernel = heuristic;
+        int bestThreads = threads;
+        long bestTime = base;
+        for (PoolKernel k : candidates) {
+            if (m == Mode.ON && k instanceof ReferenceKernel && heuristic != k) continue;
+            for (int t : counts) {
+                if (k == heuristic && t == threads) continue;
+                long first = time(trial, k, t);
+                // A candidate far slower on its first run is not worth more runs.
+                if (first > 4 * base) continue;
+                long time = Math.min(first, best(trial, k, t, reps));
+                if (time < bestTime) {
+                    bestTime = time;
+                    bestKernel = k;
+                    bestThreads = t;
+                }
+            }
+        }
+        if (bestKernel != heuristic || bestThreads != threads) {
+            // Confirm against the heuristic, timed alternately so that both see the same conditions.
+            long h = Long.MAX_VALUE;
+            long c = Long.MAX_VALUE;
+            for (int r = 0; r < reps; r++) {
+                h = Math.min(h, time(trial, heuristic, threads));
+                c = Math.min(c, time(trial, bestKernel, bestThreads));
+            }
+            base = Math.min(base, h);
+            bestTime = c;
+            if (c * 100 > base * (100 - MARGIN_PERCENT)) {
+                bestKernel = heuristic;
+                bestThreads = threads;
+                bestTime = base;
+            }
+        }
+        return new Decision(key, bestKernel.name(), bestThreads, heuristic.name(), threads, base / 1e6, bestTime / 1e6);
+    }
+
+    private static long best(Trial trial, PoolKernel k, int t, int reps) {
+        long b = Long.MAX_VALUE;
+        for (int r = 0; r < reps; r++) b = Math.min(b, time(trial, k, t));
+        return b;
+    }
+
+    private static long time(Trial trial, PoolKernel k, int t) {
+        long t0 = System.nanoTime();
+        trial.run(k, t);
+        return System.nanoTime() - t0;
+    }
+
+    // ---- wisdom files ---------------------------------------------------------------------------
+
+    /** The library version, from the jar's resources ("unknown" when they are missing). */
+    public static String libraryVersion() {
+        try (var in = Tuner.class.getResourceAsStream("version.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The CPU model as the operating system names it (Linux: /proc/cpuinfo), else the architecture. */
+    public static String cpuModel() {
+        try {
+            Path info = Path.of("/proc/cpuinfo");
+            if (Files.isReadable(info)) {
+                for (String line : Files.readAllLines(info, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("model name")) {
+                        int c = line.indexOf(':');
+                        if (c >= 0) return line.substring(c + 1).trim();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the architecture
+        }
+        return System.getProperty("os.arch") + " x" + Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The header a wisdom file must match to be used here. */
+    static Map<String, Object> header() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("format", FORMAT);
+        h.put("library", libraryVersion());
+        h.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version"));
+        h.put("cpu", cpuModel());
+        h.put("threads", Pooling.threads());
+        return h;
+    }
+
+    /** Writes the known decisions to {@code file} (JSON), replacing it. */
+    public static void saveWisdom(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        StringBuilder b = new StringBuilder("{\n");
+        for (Map.Entry<String, Object> e : header().entrySet()) {
+            b.append("  ").append(MiniJson.quote(e.getKey())).append(": ").append(MiniJson.value(e.getValue())).append(",\n");
+        }
+        b.append("  \"decisions\": [");
+        List<Decision> ds = decisions();
+        for (int i = 0; i < ds.size(); i++) {
+            Decision d = ds.get(i);
+            b.append(i == 0 ? "\n" : ",\n").append("    {\"key\": ").append(MiniJson.quote(d.key()))
+                    .append(", \"kernel\": ").append(MiniJson.quote(d.kernel()))
+                    .append(", \"threads\": ").append(d.threads())
+                    .append(", \"heuristic_kernel\": ").append(MiniJson.quote(d.heuristicKernel()))
+                    .append(", \"heuristic_threads\": ").append(d.heuristicThreads())
+                    .append(", \"heuristic_ms\": ").append(MiniJson.value(d.heuristicMs()))
+                    .append(", \"tuned_ms\": ").append(MiniJson.value(d.tunedMs())).append('}');
+        }
+        b.append(ds.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Loads decisions from a wisdom file written by {@link #saveWisdom} on this machine, library
+     * version, JDK and thread count. A missing, unreadable, corrupt or stale file is ignored with one
+     * warning (never an exception): tuning then starts afresh.
+     *
+     * @return the number of decisions loaded (0 when the file was ignored)
+     */
+    public static int loadWisdom(Path file) {
+        Objects.requireNonNull(file, "file");
+        Object parsed;
+        try {
+            parsed = MiniJson.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            warn("pooling4j: wisdom file " + file + " ignored: cannot be read as JSON (" + e.getMessage() + ")");
+            return 0;
+        }
+        if (!(parsed instanceof Map)) {
+            warn("pooling4j: wisdom file " + file + " ignored: not a JSON object");
+            return 0;
+        }
+        Map<?, ?> root = (Map<?, ?>) parsed;
+        for (Map.Entry<String, Object> e : header().entrySet()) {
+            Object have = root.get(e.getKey());
+            String want = String.valueOf(e.getValue());
+            if (have == null || !MiniJson.text(have).equals(want)) {
+                warn("pooling4j: wisdom file " + file + " ignored: stale (" + e.getKey() + " is "
+                        + (have == null ? "missing" : MiniJson.text(have)) + ", this process has " + want + ")");
+                return 0;
+            }
+        }
+        Object list = root.get("decisions");
+        if (!(list instanceof List)) {
+            warn("pooling4j: wisdom file " + file + " ignored: no \"decisions\" array");
+            return 0;
+        }
+        List<Decision> loaded = new ArrayList<>();
+        for (Object o : (List<?>) list) {
+            Decision d = decision(o);
+            if (d == null) {
+                warn("pooling4j: wisdom file " + file + " ignored: malformed decision " + o);
+                return 0;
+            }
+            loaded.add(d);
+        }
+        for (Decision d : loaded) DECISIONS.put(d.key(), d);
+        if (!loaded.isEmpty()) hasDecisions = true;
+        return loaded.size();
+    }
+
+    private static Decision decision(Object o) {
+        if (!(o instanceof Map)) return null;
+        Map<?, ?> m = (Map<?, ?>) o;
+        Object key = m.get("key");
+        Object kernel = m.get("kernel");
+        Object threads = m.get("threads");
+        Object hk = m.get("heuristic_kernel");
+        Object ht = m.get("heuristic_threads");
+        Object hms = m.get("heuristic_ms");
+        Object tms = m.get("tuned_ms");
+        if (!(key instanceof String) || !(kernel instanceof String) || !(hk instanceof String)) return null;
+        if (!(threads instanceof Double) || !(ht instanceof Double) || !(hms instanceof Double) || !(tms instanceof Double)) return null;
+        double t = (Double) threads;
+        double h = (Double) ht;
+        if (t != Math.rint(t) || t < 1 || t > Parallel.MAX_THREADS || h != Math.rint(h) || h < 1 || h > Parallel.MAX_THREADS) return null;
+        return new Decision((String) key, (String) kernel, (int) t, (String) hk, (int) h, (Double) hms, (Double) tms);
+    }
+
+    private static void warn(String message) {
+        LOG.log(System.Logger.Level.WARNING, message);
+    }
+}
