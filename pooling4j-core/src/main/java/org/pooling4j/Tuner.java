@@ -320,9 +320,16 @@ public final class Tuner {
     public static int loadWisdom(Path file) {
         Objects.requireNonNull(file, "file");
         Object parsed;
+        String text;
         try {
-            parsed = MiniJson.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | IllegalArgumentException e) {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            warn("pooling4j: wisdom file " + file + " ignored: cannot be read (" + e + ")");
+            return 0;
+        }
+        try {
+            parsed = MiniJson.parse(text);
+        } catch (IllegalArgumentException e) {
             warn("pooling4j: wisdom file " + file + " ignored: cannot be read as JSON (" + e.getMessage() + ")");
             return 0;
         }
