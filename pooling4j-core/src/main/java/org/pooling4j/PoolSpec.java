@@ -33,6 +33,8 @@ public final class PoolSpec {
     private final int[] outputSize;
     private final double[] outputRatio;
     private final Long seed;
+    /** {@link #toString()}, built once: the tuner keys every call by it. Racy but benign (a String). */
+    private String text;
 
     private PoolSpec(Builder b) {
         op = b.op;
@@ -194,6 +196,15 @@ public final class PoolSpec {
 
     @Override
     public String toString() {
+        String t = text;
+        if (t == null) {
+            t = describe();
+            text = t;
+        }
+        return t;
+    }
+
+    private String describe() {
         StringBuilder s = new StringBuilder(op.name().toLowerCase()).append(rank).append("d");
         if (kernel != null) s.append(" kernel=").append(Arrays.toString(kernel));
         if (stride != null) s.append(" stride=").append(Arrays.toString(stride));

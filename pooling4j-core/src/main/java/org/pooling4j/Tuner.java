@@ -24,11 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link Mode#OFF} (default): the dispatcher's heuristic choice; decisions already known (from
  *       an earlier mode or a loaded wisdom file) still apply.</li>
  *   <li>{@link Mode#ON}: tunes the fast kernels that accept the problem, at the call's thread count
- *       and at 1 thread, {@value #REPS_ON} timed runs each.</li>
+ *       and at 1 thread, {@value #REPS_ON} timed runs each after a warm-up.</li>
  *   <li>{@link Mode#EXHAUSTIVE}: every accepting kernel, the reference one too, at 1, 2, 4, ... and
- *       the call's thread count, {@value #REPS_EXHAUSTIVE} timed runs each.</li>
+ *       the call's thread count, {@value #REPS_EXHAUSTIVE} timed runs each after a warm-up.</li>
  * </ul>
- * The heuristic choice is kept unless another candidate's best time beats it by at least
+ * Each candidate is warmed up (at least {@value #WARM_RUNS} runs and 50 ms) before it is timed, so
+ * the first call of a key costs a fraction of a second per candidate. The heuristic choice is kept unless another candidate's best time beats it by at least
  * {@value #MARGIN_PERCENT} % twice: once in the survey and again when the two are re-timed
  * alternately. Tuning never changes results: every candidate computes the same values (the test
  * suite holds the fast kernels to the reference: max bit-exact, averages within 1e-6 relative),
@@ -55,6 +56,10 @@ public final class Tuner {
     public static final int MARGIN_PERCENT = 4;
     /** Calls whose heuristic run takes longer than this are not tuned (the survey would cost seconds). */
     public static final long MAX_TRIAL_NANOS = 500_000_000L;
+    /** Least number of warm-up runs of each candidate. */
+    static final int WARM_RUNS = 10;
+    /** Least warm-up time of each candidate, in ns. */
+    static final long WARM_NANOS = 50_000_000L;
     /** Wisdom file format version. */
     static final int FORMAT = 1;
 
@@ -183,8 +188,9 @@ public final class Tuner {
     private static Decision survey(String key, Mode m, PoolKernel heuristic, List<? extends PoolKernel> candidates,
             int threads, Trial trial) {
         int reps = m == Mode.EXHAUSTIVE ? REPS_EXHAUSTIVE : REPS_ON;
-        trial.run(heuristic, threads); // warm-up: page faults, class loading, first compilation
-        long base = best(trial, heuristic, threads, reps);
+        // Warm-up first: in a fresh JVM the first calls run interpreted or half-compiled, and timing
+        // them would pick whichever kernel happened to be compiled first.
+        long base = Math.min(warm(trial, heuristic, threads), best(trial, heuristic, threads, reps));
         if (base > MAX_TRIAL_NANOS) {
             return new Decision(key, heuristic.name(), threads, heuristic.name(), threads, base / 1e6, base / 1e6);
         }
@@ -203,9 +209,9 @@ public final class Tuner {
             for (int t : counts) {
                 if (k == heuristic && t == threads) continue;
                 long first = time(trial, k, t);
-                // A candidate far slower on its first run is not worth more runs.
-                if (first > 4 * base) continue;
-                long time = Math.min(first, best(trial, k, t, reps));
+                // A candidate far slower even on its first run is not worth warming up.
+                if (first > 8 * base) continue;
+                long time = Math.min(warm(trial, k, t), best(trial, k, t, reps));
                 if (time < bestTime) {
                     bestTime = time;
                     bestKernel = k;
@@ -217,7 +223,7 @@ public final class Tuner {
             // Confirm against the heuristic, timed alternately so that both see the same conditions.
             long h = Long.MAX_VALUE;
             long c = Long.MAX_VALUE;
-            for (int r = 0; r < reps; r++) {
+            for (int r = 0; r < 2 * reps; r++) {
                 h = Math.min(h, time(trial, heuristic, threads));
                 c = Math.min(c, time(trial, bestKernel, bestThreads));
             }
@@ -230,6 +236,23 @@ public final class Tuner {
             }
         }
         return new Decision(key, bestKernel.name(), bestThreads, heuristic.name(), threads, base / 1e6, bestTime / 1e6);
+    }
+
+    /**
+     * Runs a candidate until it is warm: at least {@value #WARM_RUNS} runs and {@value #WARM_NANOS} ns,
+     * but no more than 4 × {@value #WARM_NANOS} ns once 3 runs are done (large problems). Returns
+     * the best time seen.
+     */
+    private static long warm(Trial trial, PoolKernel k, int t) {
+        long start = System.nanoTime();
+        long best = Long.MAX_VALUE;
+        for (int n = 1; n <= 10_000; n++) {
+            best = Math.min(best, time(trial, k, t));
+            long spent = System.nanoTime() - start;
+            if (n >= WARM_RUNS && spent >= WARM_NANOS) break;
+            if (n >= 3 && spent >= 4 * WARM_NANOS) break;
+        }
+        return best;
     }
 
     private static long best(Trial trial, PoolKernel k, int t, int reps) {

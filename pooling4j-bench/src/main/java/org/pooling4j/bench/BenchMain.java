@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.PoolOp;
 import org.pooling4j.Pooling;
+import org.pooling4j.Tuner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -64,6 +65,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", converter = PositiveInt.class,
             description = "run at most N corpus rows (the first N that can run, after --rows)")
     Integer limit;
+
+    @Option(names = "--sample", paramLabel = "N", converter = PositiveInt.class,
+            description = "run N corpus rows drawn at random (from --seed) out of --rows, in row order")
+    Integer sample;
+
+    @Option(names = "--tuned", description = "also time pooling4j with the auto-tuner on (impl pooling4j-tuned; "
+            + "its first warm-up call tunes) between two timings of the heuristic choice, and list tuned / heuristic per case")
+    boolean tuned;
 
     @Option(names = "--default-alg", paramLabel = "ALG", defaultValue = "max", converter = Alg.class,
             description = "algorithm for corpus rows with an empty alg column: max, avg_np or avg_p (default: ${DEFAULT-VALUE})")
@@ -117,6 +126,8 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rows != null && shapes == null) throw new ParameterException(spec.commandLine(), "--rows needs --shapes FILE");
         if (limit != null && shapes == null) throw new ParameterException(spec.commandLine(), "--limit needs --shapes FILE");
+        if (sample != null && shapes == null) throw new ParameterException(spec.commandLine(), "--sample needs --shapes FILE");
+        if (sample != null && limit != null) throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
             if (!Files.isRegularFile(shapes)) {
@@ -149,25 +160,16 @@ public final class BenchMain implements Callable<Integer> {
             return 0;
         }
         new Runner(out, threads, quick ? Timing.Plan.quick() : Timing.Plan.standard(), quick, noOrt,
-                seed == null ? DEFAULT_SEED : seed).run(plan, notes, skipped, json, chart);
+                seed == null ? DEFAULT_SEED : seed, tuned).run(plan, notes, skipped, json, chart);
         return 0;
     }
 
     private void selectRows(List<ShapeCorpus.Row> corpus, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
-        int from = rows == null ? 1 : rows.from;
-        int to = rows == null ? corpus.size() : Math.min(rows.to, corpus.size());
-        long cap = (long) maxMb * 1024 * 1024;
-        int taken = 0;
-        for (int i = from; i <= to && (limit == null || taken < limit); i++) {
-            ShapeCorpus.Planned p = ShapeCorpus.plan(corpus.get(i - 1), defaultAlg, cap);
-            if (p.benchCase == null) {
-                skipped.add("skip row " + i + " (" + p.row.caseName() + "): " + p.skipReason);
-                continue;
-            }
-            plan.add(p.benchCase);
-            if (p.note != null) notes.put(p.benchCase, p.note);
-            taken++;
-        }
+        ShapeCorpus.Selection sel = ShapeCorpus.select(corpus, rows == null ? 1 : rows.from, rows == null ? corpus.size() : rows.to,
+                limit, sample, seed == null ? DEFAULT_SEED : seed, defaultAlg, (long) maxMb * 1024 * 1024);
+        plan.addAll(sel.cases);
+        notes.putAll(sel.notes);
+        skipped.addAll(sel.skipped);
     }
 
     private void printList(boolean withRows, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
@@ -199,12 +201,15 @@ public final class BenchMain implements Callable<Integer> {
         private final boolean quick;
         private final boolean noOrt;
         private final long seed;
+        private final boolean tuned;
+        private final List<String> tunedLines = new ArrayList<>();
         private final List<Result> results = new ArrayList<>();
         private final Map<Integer, Double> copyGbps = new LinkedHashMap<>();
         private OrtBackend ort;
         private int nameWidth = 24;
 
-        Runner(PrintStream out, List<Integer> threads, Timing.Plan timing, boolean quick, boolean noOrt, long seed) {
+        Runner(PrintStream out, List<Integer> threads, Timing.Plan timing, boolean quick, boolean noOrt, long seed, boolean tuned) {
+            this.tuned = tuned;
             this.out = out;
             this.threads = threads;
             this.timing = timing;
@@ -257,7 +262,7 @@ public final class BenchMain implements Callable<Integer> {
             out.println("timing: " + (quick ? "2 warm-up calls, median and min of 5 calls"
                     : "warm-up >= 20 calls and >= 0.5 s, then median and min of >= 15 calls and >= 1 s") + "; threads " + threads.toString().replaceAll("[\\[\\] ]", ""));
             out.println();
-            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-11s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
+            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-15s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
                     "case", "impl", "thr", "median ms", "min ms", "GB/s", "%copy", "vs ORT", "kernel");
         }
 
@@ -320,6 +325,7 @@ public final class BenchMain implements Callable<Integer> {
                         }
                     }
                     print(mine);
+                    if (tuned) measureTuned(c, w, t, mine);
                     if (theirs != null) {
                         results.add(theirs);
                         print(theirs);
@@ -329,6 +335,35 @@ public final class BenchMain implements Callable<Integer> {
             } finally {
                 if (ortIn != null) ortIn.close();
             }
+        }
+
+        /**
+         * Times the call with the auto-tuner on (its first warm-up call surveys the kernels), then the
+         * heuristic choice once more, so the tuned timing sits between two heuristic ones; the ratio
+         * compares it with the better of the two heuristic medians.
+         */
+        private void measureTuned(BenchCase c, Workload w, int t, Result heuristic) throws Exception {
+            Tuner.clear();
+            Tuner.setMode(Tuner.Mode.ON);
+            Timing.Result tr;
+            List<Tuner.Decision> ds;
+            try {
+                tr = Timing.measure(w.call(t), timing);
+                ds = Tuner.decisions();
+            } finally {
+                Tuner.setMode(Tuner.Mode.OFF);
+                Tuner.clear();
+            }
+            Timing.Result again = Timing.measure(w.call(t), timing);
+            double heurMs = Math.min(heuristic.medianMs, again.medianNanos / 1e6);
+            String choice = ds.isEmpty() ? "?" : ds.get(0).kernel() + " x" + ds.get(0).threads()
+                    + (ds.get(0).changed() ? " (heuristic " + ds.get(0).heuristicKernel() + " x" + ds.get(0).heuristicThreads() + ")" : " (= heuristic)");
+            Result row = new Result(c.name(), Result.TUNED, t, tr, w.bytesMoved(), choice, copyGbps.get(t));
+            results.add(row);
+            print(row);
+            double ratio = row.medianMs / heurMs;
+            tunedLines.add(String.format(Locale.ROOT, "%-" + nameWidth + "s %3d  heuristic %10.4f ms  tuned %10.4f ms  tuned/heuristic %.3f  %s",
+                    c.name(), t, heurMs, row.medianMs, ratio, choice));
         }
 
         private static String ortLabel(BenchCase c) {
@@ -341,7 +376,7 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         private void print(Result r) {
-            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-11s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
+            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-15s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
                     r.caseName, r.impl, r.threads, r.medianMs, r.minMs, r.gbps,
                     r.pctCopy == null ? "-" : String.format(Locale.ROOT, "%.1f", r.pctCopy),
                     r.ratioVsOrt == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratioVsOrt),
@@ -350,6 +385,11 @@ public final class BenchMain implements Callable<Integer> {
 
         private void summary() {
             out.println();
+            if (!tunedLines.isEmpty()) {
+                out.println("auto-tuner (mode on) against the heuristic choice, medians; heuristic = better of the timings before and after:");
+                for (String l : tunedLines) out.println("  " + l);
+                out.println();
+            }
             for (int t : threads) {
                 double logSum = 0;
                 int n = 0;

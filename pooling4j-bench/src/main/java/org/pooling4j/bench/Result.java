@@ -13,6 +13,8 @@ public final class Result {
     public static final String POOLING4J = "pooling4j";
     public static final String ORT = "onnxruntime";
     public static final String COPY = "copy";
+    /** pooling4j with the auto-tuner on. */
+    public static final String TUNED = "pooling4j-tuned";
 
     public final String caseName;
     public final String impl;

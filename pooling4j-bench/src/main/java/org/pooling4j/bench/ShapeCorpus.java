@@ -136,6 +136,45 @@ public final class ShapeCorpus {
         }
     }
 
+    /** Rows chosen to run: their cases (in row order), notes on changed rows, and skipped rows with reasons. */
+    public static final class Selection {
+        public final List<BenchCase> cases = new java.util.ArrayList<>();
+        public final java.util.Map<BenchCase, String> notes = new java.util.LinkedHashMap<>();
+        public final List<String> skipped = new java.util.ArrayList<>();
+    }
+
+    /**
+     * Plans rows {@code from..to} (1-based, inclusive) of {@code corpus}. With {@code sample > 0},
+     * draws that many runnable rows at random (from {@code seed}) out of the range and runs them in
+     * row order; otherwise takes the runnable rows in order, at most {@code limit} (null: all).
+     */
+    public static Selection select(List<Row> corpus, int from, int to, Integer limit, Integer sample, long seed,
+            String defaultAlg, long maxBytes) {
+        Selection sel = new Selection();
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = from; i <= Math.min(to, corpus.size()); i++) order.add(i);
+        int want = limit == null ? Integer.MAX_VALUE : limit;
+        if (sample != null) {
+            java.util.Collections.shuffle(order, new java.util.Random(seed));
+            want = sample;
+        }
+        java.util.TreeMap<Integer, Planned> taken = new java.util.TreeMap<>();
+        for (int i : order) {
+            if (taken.size() >= want) break;
+            Planned p = plan(corpus.get(i - 1), defaultAlg, maxBytes);
+            if (p.benchCase == null) {
+                sel.skipped.add("skip row " + i + " (" + p.row.caseName() + "): " + p.skipReason);
+            } else {
+                taken.put(i, p);
+            }
+        }
+        for (Planned p : taken.values()) {
+            sel.cases.add(p.benchCase);
+            if (p.note != null) sel.notes.put(p.benchCase, p.note);
+        }
+        return sel;
+    }
+
     /**
      * Reads every data row of a corpus file.
      *
