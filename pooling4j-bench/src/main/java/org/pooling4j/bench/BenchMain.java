@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pooling4j.PoolOp;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tuner;
@@ -97,10 +98,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the random inputs (default: a fixed seed)")
     Long seed;
 
+    @Option(names = "--live", description = "while the bench runs, show a table of the live pooling aggregates on standard error, refreshed every second: "
+            + "calls/s, p50, p99, GB/s and %%copy per operator, kernel and shape (the monitor's bookkeeping adds a little time to every timed call)")
+    boolean live;
+
     @Option(names = "--list", description = "list the standard suite (and with --shapes the selected rows) and exit")
     boolean list;
 
+    /** Time between two refreshes of the {@code --live} table. */
+    static final long LIVE_PERIOD_MILLIS = 1000;
+
     private PrintStream out;
+    private PrintStream err;
 
     public static void main(String[] args) {
         System.exit(execute(System.out, System.err, args));
@@ -111,6 +120,7 @@ public final class BenchMain implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         BenchMain main = new BenchMain();
         main.out = out;
+        main.err = err;
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -159,8 +169,21 @@ public final class BenchMain implements Callable<Integer> {
             printList(corpus != null, plan, notes, skipped);
             return 0;
         }
-        new Runner(out, threads, quick ? Timing.Plan.quick() : Timing.Plan.standard(), quick, noOrt,
-                seed == null ? DEFAULT_SEED : seed, tuned).run(plan, notes, skipped, json, chart);
+        Timing.Plan timing = quick ? Timing.Plan.quick() : Timing.Plan.standard();
+        long s = seed == null ? DEFAULT_SEED : seed;
+        if (!live) {
+            new Runner(out, threads, timing, quick, noOrt, s, tuned).run(plan, notes, skipped, json, chart);
+            return 0;
+        }
+        // The table goes to standard error so that standard output holds the results alone; it is
+        // redrawn in place only on a terminal (System.console() is null when output is redirected).
+        try (LiveView view = new LiveView(err, System.console() != null, LIVE_PERIOD_MILLIS)) {
+            Runner runner = new Runner(view.wrap(out), threads, timing, quick, noOrt, s, tuned);
+            // The monitor's own copy bandwidth is never probed here (it would cost a second probe);
+            // %copy uses the bench's, as the results table does.
+            view.start(runner::copyGbps);
+            runner.run(plan, notes, skipped, json, chart);
+        }
         return 0;
     }
 
@@ -204,7 +227,8 @@ public final class BenchMain implements Callable<Integer> {
         private final boolean tuned;
         private final List<String> tunedLines = new ArrayList<>();
         private final List<Result> results = new ArrayList<>();
-        private final Map<Integer, Double> copyGbps = new LinkedHashMap<>();
+        /** Copy bandwidth by thread count; read by the {@code --live} thread too. */
+        private final Map<Integer, Double> copyGbps = new ConcurrentHashMap<>();
         private OrtBackend ort;
         private int nameWidth = 24;
 
@@ -239,6 +263,12 @@ public final class BenchMain implements Callable<Integer> {
                 Chart.write(results, chart, "pooling4j bench: GB/s per case" + (ort != null ? " (pooling4j vs ONNX Runtime " + ort.version() + ")" : ""));
                 out.println("wrote " + chart);
             }
+        }
+
+        /** The copy bandwidth measured on {@code threads} threads, NaN before (or without) its probe. */
+        double copyGbps(int threads) {
+            Double v = copyGbps.get(threads);
+            return v == null ? Double.NaN : v;
         }
 
         private void header() {

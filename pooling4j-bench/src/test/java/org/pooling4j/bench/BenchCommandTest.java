@@ -20,6 +20,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.monitor.PoolMonitor;
 
 /** The {@code bench} command end to end on tiny runs ({@code --quick}); no timing is asserted. */
 class BenchCommandTest {
@@ -89,6 +90,28 @@ class BenchCommandTest {
                 assertNull(row.get("ratio_vs_ort"), row.toString());
             }
         }
+    }
+
+    @Test
+    void liveTableOnStandardErrorLeavesStandardOutputAlone() {
+        boolean wasOn = PoolMonitor.isEnabled();
+        Run r = bench("--quick", "--case", "small_latency", "--threads", "1", "--no-ort", "--live");
+        assertEquals(0, r.status, r.out + r.err);
+        assertEquals(wasOn, PoolMonitor.isEnabled(), "--live restores the monitor's state");
+        assertTrue(r.out.contains("small_latency") && r.out.contains("pooling4j "), r.out);
+        assertTrue(!r.out.contains("pooling4j live:"), "the live table stays off standard output: " + r.out);
+        // Not a terminal: plain blocks, at least the one drawn at the end.
+        assertTrue(!r.err.contains("\033["), r.err);
+        String row = null;
+        for (String l : r.err.split("\\R")) {
+            if (l.contains("1x64x56x56 -> 1x64x28x28")) row = l;
+        }
+        assertNotNull(row, "no row for small_latency's shape in " + r.err);
+        List<String> cells = List.of(row.trim().split(" +"));
+        assertEquals(List.of("max", "forward", "channels_first"), List.of(cells.get(0), cells.get(1), cells.get(3)), row);
+        // The quick plan's warm-up and timed calls: more than 5 calls; a percentage from the bench's copy probe.
+        assertTrue(Long.parseLong(cells.get(8)) > 5, row);
+        assertTrue(Double.parseDouble(cells.get(cells.size() - 1)) > 0, row);
     }
 
     @Test
