@@ -15,6 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.pooling4j.Layout;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooling;
+import org.pooling4j.Tensor;
 import org.pooling4j.bench.StandardSuite;
 import org.pooling4j.bench.Timing;
 import org.pooling4j.bench.Workload;
@@ -22,8 +26,8 @@ import org.pooling4j.monitor.PoolEvent;
 import org.pooling4j.monitor.PoolMonitor;
 
 /**
- * The cost of observing pooling calls, on {@code small_latency} (the case where a fixed per-call
- * cost shows most). Each {@code observe} value runs in its own forked JVM:
+ * The cost of observing pooling calls, on {@code small_latency} (the standard case where a fixed
+ * per-call cost shows most) and on a tiny call that shows that cost in nanoseconds. Each {@code observe} value runs in its own forked JVM:
  * <ul>
  *   <li>{@code none}: {@code -Dpooling4j.events=false}, the instrumentation removed (the baseline);</li>
  *   <li>{@code idle}: instrumentation in place, no recording, monitor off (what every user pays);</li>
@@ -48,6 +52,13 @@ public class EventOverheadBenchmark {
     @Param({"none", "idle", "recording", "monitor"})
     public String observe;
 
+    /**
+     * {@code small_latency} (the standard case) or {@code tiny}: max 2x2 over one 4x4 plane, a call of
+     * a few hundred nanoseconds in which the observation's fixed cost is as visible as it gets.
+     */
+    @Param({"small_latency", "tiny"})
+    public String problem;
+
     /** Threads given to each pooling call. */
     @Param({"1", "2"})
     public int threads;
@@ -60,8 +71,16 @@ public class EventOverheadBenchmark {
     public void setUp() {
         // Before the first pooling call: the switch is read once, when the library's tracing class loads.
         if (observe.equals("none")) System.setProperty("pooling4j.events", "false");
-        workload = new Workload(StandardSuite.get("small_latency"), 0x5EED_B3C4L);
-        call = workload.call(threads);
+        if (problem.equals("tiny")) {
+            PoolSpec spec = PoolSpec.max(2, 2).build();
+            Tensor x = new Tensor(Workload.random(16, 7), new int[] {1, 1, 4, 4}, Layout.CHANNELS_FIRST);
+            Tensor out = Tensor.zeros(1, 1, 2, 2);
+            int t = threads;
+            call = () -> Pooling.forwardInto(spec, x, out, t);
+        } else {
+            workload = new Workload(StandardSuite.get(problem), 0x5EED_B3C4L);
+            call = workload.call(threads);
+        }
         if (observe.equals("recording")) {
             recording = new Recording();
             recording.enable(PoolEvent.NAME);
