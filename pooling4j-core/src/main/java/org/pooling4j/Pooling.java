@@ -139,7 +139,7 @@ public final class Pooling {
         boolean tuned = false;
         if (Tuner.active()) {
             Tuner.Choice c = Tuner.choose(g, false, idx == null ? "values" : "indices", threads, k,
-                    Kernels.accepting(g, false), (kk, tt) -> kk.forward(g, in, out, idx, samples, tt));
+                    false, (kk, tt) -> kk.forward(g, in, out, idx, samples, tt));
             k = c.kernel();
             t = c.threads();
             tuned = c.tuned();
@@ -174,7 +174,7 @@ public final class Pooling {
         FastKernel k = Kernels.selectArgmax(g, false);
         boolean tuned = false;
         if (Tuner.active()) {
-            Tuner.Choice c = Tuner.choose(g, false, "argmax", t, k, Kernels.acceptingFast(g, false),
+            Tuner.Choice c = Tuner.choose(g, false, "argmax", t, k, true,
                     (kk, tt) -> ((FastKernel) kk).forwardArgmax(g, in, out, a, tt));
             k = (FastKernel) c.kernel();
             t = c.threads();
@@ -205,7 +205,7 @@ public final class Pooling {
         FastKernel k = Kernels.selectArgmax(g, true);
         boolean tuned = false;
         if (Tuner.active()) {
-            Tuner.Choice c = Tuner.choose(g, true, "argmax", t, k, Kernels.acceptingFast(g, true),
+            Tuner.Choice c = Tuner.choose(g, true, "argmax", t, k, true,
                     (kk, tt) -> ((FastKernel) kk).backwardArgmax(g, go, argmax, gi, tt));
             k = (FastKernel) c.kernel();
             t = c.threads();
@@ -253,7 +253,7 @@ public final class Pooling {
         boolean tuned = false;
         if (Tuner.active()) {
             String variant = !g.spec().op().isMaxType() ? "values" : idx == null ? "recompute" : "indices";
-            Tuner.Choice c = Tuner.choose(g, true, variant, threads, k, Kernels.accepting(g, true),
+            Tuner.Choice c = Tuner.choose(g, true, variant, threads, k, false,
                     (kk, tt) -> kk.backward(g, in, go, idx, samples, gi, tt));
             k = c.kernel();
             t = c.threads();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@link Mode#OFF} (default): the dispatcher's heuristic choice; decisions already known (from
  *       an earlier mode or a loaded wisdom file) still apply.</li>
- *   <li>{@link Mode#ON}: tunes the fast kernels that accept the problem, at the call's thread count
- *       and at 1 thread, {@value #REPS_ON} timed runs each after a warm-up.</li>
+ *   <li>{@link Mode#ON}: tunes the thread split of the heuristic kernel (the call's thread count or
+ *       1), {@value #REPS_ON} timed runs each after a warm-up. It never runs another kernel: in the
+ *       same process that can perturb what the JIT compiled for the heuristic kernel.</li>
  *   <li>{@link Mode#EXHAUSTIVE}: every accepting kernel, the reference one too, at 1, 2, 4, ... and
- *       the call's thread count, {@value #REPS_EXHAUSTIVE} timed runs each after a warm-up.</li>
+ *       the call's thread count, {@value #REPS_EXHAUSTIVE} timed runs each after a warm-up. Meant
+ *       for building a wisdom file ahead of time ({@code pooling4j tune}) in its own process.</li>
  * </ul>
  * Each candidate is warmed up (at least {@value #WARM_RUNS} runs and 50 ms) before it is timed, so
  * the first call of a key costs a fraction of a second per candidate. The heuristic choice is kept unless another candidate's best time beats it by at least
@@ -66,6 +69,10 @@ public final class Tuner {
     private static final System.Logger LOG = System.getLogger("org.pooling4j");
     private static volatile Mode mode = initialMode();
     private static final ConcurrentHashMap<String, Decision> DECISIONS = new ConcurrentHashMap<>();
+    /** What each recently seen call runs; emptied whenever the decisions or the mode change. */
+    private static final ConcurrentHashMap<Key, Choice> CHOICES = new ConcurrentHashMap<>();
+    /** Most entries of {@link #CHOICES}. */
+    private static final int MAX_CACHED = 4096;
     /** Whether any decision is known: lets the dispatcher skip the map while the tuner is idle. */
     private static volatile boolean hasDecisions;
 
@@ -123,11 +130,13 @@ public final class Tuner {
     /** Sets the mode; known decisions are kept. */
     public static void setMode(Mode m) {
         mode = Objects.requireNonNull(m, "mode");
+        CHOICES.clear();
     }
 
     /** Forgets every decision. */
     public static void clear() {
         DECISIONS.clear();
+        CHOICES.clear();
         hasDecisions = false;
     }
 
@@ -152,27 +161,38 @@ public final class Tuner {
 
     /**
      * The kernel and thread count for a call: a known decision for its key, else (tuning on) the
-     * result of timing the candidates with {@code trial}, else the heuristic choice.
+     * result of timing the candidates with {@code trial}, else the heuristic choice. A call whose
+     * key was seen before costs one lookup in a small cache (no string is built).
      *
      * @param heuristic the dispatcher's choice
-     * @param candidates kernels that may run the call, heuristic included, in dispatcher order
+     * @param fastOnly whether only fast kernels may run the call (compact-argmax calls)
      */
     static Choice choose(Geometry g, boolean backward, String variant, int threads, PoolKernel heuristic,
-            List<? extends PoolKernel> candidates, Trial trial) {
+            boolean fastOnly, Trial trial) {
         if (Kernels.forced(backward)) return new Choice(heuristic, threads, false);
+        Key fast = new Key(g, backward, variant, threads);
+        Choice c = CHOICES.get(fast);
+        if (c != null) return c;
+        List<? extends PoolKernel> candidates = fastOnly ? Kernels.acceptingFast(g, backward) : Kernels.accepting(g, backward);
         String key = key(g, backward, variant, threads);
         Decision d = DECISIONS.get(key);
-        if (d != null) {
-            Choice c = apply(d, g, backward, candidates, threads);
-            if (c != null) return c;
+        c = d == null ? null : apply(d, g, backward, candidates, threads);
+        if (c == null) {
+            Mode m = mode;
+            if (m == Mode.OFF) {
+                c = new Choice(heuristic, threads, false);
+            } else {
+                d = survey(key, m, heuristic, candidates, threads, trial);
+                DECISIONS.put(key, d);
+                hasDecisions = true;
+                c = apply(d, g, backward, candidates, threads);
+                if (c == null) c = new Choice(heuristic, threads, false);
+            }
         }
-        Mode m = mode;
-        if (m == Mode.OFF) return new Choice(heuristic, threads, false);
-        d = survey(key, m, heuristic, candidates, threads, trial);
-        DECISIONS.put(key, d);
-        hasDecisions = true;
-        Choice c = apply(d, g, backward, candidates, threads);
-        return c != null ? c : new Choice(heuristic, threads, false);
+        // Bounded: a program that sees endless shapes only pays the slow path again.
+        if (CHOICES.size() >= MAX_CACHED) CHOICES.clear();
+        CHOICES.put(fast, c);
+        return c;
     }
 
     private static Choice apply(Decision d, Geometry g, boolean backward, List<? extends PoolKernel> candidates, int threads) {
@@ -183,6 +203,51 @@ public final class Tuner {
             }
         }
         return null;
+    }
+
+    /**
+     * The identity of a call for the choice cache: the same fields as {@link #key}, compared without
+     * building the string (the spec's text is cached by {@link PoolSpec#toString()}).
+     */
+    private static final class Key {
+        final String spec;
+        final MaxFloor floor;
+        final Layout layout;
+        final int[] shape;
+        final boolean backward;
+        final String variant;
+        final int threads;
+        final int hash;
+
+        Key(Geometry g, boolean backward, String variant, int threads) {
+            this.spec = g.spec().toString();
+            this.floor = g.spec().maxFloor();
+            this.layout = g.layout();
+            this.shape = g.inputShape();
+            this.backward = backward;
+            this.variant = variant;
+            this.threads = threads;
+            int h = spec.hashCode();
+            h = 31 * h + Arrays.hashCode(shape);
+            h = 31 * h + layout.hashCode();
+            h = 31 * h + floor.hashCode();
+            h = 31 * h + variant.hashCode();
+            h = 31 * h + threads;
+            this.hash = 31 * h + (backward ? 1 : 0);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) return false;
+            Key k = (Key) o;
+            return hash == k.hash && threads == k.threads && backward == k.backward && layout == k.layout && floor == k.floor
+                    && variant.equals(k.variant) && Arrays.equals(shape, k.shape) && spec.equals(k.spec);
+        }
     }
 
     private static Decision survey(String key, Mode m, PoolKernel heuristic, List<? extends PoolKernel> candidates,
@@ -205,7 +270,13 @@ public final class Tuner {
         int bestThreads = threads;
         long bestTime = base;
         for (PoolKernel k : candidates) {
-            if (m == Mode.ON && k instanceof ReferenceKernel && heuristic != k) continue;
+            // ON tries only thread counts of the heuristic kernel. Running another kernel in this
+            // process can change what the JIT compiled for the heuristic one (the SIMD and scalar
+            // kernels share their class, and a second receiver type at their call sites can stop the
+            // inlining the Vector API needs); measured, that made later calls of the unchanged choice
+            // up to 2.9x slower. EXHAUSTIVE takes that risk: run it ahead of time (pooling4j tune)
+            // and load the wisdom file in the process that pools.
+            if (m == Mode.ON && k != heuristic) continue;
             for (int t : counts) {
                 if (k == heuristic && t == threads) continue;
                 long first = time(trial, k, t);
@@ -385,6 +456,7 @@ public final class Tuner {
             loaded.add(d);
         }
         for (Decision d : loaded) DECISIONS.put(d.key(), d);
+        CHOICES.clear();
         if (!loaded.isEmpty()) hasDecisions = true;
         return loaded.size();
     }
