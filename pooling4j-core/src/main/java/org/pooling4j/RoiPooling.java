@@ -6,7 +6,11 @@ import java.util.Arrays;
 
 /**
  * Region-of-interest pooling with ONNX semantics, computed as ONNX Runtime's CPU kernels compute it:
- * {@link #roiAlign RoiAlign} (opsets 10, 16 and 22) and {@link #maxRoiPool MaxRoiPool} (opset 1).
+ * {@link #roiAlign RoiAlign} (opsets 10, 16 and 22) and {@link #maxRoiPool MaxRoiPool} (opset 1); and with
+ * torchvision's, forward and backward: {@link #torchRoiAlign roi_align}, {@link #torchRoiAlignBackward},
+ * {@link #torchRoiPool roi_pool} and {@link #torchRoiPoolBackward}. Both families run the same kernels
+ * (one RoiAlign sampling kernel, one max-window kernel with the ONNX or the torchvision reduction), so
+ * they cannot drift apart.
  *
  * <p>The input is a batched 2-D feature map, (N, C, H, W) in {@link Layout#CHANNELS_FIRST} or
  * (N, H, W, C) in {@link Layout#CHANNELS_LAST}; the output has one (C, outH, outW) block per ROI, in the
@@ -75,7 +79,7 @@ public final class RoiPooling {
         Check.notNull(mode, "mode");
         Check.notNull(coords, "coords");
         FeatureMap f = FeatureMap.of(input, "RoiAlign");
-        int r = roiCount(rois, 4, "[x1, y1, x2, y2]");
+        int r = roiCount(rois, 4, "[x1, y1, x2, y2]", "rois");
         if (batchIndices.length != r) {
             throw Check.fail("batchIndices.length", batchIndices.length, "must equal the number of ROIs, rois.dim(0) = " + r);
         }
@@ -84,12 +88,8 @@ public final class RoiPooling {
         if (samplingRatio < 0) {
             throw Check.fail("samplingRatio", samplingRatio, "must be >= 0 (0 takes ceil(bin size) samples per bin on each axis)");
         }
-        checkScale(spatialScale);
-        if (samplingRatio > 0 && (double) samplingRatio * samplingRatio * outH * outW > Check.MAX_ELEMENTS) {
-            throw Check.fail("samplingRatio", samplingRatio, "samplingRatio^2 * outH * outW = "
-                    + (long) ((double) samplingRatio * samplingRatio * outH * outW) + " samples per ROI is more than "
-                    + Check.MAX_ELEMENTS);
-        }
+        checkScale(spatialScale, "spatialScale");
+        checkSampleCount(samplingRatio, outH, outW, "samplingRatio");
         int[] outShape = f.outputShape(r, outH, outW);
         int total = Check.elementCount(outShape, "output shape");
         float[] box = rois.data();
@@ -100,109 +100,16 @@ public final class RoiPooling {
             if (b < 0 || b >= f.n) {
                 throw Check.fail("batchIndices[" + i + "]", b, "must be in [0, N) = [0, " + f.n + ")");
             }
-            for (int k = 0; k < 4; k++) checkCoordinate(box, i, 4, k, spatialScale);
-            g.load(box, i * 4, spatialScale, halfPixel, outH, outW, samplingRatio);
-            if (g.gridH > 0 && g.gridW > 0 && (double) g.gridH * g.gridW * outH * outW > Check.MAX_ELEMENTS) {
-                throw Check.fail("rois[" + i + "]", Arrays.copyOfRange(box, i * 4, i * 4 + 4), "its sampling grid of "
-                        + g.gridH + " x " + g.gridW + " points per bin (ceil of the bin size) gives more than "
-                        + Check.MAX_ELEMENTS + " samples; give samplingRatio > 0 or a smaller ROI");
-            }
+            for (int k = 0; k < 4; k++) checkCoordinate(box, i, 4, k, spatialScale, "rois");
+            checkGrid(g, box, i, 4, spatialScale, halfPixel, outH, outW, samplingRatio, "rois", "samplingRatio");
         }
 
-        float[] x = input.data();
-        float[] out = new float[total];
+        int[] batch = new int[r];
+        for (int i = 0; i < r; i++) batch[i] = (int) batchIndices[i];
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
-        float[] acc = new float[f.c];
-        boolean avg = mode == RoiAlignMode.AVG;
-        int h = f.h;
-        int w = f.w;
-        int outPlane = outH * outW;
-        int cStrideOut = f.channelsLast ? 1 : outPlane;
-        int pStrideOut = f.channelsLast ? f.c : 1;
-        int rStrideOut = f.c * outPlane;
-        for (int i = 0; i < r; i++) {
-            g.load(box, i * 4, spatialScale, halfPixel, outH, outW, samplingRatio);
-            // ONNX Runtime's loops run zero times on an empty grid and leave the initial 0.
-            if (g.gridH <= 0 || g.gridW <= 0) continue;
-            int gh = (int) g.gridH;
-            int gw = (int) g.gridW;
-            float count = (float) ((long) gh * gw);
-            int base = (int) batchIndices[i] * f.batchStride;
-            for (int ph = 0; ph < outH; ph++) {
-                for (int pw = 0; pw < outW; pw++) {
-                    Arrays.fill(acc, 0f);
-                    boolean first = true;
-                    for (int iy = 0; iy < gh; iy++) {
-                        // Same float operations, in the same order, as the reference kernel.
-                        float yy = g.startH + ph * g.binH + (iy + .5f) * g.binH / gh;
-                        for (int ix = 0; ix < gw; ix++) {
-                            float xx = g.startW + pw * g.binW + (ix + .5f) * g.binW / gw;
-                            int p1 = 0;
-                            int p2 = 0;
-                            int p3 = 0;
-                            int p4 = 0;
-                            float w1 = 0f;
-                            float w2 = 0f;
-                            float w3 = 0f;
-                            float w4 = 0f;
-                            if (!(yy < -1.0 || yy > h || xx < -1.0 || xx > w)) {
-                                float y = yy <= 0 ? 0f : yy;
-                                float xc = xx <= 0 ? 0f : xx;
-                                int yLow = (int) y;
-                                int xLow = (int) xc;
-                                int yHigh;
-                                int xHigh;
-                                if (yLow >= h - 1) {
-                                    yHigh = yLow = h - 1;
-                                    y = yLow;
-                                } else {
-                                    yHigh = yLow + 1;
-                                }
-                                if (xLow >= w - 1) {
-                                    xHigh = xLow = w - 1;
-                                    xc = xLow;
-                                } else {
-                                    xHigh = xLow + 1;
-                                }
-                                float ly = y - yLow;
-                                float lx = xc - xLow;
-                                float hy = 1f - ly;
-                                float hx = 1f - lx;
-                                w1 = hy * hx;
-                                w2 = hy * lx;
-                                w3 = ly * hx;
-                                w4 = ly * lx;
-                                p1 = (yLow * w + xLow) * f.posStride;
-                                p2 = (yLow * w + xHigh) * f.posStride;
-                                p3 = (yHigh * w + xLow) * f.posStride;
-                                p4 = (yHigh * w + xHigh) * f.posStride;
-                            }
-                            // An out-of-range sample keeps positions 0 and weights 0, as in ONNX Runtime:
-                            // it reads x[n, c, 0, 0] with weight 0 (NaN when that element is not finite).
-                            for (int c = 0; c < f.c; c++) {
-                                int at = base + c * f.channelStride;
-                                float t1 = w1 * x[at + p1];
-                                float t2 = w2 * x[at + p2];
-                                float t3 = w3 * x[at + p3];
-                                float t4 = w4 * x[at + p4];
-                                if (avg) {
-                                    acc[c] += t1 + t2 + t3 + t4;
-                                } else {
-                                    float v = max(max(max(t1, t2), t3), t4);
-                                    acc[c] = first ? v : max(acc[c], v);
-                                }
-                            }
-                            first = false;
-                        }
-                    }
-                    int o = i * rStrideOut + (ph * outW + pw) * pStrideOut;
-                    for (int c = 0; c < f.c; c++) {
-                        out[o + c * cStrideOut] = avg ? acc[c] / count : acc[c];
-                    }
-                }
-            }
-        }
+        float[] out = alignForward(f, input.data(), box, 4, batch, outH, outW, spatialScale, samplingRatio, halfPixel,
+                mode == RoiAlignMode.AVG, total);
         Trace.end(ev, t0, "roi_align", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
                 4L * ((long) input.size() + rois.size() + total), false);
         return new Tensor(out, outShape, input.layout());
@@ -234,10 +141,10 @@ public final class RoiPooling {
         Check.notNull(input, "input");
         Check.notNull(rois, "rois");
         FeatureMap f = FeatureMap.of(input, "MaxRoiPool");
-        int r = roiCount(rois, 5, "[batch, x1, y1, x2, y2]");
+        int r = roiCount(rois, 5, "[batch, x1, y1, x2, y2]", "rois");
         atLeastOne(pooledH, "pooledH");
         atLeastOne(pooledW, "pooledW");
-        checkScale(spatialScale);
+        checkScale(spatialScale, "spatialScale");
         int[] outShape = f.outputShape(r, pooledH, pooledW);
         int total = Check.elementCount(outShape, "output shape");
         float[] box = rois.data();
@@ -248,28 +155,346 @@ public final class RoiPooling {
             if (!(b > -1f && (double) b < f.n)) {
                 throw Check.fail("rois[" + i + "][0]", b, "the batch index, truncated to an integer, must be in [0, N) = [0, " + f.n + ")");
             }
-            for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, spatialScale);
+            for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, spatialScale, "rois");
         }
 
-        float[] x = input.data();
+        int[] batch = new int[r];
+        for (int i = 0; i < r; i++) batch[i] = (int) box[i * 5];
         float[] out = new float[total];
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
+        maxPoolForward(f, input.data(), box, batch, pooledH, pooledW, spatialScale, false, out, null);
+        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
+                4L * ((long) input.size() + rois.size() + total), false);
+        return new Tensor(out, outShape, input.layout());
+    }
+
+    // ---- torchvision ---------------------------------------------------------------------------
+
+    /**
+     * torchvision's {@code roi_align} forward ({@code torchvision.ops.roi_align}, CPU float32): the
+     * {@link RoiAlignMode#AVG AVG} kernel of {@link #roiAlign roiAlign}, fed torchvision's parameters.
+     *
+     * <p>{@code aligned = true} is {@link RoiCoordinates#HALF_PIXEL} (corners shifted by −0.5, sizes used
+     * as they are) and {@code aligned = false} is {@link RoiCoordinates#OUTPUT_HALF_PIXEL} (no shift, sizes
+     * raised to at least 1); {@code samplingRatio <= 0} takes {@code ceil(bin size)} samples per bin and
+     * axis, as torchvision does for its default −1. A ROI with {@code x2 < x1} or {@code y2 < y1} is
+     * accepted and treated exactly as torchvision treats it (see docs/semantics.md §17). Each bin is the
+     * mean of its bilinear samples, computed with the same float32 operations, in the same order, as
+     * torchvision's CPU kernel.
+     *
+     * @param input (N, C, H, W) or, channels-last, (N, H, W, C); C, H and W at least 1
+     * @param boxes (K, 5): {@code [batch_index, x1, y1, x2, y2]} per ROI; the batch index must be an
+     *     integer in [0, N), the corners finite (torchvision reads memory outside the input for a bad
+     *     batch index and truncates a fractional one; both are rejected here)
+     * @param outH output height per ROI, at least 1
+     * @param outW output width per ROI, at least 1
+     * @param spatialScale factor from box coordinates to feature-map coordinates; finite and &gt; 0
+     * @param samplingRatio sample points per bin and axis; 0 or less for the adaptive {@code ceil(bin)}
+     * @param aligned torchvision's {@code aligned}: the half-pixel shift
+     * @return (K, C, outH, outW), or (K, outH, outW, C) for a channels-last input
+     * @throws IllegalArgumentException if an argument breaks a rule above, or one ROI needs more than
+     *     {@link Check#MAX_ELEMENTS} samples
+     */
+    public static Tensor torchRoiAlign(Tensor input, Tensor boxes, int outH, int outW, float spatialScale,
+            int samplingRatio, boolean aligned) {
+        Check.notNull(input, "input");
+        Check.notNull(boxes, "boxes");
+        FeatureMap f = FeatureMap.of(input, "roi_align", "input shape");
+        atLeastOne(outH, "outH");
+        atLeastOne(outW, "outW");
+        checkScale(spatialScale, "spatialScale");
+        int grid = Math.max(samplingRatio, 0);
+        checkSampleCount(grid, outH, outW, "samplingRatio");
+        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
+        float[] box = boxes.data();
+        AlignBox g = new AlignBox();
+        for (int i = 0; i < batch.length; i++) {
+            checkGrid(g, box, i, 5, spatialScale, aligned, outH, outW, grid, "boxes", "samplingRatio");
+            checkSignedGrid(g, box, i);
+        }
+        int[] outShape = f.outputShape(batch.length, outH, outW);
+        int total = Check.elementCount(outShape, "output shape");
+
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        float[] out = alignForward(f, input.data(), box, 5, batch, outH, outW, spatialScale, grid, aligned, true, total);
+        Trace.end(ev, t0, "roi_align", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
+                4L * ((long) input.size() + boxes.size() + total), false);
+        return new Tensor(out, outShape, input.layout());
+    }
+
+    /**
+     * The gradient of {@link #torchRoiAlign torchRoiAlign} with respect to its input, as torchvision's
+     * {@code _roi_align_backward} computes it: every in-range sample of bin {@code (k, c, ph, pw)} adds
+     * {@code gradOutput[k, c, ph, pw] * w / count} to each of its four corners (weight {@code w},
+     * {@code count = gY * gX}); samples outside the feature map add nothing. Additions run in torchvision's
+     * order (ROI, bin row, bin column, sample row, sample column, corner), so results are deterministic and
+     * agree with torchvision's single-threaded float32 kernel.
+     *
+     * @param gradOutput (K, C, outH, outW) or, channels-last, (K, outH, outW, C): the gradient of the
+     *     forward output; outH, outW and C at least 1
+     * @param boxes (K, 5) as for the forward
+     * @param inputShape the forward input's shape in {@code gradOutput}'s layout: (N, C, H, W) or
+     *     (N, H, W, C), C equal to {@code gradOutput}'s
+     * @param spatialScale as for the forward
+     * @param samplingRatio as for the forward
+     * @param aligned as for the forward
+     * @return the gradient of the input: {@code inputShape}, in {@code gradOutput}'s layout
+     * @throws IllegalArgumentException if an argument breaks a rule above or of the forward
+     */
+    public static Tensor torchRoiAlignBackward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale,
+            int samplingRatio, boolean aligned) {
+        Check.notNull(gradOutput, "gradOutput");
+        Check.notNull(boxes, "boxes");
+        Check.notNull(inputShape, "inputShape");
+        FeatureMap go = FeatureMap.of(gradOutput, "roi_align_backward", "gradOutput shape");
+        FeatureMap f = FeatureMap.ofShape(inputShape, gradOutput.layout(), "roi_align_backward", "inputShape");
+        sameChannels(go, f, gradOutput.shape(), inputShape);
+        checkScale(spatialScale, "spatialScale");
+        int grid = Math.max(samplingRatio, 0);
+        checkSampleCount(grid, go.h, go.w, "samplingRatio");
+        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
+        roisMatchGradient(batch.length, go.n, gradOutput.shape());
+        float[] box = boxes.data();
+        AlignBox g = new AlignBox();
+        for (int i = 0; i < batch.length; i++) {
+            checkGrid(g, box, i, 5, spatialScale, aligned, go.h, go.w, grid, "boxes", "samplingRatio");
+            checkSignedGrid(g, box, i);
+        }
+        int total = Check.elementCount(inputShape, "inputShape");
+
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        float[] dx = alignBackward(f, go, gradOutput.data(), box, batch, spatialScale, grid, aligned, total);
+        Trace.end(ev, t0, "roi_align", true, 2, gradOutput.layout(), "roi-scalar", inputShape, gradOutput.shape(),
+                4L * ((long) gradOutput.size() + boxes.size() + total), false);
+        return new Tensor(dx, inputShape.clone(), gradOutput.layout());
+    }
+
+    /**
+     * torchvision's {@code roi_pool} forward ({@code torchvision.ops.roi_pool}, CPU float32): the integer
+     * windows of {@link #maxRoiPool maxRoiPool}, computed by the same kernel, with torchvision's
+     * reduction. Each bin starts from the lowest finite float and takes a value only when it is strictly
+     * greater, recording its position; so the first of equal maxima wins, NaN is never taken, and a bin
+     * holding only NaN, −∞ or the lowest finite float gives that lowest float with argmax −1. An empty
+     * bin gives 0 with argmax −1.
+     *
+     * @param input (N, C, H, W) or, channels-last, (N, H, W, C); C, H and W at least 1
+     * @param boxes (K, 5) as for {@link #torchRoiAlign torchRoiAlign}
+     * @param outH output height per ROI, at least 1
+     * @param outW output width per ROI, at least 1
+     * @param spatialScale factor from box coordinates to feature-map coordinates; finite and &gt; 0
+     * @return the values, (K, C, outH, outW) or (K, outH, outW, C) in the input's layout, and beside them
+     *     the argmax of each bin as a position {@code h * W + w} in its plane, or −1 when nothing was taken
+     *     ({@link IndexFormat#PER_PLANE}, torchvision's argmax)
+     * @throws IllegalArgumentException if an argument breaks a rule above
+     */
+    public static Pooled torchRoiPool(Tensor input, Tensor boxes, int outH, int outW, float spatialScale) {
+        Check.notNull(input, "input");
+        Check.notNull(boxes, "boxes");
+        FeatureMap f = FeatureMap.of(input, "roi_pool", "input shape");
+        atLeastOne(outH, "outH");
+        atLeastOne(outW, "outW");
+        checkScale(spatialScale, "spatialScale");
+        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
+        int[] outShape = f.outputShape(batch.length, outH, outW);
+        int total = Check.elementCount(outShape, "output shape");
+
+        float[] out = new float[total];
+        long[] argmax = new long[total];
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        maxPoolForward(f, input.data(), boxes.data(), batch, outH, outW, spatialScale, true, out, argmax);
+        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
+                4L * ((long) input.size() + boxes.size() + total) + 8L * total, false);
+        return new Pooled(new Tensor(out, outShape, input.layout()), new LongTensor(argmax, outShape.clone(), input.layout()),
+                "roi-scalar");
+    }
+
+    /**
+     * The gradient of {@link #torchRoiPool torchRoiPool} with respect to its input, as torchvision's
+     * {@code _roi_pool_backward} computes it: {@code gradOutput[k, c, ph, pw]} is added to the input
+     * position {@code argmax[k, c, ph, pw]} of plane {@code (batch_index of k, c)}; an argmax of −1 adds
+     * nothing. Additions run ROI by ROI, then bin by bin, so the result is deterministic. Only the batch
+     * column of {@code boxes} is read (it is checked as for the forward).
+     *
+     * @param gradOutput (K, C, outH, outW) or, channels-last, (K, outH, outW, C)
+     * @param boxes (K, 5) as for the forward
+     * @param argmax the forward's argmax: {@code gradOutput}'s shape and layout, each entry −1 or in
+     *     [0, H·W)
+     * @param inputShape the forward input's shape in {@code gradOutput}'s layout
+     * @return the gradient of the input: {@code inputShape}, in {@code gradOutput}'s layout
+     * @throws IllegalArgumentException if an argument breaks a rule above
+     */
+    public static Tensor torchRoiPoolBackward(Tensor gradOutput, Tensor boxes, LongTensor argmax, int[] inputShape) {
+        Check.notNull(gradOutput, "gradOutput");
+        Check.notNull(boxes, "boxes");
+        Check.notNull(argmax, "argmax");
+        Check.notNull(inputShape, "inputShape");
+        FeatureMap go = FeatureMap.of(gradOutput, "roi_pool_backward", "gradOutput shape");
+        FeatureMap f = FeatureMap.ofShape(inputShape, gradOutput.layout(), "roi_pool_backward", "inputShape");
+        sameChannels(go, f, gradOutput.shape(), inputShape);
+        if (!Arrays.equals(argmax.shape(), gradOutput.shape()) || argmax.layout() != gradOutput.layout()) {
+            throw Check.fail("argmax shape", argmax.shape(), "must equal gradOutput's shape " + Arrays.toString(gradOutput.shape())
+                    + " and layout " + gradOutput.layout() + " (argmax is " + argmax.layout() + ")");
+        }
+        int[] batch = torchBatch(boxes, f.n, 1f, false);
+        roisMatchGradient(batch.length, go.n, gradOutput.shape());
+        long plane = (long) f.h * f.w;
+        long[] a = argmax.data();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] < -1 || a[i] >= plane) {
+                throw Check.fail("argmax[" + i + "]", a[i], "must be -1 (nothing taken) or a position h * W + w in [0, H * W) = [0, " + plane + ")");
+            }
+        }
+        int total = Check.elementCount(inputShape, "inputShape");
+
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        float[] dx = new float[total];
+        float[] g = gradOutput.data();
+        for (int i = 0; i < batch.length; i++) {
+            int base = batch[i] * f.batchStride;
+            for (int p = 0; p < go.h * go.w; p++) {
+                int o = i * go.batchStride + p * go.posStride;
+                for (int c = 0; c < f.c; c++) {
+                    long at = a[o + c * go.channelStride];
+                    if (at != -1) dx[base + c * f.channelStride + (int) at * f.posStride] += g[o + c * go.channelStride];
+                }
+            }
+        }
+        Trace.end(ev, t0, "roi_pool", true, 2, gradOutput.layout(), "roi-scalar", inputShape, gradOutput.shape(),
+                4L * ((long) gradOutput.size() + boxes.size() + total) + 8L * a.length, false);
+        return new Tensor(dx, inputShape.clone(), gradOutput.layout());
+    }
+
+    // ---- kernels shared by the ONNX and torchvision entry points ---------------------------------
+
+    /**
+     * RoiAlign forward over checked arguments. ROI {@code i}'s corners are {@code box[i*cols + cols-4 ..]};
+     * {@code samplingRatio} is 0 for the adaptive grid. Follows ONNX Runtime's and torchvision's float32
+     * kernels operation by operation (they are the same arithmetic, from Caffe2).
+     */
+    private static float[] alignForward(FeatureMap f, float[] x, float[] box, int cols, int[] batch, int outH, int outW,
+            float scale, int samplingRatio, boolean halfPixel, boolean avg, int total) {
+        float[] out = new float[total];
+        AlignBox g = new AlignBox();
+        Corners k = new Corners();
+        float[] acc = new float[f.c];
+        int outPlane = outH * outW;
+        int cStrideOut = f.channelsLast ? 1 : outPlane;
+        int pStrideOut = f.channelsLast ? f.c : 1;
+        int rStrideOut = f.c * outPlane;
+        for (int i = 0; i < batch.length; i++) {
+            g.load(box, i * cols + cols - 4, scale, halfPixel, outH, outW, samplingRatio);
+            // Both reference kernels leave 0 for a bin whose grid is empty on an axis.
+            if (g.gridH <= 0 || g.gridW <= 0) continue;
+            int gh = (int) g.gridH;
+            int gw = (int) g.gridW;
+            float count = (float) ((long) gh * gw);
+            int base = batch[i] * f.batchStride;
+            for (int ph = 0; ph < outH; ph++) {
+                for (int pw = 0; pw < outW; pw++) {
+                    Arrays.fill(acc, 0f);
+                    boolean first = true;
+                    for (int iy = 0; iy < gh; iy++) {
+                        float yy = g.sampleY(ph, iy);
+                        for (int ix = 0; ix < gw; ix++) {
+                            // An out-of-range sample keeps positions 0 and weights 0, as both references do:
+                            // it reads x[n, c, 0, 0] with weight 0 (NaN when that element is not finite).
+                            k.at(yy, g.sampleX(pw, ix), f);
+                            for (int c = 0; c < f.c; c++) {
+                                int at = base + c * f.channelStride;
+                                float t1 = k.w1 * x[at + k.p1];
+                                float t2 = k.w2 * x[at + k.p2];
+                                float t3 = k.w3 * x[at + k.p3];
+                                float t4 = k.w4 * x[at + k.p4];
+                                if (avg) {
+                                    acc[c] += t1 + t2 + t3 + t4;
+                                } else {
+                                    float v = max(max(max(t1, t2), t3), t4);
+                                    acc[c] = first ? v : max(acc[c], v);
+                                }
+                            }
+                            first = false;
+                        }
+                    }
+                    int o = i * rStrideOut + (ph * outW + pw) * pStrideOut;
+                    for (int c = 0; c < f.c; c++) {
+                        out[o + c * cStrideOut] = avg ? acc[c] / count : acc[c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * RoiAlign (AVG) backward over checked arguments, ROI corners at {@code box[i*5 + 1 ..]}: the same
+     * samples and weights as {@link #alignForward}, scattered instead of gathered.
+     */
+    private static float[] alignBackward(FeatureMap f, FeatureMap go, float[] grad, float[] box, int[] batch, float scale,
+            int samplingRatio, boolean halfPixel, int total) {
+        float[] dx = new float[total];
+        AlignBox g = new AlignBox();
+        Corners k = new Corners();
+        int outH = go.h;
+        int outW = go.w;
+        for (int i = 0; i < batch.length; i++) {
+            g.load(box, i * 5 + 1, scale, halfPixel, outH, outW, samplingRatio);
+            if (g.gridH <= 0 || g.gridW <= 0) continue;
+            int gh = (int) g.gridH;
+            int gw = (int) g.gridW;
+            float count = (float) ((long) gh * gw);
+            int base = batch[i] * f.batchStride;
+            for (int ph = 0; ph < outH; ph++) {
+                for (int pw = 0; pw < outW; pw++) {
+                    int o = i * go.batchStride + (ph * outW + pw) * go.posStride;
+                    for (int iy = 0; iy < gh; iy++) {
+                        float yy = g.sampleY(ph, iy);
+                        for (int ix = 0; ix < gw; ix++) {
+                            if (!k.at(yy, g.sampleX(pw, ix), f)) continue; // outside: no gradient
+                            for (int c = 0; c < f.c; c++) {
+                                float v = grad[o + c * go.channelStride];
+                                int at = base + c * f.channelStride;
+                                // torchvision's (grad * w) / count, added corner by corner.
+                                dx[at + k.p1] += v * k.w1 / count;
+                                dx[at + k.p2] += v * k.w2 / count;
+                                dx[at + k.p3] += v * k.w3 / count;
+                                dx[at + k.p4] += v * k.w4 / count;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    /**
+     * Max ROI pooling over checked arguments (rows {@code [batch, x1, y1, x2, y2]}): the window arithmetic
+     * ONNX Runtime and torchvision share, with either reduction. ONNX ({@code torch = false}) keeps the
+     * current value only when the next is smaller; torchvision takes a value only when it is strictly
+     * greater and records its plane position in {@code argmax} (−1 when none was taken).
+     */
+    private static void maxPoolForward(FeatureMap f, float[] x, float[] box, int[] batch, int pooledH, int pooledW,
+            float scale, boolean torch, float[] out, long[] argmax) {
         int h = f.h;
         int w = f.w;
         int outPlane = pooledH * pooledW;
         int cStrideOut = f.channelsLast ? 1 : outPlane;
         int pStrideOut = f.channelsLast ? f.c : 1;
         int rStrideOut = f.c * outPlane;
-        for (int i = 0; i < r; i++) {
+        for (int i = 0; i < batch.length; i++) {
             int o = i * 5;
-            int base = (int) box[o] * f.batchStride;
-            // ONNX Runtime does this window arithmetic in int; in long it gives the same numbers for
-            // every ROI it handles without overflow, and stays exact up to MAX_SCALED_COORDINATE.
-            long startW = roundHalfAway(box[o + 1] * spatialScale);
-            long startH = roundHalfAway(box[o + 2] * spatialScale);
-            long endW = roundHalfAway(box[o + 3] * spatialScale);
-            long endH = roundHalfAway(box[o + 4] * spatialScale);
+            int base = batch[i] * f.batchStride;
+            // Both references do this window arithmetic in int; in long it gives the same numbers for
+            // every ROI they handle without overflow, and stays exact up to MAX_SCALED_COORDINATE.
+            long startW = roundHalfAway(box[o + 1] * scale);
+            long startH = roundHalfAway(box[o + 2] * scale);
+            long endW = roundHalfAway(box[o + 3] * scale);
+            long endH = roundHalfAway(box[o + 4] * scale);
             long sizeH = Math.max(endH - startH + 1, 1);
             long sizeW = Math.max(endW - startW + 1, 1);
             float binH = (float) sizeH / (float) pooledH;
@@ -281,26 +506,36 @@ public final class RoiPooling {
                     int ws = clip((long) Math.floor((float) pw * binW) + startW, w);
                     int we = clip((long) Math.ceil((float) (pw + 1) * binW) + startW, w);
                     int at = i * rStrideOut + (ph * pooledW + pw) * pStrideOut;
-                    if (he <= hs || we <= ws) continue; // an empty bin is 0, as allocated
+                    if (he <= hs || we <= ws) { // an empty bin is 0, as allocated
+                        if (argmax != null) {
+                            for (int c = 0; c < f.c; c++) argmax[at + c * cStrideOut] = -1;
+                        }
+                        continue;
+                    }
                     for (int c = 0; c < f.c; c++) {
                         int plane = base + c * f.channelStride;
                         float best = -Float.MAX_VALUE;
+                        int bestAt = -1;
                         for (int y = hs; y < he; y++) {
                             int row = plane + y * w * f.posStride;
                             for (int xi = ws; xi < we; xi++) {
                                 float v = x[row + xi * f.posStride];
-                                // std::max(v, best): keeps best only when v < best.
-                                best = v < best ? best : v;
+                                if (torch) {
+                                    if (v > best) {
+                                        best = v;
+                                        bestAt = y * w + xi;
+                                    }
+                                } else {
+                                    best = v < best ? best : v; // std::max(v, best)
+                                }
                             }
                         }
                         out[at + c * cStrideOut] = best;
+                        if (argmax != null) argmax[at + c * cStrideOut] = bestAt;
                     }
                 }
             }
         }
-        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
-                4L * ((long) input.size() + rois.size() + total), false);
-        return new Tensor(out, outShape, input.layout());
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -325,28 +560,99 @@ public final class RoiPooling {
         if (v < 1) throw Check.fail(name, v, "must be >= 1");
     }
 
-    private static void checkScale(float s) {
-        if (!(Float.isFinite(s) && s > 0f)) throw Check.fail("spatialScale", s, "must be finite and > 0");
+    private static void checkScale(float s, String name) {
+        if (!(Float.isFinite(s) && s > 0f)) throw Check.fail(name, s, "must be finite and > 0");
+    }
+
+    /** A fixed grid of {@code g x g} samples per bin must fit {@link Check#MAX_ELEMENTS} per ROI. */
+    private static void checkSampleCount(int g, int outH, int outW, String name) {
+        if (g > 0 && (double) g * g * outH * outW > Check.MAX_ELEMENTS) {
+            throw Check.fail(name, g, name + "^2 * outH * outW = " + (long) ((double) g * g * outH * outW)
+                    + " samples per ROI is more than " + Check.MAX_ELEMENTS);
+        }
+    }
+
+    /** The adaptive grid of ROI {@code i} must fit {@link Check#MAX_ELEMENTS} samples. */
+    private static void checkGrid(AlignBox g, float[] box, int i, int cols, float scale, boolean halfPixel, int outH,
+            int outW, int samplingRatio, String name, String ratioName) {
+        g.load(box, i * cols + cols - 4, scale, halfPixel, outH, outW, samplingRatio);
+        if (g.gridH > 0 && g.gridW > 0 && (double) g.gridH * g.gridW * outH * outW > Check.MAX_ELEMENTS) {
+            throw Check.fail(name + "[" + i + "]", Arrays.copyOfRange(box, i * cols, i * cols + cols), "its sampling grid of "
+                    + g.gridH + " x " + g.gridW + " points per bin (ceil of the bin size) gives more than "
+                    + Check.MAX_ELEMENTS + " samples; give " + ratioName + " > 0 or a smaller ROI");
+        }
+    }
+
+    /**
+     * torchvision sizes its table of samples with {@code gY * gX * outH * outW}; when the adaptive grid
+     * is negative on exactly one axis (aligned, box reversed on that axis only) that count is negative
+     * and torchvision fails, so the box is rejected here too. Negative on both axes, or zero on one,
+     * torchvision (and this library) gives zeros.
+     */
+    private static void checkSignedGrid(AlignBox g, float[] box, int i) {
+        if ((g.gridH < 0 && g.gridW > 0) || (g.gridH > 0 && g.gridW < 0)) {
+            throw Check.fail("boxes[" + i + "]", Arrays.copyOfRange(box, i * 5, i * 5 + 5), "with aligned = true and an adaptive "
+                    + "samplingRatio (<= 0), a box reversed on exactly one axis (x2 < x1 or y2 < y1) gives a negative sample "
+                    + "count, " + g.gridH + " x " + g.gridW + " per bin, which torchvision fails on; give samplingRatio > 0 or "
+                    + "order the corners");
+        }
     }
 
     /** The ROI tensor must be (R, cols); returns R. */
-    private static int roiCount(Tensor rois, int cols, String row) {
+    private static int roiCount(Tensor rois, int cols, String row, String name) {
         int[] s = rois.shape();
         if (s.length != 2 || s[1] != cols) {
-            throw Check.fail("rois shape", s, "must be (R, " + cols + "): one " + row + " row per ROI");
+            throw Check.fail(name + " shape", s, "must be (" + (cols == 5 && name.equals("boxes") ? "K" : "R") + ", " + cols
+                    + "): one " + row + " row per ROI");
         }
         return s[0];
     }
 
     /** Coordinate {@code k} of ROI {@code i}: finite, and finite and within 2^60 after scaling. */
-    private static void checkCoordinate(float[] box, int i, int cols, int k, float scale) {
+    private static void checkCoordinate(float[] box, int i, int cols, int k, float scale, String rois) {
         float v = box[i * cols + k];
-        String name = "rois[" + i + "][" + k + "]";
+        String name = rois + "[" + i + "][" + k + "]";
         if (!Float.isFinite(v)) throw Check.fail(name, v, "must be finite");
         float s = v * scale;
         if (!(Math.abs(s) <= MAX_SCALED_COORDINATE)) {
             throw Check.fail(name, v, "times spatialScale " + scale + " is " + s
                     + ", beyond 2^60 in magnitude, the largest scaled coordinate accepted");
+        }
+    }
+
+    /**
+     * Checks torchvision's (K, 5) boxes against a batch of {@code n} and returns the batch index of each:
+     * an integer in [0, N) (torchvision truncates a fractional one and reads outside the input for one out
+     * of range; both are rejected here). With {@code coords}, the corners are checked too.
+     */
+    private static int[] torchBatch(Tensor boxes, int n, float scale, boolean coords) {
+        int r = roiCount(boxes, 5, "[batch_index, x1, y1, x2, y2]", "boxes");
+        float[] box = boxes.data();
+        for (int i = 0; i < r; i++) {
+            float b = box[i * 5];
+            String name = "boxes[" + i + "][0]";
+            if (!Float.isFinite(b)) throw Check.fail(name, b, "the batch index must be finite");
+            if (b != Math.rint(b)) throw Check.fail(name, b, "the batch index must be an integer (torchvision would truncate it)");
+            if (b < 0 || b >= n) throw Check.fail(name, b, "the batch index must be in [0, N) = [0, " + n + ")");
+            if (coords) {
+                for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, scale, "boxes");
+            }
+        }
+        int[] batch = new int[r];
+        for (int i = 0; i < r; i++) batch[i] = (int) box[i * 5];
+        return batch;
+    }
+
+    private static void sameChannels(FeatureMap go, FeatureMap in, int[] gradShape, int[] inputShape) {
+        if (go.c != in.c) {
+            throw Check.fail("inputShape", inputShape, "its channel count " + in.c + " must equal gradOutput's " + go.c
+                    + " (gradOutput shape " + Arrays.toString(gradShape) + ")");
+        }
+    }
+
+    private static void roisMatchGradient(int k, int gradK, int[] gradShape) {
+        if (k != gradK) {
+            throw Check.fail("gradOutput shape", gradShape, "its first dimension must be the number of boxes, K = " + k);
         }
     }
 
@@ -374,16 +680,24 @@ public final class RoiPooling {
         }
 
         static FeatureMap of(Tensor input, String op) {
-            int[] s = input.shape();
+            return of(input, op, "input shape");
+        }
+
+        static FeatureMap of(Tensor t, String op, String name) {
+            return ofShape(t.shape(), t.layout(), op, name);
+        }
+
+        static FeatureMap ofShape(int[] s, Layout layout, String op, String name) {
             if (s.length != 4) {
-                throw Check.fail("input shape", s, op + " needs rank 4: (N, C, H, W) in CHANNELS_FIRST or (N, H, W, C) in CHANNELS_LAST, got rank " + s.length);
+                throw Check.fail(name, s, op + " needs rank 4: (N, C, H, W) in CHANNELS_FIRST or (N, H, W, C) in CHANNELS_LAST, got rank " + s.length);
             }
-            boolean last = input.layout() == Layout.CHANNELS_LAST;
+            boolean last = layout == Layout.CHANNELS_LAST;
             int c = last ? s[3] : s[1];
             int h = last ? s[1] : s[2];
             int w = last ? s[2] : s[3];
-            if (c < 1) throw Check.fail("input shape", s, "the channel dimension must be >= 1 (only the batch may be 0)");
-            if (h < 1 || w < 1) throw Check.fail("input shape", s, "the height and width must be >= 1 (only the batch may be 0)");
+            if (s[0] < 0) throw Check.fail(name, s, "the batch dimension must be >= 0");
+            if (c < 1) throw Check.fail(name, s, "the channel dimension must be >= 1 (only the batch may be 0)");
+            if (h < 1 || w < 1) throw Check.fail(name, s, "the height and width must be >= 1 (only the batch may be 0)");
             return new FeatureMap(s[0], c, h, w, last);
         }
 
@@ -422,6 +736,76 @@ public final class RoiPooling {
             // ceil of a float is exact in double, and |bin| <= 2^61 fits a long.
             gridH = samplingRatio > 0 ? samplingRatio : (long) Math.ceil(binH);
             gridW = samplingRatio > 0 ? samplingRatio : (long) Math.ceil(binW);
+        }
+
+        /** Row of sample {@code iy} of bin row {@code ph}: the same float operations, in the same order, as the references. */
+        float sampleY(int ph, int iy) {
+            return startH + ph * binH + (iy + .5f) * binH / (int) gridH;
+        }
+
+        /** Column of sample {@code ix} of bin column {@code pw}. */
+        float sampleX(int pw, int ix) {
+            return startW + pw * binW + (ix + .5f) * binW / (int) gridW;
+        }
+    }
+
+    /**
+     * The four input positions and bilinear weights of one sample, shared by every channel (Caffe2's
+     * rule, used by ONNX Runtime and torchvision alike).
+     */
+    private static final class Corners {
+        int p1;
+        int p2;
+        int p3;
+        int p4;
+        float w1;
+        float w2;
+        float w3;
+        float w4;
+
+        /**
+         * Loads the sample at {@code (yy, xx)} of plane positions in {@code f}; returns false, with
+         * positions 0 and weights 0, for a sample outside {@code [-1, H] x [-1, W]}.
+         */
+        boolean at(float yy, float xx, FeatureMap f) {
+            int h = f.h;
+            int w = f.w;
+            if (yy < -1.0 || yy > h || xx < -1.0 || xx > w) {
+                p1 = p2 = p3 = p4 = 0;
+                w1 = w2 = w3 = w4 = 0f;
+                return false;
+            }
+            float y = yy <= 0 ? 0f : yy;
+            float x = xx <= 0 ? 0f : xx;
+            int yLow = (int) y;
+            int xLow = (int) x;
+            int yHigh;
+            int xHigh;
+            if (yLow >= h - 1) {
+                yHigh = yLow = h - 1;
+                y = yLow;
+            } else {
+                yHigh = yLow + 1;
+            }
+            if (xLow >= w - 1) {
+                xHigh = xLow = w - 1;
+                x = xLow;
+            } else {
+                xHigh = xLow + 1;
+            }
+            float ly = y - yLow;
+            float lx = x - xLow;
+            float hy = 1f - ly;
+            float hx = 1f - lx;
+            w1 = hy * hx;
+            w2 = hy * lx;
+            w3 = ly * hx;
+            w4 = ly * lx;
+            p1 = (yLow * w + xLow) * f.posStride;
+            p2 = (yLow * w + xHigh) * f.posStride;
+            p3 = (yHigh * w + xLow) * f.posStride;
+            p4 = (yHigh * w + xHigh) * f.posStride;
+            return true;
         }
     }
 }

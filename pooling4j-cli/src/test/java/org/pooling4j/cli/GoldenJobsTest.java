@@ -25,15 +25,17 @@ import org.pooling4j.io.NpyArray;
 /**
  * Runs the committed golden job suites through the job runner and compares every output with the
  * expected file: {@code torch/} was produced by PyTorch (tools/golden/torch_golden.py),
- * {@code tf/} by TensorFlow's documented rules worked out independently (tools/golden/tf_rules_golden.py).
- * Max-type values and all indices must be bit-exact; averages and norms within a relative 1e-5.
+ * {@code tf/} by TensorFlow's documented rules worked out independently (tools/golden/tf_rules_golden.py),
+ * {@code torchvision/} by torchvision's roi_align and roi_pool (tools/golden/torchvision_golden.py).
+ * Max-type values, all indices and roi_pool gradients (sums of the same values in torchvision's order)
+ * must be bit-exact; averages, norms and roi_align values and gradients within a relative 1e-5.
  */
 class GoldenJobsTest {
     @TempDir
     Path work;
 
     @ParameterizedTest
-    @ValueSource(strings = {"torch", "tf"})
+    @ValueSource(strings = {"torch", "tf", "torchvision"})
     void goldenSuitePasses(String suite) throws Exception {
         Path src = resource("golden/" + suite);
         if (src == null) {
@@ -70,7 +72,7 @@ class GoldenJobsTest {
     private static boolean exactFor(String file) {
         boolean maxType = file.contains("max_pool") || file.contains("max_unpool");
         boolean forward = !file.contains("_backward");
-        return file.endsWith(".indices.npy") || file.endsWith(".argmax.npy") || (maxType && forward);
+        return file.endsWith(".indices.npy") || file.endsWith(".argmax.npy") || (maxType && forward) || file.startsWith("roi_pool");
     }
 
     static String compare(NpyArray want, NpyArray got, boolean exact) {
