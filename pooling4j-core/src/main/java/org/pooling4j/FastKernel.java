@@ -26,6 +26,7 @@ abstract class FastKernel implements PoolKernel {
         PoolOp op = g.spec().op();
         if (op == PoolOp.FRACTIONAL_MAX) return "fractional windows vary per plane; the reference kernel runs them";
         if (op == PoolOp.MAX_UNPOOL) return "max unpool has its own path";
+        if (op.isBeyond()) return op + " runs on the reference kernel";
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
         if (lp && backward) return "Lp backward runs on the reference kernel";

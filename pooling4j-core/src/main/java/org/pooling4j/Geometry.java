@@ -212,7 +212,61 @@ public final class Geometry {
                         + Arrays.toString(out) + " elements does not fit in a Java array (at most " + Check.MAX_ELEMENTS + ")");
             }
         }
-        return new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
+        Geometry geometry = new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
+        geometry.checkWeights(inputShape);
+        return geometry;
+    }
+
+    /**
+     * The weight checks that need the input: per-channel gated weights must have the input's channel
+     * count, and every window of a weighted average with at least one tap inside the input must give
+     * those taps a nonzero total weight (else {@code sum w x / sum w} is 0/0).
+     */
+    private void checkWeights(int[] inputShape) {
+        int wc = spec.weightChannels();
+        if (wc != 0 && wc != channels) {
+            throw Check.fail("weights shape", spec.weightsShape(), "per-channel weights need " + channels
+                    + " rows, one per input channel (input shape " + Arrays.toString(inputShape) + ")");
+        }
+        if (spec.op() != PoolOp.WEIGHTED_AVG) return;
+        double[] w = spec.tapWeights();
+        int r = rank();
+        int[] o = new int[r];
+        int[] t = new int[r];
+        for (int q = 0; q < outPlane; q++) {
+            boolean empty = false;
+            for (int a = 0; a < r; a++) {
+                if (validHi[a][o[a]] <= validLo[a][o[a]]) empty = true;
+                t[a] = validLo[a][o[a]];
+            }
+            if (!empty) {
+                double total = 0;
+                boolean more = true;
+                while (more) {
+                    int k = 0;
+                    for (int a = 0; a < r; a++) k = k * spec.kernelAt(a) + t[a];
+                    total += w[k];
+                    more = false;
+                    for (int a = r - 1; a >= 0; a--) {
+                        if (++t[a] < validHi[a][o[a]]) {
+                            more = true;
+                            break;
+                        }
+                        t[a] = validLo[a][o[a]];
+                    }
+                }
+                if (total == 0) {
+                    boolean learned = Double.isNaN(spec.sigma());
+                    throw Check.fail(learned ? "weights" : "sigma", learned ? spec.weights() : (Object) spec.sigma(),
+                            "the taps of the window at output position " + Arrays.toString(o) + " that lie inside the input "
+                                    + Arrays.toString(inputShape) + " have total weight 0, so sum w x / sum w is undefined there");
+                }
+            }
+            for (int a = r - 1; a >= 0; a--) {
+                if (++o[a] < outSize[a]) break;
+                o[a] = 0;
+            }
+        }
     }
 
     public PoolSpec spec() { return spec; }

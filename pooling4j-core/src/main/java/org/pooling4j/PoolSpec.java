@@ -33,6 +33,15 @@ public final class PoolSpec {
     private final int[] outputSize;
     private final double[] outputRatio;
     private final Long seed;
+    private final double alpha;
+    private final boolean training;
+    private final double sigma;
+    private final float[] weights;
+    private final int[] weightsShape;
+    /** Per-tap weights used by the kernels (learned or Gaussian), {@code weightChannels x taps} or {@code taps}. */
+    private final double[] tapWeights;
+    /** Channels of per-channel weights, or 0 when one set of weights is shared by all channels. */
+    private final int weightChannels;
     /** {@link #toString()}, built once: the tuner keys every call by it. Racy but benign (a String). */
     private String text;
 
@@ -55,6 +64,13 @@ public final class PoolSpec {
         outputSize = b.outputSize;
         outputRatio = b.outputRatio;
         seed = b.seed;
+        alpha = b.alpha;
+        training = b.training == null || b.training;
+        sigma = b.sigma;
+        weights = b.weights;
+        weightsShape = b.weightsShape;
+        tapWeights = b.tapWeights;
+        weightChannels = b.weightChannels;
     }
 
     /** Max pooling with the given kernel (one entry per spatial axis). */
@@ -102,6 +118,41 @@ public final class PoolSpec {
     /** Max unpooling with the kernel of the max pooling it inverts; stride defaults to the kernel. */
     public static Builder maxUnpool(int... kernel) {
         return new Builder(PoolOp.MAX_UNPOOL, kernel);
+    }
+
+    /**
+     * Stochastic pooling (Zeiler and Fergus 2013) with the given kernel; inputs must be finite and
+     * {@code >= 0}. Training mode (the default) draws one tap per window with probability
+     * {@code a_i / sum a}, from given uniforms or from {@link Builder#seed}; evaluation mode
+     * ({@code training(false)}) gives {@code sum a_i^2 / sum a}. No dilation.
+     */
+    public static Builder stochastic(int... kernel) {
+        return new Builder(PoolOp.STOCHASTIC, kernel);
+    }
+
+    /**
+     * Mixed pooling {@code alpha * max + (1 - alpha) * avg} with {@code alpha} in [0, 1]; max and avg
+     * follow {@link #max} and {@link #avg} (count_include_pad, divisor_override, ceil mode). No dilation.
+     */
+    public static Builder mixed(double alpha, int... kernel) {
+        return new Builder(PoolOp.MIXED, kernel).alpha(alpha);
+    }
+
+    /**
+     * Gated pooling {@code g * max + (1 - g) * avg}, {@code g = sigmoid(sum_k w_k x_k)} over the taps
+     * inside the input; set the weights with {@link Builder#weights}. Max and avg as in {@link #mixed}.
+     */
+    public static Builder gated(int... kernel) {
+        return new Builder(PoolOp.GATED, kernel);
+    }
+
+    /**
+     * Weighted average {@code sum w_k x_k / sum w_k} over the taps inside the input (padding is in
+     * neither sum); set learnable weights with {@link Builder#weights} or a fixed Gaussian with
+     * {@link Builder#sigma}, exactly one.
+     */
+    public static Builder weightedAvg(int... kernel) {
+        return new Builder(PoolOp.WEIGHTED_AVG, kernel);
     }
 
     private static int[] adaptiveSizes(Integer[] sizes) {
@@ -161,8 +212,36 @@ public final class PoolSpec {
     /** Fractional output ratio, or {@code null}. */
     public double[] outputRatio() { return outputRatio == null ? null : outputRatio.clone(); }
 
-    /** Seed for drawn fractional samples, or {@code null}. */
+    /** Seed for drawn fractional samples or stochastic uniforms, or {@code null}. */
     public Long seed() { return seed; }
+
+    /** Mixed pooling's weight of the maximum, in [0, 1]; NaN for other operators. */
+    public double alpha() { return alpha; }
+
+    /** Stochastic pooling's mode: true (the default) draws a tap, false gives the probability-weighted average. */
+    public boolean training() { return training; }
+
+    /** The Gaussian's sigma (in taps) of a weighted average with fixed weights; NaN when none. */
+    public double sigma() { return sigma; }
+
+    /** The learnable weights as given (a copy), or {@code null} (no weights, or a Gaussian). */
+    public float[] weights() { return weights == null ? null : weights.clone(); }
+
+    /** The shape the learnable weights were given with (their gradient has it too), or {@code null}. */
+    public int[] weightsShape() { return weightsShape == null ? null : weightsShape.clone(); }
+
+    /** Channels of per-channel gated weights (shape (C, taps) or (C, kernel...)), or 0 when shared. */
+    public int weightChannels() { return weightChannels; }
+
+    /** Number of taps of one window: the product of the kernel. */
+    public int windowTaps() {
+        int t = 1;
+        for (int k : kernel) t *= k;
+        return t;
+    }
+
+    /** The per-tap weights the kernels use (no copy): learned weights as doubles or the Gaussian. */
+    double[] tapWeights() { return tapWeights; }
 
     // Package-private direct access for the geometry and kernels (no copies in inner loops).
     int kernelAt(int a) { return kernel[a]; }
@@ -191,6 +270,13 @@ public final class PoolSpec {
         b.outputSize = outputSize;
         b.outputRatio = outputRatio;
         b.seed = seed;
+        b.alpha = alpha;
+        b.alphaGiven = op == PoolOp.MIXED;
+        b.sigmaGiven = !Double.isNaN(sigma);
+        b.training = op == PoolOp.STOCHASTIC ? training : null;
+        b.sigma = sigma;
+        b.weights = weights;
+        b.weightsShape = weightsShape;
         return b;
     }
 
@@ -212,12 +298,16 @@ public final class PoolSpec {
         else if (kernel != null) s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
         if (op.isSliding()) s.append(" dilation=").append(Arrays.toString(dilation));
         if (ceilMode) s.append(" ceil_mode");
-        if (op == PoolOp.AVG) s.append(" count_include_pad=").append(countIncludePad);
+        if (op == PoolOp.AVG || op == PoolOp.MIXED || op == PoolOp.GATED) s.append(" count_include_pad=").append(countIncludePad);
         if (divisorOverride != 0) s.append(" divisor_override=").append(divisorOverride);
         if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) s.append(" p=").append(p).append(' ').append(lpMode);
         if (op.isMaxType()) s.append(" nan=").append(nanPolicy);
         if (outputSize != null) s.append(" output_size=").append(Arrays.toString(outputSize));
         if (outputRatio != null) s.append(" output_ratio=").append(Arrays.toString(outputRatio));
+        if (op == PoolOp.MIXED) s.append(" alpha=").append(alpha);
+        if (op == PoolOp.STOCHASTIC) s.append(training ? " training" : " eval");
+        if (!Double.isNaN(sigma)) s.append(" sigma=").append(sigma);
+        if (weightsShape != null) s.append(" weights=").append(Arrays.toString(weightsShape));
         return s.toString();
     }
 
@@ -241,6 +331,15 @@ public final class PoolSpec {
         private int[] outputSize;
         private double[] outputRatio;
         private Long seed;
+        private double alpha = Double.NaN;
+        private boolean alphaGiven;
+        private Boolean training;
+        private double sigma = Double.NaN;
+        private boolean sigmaGiven;
+        private float[] weights;
+        private int[] weightsShape;
+        private double[] tapWeights;
+        private int weightChannels;
 
         Builder(PoolOp op, int[] kernelOrSizes) {
             this.op = op;
@@ -366,9 +465,47 @@ public final class PoolSpec {
             return this;
         }
 
-        /** Seed of the generator that draws fractional samples when none are given. */
+        /**
+         * Seed of the generator that draws fractional samples, or stochastic pooling's uniforms, when
+         * none are given. Stochastic uniforms are a hash of (seed, logical output index), so a seed
+         * gives the same result for any thread count and either layout.
+         */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** Mixed pooling's weight of the maximum: finite and in [0, 1]. */
+        public Builder alpha(double alpha) {
+            this.alpha = alpha;
+            this.alphaGiven = true;
+            return this;
+        }
+
+        /** Stochastic pooling's mode (default true: draw a tap; false: probability-weighted average). */
+        public Builder training(boolean training) {
+            this.training = training;
+            return this;
+        }
+
+        /** A fixed Gaussian {@code exp(-|d|^2 / (2 sigma^2))} over each tap's distance d (in taps) from the window centre. */
+        public Builder sigma(double sigma) {
+            this.sigma = sigma;
+            this.sigmaGiven = true;
+            return this;
+        }
+
+        /**
+         * Learnable weights, copied. Gated pooling: shape {@code (taps)} or the kernel shape (shared by
+         * all channels), or {@code (C, taps)} or {@code (C, kernel...)} (one set per channel).
+         * Weighted average: the kernel shape or {@code (taps)}. Taps are in row-major window order
+         * (depth, height, width). An empty {@code shape} means {@code (values.length)}.
+         */
+        public Builder weights(float[] values, int... shape) {
+            Check.notNull(values, "weights");
+            Check.notNull(shape, "weights shape");
+            this.weights = values.clone();
+            this.weightsShape = shape.length == 0 ? new int[] {values.length} : shape.clone();
             return this;
         }
 
@@ -431,9 +568,10 @@ public final class PoolSpec {
                 }
             }
             if (ceilMode && !(op.isSliding())) throw Check.fail("ceilMode", true, op + " has no ceil mode");
-            if (divisorOverride != 0 && op != PoolOp.AVG) {
-                throw Check.fail("divisorOverride", divisorOverride, "applies to average pooling only, not " + op);
+            if (divisorOverride != 0 && op != PoolOp.AVG && op != PoolOp.MIXED && op != PoolOp.GATED) {
+                throw Check.fail("divisorOverride", divisorOverride, "applies to average pooling only (and the avg of mixed and gated pooling), not " + op);
             }
+            checkBeyond();
             if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) {
                 if (!(p > 0) || Double.isInfinite(p)) throw Check.fail("p", p, "the norm order must be finite and > 0");
                 if (lpMode == LpMode.PYTORCH) {
@@ -471,6 +609,110 @@ public final class PoolSpec {
             if (outputRatio != null && op != PoolOp.FRACTIONAL_MAX) throw Check.fail("outputRatio", outputRatio, "applies to fractional max pooling only");
             if (kernel != null) Check.length(kernel, rank, "kernel");
             return new PoolSpec(this);
+        }
+
+        /** The parameters of stochastic, mixed, gated and weighted-average pooling. */
+        private void checkBeyond() {
+            if ((op == PoolOp.STOCHASTIC || op == PoolOp.MIXED || op == PoolOp.GATED) && !isOnes(dilation)) {
+                throw Check.fail("dilation", dilation, op + " has no dilation (its max and avg follow max_pool/avg_pool's keys)");
+            }
+            if (op == PoolOp.MIXED) {
+                if (!(alpha >= 0 && alpha <= 1)) throw Check.fail("alpha", alpha, "must be in [0, 1] (y = alpha*max + (1-alpha)*avg)");
+            } else if (alphaGiven) {
+                throw Check.fail("alpha", alpha, "applies to mixed pooling only, not " + op);
+            }
+            if (training != null && op != PoolOp.STOCHASTIC) throw Check.fail("training", training, "applies to stochastic pooling only, not " + op);
+            if (sigmaGiven && op != PoolOp.WEIGHTED_AVG) throw Check.fail("sigma", sigma, "applies to weighted average pooling only, not " + op);
+            if (weights != null && !op.hasWeights()) throw Check.fail("weights", weightsShape, "apply to gated and weighted average pooling only, not " + op);
+            tapWeights = null;
+            weightChannels = 0;
+            if (!op.hasWeights()) return;
+            int taps = 1;
+            for (int k : kernel) taps *= k;
+            if (op == PoolOp.WEIGHTED_AVG) {
+                if (weights != null && sigmaGiven) {
+                    throw Check.fail("sigma", sigma, "give learnable weights or a Gaussian sigma, not both");
+                }
+                if (weights == null && !sigmaGiven) {
+                    throw Check.fail("weights", "null", "weighted average pooling needs weights (kernel-shaped) or a Gaussian sigma");
+                }
+                if (weights == null) {
+                    if (!(sigma > 0) || Double.isInfinite(sigma)) throw Check.fail("sigma", sigma, "must be finite and > 0");
+                    tapWeights = gaussian(kernel, sigma);
+                    double total = 0;
+                    for (double w : tapWeights) total += w;
+                    if (!(total > 0)) {
+                        throw Check.fail("sigma", sigma, "is so small that every weight of kernel " + Arrays.toString(kernel) + " underflows to 0");
+                    }
+                    return;
+                }
+            } else if (weights == null) {
+                throw Check.fail("weights", "null", "gated pooling needs weights: shape (" + taps + ") or " + Arrays.toString(kernel)
+                        + " shared by all channels, or (C, " + taps + ") or (C, kernel...) per channel");
+            }
+            long n = 1;
+            for (int d : weightsShape) {
+                if (d < 1) throw Check.fail("weights shape", weightsShape, "dimensions must be >= 1");
+                n *= d;
+                if (n > Check.MAX_ELEMENTS) throw Check.fail("weights shape", weightsShape, "has too many elements");
+            }
+            if (n != weights.length) {
+                throw Check.fail("weights shape", weightsShape, "has " + n + " elements but " + weights.length + " values were given");
+            }
+            boolean flat = weightsShape.length == 1 && weightsShape[0] == taps;
+            boolean kernelShaped = Arrays.equals(weightsShape, kernel);
+            boolean perChannel = false;
+            if (op == PoolOp.GATED && !flat && !kernelShaped && weightsShape.length >= 2) {
+                int[] rest = Arrays.copyOfRange(weightsShape, 1, weightsShape.length);
+                perChannel = (rest.length == 1 && rest[0] == taps) || Arrays.equals(rest, kernel);
+            }
+            if (!flat && !kernelShaped && !perChannel) {
+                String want = op == PoolOp.GATED
+                        ? "(" + taps + ") or " + Arrays.toString(kernel) + " (shared), or (C, " + taps + ") or (C, " + join(kernel) + ") (per channel)"
+                        : Arrays.toString(kernel) + " (the kernel shape) or (" + taps + ")";
+                throw Check.fail("weights shape", weightsShape, "must be " + want);
+            }
+            for (int i = 0; i < weights.length; i++) {
+                if (!Float.isFinite(weights[i])) throw Check.fail("weights[" + i + "]", weights[i], "weights must be finite");
+            }
+            tapWeights = new double[weights.length];
+            double total = 0;
+            for (int i = 0; i < weights.length; i++) {
+                tapWeights[i] = weights[i];
+                total += weights[i];
+            }
+            weightChannels = perChannel ? weightsShape[0] : 0;
+            if (op == PoolOp.WEIGHTED_AVG && total == 0) {
+                throw Check.fail("weights", weights, "sum to 0: y = sum w x / sum w is undefined");
+            }
+        }
+
+        /** Gaussian over each tap's distance from the window centre (k-1)/2, in taps, row-major. */
+        private static double[] gaussian(int[] kernel, double sigma) {
+            int taps = 1;
+            for (int k : kernel) taps *= k;
+            double[] w = new double[taps];
+            int[] t = new int[kernel.length];
+            for (int i = 0; i < taps; i++) {
+                double d2 = 0;
+                for (int a = 0; a < kernel.length; a++) {
+                    double d = t[a] - (kernel[a] - 1) / 2.0;
+                    d2 += d * d;
+                }
+                // The centre tap weighs 1 even when sigma^2 underflows (0/0 would give NaN).
+                w[i] = d2 == 0 ? 1 : Math.exp(-d2 / (2 * sigma * sigma));
+                for (int a = kernel.length - 1; a >= 0; a--) {
+                    if (++t[a] < kernel[a]) break;
+                    t[a] = 0;
+                }
+            }
+            return w;
+        }
+
+        private static String join(int[] a) {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < a.length; i++) s.append(i == 0 ? "" : ", ").append(a[i]);
+            return s.toString();
         }
 
         private static int[] ones(int n) {

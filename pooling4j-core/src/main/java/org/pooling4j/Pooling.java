@@ -73,11 +73,16 @@ public final class Pooling {
         return Kernels.vectorization();
     }
 
-    /** Resolves the spec against the input shape (all input-dependent checks). */
+    /**
+     * Resolves the spec against the input shape (all input-dependent checks). For stochastic pooling
+     * this also checks the input's values: every element must be finite and {@code >= 0}.
+     */
     public static Geometry geometry(PoolSpec spec, Tensor input) {
         Check.notNull(spec, "spec");
         Check.notNull(input, "input");
-        return Geometry.of(spec, input.shape(), input.layout());
+        Geometry g = Geometry.of(spec, input.shape(), input.layout());
+        if (spec.op() == PoolOp.STOCHASTIC) checkNonNegative(g, input);
+        return g;
     }
 
     /** Name of the kernel the dispatcher would choose. */
@@ -99,8 +104,7 @@ public final class Pooling {
         Geometry g = geometry(spec, input);
         notUnpool(spec);
         int t = resolveThreads(threads);
-        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return run(g, input, samples, false, t).values();
+        return run(g, input, defaultSamples(g), false, t).values();
     }
 
     /**
@@ -121,13 +125,12 @@ public final class Pooling {
     public static String forwardInto(PoolSpec spec, Tensor input, Tensor output, LongTensor indices, int threads) {
         Geometry g = geometry(spec, input);
         notUnpool(spec);
-        if (indices != null) requireMaxType(spec);
+        if (indices != null) requireIndexed(spec);
         checkSameShape(g, output, "output");
         if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
         if (indices != null) checkOutputIndices(g, indices);
         int t = resolveThreads(threads);
-        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return forwardRun(g, input.data(), output.data(), indices == null ? null : indices.data(), samples, t);
+        return forwardRun(g, input.data(), output.data(), indices == null ? null : indices.data(), defaultSamples(g), t);
     }
 
     /** Chooses (heuristic or tuner), runs and traces one forward call; returns the kernel's name. */
@@ -232,14 +235,14 @@ public final class Pooling {
             throw Check.fail("gradInput", "a shared array", "must not share the input's or gradOutput's array");
         }
         if (indices != null) {
-            requireMaxType(spec);
+            requireIndexed(spec);
             checkArgmax(g, indices);
         }
         if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
             throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
         }
         int t = resolveThreads(threads);
-        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX && indices == null ? seededSamples(g) : null;
+        float[] samples = indices == null ? defaultSamples(g) : null;
         return backwardRun(g, input.data(), gradOutput.data(), indices == null ? null : indices.data(), samples,
                 gradInput.data(), t);
     }
@@ -260,17 +263,89 @@ public final class Pooling {
             tuned = c.tuned();
         }
         k.backward(g, in, go, idx, samples, gi, t);
-        boolean readsInput = g.spec().op().isMaxType() && idx == null;
+        boolean readsInput = (g.spec().op().isMaxType() && idx == null) || g.spec().op().isBeyond();
         Trace.end(ev, t0, g, true, k.name(), Trace.backwardBytes(g, idx == null ? 0 : 8, readsInput), tuned);
         return k.name();
     }
 
-    /** Forward max-type pooling (max, global max, adaptive max, fractional max from the seed) with indices. */
+    /**
+     * Forward pooling with indices: max-type operators (max, global max, adaptive max, fractional max
+     * from the seed) and stochastic pooling in training mode (uniforms from the seed).
+     */
     public static Pooled forwardWithIndices(PoolSpec spec, Tensor input) {
         Geometry g = geometry(spec, input);
-        requireMaxType(spec);
-        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return run(g, input, samples, true, defaultThreads);
+        requireIndexed(spec);
+        return run(g, input, defaultSamples(g), true, defaultThreads);
+    }
+
+    /**
+     * Stochastic pooling ({@link PoolSpec#stochastic}). In training mode {@code uniforms} gives one
+     * {@code u} in [0, 1) per output element (the output's shape and the input's layout), or when null
+     * they come from the spec's seed; the result has the drawn values and their per-plane indices
+     * ({@link IndexFormat#PER_PLANE}). In evaluation mode {@code uniforms} is ignored and the result
+     * has no indices ({@link Pooled#indices()} is null).
+     *
+     * @throws IllegalArgumentException when an input element is negative, NaN or infinite (naming its
+     *     position), when the uniforms have the wrong shape or a value outside [0, 1), or when training
+     *     has neither uniforms nor a seed
+     */
+    public static Pooled stochasticPool(PoolSpec spec, Tensor input, Tensor uniforms) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.STOCHASTIC);
+        float[] u = spec.training() ? (uniforms == null ? stochasticUniforms(g) : checkUniforms(g, uniforms)) : null;
+        return run(g, input, u, spec.training(), defaultThreads);
+    }
+
+    /**
+     * Gradient of stochastic pooling with respect to its input. Training: {@code gradOutput} goes to
+     * the tap drawn with the same {@code uniforms} (or the spec's seed when null) as the forward; to
+     * route by the forward's indices instead use {@link #backward(PoolSpec, Tensor, Tensor, LongTensor)}.
+     * Evaluation: the exact gradient of {@code sum a_i^2 / sum a_i}, {@code (2 a_j S - Q) / S^2}, 0 in
+     * an all-zero window; {@code uniforms} is ignored.
+     */
+    public static Tensor stochasticPoolBackward(PoolSpec spec, Tensor input, Tensor gradOutput, Tensor uniforms) {
+        Geometry g = geometry(spec, input);
+        requireOp(spec, PoolOp.STOCHASTIC);
+        checkSameShape(g, gradOutput, "gradOutput");
+        float[] u = spec.training() ? (uniforms == null ? stochasticUniforms(g) : checkUniforms(g, uniforms)) : null;
+        return runBackward(g, input, gradOutput, null, u);
+    }
+
+    /**
+     * The gradients of an operator with learnable weights: {@code input} is the gradient with respect
+     * to the input (the input's shape and layout), {@code weights} the gradient with respect to the
+     * weights in the shape they were given ({@link PoolSpec#weightsShape()}), summed over the batch,
+     * the output positions and, for weights shared by all channels, the channels.
+     */
+    public record Gradients(Tensor input, Tensor weights) {}
+
+    /**
+     * Backward of gated or weighted-average pooling with learnable weights: the gradients with respect
+     * to the input and to the weights in one pass.
+     *
+     * @throws IllegalArgumentException for other operators and for a weighted average with a fixed
+     *     Gaussian (it has no learnable weights)
+     */
+    public static Gradients backwardWithWeights(PoolSpec spec, Tensor input, Tensor gradOutput) {
+        Geometry g = geometry(spec, input);
+        if (!spec.op().hasWeights()) throw Check.fail("spec.op", spec.op(), "only GATED and WEIGHTED_AVG have learnable weights");
+        if (spec.weightsShape() == null) {
+            throw Check.fail("sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
+        }
+        checkSameShape(g, gradOutput, "gradOutput");
+        float[] gradIn = new float[g.inputElements()];
+        double[] gw = new double[spec.tapWeights().length];
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        PoolKernel k = Kernels.select(g, true);
+        // Only the reference kernel runs these operators (the fast ones decline them), and only it has the weight gradient.
+        ReferenceKernel ref = k instanceof ReferenceKernel ? (ReferenceKernel) k : new ReferenceKernel();
+        ref.backward(g, input.data(), gradOutput.data(), null, null, gradIn, gw);
+        Trace.end(ev, t0, g, true, ref.name(), Trace.backwardBytes(g, 0, true) + 8L * gw.length, false);
+        float[] w = new float[gw.length];
+        for (int i = 0; i < w.length; i++) w[i] = (float) gw[i];
+        return new Gradients(new Tensor(gradIn, g.inputShape(), g.layout()),
+                new Tensor(w, spec.weightsShape(), Layout.CHANNELS_FIRST));
     }
 
     /**
@@ -302,8 +377,7 @@ public final class Pooling {
         Geometry g = geometry(spec, input);
         notUnpool(spec);
         checkSameShape(g, gradOutput, "gradOutput");
-        float[] samples = spec.op() == PoolOp.FRACTIONAL_MAX ? seededSamples(g) : null;
-        return runBackward(g, input, gradOutput, null, samples);
+        return runBackward(g, input, gradOutput, null, defaultSamples(g));
     }
 
     /**
@@ -313,7 +387,7 @@ public final class Pooling {
      */
     public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices) {
         Geometry g = geometry(spec, input);
-        requireMaxType(spec);
+        requireIndexed(spec);
         checkSameShape(g, gradOutput, "gradOutput");
         checkArgmax(g, indices);
         return runBackward(g, input, gradOutput, indices.data(), null);
@@ -406,6 +480,15 @@ public final class Pooling {
         if (!spec.op().isMaxType()) throw Check.fail("spec.op", spec.op(), "indices exist only for max-type operators (MAX, GLOBAL_MAX, ADAPTIVE_MAX, FRACTIONAL_MAX)");
     }
 
+    /** Indices exist for max-type operators and for stochastic pooling in training mode. */
+    private static void requireIndexed(PoolSpec spec) {
+        if (spec.op() == PoolOp.STOCHASTIC) {
+            if (!spec.training()) throw Check.fail("spec.training", false, "stochastic pooling has indices only in training mode");
+            return;
+        }
+        requireMaxType(spec);
+    }
+
     private static void requireOp(PoolSpec spec, PoolOp op) {
         if (spec.op() != op) throw Check.fail("spec.op", spec.op(), "this call needs " + op);
     }
@@ -475,6 +558,104 @@ public final class Pooling {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The samples an operator draws when the caller gives none: fractional max pooling's per-plane
+     * samples and stochastic training's uniforms come from the spec's seed; other operators need none.
+     */
+    private static float[] defaultSamples(Geometry g) {
+        PoolOp op = g.spec().op();
+        if (op == PoolOp.FRACTIONAL_MAX) return seededSamples(g);
+        if (op == PoolOp.STOCHASTIC && g.spec().training()) return stochasticUniforms(g);
+        return null;
+    }
+
+    /**
+     * Stochastic pooling's uniforms from the spec's seed, one per output element in memory order. Each
+     * is a hash (SplitMix64's finaliser) of the seed and the element's logical channels-first index
+     * {@code ((n*C + c)*plane + q)}, so it depends on neither the thread count nor the layout. The top
+     * 24 bits give a float in [0, 1) exactly.
+     */
+    static float[] stochasticUniforms(Geometry g) {
+        Long seed = g.spec().seed();
+        if (seed == null) {
+            throw Check.fail("seed", "null", "stochastic pooling in training mode needs uniforms (random_samples) or a seed (PoolSpec.Builder.seed)");
+        }
+        float[] u = new float[g.outputElements()];
+        int plane = g.outPlane();
+        int ps = g.positionStride();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int c = 0; c < g.channels(); c++) {
+                int base = g.planeBase(n, c, plane);
+                long logical = ((long) n * g.channels() + c) * plane;
+                for (int q = 0; q < plane; q++) u[base + q * ps] = uniform(seed, logical + q);
+            }
+        }
+        return u;
+    }
+
+    /** A uniform float in [0, 1) from (seed, index): SplitMix64's step and finaliser, top 24 bits. */
+    static float uniform(long seed, long index) {
+        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 40) * 0x1.0p-24f;
+    }
+
+    /** Given stochastic uniforms: the output's shape and the input's layout, every value in [0, 1). */
+    private static float[] checkUniforms(Geometry g, Tensor uniforms) {
+        int[] want = g.outputShape();
+        if (!Arrays.equals(uniforms.shape(), want)) {
+            throw Check.fail("uniforms shape", uniforms.shape(), "must equal the output shape " + Arrays.toString(want) + " (one u per output element)");
+        }
+        if (uniforms.layout() != g.layout()) throw Check.fail("uniforms layout", uniforms.layout(), "must equal the input layout " + g.layout());
+        float[] u = uniforms.data();
+        for (int i = 0; i < u.length; i++) {
+            if (!(u[i] >= 0f && u[i] < 1f)) throw Check.fail("uniforms[" + i + "]", u[i], "every u must be in [0, 1)");
+        }
+        return u;
+    }
+
+    /**
+     * Stochastic pooling's inputs are probabilities' weights: each must be finite and {@code >= 0}. The
+     * first offender is named by its logical (channels-first) flat index and its (n, c, spatial...)
+     * position.
+     */
+    private static void checkNonNegative(Geometry g, Tensor input) {
+        float[] d = input.data();
+        for (int i = 0; i < d.length; i++) {
+            float v = d[i];
+            if (v >= 0 && v != Float.POSITIVE_INFINITY) continue;
+            // Locate element i: plane (n, c) and spatial position q in the geometry's layout.
+            int plane = g.inPlane();
+            int n;
+            int c;
+            int q;
+            if (g.layout() == Layout.CHANNELS_FIRST) {
+                n = i / (g.channels() * plane);
+                c = (i / plane) % g.channels();
+                q = i % plane;
+            } else {
+                n = i / (g.channels() * plane);
+                c = i % g.channels();
+                q = (i / g.channels()) % plane;
+            }
+            int[] pos = new int[g.rank() + (g.batched() ? 2 : 1)];
+            int lead = g.batched() ? 1 : 0;
+            if (g.batched()) pos[0] = n;
+            pos[lead] = c;
+            int rest = q;
+            for (int a = g.rank() - 1; a >= 0; a--) {
+                pos[lead + 1 + a] = rest % g.inSize(a);
+                rest /= g.inSize(a);
+            }
+            long logical = ((long) n * g.channels() + c) * plane + q;
+            String axes = g.batched() ? "(n, c, spatial...)" : "(c, spatial...)";
+            throw Check.fail("input[" + logical + "] at " + axes + " " + Arrays.toString(pos), v,
+                    "stochastic pooling needs every input finite and >= 0 (p_i = a_i / sum a)");
         }
     }
 

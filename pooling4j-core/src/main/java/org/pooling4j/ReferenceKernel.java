@@ -35,6 +35,8 @@ final class ReferenceKernel implements PoolKernel {
         float best;
         /** Average of the last {@code torchLp}. */
         float torchAvg;
+        /** Row-major strides of a tap within the full window (sliding operators), for {@link #tapIndex()}. */
+        final int[] tapStride;
 
         Windows(Geometry g) {
             rank = g.rank();
@@ -46,6 +48,14 @@ final class ReferenceKernel implements PoolKernel {
             }
             o = new int[rank];
             t = new int[rank];
+            tapStride = new int[rank];
+            if (g.spec().op().isSliding()) {
+                int ts = 1;
+                for (int a = rank - 1; a >= 0; a--) {
+                    tapStride[a] = ts;
+                    ts *= g.spec().kernelAt(a);
+                }
+            }
             if (g.spec().op() == PoolOp.FRACTIONAL_MAX) {
                 start = new int[rank][];
                 lo = new int[rank][];
@@ -112,6 +122,13 @@ final class ReferenceKernel implements PoolKernel {
             return p;
         }
 
+        /** Row-major index of the current tap within the full window, padded taps included. */
+        int tapIndex() {
+            int k = 0;
+            for (int a = 0; a < rank; a++) k += t[a] * tapStride[a];
+            return k;
+        }
+
         /** Plane position of the first tap at a non-negative position on every axis (PyTorch's initial index). */
         int firstNonNegativePosition() {
             int p = 0;
@@ -155,6 +172,18 @@ final class ReferenceKernel implements PoolKernel {
                         long best = maxArg(w, spec, in, inBase, ps);
                         out[dst] = w.best;
                         if (indices != null) indices[dst] = best;
+                    } else if (op == PoolOp.STOCHASTIC) {
+                        if (spec.training()) {
+                            long pick = stochasticPick(w, in, inBase, ps, samples[dst]);
+                            out[dst] = w.empty() ? 0f : in[inBase + (int) pick * ps];
+                            if (indices != null) indices[dst] = pick;
+                        } else {
+                            out[dst] = (float) stochasticMean(w, in, inBase, ps);
+                        }
+                    } else if (op == PoolOp.MIXED || op == PoolOp.GATED) {
+                        out[dst] = (float) blend(w, spec, in, inBase, ps, c);
+                    } else if (op == PoolOp.WEIGHTED_AVG) {
+                        out[dst] = (float) weightedAverage(w, spec, in, inBase, ps);
                     } else if (op == PoolOp.AVG || op == PoolOp.GLOBAL_AVG || op == PoolOp.ADAPTIVE_AVG) {
                         out[dst] = average(w, spec, in, inBase, ps);
                     } else {
@@ -184,6 +213,105 @@ final class ReferenceKernel implements PoolKernel {
         }
         w.best = best;
         return arg;
+    }
+
+    /**
+     * Stochastic training's draw for one window: the plane position of the first tap (row-major, in
+     * the input) whose running sum of {@code p_i = a_i / sum a} exceeds {@code u}. When rounding leaves
+     * the final running sum at or below {@code u}, the last tap with {@code a_i > 0} wins; an all-zero
+     * window gives its first tap (and an empty one the first non-negative position).
+     */
+    private static long stochasticPick(Windows w, float[] in, int inBase, int ps, float u) {
+        if (w.empty()) return w.firstNonNegativePosition();
+        double sum = 0;
+        w.firstTap();
+        int first = w.tapPosition();
+        do {
+            sum += in[inBase + w.tapPosition() * ps];
+        } while (w.nextTap());
+        if (sum == 0) return first;
+        double running = 0;
+        int lastPositive = first;
+        w.firstTap();
+        do {
+            int pos = w.tapPosition();
+            float a = in[inBase + pos * ps];
+            if (a > 0) {
+                lastPositive = pos;
+                running += a / sum;
+                if (running > u) return pos;
+            }
+        } while (w.nextTap());
+        return lastPositive;
+    }
+
+    /** Stochastic evaluation: {@code sum p_i a_i = sum a_i^2 / sum a_i}, 0 for an all-zero (or empty) window. */
+    private static double stochasticMean(Windows w, float[] in, int inBase, int ps) {
+        if (w.empty()) return 0;
+        double sum = 0;
+        double squares = 0;
+        w.firstTap();
+        do {
+            double a = in[inBase + w.tapPosition() * ps];
+            sum += a;
+            squares += a * a;
+        } while (w.nextTap());
+        return sum == 0 ? 0 : squares / sum;
+    }
+
+    /** Mean of the window by average pooling's rules, in double (0 for an empty window). */
+    private static double averageExact(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        if (w.empty()) return 0;
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += in[inBase + w.tapPosition() * ps];
+        } while (w.nextTap());
+        return sum / divisor(w, spec);
+    }
+
+    /** Gated pooling's gate logit {@code sum w_k x_k} over the taps inside the input (padding adds 0). */
+    private static double gateLogit(Windows w, PoolSpec spec, float[] in, int inBase, int ps, int c) {
+        double[] wt = spec.tapWeights();
+        int off = spec.weightChannels() == 0 ? 0 : c * spec.windowTaps();
+        double z = 0;
+        w.firstTap();
+        do {
+            z += wt[off + w.tapIndex()] * in[inBase + w.tapPosition() * ps];
+        } while (w.nextTap());
+        return z;
+    }
+
+    /** The logistic function, written so that neither branch overflows. */
+    static double sigmoid(double z) {
+        if (z >= 0) return 1 / (1 + Math.exp(-z));
+        double e = Math.exp(z);
+        return e / (1 + e);
+    }
+
+    /** Mixed or gated pooling: {@code m * max + (1 - m) * avg} with {@code m = alpha} or the gate. */
+    private static double blend(Windows w, PoolSpec spec, float[] in, int inBase, int ps, int c) {
+        if (w.empty()) return 0;
+        maxArg(w, spec, in, inBase, ps);
+        double max = w.best;
+        double avg = averageExact(w, spec, in, inBase, ps);
+        double m = spec.op() == PoolOp.MIXED ? spec.alpha() : sigmoid(gateLogit(w, spec, in, inBase, ps, c));
+        return m * max + (1 - m) * avg;
+    }
+
+    /** {@code sum w_k x_k / sum w_k} over the taps inside the input; 0 for an empty window. */
+    private static double weightedAverage(Windows w, PoolSpec spec, float[] in, int inBase, int ps) {
+        if (w.empty()) return 0;
+        double[] wt = spec.tapWeights();
+        double num = 0;
+        double den = 0;
+        w.firstTap();
+        do {
+            double wk = wt[w.tapIndex()];
+            num += wk * in[inBase + w.tapPosition() * ps];
+            den += wk;
+        } while (w.nextTap());
+        return num / den;
     }
 
     private static double divisor(Windows w, PoolSpec spec) {
@@ -249,6 +377,15 @@ final class ReferenceKernel implements PoolKernel {
 
     @Override
     public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+        backward(g, in, gradOut, indices, samples, gradIn, null);
+    }
+
+    /**
+     * The backward of every operator; for gated and weighted-average pooling also the gradient with
+     * respect to the weights, added into {@code gradWeights} (the layout of {@code spec.tapWeights()})
+     * when it is not null. Sums run in (n, c, output, tap) order, so the result is fixed.
+     */
+    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, double[] gradWeights) {
         java.util.Arrays.fill(gradIn, 0f);
         PoolSpec spec = g.spec();
         PoolOp op = spec.op();
@@ -267,7 +404,10 @@ final class ReferenceKernel implements PoolKernel {
                 for (int q = 0; q < outPlane; q++) {
                     int src = outBase + q * ps;
                     float go = gradOut[src];
-                    if (op.isMaxType()) {
+                    if (op.isBeyond()) {
+                        beyondBackward(w, spec, in, inBase, ps, c, go, indices == null ? -2 : indices[src],
+                                samples == null ? 0f : samples[src], gradIn, gradWeights);
+                    } else if (op.isMaxType()) {
                         // An empty window (all taps in padding) returned a constant, so it passes no gradient;
                         // nor does a window where no element won (index -1 under MaxFloor.LOWEST_FINITE).
                         if (!w.empty()) {
@@ -291,6 +431,97 @@ final class ReferenceKernel implements PoolKernel {
                 }
             }
         }
+    }
+
+    /**
+     * Backward of one window of stochastic, mixed, gated or weighted-average pooling. {@code index} is
+     * the given stochastic index ({@code -2}: none given, redraw from {@code u}).
+     */
+    private static void beyondBackward(Windows w, PoolSpec spec, float[] in, int inBase, int ps, int c, float go, long index,
+            float u, float[] gradIn, double[] gradWeights) {
+        // An empty window (possible with dilation) gave a constant 0.
+        if (w.empty()) return;
+        PoolOp op = spec.op();
+        if (op == PoolOp.STOCHASTIC) {
+            if (spec.training()) {
+                long pick = index != -2 ? index : stochasticPick(w, in, inBase, ps, u);
+                if (pick >= 0) gradIn[inBase + (int) pick * ps] += go;
+                return;
+            }
+            // d/da_j (Q / S) = (2 a_j S - Q) / S^2 with S = sum a, Q = sum a^2; taken as 0 where S = 0.
+            double sum = 0;
+            double squares = 0;
+            w.firstTap();
+            do {
+                double a = in[inBase + w.tapPosition() * ps];
+                sum += a;
+                squares += a * a;
+            } while (w.nextTap());
+            if (sum == 0) return;
+            double s2 = sum * sum;
+            w.firstTap();
+            do {
+                int at = inBase + w.tapPosition() * ps;
+                gradIn[at] += (float) (go * (2 * in[at] * sum - squares) / s2);
+            } while (w.nextTap());
+            return;
+        }
+        if (op == PoolOp.WEIGHTED_AVG) {
+            double[] wt = spec.tapWeights();
+            double num = 0;
+            double den = 0;
+            w.firstTap();
+            do {
+                double wk = wt[w.tapIndex()];
+                num += wk * in[inBase + w.tapPosition() * ps];
+                den += wk;
+            } while (w.nextTap());
+            double y = num / den;
+            w.firstTap();
+            do {
+                int k = w.tapIndex();
+                int at = inBase + w.tapPosition() * ps;
+                gradIn[at] += (float) (go * wt[k] / den);
+                // d/dw_k (num / den) = (x_k - y) / den
+                if (gradWeights != null) gradWeights[k] += go * (in[at] - y) / den;
+            } while (w.nextTap());
+            return;
+        }
+        // Mixed and gated: y = m * max + (1 - m) * avg.
+        long arg = maxArg(w, spec, in, inBase, ps);
+        double max = w.best;
+        double div = divisor(w, spec);
+        double sum = 0;
+        w.firstTap();
+        do {
+            sum += in[inBase + w.tapPosition() * ps];
+        } while (w.nextTap());
+        double avg = sum / div;
+        double m;
+        double dz = 0;
+        int off = 0;
+        if (op == PoolOp.MIXED) {
+            m = spec.alpha();
+        } else {
+            m = sigmoid(gateLogit(w, spec, in, inBase, ps, c));
+            // dy/dz = (max - avg) * g * (1 - g); z = sum w_k x_k
+            dz = go * (max - avg) * m * (1 - m);
+            off = spec.weightChannels() == 0 ? 0 : c * spec.windowTaps();
+        }
+        if (arg >= 0) gradIn[inBase + (int) arg * ps] += (float) (go * m);
+        double perTap = go * (1 - m) / div;
+        double[] wt = spec.tapWeights();
+        w.firstTap();
+        do {
+            int at = inBase + w.tapPosition() * ps;
+            if (op == PoolOp.GATED) {
+                int k = off + w.tapIndex();
+                gradIn[at] += (float) (perTap + dz * wt[k]);
+                if (gradWeights != null) gradWeights[k] += dz * in[at];
+            } else {
+                gradIn[at] += (float) perTap;
+            }
+        } while (w.nextTap());
     }
 
     /** d/dx (sum |x|^p)^(1/p) = sign(x) |x|^(p-1) / y^(p-1); zero where the norm y is 0. */

@@ -91,6 +91,10 @@ final class Trace {
             case ADAPTIVE_AVG: return "adaptive_avg";
             case FRACTIONAL_MAX: return "fractional_max";
             case MAX_UNPOOL: return "max_unpool";
+            case STOCHASTIC: return "stochastic";
+            case MIXED: return "mixed";
+            case GATED: return "gated";
+            case WEIGHTED_AVG: return "weighted_avg";
             default: throw new AssertionError(op);
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.Geometry;
+import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
                 "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
                 "spatial rank and the leading axes are (C) or (N, C)."})
 final class ExplainCommand implements Callable<Integer> {
-    @Option(names = "--op", split = ",", description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg (default: max,avg)")
+    @Option(names = "--op", split = ",", description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
+            + "stochastic, mixed, gated, weighted_avg (default: max,avg)")
     List<String> ops;
 
     @Option(names = "--kernel", split = ",", description = "kernel size per axis (one value = all axes; default 2)")
@@ -49,6 +51,22 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--output-size", split = ",", description = "adaptive output size per axis")
     int[] outputSize;
+
+    @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
+    double alpha = 0.5;
+
+    @Option(names = "--weights", split = ",", description = "gated: one weight per window tap (default all 0: g = 0.5); "
+            + "weighted_avg: kernel-shaped weights in row-major order (default: the Gaussian of --sigma)")
+    float[] weights;
+
+    @Option(names = "--sigma", description = "weighted_avg: Gaussian sigma in taps when no --weights are given (default 1)")
+    double sigma = 1;
+
+    @Option(names = "--training", arity = "1", description = "stochastic: draw a tap (true, default) or the probability-weighted average (false)")
+    boolean training = true;
+
+    @Option(names = "--seed", description = "stochastic training: seed of the uniforms (default 0)")
+    long seed;
 
     @Option(names = "--input", description = "input .npy (float32/float64/int32/int64)")
     Path input;
@@ -116,6 +134,18 @@ final class ExplainCommand implements Callable<Integer> {
             case "max": return PoolSpec.max(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
             case "avg": return PoolSpec.avg(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).countIncludePad(countIncludePad).build();
             case "lp": return PoolSpec.lp(p, k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
+            case "stochastic": return PoolSpec.stochastic(k).stride(s).padding(pad).training(training).seed(seed).build();
+            case "mixed": return PoolSpec.mixed(alpha, k).stride(s).padding(pad).ceilMode(ceilMode).countIncludePad(countIncludePad).build();
+            case "gated": {
+                int taps = 1;
+                for (int v : k) taps *= v;
+                float[] w = weights != null ? weights : new float[taps];
+                return PoolSpec.gated(k).stride(s).padding(pad).ceilMode(ceilMode).countIncludePad(countIncludePad).weights(w, w.length).build();
+            }
+            case "weighted_avg": {
+                PoolSpec.Builder b = PoolSpec.weightedAvg(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode);
+                return (weights != null ? b.weights(weights, weights.length) : b.sigma(sigma)).build();
+            }
             case "global_max": return PoolSpec.globalMax(rank).build();
             case "global_avg": return PoolSpec.globalAvg(rank).build();
             case "adaptive_max":
@@ -126,13 +156,14 @@ final class ExplainCommand implements Callable<Integer> {
                 return op.equals("adaptive_max") ? PoolSpec.adaptiveMax(boxed).build() : PoolSpec.adaptiveAvg(boxed).build();
             }
             default:
-                throw new IllegalArgumentException("--op " + op + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max or global_avg");
+                throw new IllegalArgumentException("--op " + op + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
+                        + "stochastic, mixed, gated or weighted_avg");
         }
     }
 
     private void explain(PoolSpec spec, String op, Tensor x) {
         Geometry g = Pooling.geometry(spec, x);
-        boolean max = spec.op().isMaxType();
+        boolean max = spec.op().isMaxType() || (spec.op() == PoolOp.STOCHASTIC && spec.training());
         Pooled pooled = max ? Pooling.forwardWithIndices(spec, x) : null;
         Tensor y = max ? pooled.values() : Pooling.forward(spec, x);
         String kernelName = Pooling.kernelFor(spec, x, false);
@@ -171,7 +202,13 @@ final class ExplainCommand implements Callable<Integer> {
                     line.append(op.replace("adaptive_", "").replace("global_", "")).append('{').append(String.join(", ", taps)).append('}');
                     line.append(" = ").append(num(v));
                     if (max) line.append("  (index ").append(pooled.indices().data()[outBase + q * g.positionStride()]).append(')');
-                    if (spec.op().name().contains("AVG")) line.append("  (divisor ").append(divisor(g, spec, o)).append(')');
+                    PoolOp po = spec.op();
+                    if (po == PoolOp.AVG || po == PoolOp.GLOBAL_AVG || po == PoolOp.ADAPTIVE_AVG) line.append("  (divisor ").append(divisor(g, spec, o)).append(')');
+                    if (po.isBeyond()) {
+                        List<double[]> in = new ArrayList<>();
+                        inside(g, x, inBase, inStride, o, 0, 0, 0, in);
+                        line.append("  (").append(detail(g, spec, c, o, in)).append(')');
+                    }
                     line.append("   window ").append(range);
                     System.out.println(line);
                 }
@@ -190,6 +227,77 @@ final class ExplainCommand implements Callable<Integer> {
         long d = 1;
         for (int a = 0; a < g.rank(); a++) d *= spec.countIncludePad() ? g.span(a, o[a]) : g.validHi(a, o[a]) - g.validLo(a, o[a]);
         return d;
+    }
+
+    /** The taps inside the input in scan order, each as {tap index in the window (row-major), value}. */
+    private static void inside(Geometry g, Tensor x, int inBase, int[] inStride, int[] o, int axis, int pos, int tap, List<double[]> out) {
+        if (axis == g.rank()) {
+            out.add(new double[] {tap, x.data()[inBase + pos * g.positionStride()]});
+            return;
+        }
+        for (int t = 0; t < g.taps(axis, o[axis]); t++) {
+            int p = g.start(axis, o[axis]) + t * g.step(axis);
+            if (p >= 0 && p < g.inSize(axis)) inside(g, x, inBase, inStride, o, axis + 1, pos + p * inStride[axis], tap * g.taps(axis, o[axis]) + t, out);
+        }
+    }
+
+    /** How stochastic, mixed, gated and weighted-average pooling reach the window's value. */
+    private static String detail(Geometry g, PoolSpec spec, int c, int[] o, List<double[]> in) {
+        double sum = 0;
+        double squares = 0;
+        double maxV = Double.NEGATIVE_INFINITY;
+        for (double[] t : in) {
+            sum += t[1];
+            squares += t[1] * t[1];
+            maxV = Math.max(maxV, t[1]);
+        }
+        switch (spec.op()) {
+            case STOCHASTIC: {
+                if (!spec.training()) return "sum a^2 / sum a = " + num((float) squares) + " / " + num((float) sum);
+                List<String> p = new ArrayList<>();
+                for (double[] t : in) p.add(num((float) (sum == 0 ? 0 : t[1] / sum)));
+                return "p = [" + String.join(", ", p) + "], drawn with the seed's u";
+            }
+            case MIXED: {
+                double avg = sum / divisor(g, spec, o);
+                return spec.alpha() + "*max " + num((float) maxV) + " + " + (1 - spec.alpha()) + "*avg " + num((float) avg);
+            }
+            case GATED: {
+                float[] w = spec.weights();
+                int off = spec.weightChannels() == 0 ? 0 : c * spec.windowTaps();
+                double z = 0;
+                for (double[] t : in) z += w[off + (int) t[0]] * t[1];
+                double gate = 1 / (1 + Math.exp(-z));
+                double avg = sum / divisor(g, spec, o);
+                return "z = " + num((float) z) + ", g = sigmoid(z) = " + num((float) gate) + ": g*max " + num((float) maxV)
+                        + " + (1-g)*avg " + num((float) avg);
+            }
+            default: {
+                double numer = 0;
+                double den = 0;
+                List<String> ws = new ArrayList<>();
+                for (double[] t : in) {
+                    double w = tapWeight(spec, (int) t[0]);
+                    ws.add(num((float) w));
+                    numer += w * t[1];
+                    den += w;
+                }
+                return "w = [" + String.join(", ", ws) + "]: sum w x / sum w = " + num((float) numer) + " / " + num((float) den);
+            }
+        }
+    }
+
+    /** Weighted average's weight of tap {@code k}: the learned one or the Gaussian of its distance from the centre. */
+    private static double tapWeight(PoolSpec spec, int k) {
+        if (spec.weights() != null) return spec.weights()[k];
+        int[] kernel = spec.kernel();
+        double d2 = 0;
+        for (int a = kernel.length - 1; a >= 0; a--) {
+            double d = k % kernel[a] - (kernel[a] - 1) / 2.0;
+            d2 += d * d;
+            k /= kernel[a];
+        }
+        return d2 == 0 ? 1 : Math.exp(-d2 / (2 * spec.sigma() * spec.sigma()));
     }
 
     /** Lists the window's taps in scan order; taps outside the input print as "pad". */

@@ -61,7 +61,7 @@ final class JobRunner {
             } else {
                 throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: max_pool{1,2,3}d, avg_pool{1,2,3}d, "
                         + "lp_pool{1,2,3}d, adaptive_max_pool{1,2,3}d, adaptive_avg_pool{1,2,3}d, fractional_max_pool{2,3}d, "
-                        + "max_unpool{1,2,3}d, tf.nn.max_pool{,1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool_with_argmax, roi_align, roi_pool, each also with _backward");
+                        + "max_unpool{1,2,3}d, stochastic_pool{1,2,3}d, mixed_pool{1,2,3}d, gated_pool{1,2,3}d, weighted_avg_pool{1,2,3}d, tf.nn.max_pool{,1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool_with_argmax, roi_align, roi_pool, each also with _backward");
             }
             passed++;
             if (!quiet) {

@@ -16,23 +16,34 @@ import org.pooling4j.Tensor;
  * Jobs named after {@code torch.nn.functional} with PyTorch's parameter names, defaults, checks and
  * semantics. The optional key {@code "memory_format": "channels_last"} runs the job in the
  * channels-last layout (the files stay in PyTorch's logical NCHW order).
+ *
+ * <p>Also the operators beyond PyTorch in the same style (docs/semantics.md section 16):
+ * {@code stochastic_pool}, {@code mixed_pool}, {@code gated_pool} and {@code weighted_avg_pool}, each
+ * 1d/2d/3d and with {@code _backward}; a backward job of an operator with learnable weights writes the
+ * weight gradient to {@code grad_weights} when that key is given.
  */
 final class TorchJobs {
     private static final Pattern OP = Pattern.compile(
-            "(max_pool|avg_pool|lp_pool|adaptive_max_pool|adaptive_avg_pool|fractional_max_pool|max_unpool)([1-3])d(_backward)?");
+            "(max_pool|avg_pool|lp_pool|adaptive_max_pool|adaptive_avg_pool|fractional_max_pool|max_unpool"
+                    + "|stochastic_pool|mixed_pool|gated_pool|weighted_avg_pool)([1-3])d(_backward)?");
 
     /** PyTorch parameter names; a job may only use those of its own operator. */
     private static final java.util.Set<String> PARAMETERS = java.util.Set.of("kernel_size", "stride", "padding", "dilation",
-            "ceil_mode", "count_include_pad", "divisor_override", "norm_type", "output_size", "output_ratio");
+            "ceil_mode", "count_include_pad", "divisor_override", "norm_type", "output_size", "output_ratio",
+            "training", "alpha", "weights", "sigma");
 
-    private static final java.util.Map<String, java.util.Set<String>> ALLOWED = java.util.Map.of(
-            "max_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-            "avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
-            "lp_pool", java.util.Set.of("norm_type", "kernel_size", "stride", "ceil_mode"),
-            "adaptive_max_pool", java.util.Set.of("output_size"),
-            "adaptive_avg_pool", java.util.Set.of("output_size"),
-            "fractional_max_pool", java.util.Set.of("kernel_size", "output_size", "output_ratio"),
-            "max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size"));
+    private static final java.util.Map<String, java.util.Set<String>> ALLOWED = java.util.Map.ofEntries(
+            java.util.Map.entry("max_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode")),
+            java.util.Map.entry("avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")),
+            java.util.Map.entry("lp_pool", java.util.Set.of("norm_type", "kernel_size", "stride", "ceil_mode")),
+            java.util.Map.entry("adaptive_max_pool", java.util.Set.of("output_size")),
+            java.util.Map.entry("adaptive_avg_pool", java.util.Set.of("output_size")),
+            java.util.Map.entry("fractional_max_pool", java.util.Set.of("kernel_size", "output_size", "output_ratio")),
+            java.util.Map.entry("max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size")),
+            java.util.Map.entry("stochastic_pool", java.util.Set.of("kernel_size", "stride", "padding", "training")),
+            java.util.Map.entry("mixed_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override", "alpha")),
+            java.util.Map.entry("gated_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override", "weights")),
+            java.util.Map.entry("weighted_avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
 
     private TorchJobs() {}
 
@@ -66,6 +77,7 @@ final class TorchJobs {
         else throw j.bad("memory_format", "must be \"contiguous_format\" or \"channels_last\"");
         x = toLayout(x, layout, batched);
 
+        if (BeyondJobs.handles(base)) return BeyondJobs.run(j, base, r, backward, x, layout, batched);
         PoolSpec spec = spec(j, base, r, x, batched);
         if (base.equals("max_unpool")) {
             LongTensor idx = toLayout(j.readLongTensor("indices"), layout, batched);
@@ -107,19 +119,19 @@ final class TorchJobs {
         return kernel;
     }
 
-    private static Tensor toLayout(Tensor t, Layout layout, boolean batched) {
+    static Tensor toLayout(Tensor t, Layout layout, boolean batched) {
         return layout == Layout.CHANNELS_FIRST ? t : t.toLayout(layout, batched);
     }
 
-    private static LongTensor toLayout(LongTensor t, Layout layout, boolean batched) {
+    static LongTensor toLayout(LongTensor t, Layout layout, boolean batched) {
         return layout == Layout.CHANNELS_FIRST ? t : t.toLayout(layout, batched);
     }
 
-    private static Tensor fromLayout(Tensor t, boolean batched) {
+    static Tensor fromLayout(Tensor t, boolean batched) {
         return t.toLayout(Layout.CHANNELS_FIRST, batched);
     }
 
-    private static LongTensor fromLayout(LongTensor t, boolean batched) {
+    static LongTensor fromLayout(LongTensor t, boolean batched) {
         return t.toLayout(Layout.CHANNELS_FIRST, batched);
     }
 

@@ -63,6 +63,21 @@ class CliTest {
     }
 
     @Test
+    void explainShowsStochasticMixedGatedAndWeightedAverage() {
+        Object[] r = cli("explain", "--op", "stochastic,mixed,gated,weighted_avg", "--training", "false", "--alpha", "0.25", "--sigma", "1");
+        String text = (String) r[1];
+        assertEquals(0, r[0], text);
+        // Window {1, 2, 5, 6}: sum 14, sum of squares 66; max 6, avg 3.5; gate weights 0 -> g = 0.5; equal Gaussian weights.
+        assertTrue(text.contains("stochastic{1, 2, 5, 6} = 4.71429  (sum a^2 / sum a = 66 / 14)"), text);
+        assertTrue(text.contains("mixed{1, 2, 5, 6} = 4.125  (0.25*max 6 + 0.75*avg 3.5)"), text);
+        assertTrue(text.contains("gated{1, 2, 5, 6} = 4.75  (z = 0, g = sigmoid(z) = 0.5: g*max 6 + (1-g)*avg 3.5)"), text);
+        assertTrue(text.contains("weighted_avg{1, 2, 5, 6} = 3.5"), text);
+        Object[] t = cli("explain", "--op", "stochastic", "--seed", "3");
+        assertEquals(0, t[0], (String) t[1]);
+        assertTrue(((String) t[1]).contains("p = [0.0714286, 0.142857, 0.357143, 0.428571]"), (String) t[1]);
+    }
+
+    @Test
     void explainRejectsUnknownOpWithExitStatus2() {
         Object[] r = cli("explain", "--op", "median");
         assertEquals(2, r[0]);
