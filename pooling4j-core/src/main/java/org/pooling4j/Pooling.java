@@ -140,7 +140,7 @@ public final class Pooling {
         PoolKernel k = Kernels.select(g, false);
         int t = threads;
         boolean tuned = false;
-        if (Tuner.active()) {
+        if (Tuner.active(g)) {
             Tuner.Choice c = Tuner.choose(g, false, idx == null ? "values" : "indices", threads, k,
                     false, (kk, tt) -> kk.forward(g, in, out, idx, samples, tt));
             k = c.kernel();
@@ -176,7 +176,7 @@ public final class Pooling {
         long t0 = Trace.start(ev);
         FastKernel k = Kernels.selectArgmax(g, false);
         boolean tuned = false;
-        if (Tuner.active()) {
+        if (Tuner.active(g)) {
             Tuner.Choice c = Tuner.choose(g, false, "argmax", t, k, true,
                     (kk, tt) -> ((FastKernel) kk).forwardArgmax(g, in, out, a, tt));
             k = (FastKernel) c.kernel();
@@ -207,7 +207,7 @@ public final class Pooling {
         long t0 = Trace.start(ev);
         FastKernel k = Kernels.selectArgmax(g, true);
         boolean tuned = false;
-        if (Tuner.active()) {
+        if (Tuner.active(g)) {
             Tuner.Choice c = Tuner.choose(g, true, "argmax", t, k, true,
                     (kk, tt) -> ((FastKernel) kk).backwardArgmax(g, go, argmax, gi, tt));
             k = (FastKernel) c.kernel();
@@ -254,7 +254,7 @@ public final class Pooling {
         PoolKernel k = Kernels.select(g, true);
         int t = threads;
         boolean tuned = false;
-        if (Tuner.active()) {
+        if (Tuner.active(g)) {
             String variant = !g.spec().op().isMaxType() ? "values" : idx == null ? "recompute" : "indices";
             Tuner.Choice c = Tuner.choose(g, true, variant, threads, k, false,
                     (kk, tt) -> kk.backward(g, in, go, idx, samples, gi, tt));

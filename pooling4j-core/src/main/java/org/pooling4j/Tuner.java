@@ -75,6 +75,11 @@ public final class Tuner {
     private static final int MAX_CACHED = 4096;
     /** Whether any decision is known: lets the dispatcher skip the map while the tuner is idle. */
     private static volatile boolean hasDecisions;
+    /**
+     * Whether a known decision may concern a call below the work threshold: only then do such calls
+     * consult the tuner outside exhaustive mode.
+     */
+    private static volatile boolean hasSmallDecisions;
 
     static {
         String file = System.getProperty(WISDOM_PROPERTY);
@@ -138,6 +143,7 @@ public final class Tuner {
         DECISIONS.clear();
         CHOICES.clear();
         hasDecisions = false;
+        hasSmallDecisions = false;
     }
 
     /** The decisions known, sorted by key. */
@@ -147,9 +153,42 @@ public final class Tuner {
         return r;
     }
 
-    /** Whether the dispatcher must consult the tuner. */
-    static boolean active() {
-        return hasDecisions || mode != Mode.OFF;
+    /**
+     * Whether the dispatcher must consult the tuner for a call. Calls that move less than
+     * {@link Parallel#WORK_THRESHOLD_BYTES} run on one thread whatever the split, and their run
+     * takes about as long as the lookup in the choice cache; in mode ON they keep the heuristic
+     * choice and skip the tuner, unless a known decision may concern them (a loaded wisdom file or
+     * an exhaustive survey). Mode EXHAUSTIVE tunes them as well.
+     */
+    static boolean active(Geometry g) {
+        Mode m = mode;
+        if (m == Mode.EXHAUSTIVE || hasSmallDecisions) return true;
+        if (m == Mode.OFF && !hasDecisions) return false;
+        return !small(g);
+    }
+
+    /** Whether a call moves less than the work threshold (input plus output values). */
+    static boolean small(Geometry g) {
+        return 4L * ((long) g.inputElements() + g.outputElements()) < Parallel.WORK_THRESHOLD_BYTES;
+    }
+
+    /**
+     * Whether a key may name a call below the work threshold: its input alone (the shape in the
+     * key) is smaller than the threshold. Conservative: a key that cannot be read counts as small.
+     */
+    static boolean smallKey(String key) {
+        String[] parts = key.split("\\|");
+        if (parts.length < 2) return true;
+        String shape = parts[parts.length - 2];
+        long elems = 1;
+        try {
+            for (String d : shape.split("x")) {
+                elems = Math.multiplyExact(elems, Long.parseLong(d.trim()));
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return true;
+        }
+        return 4 * elems < Parallel.WORK_THRESHOLD_BYTES;
     }
 
     /** The key of a call: direction, variant, spec, layout, input shape, threads. */
@@ -185,6 +224,7 @@ public final class Tuner {
                 d = survey(key, m, heuristic, candidates, threads, trial);
                 DECISIONS.put(key, d);
                 hasDecisions = true;
+                if (small(g)) hasSmallDecisions = true;
                 c = apply(d, g, backward, candidates, threads);
                 if (c == null) c = new Choice(heuristic, threads, false);
             }
@@ -458,6 +498,9 @@ public final class Tuner {
         for (Decision d : loaded) DECISIONS.put(d.key(), d);
         CHOICES.clear();
         if (!loaded.isEmpty()) hasDecisions = true;
+        for (Decision d : loaded) {
+            if (smallKey(d.key())) hasSmallDecisions = true;
+        }
         return loaded.size();
     }
 

@@ -105,7 +105,7 @@ class TunerTest {
 
     @Test
     void decisionsAreReusedAndSurviveAWisdomRoundTrip() throws Exception {
-        Tensor x = random(3, 1, 8, 40, 40);
+        Tensor x = random(3, 1, 8, 128, 128); // 512 KiB: above the work threshold
         PoolSpec max = PoolSpec.max(2, 2).build();
         Tuner.setMode(Tuner.Mode.ON);
         Pooling.forward(max, x, 2);
@@ -152,7 +152,7 @@ class TunerTest {
 
     @Test
     void staleOrCorruptWisdomIsIgnoredWithOneWarning() throws Exception {
-        Tensor x = random(9, 1, 8, 20, 20);
+        Tensor x = random(9, 1, 8, 128, 128);
         Tuner.setMode(Tuner.Mode.ON);
         Pooling.forward(PoolSpec.max(2, 2).build(), x, 1);
         Path file = dir.resolve("w.json");
@@ -191,6 +191,43 @@ class TunerTest {
         // Still usable after all that.
         assertEquals(1, Tuner.loadWisdom(file));
         assertEquals(5, warnings.size(), warnings.toString());
+    }
+
+    @Test
+    void callsBelowTheWorkThresholdSkipTheTunerInModeOn() {
+        PoolSpec max = PoolSpec.max(2, 2).build();
+        // 1x4x64x64 input (64 KiB) plus its 16 KiB output: below the 256 KiB threshold.
+        Tensor small = random(13, 1, 4, 64, 64);
+        // 1x16x128x128 (1 MiB): above it.
+        Tensor large = random(14, 1, 16, 128, 128);
+        assertTrue(Tuner.small(Pooling.geometry(max, small)));
+        assertFalse(Tuner.small(Pooling.geometry(max, large)));
+
+        Tuner.setMode(Tuner.Mode.ON);
+        Pooling.forward(max, small, 2);
+        assertTrue(Tuner.decisions().isEmpty(), Tuner.decisions().toString());
+        Pooling.forward(max, large, 2);
+        assertEquals(1, Tuner.decisions().size(), Tuner.decisions().toString());
+
+        // Exhaustive mode tunes small calls too.
+        Tuner.clear();
+        Tuner.setMode(Tuner.Mode.EXHAUSTIVE);
+        Pooling.forward(max, small, 2);
+        assertEquals(1, Tuner.decisions().size(), Tuner.decisions().toString());
+        assertTrue(Tuner.decisions().get(0).key().contains("|1x4x64x64|2"), Tuner.decisions().get(0).key());
+    }
+
+    @Test
+    void aKeyIsSmallWhenItsInputIsBelowTheThreshold() {
+        assertTrue(Tuner.smallKey("forward|values|max k=2x2|channels_first|1x4x64x64|2"));
+        assertFalse(Tuner.smallKey("forward|values|max k=2x2|channels_first|1x16x128x128|2"));
+        // 65,536 floats are exactly the threshold: not small.
+        assertFalse(Tuner.smallKey("backward|indices|s|channels_last|1x65536|1"));
+        assertTrue(Tuner.smallKey("backward|indices|s|channels_last|1x65535|1"));
+        // Unreadable keys count as small, so their decisions are still consulted.
+        assertTrue(Tuner.smallKey("nonsense"));
+        assertTrue(Tuner.smallKey("a|b|c|d|12xq|1"));
+        assertTrue(Tuner.smallKey("a|b|c|d|99999999999x99999999999|1"));
     }
 
     @Test
