@@ -71,6 +71,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--input", description = "input .npy (float32/float64/int32/int64)")
     Path input;
 
+    @Option(names = "--png", description = "also draw the example as a PNG: the input with each window outlined in its own colour, "
+            + "and the output cells in the same colours (2D inputs up to 24x24; the first plane)")
+    Path png;
+
     @Override
     public Integer call() throws Exception {
         Tensor x;
@@ -104,9 +108,24 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> which = ops == null ? List.of("max", "avg") : ops;
         System.out.println("Input " + shapeText(x) + ":");
         printPlanes(x, rank);
+        if (png != null && rank != 2) {
+            throw new IllegalArgumentException("--png: draws two-dimensional inputs only; this input has " + rank + " spatial axes");
+        }
+        List<ExplainPicture.Row> rows = new ArrayList<>();
         for (String op : which) {
-            PoolSpec spec = spec(op.trim().toLowerCase(Locale.ROOT), rank);
-            explain(spec, op.trim().toLowerCase(Locale.ROOT), x);
+            String name = op.trim().toLowerCase(Locale.ROOT);
+            PoolSpec spec = spec(name, rank);
+            Tensor y = explain(spec, name, x);
+            if (png != null) {
+                Geometry g = Pooling.geometry(spec, x);
+                rows.add(new ExplainPicture.Row(name + "   output " + g.outSize(0) + "x" + g.outSize(1), g, y));
+            }
+        }
+        if (png != null) {
+            java.awt.image.BufferedImage img = ExplainPicture.draw(x, rows);
+            Images.writePng(img, png);
+            System.out.println();
+            System.out.println("wrote " + png + " (" + img.getWidth() + "x" + img.getHeight() + ")");
         }
         return 0;
     }
@@ -161,7 +180,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private void explain(PoolSpec spec, String op, Tensor x) {
+    private Tensor explain(PoolSpec spec, String op, Tensor x) {
         Geometry g = Pooling.geometry(spec, x);
         boolean max = spec.op().isMaxType() || (spec.op() == PoolOp.STOCHASTIC && spec.training());
         Pooled pooled = max ? Pooling.forwardWithIndices(spec, x) : null;
@@ -220,6 +239,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         System.out.println("Output:");
         printPlanes(y, r);
+        return y;
     }
 
     private static long divisor(Geometry g, PoolSpec spec, int[] o) {

@@ -1,0 +1,229 @@
+package org.pooling4j.cli;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooling;
+import org.pooling4j.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Pools a picture: every channel of a PNG/JPEG through one pooling operator, written as a PNG of the
+ * pooled size, or all operators side by side with {@code --grid}.
+ */
+@Command(name = "image", mixinStandardHelpOptions = true,
+        description = {"Pool a picture channel by channel and write the result as PNG.",
+                "Grey pictures have 1 channel, colour 3; alpha is kept as one more channel and pooled like the others.",
+                "Values are 0..255 and are rounded and clamped to 0..255 when written.",
+                "  pooling4j image in.png --op max --kernel 2 --stride 2 --out out.png",
+                "  pooling4j image in.png --grid --out grid.png      (input and every kind side by side)",
+                "  pooling4j image --sample sample.png                (write the built-in sample picture)",
+                "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"})
+final class ImageCommand implements Callable<Integer> {
+    /** The kinds, in the grid's order. */
+    static final List<String> KINDS = List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");
+
+    @Parameters(arity = "0..1", paramLabel = "IMAGE",
+            description = "input picture (PNG, JPEG, ...); with --sample, where to write the sample picture")
+    Path input;
+
+    @Option(names = "--sample", description = "use the built-in 128x128 sample picture as input")
+    boolean sample;
+
+    @Option(names = "--op", description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
+            + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
+            + "adaptive (adaptive average, --size), global (global average) (default max)")
+    String op = "max";
+
+    @Option(names = "--kernel", split = ",", description = "kernel size, one value or H,W (default 2)")
+    int[] kernel = {2};
+
+    @Option(names = "--stride", split = ",", description = "stride, one value or H,W (default: the kernel)")
+    int[] stride;
+
+    @Option(names = "--padding", split = ",", description = "padding, one value or H,W (default 0)")
+    int[] padding = {0};
+
+    @Option(names = "--p", description = "lp: norm order (default 2)")
+    double p = 2;
+
+    @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
+    double alpha = 0.5;
+
+    @Option(names = "--sigma", description = "gaussian: sigma in taps (default 1)")
+    double sigma = 1;
+
+    @Option(names = "--ratio", description = "fractional: output size / input size, in (0, 1) (default 0.5)")
+    double ratio = 0.5;
+
+    @Option(names = "--size", split = ",", description = "adaptive: output size, one value or H,W (default: half the input)")
+    int[] size;
+
+    @Option(names = "--seed", description = "fractional: seed of the random pooling regions (default 0)")
+    long seed;
+
+    @Option(names = "--scale", description = "upscale the written picture by this factor, nearest neighbour (default 1)")
+    int scale = 1;
+
+    @Option(names = "--grid", description = "write the input and every kind side by side, each upscaled to the input's size and labelled")
+    boolean grid;
+
+    @Option(names = "--out", description = "output PNG")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale = " + scale + ": must be in [1, 64]");
+        Tensor x;
+        String name;
+        if (sample) {
+            BufferedImage s = Images.sample();
+            if (input != null) {
+                Images.writePng(s, input);
+                System.out.println("wrote " + input + " (128x128 sample picture)");
+            }
+            if (out == null) {
+                if (input == null) throw new IllegalArgumentException("--sample: give a path to write the sample to, or --out with --op or --grid");
+                return 0;
+            }
+            x = Images.toTensor(s, "sample");
+            name = "sample";
+        } else {
+            if (input == null) throw new IllegalArgumentException("IMAGE: give an input picture or --sample");
+            if (out == null) throw new IllegalArgumentException("--out: missing (the PNG to write)");
+            x = Images.read(input);
+            name = input.getFileName().toString();
+        }
+        if (grid) {
+            BufferedImage g = grid(x);
+            Images.writePng(Images.upscale(g, scale, scale), out);
+            System.out.println("wrote " + out + " (" + g.getWidth() * scale + "x" + g.getHeight() * scale + ", input and " + KINDS.size() + " kinds)");
+            return 0;
+        }
+        String kind = op.trim().toLowerCase(Locale.ROOT);
+        Tensor y = pool(kind, x);
+        BufferedImage img = Images.upscale(Images.toImage(y), scale, scale);
+        Images.writePng(img, out);
+        System.out.println("wrote " + out + " (" + name + " " + x.dim(3) + "x" + x.dim(2) + ", " + x.dim(1) + " channel" + (x.dim(1) == 1 ? "" : "s")
+                + " -> " + kind + " " + y.dim(3) + "x" + y.dim(2) + (scale > 1 ? ", shown x" + scale : "") + ")");
+        return 0;
+    }
+
+    private static int[] pair(int[] v, String name) {
+        if (v.length == 1) return new int[] {v[0], v[0]};
+        if (v.length == 2) return v.clone();
+        throw new IllegalArgumentException(name + " = " + java.util.Arrays.toString(v) + ": needs 1 or 2 values (H,W)");
+    }
+
+    /** Pools every channel of the (1, C, H, W) tensor with the given kind. */
+    Tensor pool(String kind, Tensor x) {
+        int[] k = pair(kernel, "--kernel");
+        int[] s = stride == null ? k : pair(stride, "--stride");
+        int[] pad = pair(padding, "--padding");
+        switch (kind) {
+            case "max":
+                return Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), x);
+            case "avg":
+                // Padding cells are not counted: zeros from outside the picture would darken its border.
+                return Pooling.forward(PoolSpec.avg(k).stride(s).padding(pad).countIncludePad(false).build(), x);
+            case "lp":
+                return Pooling.forward(PoolSpec.lp(p, k).stride(s).padding(pad).build(), x);
+            case "min": {
+                // Min pooling is not an operator of the library: it is -max(-x).
+                float[] neg = x.data().clone();
+                for (int i = 0; i < neg.length; i++) neg[i] = -neg[i];
+                Tensor m = Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), Tensor.of(neg, x.shape()));
+                float[] d = m.data();
+                for (int i = 0; i < d.length; i++) d[i] = -d[i];
+                return m;
+            }
+            case "stochastic":
+                return Pooling.forward(PoolSpec.stochastic(k).stride(s).padding(pad).training(false).build(), x);
+            case "mixed":
+                return Pooling.forward(PoolSpec.mixed(alpha, k).stride(s).padding(pad).countIncludePad(false).build(), x);
+            case "gaussian":
+                return Pooling.forward(PoolSpec.weightedAvg(k).stride(s).padding(pad).sigma(sigma).build(), x);
+            case "fractional":
+                return Pooling.forward(PoolSpec.fractionalMax(k).outputRatio(ratio).seed(seed).build(), x);
+            case "adaptive": {
+                int[] o = size == null ? new int[] {Math.max(1, x.dim(2) / 2), Math.max(1, x.dim(3) / 2)} : pair(size, "--size");
+                return Pooling.forward(PoolSpec.adaptiveAvg(o[0], o[1]).build(), x);
+            }
+            case "global":
+                return Pooling.forward(PoolSpec.globalAvg(2).build(), x);
+            default:
+                throw new IllegalArgumentException("--op " + kind + ": unknown; use " + String.join(", ", KINDS));
+        }
+    }
+
+    /** The parameters a kind's panel is labelled with. */
+    String params(String kind, Tensor y) {
+        int[] k = pair(kernel, "--kernel");
+        int[] s = stride == null ? k : pair(stride, "--stride");
+        int[] pad = pair(padding, "--padding");
+        String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " p" + dims(pad));
+        switch (kind) {
+            case "lp": return ks + " p=" + ExplainCommand.num((float) p);
+            case "mixed": return ks + " a=" + ExplainCommand.num((float) alpha);
+            case "gaussian": return ks + " sd=" + ExplainCommand.num((float) sigma);
+            case "fractional": return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
+            case "adaptive":
+            case "global": return "out " + y.dim(2) + "x" + y.dim(3);
+            default: return ks;
+        }
+    }
+
+    private static String dims(int[] v) {
+        return v[0] == v[1] ? String.valueOf(v[0]) : v[0] + "x" + v[1];
+    }
+
+    /**
+     * The input and every kind side by side, five panels to a row, each upscaled to the input's size
+     * with nearest neighbour and labelled with its name and parameters under it.
+     */
+    BufferedImage grid(Tensor x) {
+        int w = x.dim(3);
+        int h = x.dim(2);
+        List<BufferedImage> panels = new ArrayList<>();
+        List<String[]> labels = new ArrayList<>();
+        panels.add(Images.toImage(x));
+        labels.add(new String[] {"input", w + "x" + h});
+        for (String kind : KINDS) {
+            Tensor y = pool(kind, x);
+            panels.add(Images.resizeNearest(Images.toImage(y), w, h));
+            labels.add(new String[] {kind, params(kind, y)});
+        }
+        int fontScale = w >= 160 ? 2 : 1;
+        int gap = 6;
+        int line = BitmapFont.height(fontScale) + 3 * fontScale;
+        int labelH = 2 * line + gap;
+        int cols = Math.min(panels.size(), 6);
+        int rows = (panels.size() + cols - 1) / cols;
+        // A label must fit under its panel: widen the cell when the picture is narrower than the text.
+        int cellW = w;
+        for (String[] l : labels) for (String s : l) cellW = Math.max(cellW, BitmapFont.width(s, fontScale));
+        long gw = gap + (long) cols * (cellW + gap);
+        long gh = gap + (long) rows * (h + labelH + gap);
+        Images.checkSize(gw, gh, "grid");
+        BufferedImage img = new BufferedImage((int) gw, (int) gh, BufferedImage.TYPE_INT_RGB);
+        int bg = 0x202020;
+        for (int yy = 0; yy < gh; yy++) for (int xx = 0; xx < gw; xx++) img.setRGB(xx, yy, bg);
+        for (int i = 0; i < panels.size(); i++) {
+            int px = gap + (i % cols) * (cellW + gap) + (cellW - w) / 2;
+            int py = gap + (i / cols) * (h + labelH + gap);
+            BufferedImage p = panels.get(i);
+            for (int yy = 0; yy < h; yy++) for (int xx = 0; xx < w; xx++) img.setRGB(px + xx, py + yy, p.getRGB(xx, yy));
+            int cx = gap + (i % cols) * (cellW + gap);
+            String[] l = labels.get(i);
+            BitmapFont.draw(img, cx + (cellW - BitmapFont.width(l[0], fontScale)) / 2, py + h + 2 * fontScale, l[0], 0xffffff, fontScale);
+            BitmapFont.draw(img, cx + (cellW - BitmapFont.width(l[1], fontScale)) / 2, py + h + 2 * fontScale + line, l[1], 0xb0b0b0, fontScale);
+        }
+        return img;
+    }
+}
