@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code pooling4j} command. */
 @Command(name = "pooling4j", mixinStandardHelpOptions = true, version = "pooling4j 0.1.0",
         description = "Exact pooling (max, average, Lp, global, adaptive, fractional, unpool) for the JVM.",
-        subcommands = {Main.Run.class, ExplainCommand.class, ImageCommand.class, ReportCommand.class, TopCommand.class, OnnxTestCommand.class, OnnxRunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, StudyCommand.class, Main.Run.class, ExplainCommand.class, ImageCommand.class, ReportCommand.class, TopCommand.class, OnnxTestCommand.class, OnnxRunCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
