@@ -398,7 +398,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             Timing.Result tr = t2.medianNanos < t1.medianNanos ? t2 : t1;
             double heurMs = Math.min(heuristic.medianMs, h2.medianNanos / 1e6);
-            String choice = ds.isEmpty() ? "?" : ds.get(0).kernel() + " x" + ds.get(0).threads()
+            String choice = ds.isEmpty() ? "heuristic (below the work threshold, not tuned)" : ds.get(0).kernel() + " x" + ds.get(0).threads()
                     + (ds.get(0).changed() ? " (heuristic " + ds.get(0).heuristicKernel() + " x" + ds.get(0).heuristicThreads() + ")" : " (= heuristic)");
             Result row = new Result(c.name(), Result.TUNED, t, tr, w.bytesMoved(), choice, copyGbps.get(t));
             results.add(row);

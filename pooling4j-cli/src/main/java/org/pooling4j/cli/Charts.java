@@ -21,7 +21,7 @@ final class Charts {
     static final int HEIGHT = 560;
     private static final int LEFT = 80;
     private static final int RIGHT = 200;
-    private static final int TOP = 50;
+    private static final int TOP = 70;
     private static final int BOTTOM = 70;
     /** One colour per series, distinct on white (ten kinds). */
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
@@ -103,9 +103,9 @@ final class Charts {
             }
             g.setColor(ink);
             g.drawRect(LEFT, TOP, pw, ph);
-            BitmapFont.draw(img, LEFT, 16, title, ink.getRGB(), 2);
+            BitmapFont.draw(img, LEFT, 10, title, ink.getRGB(), 2);
             BitmapFont.draw(img, LEFT + pw / 2 - BitmapFont.width(xLabel, 2) / 2, HEIGHT - 30, xLabel, ink.getRGB(), 2);
-            BitmapFont.draw(img, 8, TOP - 22, yLabel, ink.getRGB(), 2);
+            BitmapFont.draw(img, 8, TOP - 30, yLabel, ink.getRGB(), 2);
             g.setStroke(new BasicStroke(2.2f));
             int i = 0;
             for (Map.Entry<String, double[]> e : series.entrySet()) {

@@ -25,13 +25,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "pooling4j-demo", description = "directory for the pictures (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000", description = "training images per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train-size", paramLabel = "N", defaultValue = "12000", description = "training images per run (default: ${DEFAULT-VALUE})")
     int trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "2000", description = "test images (default: ${DEFAULT-VALUE})")
+    @Option(names = "--test-size", paramLabel = "N", defaultValue = "3000", description = "test images (default: ${DEFAULT-VALUE})")
     int testSize;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "epochs per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs per run (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Override

@@ -33,7 +33,7 @@ final class StudyCommand implements Callable<Integer> {
             description = "pooling kinds to compare (default: all: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, none)")
     List<String> kinds;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs per kind (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs per kind (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--dataset", paramLabel = "generated|mnist:DIR", defaultValue = "generated", description = "as for train (default: ${DEFAULT-VALUE})")
@@ -145,7 +145,8 @@ final class StudyCommand implements Callable<Integer> {
                 + "linear 128 → ReLU → linear 10) trained with each pooling kind on %s (%d training, %d test images), "
                 + "%d epochs, Adam, the same seeds; `none` replaces each pooling by giving the convolution before it stride 2. "
                 + "Shifted: accuracy on the test digits moved by d pixels, averaged over right, left, down and up. "
-                + "Head: parameters of the linear layers. Pooling share: time inside pooling calls (forward and backward) over training time. "
+                + "Head: parameters of the linear layers; every variant downsamples by 4 on each axis before the head, so the head has the same size "
+                + "(without any downsampling the first linear layer would see 32×20×20 = 12,800 values and the head would have 1,639,818 parameters). Pooling share: time inside pooling calls (forward and backward) over training time. "
                 + "Run in %.0f s.%n%n", data.name(), data.train().size(), data.test().size(), rows.get(0).epochs().size(), seconds));
         b.append("| pooling | test acc | shifted 1 px | 2 px | 3 px | 4 px | head input | head params | s / epoch | pooling share |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|\n");
