@@ -1,5 +1,8 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Box;
+import org.pooling4j.internal.Check;
+
 /**
  * A compact argmax workspace: for each output of a max-type pooling, the window-local offset of its
  * maximum (row-major over the window's taps, padding included) in one byte when a window has at
@@ -20,10 +23,16 @@ public final class Argmax {
     Argmax(Geometry g) {
         this.geometry = g;
         this.size = g.outputElements();
-        long taps = new Box(g).maxTaps;
+        long taps = g.box().maxTaps;
         bytes = taps <= 256 ? new byte[size] : null;
         shorts = bytes == null && taps <= 65536 ? new short[size] : null;
         ints = bytes == null && shorts == null ? new int[size] : null;
+    }
+
+    /** Bytes per entry of the compact argmax of {@code g}: 1, 2 or 4, from its largest window. */
+    public static int bytesPerEntry(Geometry g) {
+        long taps = g.box().maxTaps;
+        return taps <= 256 ? 1 : taps <= 65536 ? 2 : 4;
     }
 
     /** Bytes per entry: 1, 2 or 4. */
@@ -42,15 +51,15 @@ public final class Argmax {
     }
 
     /** The one-byte entries, or null when entries are wider. */
-    byte[] byteArray() {
+    public byte[] byteArray() {
         return bytes;
     }
 
-    int get(int i) {
+    public int get(int i) {
         return bytes != null ? bytes[i] & 0xFF : shorts != null ? shorts[i] & 0xFFFF : ints[i];
     }
 
-    void set(int i, int v) {
+    public void set(int i, int v) {
         if (bytes != null) bytes[i] = (byte) v;
         else if (shorts != null) shorts[i] = (short) v;
         else ints[i] = v;
@@ -68,7 +77,7 @@ public final class Argmax {
      */
     public LongTensor toIndices() {
         Geometry g = geometry;
-        Box b = new Box(g);
+        Box b = g.box();
         long[] idx = new long[size];
         int ch = g.channels();
         boolean cf = g.layout() == Layout.CHANNELS_FIRST;

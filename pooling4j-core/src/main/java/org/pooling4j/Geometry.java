@@ -1,6 +1,10 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
+
 import java.util.Arrays;
+import org.pooling4j.internal.Box;
 
 /**
  * A {@link PoolSpec} resolved against one input shape: batch, channels, input and output spatial
@@ -314,13 +318,26 @@ public final class Geometry {
     }
 
     // Direct access for kernels in this package (no copies).
-    int[][] startArray() { return start; }
-    int[][] validLoArray() { return validLo; }
-    int[][] validHiArray() { return validHi; }
-    int[][] spanArray() { return span; }
-    int[] stepArray() { return step; }
-    int[] inSizeArray() { return inSize; }
-    int[] outSizeArray() { return outSize; }
+    /**
+     * Internal: this geometry as the fast kernels' three-axis view, built on first use and kept, so
+     * a plan's calls share one. Not part of the API.
+     */
+    public Box box() {
+        Box b = box;
+        if (b == null) box = b = new Box(this);
+        return b;
+    }
+
+    // Built lazily by box(); two threads may both build it, harmlessly.
+    private volatile Box box;
+
+    public int[][] startArray() { return start; }
+    public int[][] validLoArray() { return validLo; }
+    public int[][] validHiArray() { return validHi; }
+    public int[][] spanArray() { return span; }
+    public int[] stepArray() { return step; }
+    public int[] inSizeArray() { return inSize; }
+    public int[] outSizeArray() { return outSize; }
 
     /** Total elements of the input. */
     public int inputElements() {
@@ -333,12 +350,30 @@ public final class Geometry {
 
     /** Shape of the input in memory order (batched or not, as given). */
     public int[] inputShape() {
-        return shapeOf(inSize);
+        return inputShapeRef().clone();
     }
 
     /** Shape of the output in memory order, batched or unbatched like the input. */
     public int[] outputShape() {
-        return shapeOf(outSize);
+        return outputShapeRef().clone();
+    }
+
+    // The shapes, built on first use and shared by the internal checks (which compare, never modify).
+    private volatile int[] inShapeRef;
+    private volatile int[] outShapeRef;
+
+    /** Internal: the input shape without a copy; callers must not modify it. */
+    public int[] inputShapeRef() {
+        int[] s = inShapeRef;
+        if (s == null) inShapeRef = s = shapeOf(inSize);
+        return s;
+    }
+
+    /** Internal: the output shape without a copy; callers must not modify it. */
+    public int[] outputShapeRef() {
+        int[] s = outShapeRef;
+        if (s == null) outShapeRef = s = shapeOf(outSize);
+        return s;
     }
 
     private int[] shapeOf(int[] spatial) {

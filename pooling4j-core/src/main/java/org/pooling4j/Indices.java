@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+
 /**
  * Conversions between argmax index formats ({@link IndexFormat}). The index tensor has the pooling
  * output's shape in its own layout, batched (N, C, spatial...) or unbatched; {@code inputSpatial}

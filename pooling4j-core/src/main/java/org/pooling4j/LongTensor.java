@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+
 import java.util.Arrays;
 
 /**
@@ -30,6 +32,11 @@ public final class LongTensor {
 
     public long[] data() {
         return data;
+    }
+
+    /** Whether the shape equals {@code shape} (no copy is made). */
+    public boolean hasShape(int[] shape) {
+        return java.util.Arrays.equals(this.shape, shape);
     }
 
     public int[] shape() {

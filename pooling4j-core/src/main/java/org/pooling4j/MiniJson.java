@@ -12,7 +12,7 @@ import java.util.Map;
  * naming the offset; nesting deeper than {@value #MAX_DEPTH} is rejected rather than overflowing
  * the stack.
  */
-final class MiniJson {
+public final class MiniJson {
     static final int MAX_DEPTH = 64;
 
     private final String s;
@@ -22,7 +22,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         p.space();
         Object v = p.value(0);
@@ -32,7 +32,7 @@ final class MiniJson {
     }
 
     /** A value as text: strings as they are, whole numbers without a fraction. */
-    static String text(Object v) {
+    public static String text(Object v) {
         if (v instanceof Double) {
             double d = (Double) v;
             if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
@@ -40,7 +40,7 @@ final class MiniJson {
         return String.valueOf(v);
     }
 
-    static String value(Object v) {
+    public static String value(Object v) {
         if (v instanceof String) return quote((String) v);
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
@@ -49,7 +49,7 @@ final class MiniJson {
         return String.valueOf(v);
     }
 
-    static String quote(String v) {
+    public static String quote(String v) {
         StringBuilder b = new StringBuilder(v.length() + 2).append('"');
         for (int k = 0; k < v.length(); k++) {
             char c = v.charAt(k);

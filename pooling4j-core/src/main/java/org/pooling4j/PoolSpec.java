@@ -1,5 +1,8 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
+
 import java.util.Arrays;
 
 /**
@@ -241,11 +244,11 @@ public final class PoolSpec {
     }
 
     /** The per-tap weights the kernels use (no copy): learned weights as doubles or the Gaussian. */
-    double[] tapWeights() { return tapWeights; }
+    public double[] tapWeights() { return tapWeights; }
 
     // Package-private direct access for the geometry and kernels (no copies in inner loops).
-    int kernelAt(int a) { return kernel[a]; }
-    int strideAt(int a) { return stride[a]; }
+    public int kernelAt(int a) { return kernel[a]; }
+    public int strideAt(int a) { return stride[a]; }
     int dilationAt(int a) { return dilation[a]; }
     int padBeginAt(int a) { return padBegin[a]; }
     int padEndAt(int a) { return padEnd[a]; }
@@ -279,6 +282,49 @@ public final class PoolSpec {
         b.weightsShape = weightsShape;
         return b;
     }
+
+    /**
+     * Specs are equal when every parameter is: operator, rank, sizes, padding, options, seed and
+     * weights (compared by value, bit for bit). Equal specs give equal results on equal inputs, so
+     * plans, tuner decisions and caches key by them.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof PoolSpec)) return false;
+        PoolSpec s = (PoolSpec) o;
+        return op == s.op && rank == s.rank && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
+                && Arrays.equals(padBegin, s.padBegin) && Arrays.equals(padEnd, s.padEnd) && autoPad == s.autoPad
+                && Arrays.equals(dilation, s.dilation) && ceilMode == s.ceilMode && countIncludePad == s.countIncludePad
+                && divisorOverride == s.divisorOverride && Double.compare(p, s.p) == 0 && lpMode == s.lpMode
+                && nanPolicy == s.nanPolicy && maxFloor == s.maxFloor && Arrays.equals(outputSize, s.outputSize)
+                && Arrays.equals(outputRatio, s.outputRatio) && java.util.Objects.equals(seed, s.seed)
+                && Double.compare(alpha, s.alpha) == 0 && training == s.training && Double.compare(sigma, s.sigma) == 0
+                && Arrays.equals(weights, s.weights) && Arrays.equals(weightsShape, s.weightsShape);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = java.util.Objects.hash(op, rank, autoPad, ceilMode, countIncludePad, divisorOverride, p, lpMode, nanPolicy,
+                    maxFloor, seed, alpha, training, sigma);
+            h = 31 * h + Arrays.hashCode(kernel);
+            h = 31 * h + Arrays.hashCode(stride);
+            h = 31 * h + Arrays.hashCode(padBegin);
+            h = 31 * h + Arrays.hashCode(padEnd);
+            h = 31 * h + Arrays.hashCode(dilation);
+            h = 31 * h + Arrays.hashCode(outputSize);
+            h = 31 * h + Arrays.hashCode(outputRatio);
+            h = 31 * h + Arrays.hashCode(weights);
+            h = 31 * h + Arrays.hashCode(weightsShape);
+            hash = h;
+        }
+        return h;
+    }
+
+    // Cached hashCode (0: not computed yet); racy but benign, as for String.
+    private int hash;
 
     @Override
     public String toString() {

@@ -6,7 +6,7 @@ public final class Pooled {
     private final LongTensor indices;
     private final String kernel;
 
-    Pooled(Tensor values, LongTensor indices, String kernel) {
+    public Pooled(Tensor values, LongTensor indices, String kernel) {
         this.values = values;
         this.indices = indices;
         this.kernel = kernel;

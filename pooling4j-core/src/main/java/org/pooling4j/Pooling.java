@@ -1,9 +1,15 @@
 package org.pooling4j;
 
-import org.pooling4j.monitor.PoolEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pooling4j.internal.CallChecks;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
+
 
 /**
  * The entry points: forward and backward of every operator. Each call validates everything (spec
@@ -81,14 +87,78 @@ public final class Pooling {
         Check.notNull(spec, "spec");
         Check.notNull(input, "input");
         Geometry g = Geometry.of(spec, input.shape(), input.layout());
-        if (spec.op() == PoolOp.STOCHASTIC) checkNonNegative(g, input);
+        if (spec.op() == PoolOp.STOCHASTIC) CallChecks.checkNonNegative(g, input);
         return g;
     }
 
-    /** Name of the kernel the dispatcher would choose. */
+    /** Name of the kernel the dispatcher would choose (before tuning) for a call on {@code input}. */
     public static String kernelFor(PoolSpec spec, Tensor input, boolean backward) {
-        Geometry g = geometry(spec, input);
-        return Kernels.select(g, backward).name();
+        Check.notNull(input, "input");
+        return plan(spec, input.shape(), input.layout()).kernel(backward);
+    }
+
+    // ---- plans -----------------------------------------------------------------------------------
+
+    /** Plans kept by the convenience entry points below, least recently used dropped first. */
+    static final int PLAN_CACHE_SIZE = 64;
+
+    // The force-kernel properties are part of the key: a plan keeps the kernel chosen under them.
+    private record PlanKey(PoolSpec spec, List<Integer> shape, Layout layout, int threads, String forced, String forcedBackward) {}
+
+    private static final Map<PlanKey, PoolPlan> PLANS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PlanKey, PoolPlan> eldest) {
+            return size() > PLAN_CACHE_SIZE;
+        }
+    };
+
+    /**
+     * Resolves {@code spec} against an input shape and layout once (every shape check, the kernel
+     * choice, the window tables) into a plan that runs many calls without allocating; calls use at
+     * most {@link #threads()} threads (the count when the plan is made).
+     *
+     * @throws IllegalArgumentException when the spec cannot apply to the shape, naming the rule
+     */
+    public static PoolPlan plan(PoolSpec spec, int[] inputShape, Layout layout) {
+        return plan(spec, inputShape, layout, 0);
+    }
+
+    /** {@link #plan(PoolSpec, int[], Layout)} whose calls use at most {@code threads} threads (0: the library-wide count). */
+    public static PoolPlan plan(PoolSpec spec, int[] inputShape, Layout layout, int threads) {
+        Check.notNull(spec, "spec");
+        Check.notNull(inputShape, "inputShape");
+        Check.notNull(layout, "layout");
+        int t = resolveThreads(threads);
+        Geometry g = Geometry.of(spec, inputShape.clone(), layout);
+        return new PoolPlan(g, t);
+    }
+
+    /** A plan from the bounded cache the convenience entry points share, made on a miss. */
+    private static PoolPlan cached(PoolSpec spec, Tensor input, int threads) {
+        Check.notNull(spec, "spec");
+        Check.notNull(input, "input");
+        PoolPlan p = cached(spec, input.shape(), input.layout(), threads);
+        if (spec.op() == PoolOp.STOCHASTIC) CallChecks.checkNonNegative(p.geometry(), input);
+        return p;
+    }
+
+    private static PoolPlan cached(PoolSpec spec, int[] shape, Layout layout, int threads) {
+        int t = resolveThreads(threads);
+        List<Integer> key = new ArrayList<>(shape.length);
+        for (int d : shape) key.add(d);
+        PlanKey k = new PlanKey(spec, key, layout, t, System.getProperty(Kernels.FORCE_PROPERTY),
+                System.getProperty(Kernels.FORCE_BACKWARD_PROPERTY));
+        PoolPlan p;
+        synchronized (PLANS) {
+            p = PLANS.get(k);
+        }
+        if (p == null) {
+            p = new PoolPlan(Geometry.of(spec, shape, layout), t);
+            synchronized (PLANS) {
+                PLANS.put(k, p);
+            }
+        }
+        return p;
     }
 
     /**
@@ -101,10 +171,11 @@ public final class Pooling {
 
     /** {@link #forward(PoolSpec, Tensor)} on at most {@code threads} threads (0: the library-wide count). */
     public static Tensor forward(PoolSpec spec, Tensor input, int threads) {
-        Geometry g = geometry(spec, input);
-        notUnpool(spec);
-        int t = resolveThreads(threads);
-        return run(g, input, defaultSamples(g), false, t).values();
+        PoolPlan p = cached(spec, input, threads);
+        CallChecks.notUnpool(spec);
+        Tensor out = p.newOutput();
+        p.forward(input, out);
+        return out;
     }
 
     /**
@@ -115,7 +186,7 @@ public final class Pooling {
      * @return the name of the kernel that ran
      */
     public static String forwardInto(PoolSpec spec, Tensor input, Tensor output, int threads) {
-        return forwardInto(spec, input, output, null, threads);
+        return cached(spec, input, threads).forward(input, output);
     }
 
     /**
@@ -123,33 +194,8 @@ public final class Pooling {
      * per-plane argmax into {@code indices} when it is not null.
      */
     public static String forwardInto(PoolSpec spec, Tensor input, Tensor output, LongTensor indices, int threads) {
-        Geometry g = geometry(spec, input);
-        notUnpool(spec);
-        if (indices != null) requireIndexed(spec);
-        checkSameShape(g, output, "output");
-        if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
-        if (indices != null) checkOutputIndices(g, indices);
-        int t = resolveThreads(threads);
-        return forwardRun(g, input.data(), output.data(), indices == null ? null : indices.data(), defaultSamples(g), t);
-    }
-
-    /** Chooses (heuristic or tuner), runs and traces one forward call; returns the kernel's name. */
-    private static String forwardRun(Geometry g, float[] in, float[] out, long[] idx, float[] samples, int threads) {
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        PoolKernel k = Kernels.select(g, false);
-        int t = threads;
-        boolean tuned = false;
-        if (Tuner.active(g)) {
-            Tuner.Choice c = Tuner.choose(g, false, idx == null ? "values" : "indices", threads, k,
-                    false, (kk, tt) -> kk.forward(g, in, out, idx, samples, tt));
-            k = c.kernel();
-            t = c.threads();
-            tuned = c.tuned();
-        }
-        k.forward(g, in, out, idx, samples, t);
-        Trace.end(ev, t0, g, false, k.name(), Trace.forwardBytes(g, idx == null ? 0 : 8), tuned);
-        return k.name();
+        PoolPlan p = cached(spec, input, threads);
+        return indices == null ? p.forward(input, output) : p.forwardWithIndices(input, output, indices);
     }
 
     /**
@@ -161,30 +207,10 @@ public final class Pooling {
      *     per plane) and {@link MaxFloor#LOWEST_FINITE} (the workspace has no "no winner" entry)
      */
     public static Argmax forwardArgmax(PoolSpec spec, Tensor input, Tensor output, int threads) {
-        Geometry g = geometry(spec, input);
-        checkSameShape(g, output, "output");
-        if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
-        String why = FastKernel.declinesArgmax(g);
-        if (why == null && spec.op() == PoolOp.FRACTIONAL_MAX) why = "fractional windows vary per plane";
-        if (why == null) why = FastKernel.declinesCommon(g, false);
-        if (why != null) throw Check.fail("spec", spec, "no compact argmax: " + why);
-        int t = resolveThreads(threads);
-        Argmax a = new Argmax(g);
-        float[] in = input.data();
-        float[] out = output.data();
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        FastKernel k = Kernels.selectArgmax(g, false);
-        boolean tuned = false;
-        if (Tuner.active(g)) {
-            Tuner.Choice c = Tuner.choose(g, false, "argmax", t, k, true,
-                    (kk, tt) -> ((FastKernel) kk).forwardArgmax(g, in, out, a, tt));
-            k = (FastKernel) c.kernel();
-            t = c.threads();
-            tuned = c.tuned();
-        }
-        k.forwardArgmax(g, in, out, a, t);
-        Trace.end(ev, t0, g, false, k.name(), Trace.forwardBytes(g, a.bytesPerEntry()), tuned);
+        PoolPlan p = cached(spec, input, threads);
+        CallChecks.checkSameShape(p.geometry(), output, "output");
+        Argmax a = p.newArgmax();
+        p.forwardArgmax(input, output, a);
         return a;
     }
 
@@ -197,26 +223,8 @@ public final class Pooling {
     public static String backwardInto(Argmax argmax, Tensor gradOutput, Tensor gradInput, int threads) {
         Check.notNull(argmax, "argmax");
         Geometry g = argmax.geometry();
-        checkSameShape(g, gradOutput, "gradOutput");
-        checkInputShape(g, gradInput, "gradInput");
-        if (gradInput.data() == gradOutput.data()) throw Check.fail("gradInput", "gradOutput's array", "must not share gradOutput's array");
-        int t = resolveThreads(threads);
-        float[] go = gradOutput.data();
-        float[] gi = gradInput.data();
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        FastKernel k = Kernels.selectArgmax(g, true);
-        boolean tuned = false;
-        if (Tuner.active(g)) {
-            Tuner.Choice c = Tuner.choose(g, true, "argmax", t, k, true,
-                    (kk, tt) -> ((FastKernel) kk).backwardArgmax(g, go, argmax, gi, tt));
-            k = (FastKernel) c.kernel();
-            t = c.threads();
-            tuned = c.tuned();
-        }
-        k.backwardArgmax(g, go, argmax, gi, t);
-        Trace.end(ev, t0, g, true, k.name(), Trace.backwardBytes(g, argmax.bytesPerEntry(), false), tuned);
-        return k.name();
+        PoolPlan p = cached(g.spec(), g.inputShape(), g.layout(), threads);
+        return p.backwardArgmax(argmax, gradOutput, gradInput);
     }
 
     /**
@@ -227,45 +235,8 @@ public final class Pooling {
      * @return the name of the kernel that ran
      */
     public static String backwardInto(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices, Tensor gradInput, int threads) {
-        Geometry g = geometry(spec, input);
-        notUnpool(spec);
-        checkSameShape(g, gradOutput, "gradOutput");
-        checkInputShape(g, gradInput, "gradInput");
-        if (gradInput.data() == gradOutput.data() || gradInput.data() == input.data()) {
-            throw Check.fail("gradInput", "a shared array", "must not share the input's or gradOutput's array");
-        }
-        if (indices != null) {
-            requireIndexed(spec);
-            checkArgmax(g, indices);
-        }
-        if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
-            throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
-        }
-        int t = resolveThreads(threads);
-        float[] samples = indices == null ? defaultSamples(g) : null;
-        return backwardRun(g, input.data(), gradOutput.data(), indices == null ? null : indices.data(), samples,
-                gradInput.data(), t);
-    }
-
-    /** Chooses (heuristic or tuner), runs and traces one backward call; returns the kernel's name. */
-    private static String backwardRun(Geometry g, float[] in, float[] go, long[] idx, float[] samples, float[] gi, int threads) {
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        PoolKernel k = Kernels.select(g, true);
-        int t = threads;
-        boolean tuned = false;
-        if (Tuner.active(g)) {
-            String variant = !g.spec().op().isMaxType() ? "values" : idx == null ? "recompute" : "indices";
-            Tuner.Choice c = Tuner.choose(g, true, variant, threads, k, false,
-                    (kk, tt) -> kk.backward(g, in, go, idx, samples, gi, tt));
-            k = c.kernel();
-            t = c.threads();
-            tuned = c.tuned();
-        }
-        k.backward(g, in, go, idx, samples, gi, t);
-        boolean readsInput = (g.spec().op().isMaxType() && idx == null) || g.spec().op().isBeyond();
-        Trace.end(ev, t0, g, true, k.name(), Trace.backwardBytes(g, idx == null ? 0 : 8, readsInput), tuned);
-        return k.name();
+        PoolPlan p = cached(spec, input, threads);
+        return indices == null ? p.backward(input, gradOutput, gradInput) : p.backward(input, gradOutput, indices, gradInput);
     }
 
     /**
@@ -273,9 +244,12 @@ public final class Pooling {
      * from the seed) and stochastic pooling in training mode (uniforms from the seed).
      */
     public static Pooled forwardWithIndices(PoolSpec spec, Tensor input) {
-        Geometry g = geometry(spec, input);
-        requireIndexed(spec);
-        return run(g, input, defaultSamples(g), true, defaultThreads);
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireIndexed(spec);
+        Tensor out = p.newOutput();
+        LongTensor idx = p.newIndices();
+        String k = p.forwardWithIndices(input, out, idx);
+        return new Pooled(out, idx, k);
     }
 
     /**
@@ -290,10 +264,11 @@ public final class Pooling {
      *     has neither uniforms nor a seed
      */
     public static Pooled stochasticPool(PoolSpec spec, Tensor input, Tensor uniforms) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.STOCHASTIC);
-        float[] u = spec.training() ? (uniforms == null ? stochasticUniforms(g) : checkUniforms(g, uniforms)) : null;
-        return run(g, input, u, spec.training(), defaultThreads);
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.STOCHASTIC);
+        Geometry g = p.geometry();
+        float[] u = spec.training() ? (uniforms == null ? p.samples() : CallChecks.checkUniforms(g, uniforms)) : null;
+        return run(p, input, u, spec.training());
     }
 
     /**
@@ -304,11 +279,14 @@ public final class Pooling {
      * an all-zero window; {@code uniforms} is ignored.
      */
     public static Tensor stochasticPoolBackward(PoolSpec spec, Tensor input, Tensor gradOutput, Tensor uniforms) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.STOCHASTIC);
-        checkSameShape(g, gradOutput, "gradOutput");
-        float[] u = spec.training() ? (uniforms == null ? stochasticUniforms(g) : checkUniforms(g, uniforms)) : null;
-        return runBackward(g, input, gradOutput, null, u);
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.STOCHASTIC);
+        Geometry g = p.geometry();
+        CallChecks.checkSameShape(g, gradOutput, "gradOutput");
+        float[] u = spec.training() ? (uniforms == null ? p.samples() : CallChecks.checkUniforms(g, uniforms)) : null;
+        Tensor gradIn = p.newGradInput();
+        p.backwardWithSamples(input, gradOutput, u, gradIn.data());
+        return gradIn;
     }
 
     /**
@@ -327,25 +305,18 @@ public final class Pooling {
      *     Gaussian (it has no learnable weights)
      */
     public static Gradients backwardWithWeights(PoolSpec spec, Tensor input, Tensor gradOutput) {
-        Geometry g = geometry(spec, input);
+        PoolPlan p = cached(spec, input, 0);
         if (!spec.op().hasWeights()) throw Check.fail("spec.op", spec.op(), "only GATED and WEIGHTED_AVG have learnable weights");
         if (spec.weightsShape() == null) {
             throw Check.fail("sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
         }
-        checkSameShape(g, gradOutput, "gradOutput");
-        float[] gradIn = new float[g.inputElements()];
+        CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        Tensor gradIn = p.newGradInput();
         double[] gw = new double[spec.tapWeights().length];
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        PoolKernel k = Kernels.select(g, true);
-        // Only the reference kernel runs these operators (the fast ones decline them), and only it has the weight gradient.
-        ReferenceKernel ref = k instanceof ReferenceKernel ? (ReferenceKernel) k : new ReferenceKernel();
-        ref.backward(g, input.data(), gradOutput.data(), null, null, gradIn, gw);
-        Trace.end(ev, t0, g, true, ref.name(), Trace.backwardBytes(g, 0, true) + 8L * gw.length, false);
+        p.backwardWithWeights(input, gradOutput, gradIn.data(), gw);
         float[] w = new float[gw.length];
         for (int i = 0; i < w.length; i++) w[i] = (float) gw[i];
-        return new Gradients(new Tensor(gradIn, g.inputShape(), g.layout()),
-                new Tensor(w, spec.weightsShape(), Layout.CHANNELS_FIRST));
+        return new Gradients(gradIn, new Tensor(w, spec.weightsShape(), Layout.CHANNELS_FIRST));
     }
 
     /**
@@ -355,18 +326,17 @@ public final class Pooling {
      * draws them from the spec's seed.
      */
     public static Pooled fractionalMaxPool(PoolSpec spec, Tensor input, Tensor samples) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.FRACTIONAL_MAX);
-        float[] s = samples == null ? seededSamples(g) : torchSamples(g, samples);
-        return run(g, input, s, true, defaultThreads);
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.FRACTIONAL_MAX);
+        float[] s = samples == null ? p.samples() : CallChecks.torchSamples(p.geometry(), samples);
+        return run(p, input, s, true);
     }
 
-    private static Pooled run(Geometry g, Tensor input, float[] samples, boolean withIndices, int threads) {
-        float[] out = new float[g.outputElements()];
-        long[] idx = withIndices ? new long[out.length] : null;
-        String kernel = forwardRun(g, input.data(), out, idx, samples, threads);
-        int[] shape = g.outputShape();
-        return new Pooled(new Tensor(out, shape, g.layout()), idx == null ? null : new LongTensor(idx, shape, g.layout()), kernel);
+    private static Pooled run(PoolPlan p, Tensor input, float[] samples, boolean withIndices) {
+        Tensor out = p.newOutput();
+        LongTensor idx = withIndices ? p.newIndices() : null;
+        String kernel = p.forwardWithSamples(input, out.data(), idx == null ? null : idx.data(), samples);
+        return new Pooled(out, idx, kernel);
     }
 
     /**
@@ -374,10 +344,12 @@ public final class Pooling {
      * recompute the argmax from {@code input} (the same first-in-scan-order rule as forward).
      */
     public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput) {
-        Geometry g = geometry(spec, input);
-        notUnpool(spec);
-        checkSameShape(g, gradOutput, "gradOutput");
-        return runBackward(g, input, gradOutput, null, defaultSamples(g));
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.notUnpool(spec);
+        CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        Tensor gradIn = p.newGradInput();
+        p.backward(input, gradOutput, gradIn);
+        return gradIn;
     }
 
     /**
@@ -386,30 +358,24 @@ public final class Pooling {
      * padding route no gradient; any other index must name a position of the input plane.
      */
     public static Tensor backward(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices) {
-        Geometry g = geometry(spec, input);
-        requireIndexed(spec);
-        checkSameShape(g, gradOutput, "gradOutput");
-        checkArgmax(g, indices);
-        return runBackward(g, input, gradOutput, indices.data(), null);
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireIndexed(spec);
+        CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        CallChecks.checkArgmax(p.geometry(), indices);
+        Tensor gradIn = p.newGradInput();
+        p.backward(input, gradOutput, indices, gradIn);
+        return gradIn;
     }
 
     /** Fractional max pooling backward with the same samples as the forward (or the spec's seed when null). */
     public static Tensor fractionalMaxPoolBackward(PoolSpec spec, Tensor input, Tensor gradOutput, Tensor samples) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.FRACTIONAL_MAX);
-        checkSameShape(g, gradOutput, "gradOutput");
-        float[] s = samples == null ? seededSamples(g) : torchSamples(g, samples);
-        return runBackward(g, input, gradOutput, null, s);
-    }
-
-    private static Tensor runBackward(Geometry g, Tensor input, Tensor gradOutput, long[] indices, float[] samples) {
-        if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
-            // As PyTorch: an adaptive output of size 0 has no gradient to give back.
-            throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
-        }
-        float[] gradIn = new float[g.inputElements()];
-        backwardRun(g, input.data(), gradOutput.data(), indices, samples, gradIn, defaultThreads);
-        return new Tensor(gradIn, g.inputShape(), g.layout());
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.FRACTIONAL_MAX);
+        CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        float[] s = samples == null ? p.samples() : CallChecks.torchSamples(p.geometry(), samples);
+        Tensor gradIn = p.newGradInput();
+        p.backwardWithSamples(input, gradOutput, s, gradIn.data());
+        return gradIn;
     }
 
     /**
@@ -418,282 +384,22 @@ public final class Pooling {
      * size. When two values name the same position, the later one in scan order wins.
      */
     public static Tensor maxUnpool(PoolSpec spec, Tensor input, LongTensor indices) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.MAX_UNPOOL);
-        checkIndices(g, indices, g.inputShape(), g.outPlane(), "indices");
-        float[] out = new float[g.outputElements()];
-        float[] in = input.data();
-        long[] idx = indices.data();
-        int ps = g.positionStride();
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        for (int n = 0; n < g.batch(); n++) {
-            for (int c = 0; c < g.channels(); c++) {
-                int inBase = g.planeBase(n, c, g.inPlane());
-                int outBase = g.planeBase(n, c, g.outPlane());
-                for (int i = 0; i < g.inPlane(); i++) {
-                    int at = inBase + i * ps;
-                    out[outBase + (int) idx[at] * ps] = in[at];
-                }
-            }
-        }
-        // Unpooling's "input" is the pooled tensor: it reads it and the indices, and writes the larger output.
-        Trace.end(ev, t0, g, false, "unpool-scalar", 12L * g.inputElements() + 4L * g.outputElements(), false);
-        return new Tensor(out, g.outputShape(), g.layout());
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.MAX_UNPOOL);
+        CallChecks.checkIndices(p.geometry(), indices, p.geometry().inputShapeRef(), p.geometry().outPlane(), "indices");
+        Tensor out = p.newOutput();
+        p.maxUnpool(input, indices, out);
+        return out;
     }
 
     /** Gradient of max unpooling with respect to its {@code input}: {@code gradOutput} gathered at the indices. */
     public static Tensor maxUnpoolBackward(PoolSpec spec, Tensor input, LongTensor indices, Tensor gradOutput) {
-        Geometry g = geometry(spec, input);
-        requireOp(spec, PoolOp.MAX_UNPOOL);
-        checkIndices(g, indices, g.inputShape(), g.outPlane(), "indices");
-        checkSameShape(g, gradOutput, "gradOutput");
-        float[] gradIn = new float[g.inputElements()];
-        float[] go = gradOutput.data();
-        long[] idx = indices.data();
-        int ps = g.positionStride();
-        PoolEvent ev = Trace.event();
-        long t0 = Trace.start(ev);
-        for (int n = 0; n < g.batch(); n++) {
-            for (int c = 0; c < g.channels(); c++) {
-                int inBase = g.planeBase(n, c, g.inPlane());
-                int outBase = g.planeBase(n, c, g.outPlane());
-                for (int i = 0; i < g.inPlane(); i++) {
-                    int at = inBase + i * ps;
-                    gradIn[at] = go[outBase + (int) idx[at] * ps];
-                }
-            }
-        }
-        Trace.end(ev, t0, g, true, "unpool-scalar", 16L * g.inputElements(), false);
-        return new Tensor(gradIn, g.inputShape(), g.layout());
-    }
-
-    // ---- checks ------------------------------------------------------------------------------
-
-    private static void notUnpool(PoolSpec spec) {
-        if (spec.op() == PoolOp.MAX_UNPOOL) {
-            throw Check.fail("spec.op", spec.op(), "max unpool needs indices: use Pooling.maxUnpool / maxUnpoolBackward");
-        }
-    }
-
-    private static void requireMaxType(PoolSpec spec) {
-        if (!spec.op().isMaxType()) throw Check.fail("spec.op", spec.op(), "indices exist only for max-type operators (MAX, GLOBAL_MAX, ADAPTIVE_MAX, FRACTIONAL_MAX)");
-    }
-
-    /** Indices exist for max-type operators and for stochastic pooling in training mode. */
-    private static void requireIndexed(PoolSpec spec) {
-        if (spec.op() == PoolOp.STOCHASTIC) {
-            if (!spec.training()) throw Check.fail("spec.training", false, "stochastic pooling has indices only in training mode");
-            return;
-        }
-        requireMaxType(spec);
-    }
-
-    private static void requireOp(PoolSpec spec, PoolOp op) {
-        if (spec.op() != op) throw Check.fail("spec.op", spec.op(), "this call needs " + op);
-    }
-
-    /** The gradient must have exactly the forward output's shape and the input's layout. */
-    private static void checkSameShape(Geometry g, Tensor t, String name) {
-        Check.notNull(t, name);
-        int[] want = g.outputShape();
-        if (!Arrays.equals(t.shape(), want)) {
-            throw Check.fail(name + " shape", t.shape(), "must equal the output shape " + Arrays.toString(want));
-        }
-        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
-    }
-
-    /** A preallocated gradient of the input: the input's shape and layout. */
-    private static void checkInputShape(Geometry g, Tensor t, String name) {
-        Check.notNull(t, name);
-        int[] want = g.inputShape();
-        if (!Arrays.equals(t.shape(), want)) {
-            throw Check.fail(name + " shape", t.shape(), "must equal the input shape " + Arrays.toString(want));
-        }
-        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
-    }
-
-    /** Preallocated indices of a forward: the output's shape and layout. */
-    private static void checkOutputIndices(Geometry g, LongTensor indices) {
-        int[] want = g.outputShape();
-        if (!Arrays.equals(indices.shape(), want)) {
-            throw Check.fail("indices shape", indices.shape(), "must equal the output shape " + Arrays.toString(want));
-        }
-        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
-    }
-
-    /** Indices must have {@code shape} and per-plane values in [0, plane). Checked in full before any work. */
-    private static void checkIndices(Geometry g, LongTensor indices, int[] shape, int plane, String name) {
-        Check.notNull(indices, name);
-        if (!Arrays.equals(indices.shape(), shape)) {
-            throw Check.fail(name + " shape", indices.shape(), "must equal " + Arrays.toString(shape));
-        }
-        if (indices.layout() != g.layout()) throw Check.fail(name + " layout", indices.layout(), "must equal the input layout " + g.layout());
-        long[] d = indices.data();
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] < 0 || d[i] >= plane) {
-                throw Check.fail(name + "[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ")");
-            }
-        }
-    }
-
-    /** Backward indices: the output's shape, and per-plane values in [0, plane) or -1, except for empty windows. */
-    private static void checkArgmax(Geometry g, LongTensor indices) {
-        Check.notNull(indices, "indices");
-        int[] shape = g.outputShape();
-        if (!Arrays.equals(indices.shape(), shape)) {
-            throw Check.fail("indices shape", indices.shape(), "must equal " + Arrays.toString(shape));
-        }
-        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
-        long[] d = indices.data();
-        int plane = g.inPlane();
-        int ps = g.positionStride();
-        for (int n = 0; n < g.batch(); n++) {
-            for (int c = 0; c < g.channels(); c++) {
-                int base = g.planeBase(n, c, g.outPlane());
-                for (int q = 0; q < g.outPlane(); q++) {
-                    int i = base + q * ps;
-                    if ((d[i] < -1 || d[i] >= plane) && !g.emptyWindow(q)) {
-                        throw Check.fail("indices[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ") (or -1: no element won)");
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * The samples an operator draws when the caller gives none: fractional max pooling's per-plane
-     * samples and stochastic training's uniforms come from the spec's seed; other operators need none.
-     */
-    private static float[] defaultSamples(Geometry g) {
-        PoolOp op = g.spec().op();
-        if (op == PoolOp.FRACTIONAL_MAX) return seededSamples(g);
-        if (op == PoolOp.STOCHASTIC && g.spec().training()) return stochasticUniforms(g);
-        return null;
-    }
-
-    /**
-     * Stochastic pooling's uniforms from the spec's seed, one per output element in memory order. Each
-     * is a hash (SplitMix64's finaliser) of the seed and the element's logical channels-first index
-     * {@code ((n*C + c)*plane + q)}, so it depends on neither the thread count nor the layout. The top
-     * 24 bits give a float in [0, 1) exactly.
-     */
-    static float[] stochasticUniforms(Geometry g) {
-        Long seed = g.spec().seed();
-        if (seed == null) {
-            throw Check.fail("seed", "null", "stochastic pooling in training mode needs uniforms (random_samples) or a seed (PoolSpec.Builder.seed)");
-        }
-        float[] u = new float[g.outputElements()];
-        int plane = g.outPlane();
-        int ps = g.positionStride();
-        for (int n = 0; n < g.batch(); n++) {
-            for (int c = 0; c < g.channels(); c++) {
-                int base = g.planeBase(n, c, plane);
-                long logical = ((long) n * g.channels() + c) * plane;
-                for (int q = 0; q < plane; q++) u[base + q * ps] = uniform(seed, logical + q);
-            }
-        }
-        return u;
-    }
-
-    /** A uniform float in [0, 1) from (seed, index): SplitMix64's step and finaliser, top 24 bits. */
-    static float uniform(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (z >>> 40) * 0x1.0p-24f;
-    }
-
-    /** Given stochastic uniforms: the output's shape and the input's layout, every value in [0, 1). */
-    private static float[] checkUniforms(Geometry g, Tensor uniforms) {
-        int[] want = g.outputShape();
-        if (!Arrays.equals(uniforms.shape(), want)) {
-            throw Check.fail("uniforms shape", uniforms.shape(), "must equal the output shape " + Arrays.toString(want) + " (one u per output element)");
-        }
-        if (uniforms.layout() != g.layout()) throw Check.fail("uniforms layout", uniforms.layout(), "must equal the input layout " + g.layout());
-        float[] u = uniforms.data();
-        for (int i = 0; i < u.length; i++) {
-            if (!(u[i] >= 0f && u[i] < 1f)) throw Check.fail("uniforms[" + i + "]", u[i], "every u must be in [0, 1)");
-        }
-        return u;
-    }
-
-    /**
-     * Stochastic pooling's inputs are probabilities' weights: each must be finite and {@code >= 0}. The
-     * first offender is named by its logical (channels-first) flat index and its (n, c, spatial...)
-     * position.
-     */
-    private static void checkNonNegative(Geometry g, Tensor input) {
-        float[] d = input.data();
-        for (int i = 0; i < d.length; i++) {
-            float v = d[i];
-            if (v >= 0 && v != Float.POSITIVE_INFINITY) continue;
-            // Locate element i: plane (n, c) and spatial position q in the geometry's layout.
-            int plane = g.inPlane();
-            int n;
-            int c;
-            int q;
-            if (g.layout() == Layout.CHANNELS_FIRST) {
-                n = i / (g.channels() * plane);
-                c = (i / plane) % g.channels();
-                q = i % plane;
-            } else {
-                n = i / (g.channels() * plane);
-                c = i % g.channels();
-                q = (i / g.channels()) % plane;
-            }
-            int[] pos = new int[g.rank() + (g.batched() ? 2 : 1)];
-            int lead = g.batched() ? 1 : 0;
-            if (g.batched()) pos[0] = n;
-            pos[lead] = c;
-            int rest = q;
-            for (int a = g.rank() - 1; a >= 0; a--) {
-                pos[lead + 1 + a] = rest % g.inSize(a);
-                rest /= g.inSize(a);
-            }
-            long logical = ((long) n * g.channels() + c) * plane + q;
-            String axes = g.batched() ? "(n, c, spatial...)" : "(c, spatial...)";
-            throw Check.fail("input[" + logical + "] at " + axes + " " + Arrays.toString(pos), v,
-                    "stochastic pooling needs every input finite and >= 0 (p_i = a_i / sum a)");
-        }
-    }
-
-    /** Samples drawn from the spec's seed, one per (n, c, axis), uniform in [0, 1). */
-    private static float[] seededSamples(Geometry g) {
-        Long seed = g.spec().seed();
-        if (seed == null) {
-            throw Check.fail("seed", "null", "fractional max pooling needs samples or a seed (PoolSpec.Builder.seed)");
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] s = new float[g.batch() * g.channels() * g.rank()];
-        for (int i = 0; i < s.length; i++) s[i] = rnd.nextInt(1 << 24) / (float) (1 << 24);
-        return s;
-    }
-
-    /** Converts PyTorch-ordered samples (N, C, rank) into kernel order, checking shape and range. */
-    private static float[] torchSamples(Geometry g, Tensor samples) {
-        int r = g.rank();
-        int[] want = {g.batch(), g.channels(), r};
-        if (!Arrays.equals(samples.shape(), want)) {
-            throw Check.fail("samples shape", samples.shape(), "must be (N, C, " + r + ") = " + Arrays.toString(want));
-        }
-        float[] src = samples.data();
-        for (int i = 0; i < src.length; i++) {
-            if (!(src[i] >= 0f && src[i] < 1f)) throw Check.fail("samples[" + i + "]", src[i], "every sample must be in [0, 1)");
-        }
-        float[] s = new float[src.length];
-        int planes = g.batch() * g.channels();
-        for (int p = 0; p < planes; p++) {
-            for (int a = 0; a < r; a++) {
-                s[p * r + a] = src[p * r + torchSampleIndex(r, a)];
-            }
-        }
-        return s;
-    }
-
-    /** PyTorch's fractional pooling reads sample 0 for the width and 1 for the height in 2D; 3D is in axis order. */
-    static int torchSampleIndex(int rank, int axis) {
-        return rank == 2 ? 1 - axis : axis;
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.MAX_UNPOOL);
+        CallChecks.checkIndices(p.geometry(), indices, p.geometry().inputShapeRef(), p.geometry().outPlane(), "indices");
+        CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        Tensor gradIn = p.newGradInput();
+        p.maxUnpoolBackward(indices, gradOutput, gradIn);
+        return gradIn;
     }
 }

@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+
 import java.util.Arrays;
 
 /**
@@ -57,6 +59,11 @@ public final class Tensor {
     }
 
     /** A copy of the shape, in memory order. */
+    /** Whether the shape equals {@code shape} (no copy is made). */
+    public boolean hasShape(int[] shape) {
+        return java.util.Arrays.equals(this.shape, shape);
+    }
+
     public int[] shape() {
         return shape.clone();
     }

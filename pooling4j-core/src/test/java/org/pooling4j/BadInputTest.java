@@ -1,5 +1,8 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

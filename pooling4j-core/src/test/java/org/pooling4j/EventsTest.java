@@ -1,5 +1,9 @@
 package org.pooling4j;
 
+import org.pooling4j.roi.RoiAlignMode;
+import org.pooling4j.roi.RoiCoordinates;
+import org.pooling4j.roi.RoiPooling;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,8 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.kernels.PoolKernel;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

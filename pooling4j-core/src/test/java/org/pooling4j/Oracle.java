@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.internal.kernels.ReferenceKernel;
+
 import java.util.Arrays;
 
 /**

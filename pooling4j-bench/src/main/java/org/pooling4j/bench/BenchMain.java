@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pooling4j.PoolOp;
 import org.pooling4j.Pooling;
-import org.pooling4j.Tuner;
+import org.pooling4j.tuning.Tuner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;

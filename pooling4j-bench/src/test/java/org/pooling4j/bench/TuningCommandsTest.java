@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pooling4j.Tuner;
+import org.pooling4j.tuning.Tuner;
 
 /** {@code pooling4j tune} and {@code bench --tuned / --sample} end to end; no timing is asserted. */
 class TuningCommandsTest {

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Pooled;
-import org.pooling4j.RoiPooling;
+import org.pooling4j.roi.RoiPooling;
 import org.pooling4j.Tensor;
 
 /**

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Tensor;

@@ -1,7 +1,7 @@
 package org.pooling4j.io;
 
 import java.util.Arrays;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * A NumPy array as read from or written to a {@code .npy} file: dtype, C-order shape and the data in
@@ -80,7 +80,7 @@ public final class NpyArray {
     }
 
     private static int[] checked(int[] shape, int length) {
-        int n = org.pooling4j.Check.elementCount(shape, "shape");
+        int n = Check.elementCount(shape, "shape");
         if (n != length) {
             throw new IllegalArgumentException("data.length = " + length + ": must equal the product of shape "
                     + Arrays.toString(shape) + " = " + n);

@@ -27,7 +27,7 @@ public final class PoolMonitor {
     public static final int MAX_KEYS = 256;
 
     private static volatile boolean enabled = Boolean.getBoolean(PROPERTY);
-    private static final ConcurrentHashMap<String, Entry> ENTRIES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<PoolKey, Entry> ENTRIES = new ConcurrentHashMap<>();
     private static final AtomicInteger KEYS = new AtomicInteger();
     private static volatile Entry other = new Entry(PoolStats.OTHER, "", "", "", "", "");
     private static final List<Consumer<PoolStats>> LISTENERS = new CopyOnWriteArrayList<>();
@@ -81,14 +81,21 @@ public final class PoolMonitor {
     public static void record(String op, String direction, String kernel, String layout, String inputShape,
             String outputShape, long bytes, long nanos, int threads) {
         if (!enabled) return;
-        String key = op + '|' + direction + '|' + kernel + '|' + layout + '|' + inputShape + '|' + outputShape;
+        record(new PoolKey(op, direction, kernel, layout, inputShape, outputShape), bytes, nanos, threads);
+    }
+
+    /**
+     * Adds one call under a prepared key: the library's own path, which builds no string per call
+     * (a plan keeps its keys). Does nothing while monitoring is off.
+     */
+    public static void record(PoolKey key, long bytes, long nanos, int threads) {
+        if (!enabled) return;
         Entry e = ENTRIES.get(key);
-        if (e == null) e = newEntry(key, op, direction, kernel, layout, inputShape, outputShape);
+        if (e == null) e = newEntry(key);
         e.add(nanos, bytes, threads);
     }
 
-    private static Entry newEntry(String key, String op, String direction, String kernel, String layout,
-            String inputShape, String outputShape) {
+    private static Entry newEntry(PoolKey key) {
         // Claim a slot before inserting, so that the map never holds more than MAX_KEYS entries
         // whatever the concurrency; losers of a race for the same key give their slot back.
         if (KEYS.incrementAndGet() > MAX_KEYS) {
@@ -97,7 +104,7 @@ public final class PoolMonitor {
             if (o.firstCall()) announce(o);
             return o;
         }
-        Entry fresh = new Entry(op, direction, kernel, layout, inputShape, outputShape);
+        Entry fresh = new Entry(key.op(), key.direction(), key.kernel(), key.layout(), key.inputShape(), key.outputShape());
         Entry prior = ENTRIES.putIfAbsent(key, fresh);
         if (prior != null) {
             KEYS.decrementAndGet();
@@ -135,7 +142,7 @@ public final class PoolMonitor {
     /** The current aggregates of one key, or null when it has no calls. */
     public static PoolStats get(String op, String direction, String kernel, String layout, String inputShape,
             String outputShape) {
-        Entry e = ENTRIES.get(op + '|' + direction + '|' + kernel + '|' + layout + '|' + inputShape + '|' + outputShape);
+        Entry e = ENTRIES.get(new PoolKey(op, direction, kernel, layout, inputShape, outputShape));
         return e == null ? null : e.stats(false);
     }
 

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pooling4j.Gemm;
 import org.pooling4j.Tensor;
 
 /**

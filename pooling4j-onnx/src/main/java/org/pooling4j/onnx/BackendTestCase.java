@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Runs a folder in the ONNX backend-test layout ({@code model.onnx} plus

@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * The shape and data-movement operators exporters put around pooling: Constant, Identity, Pad

@@ -3,7 +3,7 @@ package org.pooling4j.onnx;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Element-wise arithmetic that exporters emit around pooling (PyTorch writes LPPool as

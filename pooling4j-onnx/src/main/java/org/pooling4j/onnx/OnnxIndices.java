@@ -1,6 +1,6 @@
 package org.pooling4j.onnx;
 
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 import org.pooling4j.IndexFormat;
 import org.pooling4j.Indices;
 import org.pooling4j.Layout;

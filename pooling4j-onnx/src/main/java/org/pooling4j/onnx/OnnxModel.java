@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * An ONNX model, loaded and checked once, then run any number of times. Loading rejects what the

@@ -11,7 +11,7 @@ import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Builds and runs one ONNX node without writing a model file, with exactly the checks and

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.pooling4j.AutoPad;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 import org.pooling4j.Geometry;
 import org.pooling4j.IndexFormat;
 import org.pooling4j.Indices;

@@ -3,9 +3,9 @@ package org.pooling4j.onnx;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.pooling4j.RoiAlignMode;
-import org.pooling4j.RoiCoordinates;
-import org.pooling4j.RoiPooling;
+import org.pooling4j.roi.RoiAlignMode;
+import org.pooling4j.roi.RoiCoordinates;
+import org.pooling4j.roi.RoiPooling;
 import org.pooling4j.Tensor;
 
 /** RoiAlign and MaxRoiPool, mapped onto {@link RoiPooling}. */

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Reads and writes {@code onnx.TensorProto}. Reading accepts {@code raw_data} (little-endian) and

@@ -2,7 +2,7 @@ package org.pooling4j.onnx;
 
 import org.pooling4j.io.Float16;
 import java.util.Arrays;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 import org.pooling4j.Layout;
 import org.pooling4j.Tensor;
 import org.pooling4j.io.NpyArray;

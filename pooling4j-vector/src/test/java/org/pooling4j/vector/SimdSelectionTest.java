@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.pooling4j.Kernels;
+import org.pooling4j.internal.exec.Kernels;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.pooling4j.Gemm;
-import org.pooling4j.GemmTest;
+import org.pooling4j.nn.Gemm;
+import org.pooling4j.nn.GemmTest;
 import org.pooling4j.spi.GemmKernel;
 import org.pooling4j.spi.ScalarGemmKernel;
 

@@ -1,7 +1,7 @@
 package org.pooling4j.nn.data;
 
 import java.util.Objects;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 import org.pooling4j.Tensor;
 
 /**

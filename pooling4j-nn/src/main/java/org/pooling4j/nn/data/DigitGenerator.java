@@ -1,7 +1,7 @@
 package org.pooling4j.nn.data;
 
 import java.util.SplittableRandom;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Procedurally drawn handwritten- and printed-looking digits, 28x28, laid out like MNIST, so that

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Reads and writes the IDX files MNIST is distributed in: unsigned-byte images and labels.

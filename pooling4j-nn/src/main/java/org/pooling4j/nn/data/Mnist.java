@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * Loads MNIST (or any set in the same layout, such as Fashion-MNIST) from a directory holding the

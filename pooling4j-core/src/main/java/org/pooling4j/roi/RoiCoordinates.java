@@ -1,4 +1,4 @@
-package org.pooling4j;
+package org.pooling4j.roi;
 
 /**
  * How {@link RoiPooling#roiAlign} maps ROI corners to input coordinates: ONNX RoiAlign's

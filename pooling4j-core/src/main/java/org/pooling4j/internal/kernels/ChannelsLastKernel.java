@@ -1,4 +1,15 @@
-package org.pooling4j;
+package org.pooling4j.internal.kernels;
+
+import org.pooling4j.Argmax;
+import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.LpMode;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.internal.Box;
+import org.pooling4j.internal.exec.Parallel;
 
 import java.util.Arrays;
 import org.pooling4j.spi.RowOps;
@@ -11,8 +22,8 @@ import org.pooling4j.spi.RowOps;
  * sums differ only by float rounding. Forward work is split by output rows or positions; backward,
  * whose windows overlap, by batch items.
  */
-final class ChannelsLastKernel extends FastKernel {
-    ChannelsLastKernel(RowOps ops) {
+public final class ChannelsLastKernel extends FastKernel {
+    public ChannelsLastKernel(RowOps ops) {
         super("cl", ops);
     }
 
@@ -28,17 +39,17 @@ final class ChannelsLastKernel extends FastKernel {
 
     @Override
     public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
-        Box b = new Box(g);
+        Box b = g.box();
         PoolOp op = g.spec().op();
         boolean rowWise = indices == null && op != PoolOp.LP && op != PoolOp.GLOBAL_LP;
         if (rowWise) {
             int units = g.batch() * b.od * b.oh;
             int t = Parallel.threadsFor(threads, units, bytes(g));
-            Parallel.run(units, t, (u0, u1) -> rows(b, in, out, u0, u1));
+            if (t <= 1) rows(b, in, out, 0, units); else Parallel.run(units, t, (u0, u1) -> rows(b, in, out, u0, u1));
         } else {
             int units = g.batch() * b.outPlane();
             int t = Parallel.threadsFor(threads, units, bytes(g));
-            Parallel.run(units, t, (u0, u1) -> positions(b, in, out, indices, null, u0, u1));
+            if (t <= 1) positions(b, in, out, indices, null, 0, units); else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, indices, null, u0, u1));
         }
     }
 
@@ -61,7 +72,7 @@ final class ChannelsLastKernel extends FastKernel {
         int outPlane = b.outPlane();
         float[] div = max ? null : b.divisors();
         int[] blockEnd = columnBlocks(b, ch);
-        float[] buf = new float[Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch))];
+        float[] buf = Scratch.floats(Scratch.ROW, Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch)));
         int rowsPerItem = b.od * b.oh;
         for (int u = u0; u < u1; u++) {
             int n = u / rowsPerItem;
@@ -141,7 +152,7 @@ final class ChannelsLastKernel extends FastKernel {
      * Floats of input one column block reduces into its row buffer: small enough to stay in a 32 KiB
      * L1 cache beside the input stream (a whole 28 KiB row buffer measured about 40 % slower).
      */
-    static final int BLOCK_FLOATS = 2048;
+    public static final int BLOCK_FLOATS = 2048;
 
     /**
      * First input column read by any non-empty window of output columns [cb, ce). With dilation
@@ -167,7 +178,7 @@ final class ChannelsLastKernel extends FastKernel {
 
     /** blockEnd[cb] = one past the last output column of the block that starts at cb. */
     private static int[] columnBlocks(Box b, int ch) {
-        int[] end = new int[b.ow + 1];
+        int[] end = Scratch.ints(Scratch.BLOCKS, b.ow + 1);
         int cb = 0;
         while (cb < b.ow) {
             int ce = cb + 1;
@@ -187,11 +198,11 @@ final class ChannelsLastKernel extends FastKernel {
     }
 
     @Override
-    void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
-        Box b = new Box(g);
+    public void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
+        Box b = g.box();
         int units = g.batch() * b.outPlane();
         int t = Parallel.threadsFor(threads, units, bytes(g));
-        Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
+        if (t <= 1) positions(b, in, out, null, argmax, 0, units); else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
     }
 
     private void positions(Box b, float[] in, float[] out, long[] indices, Argmax argmax, int u0, int u1) {
@@ -211,9 +222,9 @@ final class ChannelsLastKernel extends FastKernel {
         boolean torch = spec.lpMode() == LpMode.PYTORCH;
         double volume = kernelVolume(spec);
         float[] div = avg ? b.divisors() : null;
-        int[] arg = withArg ? new int[ch] : null;
+        int[] arg = withArg ? Scratch.ints(Scratch.ARG, ch) : null;
         // Lp terms can span many orders of magnitude over a large window: they are summed in double.
-        double[] lpSum = !max && !avg ? new double[ch] : null;
+        double[] lpSum = !max && !avg ? Scratch.doubles(Scratch.SUM, ch) : null;
         for (int u = u0; u < u1; u++) {
             int n = u / outPlane;
             int q = u - n * outPlane;
@@ -286,16 +297,16 @@ final class ChannelsLastKernel extends FastKernel {
 
     @Override
     public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
-        Box b = new Box(g);
+        Box b = g.box();
         int t = Parallel.threadsFor(threads, g.batch(), bytes(g) * 2);
-        Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, in, gradOut, indices, null, gradIn, n0, n1));
+        if (t <= 1) backwardItems(b, in, gradOut, indices, null, gradIn, 0, g.batch()); else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, in, gradOut, indices, null, gradIn, n0, n1));
     }
 
     @Override
-    void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
-        Box b = new Box(g);
+    public void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
+        Box b = g.box();
         int t = Parallel.threadsFor(threads, g.batch(), 4L * g.inputElements() + 5L * g.outputElements());
-        Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, null, gradOut, null, argmax, gradIn, n0, n1));
+        if (t <= 1) backwardItems(b, null, gradOut, null, argmax, gradIn, 0, g.batch()); else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, null, gradOut, null, argmax, gradIn, n0, n1));
     }
 
     /** Batch items {@code [n0, n1)}: outputs in scan order, as the reference accumulates. */
@@ -306,9 +317,9 @@ final class ChannelsLastKernel extends FastKernel {
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         float[] div = max ? null : b.divisors();
-        float[] delta = new float[ch];
-        int[] arg = new int[ch];
-        float[] val = max && indices == null && argmax == null ? new float[ch] : null;
+        float[] delta = Scratch.floats(Scratch.DELTA, ch);
+        int[] arg = Scratch.ints(Scratch.ARG, ch);
+        float[] val = max && indices == null && argmax == null ? Scratch.floats(Scratch.TMP, ch) : null;
         for (int n = n0; n < n1; n++) {
             int inBase = n * inPlane * ch;
             Arrays.fill(gradIn, inBase, inBase + inPlane * ch, 0f);
@@ -350,7 +361,7 @@ final class ChannelsLastKernel extends FastKernel {
     }
 
     private void recomputeArg(Box b, PoolSpec spec, float[] in, int inBase, int a, int bb, int c, float[] val, int[] arg) {
-        int ch = val.length;
+        int ch = b.g.channels();
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         Arrays.fill(val, floor(spec));
         Arrays.fill(arg, spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c));

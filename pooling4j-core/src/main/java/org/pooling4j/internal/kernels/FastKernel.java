@@ -1,4 +1,13 @@
-package org.pooling4j;
+package org.pooling4j.internal.kernels;
+
+import org.pooling4j.Argmax;
+import org.pooling4j.Geometry;
+import org.pooling4j.LpMode;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.internal.Box;
 
 import org.pooling4j.spi.RowOps;
 
@@ -7,11 +16,11 @@ import org.pooling4j.spi.RowOps;
  * problems they take, exact per-window scans for the cases their fast loops do not cover, and the
  * compact argmax entry points.
  */
-abstract class FastKernel implements PoolKernel {
-    final RowOps ops;
+public abstract class FastKernel implements PoolKernel {
+    public final RowOps ops;
     private final String name;
 
-    FastKernel(String prefix, RowOps ops) {
+    public FastKernel(String prefix, RowOps ops) {
         this.ops = ops;
         this.name = prefix + "-" + ops.name();
     }
@@ -22,7 +31,7 @@ abstract class FastKernel implements PoolKernel {
     }
 
     /** The reason a fast kernel declines {@code g} whatever its layout, or null. */
-    static String declinesCommon(Geometry g, boolean backward) {
+    public static String declinesCommon(Geometry g, boolean backward) {
         PoolOp op = g.spec().op();
         if (op == PoolOp.FRACTIONAL_MAX) return "fractional windows vary per plane; the reference kernel runs them";
         if (op == PoolOp.MAX_UNPOOL) return "max unpool has its own path";
@@ -39,19 +48,19 @@ abstract class FastKernel implements PoolKernel {
     }
 
     /** Whether the compact argmax can describe {@code g}: max-type with the negative-infinity floor. */
-    static String declinesArgmax(Geometry g) {
+    public static String declinesArgmax(Geometry g) {
         if (!g.spec().op().isMaxType()) return "only max-type operators have an argmax";
         if (g.spec().maxFloor() != MaxFloor.NEGATIVE_INFINITY) return "the compact argmax has no 'no winner' entry (MaxFloor.LOWEST_FINITE)";
         return null;
     }
 
     /** Forward max-type pooling writing window-local argmax offsets into {@code argmax}. */
-    abstract void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads);
+    public abstract void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads);
 
     /** Max-type backward routed by a compact argmax; overwrites {@code gradIn}. */
-    abstract void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads);
+    public abstract void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads);
 
-    static float floor(PoolSpec spec) {
+    public static float floor(PoolSpec spec) {
         return spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -Float.MAX_VALUE : Float.NEGATIVE_INFINITY;
     }
 
@@ -59,12 +68,12 @@ abstract class FastKernel implements PoolKernel {
      * Whether a running maximum may start from the first tap instead of the floor: true when the
      * floor is negative infinity and NaN propagates, where both give the same bits.
      */
-    static boolean startsFromFirstTap(PoolSpec spec) {
+    public static boolean startsFromFirstTap(PoolSpec spec) {
         return spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY && spec.nanPolicy() == NanPolicy.PROPAGATE;
     }
 
     /** Row stride of the input plane for axis d (channels-first offsets; multiply by C for channels-last). */
-    static int rowOf(Box b, int a, int bb, int ta, int tb) {
+    public static int rowOf(Box b, int a, int bb, int ta, int tb) {
         return (b.sd[a] + ta * b.dd) * b.ih + b.sh[bb] + tb * b.dh;
     }
 
@@ -74,7 +83,7 @@ abstract class FastKernel implements PoolKernel {
      * in {@code arg[1]} the window-local offset of the winner (0 when none won).
      * {@code stride} is the distance between plane positions in memory (1 or C).
      */
-    static float scanMax(Box b, PoolSpec spec, float[] in, int base, int stride, int a, int bb, int c, int[] arg) {
+    public static float scanMax(Box b, PoolSpec spec, float[] in, int base, int stride, int a, int bb, int c, int[] arg) {
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         float best = floor(spec);
         int pos = spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c);
@@ -104,7 +113,7 @@ abstract class FastKernel implements PoolKernel {
     }
 
     /** |x|^p (norm mode) or the signed x^p (PyTorch mode), as the reference kernel computes each term. */
-    static float lpTerm(float x, double p, boolean torch) {
+    public static float lpTerm(float x, double p, boolean torch) {
         if (torch) return (float) Math.pow(x, p);
         double a = Math.abs((double) x);
         if (p == 1) return (float) a;
@@ -113,7 +122,7 @@ abstract class FastKernel implements PoolKernel {
     }
 
     /** Final Lp value from the sum of terms over {@code valid} taps. */
-    static float lpFinish(double sum, double p, boolean torch, double valid, double kernelVolume) {
+    public static float lpFinish(double sum, double p, boolean torch, double valid, double kernelVolume) {
         if (torch) {
             float avg = (float) (sum / valid);
             return (float) Math.pow((double) avg * kernelVolume, 1.0 / p);
@@ -123,7 +132,7 @@ abstract class FastKernel implements PoolKernel {
         return (float) Math.pow(sum, 1.0 / p);
     }
 
-    static double kernelVolume(PoolSpec spec) {
+    public static double kernelVolume(PoolSpec spec) {
         if (!spec.op().isSliding()) return 1;
         double v = 1;
         for (int a = 0; a < spec.rank(); a++) v *= spec.kernelAt(a);

@@ -1,4 +1,4 @@
-package org.pooling4j;
+package org.pooling4j.roi;
 
 /**
  * How {@link RoiPooling#roiAlign} reduces the samples of one output bin, as ONNX RoiAlign's

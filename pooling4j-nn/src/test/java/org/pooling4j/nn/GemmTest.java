@@ -1,4 +1,4 @@
-package org.pooling4j;
+package org.pooling4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

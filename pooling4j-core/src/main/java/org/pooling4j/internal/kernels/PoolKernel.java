@@ -1,4 +1,10 @@
-package org.pooling4j;
+package org.pooling4j.internal.kernels;
+
+import org.pooling4j.Geometry;
+import org.pooling4j.IndexFormat;
+import org.pooling4j.Indices;
+import org.pooling4j.Pooling;
+import org.pooling4j.internal.exec.Kernels;
 
 /**
  * How to compute: one implementation of some pooling problems. The dispatcher asks each kernel of
@@ -11,17 +17,17 @@ package org.pooling4j;
  */
 public interface PoolKernel {
     /** Short stable name reported by logs, events and the CLI. */
-    String name();
+    public String name();
 
     /** {@code null} when this kernel computes {@code g} in the given direction, else the reason it declines. */
-    String declines(Geometry g, boolean backward);
+    public String declines(Geometry g, boolean backward);
 
     /**
      * Forward pooling into {@code out} (all elements written); {@code indices} is {@code null} or
      * receives the per-plane argmax of max-type operators (the drawn tap of stochastic training). {@code threads >= 1} is the most threads
      * the call may use; results must not depend on it.
      */
-    void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads);
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads);
 
     /**
      * Gradient with respect to the input, written to every element of {@code gradIn} (its previous
@@ -30,5 +36,5 @@ public interface PoolKernel {
      * {@code samples}) is recomputed from {@code in}. Results must not depend on
      * {@code threads}.
      */
-    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
 }

@@ -1,4 +1,12 @@
-package org.pooling4j;
+package org.pooling4j.roi;
+
+import org.pooling4j.IndexFormat;
+import org.pooling4j.Layout;
+import org.pooling4j.LongTensor;
+import org.pooling4j.Pooled;
+import org.pooling4j.Tensor;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.exec.Trace;
 
 import org.pooling4j.monitor.PoolEvent;
 

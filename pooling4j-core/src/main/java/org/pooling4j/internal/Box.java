@@ -1,4 +1,6 @@
-package org.pooling4j;
+package org.pooling4j.internal;
+
+import org.pooling4j.Geometry;
 
 /**
  * A {@link Geometry} seen as three axes (depth, height, width) for the fast kernels: a rank-1 or
@@ -6,23 +8,23 @@ package org.pooling4j;
  * Also holds the per-axis divisor factors of average pooling and the tap-offset table of the
  * compact argmax.
  */
-final class Box {
-    final Geometry g;
-    final int id, ih, iw;
-    final int od, oh, ow;
-    final int[] sd, sh, sw;   // start of each window
-    final int[] ld, lh, lw;   // first valid tap
-    final int[] hd, hh, hw;   // one past the last valid tap
-    final int[] kd, kh, kw;   // taps of each window (padding included)
-    final int dd, dh, dw;     // dilation (tap step)
-    final boolean sliding;
-    final int strideD, strideH, strideW;
+public final class Box {
+    public final Geometry g;
+    public final int id, ih, iw;
+    public final int od, oh, ow;
+    public final int[] sd, sh, sw;   // start of each window
+    public final int[] ld, lh, lw;   // first valid tap
+    public final int[] hd, hh, hw;   // one past the last valid tap
+    public final int[] kd, kh, kw;   // taps of each window (padding included)
+    public final int dd, dh, dw;     // dilation (tap step)
+    public final boolean sliding;
+    public final int strideD, strideH, strideW;
     /** Whether some window has no tap inside the input. */
-    final boolean anyEmpty;
+    public final boolean anyEmpty;
     /** Largest number of taps of one window (padding included). */
-    final long maxTaps;
+    public final long maxTaps;
 
-    Box(Geometry g) {
+    public Box(Geometry g) {
         this.g = g;
         int r = g.rank();
         int o = 3 - r;
@@ -82,11 +84,11 @@ final class Box {
         return m;
     }
 
-    int inPlane() {
+    public int inPlane() {
         return id * ih * iw;
     }
 
-    int outPlane() {
+    public int outPlane() {
         return od * oh * ow;
     }
 
@@ -94,7 +96,7 @@ final class Box {
      * Per-axis factor of the average divisor: valid taps, or taps up to the end of the padded extent
      * when padding counts (the product over axes is the reference kernel's divisor).
      */
-    double[] countFactors(int axis3) {
+    public double[] countFactors(int axis3) {
         int r = g.rank();
         int a = axis3 - (3 - r);
         int n = axis3 == 0 ? od : axis3 == 1 ? oh : ow;
@@ -111,7 +113,60 @@ final class Box {
     }
 
     /** Divisor of every output, in the reference kernel's float rounding: {@code (float) product}. */
-    float[] divisors() {
+    public float[] divisors() {
+        float[] d = divisors;
+        if (d == null) divisors = d = computeDivisors();
+        return d;
+    }
+
+    // Tables derived from the box, computed on first use and then shared by every call of a plan
+    // (volatile, so a thread that sees a table sees its contents; two threads may both compute it, harmlessly).
+    private volatile float[] divisors;
+    private volatile int[] interior;
+    private volatile int[] tapDeltas;
+
+    /**
+     * The output columns {@code [c0, c1)} whose windows lie wholly inside the width with the full
+     * kernel, for sliding windows; an empty range otherwise. Shared: callers must not modify it.
+     */
+    public int[] interior() {
+        int[] r = interior;
+        if (r != null) return r;
+        if (!sliding) {
+            r = new int[] {0, 0};
+        } else {
+            int c0 = 0;
+            while (c0 < ow && !(lw[c0] == 0 && hw[c0] == kw[c0])) c0++;
+            int c1 = c0;
+            while (c1 < ow && lw[c1] == 0 && hw[c1] == kw[c1]) c1++;
+            r = new int[] {c0, c1};
+        }
+        interior = r;
+        return r;
+    }
+
+    /**
+     * Plane offset of each window-local tap from the window's first tap (fixed-size sliding windows).
+     * Shared: callers must not modify it.
+     */
+    public int[] tapDeltas() {
+        int[] d = tapDeltas;
+        if (d != null) return d;
+        int k0 = kd[0];
+        int k1 = kh[0];
+        int k2 = kw[0];
+        d = new int[k0 * k1 * k2];
+        int i = 0;
+        for (int ta = 0; ta < k0; ta++) {
+            for (int tb = 0; tb < k1; tb++) {
+                for (int tc = 0; tc < k2; tc++) d[i++] = (ta * dd * ih + tb * dh) * iw + tc * dw;
+            }
+        }
+        tapDeltas = d;
+        return d;
+    }
+
+    private float[] computeDivisors() {
         float[] div = new float[outPlane()];
         if (g.spec().hasDivisorOverride()) {
             java.util.Arrays.fill(div, (float) g.spec().divisorOverride());
@@ -130,22 +185,22 @@ final class Box {
     }
 
     /** Whether output (a, b, c) has no tap inside the input. */
-    boolean emptyAt(int a, int b, int c) {
+    public boolean emptyAt(int a, int b, int c) {
         return hd[a] <= ld[a] || hh[b] <= lh[b] || hw[c] <= lw[c];
     }
 
     /** Plane position of the first valid tap of output (a, b, c) (the reference kernel's initial argmax). */
-    int firstValid(int a, int b, int c) {
+    public int firstValid(int a, int b, int c) {
         return ((sd[a] + ld[a] * dd) * ih + (sh[b] + lh[b] * dh)) * iw + sw[c] + lw[c] * dw;
     }
 
     /** Window-local offset (row-major over the window's taps, padding included) of tap (ta, tb, tc). */
-    int localOffset(int a, int b, int c, int ta, int tb, int tc) {
+    public int localOffset(int a, int b, int c, int ta, int tb, int tc) {
         return (ta * kh[b] + tb) * kw[c] + tc;
     }
 
     /** Plane position of window-local offset {@code local} of output (a, b, c). */
-    int positionOf(int a, int b, int c, int local) {
+    public int positionOf(int a, int b, int c, int local) {
         int tc = local % kw[c];
         int rest = local / kw[c];
         int tb = rest % kh[b];

@@ -1,4 +1,12 @@
-package org.pooling4j;
+package org.pooling4j.internal.kernels;
+
+import org.pooling4j.Geometry;
+import org.pooling4j.LpMode;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.internal.Shapes;
 
 /**
  * The plain kernel for every operator, rank and layout: the last fallback of the dispatcher and the
@@ -7,8 +15,8 @@ package org.pooling4j;
  * maximum in scan order wins) and the order of floating-point sums. It runs on the caller's thread
  * whatever thread count it is given.
  */
-final class ReferenceKernel implements PoolKernel {
-    static final String NAME = "reference";
+public final class ReferenceKernel implements PoolKernel {
+    public static final String NAME = "reference";
 
     @Override
     public String name() {
@@ -283,7 +291,7 @@ final class ReferenceKernel implements PoolKernel {
     }
 
     /** The logistic function, written so that neither branch overflows. */
-    static double sigmoid(double z) {
+    public static double sigmoid(double z) {
         if (z >= 0) return 1 / (1 + Math.exp(-z));
         double e = Math.exp(z);
         return e / (1 + e);
@@ -385,7 +393,7 @@ final class ReferenceKernel implements PoolKernel {
      * respect to the weights, added into {@code gradWeights} (the layout of {@code spec.tapWeights()})
      * when it is not null. Sums run in (n, c, output, tap) order, so the result is fixed.
      */
-    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, double[] gradWeights) {
+    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, double[] gradWeights) {
         java.util.Arrays.fill(gradIn, 0f);
         PoolSpec spec = g.spec();
         PoolOp op = spec.op();

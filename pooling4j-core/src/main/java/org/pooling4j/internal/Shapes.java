@@ -1,4 +1,6 @@
-package org.pooling4j;
+package org.pooling4j.internal;
+
+import org.pooling4j.AutoPad;
 
 /**
  * The shape math of pooling, per spatial axis, in one place. Every formula is written in

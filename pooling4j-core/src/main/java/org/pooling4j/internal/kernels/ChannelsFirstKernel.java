@@ -1,4 +1,14 @@
-package org.pooling4j;
+package org.pooling4j.internal.kernels;
+
+import org.pooling4j.Argmax;
+import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.LpMode;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.internal.Box;
+import org.pooling4j.internal.exec.Parallel;
 
 import java.util.Arrays;
 import org.pooling4j.spi.RowOps;
@@ -15,15 +25,15 @@ import org.pooling4j.spi.RowOps;
  * (Row operations may also leave the sign of a zero maximum open, for the same reason.)
  * Max with indices scans each window in the reference order. Work is split by planes.
  */
-final class ChannelsFirstKernel extends FastKernel {
+public final class ChannelsFirstKernel extends FastKernel {
     /** Floats of slack after a row buffer: enough for the widest vector block of a strided window. */
-    static final int ROW_SLACK = 256;
+    public static final int ROW_SLACK = 256;
     /** Rows narrower than this many floats take the direct per-window loop. */
-    static final int NARROW_WIDTH = 32;
+    public static final int NARROW_WIDTH = 32;
     /** Rows shorter than this many floats (512 bytes) are read two at a time in the vertical pass. */
-    static final int SHORT_ROW = 128;
+    public static final int SHORT_ROW = 128;
 
-    ChannelsFirstKernel(RowOps ops) {
+    public ChannelsFirstKernel(RowOps ops) {
         super("cf", ops);
     }
 
@@ -43,25 +53,25 @@ final class ChannelsFirstKernel extends FastKernel {
 
     @Override
     public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
-        Box b = new Box(g);
+        Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, bytes(g));
         PoolOp op = g.spec().op();
         if (indices != null) {
-            Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
+            if (t <= 1) argmaxPlanes(b, in, out, indices, null, 0, planes); else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
         } else if (op.isGlobal()) {
-            Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
+            if (t <= 1) globalPlanes(b, in, out, 0, planes); else Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
         } else {
-            Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
+            if (t <= 1) rowPlanes(b, in, out, 0, planes); else Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
         }
     }
 
     @Override
-    void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
-        Box b = new Box(g);
+    public void forwardArgmax(Geometry g, float[] in, float[] out, Argmax argmax, int threads) {
+        Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, bytes(g));
-        Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, null, argmax, p0, p1));
+        if (t <= 1) argmaxPlanes(b, in, out, null, argmax, 0, planes); else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, null, argmax, p0, p1));
     }
 
     // ---- forward -------------------------------------------------------------------------------
@@ -70,7 +80,7 @@ final class ChannelsFirstKernel extends FastKernel {
         PoolSpec spec = b.g.spec();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
-        int[] arg = new int[2];
+        int[] arg = Scratch.ints(Scratch.ARG, 2);
         for (int p = p0; p < p1; p++) {
             int inBase = p * inPlane;
             int q = p * outPlane;
@@ -135,8 +145,8 @@ final class ChannelsFirstKernel extends FastKernel {
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         // Slack after the row lets the SIMD window loops run whole vectors up to its end.
-        float[] buf = new float[iw + ROW_SLACK];
-        float[] tmp = max || avg ? null : new float[iw];
+        float[] buf = Scratch.floats(Scratch.ROW, iw + ROW_SLACK);
+        float[] tmp = max || avg ? null : Scratch.floats(Scratch.TMP, iw);
         int[] inner = interior(b);
         // Rows too short for whole vectors: per-call overhead would dominate the row passes, so each
         // window is reduced directly (the plane is in L1 by then).
@@ -287,13 +297,8 @@ final class ChannelsFirstKernel extends FastKernel {
      * The output columns {@code [c0, c1)} whose windows lie wholly inside the width with the full
      * kernel, for sliding windows; an empty range otherwise.
      */
-    static int[] interior(Box b) {
-        if (!b.sliding) return new int[] {0, 0};
-        int c0 = 0;
-        while (c0 < b.ow && !(b.lw[c0] == 0 && b.hw[c0] == b.kw[c0])) c0++;
-        int c1 = c0;
-        while (c1 < b.ow && b.lw[c1] == 0 && b.hw[c1] == b.kw[c1]) c1++;
-        return new int[] {c0, c1};
+    public static int[] interior(Box b) {
+        return b.interior();
     }
 
     private void horizontalMax(Box b, float[] src, int off, float[] out, int o, int[] inner, boolean fromFirst, float floor, boolean nan) {
@@ -335,22 +340,22 @@ final class ChannelsFirstKernel extends FastKernel {
 
     @Override
     public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
-        Box b = new Box(g);
+        Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, bytes(g) * 2);
         if (g.spec().op().isMaxType()) {
-            Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
+            if (t <= 1) maxBackward(b, in, gradOut, indices, null, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
         } else {
-            Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
+            if (t <= 1) avgBackward(b, gradOut, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
         }
     }
 
     @Override
-    void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
-        Box b = new Box(g);
+    public void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
+        Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, 4L * g.inputElements() + 5L * g.outputElements());
-        Parallel.run(planes, t, (p0, p1) -> maxBackward(b, null, gradOut, null, argmax, gradIn, p0, p1));
+        if (t <= 1) maxBackward(b, null, gradOut, null, argmax, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, null, gradOut, null, argmax, gradIn, p0, p1));
     }
 
     /** Scatters each output's gradient to its winner, outputs in scan order (the reference's order). */
@@ -358,7 +363,7 @@ final class ChannelsFirstKernel extends FastKernel {
         PoolSpec spec = b.g.spec();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
-        int[] arg = new int[2];
+        int[] arg = Scratch.ints(Scratch.ARG, 2);
         int[] tapDelta = argmax != null && b.sliding ? tapDeltas(b) : null;
         byte[] small = argmax != null ? argmax.byteArray() : null;
         boolean fast = tapDelta != null && small != null && !b.anyEmpty;
@@ -401,18 +406,8 @@ final class ChannelsFirstKernel extends FastKernel {
     }
 
     /** Plane offset of each window-local tap from the window's first tap (fixed-size sliding windows). */
-    static int[] tapDeltas(Box b) {
-        int kd = b.kd[0];
-        int kh = b.kh[0];
-        int kw = b.kw[0];
-        int[] d = new int[kd * kh * kw];
-        int i = 0;
-        for (int ta = 0; ta < kd; ta++) {
-            for (int tb = 0; tb < kh; tb++) {
-                for (int tc = 0; tc < kw; tc++) d[i++] = (ta * b.dd * b.ih + tb * b.dh) * b.iw + tc * b.dw;
-            }
-        }
-        return d;
+    public static int[] tapDeltas(Box b) {
+        return b.tapDeltas();
     }
 
     /**
@@ -424,8 +419,8 @@ final class ChannelsFirstKernel extends FastKernel {
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         float[] div = b.divisors();
-        float[] delta = new float[b.ow];
-        float[] hbuf = new float[iw];
+        float[] delta = Scratch.floats(Scratch.DELTA, b.ow);
+        float[] hbuf = Scratch.floats(Scratch.ROW, iw);
         int[] inner = interior(b);
         int c0 = inner[0];
         int c1 = inner[1];

@@ -1,4 +1,4 @@
-package org.pooling4j;
+package org.pooling4j.internal.exec;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -11,34 +11,34 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Workers spin briefly after a task before parking, so that back-to-back calls (a network's
  * layers, a benchmark loop) do not pay the operating system's wake-up latency each time.
  */
-final class Parallel {
+public final class Parallel {
     /**
      * Below this many bytes moved (input read plus output written) a call stays on the caller's
      * thread: handing work to another core costs a few microseconds, about what a core needs to
      * move this much data from cache.
      */
-    static final long WORK_THRESHOLD_BYTES = 256 * 1024;
+    public static final long WORK_THRESHOLD_BYTES = 256 * 1024;
 
     /** Most threads a call may use. */
-    static final int MAX_THREADS = 256;
+    public static final int MAX_THREADS = 256;
 
     private static final long SPIN_NANOS = 200_000;
 
     /** A body over units {@code [from, to)}. */
-    interface Body {
-        void run(int from, int to);
+    public interface Body {
+        public void run(int from, int to);
     }
 
     private Parallel() {}
 
     /** Threads to use for {@code units} units moving {@code bytes} bytes with {@code threads} allowed. */
-    static int threadsFor(int threads, int units, long bytes) {
+    public static int threadsFor(int threads, int units, long bytes) {
         if (threads <= 1 || units <= 1 || bytes < WORK_THRESHOLD_BYTES) return 1;
         return Math.min(threads, units);
     }
 
     /** Runs {@code body} over {@code [0, units)} in {@code threads} contiguous chunks. */
-    static void run(int units, int threads, Body body) {
+    public static void run(int units, int threads, Body body) {
         if (threads <= 1 || units <= 1) {
             if (units > 0) body.run(0, units);
             return;
@@ -49,7 +49,7 @@ final class Parallel {
     }
 
     /** First unit of chunk {@code i} of {@code t} over {@code units}: sizes differ by at most one. */
-    static int chunkStart(int units, int t, int i) {
+    public static int chunkStart(int units, int t, int i) {
         return (int) ((long) units * i / t);
     }
 
@@ -61,7 +61,7 @@ final class Parallel {
         private Worker[] workers = new Worker[0];
         private final AtomicInteger busy = new AtomicInteger();
 
-        void run(int units, int t, Body body) {
+        public void run(int units, int t, Body body) {
             // Nested or concurrent calls run their chunks on the caller's thread, which keeps the pool
             // simple and can never deadlock; the results are the same.
             if (!busy.compareAndSet(0, 1)) {

@@ -1,4 +1,4 @@
-package org.pooling4j;
+package org.pooling4j.internal;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -21,7 +21,7 @@ public final class Check {
         return new IllegalArgumentException(name + " = " + show(value) + ": " + rule);
     }
 
-    static String show(Object value) {
+    public static String show(Object value) {
         if (value instanceof int[]) return Arrays.toString((int[]) value);
         if (value instanceof long[]) return Arrays.toString((long[]) value);
         if (value instanceof double[]) return Arrays.toString((double[]) value);

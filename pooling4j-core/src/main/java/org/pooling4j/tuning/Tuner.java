@@ -1,4 +1,15 @@
-package org.pooling4j;
+package org.pooling4j.tuning;
+
+import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.MiniJson;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooling;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
+import org.pooling4j.internal.exec.Trace;
+import org.pooling4j.internal.kernels.PoolKernel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +86,14 @@ public final class Tuner {
     private static final int MAX_CACHED = 4096;
     /** Whether any decision is known: lets the dispatcher skip the map while the tuner is idle. */
     private static volatile boolean hasDecisions;
+    // Bumped whenever a choice may change (mode, cleared or loaded decisions, a new survey): plans
+    // cache their choice together with the generation it was made in and ask again when it moved.
+    private static volatile int generation;
+
+    /** A counter that changes whenever a cached choice may no longer hold; plans compare it per call. */
+    public static int generation() {
+        return generation;
+    }
     /**
      * Whether a known decision may concern a call below the work threshold: only then do such calls
      * consult the tuner outside exhaustive mode.
@@ -108,10 +127,10 @@ public final class Tuner {
     }
 
     /** What the dispatcher runs. */
-    record Choice(PoolKernel kernel, int threads, boolean tuned) {}
+    public record Choice(PoolKernel kernel, int threads, boolean tuned) {}
 
     /** One run of the call being tuned, with a given kernel and thread count. */
-    interface Trial {
+    public interface Trial {
         void run(PoolKernel kernel, int threads);
     }
 
@@ -136,12 +155,14 @@ public final class Tuner {
     public static void setMode(Mode m) {
         mode = Objects.requireNonNull(m, "mode");
         CHOICES.clear();
+        generation++;
     }
 
     /** Forgets every decision. */
     public static void clear() {
         DECISIONS.clear();
         CHOICES.clear();
+        generation++;
         hasDecisions = false;
         hasSmallDecisions = false;
     }
@@ -160,7 +181,7 @@ public final class Tuner {
      * choice and skip the tuner, unless a known decision may concern them (a loaded wisdom file or
      * an exhaustive survey). Mode EXHAUSTIVE tunes them as well.
      */
-    static boolean active(Geometry g) {
+    public static boolean active(Geometry g) {
         Mode m = mode;
         if (m == Mode.EXHAUSTIVE || hasSmallDecisions) return true;
         if (m == Mode.OFF && !hasDecisions) return false;
@@ -168,7 +189,7 @@ public final class Tuner {
     }
 
     /** Whether a call moves less than the work threshold (input plus output values). */
-    static boolean small(Geometry g) {
+    public static boolean small(Geometry g) {
         return 4L * ((long) g.inputElements() + g.outputElements()) < Parallel.WORK_THRESHOLD_BYTES;
     }
 
@@ -176,7 +197,7 @@ public final class Tuner {
      * Whether a key may name a call below the work threshold: its input alone (the shape in the
      * key) is smaller than the threshold. Conservative: a key that cannot be read counts as small.
      */
-    static boolean smallKey(String key) {
+    public static boolean smallKey(String key) {
         String[] parts = key.split("\\|");
         if (parts.length < 2) return true;
         String shape = parts[parts.length - 2];
@@ -192,7 +213,7 @@ public final class Tuner {
     }
 
     /** The key of a call: direction, variant, spec, layout, input shape, threads. */
-    static String key(Geometry g, boolean backward, String variant, int threads) {
+    public static String key(Geometry g, boolean backward, String variant, int threads) {
         return (backward ? "backward" : "forward") + "|" + variant + "|" + g.spec() + "|"
                 + (g.layout() == Layout.CHANNELS_LAST ? "channels_last" : "channels_first") + "|"
                 + Trace.shape(g.inputShape()) + "|" + threads;
@@ -206,7 +227,7 @@ public final class Tuner {
      * @param heuristic the dispatcher's choice
      * @param fastOnly whether only fast kernels may run the call (compact-argmax calls)
      */
-    static Choice choose(Geometry g, boolean backward, String variant, int threads, PoolKernel heuristic,
+    public static Choice choose(Geometry g, boolean backward, String variant, int threads, PoolKernel heuristic,
             boolean fastOnly, Trial trial) {
         if (Kernels.forced(backward)) return new Choice(heuristic, threads, false);
         Key fast = new Key(g, backward, variant, threads);
@@ -223,6 +244,7 @@ public final class Tuner {
             } else {
                 d = survey(key, m, heuristic, candidates, threads, trial);
                 DECISIONS.put(key, d);
+                generation++;
                 hasDecisions = true;
                 if (small(g)) hasSmallDecisions = true;
                 c = apply(d, g, backward, candidates, threads);
@@ -411,7 +433,7 @@ public final class Tuner {
     }
 
     /** The header a wisdom file must match to be used here. */
-    static Map<String, Object> header() {
+    public static Map<String, Object> header() {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("format", FORMAT);
         h.put("library", libraryVersion());
@@ -497,6 +519,7 @@ public final class Tuner {
         }
         for (Decision d : loaded) DECISIONS.put(d.key(), d);
         CHOICES.clear();
+        generation++;
         if (!loaded.isEmpty()) hasDecisions = true;
         for (Decision d : loaded) {
             if (smallKey(d.key())) hasSmallDecisions = true;

@@ -1,4 +1,11 @@
-package org.pooling4j;
+package org.pooling4j.internal.exec;
+
+import org.pooling4j.Geometry;
+import org.pooling4j.internal.kernels.ChannelsFirstKernel;
+import org.pooling4j.internal.kernels.ChannelsLastKernel;
+import org.pooling4j.internal.kernels.FastKernel;
+import org.pooling4j.internal.kernels.PoolKernel;
+import org.pooling4j.internal.kernels.ReferenceKernel;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,6 +89,11 @@ public final class Kernels {
         }
     }
 
+    /** The reference kernel: the last of the list, which accepts every problem. */
+    public static ReferenceKernel reference() {
+        return (ReferenceKernel) KERNELS.get(KERNELS.size() - 1);
+    }
+
     /** The kernels in the order they are tried. */
     public static List<PoolKernel> all() {
         return KERNELS;
@@ -123,7 +135,7 @@ public final class Kernels {
     }
 
     /** Whether a system property forces the kernel of calls in this direction (the tuner then stays out). */
-    static boolean forced(boolean backward) {
+    public static boolean forced(boolean backward) {
         String f = System.getProperty(FORCE_PROPERTY);
         if (backward) {
             String b = System.getProperty(FORCE_BACKWARD_PROPERTY);
@@ -133,7 +145,7 @@ public final class Kernels {
     }
 
     /** The kernels that accept {@code g} in the given direction, in dispatcher order. */
-    static List<PoolKernel> accepting(Geometry g, boolean backward) {
+    public static List<PoolKernel> accepting(Geometry g, boolean backward) {
         List<PoolKernel> r = new ArrayList<>();
         for (PoolKernel k : KERNELS) {
             if (k.declines(g, backward) == null) r.add(k);
@@ -142,7 +154,7 @@ public final class Kernels {
     }
 
     /** The fast kernels that accept {@code g} in the given direction (candidates for compact-argmax calls). */
-    static List<FastKernel> acceptingFast(Geometry g, boolean backward) {
+    public static List<FastKernel> acceptingFast(Geometry g, boolean backward) {
         List<FastKernel> r = new ArrayList<>();
         for (PoolKernel k : KERNELS) {
             if (k instanceof FastKernel && k.declines(g, backward) == null) r.add((FastKernel) k);
@@ -151,7 +163,7 @@ public final class Kernels {
     }
 
     /** The fast kernel that computes a compact argmax for {@code g} (forced as {@link #select} is), or null. */
-    static FastKernel selectArgmax(Geometry g, boolean backward) {
+    public static FastKernel selectArgmax(Geometry g, boolean backward) {
         PoolKernel k;
         try {
             k = select(g, backward);

@@ -1,4 +1,9 @@
-package org.pooling4j;
+package org.pooling4j.nn;
+
+import org.pooling4j.Pooling;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
 
 import java.util.Arrays;
 import java.util.Iterator;
