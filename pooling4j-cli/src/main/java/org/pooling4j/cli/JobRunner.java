@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.pooling4j.internal.json.Json;
 
 /**
  * Runs a JSON-lines jobs file: one job per line, each independent. A failing job prints its id and

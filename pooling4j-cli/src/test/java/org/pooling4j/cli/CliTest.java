@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.json.Json;
 import org.pooling4j.io.Npy;
 
 class CliTest {
