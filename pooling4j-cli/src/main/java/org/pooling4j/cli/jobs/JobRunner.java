@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,19 +14,19 @@ import org.pooling4j.internal.json.Json;
  * Runs a JSON-lines jobs file: one job per line, each independent. A failing job prints its id and
  * the reason; the others still run. The last line is {@code N passed, M failed}.
  */
-final class JobRunner {
+public final class JobRunner {
     private final PrintStream out;
     private final boolean quiet;
-    int passed;
-    int failed;
+    public int passed;
+    public int failed;
 
-    JobRunner(PrintStream out, boolean quiet) {
+    public JobRunner(PrintStream out, boolean quiet) {
         this.out = out;
         this.quiet = quiet;
     }
 
     /** Runs every job of {@code file}; returns the number of failed jobs. */
-    int run(Path file) throws IOException {
+    public int run(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         int line = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
