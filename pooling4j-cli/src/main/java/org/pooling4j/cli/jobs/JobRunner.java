@@ -52,18 +52,11 @@ public final class JobRunner {
             Object idValue = keys.get("id");
             if (idValue != null) id = String.valueOf(idValue);
             Job job = new Job(id, keys, dir);
-            String kernel;
-            if (TorchJobs.handles(job.op)) {
-                kernel = TorchJobs.run(job);
-            } else if (TfJobs.handles(job.op)) {
-                kernel = TfJobs.run(job);
-            } else if (RoiJobs.handles(job.op)) {
-                kernel = RoiJobs.run(job);
-            } else {
-                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: max_pool{1,2,3}d, avg_pool{1,2,3}d, "
-                        + "lp_pool{1,2,3}d, adaptive_max_pool{1,2,3}d, adaptive_avg_pool{1,2,3}d, fractional_max_pool{2,3}d, "
-                        + "max_unpool{1,2,3}d, stochastic_pool{1,2,3}d, mixed_pool{1,2,3}d, gated_pool{1,2,3}d, weighted_avg_pool{1,2,3}d, tf.nn.max_pool{,1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool_with_argmax, roi_align, roi_pool, each also with _backward");
+            JobFamily family = JobFamilies.forOp(job.op);
+            if (family == null) {
+                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: " + JobFamilies.describe());
             }
+            String kernel = family.run(job);
             passed++;
             if (!quiet) {
                 out.printf(Locale.ROOT, "ok    %s  %s  kernel=%s  %.2f ms%n", id, job.op, kernel, (System.nanoTime() - t0) / 1e6);
