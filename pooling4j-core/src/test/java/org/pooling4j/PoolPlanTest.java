@@ -1,5 +1,7 @@
 package org.pooling4j;
 
+import org.pooling4j.tuning.Tuner;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

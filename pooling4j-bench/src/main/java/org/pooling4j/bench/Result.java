@@ -1,11 +1,16 @@
 package org.pooling4j.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.pooling4j.internal.json.Json;
 
 /** One measured row: a case run by one implementation on one thread count. */
 public final class Result {
@@ -42,50 +47,32 @@ public final class Result {
         this.pctCopy = copyGbps == null || !(copyGbps > 0) ? null : 100 * gbps / copyGbps;
     }
 
-    /** Writes {@code rows} as a JSON array, one object per row, keys in a fixed order. */
+    /** Writes {@code rows} as a JSON array, one object per row and line, keys in a fixed order. */
     public static void writeJson(List<Result> rows, Path file) throws IOException {
-        StringBuilder s = new StringBuilder("[\n");
-        for (int i = 0; i < rows.size(); i++) {
-            Result r = rows.get(i);
-            s.append("  {\"case\": ").append(quote(r.caseName))
-                    .append(", \"impl\": ").append(quote(r.impl))
-                    .append(", \"threads\": ").append(r.threads)
-                    .append(", \"median_ms\": ").append(num(r.medianMs, 6))
-                    .append(", \"gbps\": ").append(num(r.gbps, 4))
-                    .append(", \"pct_copy_bw\": ").append(r.pctCopy == null ? "null" : num(r.pctCopy, 2))
-                    .append(", \"ratio_vs_ort\": ").append(r.ratioVsOrt == null ? "null" : num(r.ratioVsOrt, 4))
-                    .append(", \"min_ms\": ").append(num(r.minMs, 6))
-                    .append(", \"kernel\": ").append(r.kernel == null ? "null" : quote(r.kernel))
-                    .append(", \"bytes\": ").append(r.bytes)
-                    .append(i + 1 < rows.size() ? "},\n" : "}\n");
+        List<Object> list = new ArrayList<>();
+        for (Result r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("case", r.caseName);
+            m.put("impl", r.impl);
+            m.put("threads", r.threads);
+            m.put("median_ms", num(r.medianMs, 6));
+            m.put("gbps", num(r.gbps, 4));
+            m.put("pct_copy_bw", r.pctCopy == null ? null : num(r.pctCopy, 2));
+            m.put("ratio_vs_ort", r.ratioVsOrt == null ? null : num(r.ratioVsOrt, 4));
+            m.put("min_ms", num(r.minMs, 6));
+            m.put("kernel", r.kernel);
+            m.put("bytes", r.bytes);
+            list.add(m);
         }
-        s.append("]\n");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.write(file, s.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(file, (Json.pretty(list) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String num(double v, int decimals) {
-        if (!Double.isFinite(v)) return "null";
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    /** A JSON string literal. */
-    static String quote(String v) {
-        StringBuilder s = new StringBuilder("\"");
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"': s.append("\\\""); break;
-                case '\\': s.append("\\\\"); break;
-                case '\n': s.append("\\n"); break;
-                case '\r': s.append("\\r"); break;
-                case '\t': s.append("\\t"); break;
-                default:
-                    if (c < 0x20) s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else s.append(c);
-            }
-        }
-        return s.append('"').toString();
+    /** {@code v} with a fixed number of decimals (a BigDecimal keeps them in the JSON); null when not finite. */
+    private static BigDecimal num(double v, int decimals) {
+        if (!Double.isFinite(v)) return null;
+        // Formatter's rounding (of the shortest decimal form) as the files written so far have it.
+        return new BigDecimal(String.format(Locale.ROOT, "%." + decimals + "f", v));
     }
 }

@@ -13,13 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.internal.json.Json;
 import org.pooling4j.monitor.PoolMonitor;
 
 /** The {@code bench} command end to end on tiny runs ({@code --quick}); no timing is asserted. */
@@ -174,76 +174,19 @@ class BenchCommandTest {
         assertEquals(2, bench("--rows", "1-2").status);
     }
 
-    // ---- a minimal JSON reader: an array of flat objects with string, number and null values ----
-
+    /** The rows of a bench JSON file: an array of flat objects. */
+    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rows(Path json) throws Exception {
-        String s = new String(Files.readAllBytes(json), StandardCharsets.UTF_8);
-        int[] at = {0};
+        Object parsed = Json.parse(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
+        assertTrue(parsed instanceof List, "a JSON array");
         List<Map<String, Object>> out = new ArrayList<>();
-        expect(s, at, '[');
-        if (peek(s, at) == ']') return out;
-        while (true) {
-            out.add(object(s, at));
-            char c = next(s, at);
-            if (c == ']') break;
-            assertEquals(',', c, "at " + at[0]);
+        for (Object row : (List<Object>) parsed) {
+            assertTrue(row instanceof Map, "each row an object: " + row);
+            for (Object v : ((Map<String, Object>) row).values()) {
+                assertTrue(v == null || v instanceof String || v instanceof Number, "flat values only: " + row);
+            }
+            out.add((Map<String, Object>) row);
         }
         return out;
-    }
-
-    private static Map<String, Object> object(String s, int[] at) {
-        expect(s, at, '{');
-        Map<String, Object> m = new LinkedHashMap<>();
-        while (true) {
-            String k = string(s, at);
-            expect(s, at, ':');
-            char p = peek(s, at);
-            Object v;
-            if (p == '"') {
-                v = string(s, at);
-            } else if (s.startsWith("null", at[0])) {
-                at[0] += 4;
-                v = null;
-            } else {
-                int b = at[0];
-                while ("+-.0123456789eE".indexOf(s.charAt(at[0])) >= 0) at[0]++;
-                v = Double.parseDouble(s.substring(b, at[0]));
-            }
-            assertNull(m.put(k, v), "duplicate key " + k);
-            char c = next(s, at);
-            if (c == '}') return m;
-            assertEquals(',', c);
-        }
-    }
-
-    private static String string(String s, int[] at) {
-        expect(s, at, '"');
-        StringBuilder b = new StringBuilder();
-        while (s.charAt(at[0]) != '"') {
-            char c = s.charAt(at[0]++);
-            if (c == '\\') {
-                char e = s.charAt(at[0]++);
-                b.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
-            } else {
-                b.append(c);
-            }
-        }
-        at[0]++;
-        return b.toString();
-    }
-
-    private static char peek(String s, int[] at) {
-        while (Character.isWhitespace(s.charAt(at[0]))) at[0]++;
-        return s.charAt(at[0]);
-    }
-
-    private static char next(String s, int[] at) {
-        char c = peek(s, at);
-        at[0]++;
-        return c;
-    }
-
-    private static void expect(String s, int[] at, char c) {
-        assertEquals(c, next(s, at), "at " + at[0]);
     }
 }

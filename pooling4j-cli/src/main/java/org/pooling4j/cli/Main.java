@@ -2,6 +2,12 @@ package org.pooling4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.jobs.JobRunner;
+import org.pooling4j.cli.onnx.OnnxRunCommand;
+import org.pooling4j.cli.onnx.OnnxTestCommand;
+import org.pooling4j.cli.training.DemoCommand;
+import org.pooling4j.cli.training.EvalCommand;
+import org.pooling4j.cli.training.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.training.TrainCommand;
+import org.pooling4j.cli.training.Training;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Param;

@@ -14,14 +14,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.json.Json;
 import org.pooling4j.io.Npy;
 
-class CliTest {
+public class CliTest {
     @TempDir
     Path dir;
 
     /** Runs the command line capturing stdout and stderr; returns {exit status, text}. */
-    static Object[] cli(String... args) {
+    public static Object[] cli(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

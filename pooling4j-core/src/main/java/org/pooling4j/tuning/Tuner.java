@@ -3,7 +3,6 @@ package org.pooling4j.tuning;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.MaxFloor;
-import org.pooling4j.MiniJson;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.internal.exec.Kernels;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.pooling4j.internal.json.Json;
 
 /**
  * The auto-tuner: on the first call for a key (direction, variant, spec, layout, input shape and
@@ -446,24 +446,23 @@ public final class Tuner {
     /** Writes the known decisions to {@code file} (JSON), replacing it. */
     public static void saveWisdom(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        StringBuilder b = new StringBuilder("{\n");
-        for (Map.Entry<String, Object> e : header().entrySet()) {
-            b.append("  ").append(MiniJson.quote(e.getKey())).append(": ").append(MiniJson.value(e.getValue())).append(",\n");
+        Map<String, Object> root = new LinkedHashMap<>(header());
+        List<Object> list = new ArrayList<>();
+        for (Decision d : decisions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", d.key());
+            m.put("kernel", d.kernel());
+            m.put("threads", d.threads());
+            m.put("heuristic_kernel", d.heuristicKernel());
+            m.put("heuristic_threads", d.heuristicThreads());
+            m.put("heuristic_ms", d.heuristicMs());
+            m.put("tuned_ms", d.tunedMs());
+            list.add(m);
         }
-        b.append("  \"decisions\": [");
-        List<Decision> ds = decisions();
-        for (int i = 0; i < ds.size(); i++) {
-            Decision d = ds.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"key\": ").append(MiniJson.quote(d.key()))
-                    .append(", \"kernel\": ").append(MiniJson.quote(d.kernel()))
-                    .append(", \"threads\": ").append(d.threads())
-                    .append(", \"heuristic_kernel\": ").append(MiniJson.quote(d.heuristicKernel()))
-                    .append(", \"heuristic_threads\": ").append(d.heuristicThreads())
-                    .append(", \"heuristic_ms\": ").append(MiniJson.value(d.heuristicMs()))
-                    .append(", \"tuned_ms\": ").append(MiniJson.value(d.tunedMs())).append('}');
-        }
-        b.append(ds.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
-        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        root.put("decisions", list);
+        // One decision a line, as the hand-written format before it had: diffs of wisdom files stay readable.
+        String text = Json.pretty(root) + "\n";
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /**
@@ -484,7 +483,7 @@ public final class Tuner {
             return 0;
         }
         try {
-            parsed = MiniJson.parse(text);
+            parsed = Json.parse(text);
         } catch (IllegalArgumentException e) {
             warn("pooling4j: wisdom file " + file + " ignored: cannot be read as JSON (" + e.getMessage() + ")");
             return 0;
@@ -497,9 +496,9 @@ public final class Tuner {
         for (Map.Entry<String, Object> e : header().entrySet()) {
             Object have = root.get(e.getKey());
             String want = String.valueOf(e.getValue());
-            if (have == null || !MiniJson.text(have).equals(want)) {
+            if (have == null || !String.valueOf(have).equals(want)) {
                 warn("pooling4j: wisdom file " + file + " ignored: stale (" + e.getKey() + " is "
-                        + (have == null ? "missing" : MiniJson.text(have)) + ", this process has " + want + ")");
+                        + (have == null ? "missing" : String.valueOf(have)) + ", this process has " + want + ")");
                 return 0;
             }
         }
@@ -538,11 +537,11 @@ public final class Tuner {
         Object hms = m.get("heuristic_ms");
         Object tms = m.get("tuned_ms");
         if (!(key instanceof String) || !(kernel instanceof String) || !(hk instanceof String)) return null;
-        if (!(threads instanceof Double) || !(ht instanceof Double) || !(hms instanceof Double) || !(tms instanceof Double)) return null;
-        double t = (Double) threads;
-        double h = (Double) ht;
+        if (!(threads instanceof Number) || !(ht instanceof Number) || !(hms instanceof Number) || !(tms instanceof Number)) return null;
+        double t = ((Number) threads).doubleValue();
+        double h = ((Number) ht).doubleValue();
         if (t != Math.rint(t) || t < 1 || t > Parallel.MAX_THREADS || h != Math.rint(h) || h < 1 || h > Parallel.MAX_THREADS) return null;
-        return new Decision((String) key, (String) kernel, (int) t, (String) hk, (int) h, (Double) hms, (Double) tms);
+        return new Decision((String) key, (String) kernel, (int) t, (String) hk, (int) h, ((Number) hms).doubleValue(), ((Number) tms).doubleValue());
     }
 
     private static void warn(String message) {

@@ -18,6 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.pooling4j.internal.json.Json;
 import org.pooling4j.io.Npy;
 import org.pooling4j.io.NpyArray;
 
@@ -66,7 +67,7 @@ public final class ModelIo {
         if (parent != null) Files.createDirectories(parent);
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             zip.putNextEntry(new ZipEntry(ARCHITECTURE));
-            zip.write(Json.write(arch).getBytes(StandardCharsets.UTF_8));
+            zip.write(Json.pretty(arch).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
             for (Param p : model.params()) {
                 zip.putNextEntry(new ZipEntry(p.name() + ".npy"));

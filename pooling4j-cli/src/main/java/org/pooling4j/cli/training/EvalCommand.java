@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.training;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a model saved by train on IDX files (MNIST format, gzipped or not):",
                 "prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."})
-final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE.npz", required = true, description = "a model saved by train --save")
     Path model;
 

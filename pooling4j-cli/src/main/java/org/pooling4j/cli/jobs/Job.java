@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.IOException;
 import java.nio.file.Files;

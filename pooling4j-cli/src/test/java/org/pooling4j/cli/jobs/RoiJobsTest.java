@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.CliTest;
 import org.pooling4j.io.Npy;
 
 /**

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.cli.CliTest;
 import org.pooling4j.io.Npy;
 import org.pooling4j.io.NpyArray;
 import org.pooling4j.onnx.OnnxNode;

@@ -1,7 +1,10 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
@@ -14,18 +17,36 @@ import org.pooling4j.io.NpyArray;
 
 /**
  * The job runner's operators beyond the frameworks (docs/semantics.md section 16): stochastic, mixed,
- * gated and weighted-average pooling, with keys in PyTorch's style. {@link TorchJobs} has already
- * checked the op name, the keys allowed for it, the input's rank and the memory format.
+ * gated and weighted-average pooling, each 1d/2d/3d and with {@code _backward}, with keys in
+ * PyTorch's style; a backward job of an operator with learnable weights writes the weight gradient to
+ * {@code grad_weights} when that key is given. The op name, the parameters, the input's rank and the
+ * memory format are checked as {@link TorchJobs} checks them.
  */
-final class BeyondJobs {
-    private BeyondJobs() {}
+final class BeyondJobs implements JobFamily {
+    private final Set<String> ops = TorchJobs.ops(List.of("stochastic_pool", "mixed_pool", "gated_pool", "weighted_avg_pool"));
 
-    static boolean handles(String base) {
-        return base.equals("stochastic_pool") || base.equals("mixed_pool") || base.equals("gated_pool") || base.equals("weighted_avg_pool");
+    @Override
+    public Set<String> ops() {
+        return ops;
+    }
+
+    @Override
+    public Set<String> keys(String op) {
+        Set<String> keys = TorchJobs.commonKeys(op);
+        if (op.startsWith("stochastic_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
+        boolean learnable = op.startsWith("gated_pool") || op.startsWith("weighted_avg_pool");
+        if (learnable && op.endsWith("_backward")) keys.add("grad_weights");
+        return Collections.unmodifiableSet(keys);
+    }
+
+    @Override
+    public String run(Job j) throws IOException {
+        TorchJobs.Input in = TorchJobs.Input.read(j);
+        return run(j, in.base, in.rank, in.backward, in.x, in.layout, in.batched);
     }
 
     /** Runs one job whose input {@code x} is already in {@code layout}; returns the kernel's name. */
-    static String run(Job j, String base, int r, boolean backward, Tensor x, Layout layout, boolean batched) throws IOException {
+    private static String run(Job j, String base, int r, boolean backward, Tensor x, Layout layout, boolean batched) throws IOException {
         PoolSpec spec = spec(j, base, r);
         boolean learnable = spec.weightsShape() != null;
         if (j.has("grad_weights")) {

@@ -1,8 +1,11 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pooling4j.AutoPad;
@@ -25,16 +28,38 @@ import org.pooling4j.Tensor;
  * max starting from {@code -FLT_MAX} with NaN never selected, and argmax in
  * {@code (y*W + x)*C + c} form (plus the batch term with {@code include_batch_in_index}).
  */
-final class TfJobs {
+final class TfJobs implements JobFamily {
     private static final Pattern OP = Pattern.compile("tf\\.nn\\.(max_pool|avg_pool|max_pool_with_argmax)([1-3]d)?(_backward)?");
 
-    private TfJobs() {}
+    private static final Set<String> OPS = allOps();
 
-    static boolean handles(String op) {
-        return OP.matcher(op).matches();
+    /** max_pool and avg_pool bare (rank from the input) or 1d/2d/3d; max_pool_with_argmax has no rank suffix. */
+    private static Set<String> allOps() {
+        Set<String> ops = new TreeSet<>();
+        for (String base : List.of("tf.nn.max_pool", "tf.nn.avg_pool")) {
+            for (String rank : List.of("", "1d", "2d", "3d")) ops.add(base + rank);
+        }
+        ops.add("tf.nn.max_pool_with_argmax");
+        for (String op : List.copyOf(ops)) ops.add(op + "_backward");
+        return Collections.unmodifiableSet(ops);
     }
 
-    static String run(Job j) throws IOException {
+    @Override
+    public Set<String> ops() {
+        return OPS;
+    }
+
+    @Override
+    public Set<String> keys(String op) {
+        Set<String> keys = new TreeSet<>(COMMON_KEYS);
+        keys.addAll(List.of("input", "output", "ksize", "strides", "padding", "data_format"));
+        if (op.endsWith("_backward")) keys.add("grad_output");
+        if (op.startsWith("tf.nn.max_pool_with_argmax")) keys.addAll(List.of("argmax", "include_batch_in_index"));
+        return Collections.unmodifiableSet(keys);
+    }
+
+    @Override
+    public String run(Job j) throws IOException {
         Matcher m = OP.matcher(j.op);
         if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
         String base = m.group(1);

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,24 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.pooling4j.internal.json.Json;
 
 /**
  * Runs a JSON-lines jobs file: one job per line, each independent. A failing job prints its id and
  * the reason; the others still run. The last line is {@code N passed, M failed}.
  */
-final class JobRunner {
+public final class JobRunner {
     private final PrintStream out;
     private final boolean quiet;
-    int passed;
-    int failed;
+    public int passed;
+    public int failed;
 
-    JobRunner(PrintStream out, boolean quiet) {
+    public JobRunner(PrintStream out, boolean quiet) {
         this.out = out;
         this.quiet = quiet;
     }
 
     /** Runs every job of {@code file}; returns the number of failed jobs. */
-    int run(Path file) throws IOException {
+    public int run(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         int line = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -51,18 +52,11 @@ final class JobRunner {
             Object idValue = keys.get("id");
             if (idValue != null) id = String.valueOf(idValue);
             Job job = new Job(id, keys, dir);
-            String kernel;
-            if (TorchJobs.handles(job.op)) {
-                kernel = TorchJobs.run(job);
-            } else if (TfJobs.handles(job.op)) {
-                kernel = TfJobs.run(job);
-            } else if (RoiJobs.handles(job.op)) {
-                kernel = RoiJobs.run(job);
-            } else {
-                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: max_pool{1,2,3}d, avg_pool{1,2,3}d, "
-                        + "lp_pool{1,2,3}d, adaptive_max_pool{1,2,3}d, adaptive_avg_pool{1,2,3}d, fractional_max_pool{2,3}d, "
-                        + "max_unpool{1,2,3}d, stochastic_pool{1,2,3}d, mixed_pool{1,2,3}d, gated_pool{1,2,3}d, weighted_avg_pool{1,2,3}d, tf.nn.max_pool{,1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool_with_argmax, roi_align, roi_pool, each also with _backward");
+            JobFamily family = JobFamilies.forOp(job.op);
+            if (family == null) {
+                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: " + JobFamilies.describe());
             }
+            String kernel = family.run(job);
             passed++;
             if (!quiet) {
                 out.printf(Locale.ROOT, "ok    %s  %s  kernel=%s  %.2f ms%n", id, job.op, kernel, (System.nanoTime() - t0) / 1e6);

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.training;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,13 +21,13 @@ import org.pooling4j.nn.data.Dataset;
  * a shuffled order per epoch, evaluation on a test set after every epoch, and the share of the time
  * spent in pooling, read from the pooling monitor.
  */
-final class Training {
+public final class Training {
     /** What one epoch gave. */
-    record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, double seconds,
+    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, double seconds,
             double imagesPerSecond, double poolingShare) {}
 
     /** Settings of a run. */
-    static final class Settings {
+    public static final class Settings {
         int epochs = 4;
         int batch = 64;
         double learningRate = 2e-3;
@@ -43,7 +43,7 @@ final class Training {
     private final PrintStream out;
     private final PrintStream progress;
 
-    Training(Settings settings, PrintStream out, PrintStream progress) {
+    public Training(Settings settings, PrintStream out, PrintStream progress) {
         this.settings = settings;
         this.out = out;
         this.progress = progress;
@@ -64,7 +64,7 @@ final class Training {
      * Trains {@code model} and evaluates it after every epoch; prints one line per epoch on
      * {@link #out} (when not null) and returns the epochs.
      */
-    List<Epoch> fit(Sequential model, Dataset train, Dataset test) {
+    public List<Epoch> fit(Sequential model, Dataset train, Dataset test) {
         Optimizer opt = optimizer();
         List<Param> params = model.params();
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
@@ -149,7 +149,7 @@ final class Training {
      * Accuracy of {@code model} (in evaluation mode) on {@code data}; when {@code confusion} is not
      * null, {@code confusion[truth][predicted]} counts every image.
      */
-    static double accuracy(Sequential model, Dataset data, int batch, long[][] confusion) {
+    public static double accuracy(Sequential model, Dataset data, int batch, long[][] confusion) {
         model.setTraining(false);
         int n = data.size();
         if (n == 0) return Double.NaN;
@@ -174,7 +174,7 @@ final class Training {
      * Accuracy on the test images shifted by {@code d} pixels, averaged over the four directions
      * (right, left, down, up): how much a translation the network has not been trained for costs.
      */
-    static double shiftedAccuracy(Sequential model, Dataset data, int d, int batch) {
+    public static double shiftedAccuracy(Sequential model, Dataset data, int d, int batch) {
         if (d == 0) return accuracy(model, data, batch, null);
         double sum = accuracy(model, data.shifted(d, 0), batch, null) + accuracy(model, data.shifted(-d, 0), batch, null)
                 + accuracy(model, data.shifted(0, d), batch, null) + accuracy(model, data.shifted(0, -d), batch, null);

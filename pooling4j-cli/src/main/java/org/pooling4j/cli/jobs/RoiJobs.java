@@ -1,9 +1,11 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Pooled;
@@ -23,18 +25,28 @@ import org.pooling4j.Tensor;
  * {@code indices} when that file exists, and otherwise recomputes it from {@code input}; the forward
  * {@code roi_pool} writes its argmax to {@code indices} when the key is given.
  */
-final class RoiJobs {
+final class RoiJobs implements JobFamily {
     private static final Set<String> OPS = Set.of("roi_align", "roi_pool", "roi_align_backward", "roi_pool_backward");
     private static final Set<String> ALIGN_ONLY = Set.of("sampling_ratio", "aligned");
 
-    private RoiJobs() {}
-
-    static boolean handles(String op) {
-        return OPS.contains(op);
+    @Override
+    public Set<String> ops() {
+        return OPS;
     }
 
-    /** Runs the job; returns the name of the kernel used. */
-    static String run(Job j) throws IOException {
+    @Override
+    public Set<String> keys(String op) {
+        Set<String> keys = new TreeSet<>(COMMON_KEYS);
+        keys.addAll(List.of("input", "output", "boxes", "output_size", "spatial_scale", "memory_format"));
+        if (op.startsWith("roi_align")) keys.addAll(ALIGN_ONLY);
+        // roi_pool's argmax: written by the forward job when given, read by the backward one when the file exists.
+        else keys.add("indices");
+        if (op.endsWith("_backward")) keys.addAll(List.of("grad_output", "input_shape"));
+        return Collections.unmodifiableSet(keys);
+    }
+
+    @Override
+    public String run(Job j) throws IOException {
         boolean align = j.op.startsWith("roi_align");
         boolean backward = j.op.endsWith("_backward");
         if (!align) {

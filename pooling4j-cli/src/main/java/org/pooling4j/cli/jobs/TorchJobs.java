@@ -1,7 +1,10 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pooling4j.Layout;
@@ -17,12 +20,10 @@ import org.pooling4j.Tensor;
  * semantics. The optional key {@code "memory_format": "channels_last"} runs the job in the
  * channels-last layout (the files stay in PyTorch's logical NCHW order).
  *
- * <p>Also the operators beyond PyTorch in the same style (docs/semantics.md section 16):
- * {@code stochastic_pool}, {@code mixed_pool}, {@code gated_pool} and {@code weighted_avg_pool}, each
- * 1d/2d/3d and with {@code _backward}; a backward job of an operator with learnable weights writes the
- * weight gradient to {@code grad_weights} when that key is given.
+ * <p>The operators beyond PyTorch in the same style ({@link BeyondJobs}) share this family's checks
+ * of the op name, the parameters and the input ({@link Input}).
  */
-final class TorchJobs {
+final class TorchJobs implements JobFamily {
     private static final Pattern OP = Pattern.compile(
             "(max_pool|avg_pool|lp_pool|adaptive_max_pool|adaptive_avg_pool|fractional_max_pool|max_unpool"
                     + "|stochastic_pool|mixed_pool|gated_pool|weighted_avg_pool)([1-3])d(_backward)?");
@@ -45,39 +46,63 @@ final class TorchJobs {
             java.util.Map.entry("gated_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override", "weights")),
             java.util.Map.entry("weighted_avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
 
-    private TorchJobs() {}
+    /** The operators of this family; {@link BeyondJobs} has the others {@link #OP} matches. */
+    private static final List<String> BASES = List.of("max_pool", "avg_pool", "lp_pool", "adaptive_max_pool", "adaptive_avg_pool",
+            "fractional_max_pool", "max_unpool");
 
-    static boolean handles(String op) {
-        return OP.matcher(op).matches();
+    /** {@code base} in ranks 1 to 3 (fractional max pooling 2 and 3 only), each also with {@code _backward}. */
+    static Set<String> ops(List<String> bases) {
+        Set<String> ops = new TreeSet<>();
+        for (String base : bases) {
+            for (int r = base.equals("fractional_max_pool") ? 2 : 1; r <= 3; r++) {
+                ops.add(base + r + "d");
+                ops.add(base + r + "d_backward");
+            }
+        }
+        return Collections.unmodifiableSet(ops);
     }
 
-    /** Runs the job; returns the name of the kernel used. */
-    static String run(Job j) throws IOException {
-        Matcher m = OP.matcher(j.op);
-        if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
-        String base = m.group(1);
-        int r = Integer.parseInt(m.group(2));
-        boolean backward = m.group(3) != null;
-        if (base.equals("fractional_max_pool") && r == 1) throw new IllegalArgumentException("op = \"" + j.op + "\": fractional max pooling is 2d or 3d");
+    /**
+     * The keys of {@code op} ({@code base}, rank, {@code _backward}) that every operator in PyTorch's
+     * style accepts, with its parameters from {@link #ALLOWED} (avg_pool1d has no divisor_override).
+     */
+    static Set<String> commonKeys(String op) {
+        Matcher m = OP.matcher(op);
+        if (!m.matches()) throw new IllegalArgumentException(op);
+        Set<String> keys = new TreeSet<>(COMMON_KEYS);
+        keys.addAll(List.of("input", "output", "memory_format"));
+        if (m.group(3) != null) keys.add("grad_output");
+        keys.addAll(ALLOWED.get(m.group(1)));
+        if (m.group(2).equals("1")) keys.remove("divisor_override");
+        return keys;
+    }
 
-        for (String key : PARAMETERS) {
-            // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
-            if (j.has(key) && !ALLOWED.get(base).contains(key)) throw j.bad(key, base + r + "d has no parameter " + key);
-        }
-        Tensor x = j.readTensor("input");
-        if (x.rank() != r + 1 && x.rank() != r + 2) {
-            throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(x.shape()) + ": " + j.op
-                    + " expects a " + (r + 1) + "-D (unbatched) or " + (r + 2) + "-D (batched) input");
-        }
-        boolean batched = x.rank() == r + 2;
-        String fmt = j.str("memory_format", "contiguous_format");
-        Layout layout;
-        if (fmt.equals("channels_last") || fmt.equals("channels_last_3d")) layout = Layout.CHANNELS_LAST;
-        else if (fmt.equals("contiguous_format") || fmt.equals("contiguous")) layout = Layout.CHANNELS_FIRST;
-        else throw j.bad("memory_format", "must be \"contiguous_format\" or \"channels_last\"");
-        x = toLayout(x, layout, batched);
+    private final Set<String> ops = ops(BASES);
 
-        if (BeyondJobs.handles(base)) return BeyondJobs.run(j, base, r, backward, x, layout, batched);
+    @Override
+    public Set<String> ops() {
+        return ops;
+    }
+
+    @Override
+    public Set<String> keys(String op) {
+        Set<String> keys = commonKeys(op);
+        String base = OP.matcher(op).replaceAll("$1");
+        // indices: written by a forward job when given, read by a backward job when the file exists.
+        if (base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("max_unpool")) keys.add("indices");
+        if (base.equals("fractional_max_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
+        return Collections.unmodifiableSet(keys);
+    }
+
+    @Override
+    public String run(Job j) throws IOException {
+        Input in = Input.read(j);
+        String base = in.base;
+        int r = in.rank;
+        boolean backward = in.backward;
+        Tensor x = in.x;
+        Layout layout = in.layout;
+        boolean batched = in.batched;
         PoolSpec spec = spec(j, base, r, x, batched);
         if (base.equals("max_unpool")) {
             LongTensor idx = toLayout(j.readLongTensor("indices"), layout, batched);
@@ -117,6 +142,52 @@ final class TorchJobs {
         }
         j.write("output", fromLayout(dx, batched));
         return kernel;
+    }
+
+    /** A job's operator, rank and input after the checks every operator in PyTorch's style makes, in this order. */
+    static final class Input {
+        final String base;
+        final int rank;
+        final boolean backward;
+        /** The input, already in {@link #layout}. */
+        final Tensor x;
+        final Layout layout;
+        final boolean batched;
+
+        private Input(String base, int rank, boolean backward, Tensor x, Layout layout, boolean batched) {
+            this.base = base;
+            this.rank = rank;
+            this.backward = backward;
+            this.x = x;
+            this.layout = layout;
+            this.batched = batched;
+        }
+
+        static Input read(Job j) throws IOException {
+            Matcher m = OP.matcher(j.op);
+            if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
+            String base = m.group(1);
+            int r = Integer.parseInt(m.group(2));
+            boolean backward = m.group(3) != null;
+
+            for (String key : PARAMETERS) {
+                // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
+                if (j.has(key) && !ALLOWED.get(base).contains(key)) throw j.bad(key, base + r + "d has no parameter " + key);
+            }
+            Tensor x = j.readTensor("input");
+            if (x.rank() != r + 1 && x.rank() != r + 2) {
+                throw new IllegalArgumentException("input shape " + java.util.Arrays.toString(x.shape()) + ": " + j.op
+                        + " expects a " + (r + 1) + "-D (unbatched) or " + (r + 2) + "-D (batched) input");
+            }
+            boolean batched = x.rank() == r + 2;
+            String fmt = j.str("memory_format", "contiguous_format");
+            Layout layout;
+            if (fmt.equals("channels_last") || fmt.equals("channels_last_3d")) layout = Layout.CHANNELS_LAST;
+            else if (fmt.equals("contiguous_format") || fmt.equals("contiguous")) layout = Layout.CHANNELS_FIRST;
+            else throw j.bad("memory_format", "must be \"contiguous_format\" or \"channels_last\"");
+            x = toLayout(x, layout, batched);
+            return new Input(base, r, backward, x, layout, batched);
+        }
     }
 
     static Tensor toLayout(Tensor t, Layout layout, boolean batched) {

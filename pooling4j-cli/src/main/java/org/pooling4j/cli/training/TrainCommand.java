@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.training;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a LeNet-style network (conv-relu-pool twice, then two linear layers) on digits.",
                 "Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."})
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pool", paramLabel = "KIND", defaultValue = "max",
             description = "pooling of both stages: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, "
                     + "or none (strided convolutions instead of pooling) (default: ${DEFAULT-VALUE})")
@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Training.Settings settings(int epochs, int batch, Double lr, String optimizer, long seed, boolean progress) {
+    public static Training.Settings settings(int epochs, int batch, Double lr, String optimizer, long seed, boolean progress) {
         Training.Settings s = new Training.Settings();
         s.epochs = epochs;
         s.batch = batch;
@@ -98,17 +98,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Small argument checks shared by the training commands. */
-    static final class Check {
+    public static final class Check {
         private Check() {}
 
-        static void positive(String name, int v) {
+        public static void positive(String name, int v) {
             if (v < 1) throw new IllegalArgumentException(name + " = " + v + ": must be >= 1");
         }
     }
 
     /** A training and a test set, and where they came from. */
-    record Digits(String name, Dataset train, Dataset test) {
-        static Digits load(String spec, Integer trainSize, Integer testSize) throws IOException {
+    public record Digits(String name, Dataset train, Dataset test) {
+        public static Digits load(String spec, Integer trainSize, Integer testSize) throws IOException {
             if (trainSize != null) Check.positive("--train-size", trainSize);
             if (testSize != null) Check.positive("--test-size", testSize);
             if ("generated".equals(spec)) {

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.onnx;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
                 "(or is a folder of such cases). Outputs are compared as ONNX's runner does: same shape and element type,",
                 "|actual - expected| <= 1e-7 + 1e-3 * |expected|, NaN where NaN; integer outputs exactly.",
                 "Prints PASS/FAIL per case and ends with 'N passed, M failed'; exit status 1 if any failed."})
-final class OnnxTestCommand implements Callable<Integer> {
+public final class OnnxTestCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Case folders, or folders of case folders.")
     List<Path> dirs = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.onnx;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "onnx-run", mixinStandardHelpOptions = true,
         description = {"Run an ONNX model on .npy inputs and write every graph output as DIR/<output name>.npy.",
                 "Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."})
-final class OnnxRunCommand implements Callable<Integer> {
+public final class OnnxRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx model file.")
     Path model;
 

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.training;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.Main;
 import org.pooling4j.monitor.PoolMonitor;
 import org.pooling4j.monitor.PoolStats;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Sequential;
-import org.pooling4j.nn.data.DigitGenerator;
 import org.pooling4j.nn.data.Dataset;
+import org.pooling4j.nn.data.DigitGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
         description = {"A tour in under two minutes: pooling worked out window by window, a short training run of the",
                 "same network with max and with average pooling, every pooling kind applied to a picture, and what",
                 "the tracking layer saw (calls, latency, GB/s per operator and kernel)."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "pooling4j-demo", description = "directory for the pictures (default: ${DEFAULT-VALUE})")
     Path out;
 

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,31 @@
+package org.pooling4j.cli.jobs;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * One family of job operators (PyTorch's, TensorFlow's, torchvision's region ops, ...): the exact op
+ * names it runs, the keys each of them accepts, and how it runs a job. {@link JobFamilies} lists the
+ * families; the runner finds a job's family by its {@code op}.
+ */
+interface JobFamily {
+    /** The keys every job may have, whatever its op. */
+    Set<String> COMMON_KEYS = Set.of("id", "op");
+
+    /** Every op name this family runs; no two families share a name. */
+    Set<String> ops();
+
+    /**
+     * The keys a job of {@code op} (one of {@link #ops}) accepts, {@link #COMMON_KEYS} included: its
+     * parameters and the files it reads or writes.
+     */
+    Set<String> keys(String op);
+
+    /**
+     * Runs {@code job}, whose op is one of {@link #ops}, reading and writing its files.
+     *
+     * @return the name of the kernel that computed the result
+     * @throws IllegalArgumentException naming the key and value at fault
+     */
+    String run(Job job) throws IOException;
+}
