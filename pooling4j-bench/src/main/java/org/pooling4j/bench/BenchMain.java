@@ -55,7 +55,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> cases = new ArrayList<>();
 
     @Option(names = "--shapes", paramLabel = "FILE",
-            description = "run rows of a shape corpus (the format of shared/perf/pool_shapes.csv) as float32 forward channels-first cases, "
+            description = "run rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv) as float32 forward channels-first cases, "
                     + "instead of the standard suite (with --case: after those cases); the whole corpus takes hours, pick rows with --rows or --limit")
     Path shapes;
 

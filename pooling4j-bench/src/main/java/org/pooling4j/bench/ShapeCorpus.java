@@ -16,8 +16,8 @@ import org.pooling4j.PoolSpec;
 import org.pooling4j.bench.BenchCase.Kind;
 
 /**
- * Reader of the pooling shape corpus ({@code shared/perf/pool_shapes.csv}: oneDNN benchdnn problem
- * descriptors plus reference networks) and its translation into benchmark cases.
+ * Reader of the pooling shape corpus (oneDNN benchdnn problem descriptors plus reference networks;
+ * the repository keeps a copy with its README in this module's test resources, {@code perf/pool_shapes.csv}) and its translation into benchmark cases.
  *
  * <p>The corpus keeps benchdnn's conventions: every row carries all three axes d, h, w (unused ones
  * are 1 with padding 0), {@code dims} says which are real (1D: w; 2D: h, w; 3D: d, h, w);

@@ -38,7 +38,7 @@ public final class TuneMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "wisdom file to write")
     Path out;
 
-    @Option(names = "--shapes", paramLabel = "FILE", description = "tune rows of a shape corpus (the format of shared/perf/pool_shapes.csv)")
+    @Option(names = "--shapes", paramLabel = "FILE", description = "tune rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv)")
     Path shapes;
 
     @Option(names = "--rows", paramLabel = "A-B", converter = BenchMain.RowRange.Parser.class, description = "corpus rows A to B (1-based, inclusive)")

@@ -27,7 +27,10 @@ class BenchCommandTest {
     private static final List<String> KEYS = List.of("case", "impl", "threads", "median_ms", "gbps", "pct_copy_bw", "ratio_vs_ort",
             "min_ms", "kernel", "bytes");
 
-    /** Two small rows in the corpus format: an avg_np layer and an avg_p one (copied from the shared corpus). */
+    /**
+     * Two small rows in the corpus format: an avg_np layer and an avg_p one (copied from the shape corpus,
+     * perf/pool_shapes.csv in the test resources).
+     */
     private static final String CORPUS = String.join("\n",
             "source_file,name,topology,category,real_network,dims,mb,ic,id,ih,iw,od,oh,ow,kd,kh,kw,sd,sh,sw,pd,ph,pw,dd,dh,dw,pd_r,ph_r,pw_r,count,alg,dir,dt,tag,descriptor",
             "x/option_set_fwks_ext_gpu,84b28a9da127ef737c0a463969f664f2&a72fc428e41fe79325d42c2573b87430,framework_layer(anonymized),framework_layer,yes,"

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -56,15 +55,12 @@ class OrtAgreementTest {
                 Layout.CHANNELS_FIRST, new int[] {2, 3, 11, 12}, "dilated average"));
         cases.add(new BenchCase("asym_max", Kind.FORWARD, PoolSpec.max(3, 3).stride(2, 2).padding(new int[] {0, 1}, new int[] {1, 0}).build(),
                 Layout.CHANNELS_FIRST, new int[] {2, 3, 12, 11}, "asymmetric padding"));
-        Path f = TestFiles.corpus();
-        if (f != null) {
-            List<ShapeCorpus.Row> rows = ShapeCorpus.read(f);
-            // resnet_50:max_pool1 (TF-SAME padding 0/1), i3d 3D, m5:pool2 (1D, negative right pad),
-            // avg_np, avg_p, global average, and a dilated 1D row under each algorithm.
-            int[] picks = {1263, 1255, 1296, 41, 932, 1289};
-            for (int row : picks) cases.add(small(rows.get(row - 1), "max"));
-            for (String alg : new String[] {"max", "avg_np", "avg_p"}) cases.add(small(rows.get(1026), alg));
-        }
+        List<ShapeCorpus.Row> rows = ShapeCorpus.read(TestFiles.corpus());
+        // resnet_50:max_pool1 (TF-SAME padding 0/1), i3d 3D, m5:pool2 (1D, negative right pad),
+        // avg_np, avg_p, global average, and a dilated 1D row under each algorithm.
+        int[] picks = {1263, 1255, 1296, 41, 932, 1289};
+        for (int row : picks) cases.add(small(rows.get(row - 1), "max"));
+        for (String alg : new String[] {"max", "avg_np", "avg_p"}) cases.add(small(rows.get(1026), alg));
         for (BenchCase c : cases) agree(c);
     }
 

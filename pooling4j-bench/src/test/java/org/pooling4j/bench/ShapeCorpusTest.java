@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +22,8 @@ import org.pooling4j.PoolSpec;
 
 /**
  * The corpus reader and the row-to-case rules. The expected values below were worked out by hand
- * from the CSV rows and the conventions in shared/perf/README.md (0-based dilation, derived right
- * padding, alg names).
+ * from the CSV rows and the conventions in the README beside the corpus in the test resources
+ * (0-based dilation, derived right padding, alg names).
  */
 class ShapeCorpusTest {
     private static final long CAP = 1024L << 20;
@@ -32,18 +31,11 @@ class ShapeCorpusTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path f = TestFiles.corpus();
-        rows = f == null ? null : ShapeCorpus.read(f);
-    }
-
-    private static void needCorpus() {
-        Assumptions.assumeTrue(rows != null, "shape corpus " + TestFiles.CORPUS + " not found above the working directory "
-                + "(set -Dpooling4j.shared=DIR); skipping the checks on the real file");
+        rows = ShapeCorpus.read(TestFiles.corpus());
     }
 
     @Test
     void parsesEveryDataRow() {
-        needCorpus();
         assertEquals(1299, rows.size());
         for (int i = 0; i < rows.size(); i++) {
             ShapeCorpus.Row r = rows.get(i);
@@ -54,7 +46,6 @@ class ShapeCorpusTest {
 
     @Test
     void everyRowEitherRunsOrSaysWhy() {
-        needCorpus();
         int runs = 0;
         for (ShapeCorpus.Row r : rows) {
             ShapeCorpus.Planned p = ShapeCorpus.plan(r, "max", CAP);
@@ -71,7 +62,6 @@ class ShapeCorpusTest {
 
     @Test
     void regressionRowWithSymmetricPadding() {
-        needCorpus();
         // Row 1: mb1 ic80 160x160 -> 160x160, k3 s1, pad 1 left and right, max.
         ShapeCorpus.Row r = rows.get(0);
         assertEquals("row1", r.caseName());
@@ -91,7 +81,6 @@ class ShapeCorpusTest {
 
     @Test
     void emptyAlgTakesTheDefaultAndNegativeRightPaddingKeepsTheInput() {
-        needCorpus();
         // Row 2: mb1 ic1008 150x150 -> 75x75, k1 s2, p0, derived right pad -1, no alg.
         // Floor mode without right padding gives (150 - 1) / 2 + 1 = 75 already: the input stays 150.
         ShapeCorpus.Row r = rows.get(1);
@@ -110,7 +99,6 @@ class ShapeCorpusTest {
 
     @Test
     void quotedNamesAreRead() {
-        needCorpus();
         // Row 3 is a framework layer with a quoted descriptor; 117 rows high, 1 wide: 117 -> 11 (k10 s10).
         ShapeCorpus.Row r = rows.get(2);
         assertEquals("13e7aaeb0377b1066e59bc662b1bc5f4", r.name);
@@ -124,7 +112,6 @@ class ShapeCorpusTest {
 
     @Test
     void tailThatFloorModeWouldNotDropIsCropped() {
-        needCorpus();
         // Row 1012: 1D, iw2 -> ow1 with k1 s1 and pw_r = -1. Floor mode would give 2 outputs, so the
         // never-read last element is cropped: input 1 -> output 1.
         ShapeCorpus.Planned p = ShapeCorpus.plan(rows.get(1011), "max", CAP);
@@ -137,7 +124,6 @@ class ShapeCorpusTest {
 
     @Test
     void dilationIsZeroBased() {
-        needCorpus();
         // Row 1021: 1D mb16 ic64 iw32 -> 16, kw3 sw2 pw2/3, dw2 (benchdnn) = dilation 3:
         // effective kernel (3-1)*3+1 = 7, (32 + 2 + 3 - 7) / 2 + 1 = 16.
         ShapeCorpus.Row r = rows.get(1020);
@@ -153,7 +139,6 @@ class ShapeCorpusTest {
 
     @Test
     void threeDRowWithNegativeDepthPadding() {
-        needCorpus();
         // Row 1255 (i3d_resnet50_v1:max_pool1): 16x112x112 -> 8x56x56, kernel 1x3x3, stride 2,
         // pad d0/-1 h1/0 w1/0, no alg. (16 - 1) / 2 + 1 = 8 keeps the depth; (112 + 1 - 3) / 2 + 1 = 56.
         ShapeCorpus.Row r = rows.get(1254);
@@ -169,7 +154,6 @@ class ShapeCorpusTest {
 
     @Test
     void referenceRowsKeepTheirAlgorithm() {
-        needCorpus();
         // Row 1289 (inception_v3:global_pool): avg(global), 8x8 kernel on 8x8 -> a global average.
         BenchCase g = plan(rows.get(1288), "max");
         assertEquals(PoolOp.GLOBAL_AVG, g.spec().op());
@@ -193,7 +177,6 @@ class ShapeCorpusTest {
 
     @Test
     void kernelInPaddingAndOversizedRowsAreSkippedWithAReason() {
-        needCorpus();
         // Row 1017: 1D iw13 -> ow14, kw3 with pw3: windows lie entirely in padding.
         ShapeCorpus.Planned kip = ShapeCorpus.plan(rows.get(1016), "max", CAP);
         assertNull(kip.benchCase);

@@ -1,31 +1,24 @@
 package org.pooling4j.bench;
 
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
-/** Locates the shared shape corpus for tests. */
+/** Locates the shape corpus for tests. */
 final class TestFiles {
-    /** Relative location of the corpus under an ancestor of the working directory. */
-    static final String CORPUS = "shared/perf/pool_shapes.csv";
+    /** The corpus's place in the test resources (with a README on its origin and conventions beside it). */
+    static final String CORPUS = "/perf/pool_shapes.csv";
 
     private TestFiles() {}
 
-    /**
-     * The corpus file, or null when absent. {@code -Dpooling4j.shared=DIR} names the shared
-     * directory; otherwise the working directory and its ancestors are searched for
-     * {@value #CORPUS} (the repository's {@code ../shared} is found from the module directory).
-     */
+    /** The corpus file, from the test resources, so the tests that read it never depend on files outside the repository. */
     static Path corpus() {
-        String shared = System.getProperty("pooling4j.shared");
-        if (shared != null && !shared.isEmpty()) {
-            Path p = Paths.get(shared, "perf", "pool_shapes.csv");
-            return Files.isRegularFile(p) ? p : null;
+        URL url = TestFiles.class.getResource(CORPUS);
+        if (url == null) throw new IllegalStateException("test resource " + CORPUS + " is missing");
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
-        for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve(CORPUS);
-            if (Files.isRegularFile(p)) return p;
-        }
-        return null;
     }
 }

@@ -74,7 +74,6 @@ class TuningCommandsTest {
     @Test
     void sampleDrawsRowsReproducibly() throws Exception {
         Path corpus = TestFiles.corpus();
-        org.junit.jupiter.api.Assumptions.assumeTrue(corpus != null, "shared corpus not found");
         BenchCommandTest.Run a = BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
         BenchCommandTest.Run b = BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
         assertEquals(0, a.status, a.out + a.err);

@@ -4,26 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The ONNX project's backend test cases for the pooling operators (in the shared folder beside the
- * repository; skipped with a message when it is absent) and the models exported by PyTorch kept in
- * the test resources. Expected values come from ONNX's reference data and from PyTorch.
+ * The ONNX project's backend test cases for the pooling operators and the models exported by PyTorch,
+ * both kept in the test resources. Expected values come from ONNX's reference data and from PyTorch.
  */
 class BackendCasesTest {
-    /** {@code -Dpooling4j.shared=DIR} overrides; by default the {@code shared} folder beside the repository root. */
-    static Path conformanceDir() {
-        String prop = System.getProperty("pooling4j.shared");
-        Path shared = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath().getParent().resolveSibling("shared");
-        return shared.resolve("conformance").resolve("onnx").resolve("node");
+    /** The ONNX backend test cases (test resources, {@code onnx/node}). */
+    static Path conformanceDir() throws URISyntaxException {
+        return Path.of(BackendCasesTest.class.getResource("/onnx/node").toURI());
     }
 
     static Path torchDir() throws URISyntaxException {
@@ -43,15 +38,12 @@ class BackendCasesTest {
 
     @TestFactory
     List<DynamicTest> officialOnnxCases() throws Exception {
-        Path dir = conformanceDir();
-        Assumptions.assumeTrue(Files.isDirectory(dir), "ONNX conformance cases not found at " + dir + " (set -Dpooling4j.shared); skipped");
-        return cases(dir);
+        return cases(conformanceDir());
     }
 
     @Test
     void allFiftySixOfficialCasesArePresentAndPass() throws Exception {
         Path dir = conformanceDir();
-        Assumptions.assumeTrue(Files.isDirectory(dir), "ONNX conformance cases not found at " + dir + "; skipped");
         int passed = 0;
         List<Path> all = BackendTestCase.expand(dir);
         for (Path c : all) passed += BackendTestCase.run(c).passed() ? 1 : 0;

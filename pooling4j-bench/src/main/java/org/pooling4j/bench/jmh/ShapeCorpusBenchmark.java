@@ -47,8 +47,8 @@ import org.pooling4j.bench.Workload;
 public class ShapeCorpusBenchmark {
     /** System property naming the corpus file. */
     public static final String FILE_PROPERTY = "pooling4j.bench.shapes";
-    /** The corpus relative to the repository root. */
-    public static final String DEFAULT_FILE = "../shared/perf/pool_shapes.csv";
+    /** The corpus relative to the repository root: the copy kept in this module's test resources. */
+    public static final String DEFAULT_FILE = "pooling4j-bench/src/test/resources/perf/pool_shapes.csv";
     /** Size cap of one row's input plus output. */
     private static final long MAX_BYTES = 1024L << 20;
 
