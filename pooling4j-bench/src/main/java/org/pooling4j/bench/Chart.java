@@ -76,8 +76,8 @@ public final class Chart {
         // A plot about 420 pixels high above the case names, which may stand upright.
         int height = 560 + BitmapFont.width("x".repeat(Math.min(longest, 24)), 2);
         org.pooling4j.draw.Chart c = new org.pooling4j.draw.Chart(width, height).title(title)
-                .x(Axis.categories(names).title("case"))
-                .y(Axis.upTo(top <= 0 ? 1 : top * 1.08).title("GB/s (bytes read + written / median time)").format(Chart::fmt));
+                .x(Axis.categories(names).title("case (GB/s: bytes read + written / median time)"))
+                .y(Axis.upTo(top <= 0 ? 1 : top * 1.08).title("GB/s"));
         // Each group's band is [g, g + 1): bars side by side in its middle, a fifth of it left free.
         double barW = 0.8 / bars;
         int gi = 0;

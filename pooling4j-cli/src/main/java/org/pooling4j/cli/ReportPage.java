@@ -300,6 +300,11 @@ final class ReportPage {
     }
 
     private void histogram(StringBuilder b) {
+        b.append(histogramChart().toSvg());
+    }
+
+    /** The histogram chart's description (rendered to SVG for the page). */
+    Chart histogramChart() {
         int[] groups = groups();
         int nGroups = COLORS.length + 1;
         int lo = Integer.MAX_VALUE;
@@ -317,7 +322,8 @@ final class ReportPage {
         Chart chart = new Chart(WIDTH, HEIGHT)
                 .svgInfo("histogram", "Latency histogram", "Number of calls per duration bucket, logarithmic buckets, stacked by key")
                 .x(Axis.log(edge(lo), edge(hi + 1)).title("call duration").format(ReportPage::tickDuration))
-                .y(Axis.upTo(most).title("calls").format(v -> Long.toString(Math.round(v))));
+                // At least 5, so that the steps are whole calls.
+                .y(Axis.upTo(Math.max(5, most)).title("calls").format(v -> Long.toString(Math.round(v))));
         int[] colours = new int[nGroups];
         for (int g = 0; g < nGroups; g++) colours[g] = rgb(groupColor(g));
         // Bars a hair narrower than their bucket, so that neighbours stay apart.
@@ -330,7 +336,7 @@ final class ReportPage {
             chart.stack(edge(lo + i) * inset, edge(lo + i + 1) / inset, heights, colours,
                     Units.duration(edge(lo + i), "µ") + " to " + Units.duration(edge(lo + i + 1), "µ") + ": " + sum + (sum == 1 ? " call" : " calls"));
         }
-        b.append(chart.toSvg());
+        return chart;
     }
 
     /** Lower edge of histogram bin {@code i}, in nanoseconds. */
@@ -339,6 +345,11 @@ final class ReportPage {
     }
 
     private void roofline(StringBuilder b) {
+        b.append(rooflineChart().toSvg());
+    }
+
+    /** The roofline chart's description (rendered to SVG for the page). */
+    Chart rooflineChart() {
         int[] groups = groups();
         int step = step();
         double xmin = Double.MAX_VALUE;
@@ -397,10 +408,15 @@ final class ReportPage {
                     + (Double.isNaN(k.pctCopy()) ? "" : " (" + Units.f("%.0f", k.pctCopy()) + " % of copy)") + ", "
                     + Units.bytes((double) k.bytes / k.calls) + " per call, " + k.calls + " calls");
         }
-        b.append(chart.toSvg());
+        return chart;
     }
 
     private void timeline(StringBuilder b) {
+        b.append(timelineChart().toSvg());
+    }
+
+    /** The timeline chart's description (rendered to SVG for the page). */
+    Chart timelineChart() {
         int[] groups = groups();
         int step = step();
         double span = Math.max(1e-3, (rec.lastNanos - rec.firstNanos) / 1e9);
@@ -419,7 +435,7 @@ final class ReportPage {
             dots.add(groups[rec.key[c]], (rec.start[c] - rec.firstNanos) / 1e9, Math.max(1, rec.duration[c]));
         }
         dots.addTo(chart);
-        b.append(chart.toSvg());
+        return chart;
     }
 
     /** Calls a scatter chart skips between two it draws, so that it draws at most {@link #MAX_POINTS}. */

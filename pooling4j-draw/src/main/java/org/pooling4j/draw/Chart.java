@@ -175,6 +175,8 @@ public final class Chart {
         final int line;
         final boolean verticalCategories;
         final int legendX;
+        /** Space between the plot's bottom edge and the x tick labels. */
+        static final int TICK_GAP = 12;
 
         Layout(Chart c) {
             int s = TEXT_SCALE;
@@ -182,12 +184,23 @@ public final class Chart {
             top = (c.title.isEmpty() ? 0 : line + 16) + 14;
             int yLabels = 0;
             for (double v : c.y.ticks()) yLabels = Math.max(yLabels, BitmapFont.width(c.y.label(v), s));
-            left = 10 + (c.y.title().isEmpty() ? 0 : line + 10) + yLabels + 10;
+            int left = 10 + (c.y.title().isEmpty() ? 0 : line + 10) + yLabels + 10;
             int legendW = 0;
             for (Legend l : c.legend) legendW = Math.max(legendW, 36 + BitmapFont.width(l.name, s));
-            right = c.width - (legendW == 0 ? 20 : legendW + 40);
-            legendX = right + 20;
+            int r = c.width - (legendW == 0 ? 20 : legendW + 40);
             List<String> cats = c.x.categories();
+            if (cats == null) {
+                // The x labels are centred on their ticks: the first and last must not stick out of the picture.
+                List<Double> xt = c.x.ticks();
+                if (!xt.isEmpty()) {
+                    int first = BitmapFont.width(c.x.label(xt.get(0)), s);
+                    int last = BitmapFont.width(c.x.label(xt.get(xt.size() - 1)), s);
+                    if (legendW == 0) r = Math.min(r, c.width - 8 - last / 2);
+                    left = Math.max(left, 8 + first / 2);
+                }
+            }
+            right = r;
+            legendX = right + 20;
             boolean vertical = false;
             int tickH = line;
             if (cats != null && !cats.isEmpty()) {
@@ -198,7 +211,8 @@ public final class Chart {
                 if (vertical) tickH = longest;
             }
             verticalCategories = vertical;
-            bottom = c.height - (8 + tickH + 10 + (c.x.title().isEmpty() ? 0 : line + 8) + 10);
+            this.left = left;
+            bottom = c.height - (TICK_GAP + tickH + 10 + (c.x.title().isEmpty() ? 0 : line + 8) + 10);
             if (right - left < 40 || bottom - top < 40) {
                 throw new IllegalArgumentException("chart " + c.width + "x" + c.height + " is too small for its labels");
             }

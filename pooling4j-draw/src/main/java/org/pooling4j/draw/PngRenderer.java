@@ -51,16 +51,18 @@ final class PngRenderer {
             String t = c.x.categories() != null ? Chart.Layout.category(c.x.label(v)) : c.x.label(v);
             if (l.verticalCategories) {
                 // Reading upwards, ending just under the axis: the names line up at the plot's edge.
-                BitmapFont.drawUp(g, x - BitmapFont.ASCENT * s / 2, l.bottom + 8 + BitmapFont.width(t, s), t, Chart.INK, s);
+                BitmapFont.drawUp(g, x - BitmapFont.ASCENT * s / 2, l.bottom + Chart.Layout.TICK_GAP + BitmapFont.width(t, s), t, Chart.INK, s);
             } else {
-                g.textCentred(x, l.bottom + 8, t, Chart.INK, s);
+                g.textCentred(x, l.bottom + Chart.Layout.TICK_GAP, t, Chart.INK, s);
             }
         }
         if (!c.title.isEmpty()) g.text(l.left, 12, c.title, Chart.INK, s);
         if (!c.x.title().isEmpty()) g.textCentred((l.left + l.right) / 2, c.height - 10 - l.line, c.x.title(), Chart.INK, s);
         if (!c.y.title().isEmpty()) {
             int w = BitmapFont.width(c.y.title(), s);
-            BitmapFont.drawUp(g, 10, (l.top + l.bottom) / 2 + w / 2, c.y.title(), Chart.INK, s);
+            // Centred on the plot, but inside the picture when longer than the plot is high.
+            int end = Math.min(c.height - 2, Math.max(w + 2, (l.top + l.bottom) / 2 + w / 2));
+            BitmapFont.drawUp(g, 10, end, c.y.title(), Chart.INK, s);
         }
     }
 
@@ -82,7 +84,7 @@ final class PngRenderer {
                 }
             }
             case Chart.Mark.DOTS -> {
-                for (int i = 0; i < m.xs.length; i++) g.disc(l.px(c.x, m.xs[i]), l.py(c.y, m.ys[i]), 1.75, m.rgb, 0.45);
+                for (int i = 0; i < m.xs.length; i++) g.disc(l.px(c.x, m.xs[i]), l.py(c.y, m.ys[i]), 2.25, m.rgb, 0.55);
             }
             case Chart.Mark.STACK -> {
                 int x0 = (int) Math.round(l.px(c.x, m.xs[0]));

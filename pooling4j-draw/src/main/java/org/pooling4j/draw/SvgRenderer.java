@@ -78,11 +78,11 @@ final class SvgRenderer {
             double x = Math.round(l.px(c.x, v));
             String t = c.x.categories() != null ? Chart.Layout.category(c.x.label(v)) : c.x.label(v);
             if (l.verticalCategories) {
-                double y = l.bottom + 8;
+                double y = l.bottom + Chart.Layout.TICK_GAP;
                 b.append("<text x=\"").append(px(x + half)).append("\" y=\"").append(px(y)).append("\" text-anchor=\"end\" transform=\"rotate(-90 ")
                         .append(px(x + half)).append(' ').append(px(y)).append(")\">").append(esc(t)).append("</text>");
             } else {
-                text(x, l.bottom + 8, "middle", Chart.INK, t);
+                text(x, l.bottom + Chart.Layout.TICK_GAP, "middle", Chart.INK, t);
             }
         }
         if (!c.title.isEmpty()) text(l.left, 12, "start", Chart.INK, c.title);
@@ -121,7 +121,7 @@ final class SvgRenderer {
                 b.append("<path");
                 cls(m.cls);
                 b.append(" fill=\"none\" stroke=\"").append(colour(m.rgb))
-                        .append("\" stroke-width=\"3.5\" stroke-linecap=\"round\" stroke-opacity=\".45\" d=\"");
+                        .append("\" stroke-width=\"4.5\" stroke-linecap=\"round\" stroke-opacity=\".55\" d=\"");
                 for (int i = 0; i < m.xs.length; i++) b.append('M').append(px(l.px(c.x, m.xs[i]))).append(' ').append(px(l.py(c.y, m.ys[i]))).append("h0");
                 b.append("\"/>");
             }
