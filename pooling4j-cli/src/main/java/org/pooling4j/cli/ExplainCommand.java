@@ -118,7 +118,7 @@ final class ExplainCommand implements Callable<Integer> {
             Tensor y = explain(spec, name, x);
             if (png != null) {
                 Geometry g = Pooling.geometry(spec, x);
-                rows.add(new ExplainPicture.Row(name + "   output " + g.outSize(0) + "x" + g.outSize(1), g, y));
+                rows.add(new ExplainPicture.Row(name, spec, g, y));
             }
         }
         if (png != null) {

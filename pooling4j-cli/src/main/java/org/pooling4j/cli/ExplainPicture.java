@@ -4,12 +4,16 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.pooling4j.Geometry;
+import org.pooling4j.PoolSpec;
 import org.pooling4j.Tensor;
+import org.pooling4j.draw.BitmapFont;
+import org.pooling4j.draw.Canvas;
 
 /**
  * The picture of {@code explain --png}: for each operator one row with the input grid, every
  * window outlined in its own colour, and the output grid, each cell filled with its window's colour
- * and showing its value. Labels use {@link BitmapFont}, never AWT text.
+ * and showing its value, under a caption with the operator's kernel, stride and padding. Drawn on a
+ * {@link Canvas} with its bitmap font, never AWT text.
  */
 final class ExplainPicture {
     private ExplainPicture() {}
@@ -19,21 +23,56 @@ final class ExplainPicture {
 
     private static final int FONT = 2;
     private static final int MARGIN = 16;
+    /**
+     * Space between a cell's edge and its number: more than the deepest window outline (inset 2 + 2 * 4,
+     * 3 thick), so that outlines never run into the numbers.
+     */
+    private static final int PAD = 16;
     private static final int BACKGROUND = 0xffffff;
     private static final int GRID = 0x606060;
     private static final int TEXT = 0x000000;
 
-    /** One explained operator: its title, the input plane's geometry and its output plane. */
+    /** One explained operator: its caption (two lines), the input plane's geometry and its output plane. */
     static final class Row {
         final String title;
+        final String params;
         final Geometry geometry;
         final Tensor output;
 
-        Row(String title, Geometry geometry, Tensor output) {
-            this.title = title;
+        Row(String name, PoolSpec spec, Geometry geometry, Tensor output) {
+            this.title = name;
+            this.params = params(spec, geometry);
             this.geometry = geometry;
             this.output = output;
         }
+    }
+
+    /** The caption's second line: kernel, stride, padding (and dilation when not 1), output size. */
+    static String params(PoolSpec spec, Geometry g) {
+        StringBuilder b = new StringBuilder();
+        if (spec.kernel() != null) {
+            b.append("kernel ").append(dims(spec.kernel()));
+            if (spec.stride() != null) b.append(", stride ").append(dims(spec.stride()));
+            int[] lo = spec.padBegin();
+            int[] hi = spec.padEnd();
+            b.append(", padding ").append(java.util.Arrays.equals(lo, hi) ? dims(lo) : dims(lo) + " before, " + dims(hi) + " after");
+            int[] d = spec.dilation();
+            boolean one = true;
+            for (int v : d) one &= v == 1;
+            if (!one) b.append(", dilation ").append(dims(d));
+            b.append(", ");
+        }
+        return b.append("output ").append(g.outSize(0)).append('x').append(g.outSize(1)).toString();
+    }
+
+    /** One number when every axis has the same value, else the values joined by x. */
+    private static String dims(int[] v) {
+        boolean same = true;
+        for (int x : v) same &= x == v[0];
+        if (same) return String.valueOf(v[0]);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : "x").append(v[i]);
+        return b.toString();
     }
 
     /**
@@ -71,22 +110,23 @@ final class ExplainPicture {
             outW = Math.max(outW, ow);
             outH = Math.max(outH, oh);
             for (int i = 0; i < oh * ow; i++) longest = Math.max(longest, ExplainCommand.num(r.output.data()[i]).length());
-            titleW = Math.max(titleW, BitmapFont.width(r.title, FONT));
+            titleW = Math.max(titleW, Math.max(BitmapFont.width(r.title, FONT), BitmapFont.width(r.params, FONT)));
         }
-        int cell = Math.max(40, BitmapFont.width("0".repeat(longest), FONT) + 12);
+        int cell = Math.max(40, BitmapFont.width("0".repeat(longest), FONT) + 2 * PAD);
+        cell = Math.max(cell, BitmapFont.ASCENT * FONT + 2 * PAD);
         int arrow = 60;
-        int titleH = BitmapFont.height(FONT) + 12;
+        int titleH = 2 * (BitmapFont.height(FONT) + 4) + 8;
         int rowH = titleH + Math.max(h, outH) * cell + MARGIN;
         int width = Math.max(MARGIN + w * cell + arrow + outW * cell + MARGIN, titleW + 2 * MARGIN);
         int height = MARGIN + rows.size() * rowH;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        fill(img, 0, 0, width, height, BACKGROUND);
+        Canvas img = new Canvas(width, height, BACKGROUND);
         float[] in = x.data();
         for (int k = 0; k < rows.size(); k++) {
             Row r = rows.get(k);
             Geometry g = r.geometry;
             int top = MARGIN + k * rowH;
-            BitmapFont.draw(img, MARGIN, top, r.title, TEXT, FONT);
+            img.text(MARGIN, top, r.title, TEXT, FONT);
+            img.text(MARGIN, top + BitmapFont.height(FONT) + 4, r.params, TEXT, FONT);
             int gy = top + titleH;
             int gx = MARGIN;
             for (int y = 0; y < h; y++) {
@@ -99,8 +139,8 @@ final class ExplainPicture {
             int ox0 = gx + w * cell + arrow;
             // The arrow between the grids: a bar and a head.
             int ay = gy + Math.min(h, oh) * cell / 2;
-            fill(img, gx + w * cell + 12, ay - 1, arrow - 28, 3, GRID);
-            for (int i = 0; i < 8; i++) fill(img, gx + w * cell + arrow - 16 + i, ay - 7 + i, 1, 15 - 2 * i, GRID);
+            img.fillRect(gx + w * cell + 12, ay - 1, arrow - 28, 3, GRID);
+            for (int i = 0; i < 8; i++) img.fillRect(gx + w * cell + arrow - 16 + i, ay - 7 + i, 1, 15 - 2 * i, GRID);
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int i = oy * ow + ox;
@@ -112,15 +152,15 @@ final class ExplainPicture {
                     int c1 = Math.min(w - 1, g.start(1, ox) + (g.taps(1, ox) - 1) * g.step(1));
                     if (r0 <= r1 && c0 <= c1) {
                         int inset = 2 + (i % 3) * 4;
-                        outline(img, gx + c0 * cell + inset, gy + r0 * cell + inset,
+                        img.strokeRect(gx + c0 * cell + inset, gy + r0 * cell + inset,
                                 (c1 - c0 + 1) * cell - 2 * inset, (r1 - r0 + 1) * cell - 2 * inset, 3, c);
                     }
                     drawCell(img, ox0 + ox * cell, gy + oy * cell, cell, lighten(c), ExplainCommand.num(r.output.data()[i]));
-                    outline(img, ox0 + ox * cell + 2, gy + oy * cell + 2, cell - 4, cell - 4, 3, c);
+                    img.strokeRect(ox0 + ox * cell + 2, gy + oy * cell + 2, cell - 4, cell - 4, 3, c);
                 }
             }
         }
-        return img;
+        return img.image();
     }
 
     private static int lighten(int rgb) {
@@ -130,23 +170,10 @@ final class ExplainPicture {
         return r << 16 | g << 8 | b;
     }
 
-    private static void drawCell(BufferedImage img, int x, int y, int size, int fillRgb, String text) {
-        fill(img, x, y, size, size, fillRgb);
-        outline(img, x, y, size, size, 1, GRID);
-        int tw = BitmapFont.width(text, FONT);
-        BitmapFont.draw(img, x + (size - tw) / 2, y + (size - BitmapFont.height(FONT)) / 2, text, TEXT, FONT);
-    }
-
-    private static void fill(BufferedImage img, int x, int y, int w, int h, int rgb) {
-        for (int yy = Math.max(0, y); yy < Math.min(img.getHeight(), y + h); yy++) {
-            for (int xx = Math.max(0, x); xx < Math.min(img.getWidth(), x + w); xx++) img.setRGB(xx, yy, rgb);
-        }
-    }
-
-    private static void outline(BufferedImage img, int x, int y, int w, int h, int t, int rgb) {
-        fill(img, x, y, w, t, rgb);
-        fill(img, x, y + h - t, w, t, rgb);
-        fill(img, x, y, t, h, rgb);
-        fill(img, x + w - t, y, t, h, rgb);
+    private static void drawCell(Canvas img, int x, int y, int size, int fillRgb, String text) {
+        img.fillRect(x, y, size, size, fillRgb);
+        img.strokeRect(x, y, size, size, 1, GRID);
+        // Centred on the digits' height: numbers have no descenders.
+        img.textCentred(x + size / 2, y + (size - BitmapFont.ASCENT * FONT) / 2, text, TEXT, FONT);
     }
 }

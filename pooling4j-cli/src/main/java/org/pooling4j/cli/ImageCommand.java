@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.draw.BitmapFont;
+import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -184,8 +186,9 @@ final class ImageCommand implements Callable<Integer> {
     }
 
     /**
-     * The input and every kind side by side, five panels to a row, each upscaled to the input's size
-     * with nearest neighbour and labelled with its name and parameters under it.
+     * The input and every kind side by side, six panels to a row, each upscaled to the input's size
+     * with nearest neighbour and labelled under it with its name and parameters, in dark text on
+     * white at the bitmap font's scale 2.
      */
     BufferedImage grid(Tensor x) {
         int w = x.dim(3);
@@ -199,31 +202,34 @@ final class ImageCommand implements Callable<Integer> {
             panels.add(Images.resizeNearest(Images.toImage(y), w, h));
             labels.add(new String[] {kind, params(kind, y)});
         }
-        int fontScale = w >= 160 ? 2 : 1;
         int gap = 6;
-        int line = BitmapFont.height(fontScale) + 3 * fontScale;
+        int line = BitmapFont.height(GRID_FONT) + 4;
         int labelH = 2 * line + gap;
         int cols = Math.min(panels.size(), 6);
         int rows = (panels.size() + cols - 1) / cols;
-        // A label must fit under its panel: widen the cell when the picture is narrower than the text.
+        // A label must fit under its panel, with room to spare: widen the cell when the picture is narrower.
         int cellW = w;
-        for (String[] l : labels) for (String s : l) cellW = Math.max(cellW, BitmapFont.width(s, fontScale));
+        for (String[] l : labels) for (String s : l) cellW = Math.max(cellW, BitmapFont.width(s, GRID_FONT) + 2 * gap);
         long gw = gap + (long) cols * (cellW + gap);
         long gh = gap + (long) rows * (h + labelH + gap);
         Images.checkSize(gw, gh, "grid");
-        BufferedImage img = new BufferedImage((int) gw, (int) gh, BufferedImage.TYPE_INT_RGB);
-        int bg = 0x202020;
-        for (int yy = 0; yy < gh; yy++) for (int xx = 0; xx < gw; xx++) img.setRGB(xx, yy, bg);
+        Canvas img = new Canvas((int) gw, (int) gh, GRID_BACKGROUND);
         for (int i = 0; i < panels.size(); i++) {
             int px = gap + (i % cols) * (cellW + gap) + (cellW - w) / 2;
             int py = gap + (i / cols) * (h + labelH + gap);
-            BufferedImage p = panels.get(i);
-            for (int yy = 0; yy < h; yy++) for (int xx = 0; xx < w; xx++) img.setRGB(px + xx, py + yy, p.getRGB(xx, yy));
-            int cx = gap + (i % cols) * (cellW + gap);
+            // A thin frame in the gap: panels with white areas would otherwise merge into the background.
+            img.strokeRect(px - 1, py - 1, w + 2, h + 2, 1, 0xb0b0b0);
+            img.drawImage(panels.get(i), px, py);
+            int cx = gap + (i % cols) * (cellW + gap) + cellW / 2;
             String[] l = labels.get(i);
-            BitmapFont.draw(img, cx + (cellW - BitmapFont.width(l[0], fontScale)) / 2, py + h + 2 * fontScale, l[0], 0xffffff, fontScale);
-            BitmapFont.draw(img, cx + (cellW - BitmapFont.width(l[1], fontScale)) / 2, py + h + 2 * fontScale + line, l[1], 0xb0b0b0, fontScale);
+            img.textCentred(cx, py + h + 4, l[0], 0x000000, GRID_FONT);
+            img.textCentred(cx, py + h + 4 + line, l[1], 0x333333, GRID_FONT);
         }
-        return img;
+        return img.image();
     }
+
+    /** Scale of the grid's labels: 10x18-pixel glyph cells. */
+    static final int GRID_FONT = 2;
+    /** The grid's background, behind panels and labels. */
+    static final int GRID_BACKGROUND = 0xffffff;
 }

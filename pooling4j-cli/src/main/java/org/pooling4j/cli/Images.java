@@ -14,7 +14,7 @@ import org.pooling4j.Tensor;
 /**
  * Pictures as pooling tensors and back: reading PNG/JPEG into a (1, C, H, W) channels-first tensor of
  * 0..255 values, writing such a tensor as PNG, nearest-neighbour upscaling, and the procedural sample
- * picture. No AWT text anywhere (see {@link BitmapFont}).
+ * picture. No AWT text anywhere: labelled pictures are drawn with {@link org.pooling4j.draw.Canvas}.
  */
 final class Images {
     private Images() {}
@@ -178,9 +178,7 @@ final class Images {
     }
 
     static void writePng(BufferedImage img, Path out) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        if (!ImageIO.write(img, "png", out.toFile())) throw new IOException(out + ": no PNG writer in this JVM");
+        org.pooling4j.draw.Canvas.writePng(img, out);
     }
 
     /**

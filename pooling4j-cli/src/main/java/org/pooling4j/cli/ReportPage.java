@@ -1,7 +1,6 @@
 package org.pooling4j.cli;
 
-import static org.pooling4j.cli.Svg.esc;
-import static org.pooling4j.cli.Svg.px;
+import static org.pooling4j.draw.Svg.esc;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -14,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pooling4j.draw.Axis;
+import org.pooling4j.draw.Chart;
 
 /**
  * The HTML page of the {@code report} command: one self-contained file (inline CSS, inline SVG, no
@@ -39,11 +40,9 @@ final class ReportPage {
     private static final String OTHER_COLOR = "#bab0ac";
 
     private static final int WIDTH = 960;
-    private static final int HEIGHT = 360;
-    private static final int LEFT = 78;
-    private static final int RIGHT = WIDTH - 24;
-    private static final int TOP = 16;
-    private static final int BOTTOM = HEIGHT - 48;
+    private static final int HEIGHT = 380;
+    /** Colour of the copy bandwidth lines. */
+    private static final int COPY_COLOR = 0xcc0000;
 
     /**
      * The copy bandwidth lines a page compares with.
@@ -296,13 +295,16 @@ final class ReportPage {
         return g < COLORS.length ? COLORS[g] : OTHER_COLOR;
     }
 
-    private static void open(StringBuilder b, String id, String title, String desc) {
-        b.append("<svg id=\"").append(id).append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" role=\"img\"><title>").append(esc(title)).append("</title><desc>").append(esc(desc)).append("</desc>");
+    private static int rgb(String hex) {
+        return Integer.parseInt(hex.substring(1), 16);
     }
 
     private void histogram(StringBuilder b) {
+        b.append(histogramChart().toSvg());
+    }
+
+    /** The histogram chart's description (rendered to SVG for the page). */
+    Chart histogramChart() {
         int[] groups = groups();
         int nGroups = COLORS.length + 1;
         int lo = Integer.MAX_VALUE;
@@ -317,30 +319,24 @@ final class ReportPage {
         for (int c = 0; c < rec.calls; c++) counts[bin[c] - lo][groups[rec.key[c]]]++;
         long most = 1;
         for (long[] row : counts) most = Math.max(most, Arrays.stream(row).sum());
-        Svg.Axis x = Svg.Axis.log(edge(lo), edge(hi + 1), LEFT, RIGHT);
-        Svg.Axis y = Svg.Axis.linear(most, BOTTOM, TOP);
-        open(b, "histogram", "Latency histogram", "Number of calls per duration bucket, logarithmic buckets, stacked by key");
-        Svg.axes(b, x, y, ReportPage::tickDuration, v -> Long.toString(Math.round(v)), "call duration", "calls");
+        Chart chart = new Chart(WIDTH, HEIGHT)
+                .svgInfo("histogram", "Latency histogram", "Number of calls per duration bucket, logarithmic buckets, stacked by key")
+                .x(Axis.log(edge(lo), edge(hi + 1)).title("call duration").format(ReportPage::tickDuration))
+                // At least 5, so that the steps are whole calls.
+                .y(Axis.upTo(Math.max(5, most)).title("calls").format(v -> Long.toString(Math.round(v))));
+        int[] colours = new int[nGroups];
+        for (int g = 0; g < nGroups; g++) colours[g] = rgb(groupColor(g));
+        // Bars a hair narrower than their bucket, so that neighbours stay apart.
+        double inset = Math.pow(10, 0.04 / BINS_PER_DECADE);
         for (int i = 0; i < counts.length; i++) {
-            double xa = x.at(edge(lo + i)) + 0.5;
-            double xb = x.at(edge(lo + i + 1)) - 0.5;
-            long below = 0;
             long sum = Arrays.stream(counts[i]).sum();
             if (sum == 0) continue;
-            b.append("<g><title>").append(esc(Units.duration(edge(lo + i), "µ") + " to " + Units.duration(edge(lo + i + 1), "µ")
-                    + ": " + sum + (sum == 1 ? " call" : " calls"))).append("</title>");
-            for (int g = 0; g < nGroups; g++) {
-                long n = counts[i][g];
-                if (n == 0) continue;
-                double ya = y.at(below + n);
-                double yb = y.at(below);
-                b.append("<rect x=\"").append(px(xa)).append("\" y=\"").append(px(ya)).append("\" width=\"").append(px(Math.max(0.5, xb - xa)))
-                        .append("\" height=\"").append(px(yb - ya)).append("\" fill=\"").append(groupColor(g)).append("\"/>");
-                below += n;
-            }
-            b.append("</g>");
+            double[] heights = new double[nGroups];
+            for (int g = 0; g < nGroups; g++) heights[g] = counts[i][g];
+            chart.stack(edge(lo + i) * inset, edge(lo + i + 1) / inset, heights, colours,
+                    Units.duration(edge(lo + i), "µ") + " to " + Units.duration(edge(lo + i + 1), "µ") + ": " + sum + (sum == 1 ? " call" : " calls"));
         }
-        b.append("</svg>\n");
+        return chart;
     }
 
     /** Lower edge of histogram bin {@code i}, in nanoseconds. */
@@ -349,6 +345,11 @@ final class ReportPage {
     }
 
     private void roofline(StringBuilder b) {
+        b.append(rooflineChart().toSvg());
+    }
+
+    /** The roofline chart's description (rendered to SVG for the page). */
+    Chart rooflineChart() {
         int[] groups = groups();
         int step = step();
         double xmin = Double.MAX_VALUE;
@@ -388,39 +389,34 @@ final class ReportPage {
             ymin = 0.1;
             ymax = 1;
         }
-        Svg.Axis x = Svg.Axis.log(xmin, xmax, LEFT, RIGHT);
-        Svg.Axis y = Svg.Axis.log(ymin, ymax, BOTTOM, TOP);
-        open(b, "roofline", "Achieved GB/s against copy bandwidth",
-                "Per call and per key: bytes moved (log) against GB/s achieved (log), with the copy bandwidth as a dashed line");
-        Svg.axes(b, x, y, ReportPage::tickBytes, ReportPage::tickPlain, "bytes moved per call", "GB/s");
-        StringBuilder[] paths = new StringBuilder[COLORS.length + 1];
+        Chart chart = new Chart(WIDTH, HEIGHT)
+                .svgInfo("roofline", "Achieved GB/s against copy bandwidth",
+                        "Per call and per key: bytes moved (log) against GB/s achieved (log), with the copy bandwidth as a dashed line")
+                .x(Axis.log(xmin, xmax).title("bytes moved per call").format(ReportPage::tickBytes))
+                .y(Axis.log(ymin, ymax).title("GB/s").format(ReportPage::tickPlain));
+        Dots dots = new Dots();
         for (int c = 0; c < rec.calls; c += step) {
             if (rec.duration[c] <= 0 || rec.bytes[c] <= 0) continue;
-            int g = groups[rec.key[c]];
-            if (paths[g] == null) paths[g] = new StringBuilder();
-            paths[g].append('M').append(px(x.at(rec.bytes[c]))).append(' ').append(px(y.at((double) rec.bytes[c] / rec.duration[c]))).append("h0");
+            dots.add(groups[rec.key[c]], rec.bytes[c], (double) rec.bytes[c] / rec.duration[c]);
         }
-        dots(b, paths, "calls");
-        for (Map.Entry<String, double[]> l : lines.entrySet()) {
-            double yy = y.at(l.getValue()[1]);
-            b.append("<g class=\"copy\"><line x1=\"").append(LEFT).append("\" y1=\"").append(px(yy)).append("\" x2=\"").append(RIGHT)
-                    .append("\" y2=\"").append(px(yy)).append("\"/><text x=\"").append(RIGHT - 4).append("\" y=\"").append(px(yy - 5))
-                    .append("\" text-anchor=\"end\">").append(esc(l.getKey())).append("</text></g>");
-        }
+        dots.addTo(chart);
+        for (Map.Entry<String, double[]> l : lines.entrySet()) chart.hline(l.getValue()[1], COPY_COLOR, l.getKey(), "copy");
         for (int i = ranked.size() - 1; i >= 0; i--) {
             KeyStats k = ranked.get(i);
             if (k.bytes <= 0 || k.totalNanos <= 0) continue;
-            b.append("<circle class=\"key\" cx=\"").append(px(x.at((double) k.bytes / k.calls))).append("\" cy=\"").append(px(y.at(k.gbps())))
-                    .append("\" r=\"6\" fill=\"").append(k.color).append("\"><title>")
-                    .append(esc(k.key.text() + ": " + Units.sig3(k.gbps()) + " GB/s"
-                            + (Double.isNaN(k.pctCopy()) ? "" : " (" + Units.f("%.0f", k.pctCopy()) + " % of copy)") + ", "
-                            + Units.bytes((double) k.bytes / k.calls) + " per call, " + k.calls + " calls"))
-                    .append("</title></circle>");
+            chart.disc((double) k.bytes / k.calls, k.gbps(), rgb(k.color), "key", k.key.text() + ": " + Units.sig3(k.gbps()) + " GB/s"
+                    + (Double.isNaN(k.pctCopy()) ? "" : " (" + Units.f("%.0f", k.pctCopy()) + " % of copy)") + ", "
+                    + Units.bytes((double) k.bytes / k.calls) + " per call, " + k.calls + " calls");
         }
-        b.append("</svg>\n");
+        return chart;
     }
 
     private void timeline(StringBuilder b) {
+        b.append(timelineChart().toSvg());
+    }
+
+    /** The timeline chart's description (rendered to SVG for the page). */
+    Chart timelineChart() {
         int[] groups = groups();
         int step = step();
         double span = Math.max(1e-3, (rec.lastNanos - rec.firstNanos) / 1e9);
@@ -430,19 +426,16 @@ final class ReportPage {
             dmin = Math.min(dmin, Math.max(1, rec.duration[c]));
             dmax = Math.max(dmax, rec.duration[c]);
         }
-        Svg.Axis x = Svg.Axis.linear(span, LEFT, RIGHT);
-        Svg.Axis y = Svg.Axis.log(dmin, dmax, BOTTOM, TOP);
-        open(b, "timeline", "Timeline of calls", "Call start (seconds since the recording's first event) against duration (log)");
-        Svg.axes(b, x, y, ReportPage::tickPlain, ReportPage::tickDuration, "seconds since the recording's first event", "call duration");
-        StringBuilder[] paths = new StringBuilder[COLORS.length + 1];
+        Chart chart = new Chart(WIDTH, HEIGHT)
+                .svgInfo("timeline", "Timeline of calls", "Call start (seconds since the recording's first event) against duration (log)")
+                .x(Axis.upTo(span).title("seconds since the recording's first event").format(ReportPage::tickPlain))
+                .y(Axis.log(dmin, dmax).title("call duration").format(ReportPage::tickDuration));
+        Dots dots = new Dots();
         for (int c = 0; c < rec.calls; c += step) {
-            int g = groups[rec.key[c]];
-            if (paths[g] == null) paths[g] = new StringBuilder();
-            paths[g].append('M').append(px(x.at((rec.start[c] - rec.firstNanos) / 1e9))).append(' ')
-                    .append(px(y.at(Math.max(1, rec.duration[c])))).append("h0");
+            dots.add(groups[rec.key[c]], (rec.start[c] - rec.firstNanos) / 1e9, Math.max(1, rec.duration[c]));
         }
-        dots(b, paths, "calls");
-        b.append("</svg>\n");
+        dots.addTo(chart);
+        return chart;
     }
 
     /** Calls a scatter chart skips between two it draws, so that it draws at most {@link #MAX_POINTS}. */
@@ -458,11 +451,26 @@ final class ReportPage {
         return " One call in " + step + " (in the file's order) is drawn: " + drawn + " of " + rec.calls + ".";
     }
 
-    /** One path per colour group whose zero-length round-capped segments draw as dots (compact in the file). */
-    private static void dots(StringBuilder b, StringBuilder[] paths, String cls) {
-        for (int g = paths.length - 1; g >= 0; g--) {
-            if (paths[g] == null) continue;
-            b.append("<path class=\"").append(cls).append("\" stroke=\"").append(groupColor(g)).append("\" d=\"").append(paths[g]).append("\"/>");
+    /** Scatter points sorted into colour groups, added to a chart as one dot mark per group. */
+    private static final class Dots {
+        private final double[][] xs = new double[COLORS.length + 1][16];
+        private final double[][] ys = new double[COLORS.length + 1][16];
+        private final int[] n = new int[COLORS.length + 1];
+
+        void add(int g, double x, double y) {
+            if (n[g] == xs[g].length) {
+                xs[g] = Arrays.copyOf(xs[g], 2 * n[g]);
+                ys[g] = Arrays.copyOf(ys[g], 2 * n[g]);
+            }
+            xs[g][n[g]] = x;
+            ys[g][n[g]++] = y;
+        }
+
+        /** The groups last to first, so that the keys with the most time are drawn on top. */
+        void addTo(Chart chart) {
+            for (int g = n.length - 1; g >= 0; g--) {
+                if (n[g] > 0) chart.dots(rgb(groupColor(g)), Arrays.copyOf(xs[g], n[g]), Arrays.copyOf(ys[g], n[g]), "calls");
+            }
         }
     }
 
@@ -497,11 +505,8 @@ final class ReportPage {
             "td.kernel,td.shapes{font-family:ui-monospace,monospace}",
             ".legend{list-style:none;padding:0;columns:2;font-size:.85em;font-family:ui-monospace,monospace}",
             ".note{color:#555;font-size:.9em}",
-            "svg{display:block;max-width:100%;height:auto;font-size:12px;font-family:system-ui,sans-serif}",
-            "svg .major{stroke:#d8d8d8}svg .minor{stroke:#f0f0f0}svg .frame{fill:none;stroke:#999}svg .labels text{fill:#444}",
-            "svg .title{fill:#222;font-size:13px}svg path.calls{fill:none;stroke-width:3.5;stroke-linecap:round;stroke-opacity:.45}",
-            "svg circle.key{stroke:#222;stroke-width:1.5}svg .copy line{stroke:#c00;stroke-width:1.5;stroke-dasharray:6 4}",
-            "svg .copy text{fill:#c00}",
+            // The charts carry their own colours and fonts as attributes (see org.pooling4j.draw.Chart).
+            "svg{display:block;max-width:100%;height:auto}",
             "footer{margin-top:2em;color:#777;font-size:.8em}",
             "");
 }

@@ -30,16 +30,56 @@ class ExplainPngTest {
         assertTrue(text.contains("max{1, 2, 5, 6} = 6"), text);
         assertTrue(text.contains("wrote " + png), text);
         BufferedImage img = ImageIO.read(png.toFile());
-        // Two rows (max, avg), each with a 4x4 input grid and a 2x2 output grid of 40-pixel cells.
-        assertTrue(img.getWidth() >= 16 + 4 * 40 + 2 * 40 + 16, "width " + img.getWidth());
-        assertTrue(img.getHeight() >= 2 * 4 * 40, "height " + img.getHeight());
+        // Two rows (max, avg), each with a 4x4 input grid and a 2x2 output grid. The longest number,
+        // 13.5, is (4 * 6 - 1) * 2 = 46 pixels wide at scale 2; with 16 pixels on either side a cell is 78.
+        int cell = 78;
+        assertTrue(img.getWidth() >= 16 + 4 * cell + 2 * cell + 16, "width " + img.getWidth());
+        assertTrue(img.getHeight() >= 2 * 4 * cell, "height " + img.getHeight());
         // Four windows, four colours; each appears on the input side (outline) and the output side.
-        int split = 16 + 4 * 40;
+        int split = 16 + 4 * cell;
         for (int i = 0; i < 4; i++) {
             int c = ExplainPicture.colour(i);
             assertTrue(count(img, c, 0, split) > 50, "window " + i + " colour " + Integer.toHexString(c) + " on the input grid");
             assertTrue(count(img, c, split, img.getWidth()) > 50, "window " + i + " colour " + Integer.toHexString(c) + " on the output grid");
         }
+    }
+
+    @Test
+    void numbersKeepClearOfTheCellEdges() throws Exception {
+        Path png = dir.resolve("explain.png");
+        assertEquals(0, CliTest.cli("explain", "--png", png.toString())[0]);
+        BufferedImage img = ImageIO.read(png.toFile());
+        // The first row's input grid starts 16 pixels in, below a two-line caption (2 * (18 + 4) + 8);
+        // its 78-pixel cells hold black digits only, which must stay 16 pixels from every edge (the
+        // deepest window outline ends 13 pixels in).
+        int cell = 78;
+        int top = 16 + 2 * (18 + 4) + 8;
+        int black = 0;
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 4; c++) {
+                for (int y = 0; y < cell; y++) {
+                    for (int x = 0; x < cell; x++) {
+                        if ((img.getRGB(16 + c * cell + x, top + r * cell + y) & 0xffffff) != 0) continue;
+                        black++;
+                        assertTrue(x >= 16 && x < cell - 16 && y >= 16 && y < cell - 16, "cell (" + r + ", " + c + ") ink at " + x + ", " + y);
+                    }
+                }
+            }
+        }
+        assertTrue(black > 16 * 10, "digits drawn: " + black + " black pixels");
+    }
+
+    @Test
+    void captionGivesKernelStrideAndPadding() {
+        org.pooling4j.Tensor x = org.pooling4j.Tensor.of(new float[16], 1, 1, 4, 4);
+        org.pooling4j.PoolSpec two = org.pooling4j.PoolSpec.max(2, 2).build();
+        assertEquals("kernel 2, stride 2, padding 0, output 2x2", ExplainPicture.params(two, org.pooling4j.Pooling.geometry(two, x)));
+        // 4 + 2 * 1 padding - 3 = 3 steps of 1: 4 outputs per axis.
+        org.pooling4j.PoolSpec three = org.pooling4j.PoolSpec.avg(3, 3).stride(1, 1).padding(1, 1).build();
+        assertEquals("kernel 3, stride 1, padding 1, output 4x4", ExplainPicture.params(three, org.pooling4j.Pooling.geometry(three, x)));
+        // Width: two taps two apart span 3 cells; (4 - 3) / 2 + 1 = 1 output. Height: (4 - 1) / 1 + 1 = 4.
+        org.pooling4j.PoolSpec wide = org.pooling4j.PoolSpec.max(1, 2).stride(1, 2).dilation(1, 2).build();
+        assertEquals("kernel 1x2, stride 1x2, padding 0, dilation 1x2, output 4x1", ExplainPicture.params(wide, org.pooling4j.Pooling.geometry(wide, x)));
     }
 
     @Test

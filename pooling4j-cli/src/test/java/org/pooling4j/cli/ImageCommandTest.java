@@ -172,23 +172,24 @@ class ImageCommandTest {
 
     @Test
     void gridShowsTheInputAndEveryKind() throws IOException {
-        // 96 pixels wide, wider than every label, so the layout is: gap 6, six panels to a row, each
-        // panel 96 + 6 wide, and under each panel two label lines of 7 + 3 pixels and a gap of 6.
-        BufferedImage src = random(96, 40, BufferedImage.TYPE_INT_RGB, SEED);
+        // 160 pixels wide, wider than every label with its margins (the longest, "k2 s2 a=0.5", is
+        // (11 * 6 - 1) * 2 = 130 pixels at scale 2, plus 2 * 6), so the layout is: gap 6, six panels to
+        // a row, each panel 160 + 6 wide, and under each panel two label lines of 18 + 4 pixels and a gap of 6.
+        BufferedImage src = random(160, 40, BufferedImage.TYPE_INT_RGB, SEED);
         Path in = png("in.png", src);
         BufferedImage grid = run("image", in.toString(), "--grid", "--out", dir.resolve("grid.png").toString());
-        assertEquals(6 + 6 * (96 + 6), grid.getWidth());
-        assertEquals(6 + 2 * (40 + 26 + 6), grid.getHeight());
+        assertEquals(6 + 6 * (160 + 6), grid.getWidth());
+        assertEquals(6 + 2 * (40 + 50 + 6), grid.getHeight());
         int panels = 1 + ImageCommand.KINDS.size();
         String[] content = new String[panels];
         for (int i = 0; i < panels; i++) {
-            int x0 = 6 + (i % 6) * 102;
-            int y0 = 6 + (i / 6) * 72;
+            int x0 = 6 + (i % 6) * 166;
+            int y0 = 6 + (i / 6) * 96;
             StringBuilder key = new StringBuilder();
-            for (int y = 0; y < 40; y++) for (int x = 0; x < 96; x++) key.append(grid.getRGB(x0 + x, y0 + y)).append(',');
+            for (int y = 0; y < 40; y++) for (int x = 0; x < 160; x++) key.append(grid.getRGB(x0 + x, y0 + y)).append(',');
             content[i] = key.toString();
             if (i == 0) {
-                for (int y = 0; y < 40; y++) for (int x = 0; x < 96; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
+                for (int y = 0; y < 40; y++) for (int x = 0; x < 160; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
             }
         }
         // Panel order: input, then KINDS. Some kinds coincide here by their definitions: on 2x2 windows
@@ -212,10 +213,11 @@ class ImageCommandTest {
                 assertEquals(group[i] == group[j], same, "panels " + i + " and " + j + " equal: " + same + ", seed " + SEED);
             }
         }
-        // Labels are drawn under the panels: the label band of the first panel is not all background.
+        // Labels are drawn under the panels: the label band of the first panel (below the panel's
+        // one-pixel frame) is not all background.
         int inked = 0;
-        for (int y = 46; y < 46 + 26; y++) for (int x = 6; x < 102; x++) if ((grid.getRGB(x, y) & 0xffffff) != 0x202020) inked++;
-        assertTrue(inked > 20, "label pixels under the input panel: " + inked);
+        for (int y = 48; y < 46 + 50; y++) for (int x = 6; x < 166; x++) if ((grid.getRGB(x, y) & 0xffffff) != ImageCommand.GRID_BACKGROUND) inked++;
+        assertTrue(inked > 100, "label pixels under the input panel: " + inked);
         // With --scale the whole grid is enlarged.
         BufferedImage big = run("image", in.toString(), "--grid", "--scale", "2", "--out", dir.resolve("grid2.png").toString());
         assertEquals(2 * grid.getWidth(), big.getWidth());

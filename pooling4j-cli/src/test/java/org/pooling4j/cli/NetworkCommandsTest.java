@@ -137,7 +137,7 @@ class NetworkCommandsTest {
             assertEquals(Charts.WIDTH, img.getWidth(), png);
             assertEquals(Charts.HEIGHT, img.getHeight(), png);
             // Every series is drawn in its own colour.
-            for (int i = 0; i < 3; i++) assertTrue(hasColour(img, Charts.PALETTE[i].getRGB()), png + " series " + i);
+            for (int i = 0; i < 3; i++) assertTrue(hasColour(img, org.pooling4j.draw.Chart.PALETTE[i]), png + " series " + i);
         }
     }
 
