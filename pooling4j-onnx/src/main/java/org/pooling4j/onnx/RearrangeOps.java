@@ -9,7 +9,7 @@ import static org.pooling4j.onnx.GlueOps.strides;
 
 import java.util.Arrays;
 import java.util.Set;
-import org.pooling4j.Check;
+import org.pooling4j.internal.Check;
 
 /**
  * The glue operators that move elements to new positions (Pad, Transpose, Slice, Concat, Gather), by
