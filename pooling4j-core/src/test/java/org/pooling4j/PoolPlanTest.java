@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,7 +103,6 @@ class PoolPlanTest {
         return least / calls;
     }
 
-    @Tag("isolated-jvm")
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"max, CHANNELS_FIRST", "max, CHANNELS_LAST", "avg, CHANNELS_FIRST", "avg, CHANNELS_LAST"})
     void aPlanCallAllocatesNothingAfterTheFirst(String op, Layout layout) {
