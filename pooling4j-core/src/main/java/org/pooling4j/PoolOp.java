@@ -41,6 +41,17 @@ public enum PoolOp {
      */
     WEIGHTED_AVG;
 
+    // Computed once: events and monitor keys name the operator on every observed call.
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
+    /**
+     * The operator's name in events, monitor keys and reports: the constant's name in lower case
+     * ({@code max}, {@code global_avg}, {@code weighted_avg}, ...).
+     */
+    public String wireName() {
+        return wireName;
+    }
+
     /** Whether the operator selects one input per output (and so has indices). */
     public boolean isMaxType() {
         return this == MAX || this == GLOBAL_MAX || this == ADAPTIVE_MAX || this == FRACTIONAL_MAX;

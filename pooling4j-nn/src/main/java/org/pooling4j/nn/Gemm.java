@@ -2,15 +2,11 @@ package org.pooling4j.nn;
 
 import org.pooling4j.Pooling;
 import org.pooling4j.internal.Check;
-import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Vectorization;
 import org.pooling4j.internal.exec.Parallel;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import org.pooling4j.spi.GemmKernel;
-import org.pooling4j.spi.GemmKernelProvider;
 import org.pooling4j.spi.ScalarGemmKernel;
 
 /**
@@ -28,7 +24,7 @@ import org.pooling4j.spi.ScalarGemmKernel;
  * buffers in the order the register-blocked {@link GemmKernel} reads them, so the inner loop streams
  * contiguous memory whatever the transposition; blocks of C are shared out among threads. The
  * kernel is the SIMD one from module {@code pooling4j-vector} when it is usable (the same conditions
- * as the pooling kernels, see {@link Kernels}), the scalar one otherwise.
+ * as the pooling kernels, see {@link Vectorization}), the scalar one otherwise.
  *
  * <p>Results do not depend on the thread count: every element of C is computed by the same sequence
  * of operations whatever the split.
@@ -47,49 +43,12 @@ public final class Gemm {
      */
     public static final long PARALLEL_THRESHOLD_FLOPS = 1L << 21;
 
-    private static final GemmKernel SELECTED;
-    private static final String STATUS;
-
-    static {
-        GemmKernel k = null;
-        String status;
-        if ("false".equalsIgnoreCase(System.getProperty(Kernels.SIMD_PROPERTY))) {
-            status = "scalar: SIMD disabled by -D" + Kernels.SIMD_PROPERTY + "=false";
-        } else {
-            String[] why = new String[1];
-            k = load(why);
-            status = k != null ? k.describe() : "scalar: " + why[0];
-            // The pooling kernels already log the missing --add-modules once; say it again only for
-            // a reason of the product's own.
-            if (k == null && why[0] != null && !why[0].contains("not on the class path") && Kernels.simdAvailable()) {
-                System.getLogger("org.pooling4j").log(System.Logger.Level.WARNING, "pooling4j: " + why[0]);
-            }
-        }
-        SELECTED = k != null ? k : ScalarGemmKernel.INSTANCE;
-        STATUS = status;
-    }
+    // The SIMD kernel from the library's one vectorization provider when it is usable, else the scalar one.
+    private static final GemmKernel SELECTED = Vectorization.gemmKernel();
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private Gemm() {}
-
-    private static GemmKernel load(String[] why) {
-        try {
-            Iterator<GemmKernelProvider> it = ServiceLoader.load(GemmKernelProvider.class, Gemm.class.getClassLoader()).iterator();
-            if (!it.hasNext()) {
-                why[0] = "SIMD matrix product not on the class path (add the pooling4j-vector module); using the scalar one";
-                return null;
-            }
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                why[0] = "the SIMD matrix product needs the JDK Vector API; run java with --add-modules jdk.incubator.vector. Using the scalar one";
-                return null;
-            }
-            return it.next().create();
-        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-            why[0] = "SIMD matrix product unusable (" + e + "); run java with --add-modules jdk.incubator.vector. Using the scalar one";
-            return null;
-        }
-    }
 
     /** The kernel {@link #multiply} uses: the SIMD one when usable, else {@link ScalarGemmKernel#INSTANCE}. */
     public static GemmKernel kernel() {
@@ -98,7 +57,7 @@ public final class Gemm {
 
     /** One line on the kernel in use, or why the scalar one runs. */
     public static String describe() {
-        return STATUS;
+        return Vectorization.gemmStatus();
     }
 
     /**

@@ -59,11 +59,13 @@ public final class Execution {
     // The compact-argmax kernels, chosen on first use (only max-type plans ever ask).
     private volatile FastKernel argmaxForward;
     private volatile FastKernel argmaxBackward;
-    // Per call kind: the tuner's choice and the generation it was made in, and the monitor key of
-    // the kernel that last ran it. Written racily with values every thread would compute alike.
-    private final Tuner.Choice[] choices = new Tuner.Choice[CALLS.length];
-    private final int[] choiceGeneration = new int[CALLS.length];
+    // Per call kind: the tuner's choice with the generation it was made in, and the monitor key of
+    // the kernel that last ran it. Written racily: each slot holds one immutable object, and any
+    // thread would put an equal one there.
+    private final Cached[] choices = new Cached[CALLS.length];
     private final PoolKey[] keys = new PoolKey[CALLS.length];
+
+    private record Cached(Tuner.Choice choice, int generation) {}
 
     /**
      * An execution of {@code g}. Kernels are selected on first use of each direction, honouring the
@@ -156,14 +158,13 @@ public final class Execution {
             float[] samples, float[] y) {
         int i = call.ordinal();
         int gen = Tuner.generation();
-        Tuner.Choice c = choices[i];
-        if (c != null && choiceGeneration[i] == gen) return c;
+        Cached c = choices[i];
+        if (c != null && c.generation() == gen) return c.choice();
         boolean fastOnly = call == Call.FORWARD_ARGMAX || call == Call.BACKWARD_ARGMAX;
-        c = Tuner.choose(g, call.backward, call.variant, threads, heuristic, fastOnly,
+        Tuner.Choice made = Tuner.choose(g, call.backward, call.variant, threads, heuristic, fastOnly,
                 (kk, tt) -> runKernel(call, kk, tt, x, dy, idx, argmax, samples, y));
-        choiceGeneration[i] = gen;
-        choices[i] = c;
-        return c;
+        choices[i] = new Cached(made, gen);
+        return made;
     }
 
     private void runKernel(Call call, PoolKernel k, int t, float[] x, float[] dy, long[] idx, Argmax argmax,

@@ -9,12 +9,8 @@ import org.pooling4j.internal.kernels.ReferenceKernel;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import org.pooling4j.spi.RowOps;
-import org.pooling4j.spi.RowOpsProvider;
 import org.pooling4j.spi.ScalarRowOps;
 
 /**
@@ -27,36 +23,20 @@ import org.pooling4j.spi.ScalarRowOps;
  * <p>The list: {@code cf-simd} and {@code cl-simd} when the SIMD row operations are usable (module
  * {@code pooling4j-vector} on the class path and {@code jdk.incubator.vector} in the module graph),
  * then {@code cf-scalar}, {@code cl-scalar}, then {@code reference}. When the SIMD module is on the
- * class path but cannot run, one warning is logged with the remedy.
+ * class path but cannot run, {@link Vectorization} logs one warning with the remedy.
  */
 public final class Kernels {
     /** System property that forces a kernel by name. */
     public static final String FORCE_PROPERTY = "pooling4j.kernel";
     /** System property that forces the kernel of backward calls (default: {@value #FORCE_PROPERTY}). */
     public static final String FORCE_BACKWARD_PROPERTY = "pooling4j.kernel.backward";
-    /** System property: {@code false} disables the SIMD row operations even when they are usable. */
-    public static final String SIMD_PROPERTY = "pooling4j.simd";
+    /** System property: {@code false} disables the SIMD implementations ({@link Vectorization#SIMD_PROPERTY}). */
+    public static final String SIMD_PROPERTY = Vectorization.SIMD_PROPERTY;
 
-    private static final System.Logger LOG = System.getLogger("org.pooling4j");
-    private static final RowOps SIMD;
-    private static final String SIMD_STATUS;
     private static final List<PoolKernel> KERNELS;
 
     static {
-        RowOps simd = null;
-        String status;
-        if ("false".equalsIgnoreCase(System.getProperty(SIMD_PROPERTY))) {
-            status = "scalar: SIMD disabled by -D" + SIMD_PROPERTY + "=false";
-        } else {
-            String[] why = new String[1];
-            simd = loadSimd(why);
-            status = simd != null ? simd.describe() : "scalar: " + why[0];
-            if (simd == null && why[0].contains("--add-modules")) {
-                LOG.log(System.Logger.Level.WARNING, "pooling4j: " + why[0]);
-            }
-        }
-        SIMD = simd;
-        SIMD_STATUS = status;
+        RowOps simd = Vectorization.rowOps();
         List<PoolKernel> list = new ArrayList<>();
         if (simd != null) {
             list.add(new ChannelsFirstKernel(simd));
@@ -70,25 +50,6 @@ public final class Kernels {
 
     private Kernels() {}
 
-    /** Finds a usable SIMD implementation, or explains in {@code why[0]} why there is none. */
-    private static RowOps loadSimd(String[] why) {
-        try {
-            Iterator<RowOpsProvider> it = ServiceLoader.load(RowOpsProvider.class, Kernels.class.getClassLoader()).iterator();
-            if (!it.hasNext()) {
-                why[0] = "SIMD kernels not on the class path (add the pooling4j-vector module); using scalar kernels";
-                return null;
-            }
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                why[0] = "SIMD kernels need the JDK Vector API; run java with --add-modules jdk.incubator.vector. Using scalar kernels";
-                return null;
-            }
-            return it.next().create();
-        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-            why[0] = "SIMD kernels unusable (" + e + "); run java with --add-modules jdk.incubator.vector. Using scalar kernels";
-            return null;
-        }
-    }
-
     /** The reference kernel: the last of the list, which accepts every problem. */
     public static ReferenceKernel reference() {
         return (ReferenceKernel) KERNELS.get(KERNELS.size() - 1);
@@ -101,12 +62,12 @@ public final class Kernels {
 
     /** Whether the SIMD kernels are in the list. */
     public static boolean simdAvailable() {
-        return SIMD != null;
+        return Vectorization.rowOps() != null;
     }
 
     /** One line on the row operations in use, e.g. "simd: 512-bit vectors, 16 float lanes" or why scalar. */
     public static String vectorization() {
-        return SIMD_STATUS;
+        return Vectorization.rowOpsStatus();
     }
 
     /** The kernel that will run {@code g} in the given direction. */

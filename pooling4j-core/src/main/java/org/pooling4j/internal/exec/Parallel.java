@@ -26,7 +26,7 @@ public final class Parallel {
 
     /** A body over units {@code [from, to)}. */
     public interface Body {
-        public void run(int from, int to);
+        void run(int from, int to);
     }
 
     private Parallel() {}
@@ -61,7 +61,7 @@ public final class Parallel {
         private Worker[] workers = new Worker[0];
         private final AtomicInteger busy = new AtomicInteger();
 
-        public void run(int units, int t, Body body) {
+        void run(int units, int t, Body body) {
             // Nested or concurrent calls run their chunks on the caller's thread, which keeps the pool
             // simple and can never deadlock; the results are the same.
             if (!busy.compareAndSet(0, 1)) {

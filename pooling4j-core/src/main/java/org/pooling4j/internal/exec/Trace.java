@@ -55,11 +55,6 @@ public final class Trace {
         if (ON) USED.get()[0] = t;
     }
 
-    /** Ends a call of a spec-driven operator. */
-    public static void end(PoolEvent e, long t0, Geometry g, boolean backward, String kernel, long bytes, boolean tuned) {
-        if (t0 == UNOBSERVED) return;
-        end(e, t0, opName(g.spec().op()), backward, g.rank(), g.layout(), kernel, g.inputShape(), g.outputShape(), bytes, tuned);
-    }
 
     /** The monitor key of a spec-driven call, built once per plan and kernel. */
     public static PoolKey key(Geometry g, boolean backward, String kernel) {
@@ -71,7 +66,23 @@ public final class Trace {
     /** Ends a call under a prepared key: builds nothing unless a JFR recording takes the event. */
     public static void end(PoolEvent e, long t0, PoolKey key, int rank, long bytes, boolean tuned) {
         if (t0 == UNOBSERVED) return;
+        finish(e, System.nanoTime() - t0, key, rank, bytes, tuned);
+    }
+
+    /**
+     * Ends a call of an operator without a plan (region pooling): its key is built here, and only
+     * for a call somebody observes.
+     */
+    public static void end(PoolEvent e, long t0, String op, boolean backward, int rank, Layout layout, String kernel,
+            int[] inShape, int[] outShape, long bytes, boolean tuned) {
+        if (t0 == UNOBSERVED) return;
         long nanos = System.nanoTime() - t0;
+        PoolKey key = new PoolKey(op, backward ? "backward" : "forward", kernel,
+                layout == Layout.CHANNELS_LAST ? "channels_last" : "channels_first", shape(inShape), shape(outShape));
+        finish(e, nanos, key, rank, bytes, tuned);
+    }
+
+    private static void finish(PoolEvent e, long nanos, PoolKey key, int rank, long bytes, boolean tuned) {
         int threads = USED.get()[0];
         e.end();
         if (e.shouldCommit()) {
@@ -90,54 +101,9 @@ public final class Trace {
         if (PoolMonitor.isEnabled()) PoolMonitor.record(key, bytes, nanos, threads);
     }
 
-    /** Ends a call of any operator. */
-    public static void end(PoolEvent e, long t0, String op, boolean backward, int rank, Layout layout, String kernel,
-            int[] inShape, int[] outShape, long bytes, boolean tuned) {
-        if (t0 == UNOBSERVED) return;
-        long nanos = System.nanoTime() - t0;
-        int threads = USED.get()[0];
-        e.end();
-        boolean commit = e.shouldCommit();
-        boolean monitor = PoolMonitor.isEnabled();
-        if (!commit && !monitor) return;
-        String dir = backward ? "backward" : "forward";
-        String lay = layout == Layout.CHANNELS_LAST ? "channels_last" : "channels_first";
-        String in = shape(inShape);
-        String out = shape(outShape);
-        if (commit) {
-            e.op = op;
-            e.direction = dir;
-            e.rank = rank;
-            e.layout = lay;
-            e.kernel = kernel;
-            e.inputShape = in;
-            e.outputShape = out;
-            e.bytes = bytes;
-            e.threads = threads;
-            e.tuned = tuned;
-            e.commit();
-        }
-        if (monitor) PoolMonitor.record(op, dir, kernel, lay, in, out, bytes, nanos, threads);
-    }
-
+    /** The operator's name in events and monitor keys ({@link PoolOp#wireName()}). */
     public static String opName(PoolOp op) {
-        switch (op) {
-            case MAX: return "max";
-            case AVG: return "avg";
-            case LP: return "lp";
-            case GLOBAL_MAX: return "global_max";
-            case GLOBAL_AVG: return "global_avg";
-            case GLOBAL_LP: return "global_lp";
-            case ADAPTIVE_MAX: return "adaptive_max";
-            case ADAPTIVE_AVG: return "adaptive_avg";
-            case FRACTIONAL_MAX: return "fractional_max";
-            case MAX_UNPOOL: return "max_unpool";
-            case STOCHASTIC: return "stochastic";
-            case MIXED: return "mixed";
-            case GATED: return "gated";
-            case WEIGHTED_AVG: return "weighted_avg";
-            default: throw new AssertionError(op);
-        }
+        return op.wireName();
     }
 
     public static String shape(int[] s) {

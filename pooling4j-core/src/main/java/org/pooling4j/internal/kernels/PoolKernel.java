@@ -17,17 +17,17 @@ import org.pooling4j.internal.exec.Kernels;
  */
 public interface PoolKernel {
     /** Short stable name reported by logs, events and the CLI. */
-    public String name();
+    String name();
 
     /** {@code null} when this kernel computes {@code g} in the given direction, else the reason it declines. */
-    public String declines(Geometry g, boolean backward);
+    String declines(Geometry g, boolean backward);
 
     /**
      * Forward pooling into {@code out} (all elements written); {@code indices} is {@code null} or
      * receives the per-plane argmax of max-type operators (the drawn tap of stochastic training). {@code threads >= 1} is the most threads
      * the call may use; results must not depend on it.
      */
-    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads);
+    void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads);
 
     /**
      * Gradient with respect to the input, written to every element of {@code gradIn} (its previous
@@ -36,5 +36,5 @@ public interface PoolKernel {
      * {@code samples}) is recomputed from {@code in}. Results must not depend on
      * {@code threads}.
      */
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
+    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
 }
