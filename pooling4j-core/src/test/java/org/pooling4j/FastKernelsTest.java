@@ -9,6 +9,7 @@ import org.pooling4j.internal.kernels.ReferenceKernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -50,13 +51,14 @@ import org.junit.jupiter.api.function.Executable;
  * <p>The reference runs once per problem on the channels-first tensor; the expected channels-last
  * results are its transposes (results, per-plane indices included, do not depend on the layout).
  *
- * <p>Cases: (a) the benchdnn shape corpus {@code shared/perf/pool_shapes.csv} with batch and channels
- * cut down (skipped when the file is absent); (b) sizes around vector tails and other corner cases;
+ * <p>Cases: (a) the shape corpus of real networks' pooling layers ({@code perf/pool_shapes.csv} in
+ * pooling4j-bench's test resources, whose README gives its conventions) with batch and channels
+ * cut down; (b) sizes around vector tails and other corner cases;
  * plus a thread-count independence check on problems large enough to be split, and the argument
  * checks of the preallocated-output entry points.
  *
  * <p>System properties: {@code pooling4j.seed} (base seed, default {@value #DEFAULT_SEED}),
- * {@code pooling4j.shared} (the shared folder), {@code pooling4j.fast.only} (run only the cases whose
+ * {@code pooling4j.shared} (the folder holding {@code perf/pool_shapes.csv}; the build sets it), {@code pooling4j.fast.only} (run only the cases whose
  * description contains this text, to reproduce a failure). Every failure names the seed, the case
  * and the kernel.
  */
@@ -83,7 +85,8 @@ class FastKernelsTest {
     @Test
     void corpusShapesAgreeWithTheReference() throws IOException {
         Path csv = corpus();
-        Assumptions.assumeTrue(csv != null, "shared/perf/pool_shapes.csv not found (set -Dpooling4j.shared=DIR); skipped");
+        // The corpus is in the repository: a missing file is a broken build, not a reason to skip.
+        assertNotNull(csv, "perf/pool_shapes.csv not found (set -Dpooling4j.shared=DIR to the folder holding it)");
         long t0 = System.nanoTime();
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         List<String> header = splitCsv(lines.get(0));
@@ -167,18 +170,15 @@ class FastKernelsTest {
         }
     }
 
-    /** {@code -Dpooling4j.shared=DIR}, else a {@code shared} folder in the working directory or one of its ancestors. */
+    /**
+     * {@code DIR/perf/pool_shapes.csv} for {@code -Dpooling4j.shared=DIR}, else the repository's copy
+     * in pooling4j-bench's test resources seen from this module's folder; null when neither exists.
+     */
     static Path corpus() {
         String prop = System.getProperty("pooling4j.shared");
-        if (prop != null) {
-            Path p = Path.of(prop).resolve("perf").resolve("pool_shapes.csv");
-            return Files.isRegularFile(p) ? p : null;
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve("shared").resolve("perf").resolve("pool_shapes.csv");
-            if (Files.isRegularFile(p)) return p;
-        }
-        return null;
+        Path dir = prop != null ? Path.of(prop) : Path.of("..", "pooling4j-bench", "src", "test", "resources");
+        Path p = dir.resolve("perf").resolve("pool_shapes.csv");
+        return Files.isRegularFile(p) ? p : null;
     }
 
     /** Splits one CSV line: commas outside double quotes, {@code ""} inside quotes is a quote. */
@@ -210,7 +210,7 @@ class FastKernelsTest {
         return out;
     }
 
-    /** One corpus row in the library's terms (see shared/perf/README.md for the conventions). */
+    /** One corpus row in the library's terms (see perf/README.md beside the corpus for the conventions). */
     static final class Row {
         final String category;
         final String alg;
