@@ -63,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + target + ": cannot write (" + e + ")", e);
         }
         if (rec.calls == 0) {
-            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no " + PoolKey.POOL_EVENT
+            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no " + PoolEvents.POOL_EVENT
                     + " events); the page says so");
         }
         System.out.println("wrote " + target + ": " + rec.calls + " pooling calls, " + rec.keys.size() + " keys");
@@ -77,7 +77,7 @@ final class ReportCommand implements Callable<Integer> {
             return new ReportPage.Bandwidth(m, "from --bandwidth-gbps");
         }
         if (!rec.bandwidth.isEmpty()) {
-            return new ReportPage.Bandwidth(new TreeMap<>(rec.bandwidth), "from the recording's " + PoolKey.BANDWIDTH_EVENT + " events");
+            return new ReportPage.Bandwidth(new TreeMap<>(rec.bandwidth), "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events");
         }
         if (rec.calls == 0) return new ReportPage.Bandwidth(m, "no pooling calls to compare");
         // Once per thread count the calls ran on (MemoryBandwidth caches, so a repeat costs nothing).
@@ -85,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
             int threads = Math.max(1, Math.min(256, rec.threads[c]));
             m.computeIfAbsent(threads, MemoryBandwidth::copyGBps);
         }
-        return new ReportPage.Bandwidth(m, "probed on this machine now, since the recording has no " + PoolKey.BANDWIDTH_EVENT
+        return new ReportPage.Bandwidth(m, "probed on this machine now, since the recording has no " + PoolEvents.BANDWIDTH_EVENT
                 + " event: right only if this machine made the recording (or use --bandwidth-gbps)");
     }
 }

@@ -30,6 +30,7 @@ import javax.management.remote.JMXServiceURL;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.management.jfr.RemoteRecordingStream;
 import org.pooling4j.monitor.MemoryBandwidth;
+import org.pooling4j.monitor.PoolKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -131,10 +132,10 @@ final class TopCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new IllegalArgumentException("--pid " + pid + ": cannot stream its JFR events (" + e.getMessage() + ")", e);
             }
-            rs.enable(PoolKey.POOL_EVENT).withoutThreshold();
-            rs.enable(PoolKey.BANDWIDTH_EVENT);
-            rs.onEvent(PoolKey.POOL_EVENT, live::pool);
-            rs.onEvent(PoolKey.BANDWIDTH_EVENT, e -> bw.seen(PoolKey.intField(e, "threads", 1), e.getDouble("gbps")));
+            rs.enable(PoolEvents.POOL_EVENT).withoutThreshold();
+            rs.enable(PoolEvents.BANDWIDTH_EVENT);
+            rs.onEvent(PoolEvents.POOL_EVENT, live::pool);
+            rs.onEvent(PoolEvents.BANDWIDTH_EVENT, e -> bw.seen(PoolEvents.intField(e, "threads", 1), e.getDouble("gbps")));
             rs.onFlush(live::flushed);
             rs.onClose(live::closed);
             rs.startAsync();
@@ -309,7 +310,7 @@ final class TopCommand implements Callable<Integer> {
 
         /** Stages one pooling-call event (stream thread). */
         synchronized void pool(RecordedEvent e) {
-            PoolKey k = PoolKey.of(e);
+            PoolKey k = PoolEvents.key(e);
             Integer i = index.get(k);
             if (i == null) {
                 i = keys.size();
@@ -329,8 +330,8 @@ final class TopCommand implements Callable<Integer> {
             sKey[staged] = i;
             sEnd[staged] = t;
             sDur[staged] = Math.max(0, t - s);
-            sBytes[staged] = PoolKey.longField(e, "bytes", 0);
-            sThreads[staged] = PoolKey.intField(e, "threads", 1);
+            sBytes[staged] = PoolEvents.longField(e, "bytes", 0);
+            sThreads[staged] = PoolEvents.intField(e, "threads", 1);
             staged++;
         }
 
