@@ -3,6 +3,8 @@ package org.pooling4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pooling4j.cli.jobs.JobRunner;
+import org.pooling4j.cli.observe.ReportCommand;
+import org.pooling4j.cli.observe.TopCommand;
 import org.pooling4j.cli.onnx.OnnxRunCommand;
 import org.pooling4j.cli.onnx.OnnxTestCommand;
 import org.pooling4j.cli.training.DemoCommand;

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
@@ -60,7 +60,7 @@ import picocli.CommandLine.Option;
                 "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
                         + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
                         + "or on Ctrl-C (status 0 in each case)."})
-final class TopCommand implements Callable<Integer> {
+public final class TopCommand implements Callable<Integer> {
     /** How long without new events before the window follows the clock instead of the newest event. */
     static final long LAG_NANOS = 3_000_000_000L;
     /** How long to wait for the stream's first batch before showing tables anyway. */

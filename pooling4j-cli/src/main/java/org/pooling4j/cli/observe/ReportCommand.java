@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
                         + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
                 "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."})
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECORDING.jfr", description = "a JFR recording of a JVM that used pooling4j")
     Path recording;
 

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import jdk.jfr.consumer.RecordedEvent;
 import org.pooling4j.monitor.PoolKey;
