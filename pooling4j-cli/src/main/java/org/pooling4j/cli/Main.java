@@ -9,6 +9,7 @@ import org.pooling4j.cli.onnx.OnnxRunCommand;
 import org.pooling4j.cli.onnx.OnnxTestCommand;
 import org.pooling4j.cli.training.DemoCommand;
 import org.pooling4j.cli.training.EvalCommand;
+import org.pooling4j.cli.training.StudyCommand;
 import org.pooling4j.cli.training.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
