@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.pooling4j.cli.training.StudyCommand;
 import org.pooling4j.draw.Axis;
 import org.pooling4j.draw.Chart;
 
 /** The study's line charts, described with the draw module's {@link Chart} and written as PNG. */
-final class Charts {
+public final class Charts {
     static final int WIDTH = 900;
     static final int HEIGHT = 560;
 
     private Charts() {}
 
-    static void accuracyCurves(List<StudyCommand.Row> rows, Path file) throws IOException {
+    public static void accuracyCurves(List<StudyCommand.Row> rows, Path file) throws IOException {
         Map<String, double[]> s = StudyCommand.series(rows, false);
         int n = rows.get(0).epochs().size();
         double[] xs = new double[n];
@@ -22,7 +23,7 @@ final class Charts {
         line("test accuracy per epoch", "epoch", "test accuracy %", xs, s).toCanvas().writePng(file);
     }
 
-    static void shiftTolerance(List<StudyCommand.Row> rows, Path file) throws IOException {
+    public static void shiftTolerance(List<StudyCommand.Row> rows, Path file) throws IOException {
         Map<String, double[]> s = StudyCommand.series(rows, true);
         double[] xs = new double[StudyCommand.MAX_SHIFT + 1];
         for (int i = 0; i < xs.length; i++) xs[i] = i;

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
+import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -37,10 +38,14 @@ import org.pooling4j.Tensor;
  * </ul>
  */
 public final class PoolLayer extends Layer {
-    /** The pooling kinds, named as in model files. */
-    public enum Op { MAX, AVG, LP, GLOBAL_MAX, GLOBAL_AVG, ADAPTIVE_MAX, ADAPTIVE_AVG, FRACTIONAL_MAX, STOCHASTIC, MIXED, GATED, WEIGHTED_AVG, GAUSSIAN }
+    /**
+     * The op names of model files: the core operator's name in lower case, and "gaussian" for a
+     * weighted average with fixed Gaussian weights (no learnable weights).
+     */
+    private static final List<String> MODEL_OPS = List.of("max", "avg", "lp", "global_max", "global_avg", "adaptive_max",
+            "adaptive_avg", "fractional_max", "stochastic", "mixed", "gated", "weighted_avg", "gaussian");
 
-    private final Op op;
+    private final PoolOp op;
     private final int kernel, stride;
     private final double p, alpha, sigma, ratio;
     private final int outH, outW;
@@ -61,7 +66,9 @@ public final class PoolLayer extends Layer {
     private PoolSpec fractionalSpec;
     private int fractionalH = -1, fractionalW = -1;
 
-    private PoolLayer(Op op, int kernel, int stride, double p, double alpha, double sigma, double ratio, int outH, int outW, long seed) {
+    /** {@code fixedWeights}: a weighted average whose weights are the fixed Gaussian of {@code sigma}, not learnable ones. */
+    private PoolLayer(PoolOp op, boolean fixedWeights, int kernel, int stride, double p, double alpha, double sigma, double ratio,
+            int outH, int outW, long seed) {
         this.op = op;
         this.kernel = kernel;
         this.stride = stride;
@@ -85,7 +92,6 @@ public final class PoolLayer extends Layer {
             case GLOBAL_AVG: fixed = PoolSpec.globalAvg(2).build(); break;
             case ADAPTIVE_MAX: fixed = PoolSpec.adaptiveMax(outH, outW).build(); break;
             case ADAPTIVE_AVG: fixed = PoolSpec.adaptiveAvg(outH, outW).build(); break;
-            case GAUSSIAN: fixed = PoolSpec.weightedAvg(kernel, kernel).stride(stride, stride).sigma(sigma).build(); break;
             case STOCHASTIC:
                 fixed = PoolSpec.stochastic(kernel, kernel).stride(stride, stride).build();
                 eval = PoolSpec.stochastic(kernel, kernel).stride(stride, stride).training(false).build();
@@ -103,6 +109,10 @@ public final class PoolLayer extends Layer {
                 specWith(w.value());
                 break;
             case WEIGHTED_AVG:
+                if (fixedWeights) {
+                    fixed = PoolSpec.weightedAvg(kernel, kernel).stride(stride, stride).sigma(sigma).build();
+                    break;
+                }
                 w = new Param("weights", true, kernel, kernel);
                 float[] wv = w.value();
                 double c = (kernel - 1) / 2.0;
@@ -131,37 +141,37 @@ public final class PoolLayer extends Layer {
 
     /** Max pooling, {@code kernel x kernel} window, stride {@code stride}. */
     public static PoolLayer max(int kernel, int stride) {
-        return new PoolLayer(Op.MAX, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.MAX, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Average pooling (no padding). */
     public static PoolLayer avg(int kernel, int stride) {
-        return new PoolLayer(Op.AVG, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.AVG, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Lp pooling {@code (sum x^p)^(1/p)}; the core checks {@code p}. */
     public static PoolLayer lp(double p, int kernel, int stride) {
-        return new PoolLayer(Op.LP, checkKernel(kernel), checkStride(stride), p, 0, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.LP, false, checkKernel(kernel), checkStride(stride), p, 0, 0, 0, 0, 0, 0);
     }
 
     /** Global max: output (N, C, 1, 1). */
     public static PoolLayer globalMax() {
-        return new PoolLayer(Op.GLOBAL_MAX, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.GLOBAL_MAX, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Global average: output (N, C, 1, 1). */
     public static PoolLayer globalAvg() {
-        return new PoolLayer(Op.GLOBAL_AVG, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.GLOBAL_AVG, false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Adaptive max pooling to {@code outH x outW}. */
     public static PoolLayer adaptiveMax(int outH, int outW) {
-        return new PoolLayer(Op.ADAPTIVE_MAX, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
+        return new PoolLayer(PoolOp.ADAPTIVE_MAX, false, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
     }
 
     /** Adaptive average pooling to {@code outH x outW}. */
     public static PoolLayer adaptiveAvg(int outH, int outW) {
-        return new PoolLayer(Op.ADAPTIVE_AVG, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
+        return new PoolLayer(PoolOp.ADAPTIVE_AVG, false, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
     }
 
     /**
@@ -171,34 +181,34 @@ public final class PoolLayer extends Layer {
      */
     public static PoolLayer fractionalMax(int kernel, double ratio, long seed) {
         if (!(ratio > 0 && ratio < 1)) throw new IllegalArgumentException("ratio = " + ratio + ": must be in (0, 1)");
-        return new PoolLayer(Op.FRACTIONAL_MAX, checkKernel(kernel), 0, 0, 0, 0, ratio, 0, 0, seed);
+        return new PoolLayer(PoolOp.FRACTIONAL_MAX, false, checkKernel(kernel), 0, 0, 0, 0, ratio, 0, 0, seed);
     }
 
     /** Fractional max pooling to a fixed output size {@code outH x outW}. */
     public static PoolLayer fractionalMax(int kernel, int outH, int outW, long seed) {
-        return new PoolLayer(Op.FRACTIONAL_MAX, checkKernel(kernel), 0, 0, 0, 0, 0,
+        return new PoolLayer(PoolOp.FRACTIONAL_MAX, false, checkKernel(kernel), 0, 0, 0, 0, 0,
                 Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), seed);
     }
 
     /** Fractional max pooling whose output is {@code floor(size / divisor)} on both axes (no rounding error). */
     static PoolLayer fractionalDivide(int kernel, int divisor, long seed) {
         if (divisor < 2) throw new IllegalArgumentException("stride = " + divisor + ": fractional pooling must shrink its input (stride >= 2)");
-        return new PoolLayer(Op.FRACTIONAL_MAX, checkKernel(kernel), divisor, 0, 0, 0, 0, 0, 0, seed);
+        return new PoolLayer(PoolOp.FRACTIONAL_MAX, false, checkKernel(kernel), divisor, 0, 0, 0, 0, 0, 0, seed);
     }
 
     /** Stochastic pooling; training draws come from a generator seeded with {@code seed}. */
     public static PoolLayer stochastic(int kernel, int stride, long seed) {
-        return new PoolLayer(Op.STOCHASTIC, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
+        return new PoolLayer(PoolOp.STOCHASTIC, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
     }
 
     /** Mixed pooling {@code alpha max + (1 - alpha) avg} with a fixed {@code alpha} in [0, 1]. */
     public static PoolLayer mixed(double alpha, int kernel, int stride) {
-        return new PoolLayer(Op.MIXED, checkKernel(kernel), checkStride(stride), 0, alpha, 0, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.MIXED, false, checkKernel(kernel), checkStride(stride), 0, alpha, 0, 0, 0, 0, 0);
     }
 
     /** Gated pooling with learnable gate weights (one per tap, shared by the channels), initialised from {@code seed}. */
     public static PoolLayer gated(int kernel, int stride, long seed) {
-        return new PoolLayer(Op.GATED, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
+        return new PoolLayer(PoolOp.GATED, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
     }
 
     /** Weighted average with learnable tap weights, initialised to a Gaussian of width {@code initSigma} (taps). */
@@ -206,15 +216,19 @@ public final class PoolLayer extends Layer {
         if (!(initSigma > 0 && initSigma < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("initSigma = " + initSigma + ": must be finite and > 0");
         }
-        return new PoolLayer(Op.WEIGHTED_AVG, checkKernel(kernel), checkStride(stride), 0, 0, initSigma, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.WEIGHTED_AVG, false, checkKernel(kernel), checkStride(stride), 0, 0, initSigma, 0, 0, 0, 0);
     }
 
     /** Weighted average with a fixed Gaussian of width {@code sigma} (taps); no parameters. */
     public static PoolLayer gaussian(int kernel, int stride, double sigma) {
-        return new PoolLayer(Op.GAUSSIAN, checkKernel(kernel), checkStride(stride), 0, 0, sigma, 0, 0, 0, 0);
+        return new PoolLayer(PoolOp.WEIGHTED_AVG, true, checkKernel(kernel), checkStride(stride), 0, 0, sigma, 0, 0, 0, 0);
     }
 
-    public Op op() {
+    /**
+     * The core operator the layer runs. A {@link #gaussian} layer is {@link PoolOp#WEIGHTED_AVG} with
+     * {@link #weights()} null; a {@link #weightedAvg} layer has its learnable weights there.
+     */
+    public PoolOp op() {
         return op;
     }
 
@@ -239,7 +253,7 @@ public final class PoolLayer extends Layer {
     }
 
     private PoolSpec specWith(float[] w) {
-        if (op == Op.GATED) return PoolSpec.gated(kernel, kernel).stride(stride, stride).weights(w, w.length).build();
+        if (op == PoolOp.GATED) return PoolSpec.gated(kernel, kernel).stride(stride, stride).weights(w, w.length).build();
         return PoolSpec.weightedAvg(kernel, kernel).stride(stride, stride).weights(w, kernel, kernel).build();
     }
 
@@ -248,8 +262,9 @@ public final class PoolLayer extends Layer {
         switch (op) {
             case GATED:
             case WEIGHTED_AVG:
-                // The spec is immutable: rebuild it with the weights as they are now.
-                return specWith(weights.value());
+                // A fixed Gaussian never changes; learnable weights do, and the spec is immutable:
+                // rebuild it with the weights as they are now.
+                return weights == null ? fixedSpec : specWith(weights.value());
             case STOCHASTIC:
                 return training() ? fixedSpec : evalSpec;
             case FRACTIONAL_MAX:
@@ -275,7 +290,7 @@ public final class PoolLayer extends Layer {
     @Override
     public int[] outputShape(int[] inputShape) {
         Layers.checkNchw(kind() + " " + opName(), inputShape, -1);
-        if (op == Op.FRACTIONAL_MAX && stride > 0 && (inputShape[2] / stride < 1 || inputShape[3] / stride < 1)) {
+        if (op == PoolOp.FRACTIONAL_MAX && stride > 0 && (inputShape[2] / stride < 1 || inputShape[3] / stride < 1)) {
             throw new IllegalArgumentException("pool fractional: input shape = " + Arrays.toString(inputShape)
                     + ": H and W must be >= the stride " + stride);
         }
@@ -376,6 +391,7 @@ public final class PoolLayer extends Layer {
                 return Pooling.stochasticPoolBackward(lastSpec, lastX, gradOut, lastSamples);
             case GATED:
             case WEIGHTED_AVG: {
+                if (weights == null) return Pooling.backward(lastSpec, lastX, gradOut);
                 Pooling.Gradients g = Pooling.backwardWithWeights(lastSpec, lastX, gradOut);
                 float[] gw = g.weights().data();
                 float[] acc = weights.grad();
@@ -387,8 +403,9 @@ public final class PoolLayer extends Layer {
         }
     }
 
+    /** The op's name in model files and messages (one of {@link #MODEL_OPS}). */
     private String opName() {
-        return op.name().toLowerCase(Locale.ROOT);
+        return op == PoolOp.WEIGHTED_AVG && weights == null ? "gaussian" : op.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -424,10 +441,10 @@ public final class PoolLayer extends Layer {
             default:
                 m.put("kernel", kernel);
                 m.put("stride", stride);
-                if (op == Op.LP) m.put("p", p);
-                if (op == Op.MIXED) m.put("alpha", alpha);
-                if (op == Op.STOCHASTIC || op == Op.GATED) m.put("seed", seed);
-                if (op == Op.WEIGHTED_AVG || op == Op.GAUSSIAN) m.put("sigma", sigma);
+                if (op == PoolOp.LP) m.put("p", p);
+                if (op == PoolOp.MIXED) m.put("alpha", alpha);
+                if (op == PoolOp.STOCHASTIC || op == PoolOp.GATED) m.put("seed", seed);
+                if (op == PoolOp.WEIGHTED_AVG) m.put("sigma", sigma);
                 break;
         }
         return m;
@@ -436,33 +453,28 @@ public final class PoolLayer extends Layer {
     /** Rebuilds a pooling layer from {@link #config()} (model files). */
     static PoolLayer fromConfig(Map<String, Object> c) {
         String name = ConfigReader.string(c, "op");
-        Op o;
-        try {
-            o = Op.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + Arrays.toString(Op.values()).toLowerCase(Locale.ROOT));
-        }
-        switch (o) {
-            case MAX: return max(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case AVG: return avg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case LP: return lp(ConfigReader.number(c, "p"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case MIXED: return mixed(ConfigReader.number(c, "alpha"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case GLOBAL_MAX: return globalMax();
-            case GLOBAL_AVG: return globalAvg();
-            case ADAPTIVE_MAX: return adaptiveMax(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
-            case ADAPTIVE_AVG: return adaptiveAvg(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
-            case STOCHASTIC: return stochastic(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
-            case GATED: return gated(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
-            case WEIGHTED_AVG: return weightedAvg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
-            case GAUSSIAN: return gaussian(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
-            case FRACTIONAL_MAX: {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "max": return max(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
+            case "avg": return avg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
+            case "lp": return lp(ConfigReader.number(c, "p"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
+            case "mixed": return mixed(ConfigReader.number(c, "alpha"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
+            case "global_max": return globalMax();
+            case "global_avg": return globalAvg();
+            case "adaptive_max": return adaptiveMax(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
+            case "adaptive_avg": return adaptiveAvg(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
+            case "stochastic": return stochastic(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
+            case "gated": return gated(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
+            case "weighted_avg": return weightedAvg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
+            case "gaussian": return gaussian(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
+            case "fractional_max": {
                 int k = ConfigReader.integer(c, "kernel");
                 long s = ConfigReader.longValue(c, "seed");
                 if (c.containsKey("ratio")) return fractionalMax(k, ConfigReader.number(c, "ratio"), s);
                 if (c.containsKey("divisor")) return fractionalDivide(k, ConfigReader.integer(c, "divisor"), s);
                 return fractionalMax(k, ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"), s);
             }
-            default: throw new AssertionError(o);
+            default:
+                throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + MODEL_OPS);
         }
     }
 

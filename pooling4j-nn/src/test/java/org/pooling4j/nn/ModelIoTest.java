@@ -2,6 +2,8 @@ package org.pooling4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +15,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.PoolOp;
 import org.pooling4j.Tensor;
 import org.pooling4j.io.Npy;
 import org.pooling4j.io.NpyArray;
@@ -155,5 +159,30 @@ class ModelIoTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelIo.save(new Sequential(new ReLU(), custom), dir.resolve("c.npz")));
         assertTrue(e.getMessage().contains("layer 1 kind = \"custom\""), e.getMessage());
+    }
+
+    /** The op names model files carry; "gaussian" (fixed weights) and "weighted_avg" (learnable) run the same core operator. */
+    @Test
+    void poolOpNamesOfModelFiles() {
+        assertEquals("gaussian", PoolLayer.gaussian(3, 1, 0.8).config().get("op"));
+        assertEquals("weighted_avg", PoolLayer.weightedAvg(3, 1, 0.8).config().get("op"));
+        assertEquals("fractional_max", PoolLayer.fractionalMax(2, 0.5, 1).config().get("op"));
+        assertEquals("global_avg", PoolLayer.globalAvg().config().get("op"));
+
+        // A layer as a model file written before the layer was keyed by the core's operator describes it.
+        PoolLayer g = PoolLayer.fromConfig(Map.of("op", "gaussian", "kernel", 3L, "stride", 1L, "sigma", 0.8));
+        assertEquals(PoolOp.WEIGHTED_AVG, g.op());
+        assertNull(g.weights());
+        assertTrue(g.params().isEmpty());
+        assertEquals(Map.of("op", "gaussian", "kernel", 3, "stride", 1, "sigma", 0.8), g.config());
+        PoolLayer w = PoolLayer.fromConfig(Map.of("op", "weighted_avg", "kernel", 3L, "stride", 1L, "sigma", 0.8));
+        assertEquals(PoolOp.WEIGHTED_AVG, w.op());
+        assertNotNull(w.weights());
+        assertEquals(PoolOp.MAX, PoolLayer.fromConfig(Map.of("op", "max", "kernel", 2L, "stride", 2L)).op());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PoolLayer.fromConfig(Map.of("op", "median", "kernel", 2L, "stride", 2L)));
+        assertEquals("pool op = \"median\": unknown; known: [max, avg, lp, global_max, global_avg, adaptive_max, adaptive_avg, "
+                + "fractional_max, stochastic, mixed, gated, weighted_avg, gaussian]", e.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
@@ -36,6 +37,17 @@ final class BeyondJobs implements JobFamily {
         if (op.startsWith("stochastic_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
         boolean learnable = op.startsWith("gated_pool") || op.startsWith("weighted_avg_pool");
         if (learnable && op.endsWith("_backward")) keys.add("grad_weights");
+        return Collections.unmodifiableSet(keys);
+    }
+
+    /**
+     * Another operator's parameter, as for {@link TorchJobs}, and grad_weights, whose rejection says
+     * why the job has no weight gradient.
+     */
+    @Override
+    public Set<String> keysRunRejects(String op) {
+        Set<String> keys = new TreeSet<>(TorchJobs.PARAMETERS);
+        keys.add("grad_weights");
         return Collections.unmodifiableSet(keys);
     }
 

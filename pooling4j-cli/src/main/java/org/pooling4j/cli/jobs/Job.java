@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Tensor;
 import org.pooling4j.io.Npy;
@@ -24,6 +25,11 @@ final class Job {
         Object o = keys.get("op");
         if (!(o instanceof String)) throw new IllegalArgumentException("key \"op\" = " + o + ": must be a string naming the operator");
         this.op = (String) o;
+    }
+
+    /** The job's keys, in the order of the jobs file. */
+    Set<String> keyNames() {
+        return keys.keySet();
     }
 
     boolean has(String key) {

@@ -22,6 +22,15 @@ interface JobFamily {
     Set<String> keys(String op);
 
     /**
+     * Keys outside {@link #keys} that {@link #run} rejects itself with a more specific reason than an
+     * unknown key (a parameter of another operator, a file only the backward job writes); the
+     * runner's unknown-key check leaves these to {@link #run}. None unless a family says otherwise.
+     */
+    default Set<String> keysRunRejects(String op) {
+        return Set.of();
+    }
+
+    /**
      * Runs {@code job}, whose op is one of {@link #ops}, reading and writing its files.
      *
      * @return the name of the kernel that computed the result

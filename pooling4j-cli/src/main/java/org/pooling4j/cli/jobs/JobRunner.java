@@ -12,7 +12,9 @@ import org.pooling4j.internal.json.Json;
 
 /**
  * Runs a JSON-lines jobs file: one job per line, each independent. A failing job prints its id and
- * the reason; the others still run. The last line is {@code N passed, M failed}.
+ * the reason; the others still run. The last line is {@code N passed, M failed}. A job with a key
+ * its op does not accept fails before any work ({@code unknown key "kernel" (did you mean
+ * "kernel_size"?)}).
  */
 public final class JobRunner {
     private final PrintStream out;
@@ -56,6 +58,7 @@ public final class JobRunner {
             if (family == null) {
                 throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: " + JobFamilies.describe());
             }
+            JobKeys.check(job, family);
             String kernel = family.run(job);
             passed++;
             if (!quiet) {

@@ -45,6 +45,12 @@ final class RoiJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** roi_align's parameters on roi_pool, rejected as torchvision's roi_pool has no such parameter. */
+    @Override
+    public Set<String> keysRunRejects(String op) {
+        return op.startsWith("roi_align") ? Set.of() : ALIGN_ONLY;
+    }
+
     @Override
     public String run(Job j) throws IOException {
         boolean align = j.op.startsWith("roi_align");

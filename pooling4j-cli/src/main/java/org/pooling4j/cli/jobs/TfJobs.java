@@ -58,6 +58,12 @@ final class TfJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** include_batch_in_index on a plain max or avg pool, rejected as applying to max_pool_with_argmax only. */
+    @Override
+    public Set<String> keysRunRejects(String op) {
+        return op.startsWith("tf.nn.max_pool_with_argmax") ? Set.of() : Set.of("include_batch_in_index");
+    }
+
     @Override
     public String run(Job j) throws IOException {
         Matcher m = OP.matcher(j.op);

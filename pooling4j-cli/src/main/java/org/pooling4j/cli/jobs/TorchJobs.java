@@ -29,7 +29,7 @@ final class TorchJobs implements JobFamily {
                     + "|stochastic_pool|mixed_pool|gated_pool|weighted_avg_pool)([1-3])d(_backward)?");
 
     /** PyTorch parameter names; a job may only use those of its own operator. */
-    private static final java.util.Set<String> PARAMETERS = java.util.Set.of("kernel_size", "stride", "padding", "dilation",
+    static final java.util.Set<String> PARAMETERS = java.util.Set.of("kernel_size", "stride", "padding", "dilation",
             "ceil_mode", "count_include_pad", "divisor_override", "norm_type", "output_size", "output_ratio",
             "training", "alpha", "weights", "sigma");
 
@@ -92,6 +92,12 @@ final class TorchJobs implements JobFamily {
         if (base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("max_unpool")) keys.add("indices");
         if (base.equals("fractional_max_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
         return Collections.unmodifiableSet(keys);
+    }
+
+    /** Another operator's parameter: {@link Input#read} names the operator that lacks it. */
+    @Override
+    public Set<String> keysRunRejects(String op) {
+        return PARAMETERS;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.CliTest;
 import org.pooling4j.monitor.BandwidthEvent;
 import org.pooling4j.monitor.MemoryBandwidth;
 import org.pooling4j.monitor.PoolEvent;

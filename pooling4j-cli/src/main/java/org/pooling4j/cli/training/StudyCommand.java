@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.training;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
-import org.pooling4j.cli.training.TrainCommand;
-import org.pooling4j.cli.training.Training;
+import org.pooling4j.cli.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Param;
@@ -25,11 +24,11 @@ import picocli.CommandLine.Option;
                 "on the same data and seeds. Writes study.md (a table of test accuracy, accuracy on test digits",
                 "shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it),",
                 "accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."})
-final class StudyCommand implements Callable<Integer> {
+public final class StudyCommand implements Callable<Integer> {
     /** Every kind the study compares, in table order. */
     static final List<String> KINDS = List.of("max", "avg", "lp2", "lp4", "stochastic", "mixed", "gated", "gaussian",
             "fractional", "none");
-    static final int MAX_SHIFT = 4;
+    public static final int MAX_SHIFT = 4;
 
     @Option(names = "--kinds", paramLabel = "K,K...", split = ",",
             description = "pooling kinds to compare (default: all: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, none)")
@@ -60,7 +59,7 @@ final class StudyCommand implements Callable<Integer> {
     Path out;
 
     /** One kind's results. */
-    record Row(String kind, List<Training.Epoch> epochs, double[] shifted, long headParams, long params, int[] headInput) {
+    public record Row(String kind, List<Training.Epoch> epochs, double[] shifted, long headParams, long params, int[] headInput) {
         double testAccuracy() {
             return epochs.get(epochs.size() - 1).testAccuracy();
         }
@@ -179,7 +178,7 @@ final class StudyCommand implements Callable<Integer> {
     }
 
     /** Kind name → its series, for the charts. */
-    static Map<String, double[]> series(List<Row> rows, boolean shift) {
+    public static Map<String, double[]> series(List<Row> rows, boolean shift) {
         Map<String, double[]> m = new LinkedHashMap<>();
         for (Row r : rows) {
             if (shift) {

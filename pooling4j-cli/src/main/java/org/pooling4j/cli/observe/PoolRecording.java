@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.pooling4j.monitor.PoolKey;
 
 /**
  * The pooling calls of one JFR recording, read once: for each {@code org.pooling4j.Pool} event its
@@ -91,15 +92,15 @@ final class PoolRecording {
                 first = Math.min(first, s);
                 last = Math.max(last, end);
                 String name = e.getEventType().getName();
-                if (PoolKey.POOL_EVENT.equals(name)) {
-                    r.add(index.computeIfAbsent(PoolKey.of(e), k -> {
+                if (PoolEvents.POOL_EVENT.equals(name)) {
+                    r.add(index.computeIfAbsent(PoolEvents.key(e), k -> {
                         r.keys.add(k);
                         return r.keys.size() - 1;
-                    }), s, end - s, PoolKey.longField(e, "bytes", 0), PoolKey.intField(e, "threads", 1),
+                    }), s, end - s, PoolEvents.longField(e, "bytes", 0), PoolEvents.intField(e, "threads", 1),
                             e.hasField("tuned") && e.getBoolean("tuned"));
-                } else if (PoolKey.BANDWIDTH_EVENT.equals(name) && e.hasField("gbps")) {
+                } else if (PoolEvents.BANDWIDTH_EVENT.equals(name) && e.hasField("gbps")) {
                     double g = e.getDouble("gbps");
-                    if (g > 0 && !Double.isInfinite(g)) r.bandwidth.merge(PoolKey.intField(e, "threads", 1), g, Math::max);
+                    if (g > 0 && !Double.isInfinite(g)) r.bandwidth.merge(PoolEvents.intField(e, "threads", 1), g, Math::max);
                 } else {
                     r.otherEvents++;
                 }

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
@@ -30,6 +30,7 @@ import javax.management.remote.JMXServiceURL;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.management.jfr.RemoteRecordingStream;
 import org.pooling4j.monitor.MemoryBandwidth;
+import org.pooling4j.monitor.PoolKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +60,7 @@ import picocli.CommandLine.Option;
                 "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
                         + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
                         + "or on Ctrl-C (status 0 in each case)."})
-final class TopCommand implements Callable<Integer> {
+public final class TopCommand implements Callable<Integer> {
     /** How long without new events before the window follows the clock instead of the newest event. */
     static final long LAG_NANOS = 3_000_000_000L;
     /** How long to wait for the stream's first batch before showing tables anyway. */
@@ -131,10 +132,10 @@ final class TopCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new IllegalArgumentException("--pid " + pid + ": cannot stream its JFR events (" + e.getMessage() + ")", e);
             }
-            rs.enable(PoolKey.POOL_EVENT).withoutThreshold();
-            rs.enable(PoolKey.BANDWIDTH_EVENT);
-            rs.onEvent(PoolKey.POOL_EVENT, live::pool);
-            rs.onEvent(PoolKey.BANDWIDTH_EVENT, e -> bw.seen(PoolKey.intField(e, "threads", 1), e.getDouble("gbps")));
+            rs.enable(PoolEvents.POOL_EVENT).withoutThreshold();
+            rs.enable(PoolEvents.BANDWIDTH_EVENT);
+            rs.onEvent(PoolEvents.POOL_EVENT, live::pool);
+            rs.onEvent(PoolEvents.BANDWIDTH_EVENT, e -> bw.seen(PoolEvents.intField(e, "threads", 1), e.getDouble("gbps")));
             rs.onFlush(live::flushed);
             rs.onClose(live::closed);
             rs.startAsync();
@@ -309,7 +310,7 @@ final class TopCommand implements Callable<Integer> {
 
         /** Stages one pooling-call event (stream thread). */
         synchronized void pool(RecordedEvent e) {
-            PoolKey k = PoolKey.of(e);
+            PoolKey k = PoolEvents.key(e);
             Integer i = index.get(k);
             if (i == null) {
                 i = keys.size();
@@ -329,8 +330,8 @@ final class TopCommand implements Callable<Integer> {
             sKey[staged] = i;
             sEnd[staged] = t;
             sDur[staged] = Math.max(0, t - s);
-            sBytes[staged] = PoolKey.longField(e, "bytes", 0);
-            sThreads[staged] = PoolKey.intField(e, "threads", 1);
+            sBytes[staged] = PoolEvents.longField(e, "bytes", 0);
+            sThreads[staged] = PoolEvents.intField(e, "threads", 1);
             staged++;
         }
 

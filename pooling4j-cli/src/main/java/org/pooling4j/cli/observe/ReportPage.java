@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import static org.pooling4j.draw.Svg.esc;
 
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.pooling4j.draw.Axis;
 import org.pooling4j.draw.Chart;
+import org.pooling4j.monitor.PoolKey;
 
 /**
  * The HTML page of the {@code report} command: one self-contained file (inline CSS, inline SVG, no
@@ -169,10 +170,10 @@ final class ReportPage {
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<h1>").append(esc(title)).append("</h1>\n");
         meta(b);
         if (rec.calls == 0) {
-            b.append("<p id=\"no-calls\">No pooling calls: the recording has no ").append(PoolKey.POOL_EVENT)
+            b.append("<p id=\"no-calls\">No pooling calls: the recording has no ").append(PoolEvents.POOL_EVENT)
                     .append(" events (it has ").append(rec.otherEvents).append(" events of other types). Record a JVM that calls ")
                     .append("pooling4j, for example with <code>java -XX:StartFlightRecording:filename=rec.jfr ...</code>, ")
-                    .append("and make sure the recording's settings do not disable <code>").append(PoolKey.POOL_EVENT).append("</code>.</p>\n");
+                    .append("and make sure the recording's settings do not disable <code>").append(PoolEvents.POOL_EVENT).append("</code>.</p>\n");
         } else {
             table(b);
             legend(b);

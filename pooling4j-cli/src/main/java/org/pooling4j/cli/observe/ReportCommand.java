@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
                         + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
                 "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."})
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECORDING.jfr", description = "a JFR recording of a JVM that used pooling4j")
     Path recording;
 
@@ -63,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + target + ": cannot write (" + e + ")", e);
         }
         if (rec.calls == 0) {
-            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no " + PoolKey.POOL_EVENT
+            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no " + PoolEvents.POOL_EVENT
                     + " events); the page says so");
         }
         System.out.println("wrote " + target + ": " + rec.calls + " pooling calls, " + rec.keys.size() + " keys");
@@ -77,7 +77,7 @@ final class ReportCommand implements Callable<Integer> {
             return new ReportPage.Bandwidth(m, "from --bandwidth-gbps");
         }
         if (!rec.bandwidth.isEmpty()) {
-            return new ReportPage.Bandwidth(new TreeMap<>(rec.bandwidth), "from the recording's " + PoolKey.BANDWIDTH_EVENT + " events");
+            return new ReportPage.Bandwidth(new TreeMap<>(rec.bandwidth), "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events");
         }
         if (rec.calls == 0) return new ReportPage.Bandwidth(m, "no pooling calls to compare");
         // Once per thread count the calls ran on (MemoryBandwidth caches, so a repeat costs nothing).
@@ -85,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
             int threads = Math.max(1, Math.min(256, rec.threads[c]));
             m.computeIfAbsent(threads, MemoryBandwidth::copyGBps);
         }
-        return new ReportPage.Bandwidth(m, "probed on this machine now, since the recording has no " + PoolKey.BANDWIDTH_EVENT
+        return new ReportPage.Bandwidth(m, "probed on this machine now, since the recording has no " + PoolEvents.BANDWIDTH_EVENT
                 + " event: right only if this machine made the recording (or use --bandwidth-gbps)");
     }
 }

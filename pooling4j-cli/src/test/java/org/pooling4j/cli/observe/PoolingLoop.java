@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.observe;
 
 import java.util.Random;
 import org.pooling4j.PoolSpec;
