@@ -118,6 +118,21 @@ public final class PoolSpec {
         return new Builder(PoolOp.FRACTIONAL_MAX, kernel);
     }
 
+    /**
+     * Any sliding-window operator ({@link PoolOp#isSliding()}) by its constant, for code that picks the
+     * operator at run time; parameters the operator needs (an Lp order, an alpha, weights) are set on
+     * the builder and checked by {@link Builder#build()} as with its own factory.
+     *
+     * @throws IllegalArgumentException for an operator whose windows are not given by a kernel
+     */
+    public static Builder windowed(PoolOp op, int... kernel) {
+        Check.notNull(op, "op");
+        if (!op.isSliding()) {
+            throw Check.fail("op", op, "is not a sliding-window operator; use its own factory (global, adaptive, fractional, unpool)");
+        }
+        return new Builder(op, kernel);
+    }
+
     /** Max unpooling with the kernel of the max pooling it inverts; stride defaults to the kernel. */
     public static Builder maxUnpool(int... kernel) {
         return new Builder(PoolOp.MAX_UNPOOL, kernel);

@@ -11,6 +11,7 @@ import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolOp;
+import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -67,6 +68,9 @@ public final class PoolLayer extends Layer {
     private int fractionalH = -1, fractionalW = -1;
 
     /** {@code fixedWeights}: a weighted average whose weights are the fixed Gaussian of {@code sigma}, not learnable ones. */
+    // The max-pooling plan of the last input shape (see maxPlan).
+    private PoolPlan maxPlan;
+
     private PoolLayer(PoolOp op, boolean fixedWeights, int kernel, int stride, double p, double alpha, double sigma, double ratio,
             int outH, int outW, long seed) {
         this.op = op;
@@ -84,8 +88,6 @@ public final class PoolLayer extends Layer {
         PoolSpec eval = null;
         Param w = null;
         switch (op) {
-            case MAX: fixed = PoolSpec.max(kernel, kernel).stride(stride, stride).build(); break;
-            case AVG: fixed = PoolSpec.avg(kernel, kernel).stride(stride, stride).build(); break;
             case LP: fixed = PoolSpec.lp(p, kernel, kernel).stride(stride, stride).build(); break;
             case MIXED: fixed = PoolSpec.mixed(alpha, kernel, kernel).stride(stride, stride).build(); break;
             case GLOBAL_MAX: fixed = PoolSpec.globalMax(2).build(); break;
@@ -124,7 +126,11 @@ public final class PoolLayer extends Layer {
                 }
                 specWith(w.value());
                 break;
-            default: throw new AssertionError(op);
+            default:
+                // max, avg and any other sliding-window operator with nothing beyond kernel and stride.
+                if (!op.isSliding()) throw new AssertionError(op);
+                fixed = PoolSpec.windowed(op, kernel, kernel).stride(stride, stride).build();
+                break;
         }
         this.fixedSpec = fixed;
         this.evalSpec = eval;
@@ -137,6 +143,21 @@ public final class PoolLayer extends Layer {
 
     private static int checkStride(int stride) {
         return Layers.atLeast(stride, 1, "stride");
+    }
+
+    /**
+     * Any sliding-window operator that has no parameter beyond kernel and stride (max, avg, and
+     * operators added to the core later), {@code kernel x kernel} window, stride {@code stride}.
+     *
+     * @throws IllegalArgumentException for operators with parameters of their own, naming their factory
+     */
+    public static PoolLayer windowed(PoolOp op, int kernel, int stride) {
+        if (op == null) throw new NullPointerException("op must not be null");
+        if (!windowOnly(op)) {
+            throw new IllegalArgumentException("op = " + op + ": PoolLayer.windowed takes sliding-window operators without "
+                    + "parameters of their own; use the operator's factory (lp, mixed, stochastic, gated, weightedAvg, ...)");
+        }
+        return new PoolLayer(op, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Max pooling, {@code kernel x kernel} window, stride {@code stride}. */
@@ -315,8 +336,9 @@ public final class PoolLayer extends Layer {
                 y = Tensor.zeros(os);
                 if (!argmaxUnavailable) {
                     try {
-                        lastArgmax = Pooling.forwardArgmax(spec, x, y, 0);
-                        lastKernel = Pooling.kernelFor(spec, x, false);
+                        PoolPlan plan = maxPlan(spec, x);
+                        lastArgmax = plan.newArgmax();
+                        lastKernel = plan.forwardArgmax(x, y, lastArgmax);
                         break;
                     } catch (IllegalArgumentException e) {
                         // No compact argmax for this geometry: the general path below recomputes it.
@@ -405,7 +427,7 @@ public final class PoolLayer extends Layer {
 
     /** The op's name in model files and messages (one of {@link #MODEL_OPS}). */
     private String opName() {
-        return op == PoolOp.WEIGHTED_AVG && weights == null ? "gaussian" : op.name().toLowerCase(Locale.ROOT);
+        return op == PoolOp.WEIGHTED_AVG && weights == null ? "gaussian" : op.wireName();
     }
 
     @Override
@@ -450,12 +472,32 @@ public final class PoolLayer extends Layer {
         return m;
     }
 
+    /** The plan of max pooling on {@code x}'s shape: kept while spec and shape stay the same (every batch of an epoch). */
+    private PoolPlan maxPlan(PoolSpec spec, Tensor x) {
+        PoolPlan p = maxPlan;
+        if (p == null || !p.spec().equals(spec) || !x.hasShape(p.geometry().inputShapeRef()) || p.layout() != x.layout()) {
+            maxPlan = p = Pooling.plan(spec, x.shape(), x.layout());
+        }
+        return p;
+    }
+
+    /** Whether {@code op} is a sliding window with no parameter beyond kernel and stride. */
+    private static boolean windowOnly(PoolOp op) {
+        return op.isSliding() && op != PoolOp.LP && op != PoolOp.MIXED && op != PoolOp.STOCHASTIC && !op.hasWeights();
+    }
+
+    /** The sliding-window operator without parameters of its own whose wire name is {@code name}, or null. */
+    private static PoolOp windowedOp(String name) {
+        for (PoolOp op : PoolOp.values()) {
+            if (op.wireName().equalsIgnoreCase(name) && windowOnly(op)) return op;
+        }
+        return null;
+    }
+
     /** Rebuilds a pooling layer from {@link #config()} (model files). */
     static PoolLayer fromConfig(Map<String, Object> c) {
         String name = ConfigReader.string(c, "op");
         switch (name.toLowerCase(Locale.ROOT)) {
-            case "max": return max(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case "avg": return avg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
             case "lp": return lp(ConfigReader.number(c, "p"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
             case "mixed": return mixed(ConfigReader.number(c, "alpha"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
             case "global_max": return globalMax();
@@ -473,8 +515,12 @@ public final class PoolLayer extends Layer {
                 if (c.containsKey("divisor")) return fractionalDivide(k, ConfigReader.integer(c, "divisor"), s);
                 return fractionalMax(k, ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"), s);
             }
-            default:
-                throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + MODEL_OPS);
+            default: {
+                // max, avg and operators added to the core later: a sliding window with kernel and stride only.
+                PoolOp op = windowedOp(name);
+                if (op == null) throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + MODEL_OPS);
+                return windowed(op, ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
+            }
         }
     }
 
