@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
+import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -76,7 +77,7 @@ final class BeyondJobs implements JobFamily {
         // Checks the input (shape, and for stochastic pooling its values) before any file is read.
         Geometry g = Pooling.geometry(spec, x);
         Tensor u = stochastic && spec.training() && j.has("random_samples") ? uniforms(j, g, layout, batched) : null;
-        String kernel = Pooling.kernelFor(spec, x, backward);
+        PoolPlan plan = Pooling.plan(spec, x.shape(), layout);
         if (!backward) {
             if (stochastic && spec.training()) {
                 Pooled p = Pooling.stochasticPool(spec, x, u);
@@ -84,23 +85,31 @@ final class BeyondJobs implements JobFamily {
                 if (j.has("indices")) j.write("indices", TorchJobs.fromLayout(p.indices(), batched));
                 return p.kernel();
             }
-            j.write("output", TorchJobs.fromLayout(Pooling.forward(spec, x), batched));
+            Tensor y = plan.newOutput();
+            String kernel = plan.forward(x, y);
+            j.write("output", TorchJobs.fromLayout(y, batched));
             return kernel;
         }
         Tensor gy = TorchJobs.toLayout(j.readTensor("grad_output"), layout, batched);
         Tensor dx;
-        if (stochastic) {
-            if (spec.training() && j.fileExists("indices")) {
-                dx = Pooling.backward(spec, x, gy, TorchJobs.toLayout(j.readLongTensor("indices"), layout, batched));
-            } else {
+        String kernel;
+        if (stochastic && spec.training() && j.fileExists("indices")) {
+            dx = plan.newGradInput();
+            kernel = plan.backward(x, gy, TorchJobs.toLayout(j.readLongTensor("indices"), layout, batched), dx);
+        } else if (stochastic || j.has("grad_weights")) {
+            if (stochastic) {
                 dx = Pooling.stochasticPoolBackward(spec, x, gy, u);
+            } else {
+                Pooling.Gradients both = Pooling.backwardWithWeights(spec, x, gy);
+                j.write("grad_weights", both.weights());
+                dx = both.input();
             }
-        } else if (j.has("grad_weights")) {
-            Pooling.Gradients both = Pooling.backwardWithWeights(spec, x, gy);
-            j.write("grad_weights", both.weights());
-            dx = both.input();
+            // Draws and weight gradients exist on the reference kernel only (the fast kernels decline
+            // these operators), which is the kernel the plan chose.
+            kernel = plan.kernel(true);
         } else {
-            dx = Pooling.backward(spec, x, gy);
+            dx = plan.newGradInput();
+            kernel = plan.backward(x, gy, dx);
         }
         j.write("output", TorchJobs.fromLayout(dx, batched));
         return kernel;

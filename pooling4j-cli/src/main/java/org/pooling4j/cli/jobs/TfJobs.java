@@ -15,6 +15,7 @@ import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.MaxFloor;
 import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -100,23 +101,26 @@ final class TfJobs implements JobFamily {
         PoolSpec spec = b.build();
         boolean withBatch = j.bool("include_batch_in_index", false);
         if (!argmax && j.has("include_batch_in_index")) throw j.bad("include_batch_in_index", "applies to tf.nn.max_pool_with_argmax only");
-        String kernel = Pooling.kernelFor(spec, x, backward);
+        PoolPlan plan = Pooling.plan(spec, x.shape(), x.layout());
         if (!backward) {
             if (argmax) {
                 Pooled p = Pooling.forwardWithIndices(spec, x);
                 j.write("output", p.values());
                 if (j.has("argmax")) j.write("argmax", toTf(p.indices(), x, withBatch));
-            } else {
-                j.write("output", Pooling.forward(spec, x));
+                return p.kernel();
             }
+            Tensor y = plan.newOutput();
+            String kernel = plan.forward(x, y);
+            j.write("output", y);
             return kernel;
         }
         Tensor g = j.readTensor("grad_output").withLayout(layout);
-        Tensor dx;
+        Tensor dx = plan.newGradInput();
+        String kernel;
         if (argmax && j.fileExists("argmax")) {
-            dx = Pooling.backward(spec, x, g, fromTf(j, j.readLongTensor("argmax"), x, g, withBatch));
+            kernel = plan.backward(x, g, fromTf(j, j.readLongTensor("argmax"), x, g, withBatch), dx);
         } else {
-            dx = Pooling.backward(spec, x, g);
+            kernel = plan.backward(x, g, dx);
         }
         j.write("output", dx);
         return kernel;

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.LpMode;
+import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
@@ -110,41 +111,56 @@ final class TorchJobs implements JobFamily {
         Layout layout = in.layout;
         boolean batched = in.batched;
         PoolSpec spec = spec(j, base, r, x, batched);
+        // One plan per job: every call below reports the kernel that ran it.
+        PoolPlan plan = Pooling.plan(spec, x.shape(), layout);
         if (base.equals("max_unpool")) {
             LongTensor idx = toLayout(j.readLongTensor("indices"), layout, batched);
+            String kernel;
+            Tensor out;
             if (!backward) {
-                j.write("output", fromLayout(Pooling.maxUnpool(spec, x, idx), batched));
+                out = plan.newOutput();
+                kernel = plan.maxUnpool(x, idx, out);
             } else {
                 Tensor g = toLayout(j.readTensor("grad_output"), layout, batched);
-                j.write("output", fromLayout(Pooling.maxUnpoolBackward(spec, x, idx, g), batched));
+                out = plan.newGradInput();
+                kernel = plan.maxUnpoolBackward(idx, g, out);
             }
-            return "reference";
+            j.write("output", fromLayout(out, batched));
+            return kernel;
         }
         Tensor samples = null;
         if (base.equals("fractional_max_pool") && j.has("random_samples")) {
             samples = j.readTensor("random_samples");
             if (!batched && samples.rank() == 2) samples = samples.reshape(1, samples.dim(0), samples.dim(1));
         }
-        boolean maxType = base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("fractional_max_pool");
-        String kernel = Pooling.kernelFor(spec, x, backward);
+        boolean fractional = base.equals("fractional_max_pool");
+        boolean maxType = base.equals("max_pool") || base.equals("adaptive_max_pool") || fractional;
         if (!backward) {
             if (maxType) {
-                Pooled p = base.equals("fractional_max_pool") ? Pooling.fractionalMaxPool(spec, x, samples) : Pooling.forwardWithIndices(spec, x);
+                Pooled p = fractional ? Pooling.fractionalMaxPool(spec, x, samples) : Pooling.forwardWithIndices(spec, x);
                 j.write("output", fromLayout(p.values(), batched));
                 if (j.has("indices")) j.write("indices", fromLayout(p.indices(), batched));
                 return p.kernel();
             }
-            j.write("output", fromLayout(Pooling.forward(spec, x), batched));
+            Tensor y = plan.newOutput();
+            String kernel = plan.forward(x, y);
+            j.write("output", fromLayout(y, batched));
             return kernel;
         }
         Tensor g = toLayout(j.readTensor("grad_output"), layout, batched);
         Tensor dx;
-        if (base.equals("fractional_max_pool")) {
+        String kernel;
+        if (fractional) {
             dx = Pooling.fractionalMaxPoolBackward(spec, x, g, samples);
+            // Fractional windows vary per plane: only the reference kernel runs them, as the plan chose.
+            kernel = plan.kernel(true);
         } else if (maxType && j.fileExists("indices")) {
-            dx = Pooling.backward(spec, x, g, toLayout(j.readLongTensor("indices"), layout, batched));
+            LongTensor idx = toLayout(j.readLongTensor("indices"), layout, batched);
+            dx = plan.newGradInput();
+            kernel = plan.backward(x, g, idx, dx);
         } else {
-            dx = Pooling.backward(spec, x, g);
+            dx = plan.newGradInput();
+            kernel = plan.backward(x, g, dx);
         }
         j.write("output", fromLayout(dx, batched));
         return kernel;
