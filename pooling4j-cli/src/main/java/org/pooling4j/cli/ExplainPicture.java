@@ -49,7 +49,8 @@ final class ExplainPicture {
 
     /**
      * The caption's second line: kernel, stride, padding (and dilation when not 1, ceil mode when
-     * on), the operator's own parameter (p of Lp pooling, alpha of mixed pooling), output size.
+     * on), the operator's own parameter (p of Lp pooling, alpha of mixed pooling, sigma of Gaussian
+     * weights), output size.
      */
     static String params(PoolSpec spec, Geometry g) {
         StringBuilder b = new StringBuilder();
@@ -69,6 +70,9 @@ final class ExplainPicture {
         switch (spec.op()) {
             case LP, GLOBAL_LP -> b.append("p ").append(org.pooling4j.draw.Axis.plain(spec.p())).append(", ");
             case MIXED -> b.append("alpha ").append(org.pooling4j.draw.Axis.plain(spec.alpha())).append(", ");
+            case WEIGHTED_AVG -> {
+                if (spec.weights() == null) b.append("sigma ").append(org.pooling4j.draw.Axis.plain(spec.sigma())).append(", ");
+            }
             default -> { }
         }
         return b.append("output ").append(g.outSize(0)).append('x').append(g.outSize(1)).toString();

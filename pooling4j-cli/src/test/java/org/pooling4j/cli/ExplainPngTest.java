@@ -86,6 +86,9 @@ class ExplainPngTest {
         org.pooling4j.PoolSpec mixed = org.pooling4j.PoolSpec.mixed(0.25, 3, 3).stride(2, 2).ceilMode(true).build();
         assertEquals("kernel 3, stride 2, padding 0, ceil mode, alpha 0.25, output 2x2",
                 ExplainPicture.params(mixed, org.pooling4j.Pooling.geometry(mixed, x)));
+        // Gaussian weights name their sigma; the stride defaults to the kernel: (4 - 3) / 3 + 1 = 1 output.
+        org.pooling4j.PoolSpec gauss = org.pooling4j.PoolSpec.weightedAvg(3, 3).sigma(0.5).build();
+        assertEquals("kernel 3, stride 3, padding 0, sigma 0.5, output 1x1", ExplainPicture.params(gauss, org.pooling4j.Pooling.geometry(gauss, x)));
     }
 
     @Test
