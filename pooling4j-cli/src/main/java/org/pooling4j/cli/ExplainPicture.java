@@ -24,10 +24,10 @@ final class ExplainPicture {
     private static final int FONT = 2;
     private static final int MARGIN = 16;
     /**
-     * Space between a cell's edge and its number: more than the deepest window outline (inset 2 + 2 * 4,
-     * 3 thick), so that outlines never run into the numbers.
+     * Space between a cell's edge and its number: more than the deepest window outline (inset 2 + 3 * 4,
+     * 3 thick: 17 pixels), so that outlines never run into the numbers.
      */
-    private static final int PAD = 16;
+    private static final int PAD = 20;
     private static final int BACKGROUND = 0xffffff;
     private static final int GRID = 0x606060;
     private static final int TEXT = 0x000000;
@@ -47,7 +47,11 @@ final class ExplainPicture {
         }
     }
 
-    /** The caption's second line: kernel, stride, padding (and dilation when not 1), output size. */
+    /**
+     * The caption's second line: kernel, stride, padding (and dilation when not 1, ceil mode when
+     * on), the operator's own parameter (p of Lp pooling, alpha of mixed pooling, sigma of Gaussian
+     * weights), output size.
+     */
     static String params(PoolSpec spec, Geometry g) {
         StringBuilder b = new StringBuilder();
         if (spec.kernel() != null) {
@@ -60,7 +64,16 @@ final class ExplainPicture {
             boolean one = true;
             for (int v : d) one &= v == 1;
             if (!one) b.append(", dilation ").append(dims(d));
+            if (spec.ceilMode()) b.append(", ceil mode");
             b.append(", ");
+        }
+        switch (spec.op()) {
+            case LP, GLOBAL_LP -> b.append("p ").append(org.pooling4j.draw.Axis.plain(spec.p())).append(", ");
+            case MIXED -> b.append("alpha ").append(org.pooling4j.draw.Axis.plain(spec.alpha())).append(", ");
+            case WEIGHTED_AVG -> {
+                if (spec.weights() == null) b.append("sigma ").append(org.pooling4j.draw.Axis.plain(spec.sigma())).append(", ");
+            }
+            default -> { }
         }
         return b.append("output ").append(g.outSize(0)).append('x').append(g.outSize(1)).toString();
     }
@@ -137,6 +150,7 @@ final class ExplainPicture {
             int oh = g.outSize(0);
             int ow = g.outSize(1);
             int ox0 = gx + w * cell + arrow;
+            boolean overlap = overlaps(g, 0) || overlaps(g, 1);
             // The arrow between the grids: a bar and a head.
             int ay = gy + Math.min(h, oh) * cell / 2;
             img.fillRect(gx + w * cell + 12, ay - 1, arrow - 28, 3, GRID);
@@ -151,7 +165,10 @@ final class ExplainPicture {
                     int c0 = Math.max(0, g.start(1, ox));
                     int c1 = Math.min(w - 1, g.start(1, ox) + (g.taps(1, ox) - 1) * g.step(1));
                     if (r0 <= r1 && c0 <= c1) {
-                        int inset = 2 + (i % 3) * 4;
+                        // Windows that overlap their neighbours get one of four insets by the parity of
+                        // their row and column, so that no two neighbouring outlines run along the same
+                        // line; windows that do not overlap all keep the same small inset.
+                        int inset = overlap ? 2 + ((oy % 2) * 2 + ox % 2) * 4 : 4;
                         img.strokeRect(gx + c0 * cell + inset, gy + r0 * cell + inset,
                                 (c1 - c0 + 1) * cell - 2 * inset, (r1 - r0 + 1) * cell - 2 * inset, 3, c);
                     }
@@ -161,6 +178,15 @@ final class ExplainPicture {
             }
         }
         return img.image();
+    }
+
+    /** Whether neighbouring windows along {@code axis} share input cells. */
+    private static boolean overlaps(Geometry g, int axis) {
+        for (int o = 0; o + 1 < g.outSize(axis); o++) {
+            int end = g.start(axis, o) + (g.taps(axis, o) - 1) * g.step(axis);
+            if (g.start(axis, o + 1) <= end) return true;
+        }
+        return false;
     }
 
     private static int lighten(int rgb) {

@@ -164,16 +164,19 @@ final class ImageCommand implements Callable<Integer> {
         }
     }
 
-    /** The parameters a kind's panel is labelled with. */
+    /**
+     * The parameters a kind's panel is labelled with: k kernel, s stride, pad padding (when not 0),
+     * then the kind's own: p of Lp pooling, α of mixed pooling, σ of the Gaussian, r the fractional ratio.
+     */
     String params(String kind, Tensor y) {
         int[] k = pair(kernel, "--kernel");
         int[] s = stride == null ? k : pair(stride, "--stride");
         int[] pad = pair(padding, "--padding");
-        String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " p" + dims(pad));
+        String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
         switch (kind) {
             case "lp": return ks + " p=" + ExplainCommand.num((float) p);
-            case "mixed": return ks + " a=" + ExplainCommand.num((float) alpha);
-            case "gaussian": return ks + " sd=" + ExplainCommand.num((float) sigma);
+            case "mixed": return ks + " \u03b1=" + ExplainCommand.num((float) alpha);
+            case "gaussian": return ks + " \u03c3=" + ExplainCommand.num((float) sigma);
             case "fractional": return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
             case "adaptive":
             case "global": return "out " + y.dim(2) + "x" + y.dim(3);

@@ -31,8 +31,8 @@ class ExplainPngTest {
         assertTrue(text.contains("wrote " + png), text);
         BufferedImage img = ImageIO.read(png.toFile());
         // Two rows (max, avg), each with a 4x4 input grid and a 2x2 output grid. The longest number,
-        // 13.5, is (4 * 6 - 1) * 2 = 46 pixels wide at scale 2; with 16 pixels on either side a cell is 78.
-        int cell = 78;
+        // 13.5, is (4 * 6 - 1) * 2 = 46 pixels wide at scale 2; with 20 pixels on either side a cell is 86.
+        int cell = 86;
         assertTrue(img.getWidth() >= 16 + 4 * cell + 2 * cell + 16, "width " + img.getWidth());
         assertTrue(img.getHeight() >= 2 * 4 * cell, "height " + img.getHeight());
         // Four windows, four colours; each appears on the input side (outline) and the output side.
@@ -50,9 +50,9 @@ class ExplainPngTest {
         assertEquals(0, CliTest.cli("explain", "--png", png.toString())[0]);
         BufferedImage img = ImageIO.read(png.toFile());
         // The first row's input grid starts 16 pixels in, below a two-line caption (2 * (18 + 4) + 8);
-        // its 78-pixel cells hold black digits only, which must stay 16 pixels from every edge (the
-        // deepest window outline ends 13 pixels in).
-        int cell = 78;
+        // its 86-pixel cells hold black digits only, which must stay 20 pixels from every edge (the
+        // deepest window outline ends 2 + 3 * 4 + 3 = 17 pixels in).
+        int cell = 86;
         int top = 16 + 2 * (18 + 4) + 8;
         int black = 0;
         for (int r = 0; r < 4; r++) {
@@ -61,7 +61,7 @@ class ExplainPngTest {
                     for (int x = 0; x < cell; x++) {
                         if ((img.getRGB(16 + c * cell + x, top + r * cell + y) & 0xffffff) != 0) continue;
                         black++;
-                        assertTrue(x >= 16 && x < cell - 16 && y >= 16 && y < cell - 16, "cell (" + r + ", " + c + ") ink at " + x + ", " + y);
+                        assertTrue(x >= 20 && x < cell - 20 && y >= 20 && y < cell - 20, "cell (" + r + ", " + c + ") ink at " + x + ", " + y);
                     }
                 }
             }
@@ -80,6 +80,15 @@ class ExplainPngTest {
         // Width: two taps two apart span 3 cells; (4 - 3) / 2 + 1 = 1 output. Height: (4 - 1) / 1 + 1 = 4.
         org.pooling4j.PoolSpec wide = org.pooling4j.PoolSpec.max(1, 2).stride(1, 2).dilation(1, 2).build();
         assertEquals("kernel 1x2, stride 1x2, padding 0, dilation 1x2, output 4x1", ExplainPicture.params(wide, org.pooling4j.Pooling.geometry(wide, x)));
+        // Lp pooling names its p, mixed pooling its alpha; ceil mode shows when on: (4 - 3) / 2 rounded up + 1 = 2.
+        org.pooling4j.PoolSpec lp = org.pooling4j.PoolSpec.lp(2, 3, 3).stride(1, 1).build();
+        assertEquals("kernel 3, stride 1, padding 0, p 2, output 2x2", ExplainPicture.params(lp, org.pooling4j.Pooling.geometry(lp, x)));
+        org.pooling4j.PoolSpec mixed = org.pooling4j.PoolSpec.mixed(0.25, 3, 3).stride(2, 2).ceilMode(true).build();
+        assertEquals("kernel 3, stride 2, padding 0, ceil mode, alpha 0.25, output 2x2",
+                ExplainPicture.params(mixed, org.pooling4j.Pooling.geometry(mixed, x)));
+        // Gaussian weights name their sigma; the stride defaults to the kernel: (4 - 3) / 3 + 1 = 1 output.
+        org.pooling4j.PoolSpec gauss = org.pooling4j.PoolSpec.weightedAvg(3, 3).sigma(0.5).build();
+        assertEquals("kernel 3, stride 3, padding 0, sigma 0.5, output 1x1", ExplainPicture.params(gauss, org.pooling4j.Pooling.geometry(gauss, x)));
     }
 
     @Test

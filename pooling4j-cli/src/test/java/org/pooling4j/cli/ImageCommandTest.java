@@ -172,7 +172,7 @@ class ImageCommandTest {
 
     @Test
     void gridShowsTheInputAndEveryKind() throws IOException {
-        // 160 pixels wide, wider than every label with its margins (the longest, "k2 s2 a=0.5", is
+        // 160 pixels wide, wider than every label with its margins (the longest, "k2 s2 α=0.5", is
         // (11 * 6 - 1) * 2 = 130 pixels at scale 2, plus 2 * 6), so the layout is: gap 6, six panels to
         // a row, each panel 160 + 6 wide, and under each panel two label lines of 18 + 4 pixels and a gap of 6.
         BufferedImage src = random(160, 40, BufferedImage.TYPE_INT_RGB, SEED);

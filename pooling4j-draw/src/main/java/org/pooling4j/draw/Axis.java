@@ -18,6 +18,8 @@ public final class Axis {
     private final List<String> categories;
     private String title = "";
     private DoubleFunction<String> format;
+    /** Whether {@link #format} was set; if not, linear ticks get as many decimals as the step has. */
+    private boolean formatSet;
 
     private Axis(double lo, double hi, boolean log, double step, List<String> categories) {
         this.lo = lo;
@@ -86,9 +88,13 @@ public final class Axis {
         return this;
     }
 
-    /** Sets how tick values are written (default: shortest plain decimal). */
+    /**
+     * Sets how tick values are written (default: on a linear axis, with as many decimals as the step
+     * has, so that 99 and 99.5 read 99.0 and 99.5; on a log axis, the shortest plain decimal).
+     */
     public Axis format(DoubleFunction<String> format) {
         this.format = format;
+        this.formatSet = true;
         return this;
     }
 
@@ -156,6 +162,10 @@ public final class Axis {
         if (categories != null) {
             int i = (int) Math.floor(v);
             return i >= 0 && i < categories.size() ? categories.get(i) : "";
+        }
+        if (!formatSet && !log && step > 0) {
+            int decimals = Math.max(0, new java.math.BigDecimal(plain(step)).scale());
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
         }
         return format.apply(v);
     }

@@ -2,7 +2,7 @@ package org.pooling4j.draw;
 
 /**
  * A built-in pixel font for the labels of charts and pictures: every printable ASCII character
- * (space to {@code ~}) plus {@code µ} and {@code ×}, upper and lower case distinct.
+ * (space to {@code ~}) plus {@code µ}, {@code ×}, {@code α} and {@code σ}, upper and lower case distinct.
  *
  * <p>AWT text needs installed fonts and fontconfig, which a fresh server or container may lack
  * ({@code Graphics2D.drawString} then fails or draws nothing), so every label is drawn from these
@@ -131,18 +131,20 @@ public final class BitmapFont {
         ".....|.....|.#...|#.#.#|...#.|.....|.....", // ~
         ".....|.....|#...#|#...#|#...#|##.##|#.##.|#....|#....", // µ (micro sign)
         ".....|.....|.....|.#.#.|..#..|.#.#.|.....", // × (smaller than x, so the two stay apart)
+        ".....|.....|.##.#|#..#.|#..#.|#..#.|.##.#", // α (alpha)
+        ".....|.....|.####|#.#..|#...#|#...#|.###.", // σ (sigma)
     };
 
     private static final String UNKNOWN = "#####|#...#|#...#|#...#|#...#|#...#|#####";
 
     // Rows as 5-bit masks, bit 4 the leftmost cell; indexed by character for the table's range.
-    private static final int[][] BITS = new int[256][];
+    private static final int[][] BITS = new int[0x400][];
     private static final int[] UNKNOWN_BITS = parse(UNKNOWN);
 
     static {
         StringBuilder cs = new StringBuilder();
         for (char c = ' '; c <= '~'; c++) cs.append(c);
-        cs.append('\u00b5').append('\u00d7');
+        cs.append('\u00b5').append('\u00d7').append('\u03b1').append('\u03c3');
         CHARSET = cs.toString();
         if (GLYPHS.length != CHARSET.length()) throw new IllegalStateException("glyph table and character set differ in length");
         for (int i = 0; i < GLYPHS.length; i++) BITS[CHARSET.charAt(i)] = parse(GLYPHS[i]);

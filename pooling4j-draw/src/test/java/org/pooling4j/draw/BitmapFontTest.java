@@ -79,6 +79,11 @@ class BitmapFontTest {
         // The two signs of the charts' units outside ASCII.
         assertTrue(BitmapFont.supports('\u00b5') && BitmapFont.supports('\u00d7'));
         assertFalse(seen.containsKey(pixels(render('\u00d7'))), "× looks like another character");
+        // And the two Greek letters of the image grid's labels (mixed pooling's alpha, the Gaussian's sigma).
+        for (char ch : new char[] {'\u03b1', '\u03c3'}) {
+            assertTrue(BitmapFont.supports(ch), "supports " + ch);
+            assertFalse(seen.containsKey(pixels(render(ch))), ch + " looks like another character");
+        }
         assertFalse(BitmapFont.supports('\u00e9') || BitmapFont.supports('\u2603'));
     }
 

@@ -27,6 +27,13 @@ class ChartTest {
         assertEquals(0.5, cat.fraction(1.5), 1e-12);
         // Multiples of 0.1, not sums: the seventh tick is 0.7, not 0.7000000000000001.
         assertEquals("0.7", Axis.fixed(0, 1, 0.1).label(Axis.fixed(0, 1, 0.1).ticks().get(7)));
+        // Linear labels carry the step's decimals: (99.9 - 96.9) / 6 = 0.5, so 99 reads 99.0 next to 99.5;
+        // whole steps give whole numbers, and a format of one's own wins.
+        Axis acc = Axis.around(96.9, 99.9);
+        assertEquals("99.0", acc.label(99.0));
+        assertEquals("99.5", acc.label(99.5));
+        assertEquals("10", Axis.upTo(12).label(10.0));
+        assertEquals("x", Axis.upTo(12).format(v -> "x").label(10.0));
     }
 
     @Test

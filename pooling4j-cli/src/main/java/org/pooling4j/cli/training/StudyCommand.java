@@ -58,6 +58,10 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "study", description = "directory for study.md and the charts (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--charts-from", paramLabel = "STUDY.md",
+            description = "draw accuracy.png and shift.png again, next to STUDY.md, from the tables of a study.md this command wrote; trains nothing")
+    Path chartsFrom;
+
     /** One kind's results. */
     public record Row(String kind, List<Training.Epoch> epochs, double[] shifted, long headParams, long params, int[] headInput) {
         double testAccuracy() {
@@ -83,6 +87,7 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (chartsFrom != null) return redraw(chartsFrom);
         List<String> ks = kinds == null || kinds.isEmpty() ? KINDS : kinds;
         for (String k : ks) Models.lenet(k, seed); // an unknown kind fails before any training
         TrainCommand.Check.positive("--epochs", epochs);
@@ -112,6 +117,71 @@ public final class StudyCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s in all)%n", out.resolve("study.md"), out.resolve("accuracy.png"),
                 out.resolve("shift.png"), (System.nanoTime() - t0) * 1e-9);
         return 0;
+    }
+
+    /** Draws the charts of a written study.md again, from its own tables, into its directory. */
+    private static int redraw(Path md) throws IOException {
+        List<Row> rows = parse(Files.readAllLines(md, StandardCharsets.UTF_8));
+        Path dir = md.toAbsolutePath().getParent();
+        Charts.accuracyCurves(rows, dir.resolve("accuracy.png"));
+        Charts.shiftTolerance(rows, dir.resolve("shift.png"));
+        System.out.printf(Locale.ROOT, "drew %s and %s from the %d kinds in %s%n", md.resolveSibling("accuracy.png"),
+                md.resolveSibling("shift.png"), rows.size(), md);
+        return 0;
+    }
+
+    /**
+     * The rows of a study.md written by {@link #markdown}, as far as its tables give them: the
+     * per-epoch test accuracy (the second table), the shifted accuracies (shift 0 being the final
+     * test accuracy, which is what {@link Training#shiftedAccuracy} measures at d = 0), the head's
+     * size, and seconds and pooling share per epoch as the run's averages. Losses, training
+     * accuracies and the whole network's parameter count are not in the tables (NaN, NaN, 0).
+     * Percentages have the file's two decimals.
+     *
+     * @throws IllegalArgumentException if a table is missing or a kind lacks its per-epoch row
+     */
+    static List<Row> parse(List<String> lines) {
+        Map<String, String[]> main = new LinkedHashMap<>();
+        Map<String, String[]> perEpoch = new LinkedHashMap<>();
+        Map<String, String[]> table = null;
+        for (String line : lines) {
+            String t = line.strip();
+            if (t.startsWith("| pooling | test acc |")) {
+                table = main;
+            } else if (t.startsWith("| pooling | 1 |")) {
+                table = perEpoch;
+            } else if (!t.startsWith("|")) {
+                table = null;
+            } else if (table != null && !t.startsWith("|---")) {
+                String[] cells = t.substring(1, t.length() - 1).split("\\|", -1);
+                for (int i = 0; i < cells.length; i++) cells[i] = cells[i].strip();
+                table.put(cells[0], cells);
+            }
+        }
+        if (main.isEmpty() || perEpoch.isEmpty()) throw new IllegalArgumentException("--charts-from: no study tables found");
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : main.entrySet()) {
+            String[] m = e.getValue();
+            String[] p = perEpoch.get(e.getKey());
+            if (p == null || m.length < 10) throw new IllegalArgumentException("--charts-from: no complete rows for " + e.getKey());
+            double seconds = Double.parseDouble(m[8]);
+            double share = fraction(m[9]);
+            List<Training.Epoch> eps = new ArrayList<>();
+            for (int i = 1; i < p.length; i++) eps.add(new Training.Epoch(i, Double.NaN, Double.NaN, fraction(p[i]), seconds, Double.NaN, share));
+            double[] shifted = new double[MAX_SHIFT + 1];
+            for (int d = 0; d <= MAX_SHIFT; d++) shifted[d] = fraction(m[1 + d]);
+            String[] dims = m[6].split("×");
+            int[] head = new int[dims.length + 1];
+            head[0] = 1;
+            for (int i = 0; i < dims.length; i++) head[i + 1] = Integer.parseInt(dims[i]);
+            rows.add(new Row(e.getKey(), eps, shifted, Long.parseLong(m[7].replace(",", "")), 0, head));
+        }
+        return rows;
+    }
+
+    /** "99.82 %" as 0.9982. */
+    private static double fraction(String percent) {
+        return Double.parseDouble(percent.replace("%", "").strip()) / 100;
     }
 
     /** Parameters of the linear layers after the convolutional trunk: what pooling shrinks. */
