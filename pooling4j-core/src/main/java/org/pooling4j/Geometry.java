@@ -1,10 +1,9 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.Check;
-import org.pooling4j.internal.Shapes;
-
 import java.util.Arrays;
 import org.pooling4j.internal.Box;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
 
 /**
  * A {@link PoolSpec} resolved against one input shape: batch, channels, input and output spatial
@@ -36,8 +35,16 @@ public final class Geometry {
     private final int[] padBegin;
     private final int[] padEnd;
 
-    private Geometry(PoolSpec spec, Layout layout, boolean batched, int batch, int channels, int[] inSize, int[] outSize,
-                     int[] padBegin, int[] padEnd) {
+    private Geometry(
+            PoolSpec spec,
+            Layout layout,
+            boolean batched,
+            int batch,
+            int channels,
+            int[] inSize,
+            int[] outSize,
+            int[] padBegin,
+            int[] padEnd) {
         this.spec = spec;
         this.layout = layout;
         this.batched = batched;
@@ -117,8 +124,11 @@ public final class Geometry {
         } else if (inputShape.length == r + 1) {
             batched = false;
         } else {
-            throw Check.fail("input shape", inputShape, "a " + r + "-D pooling needs rank " + (r + 2)
-                    + " (N, C, spatial...) or " + (r + 1) + " (C, spatial...) in " + layout + " order, got rank " + inputShape.length);
+            throw Check.fail(
+                    "input shape",
+                    inputShape,
+                    "a " + r + "-D pooling needs rank " + (r + 2) + " (N, C, spatial...) or " + (r + 1)
+                            + " (C, spatial...) in " + layout + " order, got rank " + inputShape.length);
         }
         Check.elementCount(inputShape, "input shape");
         int lead = batched ? 1 : 0;
@@ -132,9 +142,12 @@ public final class Geometry {
             c = inputShape[inputShape.length - 1];
             System.arraycopy(inputShape, lead, in, 0, r);
         }
-        if (c < 1) throw Check.fail("input shape", inputShape, "the channel dimension must be >= 1 (only the batch may be 0)");
+        if (c < 1)
+            throw Check.fail("input shape", inputShape, "the channel dimension must be >= 1 (only the batch may be 0)");
         for (int v : in) {
-            if (v < 1) throw Check.fail("input shape", inputShape, "spatial dimensions must be >= 1 (only the batch may be 0)");
+            if (v < 1)
+                throw Check.fail(
+                        "input shape", inputShape, "spatial dimensions must be >= 1 (only the batch may be 0)");
         }
         int[] pb = spec.padBegin();
         int[] pe = spec.padEnd();
@@ -148,12 +161,22 @@ public final class Geometry {
                 o = spec.outputSizeAt(a) < 0 ? in[a] : spec.outputSizeAt(a);
             } else if (op == PoolOp.FRACTIONAL_MAX) {
                 int k = spec.kernelAt(a);
-                o = spec.outputSize() != null ? spec.outputSizeAt(a) : Shapes.fractionalOutputFromRatio(in[a], spec.outputRatioAt(a));
+                o = spec.outputSize() != null
+                        ? spec.outputSizeAt(a)
+                        : Shapes.fractionalOutputFromRatio(in[a], spec.outputRatioAt(a));
                 if (o < 1) {
-                    throw Check.fail("outputRatio", spec.outputRatio(), "gives output size " + o + " on axis " + a + " for input size " + in[a] + "; it must be >= 1");
+                    throw Check.fail(
+                            "outputRatio",
+                            spec.outputRatio(),
+                            "gives output size " + o + " on axis " + a + " for input size " + in[a]
+                                    + "; it must be >= 1");
                 }
                 if (o + k - 1 > in[a]) {
-                    throw Check.fail("outputSize", spec.outputSize() != null ? spec.outputSize() : "ratio " + spec.outputRatioAt(a) + " -> " + o,
+                    throw Check.fail(
+                            "outputSize",
+                            spec.outputSize() != null
+                                    ? spec.outputSize()
+                                    : "ratio " + spec.outputRatioAt(a) + " -> " + o,
                             "output " + o + " + kernel " + k + " - 1 must be <= input size " + in[a] + " on axis " + a);
                 }
             } else if (op == PoolOp.MAX_UNPOOL) {
@@ -164,13 +187,20 @@ public final class Geometry {
                     long max = o + spec.strideAt(a);
                     // PyTorch's rule: a requested size must lie strictly within one stride of the default.
                     if (!(want > min && want < max)) {
-                        throw Check.fail("outputSize", spec.outputSize(), "entry " + a + " must be in (" + min + ", " + max
-                                + ") for input size " + in[a] + ", kernel " + spec.kernelAt(a) + ", stride " + spec.strideAt(a) + ", padding " + pb[a]);
+                        throw Check.fail(
+                                "outputSize",
+                                spec.outputSize(),
+                                "entry " + a + " must be in (" + min + ", " + max + ") for input size " + in[a]
+                                        + ", kernel " + spec.kernelAt(a) + ", stride " + spec.strideAt(a) + ", padding "
+                                        + pb[a]);
                     }
                     o = want;
                 }
                 if (o < 1) {
-                    throw Check.fail("input shape", inputShape, "max unpool output size (I-1)*s - 2*pad + k = " + o + " on axis " + a + " must be >= 1");
+                    throw Check.fail(
+                            "input shape",
+                            inputShape,
+                            "max unpool output size (I-1)*s - 2*pad + k = " + o + " on axis " + a + " must be >= 1");
                 }
             } else {
                 int k = spec.kernelAt(a);
@@ -187,7 +217,9 @@ public final class Geometry {
                         o = Shapes.sameOutputSize(in[a], s);
                         long total = Shapes.sameTotalPadding(in[a], k, s, d);
                         long b = Shapes.sameBeginPadding(total, spec.autoPad());
-                        if (total > Integer.MAX_VALUE) throw Check.fail("kernel", spec.kernel(), "SAME padding " + total + " overflows on axis " + a);
+                        if (total > Integer.MAX_VALUE)
+                            throw Check.fail(
+                                    "kernel", spec.kernel(), "SAME padding " + total + " overflows on axis " + a);
                         pb[a] = (int) b;
                         pe[a] = (int) (total - b);
                         break;
@@ -199,9 +231,13 @@ public final class Geometry {
                         o = Shapes.outputSize(in[a], k, s, d, pb[a], pe[a], spec.ceilMode());
                 }
                 if (o < 1) {
-                    throw Check.fail("input shape", inputShape, "computed output size " + o + " on axis " + a
-                            + " is < 1: input " + in[a] + " + padding " + pb[a] + "+" + pe[a] + " is smaller than the effective kernel "
-                            + Shapes.effectiveKernel(k, d));
+                    throw Check.fail(
+                            "input shape",
+                            inputShape,
+                            "computed output size " + o + " on axis " + a
+                                    + " is < 1: input " + in[a] + " + padding " + pb[a] + "+" + pe[a]
+                                    + " is smaller than the effective kernel "
+                                    + Shapes.effectiveKernel(k, d));
                 }
             }
             if (o > Integer.MAX_VALUE) throw Check.fail("output size", o, "axis " + a + " exceeds 2^31-1");
@@ -212,8 +248,11 @@ public final class Geometry {
         for (int v : out) {
             total *= v;
             if (total > Check.MAX_ELEMENTS) {
-                throw Check.fail("output shape", Arrays.toString(out), "an output of " + Math.max(n, 1) + " x " + c + " x "
-                        + Arrays.toString(out) + " elements does not fit in a Java array (at most " + Check.MAX_ELEMENTS + ")");
+                throw Check.fail(
+                        "output shape",
+                        Arrays.toString(out),
+                        "an output of " + Math.max(n, 1) + " x " + c + " x " + Arrays.toString(out)
+                                + " elements does not fit in a Java array (at most " + Check.MAX_ELEMENTS + ")");
             }
         }
         Geometry geometry = new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
@@ -229,8 +268,11 @@ public final class Geometry {
     private void checkWeights(int[] inputShape) {
         int wc = spec.weightChannels();
         if (wc != 0 && wc != channels) {
-            throw Check.fail("weights shape", spec.weightsShape(), "per-channel weights need " + channels
-                    + " rows, one per input channel (input shape " + Arrays.toString(inputShape) + ")");
+            throw Check.fail(
+                    "weights shape",
+                    spec.weightsShape(),
+                    "per-channel weights need " + channels + " rows, one per input channel (input shape "
+                            + Arrays.toString(inputShape) + ")");
         }
         if (spec.op() != PoolOp.WEIGHTED_AVG) return;
         double[] w = spec.tapWeights();
@@ -261,9 +303,12 @@ public final class Geometry {
                 }
                 if (total == 0) {
                     boolean learned = Double.isNaN(spec.sigma());
-                    throw Check.fail(learned ? "weights" : "sigma", learned ? spec.weights() : (Object) spec.sigma(),
-                            "the taps of the window at output position " + Arrays.toString(o) + " that lie inside the input "
-                                    + Arrays.toString(inputShape) + " have total weight 0, so sum w x / sum w is undefined there");
+                    throw Check.fail(
+                            learned ? "weights" : "sigma",
+                            learned ? spec.weights() : (Object) spec.sigma(),
+                            "the taps of the window at output position " + Arrays.toString(o)
+                                    + " that lie inside the input " + Arrays.toString(inputShape)
+                                    + " have total weight 0, so sum w x / sum w is undefined there");
                 }
             }
             for (int a = r - 1; a >= 0; a--) {
@@ -273,35 +318,85 @@ public final class Geometry {
         }
     }
 
-    public PoolSpec spec() { return spec; }
-    public Layout layout() { return layout; }
-    public boolean batched() { return batched; }
-    public int batch() { return batch; }
-    public int channels() { return channels; }
-    public int rank() { return inSize.length; }
-    public int inSize(int a) { return inSize[a]; }
-    public int outSize(int a) { return outSize[a]; }
-    public int[] inSizes() { return inSize.clone(); }
-    public int[] outSizes() { return outSize.clone(); }
+    public PoolSpec spec() {
+        return spec;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public boolean batched() {
+        return batched;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int rank() {
+        return inSize.length;
+    }
+
+    public int inSize(int a) {
+        return inSize[a];
+    }
+
+    public int outSize(int a) {
+        return outSize[a];
+    }
+
+    public int[] inSizes() {
+        return inSize.clone();
+    }
+
+    public int[] outSizes() {
+        return outSize.clone();
+    }
     /** Elements per (n, c) plane of the input. */
-    public int inPlane() { return inPlane; }
+    public int inPlane() {
+        return inPlane;
+    }
     /** Elements per (n, c) plane of the output. */
-    public int outPlane() { return outPlane; }
+    public int outPlane() {
+        return outPlane;
+    }
     /** Resolved begin padding (after auto padding). */
-    public int padBegin(int a) { return padBegin[a]; }
-    public int padEnd(int a) { return padEnd[a]; }
+    public int padBegin(int a) {
+        return padBegin[a];
+    }
+
+    public int padEnd(int a) {
+        return padEnd[a];
+    }
     /** Input position of tap 0 of output {@code o} on axis {@code a} (may be negative). */
-    public int start(int a, int o) { return start[a][o]; }
+    public int start(int a, int o) {
+        return start[a][o];
+    }
     /** Number of taps of output {@code o} on axis {@code a}. */
-    public int taps(int a, int o) { return taps[a][o]; }
+    public int taps(int a, int o) {
+        return taps[a][o];
+    }
     /** Distance between taps on axis {@code a} (the dilation). */
-    public int step(int a) { return step[a]; }
+    public int step(int a) {
+        return step[a];
+    }
     /** First tap index inside the input. */
-    public int validLo(int a, int o) { return validLo[a][o]; }
+    public int validLo(int a, int o) {
+        return validLo[a][o];
+    }
     /** One past the last tap index inside the input ({@code == validLo} when none is). */
-    public int validHi(int a, int o) { return validHi[a][o]; }
+    public int validHi(int a, int o) {
+        return validHi[a][o];
+    }
     /** Taps before the end of the padded extent {@code I + padEnd}: PyTorch/ONNX include-pad count. */
-    public int span(int a, int o) { return span[a][o]; }
+    public int span(int a, int o) {
+        return span[a][o];
+    }
 
     /**
      * Whether the window of output {@code q} (row-major position within an output plane) has no tap
@@ -331,13 +426,33 @@ public final class Geometry {
     // Built lazily by box(); two threads may both build it, harmlessly.
     private volatile Box box;
 
-    public int[][] startArray() { return start; }
-    public int[][] validLoArray() { return validLo; }
-    public int[][] validHiArray() { return validHi; }
-    public int[][] spanArray() { return span; }
-    public int[] stepArray() { return step; }
-    public int[] inSizeArray() { return inSize; }
-    public int[] outSizeArray() { return outSize; }
+    public int[][] startArray() {
+        return start;
+    }
+
+    public int[][] validLoArray() {
+        return validLo;
+    }
+
+    public int[][] validHiArray() {
+        return validHi;
+    }
+
+    public int[][] spanArray() {
+        return span;
+    }
+
+    public int[] stepArray() {
+        return step;
+    }
+
+    public int[] inSizeArray() {
+        return inSize;
+    }
+
+    public int[] outSizeArray() {
+        return outSize;
+    }
 
     /** Total elements of the input. */
     public int inputElements() {

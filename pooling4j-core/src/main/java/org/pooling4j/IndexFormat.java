@@ -1,7 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-
 /**
  * How an argmax index names an input element. Kernels produce {@link #PER_PLANE};
  * {@link Indices#convert} translates between all formats.

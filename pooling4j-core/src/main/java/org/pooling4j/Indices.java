@@ -28,7 +28,11 @@ public final class Indices {
         boolean batched;
         if (shape.length == r + 2) batched = true;
         else if (shape.length == r + 1) batched = false;
-        else throw Check.fail("indices shape", shape, "needs rank " + (r + 2) + " or " + (r + 1) + " for " + r + " spatial dimensions");
+        else
+            throw Check.fail(
+                    "indices shape",
+                    shape,
+                    "needs rank " + (r + 2) + " or " + (r + 1) + " for " + r + " spatial dimensions");
         int lead = batched ? 1 : 0;
         int n = batched ? shape[0] : 1;
         int c = indices.layout() == Layout.CHANNELS_FIRST ? shape[lead] : shape[shape.length - 1];
@@ -58,7 +62,8 @@ public final class Indices {
         return (int) (nIdx * c + i % c);
     }
 
-    private static long decode(long v, int i, Layout layout, int n, int c, long outPlane, long plane, int[] spatial, IndexFormat from) {
+    private static long decode(
+            long v, int i, Layout layout, int n, int c, long outPlane, long plane, int[] spatial, IndexFormat from) {
         int nc = planeOf(i, layout, c, outPlane);
         int nn = nc / c;
         int cc = nc % c;
@@ -74,15 +79,27 @@ public final class Indices {
                 pp = columnToRow(v - (long) nc * plane, spatial, plane);
                 break;
             case CHANNELS_LAST:
-                if (Math.floorMod(v, (long) c) != cc) throw bad(v, i, from, "its channel " + Math.floorMod(v, (long) c) + " differs from the element's channel " + cc);
+                if (Math.floorMod(v, (long) c) != cc)
+                    throw bad(
+                            v,
+                            i,
+                            from,
+                            "its channel " + Math.floorMod(v, (long) c) + " differs from the element's channel " + cc);
                 pp = Math.floorDiv(v, (long) c);
                 break;
             default:
-                if (Math.floorMod(v, (long) c) != cc) throw bad(v, i, from, "its channel " + Math.floorMod(v, (long) c) + " differs from the element's channel " + cc);
+                if (Math.floorMod(v, (long) c) != cc)
+                    throw bad(
+                            v,
+                            i,
+                            from,
+                            "its channel " + Math.floorMod(v, (long) c) + " differs from the element's channel " + cc);
                 pp = Math.floorDiv(v, (long) c) - nn * plane;
                 break;
         }
-        if (pp < 0 || pp >= plane) throw bad(v, i, from, "it names no position of plane (n=" + nn + ", c=" + cc + ") of " + plane + " elements");
+        if (pp < 0 || pp >= plane)
+            throw bad(
+                    v, i, from, "it names no position of plane (n=" + nn + ", c=" + cc + ") of " + plane + " elements");
         return pp;
     }
 
@@ -121,11 +138,16 @@ public final class Indices {
 
     private static long encode(long pp, int n, int c, int channels, long plane, int[] spatial, IndexFormat to) {
         switch (to) {
-            case PER_PLANE: return pp;
-            case GLOBAL_ROW_MAJOR: return ((long) n * channels + c) * plane + pp;
-            case GLOBAL_COLUMN_MAJOR: return ((long) n * channels + c) * plane + rowToColumn(pp, spatial);
-            case CHANNELS_LAST: return pp * channels + c;
-            default: return ((long) n * plane + pp) * channels + c;
+            case PER_PLANE:
+                return pp;
+            case GLOBAL_ROW_MAJOR:
+                return ((long) n * channels + c) * plane + pp;
+            case GLOBAL_COLUMN_MAJOR:
+                return ((long) n * channels + c) * plane + rowToColumn(pp, spatial);
+            case CHANNELS_LAST:
+                return pp * channels + c;
+            default:
+                return ((long) n * plane + pp) * channels + c;
         }
     }
 

@@ -1,8 +1,7 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.Check;
-
 import java.util.Arrays;
+import org.pooling4j.internal.Check;
 
 /**
  * A dense int64 tensor, used for argmax indices. Shape and layout follow the same rules as
@@ -19,7 +18,10 @@ public final class LongTensor {
         Check.notNull(layout, "layout");
         int n = Check.elementCount(shape, "shape");
         if (data.length != n) {
-            throw Check.fail("data.length", data.length, "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
+            throw Check.fail(
+                    "data.length",
+                    data.length,
+                    "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
         }
         this.data = data;
         this.shape = shape.clone();

@@ -87,7 +87,9 @@ public final class PoolPlan {
      * another; each call returns the one that ran). Max unpooling reports its own loops.
      */
     public String kernel(boolean backward) {
-        return g.spec().op() == PoolOp.MAX_UNPOOL ? Execution.UNPOOL_KERNEL : ex.heuristic(backward).name();
+        return g.spec().op() == PoolOp.MAX_UNPOOL
+                ? Execution.UNPOOL_KERNEL
+                : ex.heuristic(backward).name();
     }
 
     /** A zero-filled tensor of the output's shape and layout. */
@@ -185,7 +187,15 @@ public final class PoolPlan {
         requireIndexed(g.spec());
         checkBackward(input, gradOutput, gradInput);
         checkArgmax(g, indices);
-        return ex.run(Call.BACKWARD_INDICES, input.data(), gradOutput.data(), indices.data(), null, null, gradInput.data(), null);
+        return ex.run(
+                Call.BACKWARD_INDICES,
+                input.data(),
+                gradOutput.data(),
+                indices.data(),
+                null,
+                null,
+                gradInput.data(),
+                null);
     }
 
     /**
@@ -197,7 +207,8 @@ public final class PoolPlan {
         checkArgmaxOf(argmax);
         checkSameShape(g, gradOutput, "gradOutput");
         checkInputShape(g, gradInput, "gradInput");
-        if (gradInput.data() == gradOutput.data()) throw Check.fail("gradInput", "gradOutput's array", "must not share gradOutput's array");
+        if (gradInput.data() == gradOutput.data())
+            throw Check.fail("gradInput", "gradOutput's array", "must not share gradOutput's array");
         return ex.run(Call.BACKWARD_ARGMAX, null, gradOutput.data(), null, argmax, null, gradInput.data(), null);
     }
 
@@ -230,14 +241,16 @@ public final class PoolPlan {
         checkIndices(g, indices, g.inputShapeRef(), g.outPlane(), "indices");
         checkSameShape(g, gradOutput, "gradOutput");
         checkInputShape(g, gradInput, "gradInput");
-        return ex.run(Call.UNPOOL_BACKWARD, null, gradOutput.data(), indices.data(), null, null, gradInput.data(), null);
+        return ex.run(
+                Call.UNPOOL_BACKWARD, null, gradOutput.data(), indices.data(), null, null, gradInput.data(), null);
     }
 
     // ---- for Pooling's entry points that take their own samples or weight gradients --------------
 
     String forwardWithSamples(Tensor input, float[] out, long[] idx, float[] samples) {
         checkInput(input);
-        return ex.run(idx == null ? Call.FORWARD : Call.FORWARD_INDICES, input.data(), null, idx, null, samples, out, null);
+        return ex.run(
+                idx == null ? Call.FORWARD : Call.FORWARD_INDICES, input.data(), null, idx, null, samples, out, null);
     }
 
     String backwardWithSamples(Tensor input, Tensor gradOutput, float[] samples, float[] gradIn) {
@@ -267,16 +280,21 @@ public final class PoolPlan {
     private void checkInput(Tensor input) {
         Check.notNull(input, "input");
         if (!input.hasShape(g.inputShapeRef())) {
-            throw Check.fail("input shape", input.shape(), "must equal the plan's input shape " + Arrays.toString(g.inputShapeRef()));
+            throw Check.fail(
+                    "input shape",
+                    input.shape(),
+                    "must equal the plan's input shape " + Arrays.toString(g.inputShapeRef()));
         }
-        if (input.layout() != g.layout()) throw Check.fail("input layout", input.layout(), "must equal the plan's layout " + g.layout());
+        if (input.layout() != g.layout())
+            throw Check.fail("input layout", input.layout(), "must equal the plan's layout " + g.layout());
         if (g.spec().op() == PoolOp.STOCHASTIC) checkNonNegative(g, input);
     }
 
     private void checkForward(Tensor input, Tensor output) {
         checkInput(input);
         checkSameShape(g, output, "output");
-        if (output.data() == input.data()) throw Check.fail("output", "the input's array", "the output must not share the input's array");
+        if (output.data() == input.data())
+            throw Check.fail("output", "the input's array", "the output must not share the input's array");
     }
 
     private void checkBackward(Tensor input, Tensor gradOutput, Tensor gradInput) {
@@ -288,15 +306,21 @@ public final class PoolPlan {
         }
         if (g.spec().op().isAdaptive() && g.outPlane() == 0) {
             // As PyTorch: an adaptive output of size 0 has no gradient to give back.
-            throw Check.fail("gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
+            throw Check.fail(
+                    "gradOutput shape", gradOutput.shape(), "adaptive pooling backward needs a non-empty output plane");
         }
     }
 
     private void checkArgmaxOf(Argmax argmax) {
         Check.notNull(argmax, "argmax");
         Geometry a = argmax.geometry();
-        if (a != g && !(a.spec().equals(g.spec()) && Arrays.equals(a.inputShapeRef(), g.inputShapeRef()) && a.layout() == g.layout())) {
-            throw Check.fail("argmax", "of " + a.spec() + " on " + Arrays.toString(a.inputShapeRef()),
+        if (a != g
+                && !(a.spec().equals(g.spec())
+                        && Arrays.equals(a.inputShapeRef(), g.inputShapeRef())
+                        && a.layout() == g.layout())) {
+            throw Check.fail(
+                    "argmax",
+                    "of " + a.spec() + " on " + Arrays.toString(a.inputShapeRef()),
                     "must come from this plan's spec and input shape " + Arrays.toString(g.inputShapeRef()));
         }
     }

@@ -1,9 +1,8 @@
 package org.pooling4j;
 
+import java.util.Arrays;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.Shapes;
-
-import java.util.Arrays;
 
 /**
  * What to compute: an immutable, validated description of one pooling operator and its parameters,
@@ -128,7 +127,10 @@ public final class PoolSpec {
     public static Builder windowed(PoolOp op, int... kernel) {
         Check.notNull(op, "op");
         if (!op.isSliding()) {
-            throw Check.fail("op", op, "is not a sliding-window operator; use its own factory (global, adaptive, fractional, unpool)");
+            throw Check.fail(
+                    "op",
+                    op,
+                    "is not a sliding-window operator; use its own factory (global, adaptive, fractional, unpool)");
         }
         return new Builder(op, kernel);
     }
@@ -175,7 +177,8 @@ public final class PoolSpec {
 
     private static int[] adaptiveSizes(Integer[] sizes) {
         Check.notNull(sizes, "outputSize");
-        if (sizes.length == 0) throw Check.fail("outputSize", "[]", "must have one entry per spatial dimension (at least 1)");
+        if (sizes.length == 0)
+            throw Check.fail("outputSize", "[]", "must have one entry per spatial dimension (at least 1)");
         int[] out = new int[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             if (sizes[i] == null) {
@@ -189,67 +192,117 @@ public final class PoolSpec {
         return out;
     }
 
-    public PoolOp op() { return op; }
+    public PoolOp op() {
+        return op;
+    }
 
     /** Number of spatial dimensions. */
-    public int rank() { return rank; }
+    public int rank() {
+        return rank;
+    }
 
     /** Kernel per axis; {@code null} for global and adaptive operators. */
-    public int[] kernel() { return kernel == null ? null : kernel.clone(); }
+    public int[] kernel() {
+        return kernel == null ? null : kernel.clone();
+    }
 
-    public int[] stride() { return stride == null ? null : stride.clone(); }
+    public int[] stride() {
+        return stride == null ? null : stride.clone();
+    }
 
-    public int[] padBegin() { return padBegin.clone(); }
+    public int[] padBegin() {
+        return padBegin.clone();
+    }
 
-    public int[] padEnd() { return padEnd.clone(); }
+    public int[] padEnd() {
+        return padEnd.clone();
+    }
 
-    public AutoPad autoPad() { return autoPad; }
+    public AutoPad autoPad() {
+        return autoPad;
+    }
 
-    public int[] dilation() { return dilation.clone(); }
+    public int[] dilation() {
+        return dilation.clone();
+    }
 
-    public boolean ceilMode() { return ceilMode; }
+    public boolean ceilMode() {
+        return ceilMode;
+    }
 
-    public boolean countIncludePad() { return countIncludePad; }
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
 
     /** The divisor override, or 0 when none is set. */
-    public int divisorOverride() { return divisorOverride; }
+    public int divisorOverride() {
+        return divisorOverride;
+    }
 
-    public boolean hasDivisorOverride() { return divisorOverride != 0; }
+    public boolean hasDivisorOverride() {
+        return divisorOverride != 0;
+    }
 
-    public double p() { return p; }
+    public double p() {
+        return p;
+    }
 
-    public LpMode lpMode() { return lpMode; }
+    public LpMode lpMode() {
+        return lpMode;
+    }
 
-    public NanPolicy nanPolicy() { return nanPolicy; }
+    public NanPolicy nanPolicy() {
+        return nanPolicy;
+    }
 
-    public MaxFloor maxFloor() { return maxFloor; }
+    public MaxFloor maxFloor() {
+        return maxFloor;
+    }
 
     /** Requested output size ({@code -1} = keep the input size, adaptive only), or {@code null}. */
-    public int[] outputSize() { return outputSize == null ? null : outputSize.clone(); }
+    public int[] outputSize() {
+        return outputSize == null ? null : outputSize.clone();
+    }
 
     /** Fractional output ratio, or {@code null}. */
-    public double[] outputRatio() { return outputRatio == null ? null : outputRatio.clone(); }
+    public double[] outputRatio() {
+        return outputRatio == null ? null : outputRatio.clone();
+    }
 
     /** Seed for drawn fractional samples or stochastic uniforms, or {@code null}. */
-    public Long seed() { return seed; }
+    public Long seed() {
+        return seed;
+    }
 
     /** Mixed pooling's weight of the maximum, in [0, 1]; NaN for other operators. */
-    public double alpha() { return alpha; }
+    public double alpha() {
+        return alpha;
+    }
 
     /** Stochastic pooling's mode: true (the default) draws a tap, false gives the probability-weighted average. */
-    public boolean training() { return training; }
+    public boolean training() {
+        return training;
+    }
 
     /** The Gaussian's sigma (in taps) of a weighted average with fixed weights; NaN when none. */
-    public double sigma() { return sigma; }
+    public double sigma() {
+        return sigma;
+    }
 
     /** The learnable weights as given (a copy), or {@code null} (no weights, or a Gaussian). */
-    public float[] weights() { return weights == null ? null : weights.clone(); }
+    public float[] weights() {
+        return weights == null ? null : weights.clone();
+    }
 
     /** The shape the learnable weights were given with (their gradient has it too), or {@code null}. */
-    public int[] weightsShape() { return weightsShape == null ? null : weightsShape.clone(); }
+    public int[] weightsShape() {
+        return weightsShape == null ? null : weightsShape.clone();
+    }
 
     /** Channels of per-channel gated weights (shape (C, taps) or (C, kernel...)), or 0 when shared. */
-    public int weightChannels() { return weightChannels; }
+    public int weightChannels() {
+        return weightChannels;
+    }
 
     /** Number of taps of one window: the product of the kernel. */
     public int windowTaps() {
@@ -259,16 +312,38 @@ public final class PoolSpec {
     }
 
     /** The per-tap weights the kernels use (no copy): learned weights as doubles or the Gaussian. */
-    public double[] tapWeights() { return tapWeights; }
+    public double[] tapWeights() {
+        return tapWeights;
+    }
 
     // Package-private direct access for the geometry and kernels (no copies in inner loops).
-    public int kernelAt(int a) { return kernel[a]; }
-    public int strideAt(int a) { return stride[a]; }
-    int dilationAt(int a) { return dilation[a]; }
-    int padBeginAt(int a) { return padBegin[a]; }
-    int padEndAt(int a) { return padEnd[a]; }
-    int outputSizeAt(int a) { return outputSize[a]; }
-    double outputRatioAt(int a) { return outputRatio[a]; }
+    public int kernelAt(int a) {
+        return kernel[a];
+    }
+
+    public int strideAt(int a) {
+        return stride[a];
+    }
+
+    int dilationAt(int a) {
+        return dilation[a];
+    }
+
+    int padBeginAt(int a) {
+        return padBegin[a];
+    }
+
+    int padEndAt(int a) {
+        return padEnd[a];
+    }
+
+    int outputSizeAt(int a) {
+        return outputSize[a];
+    }
+
+    double outputRatioAt(int a) {
+        return outputRatio[a];
+    }
 
     /** A builder initialised with this spec's values. */
     public Builder toBuilder() {
@@ -308,22 +383,50 @@ public final class PoolSpec {
         if (this == o) return true;
         if (!(o instanceof PoolSpec)) return false;
         PoolSpec s = (PoolSpec) o;
-        return op == s.op && rank == s.rank && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
-                && Arrays.equals(padBegin, s.padBegin) && Arrays.equals(padEnd, s.padEnd) && autoPad == s.autoPad
-                && Arrays.equals(dilation, s.dilation) && ceilMode == s.ceilMode && countIncludePad == s.countIncludePad
-                && divisorOverride == s.divisorOverride && Double.compare(p, s.p) == 0 && lpMode == s.lpMode
-                && nanPolicy == s.nanPolicy && maxFloor == s.maxFloor && Arrays.equals(outputSize, s.outputSize)
-                && Arrays.equals(outputRatio, s.outputRatio) && java.util.Objects.equals(seed, s.seed)
-                && Double.compare(alpha, s.alpha) == 0 && training == s.training && Double.compare(sigma, s.sigma) == 0
-                && Arrays.equals(weights, s.weights) && Arrays.equals(weightsShape, s.weightsShape);
+        return op == s.op
+                && rank == s.rank
+                && Arrays.equals(kernel, s.kernel)
+                && Arrays.equals(stride, s.stride)
+                && Arrays.equals(padBegin, s.padBegin)
+                && Arrays.equals(padEnd, s.padEnd)
+                && autoPad == s.autoPad
+                && Arrays.equals(dilation, s.dilation)
+                && ceilMode == s.ceilMode
+                && countIncludePad == s.countIncludePad
+                && divisorOverride == s.divisorOverride
+                && Double.compare(p, s.p) == 0
+                && lpMode == s.lpMode
+                && nanPolicy == s.nanPolicy
+                && maxFloor == s.maxFloor
+                && Arrays.equals(outputSize, s.outputSize)
+                && Arrays.equals(outputRatio, s.outputRatio)
+                && java.util.Objects.equals(seed, s.seed)
+                && Double.compare(alpha, s.alpha) == 0
+                && training == s.training
+                && Double.compare(sigma, s.sigma) == 0
+                && Arrays.equals(weights, s.weights)
+                && Arrays.equals(weightsShape, s.weightsShape);
     }
 
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = java.util.Objects.hash(op, rank, autoPad, ceilMode, countIncludePad, divisorOverride, p, lpMode, nanPolicy,
-                    maxFloor, seed, alpha, training, sigma);
+            h = java.util.Objects.hash(
+                    op,
+                    rank,
+                    autoPad,
+                    ceilMode,
+                    countIncludePad,
+                    divisorOverride,
+                    p,
+                    lpMode,
+                    nanPolicy,
+                    maxFloor,
+                    seed,
+                    alpha,
+                    training,
+                    sigma);
             h = 31 * h + Arrays.hashCode(kernel);
             h = 31 * h + Arrays.hashCode(stride);
             h = 31 * h + Arrays.hashCode(padBegin);
@@ -352,16 +455,20 @@ public final class PoolSpec {
     }
 
     private String describe() {
-        StringBuilder s = new StringBuilder(op.name().toLowerCase()).append(rank).append("d");
+        StringBuilder s =
+                new StringBuilder(op.name().toLowerCase()).append(rank).append("d");
         if (kernel != null) s.append(" kernel=").append(Arrays.toString(kernel));
         if (stride != null) s.append(" stride=").append(Arrays.toString(stride));
         if (autoPad != AutoPad.NOTSET) s.append(" auto_pad=").append(autoPad);
-        else if (kernel != null) s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
+        else if (kernel != null)
+            s.append(" pad=").append(Arrays.toString(padBegin)).append('/').append(Arrays.toString(padEnd));
         if (op.isSliding()) s.append(" dilation=").append(Arrays.toString(dilation));
         if (ceilMode) s.append(" ceil_mode");
-        if (op == PoolOp.AVG || op == PoolOp.MIXED || op == PoolOp.GATED) s.append(" count_include_pad=").append(countIncludePad);
+        if (op == PoolOp.AVG || op == PoolOp.MIXED || op == PoolOp.GATED)
+            s.append(" count_include_pad=").append(countIncludePad);
         if (divisorOverride != 0) s.append(" divisor_override=").append(divisorOverride);
-        if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) s.append(" p=").append(p).append(' ').append(lpMode);
+        if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP)
+            s.append(" p=").append(p).append(' ').append(lpMode);
         if (op.isMaxType()) s.append(" nan=").append(nanPolicy);
         if (outputSize != null) s.append(" output_size=").append(Arrays.toString(outputSize));
         if (outputRatio != null) s.append(" output_ratio=").append(Arrays.toString(outputRatio));
@@ -406,7 +513,10 @@ public final class PoolSpec {
             this.op = op;
             Check.notNull(kernelOrSizes, op.isAdaptive() ? "outputSize" : "kernel");
             if (kernelOrSizes.length == 0) {
-                throw Check.fail(op.isAdaptive() ? "outputSize" : "kernel", kernelOrSizes, "must have one entry per spatial dimension (at least 1)");
+                throw Check.fail(
+                        op.isAdaptive() ? "outputSize" : "kernel",
+                        kernelOrSizes,
+                        "must have one entry per spatial dimension (at least 1)");
             }
             this.rank = kernelOrSizes.length;
             if (op.isAdaptive()) {
@@ -592,7 +702,8 @@ public final class PoolSpec {
             } else {
                 Check.length(dilation, rank, "dilation");
                 Check.atLeast(dilation, 1, "dilation");
-                if (!isOnes(dilation) && !op.isSliding()) throw Check.fail("dilation", dilation, op + " has no dilation");
+                if (!isOnes(dilation) && !op.isSliding())
+                    throw Check.fail("dilation", dilation, op + " has no dilation");
             }
             if (padBegin == null) {
                 padBegin = new int[rank];
@@ -607,56 +718,76 @@ public final class PoolSpec {
                     throw Check.fail("padding", padBegin, op + " has no padding");
                 }
                 if (any && autoPad != AutoPad.NOTSET) {
-                    throw Check.fail("padding", padBegin, "explicit padding cannot be combined with autoPad = " + autoPad);
+                    throw Check.fail(
+                            "padding", padBegin, "explicit padding cannot be combined with autoPad = " + autoPad);
                 }
                 if (op.isSliding()) {
                     for (int a = 0; a < rank; a++) {
                         long k = Shapes.effectiveKernel(kernel[a], dilation[a]);
                         if (padBegin[a] >= k || padEnd[a] >= k) {
-                            throw Check.fail("padding", padBegin[a] >= k ? padBegin : padEnd,
+                            throw Check.fail(
+                                    "padding",
+                                    padBegin[a] >= k ? padBegin : padEnd,
                                     "must be smaller than the effective kernel " + k + " on axis " + a
                                             + " (a window may not lie entirely in padding)");
                         }
                     }
                 }
             }
-            if (autoPad != AutoPad.NOTSET && !op.isSliding()) throw Check.fail("autoPad", autoPad, op + " has no auto padding");
+            if (autoPad != AutoPad.NOTSET && !op.isSliding())
+                throw Check.fail("autoPad", autoPad, op + " has no auto padding");
             if (kernel != null) {
                 for (int a = 0; a < rank; a++) {
                     if (Shapes.effectiveKernel(kernel[a], dilation[a]) > Integer.MAX_VALUE) {
-                        throw Check.fail("dilation", dilation, "effective kernel dilation*(kernel-1)+1 on axis " + a + " overflows 2^31-1");
+                        throw Check.fail(
+                                "dilation",
+                                dilation,
+                                "effective kernel dilation*(kernel-1)+1 on axis " + a + " overflows 2^31-1");
                     }
                 }
             }
             if (ceilMode && !(op.isSliding())) throw Check.fail("ceilMode", true, op + " has no ceil mode");
             if (divisorOverride != 0 && op != PoolOp.AVG && op != PoolOp.MIXED && op != PoolOp.GATED) {
-                throw Check.fail("divisorOverride", divisorOverride, "applies to average pooling only (and the avg of mixed and gated pooling), not " + op);
+                throw Check.fail(
+                        "divisorOverride",
+                        divisorOverride,
+                        "applies to average pooling only (and the avg of mixed and gated pooling), not " + op);
             }
             checkBeyond();
             if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) {
                 if (!(p > 0) || Double.isInfinite(p)) throw Check.fail("p", p, "the norm order must be finite and > 0");
                 if (lpMode == LpMode.PYTORCH) {
-                    if (op == PoolOp.GLOBAL_LP) throw Check.fail("lpMode", lpMode, "PYTORCH mode applies to LP, not GLOBAL_LP");
-                    if (!isZeros(padBegin) || !isZeros(padEnd)) throw Check.fail("padding", padBegin, "PyTorch's lp_pool has no padding");
+                    if (op == PoolOp.GLOBAL_LP)
+                        throw Check.fail("lpMode", lpMode, "PYTORCH mode applies to LP, not GLOBAL_LP");
+                    if (!isZeros(padBegin) || !isZeros(padEnd))
+                        throw Check.fail("padding", padBegin, "PyTorch's lp_pool has no padding");
                     if (!isOnes(dilation)) throw Check.fail("dilation", dilation, "PyTorch's lp_pool has no dilation");
-                    if (autoPad != AutoPad.NOTSET && autoPad != AutoPad.VALID) throw Check.fail("autoPad", autoPad, "PyTorch's lp_pool has no padding");
+                    if (autoPad != AutoPad.NOTSET && autoPad != AutoPad.VALID)
+                        throw Check.fail("autoPad", autoPad, "PyTorch's lp_pool has no padding");
                 }
             }
             if (op.isAdaptive()) {
                 Check.length(outputSize, rank, "outputSize");
                 Check.atLeast(outputSize, -1, "outputSize");
             } else if (op == PoolOp.FRACTIONAL_MAX) {
-                if (rank != 2 && rank != 3) throw Check.fail("kernel", kernel, "fractional max pooling is defined for 2 or 3 spatial dimensions");
+                if (rank != 2 && rank != 3)
+                    throw Check.fail(
+                            "kernel", kernel, "fractional max pooling is defined for 2 or 3 spatial dimensions");
                 if ((outputSize == null) == (outputRatio == null)) {
-                    throw Check.fail("outputSize", outputSize == null ? "null" : outputSize, "fractional max pooling needs exactly one of outputSize and outputRatio");
+                    throw Check.fail(
+                            "outputSize",
+                            outputSize == null ? "null" : outputSize,
+                            "fractional max pooling needs exactly one of outputSize and outputRatio");
                 }
                 if (outputSize != null) {
                     Check.length(outputSize, rank, "outputSize");
                     Check.atLeast(outputSize, 1, "outputSize");
                 } else {
-                    if (outputRatio.length != rank) throw Check.fail("outputRatio", outputRatio, "must have " + rank + " entries");
+                    if (outputRatio.length != rank)
+                        throw Check.fail("outputRatio", outputRatio, "must have " + rank + " entries");
                     for (double r : outputRatio) {
-                        if (!(r > 0 && r < 1)) throw Check.fail("outputRatio", outputRatio, "every ratio must be in (0, 1)");
+                        if (!(r > 0 && r < 1))
+                            throw Check.fail("outputRatio", outputRatio, "every ratio must be in (0, 1)");
                     }
                 }
             } else if (op == PoolOp.MAX_UNPOOL) {
@@ -667,7 +798,8 @@ public final class PoolSpec {
             } else if (outputSize != null) {
                 throw Check.fail("outputSize", outputSize, op + " takes no output size");
             }
-            if (outputRatio != null && op != PoolOp.FRACTIONAL_MAX) throw Check.fail("outputRatio", outputRatio, "applies to fractional max pooling only");
+            if (outputRatio != null && op != PoolOp.FRACTIONAL_MAX)
+                throw Check.fail("outputRatio", outputRatio, "applies to fractional max pooling only");
             if (kernel != null) Check.length(kernel, rank, "kernel");
             return new PoolSpec(this);
         }
@@ -675,16 +807,24 @@ public final class PoolSpec {
         /** The parameters of stochastic, mixed, gated and weighted-average pooling. */
         private void checkBeyond() {
             if ((op == PoolOp.STOCHASTIC || op == PoolOp.MIXED || op == PoolOp.GATED) && !isOnes(dilation)) {
-                throw Check.fail("dilation", dilation, op + " has no dilation (its max and avg follow max_pool/avg_pool's keys)");
+                throw Check.fail(
+                        "dilation",
+                        dilation,
+                        op + " has no dilation (its max and avg follow max_pool/avg_pool's keys)");
             }
             if (op == PoolOp.MIXED) {
-                if (!(alpha >= 0 && alpha <= 1)) throw Check.fail("alpha", alpha, "must be in [0, 1] (y = alpha*max + (1-alpha)*avg)");
+                if (!(alpha >= 0 && alpha <= 1))
+                    throw Check.fail("alpha", alpha, "must be in [0, 1] (y = alpha*max + (1-alpha)*avg)");
             } else if (alphaGiven) {
                 throw Check.fail("alpha", alpha, "applies to mixed pooling only, not " + op);
             }
-            if (training != null && op != PoolOp.STOCHASTIC) throw Check.fail("training", training, "applies to stochastic pooling only, not " + op);
-            if (sigmaGiven && op != PoolOp.WEIGHTED_AVG) throw Check.fail("sigma", sigma, "applies to weighted average pooling only, not " + op);
-            if (weights != null && !op.hasWeights()) throw Check.fail("weights", weightsShape, "apply to gated and weighted average pooling only, not " + op);
+            if (training != null && op != PoolOp.STOCHASTIC)
+                throw Check.fail("training", training, "applies to stochastic pooling only, not " + op);
+            if (sigmaGiven && op != PoolOp.WEIGHTED_AVG)
+                throw Check.fail("sigma", sigma, "applies to weighted average pooling only, not " + op);
+            if (weights != null && !op.hasWeights())
+                throw Check.fail(
+                        "weights", weightsShape, "apply to gated and weighted average pooling only, not " + op);
             tapWeights = null;
             weightChannels = 0;
             if (!op.hasWeights()) return;
@@ -695,21 +835,32 @@ public final class PoolSpec {
                     throw Check.fail("sigma", sigma, "give learnable weights or a Gaussian sigma, not both");
                 }
                 if (weights == null && !sigmaGiven) {
-                    throw Check.fail("weights", "null", "weighted average pooling needs weights (kernel-shaped) or a Gaussian sigma");
+                    throw Check.fail(
+                            "weights",
+                            "null",
+                            "weighted average pooling needs weights (kernel-shaped) or a Gaussian sigma");
                 }
                 if (weights == null) {
-                    if (!(sigma > 0) || Double.isInfinite(sigma)) throw Check.fail("sigma", sigma, "must be finite and > 0");
+                    if (!(sigma > 0) || Double.isInfinite(sigma))
+                        throw Check.fail("sigma", sigma, "must be finite and > 0");
                     tapWeights = gaussian(kernel, sigma);
                     double total = 0;
                     for (double w : tapWeights) total += w;
                     if (!(total > 0)) {
-                        throw Check.fail("sigma", sigma, "is so small that every weight of kernel " + Arrays.toString(kernel) + " underflows to 0");
+                        throw Check.fail(
+                                "sigma",
+                                sigma,
+                                "is so small that every weight of kernel " + Arrays.toString(kernel)
+                                        + " underflows to 0");
                     }
                     return;
                 }
             } else if (weights == null) {
-                throw Check.fail("weights", "null", "gated pooling needs weights: shape (" + taps + ") or " + Arrays.toString(kernel)
-                        + " shared by all channels, or (C, " + taps + ") or (C, kernel...) per channel");
+                throw Check.fail(
+                        "weights",
+                        "null",
+                        "gated pooling needs weights: shape (" + taps + ") or " + Arrays.toString(kernel)
+                                + " shared by all channels, or (C, " + taps + ") or (C, kernel...) per channel");
             }
             long n = 1;
             for (int d : weightsShape) {
@@ -718,7 +869,10 @@ public final class PoolSpec {
                 if (n > Check.MAX_ELEMENTS) throw Check.fail("weights shape", weightsShape, "has too many elements");
             }
             if (n != weights.length) {
-                throw Check.fail("weights shape", weightsShape, "has " + n + " elements but " + weights.length + " values were given");
+                throw Check.fail(
+                        "weights shape",
+                        weightsShape,
+                        "has " + n + " elements but " + weights.length + " values were given");
             }
             boolean flat = weightsShape.length == 1 && weightsShape[0] == taps;
             boolean kernelShaped = Arrays.equals(weightsShape, kernel);
@@ -729,12 +883,14 @@ public final class PoolSpec {
             }
             if (!flat && !kernelShaped && !perChannel) {
                 String want = op == PoolOp.GATED
-                        ? "(" + taps + ") or " + Arrays.toString(kernel) + " (shared), or (C, " + taps + ") or (C, " + join(kernel) + ") (per channel)"
+                        ? "(" + taps + ") or " + Arrays.toString(kernel) + " (shared), or (C, " + taps + ") or (C, "
+                                + join(kernel) + ") (per channel)"
                         : Arrays.toString(kernel) + " (the kernel shape) or (" + taps + ")";
                 throw Check.fail("weights shape", weightsShape, "must be " + want);
             }
             for (int i = 0; i < weights.length; i++) {
-                if (!Float.isFinite(weights[i])) throw Check.fail("weights[" + i + "]", weights[i], "weights must be finite");
+                if (!Float.isFinite(weights[i]))
+                    throw Check.fail("weights[" + i + "]", weights[i], "weights must be finite");
             }
             tapWeights = new double[weights.length];
             double total = 0;

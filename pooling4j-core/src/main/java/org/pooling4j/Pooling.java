@@ -9,8 +9,6 @@ import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Kernels;
 import org.pooling4j.internal.exec.Parallel;
 
-
-
 /**
  * The entry points: forward and backward of every operator. Each call validates everything (spec
  * against input, related tensors against each other, user-given indices and samples) before it
@@ -43,8 +41,11 @@ public final class Pooling {
         } catch (NumberFormatException ignored) {
             // fall through to the warning
         }
-        System.getLogger("org.pooling4j").log(System.Logger.Level.WARNING,
-                "pooling4j: ignoring -D" + THREADS_PROPERTY + "=" + v + " (must be an integer in [1, " + Parallel.MAX_THREADS + "]); using " + cpus);
+        System.getLogger("org.pooling4j")
+                .log(
+                        System.Logger.Level.WARNING,
+                        "pooling4j: ignoring -D" + THREADS_PROPERTY + "=" + v + " (must be an integer in [1, "
+                                + Parallel.MAX_THREADS + "]); using " + cpus);
         return cpus;
     }
 
@@ -69,7 +70,8 @@ public final class Pooling {
     /** A per-call thread count: 0 means the library-wide count. */
     private static int resolveThreads(int threads) {
         if (threads < 0 || threads > Parallel.MAX_THREADS) {
-            throw Check.fail("threads", threads, "must be 0 (the library-wide count) or in [1, " + Parallel.MAX_THREADS + "]");
+            throw Check.fail(
+                    "threads", threads, "must be 0 (the library-wide count) or in [1, " + Parallel.MAX_THREADS + "]");
         }
         return threads == 0 ? defaultThreads : threads;
     }
@@ -103,7 +105,8 @@ public final class Pooling {
     static final int PLAN_CACHE_SIZE = 64;
 
     // The force-kernel properties are part of the key: a plan keeps the kernel chosen under them.
-    private record PlanKey(PoolSpec spec, List<Integer> shape, Layout layout, int threads, String forced, String forcedBackward) {}
+    private record PlanKey(
+            PoolSpec spec, List<Integer> shape, Layout layout, int threads, String forced, String forcedBackward) {}
 
     private static final Map<PlanKey, PoolPlan> PLANS = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -146,7 +149,12 @@ public final class Pooling {
         int t = resolveThreads(threads);
         List<Integer> key = new ArrayList<>(shape.length);
         for (int d : shape) key.add(d);
-        PlanKey k = new PlanKey(spec, key, layout, t, System.getProperty(Kernels.FORCE_PROPERTY),
+        PlanKey k = new PlanKey(
+                spec,
+                key,
+                layout,
+                t,
+                System.getProperty(Kernels.FORCE_PROPERTY),
                 System.getProperty(Kernels.FORCE_BACKWARD_PROPERTY));
         PoolPlan p;
         synchronized (PLANS) {
@@ -234,9 +242,12 @@ public final class Pooling {
      *
      * @return the name of the kernel that ran
      */
-    public static String backwardInto(PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices, Tensor gradInput, int threads) {
+    public static String backwardInto(
+            PoolSpec spec, Tensor input, Tensor gradOutput, LongTensor indices, Tensor gradInput, int threads) {
         PoolPlan p = cached(spec, input, threads);
-        return indices == null ? p.backward(input, gradOutput, gradInput) : p.backward(input, gradOutput, indices, gradInput);
+        return indices == null
+                ? p.backward(input, gradOutput, gradInput)
+                : p.backward(input, gradOutput, indices, gradInput);
     }
 
     /**
@@ -306,9 +317,11 @@ public final class Pooling {
      */
     public static Gradients backwardWithWeights(PoolSpec spec, Tensor input, Tensor gradOutput) {
         PoolPlan p = cached(spec, input, 0);
-        if (!spec.op().hasWeights()) throw Check.fail("spec.op", spec.op(), "only GATED and WEIGHTED_AVG have learnable weights");
+        if (!spec.op().hasWeights())
+            throw Check.fail("spec.op", spec.op(), "only GATED and WEIGHTED_AVG have learnable weights");
         if (spec.weightsShape() == null) {
-            throw Check.fail("sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
+            throw Check.fail(
+                    "sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
         }
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
         Tensor gradIn = p.newGradInput();
@@ -386,7 +399,12 @@ public final class Pooling {
     public static Tensor maxUnpool(PoolSpec spec, Tensor input, LongTensor indices) {
         PoolPlan p = cached(spec, input, 0);
         CallChecks.requireOp(spec, PoolOp.MAX_UNPOOL);
-        CallChecks.checkIndices(p.geometry(), indices, p.geometry().inputShapeRef(), p.geometry().outPlane(), "indices");
+        CallChecks.checkIndices(
+                p.geometry(),
+                indices,
+                p.geometry().inputShapeRef(),
+                p.geometry().outPlane(),
+                "indices");
         Tensor out = p.newOutput();
         p.maxUnpool(input, indices, out);
         return out;
@@ -396,7 +414,12 @@ public final class Pooling {
     public static Tensor maxUnpoolBackward(PoolSpec spec, Tensor input, LongTensor indices, Tensor gradOutput) {
         PoolPlan p = cached(spec, input, 0);
         CallChecks.requireOp(spec, PoolOp.MAX_UNPOOL);
-        CallChecks.checkIndices(p.geometry(), indices, p.geometry().inputShapeRef(), p.geometry().outPlane(), "indices");
+        CallChecks.checkIndices(
+                p.geometry(),
+                indices,
+                p.geometry().inputShapeRef(),
+                p.geometry().outPlane(),
+                "indices");
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
         Tensor gradIn = p.newGradInput();
         p.maxUnpoolBackward(indices, gradOutput, gradIn);

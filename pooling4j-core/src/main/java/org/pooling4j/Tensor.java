@@ -1,8 +1,7 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.Check;
-
 import java.util.Arrays;
+import org.pooling4j.internal.Check;
 
 /**
  * A dense float32 tensor: a shape, a layout and a row-major backing array.
@@ -31,7 +30,10 @@ public final class Tensor {
         Check.notNull(layout, "layout");
         int n = Check.elementCount(shape, "shape");
         if (data.length != n) {
-            throw Check.fail("data.length", data.length, "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
+            throw Check.fail(
+                    "data.length",
+                    data.length,
+                    "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
         }
         this.data = data;
         this.shape = shape.clone();
@@ -162,7 +164,8 @@ public final class Tensor {
     static int offset(int[] shape, int[] index) {
         Check.notNull(index, "index");
         if (index.length != shape.length) {
-            throw Check.fail("index", index, "must have " + shape.length + " entries for shape " + Arrays.toString(shape));
+            throw Check.fail(
+                    "index", index, "must have " + shape.length + " entries for shape " + Arrays.toString(shape));
         }
         int off = 0;
         for (int i = 0; i < shape.length; i++) {

@@ -1,9 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.kernels.PoolKernel;
-import org.pooling4j.internal.kernels.ReferenceKernel;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +10,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.kernels.PoolKernel;
+import org.pooling4j.internal.kernels.ReferenceKernel;
 
 /**
  * The compact argmax workspace ({@link Argmax}) on examples worked out by hand: window-local offsets
@@ -54,11 +53,17 @@ class ArgmaxTest {
     @Test
     void twoByTwoStrideTwoByHand() {
         // 1x1x4x4, max 2x2 stride 2: four disjoint windows; ties go to the first tap in row-major order.
-        Tensor x = Tensor.of(new float[] {
-            1, 5, 2, 0,
-            3, 4, 8, 8,
-            9, 0, 6, 7,
-            2, 9, 7, 1}, 1, 1, 4, 4);
+        Tensor x = Tensor.of(
+                new float[] {
+                    1, 5, 2, 0,
+                    3, 4, 8, 8,
+                    9, 0, 6, 7,
+                    2, 9, 7, 1
+                },
+                1,
+                1,
+                4,
+                4);
         PoolSpec spec = PoolSpec.max(2, 2).build();
         // Window (0,0) = [1 5; 3 4]: 5 at tap (0,1) -> offset 1, plane position 0*4+1 = 1.
         // Window (0,1) = [2 0; 8 8]: 8 first at tap (1,0) -> offset 2, position 1*4+2 = 6.
@@ -80,23 +85,26 @@ class ArgmaxTest {
             // The backward routes each output's gradient to its winner and zero elsewhere.
             Tensor gradIn = Tensor.zeros(1, 1, 4, 4);
             Arrays.fill(gradIn.data(), Float.NaN);
-            assertEquals(k, Pooling.backwardInto(a, Tensor.of(new float[] {0.5f, -1f, 2f, 0.25f}, 1, 1, 2, 2), gradIn, 1));
-            assertArrayEquals(new float[] {
-                0, 0.5f, 0, 0,
-                0, 0, -1f, 0,
-                2f, 0, 0, 0.25f,
-                0, 0, 0, 0}, gradIn.data(), k);
+            assertEquals(
+                    k, Pooling.backwardInto(a, Tensor.of(new float[] {0.5f, -1f, 2f, 0.25f}, 1, 1, 2, 2), gradIn, 1));
+            assertArrayEquals(new float[] {0, 0.5f, 0, 0, 0, 0, -1f, 0, 2f, 0, 0, 0.25f, 0, 0, 0, 0}, gradIn.data(), k);
         }
     }
 
     @Test
     void paddedTapsCountInTheLocalOffset() {
         // 1x1x4x4, max 3x3 stride 2 padding 1: output 2x2, window (i,j) starts at input (2i-1, 2j-1).
-        Tensor x = Tensor.of(new float[] {
-            20, 3, 2, 1,
-            4, 19, 6, 7,
-            30, 0, 10, 11,
-            12, 13, 14, 25}, 1, 1, 4, 4);
+        Tensor x = Tensor.of(
+                new float[] {
+                    20, 3, 2, 1,
+                    4, 19, 6, 7,
+                    30, 0, 10, 11,
+                    12, 13, 14, 25
+                },
+                1,
+                1,
+                4,
+                4);
         PoolSpec spec = PoolSpec.max(3, 3).stride(2).padding(1).build();
         // Window (0,0) covers rows -1..1, cols -1..1; its top row and left column are padding (taps
         // 0, 1, 2, 3 and 6). Its maximum 20 at input (0,0) is tap (1,1): offset 1*3+1 = 4, position 0.
@@ -116,7 +124,8 @@ class ArgmaxTest {
         }
         System.clearProperty(Kernels.FORCE_PROPERTY);
         System.clearProperty(Kernels.FORCE_BACKWARD_PROPERTY);
-        assertArrayEquals(indices, Pooling.forwardWithIndices(spec, x).indices().data(), "the int64 indices of the same problem");
+        assertArrayEquals(
+                indices, Pooling.forwardWithIndices(spec, x).indices().data(), "the int64 indices of the same problem");
     }
 
     @Test
@@ -182,7 +191,10 @@ class ArgmaxTest {
             }
             // Spelled out for one entry: (n=1, c=2, output (3,4)) in the global row-major format.
             int i = ((1 * 3 + 2) * 4 + 3) * 5 + 4;
-            assertEquals((1 * 3 + 2) * 63 + perPlane.data()[i], a.toIndices(IndexFormat.GLOBAL_ROW_MAJOR).data()[i], k);
+            assertEquals(
+                    (1 * 3 + 2) * 63 + perPlane.data()[i],
+                    a.toIndices(IndexFormat.GLOBAL_ROW_MAJOR).data()[i],
+                    k);
         }
     }
 
@@ -193,9 +205,17 @@ class ArgmaxTest {
         for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(4) - 1; // many ties
         Tensor cf = Tensor.of(v, 2, 5, 9, 11);
         Tensor cl = cf.toLayout(Layout.CHANNELS_LAST, true);
-        for (PoolSpec spec : new PoolSpec[] {PoolSpec.max(3, 3).stride(2).padding(1).build(),
-                PoolSpec.max(2, 3).stride(1, 2).dilation(2, 1).padding(1, 0).ceilMode(true).build(),
-                PoolSpec.adaptiveMax(4, 3).build(), PoolSpec.globalMax(2).build()}) {
+        for (PoolSpec spec : new PoolSpec[] {
+            PoolSpec.max(3, 3).stride(2).padding(1).build(),
+            PoolSpec.max(2, 3)
+                    .stride(1, 2)
+                    .dilation(2, 1)
+                    .padding(1, 0)
+                    .ceilMode(true)
+                    .build(),
+            PoolSpec.adaptiveMax(4, 3).build(),
+            PoolSpec.globalMax(2).build()
+        }) {
             System.clearProperty(Kernels.FORCE_PROPERTY);
             LongTensor reference = Pooling.forwardWithIndices(spec, cf).indices();
             int[] outCf = Pooling.geometry(spec, cf).outputShape();
@@ -210,8 +230,16 @@ class ArgmaxTest {
                     Argmax aCl = Pooling.forwardArgmax(spec, cl, yCl, 1);
                     String what = spec + " " + kf + " vs " + kl;
                     assertArrayEquals(reference.data(), aCf.toIndices().data(), what);
-                    assertArrayEquals(aCf.toIndices().data(), aCl.toIndices().toLayout(Layout.CHANNELS_FIRST, true).data(), what);
-                    assertArrayEquals(yCf.data(), yCl.toLayout(Layout.CHANNELS_FIRST, true).data(), what);
+                    assertArrayEquals(
+                            aCf.toIndices().data(),
+                            aCl.toIndices()
+                                    .toLayout(Layout.CHANNELS_FIRST, true)
+                                    .data(),
+                            what);
+                    assertArrayEquals(
+                            yCf.data(),
+                            yCl.toLayout(Layout.CHANNELS_FIRST, true).data(),
+                            what);
                     // The workspaces themselves hold the same offsets, each in its own memory order.
                     int[] oCl = offsets(aCl);
                     int[] oClAsCf = new int[oCl.length];

@@ -1,8 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.Check;
-import org.pooling4j.internal.Shapes;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +23,8 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
 import org.pooling4j.io.Npy;
 import org.pooling4j.io.NpyArray;
 
@@ -128,7 +127,8 @@ class BadInputTest {
     static NullPointerException npe(Executable call, String name) {
         NullPointerException e = assertThrowsExactly(NullPointerException.class, call);
         String m = String.valueOf(e.getMessage());
-        assertTrue(m.contains(name + " must not be null") || m.contains("\"" + name + "\" is null"),
+        assertTrue(
+                m.contains(name + " must not be null") || m.contains("\"" + name + "\" is null"),
                 () -> "NPE message \"" + m + "\" does not name the parameter \"" + name + "\"");
         return e;
     }
@@ -232,7 +232,9 @@ class BadInputTest {
         @Test
         void acceptsDilationOneAndTwo() {
             Tensor x = Tensor.of(new float[] {1, 9, 3}, 1, 1, 3);
-            assertArrayEquals(new float[] {9, 9}, fwd(PoolSpec.max(2).stride(1).dilation(1).build(), x).data());
+            assertArrayEquals(
+                    new float[] {9, 9},
+                    fwd(PoolSpec.max(2).stride(1).dilation(1).build(), x).data());
             Tensor y = fwd(PoolSpec.max(2).stride(1).dilation(2).build(), x);
             assertArrayEquals(new int[] {1, 1, 1}, y.shape());
             assertArrayEquals(new float[] {3}, y.data()); // taps 0 and 2
@@ -261,7 +263,9 @@ class BadInputTest {
         @Test
         void acceptsZeroAndAsymmetricPadding() {
             Tensor x = Tensor.of(new float[] {1, 5, 2, 4}, 1, 1, 4);
-            assertArrayEquals(new float[] {5, 4}, fwd(PoolSpec.max(2).padding(0).build(), x).data());
+            assertArrayEquals(
+                    new float[] {5, 4},
+                    fwd(PoolSpec.max(2).padding(0).build(), x).data());
             Tensor y = fwd(PoolSpec.max(2).padding(new int[] {1}, new int[] {0}).build(), x);
             assertArrayEquals(new int[] {1, 1, 2}, y.shape());
             assertArrayEquals(new float[] {1, 5}, y.data());
@@ -298,7 +302,9 @@ class BadInputTest {
             assertArrayEquals(new int[] {1, 1, 3}, y.shape());
             assertArrayEquals(new float[] {4, 4, 4}, y.data());
             // count_include_pad = true: every window counts 3 taps
-            assertArrayEquals(new float[] {4 / 3f, 4 / 3f, 4 / 3f}, fwd(PoolSpec.avg(3).stride(1).padding(2).build(), x).data());
+            assertArrayEquals(
+                    new float[] {4 / 3f, 4 / 3f, 4 / 3f},
+                    fwd(PoolSpec.avg(3).stride(1).padding(2).build(), x).data());
             // dilation 3, kernel 2: effective kernel 4, padding 3 is the largest legal value
             assertDoesNotThrow(() -> PoolSpec.max(2).dilation(3).padding(3).build());
         }
@@ -345,15 +351,23 @@ class BadInputTest {
             Tensor z = fwd(PoolSpec.max(2).padding(1).build(), Tensor.of(new float[] {5}, 1, 1, 1));
             assertArrayEquals(new float[] {5}, z.data());
             // ceil mode keeps the partial last window
-            assertArrayEquals(new int[] {1, 1, 3}, fwd(PoolSpec.max(2).ceilMode(true).build(), seq(1, 1, 5)).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 3},
+                    fwd(PoolSpec.max(2).ceilMode(true).build(), seq(1, 1, 5)).shape());
         }
 
         @Test
         void rejectsWindowLargerThanInput() {
             // CVE-2022-35989: NCHW input [1,1,1,1], ksize [1,1,2,2], VALID.
             Tensor x = seq(1, 1, 1, 1);
-            rejects(() -> Pooling.forward(PoolSpec.max(2, 2).build(), x), "input shape = [1, 1, 1, 1]", "computed output size 0");
-            rejects(() -> Pooling.forward(PoolSpec.max(2, 2).autoPad(AutoPad.VALID).build(), x), "input shape = [1, 1, 1, 1]",
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2, 2).build(), x),
+                    "input shape = [1, 1, 1, 1]",
+                    "computed output size 0");
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.max(2, 2).autoPad(AutoPad.VALID).build(), x),
+                    "input shape = [1, 1, 1, 1]",
                     "output size 0");
         }
 
@@ -361,22 +375,35 @@ class BadInputTest {
         void rejectsHugeKernel() {
             // CVE-2022-35941: ksize [1, 1e20, 1, 1] on [1,1,1,1]; 1e20 does not fit an int, so the largest int.
             Tensor x = seq(1, 1, 1, 1);
-            rejects(() -> Pooling.forward(PoolSpec.avg(Integer.MAX_VALUE, 1).build(), x), "input shape = [1, 1, 1, 1]",
+            rejects(
+                    () -> Pooling.forward(PoolSpec.avg(Integer.MAX_VALUE, 1).build(), x),
+                    "input shape = [1, 1, 1, 1]",
                     "effective kernel 2147483647");
-            rejects(() -> Pooling.backward(PoolSpec.avg(Integer.MAX_VALUE, 1).build(), x, x), "input shape = [1, 1, 1, 1]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.avg(Integer.MAX_VALUE, 1).build(), x, x),
+                    "input shape = [1, 1, 1, 1]");
         }
 
         @Test
         void rejectsDilationPushingWindowPastInput() {
             Tensor x = seq(1, 1, 5);
-            rejects(() -> Pooling.forward(PoolSpec.max(2).dilation(5).build(), x), "input shape = [1, 1, 5]", "effective kernel 6");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2).dilation(5).build(), x),
+                    "input shape = [1, 1, 5]",
+                    "effective kernel 6");
             // effective kernel exactly 2^31-1
-            rejects(() -> Pooling.forward(PoolSpec.max(2).dilation(Integer.MAX_VALUE - 1).build(), x), "effective kernel 2147483647");
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.max(2).dilation(Integer.MAX_VALUE - 1).build(), x),
+                    "effective kernel 2147483647");
         }
 
         @Test
         void rejectsValidModeOneShort() {
-            rejects(() -> Pooling.forward(PoolSpec.lp(2, 3).autoPad(AutoPad.VALID).build(), seq(2, 2)), "input shape = [2, 2]",
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.lp(2, 3).autoPad(AutoPad.VALID).build(), seq(2, 2)),
+                    "input shape = [2, 2]",
                     "output size 0");
         }
     }
@@ -414,14 +441,22 @@ class BadInputTest {
         void rejectsDilationAndPaddingLengthMismatch() {
             rejects(() -> PoolSpec.max(2, 2).dilation(1, 1, 1).build(), "dilation = [1, 1, 1]");
             rejects(() -> PoolSpec.max(2, 2, 2).padding(0, 0).build(), "padBegin = [0, 0]");
-            rejects(() -> PoolSpec.max(2, 2).padding(new int[] {0, 0}, new int[] {0, 0, 0}).build(), "padEnd = [0, 0, 0]");
+            rejects(
+                    () -> PoolSpec.max(2, 2)
+                            .padding(new int[] {0, 0}, new int[] {0, 0, 0})
+                            .build(),
+                    "padEnd = [0, 0, 0]");
         }
 
         @Test
         void rejectsOutputSizeAndRatioLengthMismatch() {
             rejects(() -> PoolSpec.maxUnpool(2, 2).outputSize(4, 4, 4).build(), "outputSize = [4, 4, 4]");
             rejects(() -> PoolSpec.fractionalMax(2, 2).outputSize(2, 2, 2).build(), "outputSize = [2, 2, 2]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(0.5, 0.5, 0.5).build(), "outputRatio = [0.5, 0.5, 0.5]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(0.5, 0.5, 0.5)
+                            .build(),
+                    "outputRatio = [0.5, 0.5, 0.5]");
         }
 
         @ParameterizedTest
@@ -448,12 +483,17 @@ class BadInputTest {
             assertArrayEquals(new int[] {1, 3, 2}, yb.shape());
             assertArrayEquals(new int[] {3, 2}, yu.shape());
             assertArrayEquals(yb.data(), yu.data());
-            assertArrayEquals(new int[] {2, 1, 1, 1, 1}, fwd(PoolSpec.max(2, 2, 2).build(), seq(2, 1, 2, 2, 2)).shape());
+            assertArrayEquals(
+                    new int[] {2, 1, 1, 1, 1},
+                    fwd(PoolSpec.max(2, 2, 2).build(), seq(2, 1, 2, 2, 2)).shape());
         }
 
         @Test
         void rejectsRank0() {
-            rejects(() -> Pooling.forward(PoolSpec.max(1, 1).build(), Tensor.of(new float[] {1})), "input shape = []", "got rank 0");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(1, 1).build(), Tensor.of(new float[] {1})),
+                    "input shape = []",
+                    "got rank 0");
         }
 
         @Test
@@ -464,12 +504,19 @@ class BadInputTest {
 
         @Test
         void rejectsRank2For2d() {
-            rejects(() -> Pooling.forward(PoolSpec.avg(2, 2).build(), seq(4, 4)), "input shape = [4, 4]", "rank 4", "got rank 2");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.avg(2, 2).build(), seq(4, 4)),
+                    "input shape = [4, 4]",
+                    "rank 4",
+                    "got rank 2");
         }
 
         @Test
         void rejectsRankTooLarge() {
-            rejects(() -> Pooling.forward(PoolSpec.max(2, 2).build(), seq(1, 1, 1, 4, 4)), "input shape = [1, 1, 1, 4, 4]", "got rank 5");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2, 2).build(), seq(1, 1, 1, 4, 4)),
+                    "input shape = [1, 1, 1, 4, 4]",
+                    "got rank 5");
             rejects(() -> Pooling.forward(PoolSpec.adaptiveAvg(1, 1, 1).build(), seq(1, 1, 1, 1, 2, 2)), "got rank 6");
             rejects(() -> Pooling.forward(PoolSpec.globalMax(1).build(), seq(1, 1, 1, 4)), "got rank 4");
         }
@@ -493,34 +540,53 @@ class BadInputTest {
             Pooled p = accepted(() -> Pooling.forwardWithIndices(s, x), x);
             assertArrayEquals(new int[] {0, 3, 2}, p.indices().shape());
             Tensor xl = Tensor.zeros(Layout.CHANNELS_LAST, 0, 4, 4, 3);
-            assertArrayEquals(new int[] {0, 2, 2, 3}, fwd(PoolSpec.avg(2, 2).build(), xl).shape());
+            assertArrayEquals(
+                    new int[] {0, 2, 2, 3}, fwd(PoolSpec.avg(2, 2).build(), xl).shape());
         }
 
         @Test
         void rejectsZeroChannels() {
-            rejects(() -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(1, 0, 4)), "input shape = [1, 0, 4]", "channel");
-            rejects(() -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(0, 4)), "input shape = [0, 4]", "channel");
-            rejects(() -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(Layout.CHANNELS_LAST, 1, 4, 0)), "input shape = [1, 4, 0]");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(1, 0, 4)),
+                    "input shape = [1, 0, 4]",
+                    "channel");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(0, 4)),
+                    "input shape = [0, 4]",
+                    "channel");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.max(2).build(), Tensor.zeros(Layout.CHANNELS_LAST, 1, 4, 0)),
+                    "input shape = [1, 4, 0]");
         }
 
         @Test
         void rejectsZeroSpatial() {
-            rejects(() -> Pooling.forward(PoolSpec.globalAvg(1).build(), Tensor.zeros(1, 1, 0)), "input shape = [1, 1, 0]", "spatial");
-            rejects(() -> Pooling.forward(PoolSpec.adaptiveMax(1, 1).build(), Tensor.zeros(1, 1, 4, 0)), "input shape = [1, 1, 4, 0]");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.globalAvg(1).build(), Tensor.zeros(1, 1, 0)),
+                    "input shape = [1, 1, 0]",
+                    "spatial");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.adaptiveMax(1, 1).build(), Tensor.zeros(1, 1, 4, 0)),
+                    "input shape = [1, 1, 4, 0]");
         }
 
         @Test
         void rejectsAllZero() {
             // CVE-2021-29573: input and grad [0,0,0,0], argmax [0] (batch 0 used as divisor).
             Tensor x = Tensor.zeros(0, 0, 0, 0);
-            rejects(() -> Pooling.backward(PoolSpec.max(1, 1).build(), x, x, LongTensor.of(new long[0], 0)), "input shape = [0, 0, 0, 0]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.max(1, 1).build(), x, x, LongTensor.of(new long[0], 0)),
+                    "input shape = [0, 0, 0, 0]");
         }
 
         @Test
         void rejectsZeroSpatialNhwc() {
             // CVE-2021-37674: orig_input/orig_output/grad [3,0,0,2] NHWC, ksize 16x16, strides 16x18, explicit padding.
             Tensor x = Tensor.zeros(Layout.CHANNELS_LAST, 3, 0, 0, 2);
-            PoolSpec s = PoolSpec.max(16, 16).stride(16, 18).padding(new int[] {14, 15}, new int[] {3, 5}).build();
+            PoolSpec s = PoolSpec.max(16, 16)
+                    .stride(16, 18)
+                    .padding(new int[] {14, 15}, new int[] {3, 5})
+                    .build();
             rejects(() -> Pooling.backward(s, x, x), "input shape = [3, 0, 0, 2]", "spatial");
         }
     }
@@ -576,13 +642,16 @@ class BadInputTest {
         @Test
         void acceptsLargestShapesWithoutAllocating() {
             // 46340^2 = 2,147,395,600 <= 2^31 - 9: a legal input shape (never allocated here).
-            Geometry g = accepted(() -> Geometry.of(PoolSpec.globalMax(2).build(), new int[] {1, 1, 46340, 46340}, Layout.CHANNELS_FIRST));
+            Geometry g = accepted(() ->
+                    Geometry.of(PoolSpec.globalMax(2).build(), new int[] {1, 1, 46340, 46340}, Layout.CHANNELS_FIRST));
             assertArrayEquals(new int[] {1, 1, 1, 1}, g.outputShape());
             assertEquals(46340 * 46340, g.inPlane());
-            Geometry h = accepted(() -> Geometry.of(PoolSpec.max(46340, 46340).build(), new int[] {1, 1, 46340, 46340}, Layout.CHANNELS_FIRST));
+            Geometry h = accepted(() -> Geometry.of(
+                    PoolSpec.max(46340, 46340).build(), new int[] {1, 1, 46340, 46340}, Layout.CHANNELS_FIRST));
             assertArrayEquals(new int[] {1, 1, 1, 1}, h.outputShape());
             // effective kernel exactly 2^31 - 1 is representable
-            PoolSpec s = accepted(() -> PoolSpec.max(2).dilation(Integer.MAX_VALUE - 1).build());
+            PoolSpec s = accepted(
+                    () -> PoolSpec.max(2).dilation(Integer.MAX_VALUE - 1).build());
             assertEquals(Integer.MAX_VALUE, Shapes.effectiveKernel(s.kernel()[0], s.dilation()[0]));
         }
 
@@ -590,7 +659,9 @@ class BadInputTest {
         void rejectsShapeProductOverflow() {
             rejects(() -> Tensor.zeros(65536, 65536, 2), "shape = [65536, 65536, 2]", "more than");
             rejects(() -> Tensor.of(new float[1], 65536, 65536, 2), "shape = [65536, 65536, 2]");
-            rejects(() -> Geometry.of(PoolSpec.max(2, 2).build(), new int[] {1, 1, 46341, 46341}, Layout.CHANNELS_FIRST),
+            rejects(
+                    () -> Geometry.of(
+                            PoolSpec.max(2, 2).build(), new int[] {1, 1, 46341, 46341}, Layout.CHANNELS_FIRST),
                     "input shape = [1, 1, 46341, 46341]");
             rejects(() -> Tensor.zeros(Integer.MAX_VALUE), "shape = [2147483647]");
         }
@@ -606,25 +677,42 @@ class BadInputTest {
         void rejectsOutputThatOverflows() {
             // AdaptiveMaxPool1d with output 0x3FFFFFFFFFFFFFFF (numel overflow): the largest int here.
             Tensor x = seq(1, 1, 1);
-            rejects(() -> Pooling.forward(PoolSpec.adaptiveMax(Integer.MAX_VALUE).build(), x), "output shape = [2147483647]");
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.adaptiveMax(Integer.MAX_VALUE).build(), x),
+                    "output shape = [2147483647]");
             // 3-D output of (2^21)^3 = 2^63 elements: the long product overflows to negative
             int k = 1 << 21;
-            rejects(() -> Geometry.of(PoolSpec.max(k, k, k).stride(1).padding(k - 1).build(), new int[] {1, 1, 1, 1, 1}, Layout.CHANNELS_FIRST),
+            rejects(
+                    () -> Geometry.of(
+                            PoolSpec.max(k, k, k).stride(1).padding(k - 1).build(),
+                            new int[] {1, 1, 1, 1, 1},
+                            Layout.CHANNELS_FIRST),
                     "[2097152, 2097152, 2097152]");
             // (2^22)^3 = 2^66 elements: the long product wraps to 0
             int k2 = 1 << 22;
-            rejects(() -> Geometry.of(PoolSpec.max(k2, k2, k2).stride(1).padding(k2 - 1).build(), new int[] {1, 1, 1, 1, 1}, Layout.CHANNELS_FIRST),
+            rejects(
+                    () -> Geometry.of(
+                            PoolSpec.max(k2, k2, k2).stride(1).padding(k2 - 1).build(),
+                            new int[] {1, 1, 1, 1, 1},
+                            Layout.CHANNELS_FIRST),
                     "[4194304, 4194304, 4194304]");
             // max unpool: (2-1)*2^30 + 2^30 = 2^31 positions
-            rejects(() -> Geometry.of(PoolSpec.maxUnpool(1 << 30).build(), new int[] {1, 1, 2}, Layout.CHANNELS_FIRST),
+            rejects(
+                    () -> Geometry.of(PoolSpec.maxUnpool(1 << 30).build(), new int[] {1, 1, 2}, Layout.CHANNELS_FIRST),
                     "output size = 2147483648");
         }
 
         @Test
         void rejectsPaddedExtentOverflow() {
             int big = Integer.MAX_VALUE - 1;
-            rejects(() -> Geometry.of(PoolSpec.max(Integer.MAX_VALUE).padding(big).build(), new int[] {1, 1, 2}, Layout.CHANNELS_FIRST),
-                    "padding = [2147483646]", "overflows");
+            rejects(
+                    () -> Geometry.of(
+                            PoolSpec.max(Integer.MAX_VALUE).padding(big).build(),
+                            new int[] {1, 1, 2},
+                            Layout.CHANNELS_FIRST),
+                    "padding = [2147483646]",
+                    "overflows");
         }
     }
 
@@ -636,29 +724,36 @@ class BadInputTest {
         @Test
         void acceptsZeroDims() {
             assertArrayEquals(new int[] {0, 1, 1}, Tensor.zeros(0, 1, 1).shape());
-            assertArrayEquals(new int[] {0, 2, 2}, accepted(() -> Geometry.of(PoolSpec.avg(2).build(), new int[] {0, 2, 4}, Layout.CHANNELS_FIRST))
-                    .outputShape());
+            assertArrayEquals(
+                    new int[] {0, 2, 2},
+                    accepted(() -> Geometry.of(PoolSpec.avg(2).build(), new int[] {0, 2, 4}, Layout.CHANNELS_FIRST))
+                            .outputShape());
         }
 
         @Test
         void rejectsCve202235968Shape() {
             int v = -536870912;
             rejects(() -> Tensor.zeros(v, v, v, v), "shape = [-536870912, -536870912, -536870912, -536870912]", ">= 0");
-            rejects(() -> Geometry.of(PoolSpec.avg(1, 1).build(), new int[] {v, v, v, v}, Layout.CHANNELS_LAST),
+            rejects(
+                    () -> Geometry.of(PoolSpec.avg(1, 1).build(), new int[] {v, v, v, v}, Layout.CHANNELS_LAST),
                     "input shape = [-536870912, -536870912, -536870912, -536870912]");
         }
 
         @Test
         void rejectsCve202235963Shape() {
             int v = -1879048192;
-            rejects(() -> Tensor.of(new float[0], v, v, v, v), "shape = [-1879048192, -1879048192, -1879048192, -1879048192]");
+            rejects(
+                    () -> Tensor.of(new float[0], v, v, v, v),
+                    "shape = [-1879048192, -1879048192, -1879048192, -1879048192]");
             rejects(() -> LongTensor.of(new long[0], v, v, v, v), "shape = [-1879048192");
         }
 
         @Test
         void rejectsMinusOne() {
             rejects(() -> Tensor.zeros(1, -1, 4), "shape = [1, -1, 4]", ">= 0");
-            rejects(() -> Geometry.of(PoolSpec.max(2).build(), new int[] {-1, 1, 4}, Layout.CHANNELS_FIRST), "input shape = [-1, 1, 4]");
+            rejects(
+                    () -> Geometry.of(PoolSpec.max(2).build(), new int[] {-1, 1, 4}, Layout.CHANNELS_FIRST),
+                    "input shape = [-1, 1, 4]");
             // two negatives whose product is positive must still be rejected
             rejects(() -> Tensor.of(new float[4], -2, -2), "shape = [-2, -2]");
         }
@@ -689,7 +784,10 @@ class BadInputTest {
             // MaxPool3DGradGrad: orig_input [11,1,1,1,1] vs orig_output/grad [1,1,1,1,1], k = s = 1.
             Tensor x = seq(11, 1, 1, 1, 1);
             Tensor g = seq(1, 1, 1, 1, 1);
-            rejects(() -> Pooling.backward(PoolSpec.max(1, 1, 1).build(), x, g), "gradOutput shape = [1, 1, 1, 1, 1]", "[11, 1, 1, 1, 1]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.max(1, 1, 1).build(), x, g),
+                    "gradOutput shape = [1, 1, 1, 1, 1]",
+                    "[11, 1, 1, 1, 1]");
         }
 
         @Test
@@ -697,15 +795,20 @@ class BadInputTest {
             // AvgPool3DGrad: orig_input_shape [10,6,3,7,7] vs grad [3,1,1,1,1], k = s = 1, SAME.
             Tensor x = seq(10, 6, 3, 7, 7);
             Tensor g = seq(3, 1, 1, 1, 1);
-            rejects(() -> Pooling.backward(PoolSpec.avg(1, 1, 1).autoPad(AutoPad.SAME_UPPER).build(), x, g),
-                    "gradOutput shape = [3, 1, 1, 1, 1]", "[10, 6, 3, 7, 7]");
+            rejects(
+                    () -> Pooling.backward(
+                            PoolSpec.avg(1, 1, 1).autoPad(AutoPad.SAME_UPPER).build(), x, g),
+                    "gradOutput shape = [3, 1, 1, 1, 1]",
+                    "[10, 6, 3, 7, 7]");
         }
 
         @Test
         void rejectsCve202325664() {
             // AvgPoolGrad: grad [16,16,16,16] inconsistent with the output shape.
             Tensor x = seq(1, 1, 4, 4);
-            rejects(() -> Pooling.backward(PoolSpec.avg(2, 2).build(), x, seq(16, 16, 16, 16)), "gradOutput shape = [16, 16, 16, 16]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.avg(2, 2).build(), x, seq(16, 16, 16, 16)),
+                    "gradOutput shape = [16, 16, 16, 16]");
         }
 
         @Test
@@ -723,11 +826,17 @@ class BadInputTest {
             // CVE-2021-29578: orig [1,3,2,3] vs out_backprop [1,1,1,1].
             Tensor x = seq(1, 3, 2, 3);
             PoolSpec f = PoolSpec.fractionalMax(1, 1).outputSize(1, 2).seed(1).build();
-            rejects(() -> Pooling.fractionalMaxPoolBackward(f, x, seq(1, 1, 1, 1), null), "gradOutput shape = [1, 1, 1, 1]", "[1, 3, 1, 2]");
+            rejects(
+                    () -> Pooling.fractionalMaxPoolBackward(f, x, seq(1, 1, 1, 1), null),
+                    "gradOutput shape = [1, 1, 1, 1]",
+                    "[1, 3, 1, 2]");
             PoolSpec u = PoolSpec.maxUnpool(2).build();
             Tensor ux = seq(1, 1, 2);
             LongTensor idx = LongTensor.of(new long[] {0, 3}, 1, 1, 2);
-            rejects(() -> Pooling.maxUnpoolBackward(u, ux, idx, seq(1, 1, 5)), "gradOutput shape = [1, 1, 5]", "[1, 1, 4]");
+            rejects(
+                    () -> Pooling.maxUnpoolBackward(u, ux, idx, seq(1, 1, 5)),
+                    "gradOutput shape = [1, 1, 5]",
+                    "[1, 1, 4]");
         }
     }
 
@@ -748,31 +857,43 @@ class BadInputTest {
         void rejectsCve202129579() {
             // MaxPoolGrad: orig_input/orig_output [1,1,1,1], grad empty [0,0,0,0].
             Tensor x = seq(1, 1, 1, 1);
-            rejects(() -> Pooling.backward(PoolSpec.max(1, 1).build(), x, Tensor.zeros(0, 0, 0, 0)), "gradOutput shape = [0, 0, 0, 0]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.max(1, 1).build(), x, Tensor.zeros(0, 0, 0, 0)),
+                    "gradOutput shape = [0, 0, 0, 0]");
         }
 
         @Test
         void rejectsCve202129574() {
             // MaxPool3DGradGrad: orig [1,1,1,1,1], grad empty [0,0,0,0,0].
             Tensor x = seq(1, 1, 1, 1, 1);
-            rejects(() -> Pooling.backward(PoolSpec.max(1, 1, 1).build(), x, Tensor.zeros(0, 0, 0, 0, 0)), "gradOutput shape = [0, 0, 0, 0, 0]");
-            rejects(() -> Pooling.backward(PoolSpec.max(1, 1, 1).build(), x, x, LongTensor.of(new long[0], 0, 0, 0, 0, 0)),
+            rejects(
+                    () -> Pooling.backward(PoolSpec.max(1, 1, 1).build(), x, Tensor.zeros(0, 0, 0, 0, 0)),
+                    "gradOutput shape = [0, 0, 0, 0, 0]");
+            rejects(
+                    () -> Pooling.backward(
+                            PoolSpec.max(1, 1, 1).build(), x, x, LongTensor.of(new long[0], 0, 0, 0, 0, 0)),
                     "indices shape = [0, 0, 0, 0, 0]");
         }
 
         @Test
         void rejectsZeroBatchGradForBatchOneInput() {
             Tensor x = seq(1, 1, 4);
-            rejects(() -> Pooling.backward(PoolSpec.avg(2).build(), x, Tensor.zeros(0, 1, 2)), "gradOutput shape = [0, 1, 2]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.avg(2).build(), x, Tensor.zeros(0, 1, 2)),
+                    "gradOutput shape = [0, 1, 2]");
         }
 
         @Test
         void rejectsEmptyGradForFractionalAndUnpool() {
             Tensor x = seq(1, 1, 4, 4);
             PoolSpec f = PoolSpec.fractionalMax(2, 2).outputSize(2, 2).seed(7).build();
-            rejects(() -> Pooling.fractionalMaxPoolBackward(f, x, Tensor.zeros(0, 1, 2, 2), null), "gradOutput shape = [0, 1, 2, 2]");
+            rejects(
+                    () -> Pooling.fractionalMaxPoolBackward(f, x, Tensor.zeros(0, 1, 2, 2), null),
+                    "gradOutput shape = [0, 1, 2, 2]");
             PoolSpec u = PoolSpec.maxUnpool(2).build();
-            rejects(() -> Pooling.maxUnpoolBackward(u, seq(1, 1, 2), LongTensor.of(new long[] {0, 1}, 1, 1, 2), Tensor.zeros(1, 1, 0)),
+            rejects(
+                    () -> Pooling.maxUnpoolBackward(
+                            u, seq(1, 1, 2), LongTensor.of(new long[] {0, 1}, 1, 1, 2), Tensor.zeros(1, 1, 0)),
                     "gradOutput shape = [1, 1, 0]");
         }
     }
@@ -794,8 +915,14 @@ class BadInputTest {
             assertArrayEquals(new float[] {0, 10, 20, 0}, dx.data());
             // indices 0 and plane-1 are the legal extremes
             LongTensor edge = LongTensor.of(new long[] {0, 3}, 1, 1, 2);
-            assertArrayEquals(new float[] {10, 0, 0, 20}, accepted(() -> Pooling.backward(max2, x, g, edge), x, g, edge).data());
-            Tensor up = accepted(() -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), p.values(), p.indices()), p.values(), p.indices());
+            assertArrayEquals(
+                    new float[] {10, 0, 0, 20},
+                    accepted(() -> Pooling.backward(max2, x, g, edge), x, g, edge)
+                            .data());
+            Tensor up = accepted(
+                    () -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), p.values(), p.indices()),
+                    p.values(),
+                    p.indices());
             assertArrayEquals(new float[] {0, 4, 3, 0}, up.data());
         }
 
@@ -803,13 +930,18 @@ class BadInputTest {
         void acceptsMinusOneAsNoWinner() {
             // -1 = no element won (MaxFloor.LOWEST_FINITE); it routes no gradient
             LongTensor idx = LongTensor.of(new long[] {-1, 2}, 1, 1, 2);
-            assertArrayEquals(new float[] {0, 0, 20, 0}, accepted(() -> Pooling.backward(max2, x, g, idx), x, g, idx).data());
+            assertArrayEquals(
+                    new float[] {0, 0, 20, 0},
+                    accepted(() -> Pooling.backward(max2, x, g, idx), x, g, idx).data());
             PoolSpec low = PoolSpec.max(2).maxFloor(MaxFloor.LOWEST_FINITE).build();
             Tensor inf = Tensor.of(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, 1, 1, 2);
             Pooled p = accepted(() -> Pooling.forwardWithIndices(low, inf), inf);
             assertArrayEquals(new long[] {-1}, p.indices().data());
             Tensor one = Tensor.of(new float[] {1}, 1, 1, 1);
-            assertArrayEquals(new float[] {0, 0}, accepted(() -> Pooling.backward(low, inf, one, p.indices()), inf, one, p.indices()).data());
+            assertArrayEquals(
+                    new float[] {0, 0},
+                    accepted(() -> Pooling.backward(low, inf, one, p.indices()), inf, one, p.indices())
+                            .data());
         }
 
         @Test
@@ -818,14 +950,19 @@ class BadInputTest {
             PoolSpec s = PoolSpec.max(2).stride(1).dilation(3).padding(3).build();
             Tensor x1 = Tensor.of(new float[] {7}, 1, 1, 1);
             Pooled p = accepted(() -> Pooling.forwardWithIndices(s, x1), x1);
-            assertArrayEquals(new float[] {7, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 7}, p.values().data());
+            assertArrayEquals(
+                    new float[] {7, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 7},
+                    p.values().data());
             Tensor g4 = Tensor.of(new float[] {1, 10, 100, 1000}, 1, 1, 4);
             Tensor viaIdx = accepted(() -> Pooling.backward(s, x1, g4, p.indices()), x1, g4, p.indices());
             assertArrayEquals(new float[] {1001}, viaIdx.data());
             assertArrayEquals(Pooling.backward(s, x1, g4).data(), viaIdx.data());
             // the index of an empty window is ignored whatever it is
             LongTensor junk = LongTensor.of(new long[] {0, 999999, Long.MIN_VALUE, 0}, 1, 1, 4);
-            assertArrayEquals(new float[] {1001}, accepted(() -> Pooling.backward(s, x1, g4, junk), x1, g4, junk).data());
+            assertArrayEquals(
+                    new float[] {1001},
+                    accepted(() -> Pooling.backward(s, x1, g4, junk), x1, g4, junk)
+                            .data());
             // but not that of a window with an in-bounds tap
             LongTensor bad = LongTensor.of(new long[] {1, 0, 0, 0}, 1, 1, 4);
             rejects(() -> Pooling.backward(s, x1, g4, bad), "indices[0] = 1", "[0, 1)");
@@ -855,14 +992,23 @@ class BadInputTest {
             PoolSpec s = PoolSpec.max(1, 1).autoPad(AutoPad.SAME_UPPER).build();
             Tensor in = seq(1, 1, 3, 1);
             Tensor grad = seq(1, 1, 3, 1);
-            rejects(() -> Pooling.backward(s, in, grad, LongTensor.of(new long[] {0}, 1)), "indices shape = [1]", "[1, 1, 3, 1]");
-            rejects(() -> Pooling.backward(s, in, seq(1, 1, 1, 4), LongTensor.of(new long[] {0}, 1)), "gradOutput shape = [1, 1, 1, 4]");
+            rejects(
+                    () -> Pooling.backward(s, in, grad, LongTensor.of(new long[] {0}, 1)),
+                    "indices shape = [1]",
+                    "[1, 1, 3, 1]");
+            rejects(
+                    () -> Pooling.backward(s, in, seq(1, 1, 1, 4), LongTensor.of(new long[] {0}, 1)),
+                    "gradOutput shape = [1, 1, 1, 4]");
         }
 
         @Test
         void rejectsIndexShapeAndLayoutMismatch() {
-            rejects(() -> Pooling.backward(max2, x, g, LongTensor.of(new long[] {0, 1, 2}, 1, 1, 3)), "indices shape = [1, 1, 3]");
-            rejects(() -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), g, LongTensor.of(new long[] {0, 1}, 2)), "indices shape = [2]");
+            rejects(
+                    () -> Pooling.backward(max2, x, g, LongTensor.of(new long[] {0, 1, 2}, 1, 1, 3)),
+                    "indices shape = [1, 1, 3]");
+            rejects(
+                    () -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), g, LongTensor.of(new long[] {0, 1}, 2)),
+                    "indices shape = [2]");
             LongTensor cl = new LongTensor(new long[] {0, 1}, new int[] {1, 2, 1}, Layout.CHANNELS_LAST);
             rejects(() -> Pooling.backward(max2, x, g, cl), "indices shape = [1, 2, 1]");
             LongTensor cl2 = new LongTensor(new long[] {0, 1}, new int[] {1, 1, 2}, Layout.CHANNELS_LAST);
@@ -880,7 +1026,9 @@ class BadInputTest {
 
         @Test
         void rejectsIndicesOnNonMaxOperator() {
-            rejects(() -> Pooling.backward(PoolSpec.avg(2).build(), x, g, LongTensor.of(new long[] {0, 2}, 1, 1, 2)), "spec.op = AVG");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.avg(2).build(), x, g, LongTensor.of(new long[] {0, 2}, 1, 1, 2)),
+                    "spec.op = AVG");
         }
     }
 
@@ -895,13 +1043,19 @@ class BadInputTest {
         @Test
         void acceptsRoundTrips() {
             int[] sp = {4};
-            LongTensor global = accepted(() -> Indices.convert(perPlane, sp, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR), perPlane, sp);
+            LongTensor global = accepted(
+                    () -> Indices.convert(perPlane, sp, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR),
+                    perPlane,
+                    sp);
             assertArrayEquals(new long[] {1, 3, 4, 6}, global.data());
             LongTensor back = Indices.convert(global, sp, IndexFormat.GLOBAL_ROW_MAJOR, IndexFormat.PER_PLANE);
             assertArrayEquals(perPlane.data(), back.data());
             LongTensor tf = Indices.convert(perPlane, sp, IndexFormat.PER_PLANE, IndexFormat.CHANNELS_LAST);
             assertArrayEquals(new long[] {2, 6, 1, 5}, tf.data());
-            assertArrayEquals(perPlane.data(), Indices.convert(tf, sp, IndexFormat.CHANNELS_LAST, IndexFormat.PER_PLANE).data());
+            assertArrayEquals(
+                    perPlane.data(),
+                    Indices.convert(tf, sp, IndexFormat.CHANNELS_LAST, IndexFormat.PER_PLANE)
+                            .data());
         }
 
         @Test
@@ -911,7 +1065,11 @@ class BadInputTest {
             for (IndexFormat f : IndexFormat.values()) {
                 LongTensor out = Indices.convert(idx, new int[] {4}, IndexFormat.PER_PLANE, f);
                 assertEquals(-1L, out.data()[1], f.toString());
-                assertArrayEquals(idx.data(), Indices.convert(out, new int[] {4}, f, IndexFormat.PER_PLANE).data(), f.toString());
+                assertArrayEquals(
+                        idx.data(),
+                        Indices.convert(out, new int[] {4}, f, IndexFormat.PER_PLANE)
+                                .data(),
+                        f.toString());
             }
         }
 
@@ -919,32 +1077,51 @@ class BadInputTest {
         @ValueSource(longs = {-2, 4, 999999, Long.MIN_VALUE})
         void rejectsPerPlaneOutOfRange(long v) {
             LongTensor bad = LongTensor.of(new long[] {1, 3, 0, v}, 1, 2, 2);
-            rejects(() -> Indices.convert(bad, new int[] {4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR), "indices[3] = " + v);
+            rejects(
+                    () -> Indices.convert(bad, new int[] {4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR),
+                    "indices[3] = " + v);
         }
 
         @Test
         void rejectsGlobalIndexOfAnotherPlane() {
             // element 2 belongs to channel 1 (positions 4..7) but names position 2 of channel 0
             LongTensor bad = LongTensor.of(new long[] {1, 3, 2, 6}, 1, 2, 2);
-            rejects(() -> Indices.convert(bad, new int[] {4}, IndexFormat.GLOBAL_ROW_MAJOR, IndexFormat.PER_PLANE), "indices[2] = 2");
-            rejects(() -> Indices.convert(bad, new int[] {4}, IndexFormat.GLOBAL_COLUMN_MAJOR, IndexFormat.PER_PLANE), "indices[2] = 2");
+            rejects(
+                    () -> Indices.convert(bad, new int[] {4}, IndexFormat.GLOBAL_ROW_MAJOR, IndexFormat.PER_PLANE),
+                    "indices[2] = 2");
+            rejects(
+                    () -> Indices.convert(bad, new int[] {4}, IndexFormat.GLOBAL_COLUMN_MAJOR, IndexFormat.PER_PLANE),
+                    "indices[2] = 2");
         }
 
         @Test
         void rejectsChannelsLastWrongChannelOrBatch() {
             // CHANNELS_LAST value = pos*C + c; element 0 is channel 0 but 3 = 1*2 + 1 names channel 1
             LongTensor bad = LongTensor.of(new long[] {3, 6, 1, 5}, 1, 2, 2);
-            rejects(() -> Indices.convert(bad, new int[] {4}, IndexFormat.CHANNELS_LAST, IndexFormat.PER_PLANE), "indices[0] = 3", "channel");
+            rejects(
+                    () -> Indices.convert(bad, new int[] {4}, IndexFormat.CHANNELS_LAST, IndexFormat.PER_PLANE),
+                    "indices[0] = 3",
+                    "channel");
             // batch 1 element naming batch 0 with CHANNELS_LAST_WITH_BATCH
             LongTensor two = LongTensor.of(new long[] {0, 0}, 2, 1, 1);
-            rejects(() -> Indices.convert(two, new int[] {4}, IndexFormat.CHANNELS_LAST_WITH_BATCH, IndexFormat.PER_PLANE), "indices[1] = 0");
+            rejects(
+                    () -> Indices.convert(
+                            two, new int[] {4}, IndexFormat.CHANNELS_LAST_WITH_BATCH, IndexFormat.PER_PLANE),
+                    "indices[1] = 0");
         }
 
         @Test
         void rejectsBadInputSpatial() {
-            rejects(() -> Indices.convert(perPlane, new int[] {0}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR), "inputSpatial = [0]");
-            rejects(() -> Indices.convert(perPlane, new int[] {-4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR), "inputSpatial = [-4]");
-            rejects(() -> Indices.convert(perPlane, new int[] {2, 2, 2}, IndexFormat.PER_PLANE, IndexFormat.PER_PLANE), "indices shape = [1, 2, 2]");
+            rejects(
+                    () -> Indices.convert(perPlane, new int[] {0}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR),
+                    "inputSpatial = [0]");
+            rejects(
+                    () -> Indices.convert(
+                            perPlane, new int[] {-4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR),
+                    "inputSpatial = [-4]");
+            rejects(
+                    () -> Indices.convert(perPlane, new int[] {2, 2, 2}, IndexFormat.PER_PLANE, IndexFormat.PER_PLANE),
+                    "indices shape = [1, 2, 2]");
         }
     }
 
@@ -992,8 +1169,11 @@ class BadInputTest {
         void rejectsNegativeDefaultSize() {
             // (1-1)*1 - 2*5 + 2 = -8
             PoolSpec u = PoolSpec.maxUnpool(2).stride(1).padding(5).build();
-            rejects(() -> Pooling.maxUnpool(u, Tensor.of(new float[] {1}, 1, 1, 1), LongTensor.of(new long[] {0}, 1, 1, 1)),
-                    "input shape = [1, 1, 1]", "-8");
+            rejects(
+                    () -> Pooling.maxUnpool(
+                            u, Tensor.of(new float[] {1}, 1, 1, 1), LongTensor.of(new long[] {0}, 1, 1, 1)),
+                    "input shape = [1, 1, 1]",
+                    "-8");
         }
     }
 
@@ -1005,12 +1185,16 @@ class BadInputTest {
         @Test
         void acceptsOneLargerThanInputKeepAndZero() {
             Tensor x = Tensor.of(new float[] {1, 5, 2}, 1, 1, 3);
-            assertArrayEquals(new float[] {5}, fwd(PoolSpec.adaptiveMax(1).build(), x).data());
+            assertArrayEquals(
+                    new float[] {5}, fwd(PoolSpec.adaptiveMax(1).build(), x).data());
             Tensor up = fwd(PoolSpec.adaptiveAvg(5).build(), x);
             assertArrayEquals(new int[] {1, 1, 5}, up.shape());
-            assertArrayEquals(new int[] {1, 1, 3}, fwd(PoolSpec.adaptiveMax((Integer) null).build(), x).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 3},
+                    fwd(PoolSpec.adaptiveMax((Integer) null).build(), x).shape());
             // 0 is a legal forward size (PyTorch): empty result
-            assertArrayEquals(new int[] {1, 1, 0}, fwd(PoolSpec.adaptiveAvg(0).build(), x).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 0}, fwd(PoolSpec.adaptiveAvg(0).build(), x).shape());
         }
 
         @Test
@@ -1031,17 +1215,30 @@ class BadInputTest {
             // PyTorch: "Expected grad_output to have non-zero size"
             Tensor x = seq(1, 1, 3);
             Tensor g = Tensor.zeros(1, 1, 0);
-            rejects(() -> Pooling.backward(PoolSpec.adaptiveAvg(0).build(), x, g), "gradOutput shape = [1, 1, 0]", "non-empty");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.adaptiveAvg(0).build(), x, g),
+                    "gradOutput shape = [1, 1, 0]",
+                    "non-empty");
             rejects(() -> Pooling.backward(PoolSpec.adaptiveMax(0).build(), x, g), "gradOutput shape = [1, 1, 0]");
-            rejects(() -> Pooling.backward(PoolSpec.adaptiveMax(0).build(), x, g, LongTensor.of(new long[0], 1, 1, 0)), "gradOutput shape = [1, 1, 0]");
-            rejects(() -> Pooling.backward(PoolSpec.adaptiveAvg(2, 0).build(), seq(1, 1, 2, 2), Tensor.zeros(1, 1, 2, 0)), "gradOutput shape = [1, 1, 2, 0]");
+            rejects(
+                    () -> Pooling.backward(PoolSpec.adaptiveMax(0).build(), x, g, LongTensor.of(new long[0], 1, 1, 0)),
+                    "gradOutput shape = [1, 1, 0]");
+            rejects(
+                    () -> Pooling.backward(
+                            PoolSpec.adaptiveAvg(2, 0).build(), seq(1, 1, 2, 2), Tensor.zeros(1, 1, 2, 0)),
+                    "gradOutput shape = [1, 1, 2, 0]");
         }
 
         @Test
         void rejectsWrongLengthForInput() {
             // note: a length-2 size on a [N, C, L] input is read as an unbatched 2-D [C, H, W] input (rank ambiguity)
-            rejects(() -> Pooling.forward(PoolSpec.adaptiveAvg(2, 2).build(), seq(1, 4)), "input shape = [1, 4]", "got rank 2");
-            rejects(() -> Pooling.forward(PoolSpec.adaptiveMax(2).build(), seq(1, 1, 4, 4)), "input shape = [1, 1, 4, 4]");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.adaptiveAvg(2, 2).build(), seq(1, 4)),
+                    "input shape = [1, 4]",
+                    "got rank 2");
+            rejects(
+                    () -> Pooling.forward(PoolSpec.adaptiveMax(2).build(), seq(1, 1, 4, 4)),
+                    "input shape = [1, 1, 4, 4]");
         }
     }
 
@@ -1054,8 +1251,12 @@ class BadInputTest {
 
         @Test
         void acceptsNegativeOneAndMinValue() {
-            assertArrayEquals(new float[] {-3, -7}, fwd(PoolSpec.avg(2).divisorOverride(-2).build(), x).data());
-            assertArrayEquals(new float[] {6, 14}, fwd(PoolSpec.avg(2).divisorOverride(1).build(), x).data());
+            assertArrayEquals(
+                    new float[] {-3, -7},
+                    fwd(PoolSpec.avg(2).divisorOverride(-2).build(), x).data());
+            assertArrayEquals(
+                    new float[] {6, 14},
+                    fwd(PoolSpec.avg(2).divisorOverride(1).build(), x).data());
             Tensor y = fwd(PoolSpec.avg(2).divisorOverride(Integer.MIN_VALUE).build(), x);
             assertEquals((float) (6.0 / Integer.MIN_VALUE), y.data()[0]);
         }
@@ -1073,7 +1274,11 @@ class BadInputTest {
 
         @Test
         void rejectsOnGlobalAndAdaptive() {
-            rejects(() -> PoolSpec.globalAvg(1).divisorOverride(Integer.MAX_VALUE).build(), "divisorOverride = 2147483647");
+            rejects(
+                    () -> PoolSpec.globalAvg(1)
+                            .divisorOverride(Integer.MAX_VALUE)
+                            .build(),
+                    "divisorOverride = 2147483647");
             rejects(() -> PoolSpec.adaptiveAvg(2).divisorOverride(2).build(), "divisorOverride = 2");
         }
     }
@@ -1081,43 +1286,80 @@ class BadInputTest {
     // ---- 19. fractional ratio and output size -------------------------------------------------
 
     @Nested
-    @DisplayName("19 fractional: ratio outside (0,1), output 0, output+kernel-1 > input (CVE-2021-29550, 2022-21735, 2022-41900)")
+    @DisplayName(
+            "19 fractional: ratio outside (0,1), output 0, output+kernel-1 > input (CVE-2021-29550, 2022-21735, 2022-41900)")
     class C19FractionalRatio {
         final Tensor x = seq(1, 1, 4, 4);
 
         @Test
         void acceptsBoundaryRatiosAndSizes() {
-            Pooled p = accepted(() -> Pooling.forwardWithIndices(PoolSpec.fractionalMax(2, 2).outputRatio(0.5).seed(3).build(), x), x);
+            Pooled p = accepted(
+                    () -> Pooling.forwardWithIndices(
+                            PoolSpec.fractionalMax(2, 2)
+                                    .outputRatio(0.5)
+                                    .seed(3)
+                                    .build(),
+                            x),
+                    x);
             assertArrayEquals(new int[] {1, 1, 2, 2}, p.values().shape());
             // output + kernel - 1 == input is the largest legal output
             Tensor y = fwd(PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(3).build(), x);
             assertArrayEquals(new int[] {1, 1, 3, 3}, y.shape());
             // a ratio just under 1 on input 4 gives output 3
-            assertArrayEquals(new int[] {1, 1, 3, 3}, fwd(PoolSpec.fractionalMax(2, 2).outputRatio(0.999).seed(3).build(), x).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 3, 3},
+                    fwd(PoolSpec.fractionalMax(2, 2).outputRatio(0.999).seed(3).build(), x)
+                            .shape());
             // kernel = input, output 1
-            assertArrayEquals(new int[] {1, 1, 1, 1}, fwd(PoolSpec.fractionalMax(4, 4).outputSize(1, 1).seed(1).build(), x).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 1, 1},
+                    fwd(PoolSpec.fractionalMax(4, 4).outputSize(1, 1).seed(1).build(), x)
+                            .shape());
         }
 
         @Test
         void rejectsRatioZeroAndNegative() {
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(0.0, 0.5).build(), "outputRatio = [0.0, 0.5]", "(0, 1)");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2).outputRatio(0.0, 0.5).build(),
+                    "outputRatio = [0.0, 0.5]",
+                    "(0, 1)");
             rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(-0.5).build(), "outputRatio = [-0.5, -0.5]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(-Double.MAX_VALUE).build(), "outputRatio = [-1.7976931348623157E308");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(-Double.MAX_VALUE)
+                            .build(),
+                    "outputRatio = [-1.7976931348623157E308");
         }
 
         @Test
         void rejectsRatioOneAndAbove() {
             // CVE-2021-29550 used 1.0000014345305555; TF's pooling_ratio is our 1/ratio
             rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(1.0).build(), "outputRatio = [1.0, 1.0]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(1.0000014345305555, 0.5).build(), "outputRatio = [1.0000014345305555, 0.5]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(1.0000014345305555, 0.5)
+                            .build(),
+                    "outputRatio = [1.0000014345305555, 0.5]");
             rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(2.0, 3.0).build(), "outputRatio = [2.0, 3.0]");
         }
 
         @Test
         void rejectsNanAndInfinity() {
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(Double.NaN, 0.5).build(), "outputRatio = [NaN, 0.5]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(0.5, Double.POSITIVE_INFINITY).build(), "outputRatio = [0.5, Infinity]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputRatio(Double.NEGATIVE_INFINITY).build(), "outputRatio = [-Infinity, -Infinity]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(Double.NaN, 0.5)
+                            .build(),
+                    "outputRatio = [NaN, 0.5]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(0.5, Double.POSITIVE_INFINITY)
+                            .build(),
+                    "outputRatio = [0.5, Infinity]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputRatio(Double.NEGATIVE_INFINITY)
+                            .build(),
+                    "outputRatio = [-Infinity, -Infinity]");
         }
 
         @Test
@@ -1128,27 +1370,74 @@ class BadInputTest {
             rejects(() -> Pooling.forward(s, one), "outputRatio = [0.99, 0.99]", "output size 0");
             // CVE-2022-21735: value [1,1,4,1] (NHWC) -> rows 1 with pooling ratio 1.44 -> our ratio 1/1.44
             Tensor v = Tensor.of(new float[] {1, 4, 2, 3}, 1, 1, 1, 4);
-            PoolSpec t = PoolSpec.fractionalMax(1, 1).outputRatio(1 / 1.44, 1 / 1.73).seed(1).build();
-            rejects(() -> Pooling.forward(t, v), "outputRatio = " + Arrays.toString(new double[] {1 / 1.44, 1 / 1.73}), "axis 0");
-            rejects(() -> Pooling.fractionalMaxPool(PoolSpec.fractionalMax(1, 1).outputRatio(Double.MIN_VALUE).build(), x, null),
+            PoolSpec t = PoolSpec.fractionalMax(1, 1)
+                    .outputRatio(1 / 1.44, 1 / 1.73)
+                    .seed(1)
+                    .build();
+            rejects(
+                    () -> Pooling.forward(t, v),
+                    "outputRatio = " + Arrays.toString(new double[] {1 / 1.44, 1 / 1.73}),
+                    "axis 0");
+            rejects(
+                    () -> Pooling.fractionalMaxPool(
+                            PoolSpec.fractionalMax(1, 1)
+                                    .outputRatio(Double.MIN_VALUE)
+                                    .build(),
+                            x,
+                            null),
                     "outputRatio = [4.9E-324, 4.9E-324]");
         }
 
         @Test
         void rejectsOutputPlusKernelTooLarge() {
-            rejects(() -> Pooling.forward(PoolSpec.fractionalMax(2, 2).outputSize(4, 4).seed(1).build(), x), "outputSize = [4, 4]",
-                    "output 4 + kernel 2 - 1", "input size 4");
-            rejects(() -> Pooling.forward(PoolSpec.fractionalMax(5, 1).outputSize(1, 1).seed(1).build(), x), "outputSize = [1, 1]", "kernel 5");
-            rejects(() -> Pooling.forward(PoolSpec.fractionalMax(Integer.MAX_VALUE, 1).outputSize(1, 1).seed(1).build(), x),
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.fractionalMax(2, 2)
+                                    .outputSize(4, 4)
+                                    .seed(1)
+                                    .build(),
+                            x),
+                    "outputSize = [4, 4]",
+                    "output 4 + kernel 2 - 1",
+                    "input size 4");
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.fractionalMax(5, 1)
+                                    .outputSize(1, 1)
+                                    .seed(1)
+                                    .build(),
+                            x),
+                    "outputSize = [1, 1]",
+                    "kernel 5");
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.fractionalMax(Integer.MAX_VALUE, 1)
+                                    .outputSize(1, 1)
+                                    .seed(1)
+                                    .build(),
+                            x),
                     "kernel 2147483647");
-            rejects(() -> Pooling.forward(PoolSpec.fractionalMax(4, 4).outputRatio(0.5).seed(1).build(), x), "outputSize = ratio 0.5 -> 2",
+            rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.fractionalMax(4, 4)
+                                    .outputRatio(0.5)
+                                    .seed(1)
+                                    .build(),
+                            x),
+                    "outputSize = ratio 0.5 -> 2",
                     "kernel 4");
         }
 
         @Test
         void rejectsMissingBothOrWrongRankOrZeroSize() {
             rejects(() -> PoolSpec.fractionalMax(2, 2).build(), "outputSize = null", "exactly one");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputSize(1, 1).outputRatio(0.5).build(), "outputSize = [1, 1]", "exactly one");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputSize(1, 1)
+                            .outputRatio(0.5)
+                            .build(),
+                    "outputSize = [1, 1]",
+                    "exactly one");
             rejects(() -> PoolSpec.fractionalMax(2).outputSize(1).build(), "kernel = [2]", "2 or 3 spatial");
             rejects(() -> PoolSpec.fractionalMax(2, 2, 2, 2).outputSize(1).build(), "kernel = [2, 2, 2, 2]");
             rejects(() -> PoolSpec.fractionalMax(2, 2).outputSize(0).build(), "outputSize = [0, 0]", ">= 1");
@@ -1180,7 +1469,11 @@ class BadInputTest {
             assertEquals(8f, sum);
             // unbatched input: samples (1, C, 2)
             Tensor xu = seq(2, 5, 5);
-            assertArrayEquals(new int[] {2, 2, 2}, accepted(() -> Pooling.fractionalMaxPool(spec, xu, s), xu, s).values().shape());
+            assertArrayEquals(
+                    new int[] {2, 2, 2},
+                    accepted(() -> Pooling.fractionalMaxPool(spec, xu, s), xu, s)
+                            .values()
+                            .shape());
         }
 
         @Test
@@ -1188,7 +1481,9 @@ class BadInputTest {
             rejects(() -> Pooling.fractionalMaxPool(spec, x, seq(1, 2, 3)), "samples shape = [1, 2, 3]", "[1, 2, 2]");
             rejects(() -> Pooling.fractionalMaxPool(spec, x, seq(2, 2, 2)), "samples shape = [2, 2, 2]");
             rejects(() -> Pooling.fractionalMaxPool(spec, x, seq(4)), "samples shape = [4]");
-            rejects(() -> Pooling.fractionalMaxPoolBackward(spec, x, seq(1, 2, 2, 2), Tensor.zeros(0, 2, 2)), "samples shape = [0, 2, 2]");
+            rejects(
+                    () -> Pooling.fractionalMaxPoolBackward(spec, x, seq(1, 2, 2, 2), Tensor.zeros(0, 2, 2)),
+                    "samples shape = [0, 2, 2]");
         }
 
         @ParameterizedTest
@@ -1215,9 +1510,14 @@ class BadInputTest {
         @Test
         void acceptsOneAndTwo() {
             Tensor x = Tensor.of(new float[] {3, -4, 1, 2}, 1, 1, 4);
-            assertArrayEquals(new float[] {7, 3}, fwd(PoolSpec.lp(1, 2).build(), x).data());
-            assertArrayEquals(new float[] {5, (float) Math.sqrt(5)}, fwd(PoolSpec.lp(2, 2).build(), x).data());
-            assertArrayEquals(new float[] {(float) Math.sqrt(30)}, fwd(PoolSpec.globalLp(2, 1).build(), x).data());
+            assertArrayEquals(
+                    new float[] {7, 3}, fwd(PoolSpec.lp(1, 2).build(), x).data());
+            assertArrayEquals(
+                    new float[] {5, (float) Math.sqrt(5)},
+                    fwd(PoolSpec.lp(2, 2).build(), x).data());
+            assertArrayEquals(
+                    new float[] {(float) Math.sqrt(30)},
+                    fwd(PoolSpec.globalLp(2, 1).build(), x).data());
             // a tiny positive order is legal (finite and > 0)
             assertDoesNotThrow(() -> PoolSpec.lp(Double.MIN_VALUE, 2).build());
         }
@@ -1247,10 +1547,16 @@ class BadInputTest {
         void acceptsNeutralValues() {
             // dilation 1 and zero padding are neutral, so allowed where the feature does not exist
             assertDoesNotThrow(() -> PoolSpec.maxUnpool(2).dilation(1).build());
-            assertDoesNotThrow(() -> PoolSpec.max(2).padding(0).autoPad(AutoPad.SAME_UPPER).build());
+            assertDoesNotThrow(
+                    () -> PoolSpec.max(2).padding(0).autoPad(AutoPad.SAME_UPPER).build());
             // PyTorch-mode Lp with VALID (no padding) is fine
             Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 4);
-            Tensor y = fwd(PoolSpec.lp(1, 2).lpMode(LpMode.PYTORCH).autoPad(AutoPad.VALID).build(), x);
+            Tensor y = fwd(
+                    PoolSpec.lp(1, 2)
+                            .lpMode(LpMode.PYTORCH)
+                            .autoPad(AutoPad.VALID)
+                            .build(),
+                    x);
             assertArrayEquals(new float[] {3, 7}, y.data());
         }
 
@@ -1259,23 +1565,44 @@ class BadInputTest {
             rejects(() -> PoolSpec.maxUnpool(2).dilation(2).build(), "dilation = [2]", "MAX_UNPOOL has no dilation");
             rejects(() -> PoolSpec.adaptiveMax(2).dilation(2).build(), "dilation = [2]", "ADAPTIVE_MAX");
             rejects(() -> PoolSpec.globalAvg(2).dilation(1, 3).build(), "dilation = [1, 3]");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputSize(1, 1).dilation(2).build(), "dilation = [2, 2]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputSize(1, 1)
+                            .dilation(2)
+                            .build(),
+                    "dilation = [2, 2]");
             rejects(() -> PoolSpec.lp(2, 2).lpMode(LpMode.PYTORCH).dilation(2).build(), "dilation = [2]", "lp_pool");
         }
 
         @Test
         void rejectsPaddingWhereThereIsNone() {
-            rejects(() -> PoolSpec.max(3).padding(1).autoPad(AutoPad.SAME_UPPER).build(), "padding = [1]", "autoPad = SAME_UPPER");
+            rejects(
+                    () -> PoolSpec.max(3).padding(1).autoPad(AutoPad.SAME_UPPER).build(),
+                    "padding = [1]",
+                    "autoPad = SAME_UPPER");
             rejects(() -> PoolSpec.avg(3).autoPad(AutoPad.VALID).padding(1).build(), "padding = [1]", "VALID");
             rejects(() -> PoolSpec.lp(2, 3).lpMode(LpMode.PYTORCH).padding(1).build(), "padding = [1]", "lp_pool");
             rejects(() -> PoolSpec.adaptiveAvg(2).padding(1).build(), "padding = [1]", "ADAPTIVE_AVG has no padding");
-            rejects(() -> PoolSpec.fractionalMax(2, 2).outputSize(1, 1).padding(1).build(), "padding = [1, 1]");
+            rejects(
+                    () -> PoolSpec.fractionalMax(2, 2)
+                            .outputSize(1, 1)
+                            .padding(1)
+                            .build(),
+                    "padding = [1, 1]");
         }
 
         @Test
         void rejectsAutoPadCeilStrideWhereThereIsNone() {
-            rejects(() -> PoolSpec.lp(2, 3).lpMode(LpMode.PYTORCH).autoPad(AutoPad.SAME_LOWER).build(), "autoPad = SAME_LOWER");
-            rejects(() -> PoolSpec.globalMax(1).autoPad(AutoPad.SAME_UPPER).build(), "autoPad = SAME_UPPER", "GLOBAL_MAX");
+            rejects(
+                    () -> PoolSpec.lp(2, 3)
+                            .lpMode(LpMode.PYTORCH)
+                            .autoPad(AutoPad.SAME_LOWER)
+                            .build(),
+                    "autoPad = SAME_LOWER");
+            rejects(
+                    () -> PoolSpec.globalMax(1).autoPad(AutoPad.SAME_UPPER).build(),
+                    "autoPad = SAME_UPPER",
+                    "GLOBAL_MAX");
             rejects(() -> PoolSpec.adaptiveMax(2).ceilMode(true).build(), "ceilMode = true");
             rejects(() -> PoolSpec.globalAvg(2).stride(1).build(), "stride = [1, 1]", "GLOBAL_AVG has no stride");
             rejects(() -> PoolSpec.globalLp(2, 1).lpMode(LpMode.PYTORCH).build(), "lpMode = PYTORCH");
@@ -1284,7 +1611,10 @@ class BadInputTest {
         @Test
         void rejectsOutputSizeWhereThereIsNone() {
             rejects(() -> PoolSpec.max(2).outputSize(2).build(), "outputSize = [2]", "MAX takes no output size");
-            rejects(() -> PoolSpec.maxUnpool(2).outputRatio(0.5).build(), "outputRatio = [0.5]", "fractional max pooling only");
+            rejects(
+                    () -> PoolSpec.maxUnpool(2).outputRatio(0.5).build(),
+                    "outputRatio = [0.5]",
+                    "fractional max pooling only");
             rejects(() -> PoolSpec.adaptiveAvg(2).outputRatio(0.5).build(), "outputRatio = [0.5]");
         }
 
@@ -1293,8 +1623,12 @@ class BadInputTest {
             Tensor x = seq(1, 1, 4);
             rejects(() -> Pooling.forward(PoolSpec.maxUnpool(2).build(), x), "spec.op = MAX_UNPOOL", "indices");
             rejects(() -> Pooling.forwardWithIndices(PoolSpec.avg(2).build(), x), "spec.op = AVG");
-            rejects(() -> Pooling.maxUnpool(PoolSpec.max(2).build(), x, LongTensor.of(new long[] {0, 1}, 1, 1, 2)), "spec.op = MAX");
-            rejects(() -> Pooling.fractionalMaxPool(PoolSpec.max(2, 2).build(), seq(1, 1, 4, 4), null), "spec.op = MAX");
+            rejects(
+                    () -> Pooling.maxUnpool(PoolSpec.max(2).build(), x, LongTensor.of(new long[] {0, 1}, 1, 1, 2)),
+                    "spec.op = MAX");
+            rejects(
+                    () -> Pooling.fractionalMaxPool(PoolSpec.max(2, 2).build(), seq(1, 1, 4, 4), null),
+                    "spec.op = MAX");
             rejects(() -> Pooling.backward(PoolSpec.maxUnpool(2).build(), x, x), "spec.op = MAX_UNPOOL");
         }
     }
@@ -1310,7 +1644,9 @@ class BadInputTest {
         @Test
         void acceptsNullWhereDocumented() {
             // a null adaptive entry keeps the input size; null samples draw from the seed
-            assertArrayEquals(new int[] {1, 1, 4}, fwd(PoolSpec.adaptiveAvg((Integer) null).build(), x).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 4},
+                    fwd(PoolSpec.adaptiveAvg((Integer) null).build(), x).shape());
             Tensor x2 = seq(1, 1, 4, 4);
             PoolSpec f = PoolSpec.fractionalMax(2, 2).outputSize(2, 2).seed(5).build();
             Pooled a = accepted(() -> Pooling.fractionalMaxPool(f, x2, null), x2);
@@ -1370,7 +1706,10 @@ class BadInputTest {
             npe(() -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), g, null), "indices");
             npe(() -> Pooling.maxUnpool(null, g, idx), "spec");
             npe(() -> Pooling.maxUnpoolBackward(PoolSpec.maxUnpool(2).build(), g, idx, null), "gradOutput");
-            npe(() -> Pooling.fractionalMaxPool(PoolSpec.fractionalMax(2, 2).outputSize(1, 1).build(), null, null), "input");
+            npe(
+                    () -> Pooling.fractionalMaxPool(
+                            PoolSpec.fractionalMax(2, 2).outputSize(1, 1).build(), null, null),
+                    "input");
             npe(() -> Pooling.geometry(max2, null), "input");
             npe(() -> Pooling.kernelFor(null, x, false), "spec");
             npe(() -> Geometry.of(null, new int[] {1, 1, 4}, Layout.CHANNELS_FIRST), "spec");
@@ -1431,19 +1770,40 @@ class BadInputTest {
         @Test
         void acceptedCallsLeaveInputsUnchanged() {
             // NaN payloads, -0.0 and infinities must survive bit for bit
-            float[] d = {Float.intBitsToFloat(0x7fc00123), -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-45f, -3f, 2f, 0f};
+            float[] d = {
+                Float.intBitsToFloat(0x7fc00123),
+                -0f,
+                Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY,
+                1e-45f,
+                -3f,
+                2f,
+                0f
+            };
             Tensor x = Tensor.of(d, 1, 2, 4);
             Tensor g = Tensor.of(new float[] {1, 2, 3, 4}, 1, 2, 2);
-            for (PoolSpec s : new PoolSpec[] {PoolSpec.max(2).build(), PoolSpec.avg(2).build(), PoolSpec.lp(3, 2).build(),
-                    PoolSpec.adaptiveMax(2).build(), PoolSpec.adaptiveAvg(2).build()}) {
+            for (PoolSpec s : new PoolSpec[] {
+                PoolSpec.max(2).build(),
+                PoolSpec.avg(2).build(),
+                PoolSpec.lp(3, 2).build(),
+                PoolSpec.adaptiveMax(2).build(),
+                PoolSpec.adaptiveAvg(2).build()
+            }) {
                 accepted(() -> Pooling.forward(s, x), x);
                 accepted(() -> Pooling.backward(s, x, g), x, g);
             }
             Pooled p = accepted(() -> Pooling.forwardWithIndices(PoolSpec.max(2).build(), x), x);
             accepted(() -> Pooling.backward(PoolSpec.max(2).build(), x, g, p.indices()), x, g, p.indices());
             accepted(() -> Pooling.maxUnpool(PoolSpec.maxUnpool(2).build(), g, p.indices()), g, p.indices());
-            accepted(() -> Pooling.maxUnpoolBackward(PoolSpec.maxUnpool(2).build(), g, p.indices(), x), g, p.indices(), x);
-            accepted(() -> Indices.convert(p.indices(), new int[] {4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_COLUMN_MAJOR), p.indices());
+            accepted(
+                    () -> Pooling.maxUnpoolBackward(PoolSpec.maxUnpool(2).build(), g, p.indices(), x),
+                    g,
+                    p.indices(),
+                    x);
+            accepted(
+                    () -> Indices.convert(
+                            p.indices(), new int[] {4}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_COLUMN_MAJOR),
+                    p.indices());
             accepted(() -> x.toLayout(Layout.CHANNELS_LAST, true), x);
         }
 
@@ -1487,7 +1847,8 @@ class BadInputTest {
             long bytes = allocatedBy(() -> rejects(() -> Pooling.backward(s, x, g, idx), "indices[999999] = 4000000"));
             assertTrue(bytes < 1_000_000, "a rejected backward allocated " + bytes + " bytes");
             Tensor badGrad = Tensor.zeros(1, 1, 1000, 999);
-            long bytes2 = allocatedBy(() -> rejects(() -> Pooling.backward(s, x, badGrad), "gradOutput shape = [1, 1, 1000, 999]"));
+            long bytes2 = allocatedBy(
+                    () -> rejects(() -> Pooling.backward(s, x, badGrad), "gradOutput shape = [1, 1, 1000, 999]"));
             assertTrue(bytes2 < 1_000_000, "a rejected backward allocated " + bytes2 + " bytes");
         }
 
@@ -1496,24 +1857,38 @@ class BadInputTest {
             // warm up class loading
             rejects(() -> Geometry.of(PoolSpec.max(2).build(), new int[] {1, 1, 1}, Layout.CHANNELS_FIRST));
             // input shape claiming 2^31+ elements (never allocated)
-            long t1 = millis(() -> rejects(() -> Geometry.of(PoolSpec.max(2, 2).build(), new int[] {1, 1, 46341, 46341}, Layout.CHANNELS_FIRST),
+            long t1 = millis(() -> rejects(
+                    () -> Geometry.of(
+                            PoolSpec.max(2, 2).build(), new int[] {1, 1, 46341, 46341}, Layout.CHANNELS_FIRST),
                     "input shape = [1, 1, 46341, 46341]"));
             assertTrue(t1 < 100, "took " + t1 + " ms");
             long t2 = millis(() -> rejects(() -> Tensor.zeros(65536, 65536, 2), "shape = [65536, 65536, 2]"));
             assertTrue(t2 < 100, "took " + t2 + " ms");
             // a legal 2^31-9-element input whose window does not fit
-            long t3 = millis(() -> rejects(() -> Geometry.of(PoolSpec.avg(Integer.MAX_VALUE).build(), new int[] {1, 1, (int) Check.MAX_ELEMENTS},
-                    Layout.CHANNELS_FIRST), "computed output size 0"));
+            long t3 = millis(() -> rejects(
+                    () -> Geometry.of(
+                            PoolSpec.avg(Integer.MAX_VALUE).build(),
+                            new int[] {1, 1, (int) Check.MAX_ELEMENTS},
+                            Layout.CHANNELS_FIRST),
+                    "computed output size 0"));
             assertTrue(t3 < 100, "took " + t3 + " ms");
             // outputs of ~2^31 elements requested from a tiny input
             Tensor tiny = seq(1, 1, 1);
-            long t4 = millis(() -> rejects(() -> Pooling.forward(PoolSpec.adaptiveAvg(Integer.MAX_VALUE).build(), tiny), "output shape"));
+            long t4 = millis(() -> rejects(
+                    () -> Pooling.forward(
+                            PoolSpec.adaptiveAvg(Integer.MAX_VALUE).build(), tiny),
+                    "output shape"));
             assertTrue(t4 < 100, "took " + t4 + " ms");
-            long b5 = allocatedBy(() -> rejects(() -> Pooling.maxUnpool(PoolSpec.maxUnpool(1 << 30).build(), seq(1, 1, 2),
-                    LongTensor.of(new long[] {0, 1}, 1, 1, 2)), "output size = 2147483648"));
+            long b5 = allocatedBy(() -> rejects(
+                    () -> Pooling.maxUnpool(
+                            PoolSpec.maxUnpool(1 << 30).build(),
+                            seq(1, 1, 2),
+                            LongTensor.of(new long[] {0, 1}, 1, 1, 2)),
+                    "output size = 2147483648"));
             assertTrue(b5 < 1_000_000, "allocated " + b5 + " bytes");
             // CVE-2022-35968 style shape, rejected before anything is sized from it
-            long b6 = allocatedBy(() -> rejects(() -> Tensor.zeros(-536870912, -536870912, -536870912, -536870912), "shape"));
+            long b6 = allocatedBy(
+                    () -> rejects(() -> Tensor.zeros(-536870912, -536870912, -536870912, -536870912), "shape"));
             assertTrue(b6 < 100_000, "allocated " + b6 + " bytes");
         }
     }
@@ -1541,7 +1916,10 @@ class BadInputTest {
         void torchLp3dKernelVolumeOverflow() {
             // ceil mode lets a kernel of 2^22 (stride 2^22) cover an input of 1 on every axis
             int k = 1 << 22;
-            PoolSpec s = PoolSpec.lp(1, k, k, k).lpMode(LpMode.PYTORCH).ceilMode(true).build();
+            PoolSpec s = PoolSpec.lp(1, k, k, k)
+                    .lpMode(LpMode.PYTORCH)
+                    .ceilMode(true)
+                    .build();
             Tensor x = Tensor.of(new float[] {2}, 1, 1, 1, 1, 1);
             Tensor y = fwd(s, x);
             assertArrayEquals(new int[] {1, 1, 1, 1, 1}, y.shape());
@@ -1560,7 +1938,12 @@ class BadInputTest {
         void indicesConvertPlaneOverflow() {
             // 65536^4 = 2^64 wraps to 0 in the long plane product
             LongTensor idx = LongTensor.of(new long[] {0}, 1, 1, 1, 1, 1, 1);
-            rejects(() -> Indices.convert(idx, new int[] {65536, 65536, 65536, 65536}, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_ROW_MAJOR),
+            rejects(
+                    () -> Indices.convert(
+                            idx,
+                            new int[] {65536, 65536, 65536, 65536},
+                            IndexFormat.PER_PLANE,
+                            IndexFormat.GLOBAL_ROW_MAJOR),
                     "inputSpatial = [65536, 65536, 65536, 65536]");
         }
 
@@ -1570,7 +1953,9 @@ class BadInputTest {
             // 65537^4 = 2^64 + 4*2^48 + ... wraps to about 1.1e15: accepted today, and the result is meaningless
             LongTensor idx = LongTensor.of(new long[] {5}, 1, 1, 1, 1, 1, 1);
             int[] sp = {65537, 65537, 65537, 65537};
-            rejects(() -> Indices.convert(idx, sp, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_COLUMN_MAJOR), "inputSpatial = [65537, 65537, 65537, 65537]");
+            rejects(
+                    () -> Indices.convert(idx, sp, IndexFormat.PER_PLANE, IndexFormat.GLOBAL_COLUMN_MAJOR),
+                    "inputSpatial = [65537, 65537, 65537, 65537]");
         }
 
         @Test
@@ -1579,6 +1964,5 @@ class BadInputTest {
             Tensor t = accepted(() -> Tensor.zeros(65536, 65536, 0));
             assertEquals(0, t.size());
         }
-
     }
 }

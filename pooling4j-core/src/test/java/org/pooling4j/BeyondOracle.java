@@ -20,7 +20,12 @@ import java.util.List;
  */
 public final class BeyondOracle {
     /** Operator names as the job runner spells them, without the rank. */
-    public enum Op { STOCHASTIC, MIXED, GATED, WEIGHTED_AVG }
+    public enum Op {
+        STOCHASTIC,
+        MIXED,
+        GATED,
+        WEIGHTED_AVG
+    }
 
     public final Op op;
     public final int n;
@@ -35,12 +40,15 @@ public final class BeyondOracle {
     public boolean countIncludePad = true;
     /** Divisor override of mixed and gated pooling's average, 0 for none. */
     public int divisorOverride;
+
     public double alpha;
     /** Gated or weighted-average weights: taps values (shared) or C x taps (per channel, gated). */
     public double[] weights;
+
     public boolean perChannel;
     /** Weighted-average Gaussian sigma (used when {@link #weights} is null). */
     public double sigma;
+
     public boolean training = true;
     /** Stochastic uniforms, one per output element in logical order. */
     public double[] u;
@@ -293,8 +301,10 @@ public final class BeyondOracle {
 
     @Override
     public String toString() {
-        return op + " n=" + n + " c=" + c + " in=" + Arrays.toString(in) + " k=" + Arrays.toString(k) + " s=" + Arrays.toString(s)
-                + " p=" + Arrays.toString(p) + " d=" + Arrays.toString(d) + (ceil ? " ceil" : "") + (countIncludePad ? "" : " exclude-pad")
+        return op + " n=" + n + " c=" + c + " in=" + Arrays.toString(in) + " k=" + Arrays.toString(k) + " s="
+                + Arrays.toString(s)
+                + " p=" + Arrays.toString(p) + " d=" + Arrays.toString(d) + (ceil ? " ceil" : "")
+                + (countIncludePad ? "" : " exclude-pad")
                 + (divisorOverride != 0 ? " div=" + divisorOverride : "") + (op == Op.MIXED ? " alpha=" + alpha : "")
                 + (op == Op.STOCHASTIC ? (training ? " training" : " eval") : "") + (perChannel ? " per-channel" : "")
                 + (op == Op.WEIGHTED_AVG && weights == null ? " sigma=" + sigma : "");

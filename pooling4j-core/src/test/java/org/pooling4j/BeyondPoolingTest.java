@@ -1,9 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.exec.Trace;
-import org.pooling4j.internal.kernels.PoolKernel;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +15,9 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.pooling4j.BeyondOracle.Op;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Trace;
+import org.pooling4j.internal.kernels.PoolKernel;
 
 /**
  * Stochastic, mixed, gated and weighted-average pooling: seeded random problems against the separate
@@ -82,7 +81,8 @@ class BeyondPoolingTest {
         float[] x = new float[o.inputSize()];
         // Distinct values at least 1/64 apart (no max ties, no finite-difference step crosses one).
         int[] perm = permutation(r, x.length);
-        for (int i = 0; i < x.length; i++) x[i] = (perm[i] + 1) / 64f * (op == Op.STOCHASTIC || r.nextBoolean() ? 1 : -1);
+        for (int i = 0; i < x.length; i++)
+            x[i] = (perm[i] + 1) / 64f * (op == Op.STOCHASTIC || r.nextBoolean() ? 1 : -1);
         if (op == Op.STOCHASTIC) {
             for (int i = 0; i < x.length; i++) x[i] = Math.abs(x[i]);
             o.training = r.nextBoolean();
@@ -154,9 +154,15 @@ class BeyondPoolingTest {
         BeyondOracle o = cs.o;
         PoolSpec.Builder b;
         switch (o.op) {
-            case STOCHASTIC: b = PoolSpec.stochastic(o.k).training(o.training); break;
-            case MIXED: b = PoolSpec.mixed(o.alpha, o.k); break;
-            case GATED: b = PoolSpec.gated(o.k).weights(cs.weights, cs.weightsShape); break;
+            case STOCHASTIC:
+                b = PoolSpec.stochastic(o.k).training(o.training);
+                break;
+            case MIXED:
+                b = PoolSpec.mixed(o.alpha, o.k);
+                break;
+            case GATED:
+                b = PoolSpec.gated(o.k).weights(cs.weights, cs.weightsShape);
+                break;
             default:
                 b = PoolSpec.weightedAvg(o.k).dilation(o.d);
                 if (cs.weights != null) b.weights(cs.weights, cs.weightsShape);
@@ -189,8 +195,8 @@ class BeyondPoolingTest {
         assertEquals(want.length, got.length, cs + ": " + what + " length");
         for (int i = 0; i < want.length; i++) {
             if (!(Math.abs(want[i] - got[i]) <= atol + rtol * Math.abs(want[i]))) {
-                fail(cs + ": " + what + "[" + i + "] = " + got[i] + ", oracle " + want[i] + "\n oracle " + Arrays.toString(want)
-                        + "\n got    " + Arrays.toString(got));
+                fail(cs + ": " + what + "[" + i + "] = " + got[i] + ", oracle " + want[i] + "\n oracle "
+                        + Arrays.toString(want) + "\n got    " + Arrays.toString(got));
             }
         }
     }
@@ -240,7 +246,8 @@ class BeyondPoolingTest {
         if (cs.weights != null) {
             Pooling.Gradients gr = Pooling.backwardWithWeights(spec, x, gy);
             assertArrayEquals(dx.data(), gr.input().data(), cs + ": both backward calls give the same input gradient");
-            assertArrayEquals(cs.weightsShape, gr.weights().shape(), cs + ": the weight gradient has the weights' shape");
+            assertArrayEquals(
+                    cs.weightsShape, gr.weights().shape(), cs + ": the weight gradient has the weights' shape");
             close("grad weights", cs, o.gradWeights(xd, gyd), gr.weights().data(), 1e-4, 1e-4);
         }
         assertArrayEquals(before, x.data(), cs + ": the input is not modified");
@@ -275,41 +282,55 @@ class BeyondPoolingTest {
         // Stochastic, a = [1, 2, 0, 5] (one 2x2 window): p = [1/8, 2/8, 0, 5/8]; u = 0.3 -> running
         // sums 0.125, 0.375 > 0.3 -> tap 1, value 2. Evaluation: (1 + 4 + 0 + 25) / 8 = 3.75.
         Tensor a = Tensor.of(new float[] {1, 2, 0, 5}, 1, 1, 2, 2);
-        Pooled st = Pooling.stochasticPool(PoolSpec.stochastic(2, 2).build(), a, Tensor.of(new float[] {0.3f}, 1, 1, 1, 1));
+        Pooled st =
+                Pooling.stochasticPool(PoolSpec.stochastic(2, 2).build(), a, Tensor.of(new float[] {0.3f}, 1, 1, 1, 1));
         assertEquals(2f, st.values().data()[0]);
         assertEquals(1L, st.indices().data()[0]);
         Tensor ev = Pooling.forward(PoolSpec.stochastic(2, 2).training(false).build(), a);
         assertEquals(3.75f, ev.data()[0]);
         // Evaluation gradient (2 a_j S - Q) / S^2 with S = 8, Q = 30: [-14, 2, -30, 50] / 64.
-        Tensor g = Pooling.stochasticPoolBackward(PoolSpec.stochastic(2, 2).training(false).build(), a, Tensor.of(new float[] {1}, 1, 1, 1, 1), null);
+        Tensor g = Pooling.stochasticPoolBackward(
+                PoolSpec.stochastic(2, 2).training(false).build(), a, Tensor.of(new float[] {1}, 1, 1, 1, 1), null);
         assertArrayEquals(new float[] {-14 / 64f, 2 / 64f, -30 / 64f, 50 / 64f}, g.data(), 1e-7f);
 
         // Mixed, x = [1, 3, 2, 6], kernel 2: max [3, 6], avg [2, 4]; alpha 0.25 -> [2.25, 4.5].
         Tensor x = Tensor.of(new float[] {1, 3, 2, 6}, 1, 1, 4);
-        assertArrayEquals(new float[] {2.25f, 4.5f}, Pooling.forward(PoolSpec.mixed(0.25, 2).build(), x).data());
+        assertArrayEquals(
+                new float[] {2.25f, 4.5f},
+                Pooling.forward(PoolSpec.mixed(0.25, 2).build(), x).data());
 
         // Gated, x = [1, 3, 2, 6], kernel 2, w = [1, -1]: z = [-2, -4]; g = sigmoid(z);
         // y0 = g0*3 + (1-g0)*2 = 2 + g0, y1 = 4 + 2 g1.
         double g0 = 1 / (1 + Math.exp(2));
         double g1 = 1 / (1 + Math.exp(4));
-        Tensor gated = Pooling.forward(PoolSpec.gated(2).weights(new float[] {1, -1}, 2).build(), x);
+        Tensor gated = Pooling.forward(
+                PoolSpec.gated(2).weights(new float[] {1, -1}, 2).build(), x);
         assertArrayEquals(new float[] {(float) (2 + g0), (float) (4 + 2 * g1)}, gated.data(), 1e-6f);
 
         // Weighted average, x = [1, 2, 3], kernel 3, stride 2, padding 1, w = [1, 2, 1]: windows
         // [pad, 1, 2] and [2, 3, pad]; y0 = (2*1 + 1*2) / (2 + 1) = 4/3, y1 = (1*2 + 2*3) / (1 + 2) = 8/3.
         Tensor x3w = Tensor.of(new float[] {1, 2, 3}, 1, 1, 3);
-        PoolSpec ws = PoolSpec.weightedAvg(3).stride(2).padding(1).weights(new float[] {1, 2, 1}, 3).build();
+        PoolSpec ws = PoolSpec.weightedAvg(3)
+                .stride(2)
+                .padding(1)
+                .weights(new float[] {1, 2, 1}, 3)
+                .build();
         assertArrayEquals(new float[] {4 / 3f, 8 / 3f}, Pooling.forward(ws, x3w).data(), 1e-6f);
         // Its weight gradient for gy = [1, 1]: (x_k - y) / sum w per in-input tap:
         // window 0: taps 1, 2 -> (1 - 4/3)/3, (2 - 4/3)/3; window 1: taps 0, 1 -> (2 - 8/3)/3, (3 - 8/3)/3.
         Pooling.Gradients wg = Pooling.backwardWithWeights(ws, x3w, Tensor.of(new float[] {1, 1}, 1, 1, 2));
-        assertArrayEquals(new float[] {-2 / 9f, -1 / 9f + 1 / 9f, 2 / 9f}, wg.weights().data(), 1e-6f);
+        assertArrayEquals(
+                new float[] {-2 / 9f, -1 / 9f + 1 / 9f, 2 / 9f}, wg.weights().data(), 1e-6f);
         // Gaussian sigma 1 over kernel 3: weights [e^-0.5, 1, e^-0.5]; x = [1, 2, 3] -> 2 by symmetry.
         Tensor x3 = Tensor.of(new float[] {1, 2, 3}, 1, 1, 3);
-        assertEquals(2f, Pooling.forward(PoolSpec.weightedAvg(3).sigma(1).build(), x3).data()[0], 1e-6f);
+        assertEquals(
+                2f,
+                Pooling.forward(PoolSpec.weightedAvg(3).sigma(1).build(), x3).data()[0],
+                1e-6f);
         // With padding 1 and stride 2 the first window holds [pad, 1, 2]: (1*1 + e^-0.5*2) / (1 + e^-0.5).
         double e = Math.exp(-0.5);
-        Tensor gp = Pooling.forward(PoolSpec.weightedAvg(3).stride(2).padding(1).sigma(1).build(), x3);
+        Tensor gp = Pooling.forward(
+                PoolSpec.weightedAvg(3).stride(2).padding(1).sigma(1).build(), x3);
         assertEquals((float) ((1 + 2 * e) / (1 + e)), gp.data()[0], 1e-6f);
     }
 
@@ -361,7 +382,8 @@ class BeyondPoolingTest {
         double critical = 13.82;
         long[] seeded = drawCounts(null, 20240611L, m);
         double chi = chiSquare(seeded, p, m);
-        assertTrue(chi < critical, "seeded draws " + Arrays.toString(seeded) + ": chi-square " + chi + " (seed 20240611)");
+        assertTrue(
+                chi < critical, "seeded draws " + Arrays.toString(seeded) + ": chi-square " + chi + " (seed 20240611)");
         // The statistic does detect wrong probabilities (uniform over the nonzero taps).
         assertTrue(chiSquare(seeded, new double[] {0, 1 / 3.0, 1 / 3.0, 1 / 3.0}, m) > 100, "chi-square can fail");
 
@@ -379,16 +401,19 @@ class BeyondPoolingTest {
         // Probabilities 1/3 each do not sum to exactly 1 in floating point for every u; the last
         // positive tap wins when the running sum stays at or below u. u just below 1:
         Tensor x = Tensor.of(new float[] {3, 3, 3, 0}, 1, 1, 4);
-        Pooled r = Pooling.stochasticPool(PoolSpec.stochastic(4).build(), x, Tensor.of(new float[] {Math.nextDown(1f)}, 1, 1, 1));
+        Pooled r = Pooling.stochasticPool(
+                PoolSpec.stochastic(4).build(), x, Tensor.of(new float[] {Math.nextDown(1f)}, 1, 1, 1));
         assertEquals(2L, r.indices().data()[0]);
         // All-zero window: 0, index of its first tap; gradient goes there.
         Tensor z = Tensor.of(new float[] {0, 0, 0, 0}, 1, 1, 4);
-        Pooled rz = Pooling.stochasticPool(PoolSpec.stochastic(2).build(), z, Tensor.of(new float[] {0.5f, 0.9f}, 1, 1, 2));
+        Pooled rz =
+                Pooling.stochasticPool(PoolSpec.stochastic(2).build(), z, Tensor.of(new float[] {0.5f, 0.9f}, 1, 1, 2));
         assertArrayEquals(new long[] {0, 2}, rz.indices().data());
         assertArrayEquals(new float[] {0, 0}, rz.values().data());
         Tensor ev = Pooling.forward(PoolSpec.stochastic(2).training(false).build(), z);
         assertArrayEquals(new float[] {0, 0}, ev.data());
-        Tensor gz = Pooling.stochasticPoolBackward(PoolSpec.stochastic(2).training(false).build(), z, Tensor.of(new float[] {1, 1}, 1, 1, 2), null);
+        Tensor gz = Pooling.stochasticPoolBackward(
+                PoolSpec.stochastic(2).training(false).build(), z, Tensor.of(new float[] {1, 1}, 1, 1, 2), null);
         assertArrayEquals(new float[] {0, 0, 0, 0}, gz.data(), "the all-zero window's evaluation gradient is 0");
     }
 
@@ -407,7 +432,10 @@ class BeyondPoolingTest {
         LongTensor idx = new LongTensor(new long[one.size()], one.shape(), CF);
         Pooling.forwardInto(spec, cf, out, idx, 3);
         assertArrayEquals(one.data(), out.data(), "forwardInto with 3 threads");
-        assertArrayEquals(one.data(), Pooling.forward(spec, cl, 2).toLayout(CF, true).data(), "channels-last gives the same draws");
+        assertArrayEquals(
+                one.data(),
+                Pooling.forward(spec, cl, 2).toLayout(CF, true).data(),
+                "channels-last gives the same draws");
         assertArrayEquals(Pooling.forwardWithIndices(spec, cf).indices().data(), idx.data());
         Tensor other = Pooling.forward(spec.toBuilder().seed(78).build(), cf, 1);
         assertFalse(Arrays.equals(one.data(), other.data()), "another seed draws differently");
@@ -420,11 +448,16 @@ class BeyondPoolingTest {
         Tensor gi = Tensor.zeros(cf.shape());
         Pooling.backwardInto(spec, cf, gy, null, gi, 4);
         assertArrayEquals(viaSeed.data(), gi.data());
-        for (PoolSpec s : List.of(PoolSpec.mixed(0.3, 3, 3).stride(2).padding(1).build(),
+        for (PoolSpec s : List.of(
+                PoolSpec.mixed(0.3, 3, 3).stride(2).padding(1).build(),
                 PoolSpec.gated(3, 3).stride(2).weights(new float[9]).build(),
                 PoolSpec.weightedAvg(3, 3).dilation(2).padding(2).sigma(1.5).build())) {
-            assertArrayEquals(Pooling.forward(s, cf, 1).data(), Pooling.forward(s, cf, 4).data(), s.toString());
-            assertArrayEquals(Pooling.forward(s, cf, 1).data(), Pooling.forward(s, cl, 3).toLayout(CF, true).data(), s.toString());
+            assertArrayEquals(
+                    Pooling.forward(s, cf, 1).data(), Pooling.forward(s, cf, 4).data(), s.toString());
+            assertArrayEquals(
+                    Pooling.forward(s, cf, 1).data(),
+                    Pooling.forward(s, cl, 3).toLayout(CF, true).data(),
+                    s.toString());
         }
     }
 
@@ -432,7 +465,8 @@ class BeyondPoolingTest {
     void perChannelGatedWeightsUseTheirChannelsRow() {
         // Channel 0 gates fully to max (large positive logit), channel 1 fully to avg.
         Tensor x = Tensor.of(new float[] {1, 3, 1, 3}, 1, 2, 2);
-        PoolSpec spec = PoolSpec.gated(2).weights(new float[] {50, 50, -50, -50}, 2, 2).build();
+        PoolSpec spec =
+                PoolSpec.gated(2).weights(new float[] {50, 50, -50, -50}, 2, 2).build();
         assertEquals(2, spec.weightChannels());
         assertArrayEquals(new float[] {3, 2}, Pooling.forward(spec, x).data(), 1e-6f);
         // The same (2, 2) weights with a kernel of 2x2 are kernel-shaped and shared.
@@ -442,12 +476,16 @@ class BeyondPoolingTest {
     @Test
     void kernelsReportReferenceAndTrace() {
         Tensor x = Tensor.of(new float[16], 1, 1, 4, 4);
-        for (PoolSpec s : List.of(PoolSpec.stochastic(2, 2).training(false).build(), PoolSpec.mixed(0.5, 2, 2).build(),
-                PoolSpec.gated(2, 2).weights(new float[4], 4).build(), PoolSpec.weightedAvg(2, 2).sigma(1).build())) {
+        for (PoolSpec s : List.of(
+                PoolSpec.stochastic(2, 2).training(false).build(),
+                PoolSpec.mixed(0.5, 2, 2).build(),
+                PoolSpec.gated(2, 2).weights(new float[4], 4).build(),
+                PoolSpec.weightedAvg(2, 2).sigma(1).build())) {
             assertEquals("reference", Pooling.kernelFor(s, x, false), s.toString());
             assertEquals("reference", Pooling.kernelFor(s, x, true), s.toString());
             for (PoolKernel k : Kernels.all()) {
-                if (!k.name().equals("reference")) assertTrue(k.declines(Pooling.geometry(s, x), false) != null, k.name());
+                if (!k.name().equals("reference"))
+                    assertTrue(k.declines(Pooling.geometry(s, x), false) != null, k.name());
             }
         }
         assertEquals("stochastic", Trace.opName(PoolOp.STOCHASTIC));
@@ -463,15 +501,26 @@ class BeyondPoolingTest {
         try {
             Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 1, 1, 4, 4);
             Tensor gy = Tensor.of(new float[] {1, 1, 1, 1}, 1, 1, 2, 2);
-            PoolSpec gated = PoolSpec.gated(2, 2).weights(new float[] {1, 0, 0, -1}, 2, 2).build();
+            PoolSpec gated = PoolSpec.gated(2, 2)
+                    .weights(new float[] {1, 0, 0, -1}, 2, 2)
+                    .build();
             Pooling.forward(gated, x);
             Pooling.backwardWithWeights(gated, x, gy);
             Pooling.stochasticPool(PoolSpec.stochastic(2, 2).seed(1).build(), x, null);
             Pooling.backward(PoolSpec.mixed(0.5, 2, 2).build(), x, gy);
             Pooling.forward(PoolSpec.weightedAvg(2, 2).sigma(1).build(), x);
-            String[][] keys = {{"gated", "forward"}, {"gated", "backward"}, {"stochastic", "forward"}, {"mixed", "backward"}, {"weighted_avg", "forward"}};
+            String[][] keys = {
+                {"gated", "forward"},
+                {"gated", "backward"},
+                {"stochastic", "forward"},
+                {"mixed", "backward"},
+                {"weighted_avg", "forward"}
+            };
             for (String[] k : keys) {
-                assertTrue(org.pooling4j.monitor.PoolMonitor.get(k[0], k[1], "reference", "channels_first", "1x1x4x4", "1x1x2x2") != null,
+                assertTrue(
+                        org.pooling4j.monitor.PoolMonitor.get(
+                                        k[0], k[1], "reference", "channels_first", "1x1x4x4", "1x1x2x2")
+                                != null,
                         k[0] + " " + k[1] + " recorded: " + org.pooling4j.monitor.PoolMonitor.snapshot(false));
             }
         } finally {
@@ -494,16 +543,22 @@ class BeyondPoolingTest {
         rejects("input[5] at (n, c, spatial...) [0, 1, 0, 1] = -1.0", () -> Pooling.forward(st, neg));
         Tensor nan = Tensor.of(new float[] {1, Float.NaN, 3, 4}, 1, 2, 2);
         rejects("input[1] at (c, spatial...) [0, 0, 1] = NaN", () -> Pooling.forward(st, nan));
-        rejects("= Infinity", () -> Pooling.forward(st, Tensor.of(new float[] {1, Float.POSITIVE_INFINITY, 3, 4}, 1, 1, 2, 2)));
+        rejects(
+                "= Infinity",
+                () -> Pooling.forward(st, Tensor.of(new float[] {1, Float.POSITIVE_INFINITY, 3, 4}, 1, 1, 2, 2)));
         // Channels-last: the position is the logical one.
         Tensor negCl = neg.toLayout(CL, true);
         rejects("input[5] at (n, c, spatial...) [0, 1, 0, 1]", () -> Pooling.forward(st, negCl));
-        rejects("needs uniforms (random_samples) or a seed",
+        rejects(
+                "needs uniforms (random_samples) or a seed",
                 () -> Pooling.forward(PoolSpec.stochastic(2, 2).build(), Tensor.of(new float[4], 1, 1, 2, 2)));
         Tensor ok = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
-        rejects("uniforms[0] = 1.0: every u must be in [0, 1)",
+        rejects(
+                "uniforms[0] = 1.0: every u must be in [0, 1)",
                 () -> Pooling.stochasticPool(st, ok, Tensor.of(new float[] {1f}, 1, 1, 1, 1)));
-        rejects("uniforms[0] = NaN", () -> Pooling.stochasticPool(st, ok, Tensor.of(new float[] {Float.NaN}, 1, 1, 1, 1)));
+        rejects(
+                "uniforms[0] = NaN",
+                () -> Pooling.stochasticPool(st, ok, Tensor.of(new float[] {Float.NaN}, 1, 1, 1, 1)));
         rejects("uniforms shape = [1, 1, 2]", () -> Pooling.stochasticPool(st, ok, Tensor.of(new float[2], 1, 1, 2)));
         PoolSpec eval = PoolSpec.stochastic(2, 2).training(false).build();
         rejects("indices only in training mode", () -> Pooling.forwardWithIndices(eval, ok));
@@ -512,41 +567,87 @@ class BeyondPoolingTest {
         rejects("alpha = -0.1: must be in [0, 1]", () -> PoolSpec.mixed(-0.1, 2).build());
         rejects("alpha = 1.5", () -> PoolSpec.mixed(1.5, 2).build());
         rejects("alpha = NaN", () -> PoolSpec.mixed(Double.NaN, 2).build());
-        rejects("alpha = 0.5: applies to mixed pooling only", () -> PoolSpec.avg(2).alpha(0.5).build());
-        rejects("training = false: applies to stochastic", () -> PoolSpec.max(2).training(false).build());
+        rejects(
+                "alpha = 0.5: applies to mixed pooling only",
+                () -> PoolSpec.avg(2).alpha(0.5).build());
+        rejects(
+                "training = false: applies to stochastic",
+                () -> PoolSpec.max(2).training(false).build());
 
         rejects("gated pooling needs weights", () -> PoolSpec.gated(2, 2).build());
-        rejects("weights shape = [5]: must be (4) or [2, 2] (shared), or (C, 4) or (C, 2, 2) (per channel)",
+        rejects(
+                "weights shape = [5]: must be (4) or [2, 2] (shared), or (C, 4) or (C, 2, 2) (per channel)",
                 () -> PoolSpec.gated(2, 2).weights(new float[5], 5).build());
-        rejects("weights shape = [2, 3]", () -> PoolSpec.gated(2, 2).weights(new float[6], 2, 3).build());
-        rejects("has 4 elements but 3 values", () -> PoolSpec.gated(2, 2).weights(new float[3], 4).build());
-        rejects("weights[1] = NaN: weights must be finite", () -> PoolSpec.gated(2).weights(new float[] {1, Float.NaN}, 2).build());
+        rejects(
+                "weights shape = [2, 3]",
+                () -> PoolSpec.gated(2, 2).weights(new float[6], 2, 3).build());
+        rejects(
+                "has 4 elements but 3 values",
+                () -> PoolSpec.gated(2, 2).weights(new float[3], 4).build());
+        rejects(
+                "weights[1] = NaN: weights must be finite",
+                () -> PoolSpec.gated(2).weights(new float[] {1, Float.NaN}, 2).build());
         PoolSpec perChannel = PoolSpec.gated(2).weights(new float[6], 3, 2).build();
         rejects("per-channel weights need 2 rows", () -> Pooling.forward(perChannel, Tensor.of(new float[8], 1, 2, 4)));
 
-        rejects("weights shape = [3, 3]: must be [3] (the kernel shape) or (3)",
+        rejects(
+                "weights shape = [3, 3]: must be [3] (the kernel shape) or (3)",
                 () -> PoolSpec.weightedAvg(3).weights(new float[9], 3, 3).build());
-        rejects("weighted average pooling needs weights (kernel-shaped) or a Gaussian sigma", () -> PoolSpec.weightedAvg(3).build());
-        rejects("not both", () -> PoolSpec.weightedAvg(3).sigma(1).weights(new float[] {1, 1, 1}).build());
-        rejects("sigma = 0.0: must be finite and > 0", () -> PoolSpec.weightedAvg(3).sigma(0).build());
+        rejects(
+                "weighted average pooling needs weights (kernel-shaped) or a Gaussian sigma",
+                () -> PoolSpec.weightedAvg(3).build());
+        rejects("not both", () -> PoolSpec.weightedAvg(3)
+                .sigma(1)
+                .weights(new float[] {1, 1, 1})
+                .build());
+        rejects(
+                "sigma = 0.0: must be finite and > 0",
+                () -> PoolSpec.weightedAvg(3).sigma(0).build());
         rejects("sigma = -1.0", () -> PoolSpec.weightedAvg(3).sigma(-1).build());
         rejects("sigma = NaN", () -> PoolSpec.weightedAvg(3).sigma(Double.NaN).build());
-        rejects("sigma = Infinity", () -> PoolSpec.weightedAvg(3).sigma(Double.POSITIVE_INFINITY).build());
-        rejects("every weight of kernel [2] underflows", () -> PoolSpec.weightedAvg(2).sigma(1e-200).build());
-        rejects("sum to 0", () -> PoolSpec.weightedAvg(3).weights(new float[] {1, 0, -1}).build());
-        rejects("sum to 0", () -> PoolSpec.weightedAvg(2).weights(new float[] {0, 0}).build());
+        rejects(
+                "sigma = Infinity",
+                () -> PoolSpec.weightedAvg(3).sigma(Double.POSITIVE_INFINITY).build());
+        rejects(
+                "every weight of kernel [2] underflows",
+                () -> PoolSpec.weightedAvg(2).sigma(1e-200).build());
+        rejects(
+                "sum to 0",
+                () -> PoolSpec.weightedAvg(3).weights(new float[] {1, 0, -1}).build());
+        rejects(
+                "sum to 0",
+                () -> PoolSpec.weightedAvg(2).weights(new float[] {0, 0}).build());
         // Nonzero in total, but the first window's in-input taps weigh 0.
-        PoolSpec edge = PoolSpec.weightedAvg(3).padding(1).weights(new float[] {1, 0, 0}).build();
-        rejects("window at output position [0]", () -> Pooling.forward(edge, Tensor.of(new float[] {1, 2, 3}, 1, 1, 3)));
+        PoolSpec edge = PoolSpec.weightedAvg(3)
+                .padding(1)
+                .weights(new float[] {1, 0, 0})
+                .build();
+        rejects(
+                "window at output position [0]",
+                () -> Pooling.forward(edge, Tensor.of(new float[] {1, 2, 3}, 1, 1, 3)));
         PoolSpec tiny = PoolSpec.weightedAvg(3).padding(2).sigma(0.01).build();
-        rejects("sigma = 0.01: the taps of the window at output position [0]", () -> Pooling.forward(tiny, Tensor.of(new float[] {1, 2, 3}, 1, 1, 3)));
-        rejects("no weight gradient", () -> Pooling.backwardWithWeights(PoolSpec.weightedAvg(3).sigma(1).build(),
-                Tensor.of(new float[3], 1, 1, 3), Tensor.of(new float[1], 1, 1, 1)));
-        rejects("only GATED and WEIGHTED_AVG", () -> Pooling.backwardWithWeights(PoolSpec.avg(3).build(),
-                Tensor.of(new float[3], 1, 1, 3), Tensor.of(new float[1], 1, 1, 1)));
-        rejects("weights = [2]: apply to gated and weighted", () -> PoolSpec.mixed(0.5, 2).weights(new float[2]).build());
-        rejects("sigma = 1.0: applies to weighted", () -> PoolSpec.gated(2).sigma(1).weights(new float[2]).build());
-        rejects("divisorOverride = 3: applies to average pooling only (and the avg of mixed and gated pooling), not WEIGHTED_AVG", () -> PoolSpec.weightedAvg(2).sigma(1).divisorOverride(3).build());
+        rejects(
+                "sigma = 0.01: the taps of the window at output position [0]",
+                () -> Pooling.forward(tiny, Tensor.of(new float[] {1, 2, 3}, 1, 1, 3)));
+        rejects(
+                "no weight gradient",
+                () -> Pooling.backwardWithWeights(
+                        PoolSpec.weightedAvg(3).sigma(1).build(),
+                        Tensor.of(new float[3], 1, 1, 3),
+                        Tensor.of(new float[1], 1, 1, 1)));
+        rejects(
+                "only GATED and WEIGHTED_AVG",
+                () -> Pooling.backwardWithWeights(
+                        PoolSpec.avg(3).build(), Tensor.of(new float[3], 1, 1, 3), Tensor.of(new float[1], 1, 1, 1)));
+        rejects(
+                "weights = [2]: apply to gated and weighted",
+                () -> PoolSpec.mixed(0.5, 2).weights(new float[2]).build());
+        rejects(
+                "sigma = 1.0: applies to weighted",
+                () -> PoolSpec.gated(2).sigma(1).weights(new float[2]).build());
+        rejects(
+                "divisorOverride = 3: applies to average pooling only (and the avg of mixed and gated pooling), not WEIGHTED_AVG",
+                () -> PoolSpec.weightedAvg(2).sigma(1).divisorOverride(3).build());
     }
 
     @Test

@@ -1,8 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.kernels.PoolKernel;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.pooling4j.Oracle.Grid;
 import org.pooling4j.Oracle.LongGrid;
 import org.pooling4j.Oracle.Plan;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.kernels.PoolKernel;
 
 /**
  * Seeded randomized differential test: the library against the naive {@link Oracle}, forward and
@@ -40,6 +39,7 @@ class DifferentialTest {
     static final int DEFAULT_CASES = 50_000;
     /** Upper bound on N*C*outputs*kernel-taps (and on input elements) so the run stays fast. */
     static final long WORK_BUDGET = 150_000;
+
     static final double RTOL = 1e-6;
 
     @Test
@@ -73,14 +73,18 @@ class DifferentialTest {
                     outcome = e.getMessage();
                 }
                 mismatches++;
-                String kind = k.op + ": " + (e instanceof Mismatch
-                        ? outcome.replaceAll("\\(n=.*", "").replaceAll("-?[0-9][0-9.E-]*", "#").trim()
-                        : "unexpected " + e.getClass().getName()
-                                + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
+                String kind = k.op + ": "
+                        + (e instanceof Mismatch
+                                ? outcome.replaceAll("\\(n=.*", "")
+                                        .replaceAll("-?[0-9][0-9.E-]*", "#")
+                                        .trim()
+                                : "unexpected " + e.getClass().getName()
+                                        + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
                 kinds.merge(kind.length() > 160 ? kind.substring(0, 160) : kind, 1, Integer::sum);
                 if (messages.size() < 5) {
                     messages.add("base seed " + base + ", case " + caseNo
-                            + " (reproduce: -Dpooling4j.seed=" + base + " -Dpooling4j.case=" + caseNo + ")\n  " + k.describe()
+                            + " (reproduce: -Dpooling4j.seed=" + base + " -Dpooling4j.case=" + caseNo + ")\n  "
+                            + k.describe()
                             + "\n  " + outcome);
                 }
                 valid++;
@@ -94,14 +98,16 @@ class DifferentialTest {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("DifferentialTest: base seed %d, %d valid cases (%d rejections checked), %d mismatches, %.1f s%n  per op: %s%n",
+        System.out.printf(
+                "DifferentialTest: base seed %d, %d valid cases (%d rejections checked), %d mismatches, %.1f s%n  per op: %s%n",
                 base, valid, rejected, mismatches, secs, perOp);
         if (only == null) assertTrue(valid >= want, "ran only " + valid + " cases");
         if (mismatches > 0) {
             StringBuilder byKind = new StringBuilder();
-            kinds.forEach((kind, count) -> byKind.append("\n  ").append(count).append(" x ").append(kind.replace('\n', ' ')));
-            fail(mismatches + " of " + valid + " cases disagree with the oracle (base seed " + base + "); by kind:" + byKind
-                    + "\nfirst cases:\n" + String.join("\n", messages));
+            kinds.forEach((kind, count) ->
+                    byKind.append("\n  ").append(count).append(" x ").append(kind.replace('\n', ' ')));
+            fail(mismatches + " of " + valid + " cases disagree with the oracle (base seed " + base + "); by kind:"
+                    + byKind + "\nfirst cases:\n" + String.join("\n", messages));
         }
     }
 
@@ -223,12 +229,15 @@ class DifferentialTest {
             for (int o : plan.out) outPlane *= Math.max(o, 1);
             long taps = 1;
             for (int a = 0; a < rank; a++) {
-                if (op == PoolOp.MAX || op == PoolOp.AVG || op == PoolOp.LP || op == PoolOp.FRACTIONAL_MAX) taps *= spec.kernel()[a];
+                if (op == PoolOp.MAX || op == PoolOp.AVG || op == PoolOp.LP || op == PoolOp.FRACTIONAL_MAX)
+                    taps *= spec.kernel()[a];
                 else if (op != PoolOp.MAX_UNPOOL) taps *= in[a];
             }
             long inPlane = Oracle.product(in);
             long planes = (long) Math.max(n, 1) * c;
-            if (planes * outPlane * taps > WORK_BUDGET || planes * inPlane > WORK_BUDGET || planes * outPlane > WORK_BUDGET) return false;
+            if (planes * outPlane * taps > WORK_BUDGET
+                    || planes * inPlane > WORK_BUDGET
+                    || planes * outPlane > WORK_BUDGET) return false;
 
             valueMode = drawValueMode();
             x = new Grid(n, c, in);
@@ -275,7 +284,10 @@ class DifferentialTest {
                 case LP:
                     return slidingSpec(maxSize);
                 case GLOBAL_MAX:
-                    return PoolSpec.globalMax(rank).nanPolicy(nan()).maxFloor(floor()).build();
+                    return PoolSpec.globalMax(rank)
+                            .nanPolicy(nan())
+                            .maxFloor(floor())
+                            .build();
                 case GLOBAL_AVG:
                     return PoolSpec.globalAvg(rank).build();
                 case GLOBAL_LP:
@@ -285,20 +297,27 @@ class DifferentialTest {
                     Integer[] out = new Integer[rank];
                     for (int a = 0; a < rank; a++) {
                         double s = rnd.nextDouble();
-                        out[a] = s < 0.15 ? null : s < 0.18 ? Integer.valueOf(0) : Integer.valueOf(between(1, in[a] + 3));
+                        out[a] = s < 0.15
+                                ? null
+                                : s < 0.18 ? Integer.valueOf(0) : Integer.valueOf(between(1, in[a] + 3));
                     }
                     return op == PoolOp.ADAPTIVE_MAX
-                            ? PoolSpec.adaptiveMax(out).nanPolicy(nan()).maxFloor(floor()).build()
+                            ? PoolSpec.adaptiveMax(out)
+                                    .nanPolicy(nan())
+                                    .maxFloor(floor())
+                                    .build()
                             : PoolSpec.adaptiveAvg(out).build();
                 }
                 case FRACTIONAL_MAX: {
                     int[] k = new int[rank];
                     for (int a = 0; a < rank; a++) k[a] = between(1, Math.min(5, in[a]));
-                    PoolSpec.Builder b = PoolSpec.fractionalMax(k).nanPolicy(nan()).maxFloor(floor());
+                    PoolSpec.Builder b =
+                            PoolSpec.fractionalMax(k).nanPolicy(nan()).maxFloor(floor());
                     if (chance(0.7)) {
                         int[] o = new int[rank];
                         // mostly valid (o + k - 1 <= I), sometimes one too large
-                        for (int a = 0; a < rank; a++) o[a] = chance(0.03) ? in[a] - k[a] + 2 : between(1, in[a] - k[a] + 1);
+                        for (int a = 0; a < rank; a++)
+                            o[a] = chance(0.03) ? in[a] - k[a] + 2 : between(1, in[a] - k[a] + 1);
                         b.outputSize(o);
                     } else {
                         double[] ratio = new double[rank];
@@ -430,18 +449,39 @@ class DifferentialTest {
 
         String describe() {
             StringBuilder s = new StringBuilder();
-            s.append("caseSeed=").append(seed).append(" op=").append(op).append(" spec={").append(specText).append('}');
+            s.append("caseSeed=")
+                    .append(seed)
+                    .append(" op=")
+                    .append(op)
+                    .append(" spec={")
+                    .append(specText)
+                    .append('}');
             s.append(" nan=").append(spec.nanPolicy()).append(" floor=").append(spec.maxFloor());
-            s.append(" N=").append(n).append(" C=").append(c).append(" spatial=").append(Arrays.toString(in));
-            s.append(' ').append(layout).append(batched ? " batched" : " unbatched").append(" values=").append(valueMode);
+            s.append(" N=")
+                    .append(n)
+                    .append(" C=")
+                    .append(c)
+                    .append(" spatial=")
+                    .append(Arrays.toString(in));
+            s.append(' ')
+                    .append(layout)
+                    .append(batched ? " batched" : " unbatched")
+                    .append(" values=")
+                    .append(valueMode);
             if (plan != null) {
-                s.append(" oracle out=").append(Arrays.toString(plan.out)).append(" pads=").append(Arrays.toString(plan.padBegin))
-                        .append('/').append(Arrays.toString(plan.padEnd));
+                s.append(" oracle out=")
+                        .append(Arrays.toString(plan.out))
+                        .append(" pads=")
+                        .append(Arrays.toString(plan.padBegin))
+                        .append('/')
+                        .append(Arrays.toString(plan.padEnd));
                 if (plan.invalid != null) s.append(" invalid: ").append(plan.invalid);
             }
-            if (x != null && x.v.length <= 200) s.append("\n  x (N,C,spatial row-major) = ").append(Arrays.toString(x.v));
+            if (x != null && x.v.length <= 200)
+                s.append("\n  x (N,C,spatial row-major) = ").append(Arrays.toString(x.v));
             if (samples != null) s.append("\n  samples (N,C,rank) = ").append(Arrays.toString(samples.v));
-            if (unpoolIndices != null && unpoolIndices.v.length <= 200) s.append("\n  unpool indices = ").append(Arrays.toString(unpoolIndices.v));
+            if (unpoolIndices != null && unpoolIndices.v.length <= 200)
+                s.append("\n  unpool indices = ").append(Arrays.toString(unpoolIndices.v));
             return s.toString();
         }
 
@@ -470,8 +510,12 @@ class DifferentialTest {
             if (op == PoolOp.MAX_UNPOOL) return runUnpool(xt);
             Tensor samplesT = samples == null ? null : Oracle.toTensor(samples, Layout.CHANNELS_FIRST, true);
             Oracle.Result want = Oracle.forward(spec, x, samples);
-            checkShape("forward output", want.values.size, op == PoolOp.FRACTIONAL_MAX
-                    ? Pooling.fractionalMaxPool(spec, xt, samplesT).values() : Pooling.forward(spec, xt));
+            checkShape(
+                    "forward output",
+                    want.values.size,
+                    op == PoolOp.FRACTIONAL_MAX
+                            ? Pooling.fractionalMaxPool(spec, xt, samplesT).values()
+                            : Pooling.forward(spec, xt));
             Grid gOut = gradOut(want.values.size);
             Tensor gOutT = Oracle.toTensor(gOut, layout, batched);
             if (want.values.plane == 0) {
@@ -486,7 +530,9 @@ class DifferentialTest {
             }
             Grid wantGrad = Oracle.backward(spec, x, gOut, samples);
             if (Oracle.isMaxType(op)) {
-                Pooled got = op == PoolOp.FRACTIONAL_MAX ? Pooling.fractionalMaxPool(spec, xt, samplesT) : Pooling.forwardWithIndices(spec, xt);
+                Pooled got = op == PoolOp.FRACTIONAL_MAX
+                        ? Pooling.fractionalMaxPool(spec, xt, samplesT)
+                        : Pooling.forwardWithIndices(spec, xt);
                 checkShape("values", want.values.size, got.values());
                 compareExact("forward values", want.values, Oracle.fromTensor(got.values(), rank));
                 compareIndices("forward indices", want.indices, Oracle.fromLongTensor(got.indices(), rank));
@@ -533,10 +579,20 @@ class DifferentialTest {
             PoolSpec seeded = spec.toBuilder().seed(seed).build();
             Pooled a = Pooling.fractionalMaxPool(seeded, xt, null);
             Pooled b = Pooling.forwardWithIndices(seeded, xt);
-            compareExact("seeded fractionalMaxPool vs forwardWithIndices", Oracle.fromTensor(a.values(), rank), Oracle.fromTensor(b.values(), rank));
-            compareIndices("seeded fractional indices", Oracle.fromLongTensor(a.indices(), rank), Oracle.fromLongTensor(b.indices(), rank));
-            compareExact("seeded fractional forward()", Oracle.fromTensor(a.values(), rank), Oracle.fromTensor(Pooling.forward(seeded, xt), rank));
-            compareExact("seeded fractional backward vs fractionalMaxPoolBackward",
+            compareExact(
+                    "seeded fractionalMaxPool vs forwardWithIndices",
+                    Oracle.fromTensor(a.values(), rank),
+                    Oracle.fromTensor(b.values(), rank));
+            compareIndices(
+                    "seeded fractional indices",
+                    Oracle.fromLongTensor(a.indices(), rank),
+                    Oracle.fromLongTensor(b.indices(), rank));
+            compareExact(
+                    "seeded fractional forward()",
+                    Oracle.fromTensor(a.values(), rank),
+                    Oracle.fromTensor(Pooling.forward(seeded, xt), rank));
+            compareExact(
+                    "seeded fractional backward vs fractionalMaxPoolBackward",
                     Oracle.fromTensor(Pooling.fractionalMaxPoolBackward(seeded, xt, gOutT, null), rank),
                     Oracle.fromTensor(Pooling.backward(seeded, xt, gOutT), rank));
         }
@@ -544,7 +600,10 @@ class DifferentialTest {
         private void checkIndexFormats(LongGrid want, LongTensor got) {
             for (IndexFormat f : IndexFormat.values()) {
                 LongTensor conv = Indices.convert(got, in, IndexFormat.PER_PLANE, f);
-                compareIndices("Indices.convert PER_PLANE -> " + f, Oracle.encodeAll(want, in, f), Oracle.fromLongTensor(conv, rank));
+                compareIndices(
+                        "Indices.convert PER_PLANE -> " + f,
+                        Oracle.encodeAll(want, in, f),
+                        Oracle.fromLongTensor(conv, rank));
                 LongTensor back = Indices.convert(conv, in, f, IndexFormat.PER_PLANE);
                 compareIndices("Indices.convert " + f + " -> PER_PLANE", want, Oracle.fromLongTensor(back, rank));
             }
@@ -573,20 +632,22 @@ class DifferentialTest {
             sameSize(what, want, got);
             for (int i = 0; i < want.v.length; i++) {
                 if (Float.floatToIntBits((float) want.v[i]) != Float.floatToIntBits((float) got.v[i])) {
-                    throw new Mismatch(what + " at " + where(want, i) + ": library " + (float) got.v[i] + ", oracle " + (float) want.v[i]
-                            + " (bit-exact required)");
+                    throw new Mismatch(what + " at " + where(want, i) + ": library " + (float) got.v[i] + ", oracle "
+                            + (float) want.v[i] + " (bit-exact required)");
                 }
             }
         }
 
         private void compareIndices(String what, LongGrid want, LongGrid got) {
             if (!Arrays.equals(want.size, got.size) || want.v.length != got.v.length) {
-                throw new Mismatch(what + ": size " + Arrays.toString(got.size) + ", expected " + Arrays.toString(want.size));
+                throw new Mismatch(
+                        what + ": size " + Arrays.toString(got.size) + ", expected " + Arrays.toString(want.size));
             }
             for (int i = 0; i < want.v.length; i++) {
                 if (want.v[i] != got.v[i]) {
                     Grid shapeOnly = new Grid(want.n, want.c, want.size);
-                    throw new Mismatch(what + " at " + where(shapeOnly, i) + ": library " + got.v[i] + ", oracle " + want.v[i]);
+                    throw new Mismatch(
+                            what + " at " + where(shapeOnly, i) + ": library " + got.v[i] + ", oracle " + want.v[i]);
                 }
             }
         }
@@ -604,15 +665,16 @@ class DifferentialTest {
                     ok = Math.abs(a - e) <= RTOL * scale;
                 }
                 if (!ok) {
-                    throw new Mismatch(what + " at " + where(want, i) + ": library " + a + ", oracle " + e
-                            + " (|diff| " + Math.abs(a - e) + ", term magnitude " + (want.mag == null ? "?" : want.mag[i]) + ")");
+                    throw new Mismatch(what + " at " + where(want, i) + ": library " + a + ", oracle " + e + " (|diff| "
+                            + Math.abs(a - e) + ", term magnitude " + (want.mag == null ? "?" : want.mag[i]) + ")");
                 }
             }
         }
 
         private void sameSize(String what, Grid want, Grid got) {
             if (!Arrays.equals(want.size, got.size) || want.n != got.n || want.c != got.c) {
-                throw new Mismatch(what + ": size " + Arrays.toString(got.size) + ", expected " + Arrays.toString(want.size));
+                throw new Mismatch(
+                        what + ": size " + Arrays.toString(got.size) + ", expected " + Arrays.toString(want.size));
             }
         }
     }

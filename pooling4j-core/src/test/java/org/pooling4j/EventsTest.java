@@ -1,9 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.roi.RoiAlignMode;
-import org.pooling4j.roi.RoiCoordinates;
-import org.pooling4j.roi.RoiPooling;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,6 +16,9 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.monitor.PoolEvent;
+import org.pooling4j.roi.RoiAlignMode;
+import org.pooling4j.roi.RoiCoordinates;
+import org.pooling4j.roi.RoiPooling;
 
 /** Records pooling calls with an in-process JFR recording and checks each event's fields. */
 class EventsTest {
@@ -32,7 +31,8 @@ class EventsTest {
         Tensor x = Tensor.of(ramp(1 * 3 * 7 * 9), 1, 3, 7, 9);
         PoolSpec max = PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build();
         PoolSpec avg = PoolSpec.avg(2, 2).build();
-        Tensor cl = new Tensor(ramp(2 * 5 * 11), new int[] {2, 11, 5}, Layout.CHANNELS_LAST); // N, L, C for 1D channels-last
+        Tensor cl = new Tensor(
+                ramp(2 * 5 * 11), new int[] {2, 11, 5}, Layout.CHANNELS_LAST); // N, L, C for 1D channels-last
         PoolSpec avg1 = PoolSpec.avg(3).stride(2).build();
         Tensor rois = Tensor.of(new float[] {0, 0, 4, 4}, 1, 4);
 
@@ -108,7 +108,8 @@ class EventsTest {
         }
         List<Integer> threads = new ArrayList<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-            if (e.getEventType().getName().equals(PoolEvent.NAME) && e.getString("inputShape").equals("2x64x64x64")) {
+            if (e.getEventType().getName().equals(PoolEvent.NAME)
+                    && e.getString("inputShape").equals("2x64x64x64")) {
                 threads.add(e.getInt("threads"));
             }
         }

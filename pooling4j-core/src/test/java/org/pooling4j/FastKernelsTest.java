@@ -1,12 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.Check;
-import org.pooling4j.internal.Shapes;
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.exec.Parallel;
-import org.pooling4j.internal.kernels.PoolKernel;
-import org.pooling4j.internal.kernels.ReferenceKernel;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,9 +19,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.Shapes;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
+import org.pooling4j.internal.kernels.PoolKernel;
+import org.pooling4j.internal.kernels.ReferenceKernel;
 
 /**
  * Every fast kernel of the dispatcher ({@link Kernels#all()} minus {@code reference}: the scalar
@@ -69,6 +67,7 @@ class FastKernelsTest {
     static final int MAX_INPUT = 200_000;
     /** Largest N*C*outputs*taps of a corpus case: bounds the reference kernel's time. */
     static final long MAX_WORK = 1_500_000;
+
     private static final long SEED = Long.getLong("pooling4j.seed", DEFAULT_SEED);
     private static final String ONLY = System.getProperty("pooling4j.fast.only");
 
@@ -121,14 +120,21 @@ class FastKernelsTest {
                 covered = false;
                 if (row.kernelInPadding()) {
                     // benchdnn's "kernel in padding" rows: a window may lie wholly in padding, which PoolSpec refuses.
-                    assertThrows(IllegalArgumentException.class, () -> row.spec(alg), "csv line " + lineNo + " should be refused");
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> row.spec(alg),
+                            "csv line " + lineNo + " should be refused");
                     skipped.merge("kernel in padding (refused by PoolSpec)", 1, Integer::sum);
                     continue;
                 }
                 PoolSpec spec = row.spec(alg);
                 int[] nc = row.batchAndChannels(spec);
                 if (nc == null) {
-                    skipped.merge("too large even at N = C = 1 (> " + MAX_INPUT + " inputs or > " + MAX_WORK + " output taps)", 1, Integer::sum);
+                    skipped.merge(
+                            "too large even at N = C = 1 (> " + MAX_INPUT + " inputs or > " + MAX_WORK
+                                    + " output taps)",
+                            1,
+                            Integer::sum);
                     continue;
                 }
                 long caseSeed = mix(SEED, li * 8L + alg.hashCode());
@@ -138,15 +144,15 @@ class FastKernelsTest {
                 shape[0] = nc[0];
                 shape[1] = nc[1];
                 System.arraycopy(row.in, 0, shape, 2, row.rank);
-                String label = "csv line " + lineNo + " " + row.category + " alg=" + alg + " " + describe(spec) + " x" + Arrays.toString(shape)
-                        + " values=" + mode + " caseSeed=" + caseSeed;
+                String label = "csv line " + lineNo + " " + row.category + " alg=" + alg + " " + describe(spec) + " x"
+                        + Arrays.toString(shape) + " values=" + mode + " caseSeed=" + caseSeed;
                 if (ONLY != null && !label.contains(ONLY)) continue;
                 // The conversion must reproduce benchdnn's output size wherever its end padding is not negative.
                 int[] out = Pooling.geometry(spec, Tensor.zeros(shape)).outSizes();
                 for (int a = 0; a < row.rank; a++) {
                     if (row.padEnd[a] >= 0 && out[a] != row.out[a]) {
-                        fail("csv line " + lineNo + ": converted output size " + Arrays.toString(out) + " differs from benchdnn's "
-                                + Arrays.toString(row.out) + " (" + describe(spec) + ")");
+                        fail("csv line " + lineNo + ": converted output size " + Arrays.toString(out)
+                                + " differs from benchdnn's " + Arrays.toString(row.out) + " (" + describe(spec) + ")");
                     }
                 }
                 Problem p = new Problem(label, spec, randomTensor(rnd, mode, shape), true, rnd);
@@ -159,14 +165,28 @@ class FastKernelsTest {
             if (usedOne || covered) rowsCovered++;
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("FastKernelsTest corpus: seed %d, %d of %d rows run (%d cases of (geometry, alg), each in both layouts),"
-                + " %d rows covered with their repeats; skipped %s; %.1f s%n  %s%n",
+        System.out.printf(
+                "FastKernelsTest corpus: seed %d, %d of %d rows run (%d cases of (geometry, alg), each in both layouts),"
+                        + " %d rows covered with their repeats; skipped %s; %.1f s%n  %s%n",
                 SEED, rowsUsed, lines.size() - 1, cases, rowsCovered, skipped, secs, tally);
         tally.assertClean();
         if (ONLY == null) {
             assertTrue(rowsUsed >= 150, "only " + rowsUsed + " corpus rows were usable");
-            tally.assertAtLeast(Map.of("forward", 300, "indices", 200, "argmax forward", 200, "argmax backward", 200,
-                    "backward (indices)", 200, "backward (recomputed)", 200, "backward (avg)", 100));
+            tally.assertAtLeast(Map.of(
+                    "forward",
+                    300,
+                    "indices",
+                    200,
+                    "argmax forward",
+                    200,
+                    "argmax backward",
+                    200,
+                    "backward (indices)",
+                    200,
+                    "backward (recomputed)",
+                    200,
+                    "backward (avg)",
+                    100));
         }
     }
 
@@ -225,6 +245,7 @@ class FastKernelsTest {
         final int[] padBegin;
         /** benchdnn's end padding, possibly negative (the window grid stops before the input does). */
         final int[] padEnd;
+
         private final String key;
 
         Row(List<String> f, Map<String, Integer> col) {
@@ -252,8 +273,18 @@ class FastKernelsTest {
                 dilation[a] = Integer.parseInt(f.get(col.get("d" + x))) + 1;
                 padBegin[a] = Integer.parseInt(f.get(col.get("p" + x)));
                 padEnd[a] = Integer.parseInt(f.get(col.get("p" + x + "_r")));
-                k.append(' ').append(in[a]).append('/').append(kernel[a]).append('/').append(stride[a]).append('/')
-                        .append(dilation[a]).append('/').append(padBegin[a]).append('/').append(padEnd[a]);
+                k.append(' ')
+                        .append(in[a])
+                        .append('/')
+                        .append(kernel[a])
+                        .append('/')
+                        .append(stride[a])
+                        .append('/')
+                        .append(dilation[a])
+                        .append('/')
+                        .append(padBegin[a])
+                        .append('/')
+                        .append(padEnd[a]);
             }
             key = k.toString();
         }
@@ -286,7 +317,9 @@ class FastKernelsTest {
         PoolSpec spec(String a) {
             int[] pe = new int[rank];
             for (int i = 0; i < rank; i++) pe[i] = Math.max(0, padEnd[i]);
-            PoolSpec.Builder b = a.equals("max") ? PoolSpec.max(kernel) : PoolSpec.avg(kernel).countIncludePad(a.equals("avg_p"));
+            PoolSpec.Builder b = a.equals("max")
+                    ? PoolSpec.max(kernel)
+                    : PoolSpec.avg(kernel).countIncludePad(a.equals("avg_p"));
             return b.stride(stride).dilation(dilation).padding(padBegin, pe).build();
         }
 
@@ -348,12 +381,28 @@ class FastKernelsTest {
             ran++;
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("FastKernelsTest tails: seed %d, %d problems (%d random draws rejected as invalid), %.1f s%n  %s%n",
+        System.out.printf(
+                "FastKernelsTest tails: seed %d, %d problems (%d random draws rejected as invalid), %.1f s%n  %s%n",
                 SEED, ran, rejected, secs, tally);
         tally.assertClean();
         if (ONLY == null) {
-            tally.assertAtLeast(Map.of("forward", 500, "indices", 150, "argmax forward", 100, "argmax backward", 100,
-                    "backward (indices)", 150, "backward (recomputed)", 150, "backward (avg)", 100, "declined backward", 20));
+            tally.assertAtLeast(Map.of(
+                    "forward",
+                    500,
+                    "indices",
+                    150,
+                    "argmax forward",
+                    100,
+                    "argmax backward",
+                    100,
+                    "backward (indices)",
+                    150,
+                    "backward (recomputed)",
+                    150,
+                    "backward (avg)",
+                    100,
+                    "declined backward",
+                    20));
         }
     }
 
@@ -362,36 +411,205 @@ class FastKernelsTest {
         List<Problem> list = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(mix(SEED, 0xC0FFEEL));
         // A 2x2 input under a 5x5 kernel: every window is mostly padding.
-        list.add(problem(rnd, "kernel larger than input", PoolSpec.max(5, 5).stride(1).padding(2).build(), "ints", true, 2, 3, 2, 2));
-        list.add(problem(rnd, "kernel larger than input", PoolSpec.max(5, 5).stride(2).padding(2).ceilMode(true).build(), "specials", true, 1, 17, 2, 2));
-        list.add(problem(rnd, "kernel larger than input", PoolSpec.avg(5, 5).stride(1).padding(2).build(), "floats", true, 2, 3, 2, 2));
-        list.add(problem(rnd, "kernel larger than input", PoolSpec.avg(5, 5).stride(1).padding(2).countIncludePad(false).build(), "ints", true, 2, 7, 2, 2));
-        list.add(problem(rnd, "kernel larger than input", PoolSpec.lp(2, 5, 5).stride(1).padding(2).build(), "floats", true, 1, 13, 2, 2));
-        list.add(problem(rnd, "kernel larger than input 1D", PoolSpec.max(5).stride(3).padding(2).build(), "ints", true, 3, 31, 2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input",
+                PoolSpec.max(5, 5).stride(1).padding(2).build(),
+                "ints",
+                true,
+                2,
+                3,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input",
+                PoolSpec.max(5, 5).stride(2).padding(2).ceilMode(true).build(),
+                "specials",
+                true,
+                1,
+                17,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input",
+                PoolSpec.avg(5, 5).stride(1).padding(2).build(),
+                "floats",
+                true,
+                2,
+                3,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input",
+                PoolSpec.avg(5, 5).stride(1).padding(2).countIncludePad(false).build(),
+                "ints",
+                true,
+                2,
+                7,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input",
+                PoolSpec.lp(2, 5, 5).stride(1).padding(2).build(),
+                "floats",
+                true,
+                1,
+                13,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "kernel larger than input 1D",
+                PoolSpec.max(5).stride(3).padding(2).build(),
+                "ints",
+                true,
+                3,
+                31,
+                2));
         // Empty batch: nothing to compute, nothing to break.
-        list.add(problem(rnd, "empty batch", PoolSpec.max(3, 3).stride(2).padding(1).build(), "ints", true, 0, 3, 7, 9));
-        list.add(problem(rnd, "empty batch", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", true, 0, 17, 7, 9));
+        list.add(problem(
+                rnd, "empty batch", PoolSpec.max(3, 3).stride(2).padding(1).build(), "ints", true, 0, 3, 7, 9));
+        list.add(problem(
+                rnd, "empty batch", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", true, 0, 17, 7, 9));
         list.add(problem(rnd, "empty batch", PoolSpec.adaptiveMax(3, 4).build(), "ints", true, 0, 5, 7, 9));
         list.add(problem(rnd, "empty batch", PoolSpec.globalAvg(1).build(), "ints", true, 0, 5, 33));
         // Unbatched inputs (C, spatial...).
         list.add(problem(rnd, "unbatched", PoolSpec.max(2, 2).build(), "ints", false, 1, 5, 6, 17));
         list.add(problem(rnd, "unbatched", PoolSpec.max(3).stride(1).padding(1).build(), "specials", false, 1, 67, 33));
-        list.add(problem(rnd, "unbatched", PoolSpec.avg(3, 3, 3).stride(2).padding(1).countIncludePad(false).build(), "floats", false, 1, 7, 5, 6, 17));
+        list.add(problem(
+                rnd,
+                "unbatched",
+                PoolSpec.avg(3, 3, 3)
+                        .stride(2)
+                        .padding(1)
+                        .countIncludePad(false)
+                        .build(),
+                "floats",
+                false,
+                1,
+                7,
+                5,
+                6,
+                17));
         list.add(problem(rnd, "unbatched", PoolSpec.adaptiveAvg(3, 5).build(), "floats", false, 1, 13, 7, 31));
         // NaN ignored, and the lowest-finite floor (no compact argmax): windows of only -inf / NaN have no winner.
-        list.add(problem(rnd, "nan ignore", PoolSpec.max(3, 3).stride(1).padding(1).nanPolicy(NanPolicy.IGNORE).build(), "specials", true, 2, 17, 9, 33));
-        list.add(problem(rnd, "no winner", PoolSpec.max(2, 3).stride(1, 2).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE).build(),
-                "no-winner", true, 2, 7, 8, 17));
-        list.add(problem(rnd, "no winner", PoolSpec.max(3).stride(2).padding(1).maxFloor(MaxFloor.LOWEST_FINITE).build(), "no-winner", true, 2, 31, 65));
-        list.add(problem(rnd, "no winner", PoolSpec.globalMax(2).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE).build(),
-                "no-winner", true, 3, 13, 2, 2));
-        list.add(problem(rnd, "no winner", PoolSpec.adaptiveMax(2, 3).maxFloor(MaxFloor.LOWEST_FINITE).build(), "no-winner", true, 1, 17, 5, 7));
+        list.add(problem(
+                rnd,
+                "nan ignore",
+                PoolSpec.max(3, 3)
+                        .stride(1)
+                        .padding(1)
+                        .nanPolicy(NanPolicy.IGNORE)
+                        .build(),
+                "specials",
+                true,
+                2,
+                17,
+                9,
+                33));
+        list.add(problem(
+                rnd,
+                "no winner",
+                PoolSpec.max(2, 3)
+                        .stride(1, 2)
+                        .nanPolicy(NanPolicy.IGNORE)
+                        .maxFloor(MaxFloor.LOWEST_FINITE)
+                        .build(),
+                "no-winner",
+                true,
+                2,
+                7,
+                8,
+                17));
+        list.add(problem(
+                rnd,
+                "no winner",
+                PoolSpec.max(3)
+                        .stride(2)
+                        .padding(1)
+                        .maxFloor(MaxFloor.LOWEST_FINITE)
+                        .build(),
+                "no-winner",
+                true,
+                2,
+                31,
+                65));
+        list.add(problem(
+                rnd,
+                "no winner",
+                PoolSpec.globalMax(2)
+                        .nanPolicy(NanPolicy.IGNORE)
+                        .maxFloor(MaxFloor.LOWEST_FINITE)
+                        .build(),
+                "no-winner",
+                true,
+                3,
+                13,
+                2,
+                2));
+        list.add(problem(
+                rnd,
+                "no winner",
+                PoolSpec.adaptiveMax(2, 3).maxFloor(MaxFloor.LOWEST_FINITE).build(),
+                "no-winner",
+                true,
+                1,
+                17,
+                5,
+                7));
         // Dilation with padding: windows with no tap inside the input (value -inf / 0, no gradient).
-        list.add(problem(rnd, "empty windows", PoolSpec.max(3).stride(1).dilation(2).padding(4).build(), "ints", true, 2, 17, 1));
-        list.add(problem(rnd, "empty windows", PoolSpec.avg(3).stride(1).dilation(2).padding(4).countIncludePad(false).build(), "ints", true, 2, 3, 1));
-        list.add(problem(rnd, "empty windows", PoolSpec.max(3, 3).stride(1).dilation(2).padding(4).build(), "ints", true, 1, 7, 1, 17));
-        list.add(problem(rnd, "empty windows", PoolSpec.max(3, 3).stride(1).dilation(2).padding(4).maxFloor(MaxFloor.LOWEST_FINITE).build(),
-                "ints", true, 1, 7, 17, 1));
+        list.add(problem(
+                rnd,
+                "empty windows",
+                PoolSpec.max(3).stride(1).dilation(2).padding(4).build(),
+                "ints",
+                true,
+                2,
+                17,
+                1));
+        list.add(problem(
+                rnd,
+                "empty windows",
+                PoolSpec.avg(3)
+                        .stride(1)
+                        .dilation(2)
+                        .padding(4)
+                        .countIncludePad(false)
+                        .build(),
+                "ints",
+                true,
+                2,
+                3,
+                1));
+        list.add(problem(
+                rnd,
+                "empty windows",
+                PoolSpec.max(3, 3).stride(1).dilation(2).padding(4).build(),
+                "ints",
+                true,
+                1,
+                7,
+                1,
+                17));
+        list.add(problem(
+                rnd,
+                "empty windows",
+                PoolSpec.max(3, 3)
+                        .stride(1)
+                        .dilation(2)
+                        .padding(4)
+                        .maxFloor(MaxFloor.LOWEST_FINITE)
+                        .build(),
+                "ints",
+                true,
+                1,
+                7,
+                17,
+                1));
         // Global and adaptive operators, adaptive sizes that do not divide the input (or exceed it).
         list.add(problem(rnd, "global", PoolSpec.globalMax(1).build(), "specials", true, 2, 3, 1000));
         list.add(problem(rnd, "global", PoolSpec.globalMax(2).build(), "ints", true, 2, 17, 33, 17));
@@ -402,25 +620,106 @@ class FastKernelsTest {
         list.add(problem(rnd, "adaptive", PoolSpec.adaptiveMax(5).build(), "specials", true, 2, 31, 17));
         list.add(problem(rnd, "adaptive", PoolSpec.adaptiveMax(5, null).build(), "ints", true, 1, 3, 3, 33));
         list.add(problem(rnd, "adaptive", PoolSpec.adaptiveAvg(2, 3, 4).build(), "floats", true, 2, 3, 5, 7, 9));
-        list.add(problem(rnd, "adaptive", PoolSpec.adaptiveMax(2, 3, 4).nanPolicy(NanPolicy.IGNORE).build(), "specials", true, 2, 13, 5, 7, 9));
+        list.add(problem(
+                rnd,
+                "adaptive",
+                PoolSpec.adaptiveMax(2, 3, 4).nanPolicy(NanPolicy.IGNORE).build(),
+                "specials",
+                true,
+                2,
+                13,
+                5,
+                7,
+                9));
         // Average pooling rules.
-        list.add(problem(rnd, "divisor override", PoolSpec.avg(3, 3).stride(2).padding(1).divisorOverride(7).build(), "ints", true, 2, 17, 9, 33));
-        list.add(problem(rnd, "divisor override", PoolSpec.avg(2).divisorOverride(-2).build(), "floats", true, 2, 3, 65));
-        list.add(problem(rnd, "ceil mode", PoolSpec.avg(3, 3).stride(2).padding(1).ceilMode(true).countIncludePad(true).build(), "ints", true, 2, 7, 8, 16));
-        list.add(problem(rnd, "ceil mode", PoolSpec.avg(3, 3).stride(2).padding(1).ceilMode(true).countIncludePad(false).build(), "ints", true, 2, 7, 8, 16));
-        list.add(problem(rnd, "ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "ints", true, 2, 31, 9, 17));
+        list.add(problem(
+                rnd,
+                "divisor override",
+                PoolSpec.avg(3, 3).stride(2).padding(1).divisorOverride(7).build(),
+                "ints",
+                true,
+                2,
+                17,
+                9,
+                33));
+        list.add(problem(
+                rnd, "divisor override", PoolSpec.avg(2).divisorOverride(-2).build(), "floats", true, 2, 3, 65));
+        list.add(problem(
+                rnd,
+                "ceil mode",
+                PoolSpec.avg(3, 3)
+                        .stride(2)
+                        .padding(1)
+                        .ceilMode(true)
+                        .countIncludePad(true)
+                        .build(),
+                "ints",
+                true,
+                2,
+                7,
+                8,
+                16));
+        list.add(problem(
+                rnd,
+                "ceil mode",
+                PoolSpec.avg(3, 3)
+                        .stride(2)
+                        .padding(1)
+                        .ceilMode(true)
+                        .countIncludePad(false)
+                        .build(),
+                "ints",
+                true,
+                2,
+                7,
+                8,
+                16));
+        list.add(problem(
+                rnd, "ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "ints", true, 2, 31, 9, 17));
         // Lp in both modes (forward only: Lp backward runs on the reference kernel).
         list.add(problem(rnd, "lp", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", true, 2, 17, 9, 33));
         list.add(problem(rnd, "lp", PoolSpec.lp(1, 2, 2).stride(1).build(), "ints", true, 2, 3, 9, 17));
-        list.add(problem(rnd, "lp", PoolSpec.lp(2, 3, 3).stride(2).lpMode(LpMode.PYTORCH).ceilMode(true).build(), "floats", true, 2, 7, 9, 31));
+        list.add(problem(
+                rnd,
+                "lp",
+                PoolSpec.lp(2, 3, 3)
+                        .stride(2)
+                        .lpMode(LpMode.PYTORCH)
+                        .ceilMode(true)
+                        .build(),
+                "floats",
+                true,
+                2,
+                7,
+                9,
+                31));
         // Large strides and the widest tails.
         list.add(problem(rnd, "stride 5", PoolSpec.max(5, 5).stride(5).build(), "ints", true, 2, 13, 11, 65));
-        list.add(problem(rnd, "stride 5", PoolSpec.avg(4, 4).stride(5).padding(1).build(), "floats", true, 2, 13, 11, 65));
-        list.add(problem(rnd, "3D tails", PoolSpec.max(2, 3, 3).stride(1, 2, 2).padding(0, 1, 1).build(), "ints", true, 2, 17, 3, 5, 33));
+        list.add(problem(
+                rnd, "stride 5", PoolSpec.avg(4, 4).stride(5).padding(1).build(), "floats", true, 2, 13, 11, 65));
+        list.add(problem(
+                rnd,
+                "3D tails",
+                PoolSpec.max(2, 3, 3).stride(1, 2, 2).padding(0, 1, 1).build(),
+                "ints",
+                true,
+                2,
+                17,
+                3,
+                5,
+                33));
         return list;
     }
 
-    private static Problem problem(SplittableRandom master, String what, PoolSpec spec, String mode, boolean batched, int n, int c, int... spatial) {
+    private static Problem problem(
+            SplittableRandom master,
+            String what,
+            PoolSpec spec,
+            String mode,
+            boolean batched,
+            int n,
+            int c,
+            int... spatial) {
         long caseSeed = master.nextLong();
         SplittableRandom rnd = new SplittableRandom(caseSeed);
         int lead = batched ? 1 : 0;
@@ -428,8 +727,8 @@ class FastKernelsTest {
         if (batched) shape[0] = n;
         shape[lead] = c;
         System.arraycopy(spatial, 0, shape, lead + 1, spatial.length);
-        String label = what + ": " + describe(spec) + " x" + Arrays.toString(shape) + (batched ? "" : " unbatched") + " values=" + mode
-                + " caseSeed=" + caseSeed;
+        String label = what + ": " + describe(spec) + " x" + Arrays.toString(shape) + (batched ? "" : " unbatched")
+                + " values=" + mode + " caseSeed=" + caseSeed;
         return new Problem(label, spec, randomTensor(rnd, mode, shape), batched, rnd);
     }
 
@@ -440,8 +739,10 @@ class FastKernelsTest {
         in[rank - 1] = width;
         if (rank >= 2) in[rank - 2] = 1 + rnd.nextInt(8);
         if (rank == 3) in[0] = 1 + rnd.nextInt(4);
-        String opName = pick(rnd, new String[] {"max", "avg", "lp", "gmax", "gavg", "glp", "amax", "aavg"},
-                new double[] {0.36, 0.25, 0.08, 0.05, 0.05, 0.03, 0.10, 0.08});
+        String opName =
+                pick(rnd, new String[] {"max", "avg", "lp", "gmax", "gavg", "glp", "amax", "aavg"}, new double[] {
+                    0.36, 0.25, 0.08, 0.05, 0.05, 0.03, 0.10, 0.08
+                });
         PoolSpec spec;
         try {
             spec = randomSpec(rnd, opName, in);
@@ -465,10 +766,12 @@ class FastKernelsTest {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        String mode = pick(rnd, new String[] {"ints", "floats", "specials", "no-winner"}, new double[] {0.4, 0.3, 0.25, 0.05});
+        String mode = pick(
+                rnd, new String[] {"ints", "floats", "specials", "no-winner"}, new double[] {0.4, 0.3, 0.25, 0.05});
         if (spec.op() == PoolOp.LP && spec.lpMode() == LpMode.PYTORCH) mode = chance(rnd, 0.5) ? "ints" : "floats";
-        String label = "width " + width + ": " + describe(spec) + " x" + Arrays.toString(shape) + (batched ? "" : " unbatched") + " values=" + mode
-                + " caseSeed=" + caseSeed + (attempt > 0 ? " draw " + attempt : "");
+        String label =
+                "width " + width + ": " + describe(spec) + " x" + Arrays.toString(shape) + (batched ? "" : " unbatched")
+                        + " values=" + mode + " caseSeed=" + caseSeed + (attempt > 0 ? " draw " + attempt : "");
         return new Problem(label, spec, randomTensor(rnd, mode, shape), batched, rnd);
     }
 
@@ -476,7 +779,10 @@ class FastKernelsTest {
         int rank = in.length;
         switch (op) {
             case "gmax":
-                return PoolSpec.globalMax(rank).nanPolicy(nanPolicy(rnd)).maxFloor(maxFloor(rnd)).build();
+                return PoolSpec.globalMax(rank)
+                        .nanPolicy(nanPolicy(rnd))
+                        .maxFloor(maxFloor(rnd))
+                        .build();
             case "gavg":
                 return PoolSpec.globalAvg(rank).build();
             case "glp":
@@ -485,7 +791,11 @@ class FastKernelsTest {
             case "aavg": {
                 Integer[] out = new Integer[rank];
                 for (int a = 0; a < rank; a++) out[a] = chance(rnd, 0.1) ? null : 1 + rnd.nextInt(in[a] + 3);
-                return op.equals("amax") ? PoolSpec.adaptiveMax(out).nanPolicy(nanPolicy(rnd)).maxFloor(maxFloor(rnd)).build()
+                return op.equals("amax")
+                        ? PoolSpec.adaptiveMax(out)
+                                .nanPolicy(nanPolicy(rnd))
+                                .maxFloor(maxFloor(rnd))
+                                .build()
                         : PoolSpec.adaptiveAvg(out).build();
             }
             default:
@@ -520,7 +830,11 @@ class FastKernelsTest {
         } else {
             b = PoolSpec.lp(new double[] {1, 2, 3, 1.5}[rnd.nextInt(4)], k);
         }
-        return b.stride(s).dilation(d).padding(pb, pe).ceilMode(chance(rnd, 0.3)).build();
+        return b.stride(s)
+                .dilation(d)
+                .padding(pb, pe)
+                .ceilMode(chance(rnd, 0.3))
+                .build();
     }
 
     private static NanPolicy nanPolicy(SplittableRandom rnd) {
@@ -635,50 +949,95 @@ class FastKernelsTest {
                 try {
                     if (fwd) {
                         Tensor out = filled(y.shape(), layout, Float.NaN);
-                        t.ranAs("forward", k, () -> {
-                            assertEquals(k.name(), Pooling.forwardInto(spec, x, out, 0), "kernel that ran");
-                            return max ? diffExact(y, out, layout, r) : diffClose(y, out, layout, r);
-                        }, ctx);
+                        t.ranAs(
+                                "forward",
+                                k,
+                                () -> {
+                                    assertEquals(k.name(), Pooling.forwardInto(spec, x, out, 0), "kernel that ran");
+                                    return max ? diffExact(y, out, layout, r) : diffClose(y, out, layout, r);
+                                },
+                                ctx);
                         if (max) {
-                            t.ranAs("indices", k, () -> {
-                                Pooled res = Pooling.forwardWithIndices(spec, x);
-                                assertEquals(k.name(), res.kernel(), "kernel that ran");
-                                String d = diffExact(y, res.values(), layout, r);
-                                return d != null ? "values " + d : diffIndices(indices, res.indices(), "indices", r);
-                            }, ctx);
+                            t.ranAs(
+                                    "indices",
+                                    k,
+                                    () -> {
+                                        Pooled res = Pooling.forwardWithIndices(spec, x);
+                                        assertEquals(k.name(), res.kernel(), "kernel that ran");
+                                        String d = diffExact(y, res.values(), layout, r);
+                                        return d != null
+                                                ? "values " + d
+                                                : diffIndices(indices, res.indices(), "indices", r);
+                                    },
+                                    ctx);
                         }
                         if (compactArgmax) {
                             Argmax[] holder = new Argmax[1];
-                            t.ranAs("argmax forward", k, () -> {
-                                Tensor o = filled(y.shape(), layout, Float.NaN);
-                                holder[0] = Pooling.forwardArgmax(spec, x, o, 0);
-                                String d = diffExact(y, o, layout, r);
-                                return d != null ? "values " + d : diffIndices(indices, holder[0].toIndices(), "argmax.toIndices()", r);
-                            }, ctx);
+                            t.ranAs(
+                                    "argmax forward",
+                                    k,
+                                    () -> {
+                                        Tensor o = filled(y.shape(), layout, Float.NaN);
+                                        holder[0] = Pooling.forwardArgmax(spec, x, o, 0);
+                                        String d = diffExact(y, o, layout, r);
+                                        return d != null
+                                                ? "values " + d
+                                                : diffIndices(indices, holder[0].toIndices(), "argmax.toIndices()", r);
+                                    },
+                                    ctx);
                             if (bwd && holder[0] != null) {
                                 Argmax a = holder[0];
-                                t.ranAs("argmax backward", k, () -> {
-                                    Tensor gi = filled(x.shape(), layout, Float.NaN);
-                                    assertEquals(k.name(), Pooling.backwardInto(a, gradOut, gi, 0), "kernel that ran");
-                                    return diffExact(toLayout(e.gradWithIndices, layout, p.batched), gi, layout, r);
-                                }, ctx);
+                                t.ranAs(
+                                        "argmax backward",
+                                        k,
+                                        () -> {
+                                            Tensor gi = filled(x.shape(), layout, Float.NaN);
+                                            assertEquals(
+                                                    k.name(),
+                                                    Pooling.backwardInto(a, gradOut, gi, 0),
+                                                    "kernel that ran");
+                                            return diffExact(
+                                                    toLayout(e.gradWithIndices, layout, p.batched), gi, layout, r);
+                                        },
+                                        ctx);
                             }
                         }
                     }
                     if (bwd && max) {
-                        t.ranAs("backward (indices)", k, () -> {
-                            Tensor gi = filled(x.shape(), layout, Float.NaN);
-                            assertEquals(k.name(), Pooling.backwardInto(spec, x, gradOut, indices, gi, 0), "kernel that ran");
-                            return diffExact(toLayout(e.gradWithIndices, layout, p.batched), gi, layout, r);
-                        }, ctx);
-                        t.ranAs("backward (recomputed)", k, () ->
-                                diffExact(toLayout(e.gradRecomputed, layout, p.batched), Pooling.backward(spec, x, gradOut), layout, r), ctx);
+                        t.ranAs(
+                                "backward (indices)",
+                                k,
+                                () -> {
+                                    Tensor gi = filled(x.shape(), layout, Float.NaN);
+                                    assertEquals(
+                                            k.name(),
+                                            Pooling.backwardInto(spec, x, gradOut, indices, gi, 0),
+                                            "kernel that ran");
+                                    return diffExact(toLayout(e.gradWithIndices, layout, p.batched), gi, layout, r);
+                                },
+                                ctx);
+                        t.ranAs(
+                                "backward (recomputed)",
+                                k,
+                                () -> diffExact(
+                                        toLayout(e.gradRecomputed, layout, p.batched),
+                                        Pooling.backward(spec, x, gradOut),
+                                        layout,
+                                        r),
+                                ctx);
                     } else if (bwd) {
-                        t.ranAs("backward (avg)", k, () -> {
-                            Tensor gi = filled(x.shape(), layout, Float.NaN);
-                            assertEquals(k.name(), Pooling.backwardInto(spec, x, gradOut, null, gi, 0), "kernel that ran");
-                            return diffClose(toLayout(e.gradRecomputed, layout, p.batched), gi, layout, r);
-                        }, ctx);
+                        t.ranAs(
+                                "backward (avg)",
+                                k,
+                                () -> {
+                                    Tensor gi = filled(x.shape(), layout, Float.NaN);
+                                    assertEquals(
+                                            k.name(),
+                                            Pooling.backwardInto(spec, x, gradOut, null, gi, 0),
+                                            "kernel that ran");
+                                    return diffClose(toLayout(e.gradRecomputed, layout, p.batched), gi, layout, r);
+                                },
+                                ctx);
                     }
                 } finally {
                     unforce();
@@ -700,6 +1059,7 @@ class FastKernelsTest {
         final List<String> failures = new ArrayList<>();
         /** Failures grouped by kind (what was compared, kernel, layout, the difference without its numbers). */
         final Map<String, Integer> kinds = new TreeMap<>();
+
         int failureCount;
 
         Tally(String name) {
@@ -730,8 +1090,13 @@ class FastKernelsTest {
             if (d != null) {
                 failure(ctx + ": " + what + ": " + d);
                 String layout = ctx.contains("CHANNELS_LAST") ? "CHANNELS_LAST" : "CHANNELS_FIRST";
-                String kind = k.name() + " " + layout + " " + what + ": " + d.lines().limit(3).reduce("", (a, b) -> a + " " + b.trim())
-                        .replaceAll("-?[0-9][0-9.E-]*", "#").replaceAll("\\(n=[^)]*\\)", "").trim();
+                String kind = k.name() + " " + layout + " " + what + ": "
+                        + d.lines()
+                                .limit(3)
+                                .reduce("", (a, b) -> a + " " + b.trim())
+                                .replaceAll("-?[0-9][0-9.E-]*", "#")
+                                .replaceAll("\\(n=[^)]*\\)", "")
+                                .trim();
                 kinds.merge(kind, 1, Integer::sum);
             }
         }
@@ -739,8 +1104,10 @@ class FastKernelsTest {
         void assertClean() {
             if (failureCount > 0) {
                 StringBuilder byKind = new StringBuilder();
-                kinds.forEach((kind, count) -> byKind.append("\n  ").append(count).append(" x ").append(kind));
-                fail(name + ": " + failureCount + " comparisons failed; by kind:" + byKind + "\nthe first:\n  " + String.join("\n  ", failures));
+                kinds.forEach((kind, count) ->
+                        byKind.append("\n  ").append(count).append(" x ").append(kind));
+                fail(name + ": " + failureCount + " comparisons failed; by kind:" + byKind + "\nthe first:\n  "
+                        + String.join("\n  ", failures));
             }
         }
 
@@ -751,16 +1118,22 @@ class FastKernelsTest {
         void assertAtLeast(Map<String, Integer> minimum) {
             for (Map.Entry<String, Integer> m : minimum.entrySet()) {
                 int got = counts.getOrDefault(m.getKey(), 0);
-                assertTrue(got >= m.getValue(), name + ": only " + got + " '" + m.getKey() + "' comparisons ran (want >= " + m.getValue() + "): " + this);
+                assertTrue(
+                        got >= m.getValue(),
+                        name + ": only " + got + " '" + m.getKey() + "' comparisons ran (want >= " + m.getValue()
+                                + "): " + this);
                 if (m.getKey().startsWith("declined")) continue;
                 for (PoolKernel k : fastKernels()) {
                     int kc = perKernel.getOrDefault(k.name() + " " + m.getKey(), 0);
-                    assertTrue(kc >= m.getValue() / (2 * fastKernels().size()),
-                            name + ": kernel " + k.name() + " ran only " + kc + " '" + m.getKey() + "' comparisons: " + this);
+                    assertTrue(
+                            kc >= m.getValue() / (2 * fastKernels().size()),
+                            name + ": kernel " + k.name() + " ran only " + kc + " '" + m.getKey() + "' comparisons: "
+                                    + this);
                 }
             }
             if (Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "false"))) {
-                assertTrue(perKernel.containsKey("cf-simd forward") && perKernel.containsKey("cl-simd forward"),
+                assertTrue(
+                        perKernel.containsKey("cf-simd forward") && perKernel.containsKey("cl-simd forward"),
                         "the SIMD kernels were expected in this run: " + Pooling.vectorization());
             }
         }
@@ -780,7 +1153,11 @@ class FastKernelsTest {
         SplittableRandom master = new SplittableRandom(mix(SEED, 0x7EADL));
         Object[][] problems = {
             {"max k3 s2 p1 64x64", PoolSpec.max(3, 3).stride(2).padding(1).build(), new int[] {4, 24, 64, 64}},
-            {"avg k3 s1 p1 exclude-pad 64x64", PoolSpec.avg(3, 3).stride(1).padding(1).countIncludePad(false).build(), new int[] {4, 24, 64, 64}},
+            {
+                "avg k3 s1 p1 exclude-pad 64x64",
+                PoolSpec.avg(3, 3).stride(1).padding(1).countIncludePad(false).build(),
+                new int[] {4, 24, 64, 64}
+            },
             {"max 3D k2 s2", PoolSpec.max(2, 2, 2).stride(2).build(), new int[] {2, 8, 16, 24, 24}},
             {"max 1D k4 s4", PoolSpec.max(4).stride(4).build(), new int[] {4, 24, 2048}},
         };
@@ -794,7 +1171,9 @@ class FastKernelsTest {
             Tensor xCf = randomTensor(rnd, "ints", shape);
             Geometry gCf = Pooling.geometry(spec, xCf);
             // Above the threshold, so that the calls below really split their work.
-            assertTrue(4L * (gCf.inputElements() + gCf.outputElements()) >= Parallel.WORK_THRESHOLD_BYTES, pr[0] + " is below the work threshold");
+            assertTrue(
+                    4L * (gCf.inputElements() + gCf.outputElements()) >= Parallel.WORK_THRESHOLD_BYTES,
+                    pr[0] + " is below the work threshold");
             float[] go = new float[gCf.outputElements()];
             for (int i = 0; i < go.length; i++) go[i] = (rnd.nextInt(129) - 64) / 8f;
             Tensor gradOutCf = new Tensor(go, gCf.outputShape(), Layout.CHANNELS_FIRST);
@@ -812,8 +1191,9 @@ class FastKernelsTest {
                             for (Map.Entry<String, Object> r : one.entrySet()) {
                                 compared++;
                                 if (!sameBits(r.getValue(), many.get(r.getKey()))) {
-                                    failures.add("seed " + SEED + ", caseSeed " + caseSeed + ", " + pr[0] + " " + Arrays.toString(shape) + " " + layout
-                                            + ", kernel " + k.name() + ": " + r.getKey() + " with " + threads + " threads differs from 1 thread");
+                                    failures.add("seed " + SEED + ", caseSeed " + caseSeed + ", " + pr[0] + " "
+                                            + Arrays.toString(shape) + " " + layout + ", kernel " + k.name() + ": "
+                                            + r.getKey() + " with " + threads + " threads differs from 1 thread");
                                 }
                             }
                         }
@@ -825,7 +1205,8 @@ class FastKernelsTest {
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         // 4 problems x 2 layouts x each kernel of that layout x 3 thread counts x at least 2 results.
-        assertTrue(compared >= 4 * 2 * (fastKernels().size() / 2) * 3 * 2, "only " + compared + " thread comparisons ran");
+        assertTrue(
+                compared >= 4 * 2 * (fastKernels().size() / 2) * 3 * 2, "only " + compared + " thread comparisons ran");
     }
 
     /** Every result of the preallocated-output entry points with {@code threads} threads. */
@@ -904,7 +1285,9 @@ class FastKernelsTest {
         // An output sharing the input's array (a spec whose output has the input's shape).
         PoolSpec same = PoolSpec.max(3, 3).stride(1).padding(1).build();
         rejects("output", () -> Pooling.forwardInto(same, x, x, 1));
-        rejects("output", () -> Pooling.forwardInto(same, x, new Tensor(x.data(), x.shape(), Layout.CHANNELS_FIRST), null, 1));
+        rejects(
+                "output",
+                () -> Pooling.forwardInto(same, x, new Tensor(x.data(), x.shape(), Layout.CHANNELS_FIRST), null, 1));
         rejects("output", () -> Pooling.forwardArgmax(same, x, x, 1));
         // A gradient of the input with the wrong shape.
         int[] wrongIn = g.inputShape();
@@ -915,8 +1298,14 @@ class FastKernelsTest {
         rejects("gradInput", () -> Pooling.backwardInto(argmax, gradOut, badGradIn, 1));
         assertAll42(badGradIn.data());
         // No compact argmax for average pooling, nor for the lowest-finite floor (it has no "no winner" entry).
-        rejects("spec", () -> Pooling.forwardArgmax(PoolSpec.avg(3, 3).stride(2).padding(1).build(), x, out, 1));
-        rejects("spec", () -> Pooling.forwardArgmax(max.toBuilder().maxFloor(MaxFloor.LOWEST_FINITE).build(), x, out, 1));
+        rejects(
+                "spec",
+                () -> Pooling.forwardArgmax(
+                        PoolSpec.avg(3, 3).stride(2).padding(1).build(), x, out, 1));
+        rejects(
+                "spec",
+                () -> Pooling.forwardArgmax(
+                        max.toBuilder().maxFloor(MaxFloor.LOWEST_FINITE).build(), x, out, 1));
         // The library-wide thread count.
         int before = Pooling.threads();
         rejects("threads", () -> Pooling.setThreads(0));
@@ -930,8 +1319,10 @@ class FastKernelsTest {
     }
 
     private static void rejects(String parameter, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, "a bad " + parameter + " was accepted");
-        assertTrue(e.getMessage().startsWith(parameter + " ") || e.getMessage().startsWith(parameter + "="),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, call, "a bad " + parameter + " was accepted");
+        assertTrue(
+                e.getMessage().startsWith(parameter + " ") || e.getMessage().startsWith(parameter + "="),
                 "the message should name " + parameter + ": " + e.getMessage());
     }
 
@@ -1017,7 +1408,8 @@ class FastKernelsTest {
     static String where(int[] shape, Layout layout, int rankSpatial, int i) {
         int lead = shape.length - rankSpatial - 1;
         int c = layout == Layout.CHANNELS_FIRST ? shape[lead] : shape[shape.length - 1];
-        int[] sp = layout == Layout.CHANNELS_FIRST ? Arrays.copyOfRange(shape, lead + 1, shape.length)
+        int[] sp = layout == Layout.CHANNELS_FIRST
+                ? Arrays.copyOfRange(shape, lead + 1, shape.length)
                 : Arrays.copyOfRange(shape, lead, shape.length - 1);
         int plane = 1;
         for (int v : sp) plane *= v;
@@ -1049,7 +1441,8 @@ class FastKernelsTest {
         float[] g = got.data();
         for (int i = 0; i < w.length; i++) {
             if (Float.floatToIntBits(w[i]) != Float.floatToIntBits(g[i])) {
-                return "at " + where(want.shape(), layout, r, i) + ": expected " + w[i] + ", got " + g[i] + " (bit-exact required)";
+                return "at " + where(want.shape(), layout, r, i) + ": expected " + w[i] + ", got " + g[i]
+                        + " (bit-exact required)";
             }
         }
         return null;
@@ -1069,8 +1462,8 @@ class FastKernelsTest {
                 ok = Math.abs((double) g[i] - w[i]) <= RTOL * Math.max(1, Math.abs((double) w[i]));
             }
             if (!ok) {
-                return "at " + where(want.shape(), layout, r, i) + ": expected " + w[i] + ", got " + g[i]
-                        + " (|diff| " + Math.abs((double) g[i] - w[i]) + ", tolerance " + RTOL + " x max(1, |expected|))";
+                return "at " + where(want.shape(), layout, r, i) + ": expected " + w[i] + ", got " + g[i] + " (|diff| "
+                        + Math.abs((double) g[i] - w[i]) + ", tolerance " + RTOL + " x max(1, |expected|))";
             }
         }
         return null;
@@ -1083,13 +1476,16 @@ class FastKernelsTest {
         long[] g = got.data();
         for (int i = 0; i < w.length; i++) {
             if (w[i] != g[i]) {
-                return what + " at " + where(want.shape(), want.layout(), r, i) + ": expected " + w[i] + ", got " + g[i];
+                return what + " at " + where(want.shape(), want.layout(), r, i) + ": expected " + w[i] + ", got "
+                        + g[i];
             }
         }
         return null;
     }
 
     private static String sameShape(int[] want, int[] got) {
-        return Arrays.equals(want, got) ? null : "shape " + Arrays.toString(got) + ", expected " + Arrays.toString(want);
+        return Arrays.equals(want, got)
+                ? null
+                : "shape " + Arrays.toString(got) + ", expected " + Arrays.toString(want);
     }
 }

@@ -76,15 +76,85 @@ class GradientCheckTest {
         List<Problem> p = new ArrayList<>();
         // ---- 1D
         p.add(new Problem("max1d k3 s2 p1", PoolSpec.max(3).stride(2).padding(1).build(), CF, false, 2, 2, 9));
-        p.add(new Problem("max1d k2 s1 d2 p1 ceil", PoolSpec.max(2).stride(1).dilation(2).padding(1).ceilMode(true).build(), CL, false, 1, 3, 8));
-        p.add(new Problem("avg1d k3 s2 p1 ceil include", PoolSpec.avg(3).stride(2).padding(1).ceilMode(true).build(), CF, false, 2, 2, 9));
-        p.add(new Problem("avg1d k3 s2 p1 ceil exclude", PoolSpec.avg(3).stride(2).padding(1).ceilMode(true).countIncludePad(false).build(), CL, false, 2, 2, 10));
-        p.add(new Problem("avg1d k2 d2 pad1/0 divisor3", PoolSpec.avg(2).stride(1).dilation(2).padding(new int[] {1}, new int[] {0}).divisorOverride(3).build(), CF, false, 1, 2, 7));
-        p.add(new Problem("lp1d NORM p2 k3 s2 p1 d2", PoolSpec.lp(2, 3).stride(2).padding(1).dilation(2).build(), CF, false, 2, 2, 11));
+        p.add(new Problem(
+                "max1d k2 s1 d2 p1 ceil",
+                PoolSpec.max(2).stride(1).dilation(2).padding(1).ceilMode(true).build(),
+                CL,
+                false,
+                1,
+                3,
+                8));
+        p.add(new Problem(
+                "avg1d k3 s2 p1 ceil include",
+                PoolSpec.avg(3).stride(2).padding(1).ceilMode(true).build(),
+                CF,
+                false,
+                2,
+                2,
+                9));
+        p.add(new Problem(
+                "avg1d k3 s2 p1 ceil exclude",
+                PoolSpec.avg(3)
+                        .stride(2)
+                        .padding(1)
+                        .ceilMode(true)
+                        .countIncludePad(false)
+                        .build(),
+                CL,
+                false,
+                2,
+                2,
+                10));
+        p.add(new Problem(
+                "avg1d k2 d2 pad1/0 divisor3",
+                PoolSpec.avg(2)
+                        .stride(1)
+                        .dilation(2)
+                        .padding(new int[] {1}, new int[] {0})
+                        .divisorOverride(3)
+                        .build(),
+                CF,
+                false,
+                1,
+                2,
+                7));
+        p.add(new Problem(
+                "lp1d NORM p2 k3 s2 p1 d2",
+                PoolSpec.lp(2, 3).stride(2).padding(1).dilation(2).build(),
+                CF,
+                false,
+                2,
+                2,
+                11));
         p.add(new Problem("lp1d NORM p1 k2 s1", PoolSpec.lp(1, 2).stride(1).build(), CL, false, 1, 2, 7));
-        p.add(new Problem("lp1d NORM p3 k3 s2 ceil", PoolSpec.lp(3, 3).stride(2).ceilMode(true).build(), CF, false, 2, 1, 8));
-        p.add(new Problem("lp1d PYTORCH p2 k3 s2 ceil", PoolSpec.lp(2, 3).stride(2).ceilMode(true).lpMode(LpMode.PYTORCH).build(), CF, true, 2, 2, 8));
-        p.add(new Problem("lp1d PYTORCH p1.5 k2 s1", PoolSpec.lp(1.5, 2).stride(1).lpMode(LpMode.PYTORCH).build(), CL, true, 1, 2, 6));
+        p.add(new Problem(
+                "lp1d NORM p3 k3 s2 ceil",
+                PoolSpec.lp(3, 3).stride(2).ceilMode(true).build(),
+                CF,
+                false,
+                2,
+                1,
+                8));
+        p.add(new Problem(
+                "lp1d PYTORCH p2 k3 s2 ceil",
+                PoolSpec.lp(2, 3)
+                        .stride(2)
+                        .ceilMode(true)
+                        .lpMode(LpMode.PYTORCH)
+                        .build(),
+                CF,
+                true,
+                2,
+                2,
+                8));
+        p.add(new Problem(
+                "lp1d PYTORCH p1.5 k2 s1",
+                PoolSpec.lp(1.5, 2).stride(1).lpMode(LpMode.PYTORCH).build(),
+                CL,
+                true,
+                1,
+                2,
+                6));
         p.add(new Problem("globalMax1d", PoolSpec.globalMax(1).build(), CF, false, 2, 3, 7));
         p.add(new Problem("globalAvg1d", PoolSpec.globalAvg(1).build(), CL, false, 2, 3, 7));
         p.add(new Problem("globalLp1d p2", PoolSpec.globalLp(2, 1).build(), CF, false, 2, 3, 7));
@@ -92,34 +162,172 @@ class GradientCheckTest {
         p.add(new Problem("adaptiveAvg1d 5->7", PoolSpec.adaptiveAvg(7).build(), CL, false, 2, 2, 5));
         p.add(new Problem("maxUnpool1d k2 s2", PoolSpec.maxUnpool(2).build(), CF, false, 2, 2, 5));
         // ---- 2D
-        p.add(new Problem("max2d k(3,2) s(2,1) p(1,0) d(1,2)", PoolSpec.max(3, 2).stride(2, 1).padding(1, 0).dilation(1, 2).build(), CF, false, 2, 2, 7, 8));
-        p.add(new Problem("max2d SAME_UPPER k3 s2", PoolSpec.max(3, 3).stride(2).autoPad(AutoPad.SAME_UPPER).build(), CL, false, 1, 3, 6, 7));
-        p.add(new Problem("avg2d k3 s2 p1 ceil include", PoolSpec.avg(3, 3).stride(2).padding(1).ceilMode(true).build(), CF, false, 1, 2, 6, 7));
-        p.add(new Problem("avg2d k3 s2 p1 ceil exclude", PoolSpec.avg(3, 3).stride(2).padding(1).ceilMode(true).countIncludePad(false).build(), CL, false, 1, 2, 6, 7));
-        p.add(new Problem("avg2d SAME_LOWER k(2,3) s2", PoolSpec.avg(2, 3).stride(2).autoPad(AutoPad.SAME_LOWER).build(), CF, false, 2, 1, 5, 6));
-        p.add(new Problem("lp2d NORM p2 k2 s1 p1", PoolSpec.lp(2, 2, 2).stride(1).padding(1).build(), CF, false, 1, 2, 5, 4));
-        p.add(new Problem("lp2d NORM p3 k2 d2", PoolSpec.lp(3, 2, 2).stride(1).dilation(2).build(), CL, false, 1, 2, 5, 6));
-        p.add(new Problem("lp2d PYTORCH p2 k(2,3) s2 ceil", PoolSpec.lp(2, 2, 3).stride(2).ceilMode(true).lpMode(LpMode.PYTORCH).build(), CF, true, 1, 2, 5, 7));
-        p.add(new Problem("lp2d PYTORCH p3 k2", PoolSpec.lp(3, 2, 2).lpMode(LpMode.PYTORCH).build(), CL, true, 2, 1, 4, 6));
+        p.add(new Problem(
+                "max2d k(3,2) s(2,1) p(1,0) d(1,2)",
+                PoolSpec.max(3, 2).stride(2, 1).padding(1, 0).dilation(1, 2).build(),
+                CF,
+                false,
+                2,
+                2,
+                7,
+                8));
+        p.add(new Problem(
+                "max2d SAME_UPPER k3 s2",
+                PoolSpec.max(3, 3).stride(2).autoPad(AutoPad.SAME_UPPER).build(),
+                CL,
+                false,
+                1,
+                3,
+                6,
+                7));
+        p.add(new Problem(
+                "avg2d k3 s2 p1 ceil include",
+                PoolSpec.avg(3, 3).stride(2).padding(1).ceilMode(true).build(),
+                CF,
+                false,
+                1,
+                2,
+                6,
+                7));
+        p.add(new Problem(
+                "avg2d k3 s2 p1 ceil exclude",
+                PoolSpec.avg(3, 3)
+                        .stride(2)
+                        .padding(1)
+                        .ceilMode(true)
+                        .countIncludePad(false)
+                        .build(),
+                CL,
+                false,
+                1,
+                2,
+                6,
+                7));
+        p.add(new Problem(
+                "avg2d SAME_LOWER k(2,3) s2",
+                PoolSpec.avg(2, 3).stride(2).autoPad(AutoPad.SAME_LOWER).build(),
+                CF,
+                false,
+                2,
+                1,
+                5,
+                6));
+        p.add(new Problem(
+                "lp2d NORM p2 k2 s1 p1",
+                PoolSpec.lp(2, 2, 2).stride(1).padding(1).build(),
+                CF,
+                false,
+                1,
+                2,
+                5,
+                4));
+        p.add(new Problem(
+                "lp2d NORM p3 k2 d2", PoolSpec.lp(3, 2, 2).stride(1).dilation(2).build(), CL, false, 1, 2, 5, 6));
+        p.add(new Problem(
+                "lp2d PYTORCH p2 k(2,3) s2 ceil",
+                PoolSpec.lp(2, 2, 3)
+                        .stride(2)
+                        .ceilMode(true)
+                        .lpMode(LpMode.PYTORCH)
+                        .build(),
+                CF,
+                true,
+                1,
+                2,
+                5,
+                7));
+        p.add(new Problem(
+                "lp2d PYTORCH p3 k2",
+                PoolSpec.lp(3, 2, 2).lpMode(LpMode.PYTORCH).build(),
+                CL,
+                true,
+                2,
+                1,
+                4,
+                6));
         p.add(new Problem("globalMax2d", PoolSpec.globalMax(2).build(), CL, false, 2, 2, 4, 5));
         p.add(new Problem("globalAvg2d", PoolSpec.globalAvg(2).build(), CF, false, 2, 2, 4, 5));
         p.add(new Problem("globalLp2d p3", PoolSpec.globalLp(3, 2).build(), CL, false, 2, 2, 4, 5));
-        p.add(new Problem("adaptiveMax2d (7,9)->(3,4)", PoolSpec.adaptiveMax(3, 4).build(), CF, false, 1, 2, 7, 9));
-        p.add(new Problem("adaptiveAvg2d (4,3)->(5,2)", PoolSpec.adaptiveAvg(5, 2).build(), CL, false, 1, 2, 4, 3));
-        p.add(new Problem("fractionalMax2d k2 (9,8)->(4,3)", PoolSpec.fractionalMax(2, 2).outputSize(4, 3).build(), CF, false, 2, 2, 9, 8));
-        p.add(new Problem("fractionalMax2d k(3,2) (10,7)->(5,6)", PoolSpec.fractionalMax(3, 2).outputSize(5, 6).build(), CL, false, 1, 2, 10, 7));
+        p.add(new Problem(
+                "adaptiveMax2d (7,9)->(3,4)", PoolSpec.adaptiveMax(3, 4).build(), CF, false, 1, 2, 7, 9));
+        p.add(new Problem(
+                "adaptiveAvg2d (4,3)->(5,2)", PoolSpec.adaptiveAvg(5, 2).build(), CL, false, 1, 2, 4, 3));
+        p.add(new Problem(
+                "fractionalMax2d k2 (9,8)->(4,3)",
+                PoolSpec.fractionalMax(2, 2).outputSize(4, 3).build(),
+                CF,
+                false,
+                2,
+                2,
+                9,
+                8));
+        p.add(new Problem(
+                "fractionalMax2d k(3,2) (10,7)->(5,6)",
+                PoolSpec.fractionalMax(3, 2).outputSize(5, 6).build(),
+                CL,
+                false,
+                1,
+                2,
+                10,
+                7));
         p.add(new Problem("maxUnpool2d k2 s2", PoolSpec.maxUnpool(2, 2).build(), CL, false, 1, 2, 3, 4));
         // ---- 3D
-        p.add(new Problem("max3d k2 s1 p1 d(1,1,2)", PoolSpec.max(2, 2, 2).stride(1).padding(1).dilation(1, 1, 2).build(), CF, false, 1, 2, 3, 4, 5));
-        p.add(new Problem("avg3d k(2,2,3) s2 p1 ceil", PoolSpec.avg(2, 2, 3).stride(2).padding(1).ceilMode(true).build(), CL, false, 1, 2, 4, 3, 5));
+        p.add(new Problem(
+                "max3d k2 s1 p1 d(1,1,2)",
+                PoolSpec.max(2, 2, 2).stride(1).padding(1).dilation(1, 1, 2).build(),
+                CF,
+                false,
+                1,
+                2,
+                3,
+                4,
+                5));
+        p.add(new Problem(
+                "avg3d k(2,2,3) s2 p1 ceil",
+                PoolSpec.avg(2, 2, 3).stride(2).padding(1).ceilMode(true).build(),
+                CL,
+                false,
+                1,
+                2,
+                4,
+                3,
+                5));
         p.add(new Problem("lp3d NORM p2 k2", PoolSpec.lp(2, 2, 2, 2).stride(1).build(), CF, false, 1, 1, 3, 4, 4));
-        p.add(new Problem("lp3d PYTORCH p2 k2 s2 ceil", PoolSpec.lp(2, 2, 2, 2).ceilMode(true).lpMode(LpMode.PYTORCH).build(), CL, true, 1, 2, 3, 4, 5));
+        p.add(new Problem(
+                "lp3d PYTORCH p2 k2 s2 ceil",
+                PoolSpec.lp(2, 2, 2, 2).ceilMode(true).lpMode(LpMode.PYTORCH).build(),
+                CL,
+                true,
+                1,
+                2,
+                3,
+                4,
+                5));
         p.add(new Problem("globalMax3d", PoolSpec.globalMax(3).build(), CF, false, 1, 2, 2, 3, 4));
         p.add(new Problem("globalAvg3d", PoolSpec.globalAvg(3).build(), CL, false, 1, 2, 2, 3, 4));
         p.add(new Problem("globalLp3d p1.5", PoolSpec.globalLp(1.5, 3).build(), CF, false, 1, 2, 2, 3, 4));
-        p.add(new Problem("adaptiveMax3d (4,5,3)->(2,3,3)", PoolSpec.adaptiveMax(2, 3, 3).build(), CL, false, 1, 2, 4, 5, 3));
-        p.add(new Problem("adaptiveAvg3d (3,4,5)->(2,null,4)", PoolSpec.adaptiveAvg(2, null, 4).build(), CF, false, 1, 2, 3, 4, 5));
-        p.add(new Problem("fractionalMax3d k2 (6,6,5)->(3,3,2)", PoolSpec.fractionalMax(2, 2, 2).outputSize(3, 3, 2).build(), CF, false, 1, 2, 6, 6, 5));
+        p.add(new Problem(
+                "adaptiveMax3d (4,5,3)->(2,3,3)", PoolSpec.adaptiveMax(2, 3, 3).build(), CL, false, 1, 2, 4, 5, 3));
+        p.add(new Problem(
+                "adaptiveAvg3d (3,4,5)->(2,null,4)",
+                PoolSpec.adaptiveAvg(2, null, 4).build(),
+                CF,
+                false,
+                1,
+                2,
+                3,
+                4,
+                5));
+        p.add(new Problem(
+                "fractionalMax3d k2 (6,6,5)->(3,3,2)",
+                PoolSpec.fractionalMax(2, 2, 2).outputSize(3, 3, 2).build(),
+                CF,
+                false,
+                1,
+                2,
+                6,
+                6,
+                5));
         p.add(new Problem("maxUnpool3d k2 s2", PoolSpec.maxUnpool(2, 2, 2).build(), CF, false, 1, 2, 2, 3, 2));
         return p.stream();
     }
@@ -174,7 +382,8 @@ class GradientCheckTest {
                     : Pooling.forwardWithIndices(pr.spec, xt);
             assertNotNull(fwd.indices());
             if (pr.spec.op() != PoolOp.FRACTIONAL_MAX) {
-                double[] viaIdx = Oracle.fromTensor(Pooling.backward(pr.spec, xt, wt, fwd.indices()), pr.spatial.length).v;
+                double[] viaIdx =
+                        Oracle.fromTensor(Pooling.backward(pr.spec, xt, wt, fwd.indices()), pr.spatial.length).v;
                 assertClose(pr + " backward with indices", fd, viaIdx);
             }
         }
@@ -187,7 +396,10 @@ class GradientCheckTest {
      */
     @Test
     void fractionalBackwardWithGivenIndices() {
-        Problem pr = problems().filter(q -> q.name.startsWith("fractionalMax2d k2")).findFirst().orElseThrow();
+        Problem pr = problems()
+                .filter(q -> q.name.startsWith("fractionalMax2d k2"))
+                .findFirst()
+                .orElseThrow();
         SplittableRandom rnd = new SplittableRandom(7);
         Grid x = tieFree(pr.n, pr.c, pr.spatial, false, rnd);
         Grid samples = new Grid(pr.n, pr.c, new int[] {2});
@@ -199,7 +411,9 @@ class GradientCheckTest {
         Tensor wt = Oracle.toTensor(w, pr.layout, true);
         Tensor expected = Pooling.fractionalMaxPoolBackward(pr.spec, xt, wt, samplesT);
         Tensor viaIdx = Pooling.backward(pr.spec, xt, wt, fwd.indices());
-        assertTrue(Arrays.equals(expected.data(), viaIdx.data()), "backward routed by the fractional forward's indices differs");
+        assertTrue(
+                Arrays.equals(expected.data(), viaIdx.data()),
+                "backward routed by the fractional forward's indices differs");
     }
 
     private void checkUnpool(Problem pr, SplittableRandom rnd) {
@@ -210,7 +424,8 @@ class GradientCheckTest {
         Grid big = tieFree(pr.n, pr.c, plan.out, false, rnd);
         PoolSpec pool = PoolSpec.max(k).stride(pr.spec.stride()).build();
         Oracle.Result pooled = Oracle.forward(pool, big, null);
-        assertEquals(Arrays.toString(pr.spatial), Arrays.toString(pooled.values.size), "pooled size = unpool input size");
+        assertEquals(
+                Arrays.toString(pr.spatial), Arrays.toString(pooled.values.size), "pooled size = unpool input size");
         LongGrid idx = pooled.indices;
         Grid values = tieFree(pr.n, pr.c, pr.spatial, false, rnd);
         Grid w = weights(pr.n, pr.c, plan.out, rnd);
@@ -221,8 +436,11 @@ class GradientCheckTest {
         double[] fd = finiteDifference(values, H_DOUBLE, v -> loss(Oracle.unpool(pr.spec, v, idx), w));
         assertClose(pr + " vs oracle finite differences", fd, analytic);
         assertCanFail(pr, fd, analytic);
-        double[] fdLib = finiteDifference(values, H_FLOAT,
-                v -> loss(Oracle.fromTensor(Pooling.maxUnpool(pr.spec, Oracle.toTensor(v, pr.layout, true), it), r), w));
+        double[] fdLib = finiteDifference(
+                values,
+                H_FLOAT,
+                v -> loss(
+                        Oracle.fromTensor(Pooling.maxUnpool(pr.spec, Oracle.toTensor(v, pr.layout, true), it), r), w));
         assertClose(pr + " vs library finite differences", fdLib, analytic);
     }
 
@@ -282,7 +500,8 @@ class GradientCheckTest {
         if (want.length != got.length) return "length " + got.length + " != " + want.length;
         for (int i = 0; i < want.length; i++) {
             if (!(Math.abs(got[i] - want[i]) <= ATOL + RTOL * Math.abs(want[i]))) {
-                return "element " + i + " (canonical N,C,spatial order): backward " + got[i] + ", finite difference " + want[i];
+                return "element " + i + " (canonical N,C,spatial order): backward " + got[i] + ", finite difference "
+                        + want[i];
             }
         }
         return null;

@@ -1,8 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.kernels.PoolKernel;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.kernels.PoolKernel;
 
 class KernelsTest {
     @AfterEach
@@ -23,9 +22,14 @@ class KernelsTest {
         assertEquals("reference", last.name());
         Tensor x = Tensor.zeros(1, 2, 5, 5);
         Geometry g;
-        for (PoolSpec spec : new PoolSpec[] {PoolSpec.max(2, 2).build(), PoolSpec.avg(3, 3).padding(1).build(),
-                PoolSpec.lp(3, 2, 2).build(), PoolSpec.globalAvg(2).build(), PoolSpec.adaptiveMax(3, null).build(),
-                PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build()}) {
+        for (PoolSpec spec : new PoolSpec[] {
+            PoolSpec.max(2, 2).build(),
+            PoolSpec.avg(3, 3).padding(1).build(),
+            PoolSpec.lp(3, 2, 2).build(),
+            PoolSpec.globalAvg(2).build(),
+            PoolSpec.adaptiveMax(3, null).build(),
+            PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build()
+        }) {
             g = Pooling.geometry(spec, x);
             assertEquals(null, last.declines(g, false), spec.toString());
             assertEquals(null, last.declines(g, true), spec.toString());
@@ -39,12 +43,17 @@ class KernelsTest {
         String simdOrScalar = Kernels.simdAvailable() ? "simd" : "scalar";
         assertEquals("cf-" + simdOrScalar, Pooling.kernelFor(PoolSpec.max(2, 2).build(), cf, false));
         assertEquals("cl-" + simdOrScalar, Pooling.kernelFor(PoolSpec.max(2, 2).build(), cl, true));
-        assertEquals("cf-" + simdOrScalar, Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, false));
+        assertEquals(
+                "cf-" + simdOrScalar, Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, false));
         assertEquals("reference", Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, true));
-        assertEquals("reference", Pooling.kernelFor(PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build(), cf, false));
+        assertEquals(
+                "reference",
+                Pooling.kernelFor(
+                        PoolSpec.fractionalMax(2, 2).outputSize(3, 3).seed(1).build(), cf, false));
         PoolKernel scalarCf = null;
         for (PoolKernel k : Kernels.all()) if (k.name().equals("cf-scalar")) scalarCf = k;
-        assertTrue(scalarCf.declines(Pooling.geometry(PoolSpec.max(2, 2).build(), cl), false).contains("channels-last"));
+        assertTrue(scalarCf.declines(Pooling.geometry(PoolSpec.max(2, 2).build(), cl), false)
+                .contains("channels-last"));
     }
 
     @Test
@@ -55,8 +64,11 @@ class KernelsTest {
         assertEquals("reference", p.kernel());
         assertArrayEquals(new float[] {3, 4}, p.values().data());
         System.setProperty(Kernels.FORCE_PROPERTY, "no-such-kernel");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Pooling.forward(PoolSpec.max(2).build(), x));
-        assertTrue(e.getMessage().contains("pooling4j.kernel = no-such-kernel: no such kernel; known: ["), e.getMessage());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Pooling.forward(PoolSpec.max(2).build(), x));
+        assertTrue(
+                e.getMessage().contains("pooling4j.kernel = no-such-kernel: no such kernel; known: ["), e.getMessage());
         assertTrue(e.getMessage().contains("reference]"), e.getMessage());
     }
 }

@@ -1,7 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.kernels.ReferenceKernel;
-
 import java.util.Arrays;
 
 /**
@@ -70,7 +68,8 @@ final class Oracle {
             this.plane = product(size);
             this.v = v != null ? v : new double[n * c * plane];
             if (this.v.length != n * c * plane) {
-                throw new IllegalArgumentException("grid data length " + this.v.length + " != " + n + "*" + c + "*" + plane);
+                throw new IllegalArgumentException(
+                        "grid data length " + this.v.length + " != " + n + "*" + c + "*" + plane);
             }
         }
 
@@ -317,8 +316,8 @@ final class Oracle {
                 taps[a] = new int[o][];
                 firstCoord[a] = new int[o];
                 for (int i = 0; i < o; i++) {
-                    long lo = (long) i * size / o;                       // floor(i*I/O)
-                    long hi = ((long) (i + 1) * size + o - 1) / o;       // ceil((i+1)*I/O)
+                    long lo = (long) i * size / o; // floor(i*I/O)
+                    long hi = ((long) (i + 1) * size + o - 1) / o; // ceil((i+1)*I/O)
                     taps[a][i] = range((int) lo, (int) hi);
                     firstCoord[a][i] = (int) lo;
                 }
@@ -327,7 +326,8 @@ final class Oracle {
                 long o = spec.outputSize() != null ? spec.outputSize()[a] : (long) (size * spec.outputRatio()[a]);
                 pl.out[a] = (int) Math.max(o, 0);
                 if (o < 1) pl.invalid = "fractional output " + o + " < 1 on axis " + a;
-                else if (o + k - 1 > size) pl.invalid = "fractional output " + o + " + kernel " + k + " - 1 > input " + size;
+                else if (o + k - 1 > size)
+                    pl.invalid = "fractional output " + o + " + kernel " + k + " - 1 > input " + size;
             } else if (op == PoolOp.MAX_UNPOOL) {
                 int k = spec.kernel()[a];
                 int s = spec.stride()[a];
@@ -337,7 +337,8 @@ final class Oracle {
                 long o = def;
                 if (spec.outputSize() != null) {
                     o = spec.outputSize()[a];
-                    if (!(o > def - s && o < def + s)) pl.invalid = "unpool output " + o + " not within one stride of " + def;
+                    if (!(o > def - s && o < def + s))
+                        pl.invalid = "unpool output " + o + " not within one stride of " + def;
                 }
                 if (o < 1) pl.invalid = "unpool output " + o + " < 1";
                 pl.out[a] = (int) Math.max(o, 0);
@@ -612,7 +613,8 @@ final class Oracle {
                         for (int t : w.pos) {
                             double xv = x.v[base + t];
                             // at x = 0 the derivative is taken as 0 (for p < 1 the one-sided limits are infinite)
-                            double d = xv == 0 ? 0 : Math.signum(xv) * Math.pow(Math.abs(xv), p - 1) / Math.pow(y, p - 1);
+                            double d =
+                                    xv == 0 ? 0 : Math.signum(xv) * Math.pow(Math.abs(xv), p - 1) / Math.pow(y, p - 1);
                             add(gx, base + t, g * d);
                         }
                     }
@@ -640,7 +642,8 @@ final class Oracle {
             for (int cc = 0; cc < values.c; cc++) {
                 for (int i = 0; i < values.plane; i++) {
                     long to = indices.v[indices.at(nn, cc, i)];
-                    if (to < 0 || to >= out.plane) throw new IllegalArgumentException("oracle: index " + to + " out of plane");
+                    if (to < 0 || to >= out.plane)
+                        throw new IllegalArgumentException("oracle: index " + to + " out of plane");
                     out.v[out.at(nn, cc, (int) to)] = values.v[values.at(nn, cc, i)];
                 }
             }

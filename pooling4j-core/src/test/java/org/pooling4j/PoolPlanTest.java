@@ -1,7 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.tuning.Tuner;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -65,26 +63,47 @@ class PoolPlanTest {
     void aCallWithTheWrongShapeOrLayoutIsRefusedWithTheNumbers() {
         PoolPlan p = Pooling.plan(PoolSpec.max(2, 2).build(), new int[] {1, 1, 4, 4}, Layout.CHANNELS_FIRST);
         Tensor wrong = Tensor.zeros(Layout.CHANNELS_FIRST, 1, 1, 6, 6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.forward(wrong, p.newOutput()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> p.forward(wrong, p.newOutput()));
         assertTrue(e.getMessage().contains("[1, 1, 6, 6]") && e.getMessage().contains("[1, 1, 4, 4]"), e.getMessage());
         Tensor x = tutorial();
-        assertThrows(IllegalArgumentException.class, () -> p.forward(x, Tensor.zeros(Layout.CHANNELS_FIRST, 1, 1, 3, 2)));
-        assertThrows(IllegalArgumentException.class, () -> p.forward(x, new Tensor(x.data(), new int[] {1, 1, 2, 2}, Layout.CHANNELS_FIRST)));
+        assertThrows(
+                IllegalArgumentException.class, () -> p.forward(x, Tensor.zeros(Layout.CHANNELS_FIRST, 1, 1, 3, 2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> p.forward(x, new Tensor(x.data(), new int[] {1, 1, 2, 2}, Layout.CHANNELS_FIRST)));
         Tensor nhwc = x.toLayout(Layout.CHANNELS_LAST, true);
         assertThrows(IllegalArgumentException.class, () -> p.forward(nhwc, p.newOutput()));
     }
 
     @Test
     void equalSpecsAreEqualAndHashAlike() {
-        PoolSpec a = PoolSpec.avg(3, 3).stride(2, 2).padding(1, 1).countIncludePad(false).build();
-        PoolSpec b = PoolSpec.avg(3, 3).stride(2, 2).padding(1, 1).countIncludePad(false).build();
-        PoolSpec c = PoolSpec.avg(3, 3).stride(2, 2).padding(1, 1).countIncludePad(true).build();
+        PoolSpec a = PoolSpec.avg(3, 3)
+                .stride(2, 2)
+                .padding(1, 1)
+                .countIncludePad(false)
+                .build();
+        PoolSpec b = PoolSpec.avg(3, 3)
+                .stride(2, 2)
+                .padding(1, 1)
+                .countIncludePad(false)
+                .build();
+        PoolSpec c = PoolSpec.avg(3, 3)
+                .stride(2, 2)
+                .padding(1, 1)
+                .countIncludePad(true)
+                .build();
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertNotEquals(a, c);
-        assertNotEquals(PoolSpec.max(2, 2).build(), PoolSpec.max(2, 2).stride(1, 1).build());
-        assertEquals(PoolSpec.weightedAvg(2, 2).sigma(1.0).build(), PoolSpec.weightedAvg(2, 2).sigma(1.0).build());
-        assertNotEquals(PoolSpec.weightedAvg(2, 2).sigma(1.0).build(), PoolSpec.weightedAvg(2, 2).sigma(1.5).build());
+        assertNotEquals(
+                PoolSpec.max(2, 2).build(), PoolSpec.max(2, 2).stride(1, 1).build());
+        assertEquals(
+                PoolSpec.weightedAvg(2, 2).sigma(1.0).build(),
+                PoolSpec.weightedAvg(2, 2).sigma(1.0).build());
+        assertNotEquals(
+                PoolSpec.weightedAvg(2, 2).sigma(1.0).build(),
+                PoolSpec.weightedAvg(2, 2).sigma(1.5).build());
     }
 
     /**
@@ -106,7 +125,10 @@ class PoolPlanTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"max, CHANNELS_FIRST", "max, CHANNELS_LAST", "avg, CHANNELS_FIRST", "avg, CHANNELS_LAST"})
     void aPlanCallAllocatesNothingAfterTheFirst(String op, Layout layout) {
-        PoolSpec spec = (op.equals("max") ? PoolSpec.max(3, 3) : PoolSpec.avg(3, 3)).stride(2, 2).padding(1, 1).build();
+        PoolSpec spec = (op.equals("max") ? PoolSpec.max(3, 3) : PoolSpec.avg(3, 3))
+                .stride(2, 2)
+                .padding(1, 1)
+                .build();
         int[] shape = layout == Layout.CHANNELS_FIRST ? new int[] {2, 8, 17, 19} : new int[] {2, 17, 19, 8};
         PoolPlan p = Pooling.plan(spec, shape, layout, 1);
         Random r = new Random(7);
@@ -147,7 +169,9 @@ class PoolPlanTest {
     @CsvSource({"max, CHANNELS_FIRST", "max, CHANNELS_LAST", "avg, CHANNELS_FIRST", "avg, CHANNELS_LAST"})
     void sixteenThreadsSharingOnePlanGetTheResultsOfOne(String op, Layout layout) throws Exception {
         long seed = 11;
-        PoolSpec spec = (op.equals("max") ? PoolSpec.max(3, 3) : PoolSpec.avg(3, 3)).stride(2, 2).build();
+        PoolSpec spec = (op.equals("max") ? PoolSpec.max(3, 3) : PoolSpec.avg(3, 3))
+                .stride(2, 2)
+                .build();
         int[] shape = layout == Layout.CHANNELS_FIRST ? new int[] {1, 3, 15, 15} : new int[] {1, 15, 15, 3};
         PoolPlan p = Pooling.plan(spec, shape, layout);
         Random r = new Random(seed);
@@ -187,16 +211,19 @@ class PoolPlanTest {
                         float[] want = expected.get(me);
                         float[] got = y.data();
                         for (int j = 0; j < want.length; j++) {
-                            if (op.equals("max") ? Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j])
+                            if (op.equals("max")
+                                    ? Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j])
                                     : Math.abs(want[j] - got[j]) > 1e-6f * (1 + Math.abs(want[j]))) {
-                                return "thread " + me + " rep " + rep + " output " + j + ": " + got[j] + " != " + want[j] + " (seed " + seed + ")";
+                                return "thread " + me + " rep " + rep + " output " + j + ": " + got[j] + " != "
+                                        + want[j] + " (seed " + seed + ")";
                             }
                         }
                         float[] wantG = expectedGrad.get(me);
                         float[] gotG = gx.data();
                         for (int j = 0; j < wantG.length; j++) {
                             if (Math.abs(wantG[j] - gotG[j]) > 1e-5f * (1 + Math.abs(wantG[j]))) {
-                                return "thread " + me + " rep " + rep + " gradient " + j + ": " + gotG[j] + " != " + wantG[j] + " (seed " + seed + ")";
+                                return "thread " + me + " rep " + rep + " gradient " + j + ": " + gotG[j] + " != "
+                                        + wantG[j] + " (seed " + seed + ")";
                             }
                         }
                     }

@@ -1,9 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.roi.RoiAlignMode;
-import org.pooling4j.roi.RoiCoordinates;
-import org.pooling4j.roi.RoiPooling;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pooling4j.roi.RoiAlignMode;
+import org.pooling4j.roi.RoiCoordinates;
+import org.pooling4j.roi.RoiPooling;
 
 /**
  * ROI pooling ({@link RoiPooling}): hand-worked examples, the ONNX conformance cases, a seeded
@@ -51,7 +50,16 @@ class RoiPoolingTest {
     }
 
     /** roiAlign, checking that no input was modified. */
-    static Tensor align(Tensor x, Tensor rois, long[] batch, int oh, int ow, float scale, int sr, RoiAlignMode mode, RoiCoordinates coords) {
+    static Tensor align(
+            Tensor x,
+            Tensor rois,
+            long[] batch,
+            int oh,
+            int ow,
+            float scale,
+            int sr,
+            RoiAlignMode mode,
+            RoiCoordinates coords) {
         float[] x0 = x.data().clone();
         float[] r0 = rois.data().clone();
         long[] b0 = batch.clone();
@@ -62,7 +70,8 @@ class RoiPoolingTest {
         return y;
     }
 
-    static Tensor align1(Tensor x, float[] roi, int oh, int ow, float scale, int sr, RoiAlignMode mode, RoiCoordinates coords) {
+    static Tensor align1(
+            Tensor x, float[] roi, int oh, int ow, float scale, int sr, RoiAlignMode mode, RoiCoordinates coords) {
         return align(x, rows(4, roi), new long[] {0}, oh, ow, scale, sr, mode, coords);
     }
 
@@ -85,7 +94,8 @@ class RoiPoolingTest {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             int k = i;
-            assertTrue(Math.abs(expected[i] - actual[i]) <= tol,
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= tol,
                     () -> what + ": element " + k + " expected " + expected[k] + " got " + actual[k]);
         }
     }
@@ -120,11 +130,17 @@ class RoiPoolingTest {
         void maxTakesTheLargestWeightedCornerAndDoesNotDivide() {
             // OUTPUT_HALF_PIXEL: the samples sit on pixels (1,1),(1,2),(2,1),(2,2); there w1 = 1 and the
             // other weights are 0, so each sample gives max(v, 0, 0, 0) = v; the bin gives 10.
-            assertEquals(10f, align1(ramp, new float[] {0.5f, 0.5f, 2.5f, 2.5f}, 1, 1, 1f, 2, MAX, OUT_HALF).data()[0]);
+            assertEquals(
+                    10f,
+                    align1(ramp, new float[] {0.5f, 0.5f, 2.5f, 2.5f}, 1, 1, 1f, 2, MAX, OUT_HALF)
+                            .data()[0]);
             // HALF_PIXEL: samples at (0.5|1.5, 0.5|1.5), all four weights 0.25. Sample (1.5,1.5) has
             // corners 5, 6, 9, 10 -> weighted 1.25, 1.5, 2.25, 2.5 -> 2.5; the others give 1.25, 1.5, 2.25.
             // Result 2.5: not the interpolated maximum 7.5, and not 2.5 / 4 (no division by the count).
-            assertEquals(2.5f, align1(ramp, new float[] {0.5f, 0.5f, 2.5f, 2.5f}, 1, 1, 1f, 2, MAX, HALF).data()[0]);
+            assertEquals(
+                    2.5f,
+                    align1(ramp, new float[] {0.5f, 0.5f, 2.5f, 2.5f}, 1, 1, 1f, 2, MAX, HALF)
+                            .data()[0]);
         }
 
         @Test
@@ -135,52 +151,89 @@ class RoiPoolingTest {
             // y: size max(0, 1) = 1, one sample at 0.5; yLow = 0 >= H-1 = 0, so the row is 0 with weight 1.
             // x: size 8, bin 2, samplingRatio 1: x = -2 + 2pw + 1 = -1, 1, 3, 5.
             //   -1 is not < -1: clamped to 0 -> 1;  1 -> 2;  3: xLow = 3 >= W-1 -> 4;  5 > W = 4 -> 0.
-            assertArrayEquals(new float[] {1, 2, 4, 0}, align1(x, roi, 1, 4, 1f, 1, AVG, OUT_HALF).data());
+            assertArrayEquals(
+                    new float[] {1, 2, 4, 0},
+                    align1(x, roi, 1, 4, 1f, 1, AVG, OUT_HALF).data());
             // samplingRatio 2: y samples 0.25, 0.75 (both row 0); x samples -2 + 2pw + 0.5 | 1.5:
             //   pw0: -1.5 (outside: 0), -0.5 (clamped to 0: 1) -> 2*(0+1)/4 = 0.5
             //   pw1: 0.5 -> 1.5, 1.5 -> 2.5 -> 2*(1.5+2.5)/4 = 2
             //   pw2: 2.5 -> 3.5, 3.5 -> 4 (xLow = 3 >= W-1) -> 2*(3.5+4)/4 = 3.75
             //   pw3: 4.5, 5.5 both > 4 -> 0
-            assertArrayEquals(new float[] {0.5f, 2, 3.75f, 0}, align1(x, roi, 1, 4, 1f, 2, AVG, OUT_HALF).data());
+            assertArrayEquals(
+                    new float[] {0.5f, 2, 3.75f, 0},
+                    align1(x, roi, 1, 4, 1f, 2, AVG, OUT_HALF).data());
             // HALF_PIXEL, samplingRatio 1: y from -0.5 to -0.5, size 0 kept, sample at -0.5 -> row 0;
             // x from -2.5, bin 2: -1.5 (outside: 0), 0.5 -> 1.5, 2.5 -> 3.5, 4.5 (outside: 0).
-            assertArrayEquals(new float[] {0, 1.5f, 3.5f, 0}, align1(x, roi, 1, 4, 1f, 1, AVG, HALF).data());
+            assertArrayEquals(
+                    new float[] {0, 1.5f, 3.5f, 0},
+                    align1(x, roi, 1, 4, 1f, 1, AVG, HALF).data());
             // HALF_PIXEL, samplingRatio 0: the height grid is ceil(0 / 1) = 0, so every bin is empty: 0.
-            assertArrayEquals(new float[] {0, 0, 0, 0}, align1(x, roi, 1, 4, 1f, 0, AVG, HALF).data());
-            assertArrayEquals(new float[] {0, 0, 0, 0}, align1(x, roi, 1, 4, 1f, 0, MAX, HALF).data());
+            assertArrayEquals(
+                    new float[] {0, 0, 0, 0},
+                    align1(x, roi, 1, 4, 1f, 0, AVG, HALF).data());
+            assertArrayEquals(
+                    new float[] {0, 0, 0, 0},
+                    align1(x, roi, 1, 4, 1f, 0, MAX, HALF).data());
         }
 
         @Test
         void exactBordersMinusOneAndSizeAreInside() {
             Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 1, 4);
             // ROI x 3.5..4.5, one sample at 4.0 = W: not > W, so inside; xLow = 4 >= W-1 -> column 3 -> 4.
-            assertEquals(4f, align1(x, new float[] {3.5f, 0, 4.5f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    4f,
+                    align1(x, new float[] {3.5f, 0, 4.5f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                            .data()[0]);
             // ROI x 3.75..4.75: sample at 4.25 > W -> outside -> 0.
-            assertEquals(0f, align1(x, new float[] {3.75f, 0, 4.75f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    0f,
+                    align1(x, new float[] {3.75f, 0, 4.75f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                            .data()[0]);
             // ROI x -1.5..-0.5: sample at -1.0, not < -1, clamped to 0 -> 1.
-            assertEquals(1f, align1(x, new float[] {-1.5f, 0, -0.5f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    1f,
+                    align1(x, new float[] {-1.5f, 0, -0.5f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                            .data()[0]);
             // ROI x -1.75..-0.75: sample at -1.25 < -1 -> 0.
-            assertEquals(0f, align1(x, new float[] {-1.75f, 0, -0.75f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    0f,
+                    align1(x, new float[] {-1.75f, 0, -0.75f, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                            .data()[0]);
             // Negative data. ROI x 3..5, samplingRatio 2: samples at x = 3.5 (column 3 with weight 1, the
             // other three corners with weight 0) and x = 4.5 (outside: four times 0 * x[0] = 0 * -1).
             Tensor neg = Tensor.of(new float[] {-1, -2, -3, -4}, 1, 1, 1, 4);
             // Max mode compares weighted corners, so a zero weight gives 0 * -4 = -0, which beats -4:
             // the result is -0 (IEEE negative zero), not -4.
-            assertEquals(-0f, align1(neg, new float[] {3, 0, 5, 0}, 1, 1, 1f, 2, MAX, OUT_HALF).data()[0]);
+            assertEquals(
+                    -0f,
+                    align1(neg, new float[] {3, 0, 5, 0}, 1, 1, 1f, 2, MAX, OUT_HALF)
+                            .data()[0]);
             // Avg mode: (-4 + 0) * 2 rows / 4 samples = -2.
-            assertEquals(-2f, align1(neg, new float[] {3, 0, 5, 0}, 1, 1, 1f, 2, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    -2f,
+                    align1(neg, new float[] {3, 0, 5, 0}, 1, 1, 1f, 2, AVG, OUT_HALF)
+                            .data()[0]);
         }
 
         @Test
         void malformedRois() {
             // Inverted ROI [3, 3, 1, 1]. OUTPUT_HALF_PIXEL raises the size to 1: bin 1, one sample at 3.5,
             // yLow = xLow = 3 >= H-1 -> v(3,3) = 15.
-            assertEquals(15f, align1(ramp, new float[] {3, 3, 1, 1}, 1, 1, 1f, 0, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    15f,
+                    align1(ramp, new float[] {3, 3, 1, 1}, 1, 1, 1f, 0, AVG, OUT_HALF)
+                            .data()[0]);
             // HALF_PIXEL keeps size -2: grid ceil(-2) = -2 <= 0 -> no samples -> 0.
-            assertEquals(0f, align1(ramp, new float[] {3, 3, 1, 1}, 1, 1, 1f, 0, AVG, HALF).data()[0]);
+            assertEquals(
+                    0f,
+                    align1(ramp, new float[] {3, 3, 1, 1}, 1, 1, 1f, 0, AVG, HALF)
+                            .data()[0]);
             // A point ROI [3, 3, 3, 3] with HALF_PIXEL and samplingRatio 1: size 0, bin 0, the one sample
             // is at 2.5 on both axes -> 4*2.5 + 2.5 = 12.5.
-            assertEquals(12.5f, align1(ramp, new float[] {3, 3, 3, 3}, 1, 1, 1f, 1, AVG, HALF).data()[0]);
+            assertEquals(
+                    12.5f,
+                    align1(ramp, new float[] {3, 3, 3, 3}, 1, 1, 1f, 1, AVG, HALF)
+                            .data()[0]);
         }
 
         @Test
@@ -217,13 +270,18 @@ class RoiPoolingTest {
                     Tensor l = align(xl, rois, b, 3, 2, 1f, 0, m, c);
                     assertEquals(Layout.CHANNELS_LAST, l.layout());
                     assertArrayEquals(new int[] {3, 3, 2, 3}, l.shape());
-                    assertArrayEquals(bits(a.data()), bits(l.toLayout(Layout.CHANNELS_FIRST, true).data()), m + " " + c);
+                    assertArrayEquals(
+                            bits(a.data()),
+                            bits(l.toLayout(Layout.CHANNELS_FIRST, true).data()),
+                            m + " " + c);
                 }
             }
             Tensor p = pool(x, rows(5, 1, 0, 0, 4, 3, 0, 2.5f, 1, 6, 4), 2, 3, 1f);
             Tensor pl = pool(xl, rows(5, 1, 0, 0, 4, 3, 0, 2.5f, 1, 6, 4), 2, 3, 1f);
             assertArrayEquals(new int[] {2, 2, 3, 3}, pl.shape());
-            assertArrayEquals(bits(p.data()), bits(pl.toLayout(Layout.CHANNELS_FIRST, true).data()));
+            assertArrayEquals(
+                    bits(p.data()),
+                    bits(pl.toLayout(Layout.CHANNELS_FIRST, true).data()));
         }
 
         @Test
@@ -231,8 +289,13 @@ class RoiPoolingTest {
             Tensor y = align(ramp, Tensor.zeros(0, 4), new long[0], 2, 3, 1f, 0, AVG, HALF);
             assertArrayEquals(new int[] {0, 1, 2, 3}, y.shape());
             Tensor emptyBatch = Tensor.zeros(0, 2, 4, 4);
-            assertArrayEquals(new int[] {0, 2, 2, 3}, align(emptyBatch, Tensor.zeros(0, 4), new long[0], 2, 3, 1f, 0, MAX, OUT_HALF).shape());
-            assertArrayEquals(new int[] {0, 2, 1, 1}, pool(emptyBatch, Tensor.zeros(0, 5), 1, 1, 1f).shape());
+            assertArrayEquals(
+                    new int[] {0, 2, 2, 3},
+                    align(emptyBatch, Tensor.zeros(0, 4), new long[0], 2, 3, 1f, 0, MAX, OUT_HALF)
+                            .shape());
+            assertArrayEquals(
+                    new int[] {0, 2, 1, 1},
+                    pool(emptyBatch, Tensor.zeros(0, 5), 1, 1, 1f).shape());
         }
 
         @Test
@@ -240,9 +303,13 @@ class RoiPoolingTest {
             // ONNX Runtime gives an outside sample positions 0 and weights 0, so it adds 0 * x[n,c,0,0]:
             // NaN when that element is NaN, even though the ROI never comes near it.
             Tensor x = Tensor.of(new float[] {Float.NaN, 2, 3, 4}, 1, 1, 1, 4);
-            assertTrue(Float.isNaN(align1(x, new float[] {5, 0, 7, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]));
+            assertTrue(Float.isNaN(align1(x, new float[] {5, 0, 7, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                    .data()[0]));
             // An inside sample at 1.5 reads columns 1 and 2 only: (2 + 3) / 2.
-            assertEquals(2.5f, align1(x, new float[] {1, 0, 2, 0}, 1, 1, 1f, 1, AVG, OUT_HALF).data()[0]);
+            assertEquals(
+                    2.5f,
+                    align1(x, new float[] {1, 0, 2, 0}, 1, 1, 1f, 1, AVG, OUT_HALF)
+                            .data()[0]);
         }
     }
 
@@ -266,7 +333,9 @@ class RoiPoolingTest {
             // ROI [0, -0.5, -0.5, 0.4, 0.4]: start round(-0.5) = -1 (not 0), end round(0.4) = 0, size 2,
             // bin 1 on a 2x2 output: bin 0 covers [-1, 0) -> clipped to [0, 0), empty -> 0; bin 1 covers
             // [0, 1). Output [[0, 0], [0, v(0,0) = 1]]. (Rounding -0.5 up to 0 would give all ones.)
-            assertArrayEquals(new float[] {0, 0, 0, 1}, pool(ramp, rows(5, 0, -0.5f, -0.5f, 0.4f, 0.4f), 2, 2, 1f).data());
+            assertArrayEquals(
+                    new float[] {0, 0, 0, 1},
+                    pool(ramp, rows(5, 0, -0.5f, -0.5f, 0.4f, 0.4f), 2, 2, 1f).data());
         }
 
         @Test
@@ -282,7 +351,9 @@ class RoiPoolingTest {
         @Test
         void scanStartsAtTheLowestFloatAndKeepsBestOnlyWhenValueIsSmaller() {
             Tensor inf = Tensor.of(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, 1, 1, 1, 2);
-            assertEquals(-Float.MAX_VALUE, pool(inf, rows(5, 0, 0, 0, 1, 0), 1, 1, 1f).data()[0]);
+            assertEquals(
+                    -Float.MAX_VALUE,
+                    pool(inf, rows(5, 0, 0, 0, 1, 0), 1, 1, 1f).data()[0]);
             // [NaN, 1]: NaN replaces the start (NaN < lowest is false), then 1 < NaN is false -> 1.
             Tensor a = Tensor.of(new float[] {Float.NaN, 1}, 1, 1, 1, 2);
             assertEquals(1f, pool(a, rows(5, 0, 0, 0, 1, 0), 1, 1, 1f).data()[0]);
@@ -456,8 +527,16 @@ class RoiPoolingTest {
             }
             ran++;
             Tensor x = k.channelsLast ? k.x.toLayout(Layout.CHANNELS_LAST, true) : k.x;
-            Tensor y = align(x, rows(4, k.flatRois()), k.batch, k.oh, k.ow, (float) k.scale, k.sr,
-                    k.max ? MAX : AVG, k.half ? HALF : OUT_HALF);
+            Tensor y = align(
+                    x,
+                    rows(4, k.flatRois()),
+                    k.batch,
+                    k.oh,
+                    k.ow,
+                    (float) k.scale,
+                    k.sr,
+                    k.max ? MAX : AVG,
+                    k.half ? HALF : OUT_HALF);
             if (k.channelsLast) y = y.toLayout(Layout.CHANNELS_FIRST, true);
             float[] got = y.data();
             checked += got.length;
@@ -470,7 +549,9 @@ class RoiPoolingTest {
                 }
             }
         }
-        System.out.printf("RoiPoolingTest roiAlign: base seed %d, %d cases (%d redrawn), %d values%n", BASE_SEED, ran, redrawn, checked);
+        System.out.printf(
+                "RoiPoolingTest roiAlign: base seed %d, %d cases (%d redrawn), %d values%n",
+                BASE_SEED, ran, redrawn, checked);
         assertTrue(redrawn < CASES / 4, "too many ambiguous cases: " + redrawn);
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + ran + " roiAlign cases disagree with the oracle; first:\n"
@@ -612,7 +693,9 @@ class RoiPoolingTest {
                 double y1 = quarter(rnd, -4, h + 3);
                 double x2 = x1 + quarter(rnd, rnd.nextInt(6) == 0 ? -3 : 0, w + 3);
                 double y2 = y1 + quarter(rnd, rnd.nextInt(6) == 0 ? -3 : 0, h + 3);
-                k.rois[i] = new float[] {b, (float) (x1 / k.scale), (float) (y1 / k.scale), (float) (x2 / k.scale), (float) (y2 / k.scale)};
+                k.rois[i] = new float[] {
+                    b, (float) (x1 / k.scale), (float) (y1 / k.scale), (float) (x2 / k.scale), (float) (y2 / k.scale)
+                };
             }
             return k;
         }
@@ -651,8 +734,16 @@ class RoiPoolingTest {
             return x.data()[((n * cc + c) * hh + h) * ww + w];
         }
 
-        static Result roiAlign(Tensor x, double[][] rois, long[] batch, int oh, int ow, double scale, int sr,
-                boolean maxMode, boolean halfPixel) {
+        static Result roiAlign(
+                Tensor x,
+                double[][] rois,
+                long[] batch,
+                int oh,
+                int ow,
+                double scale,
+                int sr,
+                boolean maxMode,
+                boolean halfPixel) {
             int c = x.dim(1);
             int h = x.dim(2);
             int w = x.dim(3);
@@ -834,9 +925,18 @@ class RoiPoolingTest {
         void inputShape() {
             rejects(() -> call(Tensor.zeros(1, 4, 4), roi, b0, 1, 1, 1f, 0), "input shape = [1, 4, 4]", "rank 4");
             rejects(() -> call(Tensor.zeros(1, 1, 1, 4, 4), roi, b0, 1, 1, 1f, 0), "input shape = [1, 1, 1, 4, 4]");
-            rejects(() -> call(Tensor.zeros(1, 0, 4, 4), roi, b0, 1, 1, 1f, 0), "input shape = [1, 0, 4, 4]", "channel");
-            rejects(() -> call(Tensor.zeros(1, 1, 0, 4), roi, b0, 1, 1, 1f, 0), "input shape = [1, 1, 0, 4]", "height and width");
-            rejects(() -> call(Tensor.zeros(Layout.CHANNELS_LAST, 1, 4, 4, 0), roi, b0, 1, 1, 1f, 0), "input shape = [1, 4, 4, 0]", "channel");
+            rejects(
+                    () -> call(Tensor.zeros(1, 0, 4, 4), roi, b0, 1, 1, 1f, 0),
+                    "input shape = [1, 0, 4, 4]",
+                    "channel");
+            rejects(
+                    () -> call(Tensor.zeros(1, 1, 0, 4), roi, b0, 1, 1, 1f, 0),
+                    "input shape = [1, 1, 0, 4]",
+                    "height and width");
+            rejects(
+                    () -> call(Tensor.zeros(Layout.CHANNELS_LAST, 1, 4, 4, 0), roi, b0, 1, 1, 1f, 0),
+                    "input shape = [1, 4, 4, 0]",
+                    "channel");
         }
 
         @Test
@@ -855,7 +955,9 @@ class RoiPoolingTest {
             call(two, r2, new long[] {0, 1}, 1, 1, 1f, 0); // the boundary N-1 is accepted
             rejects(() -> call(two, r2, new long[] {0, 2}, 1, 1, 1f, 0), "batchIndices[1] = 2", "[0, 2)");
             rejects(() -> call(two, r2, new long[] {-1, 0}, 1, 1, 1f, 0), "batchIndices[0] = -1");
-            rejects(() -> call(two, r2, new long[] {0, Long.MIN_VALUE}, 1, 1, 1f, 0), "batchIndices[1] = " + Long.MIN_VALUE);
+            rejects(
+                    () -> call(two, r2, new long[] {0, Long.MIN_VALUE}, 1, 1, 1f, 0),
+                    "batchIndices[1] = " + Long.MIN_VALUE);
             // N = 0 with a ROI: no batch element to read.
             rejects(() -> call(Tensor.zeros(0, 1, 4, 4), roi, b0, 1, 1, 1f, 0), "batchIndices[0] = 0", "[0, 0)");
         }
@@ -890,19 +992,31 @@ class RoiPoolingTest {
             d[13] = Float.NaN;
             rejects(() -> call(x, rows(4, d), new long[4], 1, 1, 1f, 0), "rois[3][1] = NaN", "finite");
             rejects(() -> call(x, rows(4, 0, 0, Float.POSITIVE_INFINITY, 1), b0, 1, 1, 1f, 0), "rois[0][2] = Infinity");
-            rejects(() -> call(x, rows(4, Float.NEGATIVE_INFINITY, 0, 1, 1), b0, 1, 1, 1f, 0), "rois[0][0] = -Infinity");
+            rejects(
+                    () -> call(x, rows(4, Float.NEGATIVE_INFINITY, 0, 1, 1), b0, 1, 1, 1f, 0),
+                    "rois[0][0] = -Infinity");
             // Finite but beyond 2^60 after scaling.
             rejects(() -> call(x, rows(4, 0, 0, 1, 1e30f), b0, 1, 1, 1f, 0), "rois[0][3] = 1.0E30", "2^60");
             // (Float.toString spells 2^59 and 2^61 differently across JDK versions, so match the rule, not the digits.)
-            rejects(() -> call(x, rows(4, 0, 0, 1, 0x1p59f), b0, 1, 1, 4f, 1), "rois[0][3] = ", "times spatialScale 4.0", "2^60");
+            rejects(
+                    () -> call(x, rows(4, 0, 0, 1, 0x1p59f), b0, 1, 1, 4f, 1),
+                    "rois[0][3] = ",
+                    "times spatialScale 4.0",
+                    "2^60");
             // The same ROI far outside with samplingRatio 1 is accepted and samples nothing.
-            assertEquals(0f, call(x, rows(4, 1e17f, 1e17f, 1e18f, 1e18f), b0, 1, 1, 1f, 1).data()[0]);
+            assertEquals(
+                    0f,
+                    call(x, rows(4, 1e17f, 1e17f, 1e18f, 1e18f), b0, 1, 1, 1f, 1)
+                            .data()[0]);
         }
 
         @Test
         void samplingGridOfOneRoi() {
             // samplingRatio 0: ceil(1e6 / 1) squared = 1e12 samples.
-            rejects(() -> call(x, rows(4, 0, 0, 1e6f, 1e6f), b0, 1, 1, 1f, 0), "rois[0] = [0.0, 0.0, 1000000.0, 1000000.0]", "samples");
+            rejects(
+                    () -> call(x, rows(4, 0, 0, 1e6f, 1e6f), b0, 1, 1, 1f, 0),
+                    "rois[0] = [0.0, 0.0, 1000000.0, 1000000.0]",
+                    "samples");
         }
 
         @Test
@@ -934,7 +1048,10 @@ class RoiPoolingTest {
 
         @Test
         void shapes() {
-            rejects(() -> RoiPooling.maxRoiPool(Tensor.zeros(1, 4, 4), roi, 1, 1, 1f), "input shape = [1, 4, 4]", "rank 4");
+            rejects(
+                    () -> RoiPooling.maxRoiPool(Tensor.zeros(1, 4, 4), roi, 1, 1, 1f),
+                    "input shape = [1, 4, 4]",
+                    "rank 4");
             rejects(() -> RoiPooling.maxRoiPool(Tensor.zeros(1, 0, 4, 4), roi, 1, 1, 1f), "input shape = [1, 0, 4, 4]");
             rejects(() -> RoiPooling.maxRoiPool(x, Tensor.zeros(1, 4), 1, 1, 1f), "rois shape = [1, 4]", "(R, 5)");
             rejects(() -> RoiPooling.maxRoiPool(x, Tensor.zeros(5), 1, 1, 1f), "rois shape = [5]");
@@ -957,21 +1074,40 @@ class RoiPoolingTest {
         @Test
         void batchEntry() {
             // N = 1: entries in (-1, 1) truncate to 0 and are accepted.
-            assertEquals(7f, RoiPooling.maxRoiPool(x, rows(5, 0.99f, 0, 0, 2, 1), 1, 1, 1f).data()[0]);
-            assertEquals(7f, RoiPooling.maxRoiPool(x, rows(5, -0.99f, 0, 0, 2, 1), 1, 1, 1f).data()[0]);
+            assertEquals(
+                    7f,
+                    RoiPooling.maxRoiPool(x, rows(5, 0.99f, 0, 0, 2, 1), 1, 1, 1f)
+                            .data()[0]);
+            assertEquals(
+                    7f,
+                    RoiPooling.maxRoiPool(x, rows(5, -0.99f, 0, 0, 2, 1), 1, 1, 1f)
+                            .data()[0]);
             rejects(() -> RoiPooling.maxRoiPool(x, rows(5, 1, 0, 0, 2, 2), 1, 1, 1f), "rois[0][0] = 1.0", "[0, 1)");
             rejects(() -> RoiPooling.maxRoiPool(x, rows(5, -1, 0, 0, 2, 2), 1, 1, 1f), "rois[0][0] = -1.0");
-            rejects(() -> RoiPooling.maxRoiPool(x, rows(5, Float.NaN, 0, 0, 2, 2), 1, 1, 1f), "rois[0][0] = NaN", "finite");
+            rejects(
+                    () -> RoiPooling.maxRoiPool(x, rows(5, Float.NaN, 0, 0, 2, 2), 1, 1, 1f),
+                    "rois[0][0] = NaN",
+                    "finite");
             rejects(() -> RoiPooling.maxRoiPool(Tensor.zeros(0, 1, 4, 4), roi, 1, 1, 1f), "rois[0][0] = 0.0", "[0, 0)");
         }
 
         @Test
         void coordinates() {
-            rejects(() -> RoiPooling.maxRoiPool(x, rows(5, 0, 0, 0, 2, 2, 0, 0, 0, Float.NaN, 2), 1, 1, 1f), "rois[1][3] = NaN");
-            rejects(() -> RoiPooling.maxRoiPool(x, rows(5, 0, Float.NEGATIVE_INFINITY, 0, 2, 2), 1, 1, 1f), "rois[0][1] = -Infinity");
-            rejects(() -> RoiPooling.maxRoiPool(x, rows(5, 0, 0, -1e20f, 2, 2), 1, 1, 1f), "rois[0][2] = -1.0E20", "2^60");
+            rejects(
+                    () -> RoiPooling.maxRoiPool(x, rows(5, 0, 0, 0, 2, 2, 0, 0, 0, Float.NaN, 2), 1, 1, 1f),
+                    "rois[1][3] = NaN");
+            rejects(
+                    () -> RoiPooling.maxRoiPool(x, rows(5, 0, Float.NEGATIVE_INFINITY, 0, 2, 2), 1, 1, 1f),
+                    "rois[0][1] = -Infinity");
+            rejects(
+                    () -> RoiPooling.maxRoiPool(x, rows(5, 0, 0, -1e20f, 2, 2), 1, 1, 1f),
+                    "rois[0][2] = -1.0E20",
+                    "2^60");
             // Large but accepted: clipped to the map.
-            assertEquals(16f, RoiPooling.maxRoiPool(x, rows(5, 0, -1e18f, -1e18f, 1e18f, 1e18f), 1, 1, 1f).data()[0]);
+            assertEquals(
+                    16f,
+                    RoiPooling.maxRoiPool(x, rows(5, 0, -1e18f, -1e18f, 1e18f, 1e18f), 1, 1, 1f)
+                            .data()[0]);
         }
 
         @Test

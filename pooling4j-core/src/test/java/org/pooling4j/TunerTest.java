@@ -1,8 +1,5 @@
 package org.pooling4j;
 
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.tuning.Tuner;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,10 +16,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.pooling4j.internal.json.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.json.Json;
+import org.pooling4j.tuning.Tuner;
 
 class TunerTest {
     @TempDir
@@ -70,21 +69,32 @@ class TunerTest {
         long seed = 20261121L;
         Tensor x = random(seed, 2, 24, 33, 31);
         Tensor cl = x.toLayout(Layout.CHANNELS_LAST, true);
-        PoolSpec[] specs = {PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build(), PoolSpec.max(2, 2).build(),
-                PoolSpec.avg(3, 3).stride(1, 1).padding(1, 1).countIncludePad(false).build(), PoolSpec.lp(2, 2, 2).build(),
-                PoolSpec.globalAvg(2).build(), PoolSpec.adaptiveMax(5, 4).build()};
+        PoolSpec[] specs = {
+            PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build(),
+            PoolSpec.max(2, 2).build(),
+            PoolSpec.avg(3, 3).stride(1, 1).padding(1, 1).countIncludePad(false).build(),
+            PoolSpec.lp(2, 2, 2).build(),
+            PoolSpec.globalAvg(2).build(),
+            PoolSpec.adaptiveMax(5, 4).build()
+        };
         for (Tensor in : new Tensor[] {x, cl}) {
             for (PoolSpec spec : specs) {
                 String what = "seed " + seed + ", " + spec + ", " + in.layout();
                 Tuner.clear();
                 Tuner.setMode(Tuner.Mode.OFF);
-                Pooled plain = spec.op().isMaxType() ? Pooling.forwardWithIndices(spec, in) : new Pooled(Pooling.forward(spec, in), null, "");
+                Pooled plain = spec.op().isMaxType()
+                        ? Pooling.forwardWithIndices(spec, in)
+                        : new Pooled(Pooling.forward(spec, in), null, "");
                 Tensor gradOut = random(seed + 1, plain.values().shape());
-                gradOut = in.layout() == Layout.CHANNELS_LAST ? new Tensor(gradOut.data(), plain.values().shape(), Layout.CHANNELS_LAST) : gradOut;
+                gradOut = in.layout() == Layout.CHANNELS_LAST
+                        ? new Tensor(gradOut.data(), plain.values().shape(), Layout.CHANNELS_LAST)
+                        : gradOut;
                 Tensor plainGrad = spec.op() == PoolOp.LP ? null : Pooling.backward(spec, in, gradOut);
 
                 Tuner.setMode(Tuner.Mode.EXHAUSTIVE);
-                Pooled tuned = spec.op().isMaxType() ? Pooling.forwardWithIndices(spec, in) : new Pooled(Pooling.forward(spec, in), null, "");
+                Pooled tuned = spec.op().isMaxType()
+                        ? Pooling.forwardWithIndices(spec, in)
+                        : new Pooled(Pooling.forward(spec, in), null, "");
                 Tensor tunedGrad = spec.op() == PoolOp.LP ? null : Pooling.backward(spec, in, gradOut);
                 assertFalse(Tuner.decisions().isEmpty(), what);
                 if (spec.op().isMaxType()) {
@@ -131,8 +141,12 @@ class TunerTest {
         assertEquals(first, Tuner.decisions());
         assertTrue(warnings.isEmpty(), warnings.toString());
         String text = Files.readString(file);
-        assertTrue(text.contains("\"cpu\": ") && text.contains("\"jdk\": ") && text.contains("\"library\": ")
-                && text.contains("\"threads\": " + Pooling.threads()), text);
+        assertTrue(
+                text.contains("\"cpu\": ")
+                        && text.contains("\"jdk\": ")
+                        && text.contains("\"library\": ")
+                        && text.contains("\"threads\": " + Pooling.threads()),
+                text);
     }
 
     @Test
@@ -143,9 +157,15 @@ class TunerTest {
         String key = Tuner.key(g, false, "values", 1);
         Path file = dir.resolve("hand.json");
         StringBuilder b = new StringBuilder("{");
-        Tuner.header().forEach((k, v) -> b.append(Json.quote(k)).append(": ").append(Json.write(v)).append(", "));
-        b.append("\"decisions\": [{\"key\": ").append(Json.quote(key)).append(", \"kernel\": \"reference\", \"threads\": 1, "
-                + "\"heuristic_kernel\": \"x\", \"heuristic_threads\": 1, \"heuristic_ms\": 1.0, \"tuned_ms\": 0.5}]}");
+        Tuner.header().forEach((k, v) -> b.append(Json.quote(k))
+                .append(": ")
+                .append(Json.write(v))
+                .append(", "));
+        b.append("\"decisions\": [{\"key\": ")
+                .append(Json.quote(key))
+                .append(
+                        ", \"kernel\": \"reference\", \"threads\": 1, "
+                                + "\"heuristic_kernel\": \"x\", \"heuristic_threads\": 1, \"heuristic_ms\": 1.0, \"tuned_ms\": 0.5}]}");
         Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
         assertEquals(1, Tuner.loadWisdom(file));
         // Mode OFF, yet the loaded decision applies.
@@ -218,7 +238,9 @@ class TunerTest {
         Tuner.setMode(Tuner.Mode.EXHAUSTIVE);
         Pooling.forward(max, small, 2);
         assertEquals(1, Tuner.decisions().size(), Tuner.decisions().toString());
-        assertTrue(Tuner.decisions().get(0).key().contains("|1x4x64x64|2"), Tuner.decisions().get(0).key());
+        assertTrue(
+                Tuner.decisions().get(0).key().contains("|1x4x64x64|2"),
+                Tuner.decisions().get(0).key());
     }
 
     @Test

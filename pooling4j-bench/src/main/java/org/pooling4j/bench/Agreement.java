@@ -39,7 +39,13 @@ public final class Agreement {
             }
         }
         if (bad == 0) return null;
-        return String.format(Locale.ROOT, "%d of %d elements differ; worst at %d: %s vs %s", bad, a.length, worst,
-                Float.toString(a[worst]), Float.toString(b[worst]));
+        return String.format(
+                Locale.ROOT,
+                "%d of %d elements differ; worst at %d: %s vs %s",
+                bad,
+                a.length,
+                worst,
+                Float.toString(a[worst]),
+                Float.toString(b[worst]));
     }
 }

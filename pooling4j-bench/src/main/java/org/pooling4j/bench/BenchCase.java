@@ -41,28 +41,42 @@ public final class BenchCase {
         this.inputShape = inputShape.clone();
         this.description = Objects.requireNonNull(description, "description");
         if (inputShape.length != spec.rank() + 2) {
-            throw new IllegalArgumentException(name + ": input shape " + Arrays.toString(inputShape) + " must be batched (rank " + (spec.rank() + 2) + ")");
+            throw new IllegalArgumentException(name + ": input shape " + Arrays.toString(inputShape)
+                    + " must be batched (rank " + (spec.rank() + 2) + ")");
         }
-        if (kind == Kind.MAX_BACKWARD && spec.op() != PoolOp.MAX) throw new IllegalArgumentException(name + ": max backward needs a max spec");
+        if (kind == Kind.MAX_BACKWARD && spec.op() != PoolOp.MAX)
+            throw new IllegalArgumentException(name + ": max backward needs a max spec");
         if (kind == Kind.AVG_BACKWARD && spec.op() != PoolOp.AVG && spec.op() != PoolOp.GLOBAL_AVG) {
             throw new IllegalArgumentException(name + ": average backward needs an average spec");
         }
         geometry();
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
 
-    public PoolSpec spec() { return spec; }
+    public PoolSpec spec() {
+        return spec;
+    }
 
-    public Layout layout() { return layout; }
+    public Layout layout() {
+        return layout;
+    }
 
     /** A copy of the input shape, in the layout's memory order. */
-    public int[] inputShape() { return inputShape.clone(); }
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
 
     /** One line for listings, e.g. "N=32 C=64 112x112, max k3 s2 p1". */
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     /** The spec resolved against the input shape. */
     public Geometry geometry() {
@@ -96,10 +110,14 @@ public final class BenchCase {
         long in = inputElements();
         long out = outputElements();
         switch (kind) {
-            case FORWARD: return 4 * (in + out);
-            case MAX_BACKWARD: return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
-            case AVG_BACKWARD: return 4 * (out + in);
-            default: throw new AssertionError(kind);
+            case FORWARD:
+                return 4 * (in + out);
+            case MAX_BACKWARD:
+                return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
+            case AVG_BACKWARD:
+                return 4 * (out + in);
+            default:
+                throw new AssertionError(kind);
         }
     }
 

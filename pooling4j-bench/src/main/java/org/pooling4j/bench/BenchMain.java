@@ -34,11 +34,17 @@ import picocli.CommandLine.TypeConversionException;
  *
  * <p>Exit status: 0 after a run, 2 for a usage error (bad option value), 1 when a run fails.
  */
-@Command(name = "pooling4j bench", mixinStandardHelpOptions = true, version = "pooling4j bench 0.1.0", sortOptions = false,
-        description = {"Benchmark pooling4j against ONNX Runtime and a memory-copy probe on the same inputs, in one JVM.",
-                "GB/s: bytes of all inputs and outputs read or written / median time.",
-                "%%copy: that GB/s over the copy bandwidth measured at the same thread count.",
-                "vs ORT: ONNX Runtime median / pooling4j median (> 1: pooling4j is faster)."})
+@Command(
+        name = "pooling4j bench",
+        mixinStandardHelpOptions = true,
+        version = "pooling4j bench 0.1.0",
+        sortOptions = false,
+        description = {
+            "Benchmark pooling4j against ONNX Runtime and a memory-copy probe on the same inputs, in one JVM.",
+            "GB/s: bytes of all inputs and outputs read or written / median time.",
+            "%%copy: that GB/s over the copy bandwidth measured at the same thread count.",
+            "vs ORT: ONNX Runtime median / pooling4j median (> 1: pooling4j is faster)."
+        })
 public final class BenchMain implements Callable<Integer> {
     /** Default seed of the random inputs. */
     static final long DEFAULT_SEED = 0x5EED_B3C4L;
@@ -46,50 +52,87 @@ public final class BenchMain implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--threads", split = ",", defaultValue = "1,2", converter = ThreadCount.class, paramLabel = "N",
+    @Option(
+            names = "--threads",
+            split = ",",
+            defaultValue = "1,2",
+            converter = ThreadCount.class,
+            paramLabel = "N",
             description = "thread counts to measure (default: ${DEFAULT-VALUE})")
     List<Integer> threads;
 
-    @Option(names = "--case", paramLabel = "NAME", converter = CaseName.class,
+    @Option(
+            names = "--case",
+            paramLabel = "NAME",
+            converter = CaseName.class,
             description = "run only this case of the standard suite (repeatable; --list shows the names)")
     List<String> cases = new ArrayList<>();
 
-    @Option(names = "--shapes", paramLabel = "FILE",
-            description = "run rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv) as float32 forward channels-first cases, "
-                    + "instead of the standard suite (with --case: after those cases); the whole corpus takes hours, pick rows with --rows or --limit")
+    @Option(
+            names = "--shapes",
+            paramLabel = "FILE",
+            description =
+                    "run rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv) as float32 forward channels-first cases, "
+                            + "instead of the standard suite (with --case: after those cases); the whole corpus takes hours, pick rows with --rows or --limit")
     Path shapes;
 
-    @Option(names = "--rows", paramLabel = "A-B", converter = RowRange.Parser.class,
+    @Option(
+            names = "--rows",
+            paramLabel = "A-B",
+            converter = RowRange.Parser.class,
             description = "corpus rows A to B (1-based data rows, inclusive; or one row N)")
     RowRange rows;
 
-    @Option(names = "--limit", paramLabel = "N", converter = PositiveInt.class,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = PositiveInt.class,
             description = "run at most N corpus rows (the first N that can run, after --rows)")
     Integer limit;
 
-    @Option(names = "--sample", paramLabel = "N", converter = PositiveInt.class,
+    @Option(
+            names = "--sample",
+            paramLabel = "N",
+            converter = PositiveInt.class,
             description = "run N corpus rows drawn at random (from --seed) out of --rows, in row order")
     Integer sample;
 
-    @Option(names = "--tuned", description = "also time pooling4j with the auto-tuner on (impl pooling4j-tuned; "
-            + "its first warm-up call tunes) between two timings of the heuristic choice, and list tuned / heuristic per case")
+    @Option(
+            names = "--tuned",
+            description =
+                    "also time pooling4j with the auto-tuner on (impl pooling4j-tuned; "
+                            + "its first warm-up call tunes) between two timings of the heuristic choice, and list tuned / heuristic per case")
     boolean tuned;
 
-    @Option(names = "--default-alg", paramLabel = "ALG", defaultValue = "max", converter = Alg.class,
-            description = "algorithm for corpus rows with an empty alg column: max, avg_np or avg_p (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--default-alg",
+            paramLabel = "ALG",
+            defaultValue = "max",
+            converter = Alg.class,
+            description =
+                    "algorithm for corpus rows with an empty alg column: max, avg_np or avg_p (default: ${DEFAULT-VALUE})")
     String defaultAlg;
 
-    @Option(names = "--max-mb", paramLabel = "MIB", defaultValue = "1024", converter = PositiveInt.class,
+    @Option(
+            names = "--max-mb",
+            paramLabel = "MIB",
+            defaultValue = "1024",
+            converter = PositiveInt.class,
             description = "skip corpus rows whose input plus output exceed this many MiB (default: ${DEFAULT-VALUE})")
     Integer maxMb;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the results as a JSON array")
     Path json;
 
-    @Option(names = "--chart", paramLabel = "FILE.png", description = "draw the GB/s bars and copy-bandwidth lines as a PNG")
+    @Option(
+            names = "--chart",
+            paramLabel = "FILE.png",
+            description = "draw the GB/s bars and copy-bandwidth lines as a PNG")
     Path chart;
 
-    @Option(names = "--quick", description = "tiny warm-up, 5 timed calls, small copy probe (smoke tests; the numbers mean little)")
+    @Option(
+            names = "--quick",
+            description = "tiny warm-up, 5 timed calls, small copy probe (smoke tests; the numbers mean little)")
     boolean quick;
 
     @Option(names = "--no-ort", description = "do not run ONNX Runtime")
@@ -98,8 +141,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the random inputs (default: a fixed seed)")
     Long seed;
 
-    @Option(names = "--live", description = "while the bench runs, show a table of the live pooling aggregates on standard error, refreshed every second: "
-            + "calls/s, p50, p99, GB/s and %%copy per operator, kernel and shape (the monitor's bookkeeping adds a little time to every timed call)")
+    @Option(
+            names = "--live",
+            description =
+                    "while the bench runs, show a table of the live pooling aggregates on standard error, refreshed every second: "
+                            + "calls/s, p50, p99, GB/s and %%copy per operator, kernel and shape (the monitor's bookkeeping adds a little time to every timed call)")
     boolean live;
 
     @Option(names = "--list", description = "list the standard suite (and with --shapes the selected rows) and exit")
@@ -134,23 +180,32 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rows != null && shapes == null) throw new ParameterException(spec.commandLine(), "--rows needs --shapes FILE");
-        if (limit != null && shapes == null) throw new ParameterException(spec.commandLine(), "--limit needs --shapes FILE");
-        if (sample != null && shapes == null) throw new ParameterException(spec.commandLine(), "--sample needs --shapes FILE");
-        if (sample != null && limit != null) throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
+        if (rows != null && shapes == null)
+            throw new ParameterException(spec.commandLine(), "--rows needs --shapes FILE");
+        if (limit != null && shapes == null)
+            throw new ParameterException(spec.commandLine(), "--limit needs --shapes FILE");
+        if (sample != null && shapes == null)
+            throw new ParameterException(spec.commandLine(), "--sample needs --shapes FILE");
+        if (sample != null && limit != null)
+            throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
             if (!Files.isRegularFile(shapes)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
             }
             try {
                 corpus = ShapeCorpus.read(shapes);
             } catch (IOException | IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "': " + e.getMessage());
+                throw new ParameterException(
+                        spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "': " + e.getMessage());
             }
             if (rows != null && rows.from > corpus.size()) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--rows': '" + rows + "': "
-                        + shapes + " has " + corpus.size() + " data rows");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "Invalid value for option '--rows': '" + rows + "': " + shapes + " has " + corpus.size()
+                                + " data rows");
             }
         }
         // A thread count given twice would only measure the same thing twice.
@@ -187,9 +242,17 @@ public final class BenchMain implements Callable<Integer> {
         return 0;
     }
 
-    private void selectRows(List<ShapeCorpus.Row> corpus, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
-        ShapeCorpus.Selection sel = ShapeCorpus.select(corpus, rows == null ? 1 : rows.from, rows == null ? corpus.size() : rows.to,
-                limit, sample, seed == null ? DEFAULT_SEED : seed, defaultAlg, (long) maxMb * 1024 * 1024);
+    private void selectRows(
+            List<ShapeCorpus.Row> corpus, List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped) {
+        ShapeCorpus.Selection sel = ShapeCorpus.select(
+                corpus,
+                rows == null ? 1 : rows.from,
+                rows == null ? corpus.size() : rows.to,
+                limit,
+                sample,
+                seed == null ? DEFAULT_SEED : seed,
+                defaultAlg,
+                (long) maxMb * 1024 * 1024);
         plan.addAll(sel.cases);
         notes.putAll(sel.notes);
         skipped.addAll(sel.skipped);
@@ -210,9 +273,16 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private void printListed(BenchCase c, String note) {
-        out.printf(Locale.ROOT, "  %-26s %-12s %-14s in %-22s out %-22s ORT %s  %s%n", c.name(), c.kind().name().toLowerCase(Locale.ROOT),
-                c.layout().name().toLowerCase(Locale.ROOT), Arrays.toString(c.inputShape()), Arrays.toString(c.outputShape()),
-                c.ortComparable() ? "yes" : "no ", c.description());
+        out.printf(
+                Locale.ROOT,
+                "  %-26s %-12s %-14s in %-22s out %-22s ORT %s  %s%n",
+                c.name(),
+                c.kind().name().toLowerCase(Locale.ROOT),
+                c.layout().name().toLowerCase(Locale.ROOT),
+                Arrays.toString(c.inputShape()),
+                Arrays.toString(c.outputShape()),
+                c.ortComparable() ? "yes" : "no ",
+                c.description());
         if (note != null) out.println("      note: " + note);
     }
 
@@ -229,10 +299,18 @@ public final class BenchMain implements Callable<Integer> {
         private final List<Result> results = new ArrayList<>();
         /** Copy bandwidth by thread count; read by the {@code --live} thread too. */
         private final Map<Integer, Double> copyGbps = new ConcurrentHashMap<>();
+
         private OrtBackend ort;
         private int nameWidth = 24;
 
-        Runner(PrintStream out, List<Integer> threads, Timing.Plan timing, boolean quick, boolean noOrt, long seed, boolean tuned) {
+        Runner(
+                PrintStream out,
+                List<Integer> threads,
+                Timing.Plan timing,
+                boolean quick,
+                boolean noOrt,
+                long seed,
+                boolean tuned) {
             this.tuned = tuned;
             this.out = out;
             this.threads = threads;
@@ -242,7 +320,8 @@ public final class BenchMain implements Callable<Integer> {
             this.seed = seed;
         }
 
-        void run(List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped, Path json, Path chart) throws Exception {
+        void run(List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped, Path json, Path chart)
+                throws Exception {
             for (BenchCase c : plan) nameWidth = Math.max(nameWidth, c.name().length());
             header();
             for (String s : skipped) out.println(s);
@@ -260,7 +339,11 @@ public final class BenchMain implements Callable<Integer> {
                 out.println("wrote " + json);
             }
             if (chart != null) {
-                Chart.write(results, chart, "pooling4j bench: GB/s per case" + (ort != null ? " (pooling4j vs ONNX Runtime " + ort.version() + ")" : ""));
+                Chart.write(
+                        results,
+                        chart,
+                        "pooling4j bench: GB/s per case"
+                                + (ort != null ? " (pooling4j vs ONNX Runtime " + ort.version() + ")" : ""));
                 out.println("wrote " + chart);
             }
         }
@@ -276,24 +359,39 @@ public final class BenchMain implements Callable<Integer> {
             out.println("pooling4j bench" + (quick ? " (--quick: numbers are indicative only)" : ""));
             out.println("JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                     + " (" + System.getProperty("java.vendor") + "), max heap " + (rt.maxMemory() >> 20) + " MiB");
-            out.println("CPUs: " + rt.availableProcessors() + " (available processors); " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            out.println("CPUs: " + rt.availableProcessors() + " (available processors); "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             out.println("vectorization: " + Pooling.vectorization());
             if (noOrt) {
                 out.println("ONNX Runtime: skipped (--no-ort)");
             } else {
                 try {
                     ort = OrtBackend.open();
-                    out.println("ONNX Runtime: " + ort.version() + " (Java API, default session options, intra-op threads = N, inter-op 1)");
+                    out.println("ONNX Runtime: " + ort.version()
+                            + " (Java API, default session options, intra-op threads = N, inter-op 1)");
                 } catch (Exception | LinkageError e) {
                     ort = null;
                     out.println("ONNX Runtime: not available, running without it (" + e + ")");
                 }
             }
-            out.println("timing: " + (quick ? "2 warm-up calls, median and min of 5 calls"
-                    : "warm-up >= 20 calls and >= 0.5 s, then median and min of >= 15 calls and >= 1 s") + "; threads " + threads.toString().replaceAll("[\\[\\] ]", ""));
+            out.println("timing: "
+                    + (quick
+                            ? "2 warm-up calls, median and min of 5 calls"
+                            : "warm-up >= 20 calls and >= 0.5 s, then median and min of >= 15 calls and >= 1 s")
+                    + "; threads " + threads.toString().replaceAll("[\\[\\] ]", ""));
             out.println();
-            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-15s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
-                    "case", "impl", "thr", "median ms", "min ms", "GB/s", "%copy", "vs ORT", "kernel");
+            out.printf(
+                    Locale.ROOT,
+                    "%-" + nameWidth + "s  %-15s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
+                    "case",
+                    "impl",
+                    "thr",
+                    "median ms",
+                    "min ms",
+                    "GB/s",
+                    "%copy",
+                    "vs ORT",
+                    "kernel");
         }
 
         private void copyProbe() throws Exception {
@@ -327,7 +425,8 @@ public final class BenchMain implements Callable<Integer> {
             try {
                 for (int t : threads) {
                     Timing.Result ours = Timing.measure(w.call(t), timing);
-                    Result mine = new Result(c.name(), Result.POOLING4J, t, ours, w.bytesMoved(), ours.label, copyGbps.get(t));
+                    Result mine = new Result(
+                            c.name(), Result.POOLING4J, t, ours, w.bytesMoved(), ours.label, copyGbps.get(t));
                     results.add(mine);
                     Result theirs = null;
                     String problem = null;
@@ -336,20 +435,25 @@ public final class BenchMain implements Callable<Integer> {
                         try (OrtBackend.Session s = ort.session(model, t)) {
                             OrtBackend.Input feed = ortIn;
                             String label = ortLabel(c);
-                            Timing.Result tr = Timing.measure(() -> {
-                                s.run(feed);
-                                return label;
-                            }, timing);
+                            Timing.Result tr = Timing.measure(
+                                    () -> {
+                                        s.run(feed);
+                                        return label;
+                                    },
+                                    timing);
                             theirs = new Result(c.name(), Result.ORT, t, tr, w.bytesMoved(), label, copyGbps.get(t));
                             mine.ratioVsOrt = theirs.medianMs / mine.medianMs;
                             if (!checked) {
                                 checked = true;
-                                boolean exact = c.spec().op() == PoolOp.MAX || c.spec().op() == PoolOp.GLOBAL_MAX;
+                                boolean exact =
+                                        c.spec().op() == PoolOp.MAX || c.spec().op() == PoolOp.GLOBAL_MAX;
                                 String diff = Agreement.compare(w.output().data(), s.output(feed), exact, 1e-5, 1e-6);
-                                if (diff != null) problem = "  warning: onnxruntime and pooling4j outputs differ: " + diff;
+                                if (diff != null)
+                                    problem = "  warning: onnxruntime and pooling4j outputs differ: " + diff;
                             }
                         } catch (Exception e) {
-                            problem = "  onnxruntime: cannot run " + c.name() + " on " + t + " threads: " + OrtBackend.shortMessage(e);
+                            problem = "  onnxruntime: cannot run " + c.name() + " on " + t + " threads: "
+                                    + OrtBackend.shortMessage(e);
                             ortIn.close();
                             ortIn = null;
                         }
@@ -398,28 +502,51 @@ public final class BenchMain implements Callable<Integer> {
             }
             Timing.Result tr = t2.medianNanos < t1.medianNanos ? t2 : t1;
             double heurMs = Math.min(heuristic.medianMs, h2.medianNanos / 1e6);
-            String choice = ds.isEmpty() ? "heuristic (below the work threshold, not tuned)" : ds.get(0).kernel() + " x" + ds.get(0).threads()
-                    + (ds.get(0).changed() ? " (heuristic " + ds.get(0).heuristicKernel() + " x" + ds.get(0).heuristicThreads() + ")" : " (= heuristic)");
+            String choice = ds.isEmpty()
+                    ? "heuristic (below the work threshold, not tuned)"
+                    : ds.get(0).kernel() + " x" + ds.get(0).threads()
+                            + (ds.get(0).changed()
+                                    ? " (heuristic " + ds.get(0).heuristicKernel() + " x"
+                                            + ds.get(0).heuristicThreads() + ")"
+                                    : " (= heuristic)");
             Result row = new Result(c.name(), Result.TUNED, t, tr, w.bytesMoved(), choice, copyGbps.get(t));
             results.add(row);
             print(row);
             double ratio = row.medianMs / heurMs;
-            tunedLines.add(String.format(Locale.ROOT, "%-" + nameWidth + "s %3d  heuristic %10.4f ms  tuned %10.4f ms  tuned/heuristic %.3f  %s",
-                    c.name(), t, heurMs, row.medianMs, ratio, choice));
+            tunedLines.add(String.format(
+                    Locale.ROOT,
+                    "%-" + nameWidth + "s %3d  heuristic %10.4f ms  tuned %10.4f ms  tuned/heuristic %.3f  %s",
+                    c.name(),
+                    t,
+                    heurMs,
+                    row.medianMs,
+                    ratio,
+                    choice));
         }
 
         private static String ortLabel(BenchCase c) {
             switch (c.spec().op()) {
-                case GLOBAL_AVG: return "ort GlobalAveragePool";
-                case GLOBAL_MAX: return "ort GlobalMaxPool";
-                case MAX: return "ort MaxPool";
-                default: return "ort AveragePool";
+                case GLOBAL_AVG:
+                    return "ort GlobalAveragePool";
+                case GLOBAL_MAX:
+                    return "ort GlobalMaxPool";
+                case MAX:
+                    return "ort MaxPool";
+                default:
+                    return "ort AveragePool";
             }
         }
 
         private void print(Result r) {
-            out.printf(Locale.ROOT, "%-" + nameWidth + "s  %-15s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
-                    r.caseName, r.impl, r.threads, r.medianMs, r.minMs, r.gbps,
+            out.printf(
+                    Locale.ROOT,
+                    "%-" + nameWidth + "s  %-15s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
+                    r.caseName,
+                    r.impl,
+                    r.threads,
+                    r.medianMs,
+                    r.minMs,
+                    r.gbps,
                     r.pctCopy == null ? "-" : String.format(Locale.ROOT, "%.1f", r.pctCopy),
                     r.ratioVsOrt == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratioVsOrt),
                     r.kernel == null ? "-" : r.kernel);
@@ -428,7 +555,8 @@ public final class BenchMain implements Callable<Integer> {
         private void summary() {
             out.println();
             if (!tunedLines.isEmpty()) {
-                out.println("auto-tuner (mode on) against the heuristic choice: each the better median of two timings taken in alternation (H T H T):");
+                out.println(
+                        "auto-tuner (mode on) against the heuristic choice: each the better median of two timings taken in alternation (H T H T):");
                 for (String l : tunedLines) out.println("  " + l);
                 out.println();
             }
@@ -442,7 +570,12 @@ public final class BenchMain implements Callable<Integer> {
                     }
                 }
                 if (n > 0) {
-                    out.printf(Locale.ROOT, "threads %d: geometric mean of ORT median / pooling4j median over %d cases = %.2f%n", t, n, Math.exp(logSum / n));
+                    out.printf(
+                            Locale.ROOT,
+                            "threads %d: geometric mean of ORT median / pooling4j median over %d cases = %.2f%n",
+                            t,
+                            n,
+                            Math.exp(logSum / n));
                 }
             }
         }
@@ -455,7 +588,8 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer convert(String v) {
             int n = parseInt(v);
-            if (n < 1 || n > 256) throw new TypeConversionException("'" + v + "' is not a thread count (must be in [1, 256])");
+            if (n < 1 || n > 256)
+                throw new TypeConversionException("'" + v + "' is not a thread count (must be in [1, 256])");
             return n;
         }
     }
@@ -475,7 +609,8 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public String convert(String v) {
             if (!StandardSuite.names().contains(v)) {
-                throw new TypeConversionException("unknown case '" + v + "'; the suite has: " + String.join(", ", StandardSuite.names()));
+                throw new TypeConversionException(
+                        "unknown case '" + v + "'; the suite has: " + String.join(", ", StandardSuite.names()));
             }
             return v;
         }
@@ -504,7 +639,8 @@ public final class BenchMain implements Callable<Integer> {
                 if (p.length > 2) throw new TypeConversionException("'" + v + "' is not a row range A-B");
                 int a = parseInt(p[0]);
                 int b = p.length == 2 ? parseInt(p[1]) : a;
-                if (a < 1 || b < a) throw new TypeConversionException("'" + v + "' is not a row range A-B with 1 <= A <= B");
+                if (a < 1 || b < a)
+                    throw new TypeConversionException("'" + v + "' is not a row range A-B with 1 <= A <= B");
                 return new RowRange(a, b);
             }
         }

@@ -51,7 +51,8 @@ public final class Chart {
         if (anyOrt) for (int t : threads) series.add(Result.ORT + "/" + t);
 
         double top = 0;
-        for (List<Result> g : groups.values()) for (Result r : g) if (Double.isFinite(r.gbps)) top = Math.max(top, r.gbps);
+        for (List<Result> g : groups.values())
+            for (Result r : g) if (Double.isFinite(r.gbps)) top = Math.max(top, r.gbps);
         for (double v : copy.values()) top = Math.max(top, v);
 
         // Legend entries first: the legend's width is part of the picture's.
@@ -64,7 +65,8 @@ public final class Chart {
         }
         int legendW = 0;
         for (String n : legendNames) legendW = Math.max(legendW, BitmapFont.width(n, 2));
-        for (Map.Entry<Integer, Double> e : copy.entrySet()) legendW = Math.max(legendW, BitmapFont.width(copyLabel(e.getKey(), e.getValue()), 2));
+        for (Map.Entry<Integer, Double> e : copy.entrySet())
+            legendW = Math.max(legendW, BitmapFont.width(copyLabel(e.getKey(), e.getValue()), 2));
         int bars = Math.max(1, series.size());
         int groupW = Math.max(bars * 12 + 18, BitmapFont.height(2) + 8);
         int plotW = Math.max(360, Math.max(1, groups.size()) * groupW);
@@ -75,7 +77,8 @@ public final class Chart {
         for (String n : names) longest = Math.max(longest, n.length());
         // A plot about 420 pixels high above the case names, which may stand upright.
         int height = 560 + BitmapFont.width("x".repeat(Math.min(longest, 24)), 2);
-        org.pooling4j.draw.Chart c = new org.pooling4j.draw.Chart(width, height).title(title)
+        org.pooling4j.draw.Chart c = new org.pooling4j.draw.Chart(width, height)
+                .title(title)
                 .x(Axis.categories(names).title("case (GB/s: bytes read + written / median time)"))
                 .y(Axis.upTo(top <= 0 ? 1 : top * 1.08).title("GB/s"));
         // Each group's band is [g, g + 1): bars side by side in its middle, a fifth of it left free.
@@ -86,7 +89,11 @@ public final class Chart {
                 int si = series.indexOf(r.impl + "/" + r.threads);
                 if (si < 0 || !Double.isFinite(r.gbps)) continue;
                 double x0 = gi + 0.1 + si * barW;
-                c.stack(x0, x0 + barW * 0.92, new double[] {r.gbps}, new int[] {seriesColor(r.impl, threads.indexOf(r.threads))},
+                c.stack(
+                        x0,
+                        x0 + barW * 0.92,
+                        new double[] {r.gbps},
+                        new int[] {seriesColor(r.impl, threads.indexOf(r.threads))},
                         e.getKey() + ", " + r.impl + ", " + r.threads + " thr: " + fmt(r.gbps) + " GB/s");
             }
             gi++;
@@ -95,7 +102,8 @@ public final class Chart {
             c.hline(e.getValue(), copyColour(threads, e.getKey()), "", "copy");
         }
         for (int i = 0; i < legendNames.size(); i++) c.legend(legendNames.get(i), legendColours.get(i), false);
-        for (Map.Entry<Integer, Double> e : copy.entrySet()) c.legend(copyLabel(e.getKey(), e.getValue()), copyColour(threads, e.getKey()), true);
+        for (Map.Entry<Integer, Double> e : copy.entrySet())
+            c.legend(copyLabel(e.getKey(), e.getValue()), copyColour(threads, e.getKey()), true);
         return c;
     }
 

@@ -36,10 +36,12 @@ public final class CopyProbe {
     public Timing.Result measure(int threads, Timing.Plan plan) throws Exception {
         int n = src.length;
         if (threads <= 1) {
-            return Timing.measure(() -> {
-                System.arraycopy(src, 0, dst, 0, n);
-                return "System.arraycopy";
-            }, plan);
+            return Timing.measure(
+                    () -> {
+                        System.arraycopy(src, 0, dst, 0, n);
+                        return "System.arraycopy";
+                    },
+                    plan);
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "copy-probe");
@@ -48,17 +50,19 @@ public final class CopyProbe {
         });
         try {
             List<Future<?>> pending = new ArrayList<>(threads - 1);
-            return Timing.measure(() -> {
-                pending.clear();
-                for (int i = 1; i < threads; i++) {
-                    int from = chunk(n, threads, i);
-                    int to = chunk(n, threads, i + 1);
-                    pending.add(pool.submit(() -> System.arraycopy(src, from, dst, from, to - from)));
-                }
-                System.arraycopy(src, 0, dst, 0, chunk(n, threads, 1));
-                for (Future<?> f : pending) f.get();
-                return "System.arraycopy x" + threads;
-            }, plan);
+            return Timing.measure(
+                    () -> {
+                        pending.clear();
+                        for (int i = 1; i < threads; i++) {
+                            int from = chunk(n, threads, i);
+                            int to = chunk(n, threads, i + 1);
+                            pending.add(pool.submit(() -> System.arraycopy(src, from, dst, from, to - from)));
+                        }
+                        System.arraycopy(src, 0, dst, 0, chunk(n, threads, 1));
+                        for (Future<?> f : pending) f.get();
+                        return "System.arraycopy x" + threads;
+                    },
+                    plan);
         } finally {
             pool.shutdownNow();
         }

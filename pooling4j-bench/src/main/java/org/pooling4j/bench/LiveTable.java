@@ -16,9 +16,12 @@ import org.pooling4j.monitor.PoolStats;
  * refreshing thread uses it).
  */
 public final class LiveTable {
-    private static final String[] HEADER = {"op", "dir", "kernel", "layout", "input -> output", "thr", "calls", "calls/s", "p50", "p99", "GB/s", "%copy"};
+    private static final String[] HEADER = {
+        "op", "dir", "kernel", "layout", "input -> output", "thr", "calls", "calls/s", "p50", "p99", "GB/s", "%copy"
+    };
     /** Columns aligned to the right (numbers). */
-    private static final boolean[] RIGHT = {false, false, false, false, false, true, true, true, true, true, true, true};
+    private static final boolean[] RIGHT = {false, false, false, false, false, true, true, true, true, true, true, true
+    };
 
     private final Map<String, Long> lastCalls = new HashMap<>();
     private long lastNanos;
@@ -59,12 +62,18 @@ public final class LiveTable {
      * @param seconds time since the previous refresh
      * @param copyGBps copy bandwidth by thread count, for keys whose own is NaN
      */
-    public static String format(List<PoolStats> stats, Map<String, Long> previousCalls, double seconds, IntToDoubleFunction copyGBps) {
+    public static String format(
+            List<PoolStats> stats, Map<String, Long> previousCalls, double seconds, IntToDoubleFunction copyGBps) {
         StringBuilder b = new StringBuilder();
         long total = 0;
         for (PoolStats s : stats) total += s.calls();
-        b.append(String.format(Locale.ROOT, "pooling4j live: %d key%s, %d calls; calls/s over the last %.1f s%n",
-                stats.size(), stats.size() == 1 ? "" : "s", total, seconds));
+        b.append(String.format(
+                Locale.ROOT,
+                "pooling4j live: %d key%s, %d calls; calls/s over the last %.1f s%n",
+                stats.size(),
+                stats.size() == 1 ? "" : "s",
+                total,
+                seconds));
         if (stats.isEmpty()) {
             b.append("  (no pooling calls yet)").append(System.lineSeparator());
             return b.toString();
@@ -89,7 +98,9 @@ public final class LiveTable {
                 duration(s.p50Nanos(), s.calls()),
                 duration(s.p99Nanos(), s.calls()),
                 s.totalNanos() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", s.gbps()),
-                copy > 0 && !Double.isInfinite(copy) && s.totalNanos() > 0 ? String.format(Locale.ROOT, "%.1f", 100 * s.gbps() / copy) : "-",
+                copy > 0 && !Double.isInfinite(copy) && s.totalNanos() > 0
+                        ? String.format(Locale.ROOT, "%.1f", 100 * s.gbps() / copy)
+                        : "-",
             });
         }
         int[] width = new int[HEADER.length];

@@ -30,6 +30,7 @@ public final class OnnxModels {
      * ONNX Runtime kernel is a generic loop, so 19 is used only for dilated averages.
      */
     static final int OPSET = 13;
+
     static final int OPSET_DILATED_AVG = 19;
 
     private OnnxModels() {}
@@ -41,11 +42,14 @@ public final class OnnxModels {
      *     another operator, a divisor override)
      */
     public static byte[] model(BenchCase c) {
-        if (!c.ortComparable()) throw new IllegalArgumentException(c.name() + ": ONNX has no single-node model for this case");
+        if (!c.ortComparable())
+            throw new IllegalArgumentException(c.name() + ": ONNX has no single-node model for this case");
         PoolSpec s = c.spec();
-        if (s.hasDivisorOverride()) throw new IllegalArgumentException(c.name() + ": ONNX AveragePool has no divisor override");
+        if (s.hasDivisorOverride())
+            throw new IllegalArgumentException(c.name() + ": ONNX AveragePool has no divisor override");
         int opset = OPSET;
-        NodeProto.Builder node = NodeProto.newBuilder().setName("pool").addInput(INPUT).addOutput(OUTPUT);
+        NodeProto.Builder node =
+                NodeProto.newBuilder().setName("pool").addInput(INPUT).addOutput(OUTPUT);
         PoolOp op = s.op();
         if (op == PoolOp.GLOBAL_AVG) {
             node.setOpType("GlobalAveragePool");
@@ -70,22 +74,31 @@ public final class OnnxModels {
             }
             if (op == PoolOp.AVG) node.addAttribute(intAttr("count_include_pad", s.countIncludePad() ? 1 : 0));
         }
-        GraphProto graph = GraphProto.newBuilder().setName("pooling4j_bench_" + c.name().replaceAll("[^A-Za-z0-9_]", "_"))
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("pooling4j_bench_" + c.name().replaceAll("[^A-Za-z0-9_]", "_"))
                 .addNode(node)
                 .addInput(valueInfo(INPUT, c.inputShape()))
                 .addOutput(valueInfo(OUTPUT, c.outputShape()))
                 .build();
         // IR version 8 reads every opset up to 19.
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("pooling4j-bench")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("pooling4j-bench")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(graph).build().toByteArray();
+                .setGraph(graph)
+                .build()
+                .toByteArray();
     }
 
     private static ValueInfoProto valueInfo(String name, int[] shape) {
         TensorShapeProto.Builder sh = TensorShapeProto.newBuilder();
         for (int d : shape) sh.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(sh)))
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(sh)))
                 .build();
     }
 
@@ -96,6 +109,10 @@ public final class OnnxModels {
     }
 
     private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.INT)
+                .setI(v)
+                .build();
     }
 }

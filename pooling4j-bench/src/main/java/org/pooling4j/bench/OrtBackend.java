@@ -32,7 +32,8 @@ public final class OrtBackend {
      * @throws Exception or {@link LinkageError} when the library or its native part cannot load
      */
     public static OrtBackend open() throws Exception {
-        return new OrtBackend(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "pooling4j-bench"));
+        return new OrtBackend(
+                OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "pooling4j-bench"));
     }
 
     /** The native library's version, e.g. "1.29.0". */
@@ -46,7 +47,9 @@ public final class OrtBackend {
      * goes with the next garbage collection.
      */
     public Input input(float[] data, int[] shape) throws Exception {
-        FloatBuffer fb = ByteBuffer.allocateDirect(Math.multiplyExact(data.length, 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer fb = ByteBuffer.allocateDirect(Math.multiplyExact(data.length, 4))
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         fb.put(data);
         fb.rewind();
         long[] s = new long[shape.length];

@@ -16,6 +16,7 @@ import org.pooling4j.internal.json.Json;
 public final class Result {
     /** Implementation names as they appear in the table and the JSON. */
     public static final String POOLING4J = "pooling4j";
+
     public static final String ORT = "onnxruntime";
     public static final String COPY = "copy";
     /** pooling4j with the auto-tuner on. */
@@ -35,7 +36,8 @@ public final class Result {
     /** ONNX Runtime's median over this row's median (> 1: pooling4j faster); null where not applicable. */
     public Double ratioVsOrt;
 
-    public Result(String caseName, String impl, int threads, Timing.Result t, long bytes, String kernel, Double copyGbps) {
+    public Result(
+            String caseName, String impl, int threads, Timing.Result t, long bytes, String kernel, Double copyGbps) {
         this.caseName = caseName;
         this.impl = impl;
         this.threads = threads;

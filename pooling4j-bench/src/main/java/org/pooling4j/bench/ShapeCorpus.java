@@ -29,8 +29,10 @@ import org.pooling4j.bench.BenchCase.Kind;
  */
 public final class ShapeCorpus {
     /** Columns a corpus file must have. */
-    static final String[] REQUIRED = {"dims", "mb", "ic", "id", "ih", "iw", "od", "oh", "ow", "kd", "kh", "kw",
-        "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw", "pd_r", "ph_r", "pw_r"};
+    static final String[] REQUIRED = {
+        "dims", "mb", "ic", "id", "ih", "iw", "od", "oh", "ow", "kd", "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw",
+        "dd", "dh", "dw", "pd_r", "ph_r", "pw_r"
+    };
 
     private ShapeCorpus() {}
 
@@ -41,6 +43,7 @@ public final class ShapeCorpus {
     public static final class Row {
         /** 1-based number of the data row (the header is not counted). */
         public final int number;
+
         public final String name;
         public final String category;
         public final int dims;
@@ -56,6 +59,7 @@ public final class ShapeCorpus {
         public final long[] padEnd = new long[3];
         /** benchdnn's 0-based dilation. */
         public final long[] dilation0 = new long[3];
+
         public final String alg;
         public final String dir;
         public final String dt;
@@ -87,7 +91,8 @@ public final class ShapeCorpus {
             try {
                 return Long.parseLong(s.trim());
             } catch (NumberFormatException | NullPointerException e) {
-                throw new IllegalArgumentException("row " + number + ": column " + key + " is not an integer: '" + s + "'");
+                throw new IllegalArgumentException(
+                        "row " + number + ": column " + key + " is not an integer: '" + s + "'");
             }
         }
 
@@ -108,11 +113,32 @@ public final class ShapeCorpus {
 
         @Override
         public String toString() {
-            StringBuilder s = new StringBuilder("row ").append(number).append(' ').append(caseName()).append(": ").append(dims).append("D mb")
-                    .append(mb).append(" ic").append(ic);
+            StringBuilder s = new StringBuilder("row ")
+                    .append(number)
+                    .append(' ')
+                    .append(caseName())
+                    .append(": ")
+                    .append(dims)
+                    .append("D mb")
+                    .append(mb)
+                    .append(" ic")
+                    .append(ic);
             for (int a = firstAxis(); a < 3; a++) {
-                s.append(" [i").append(in[a]).append(" o").append(out[a]).append(" k").append(kernel[a]).append(" s").append(stride[a])
-                        .append(" p").append(padBegin[a]).append('/').append(padEnd[a]).append(" d").append(dilation0[a]).append(']');
+                s.append(" [i")
+                        .append(in[a])
+                        .append(" o")
+                        .append(out[a])
+                        .append(" k")
+                        .append(kernel[a])
+                        .append(" s")
+                        .append(stride[a])
+                        .append(" p")
+                        .append(padBegin[a])
+                        .append('/')
+                        .append(padEnd[a])
+                        .append(" d")
+                        .append(dilation0[a])
+                        .append(']');
             }
             return s.append(" alg=").append(alg.isEmpty() ? "(none)" : alg).toString();
         }
@@ -148,8 +174,15 @@ public final class ShapeCorpus {
      * draws that many runnable rows at random (from {@code seed}) out of the range and runs them in
      * row order; otherwise takes the runnable rows in order, at most {@code limit} (null: all).
      */
-    public static Selection select(List<Row> corpus, int from, int to, Integer limit, Integer sample, long seed,
-            String defaultAlg, long maxBytes) {
+    public static Selection select(
+            List<Row> corpus,
+            int from,
+            int to,
+            Integer limit,
+            Integer sample,
+            long seed,
+            String defaultAlg,
+            long maxBytes) {
         Selection sel = new Selection();
         List<Integer> order = new java.util.ArrayList<>();
         for (int i = from; i <= Math.min(to, corpus.size()); i++) order.add(i);
@@ -193,7 +226,8 @@ public final class ShapeCorpus {
             List<String> rec = records.get(r);
             if (rec.size() == 1 && rec.get(0).isEmpty()) continue; // a blank line
             if (rec.size() != header.size()) {
-                throw new IllegalArgumentException(file + ": data row " + r + " has " + rec.size() + " fields, the header " + header.size());
+                throw new IllegalArgumentException(
+                        file + ": data row " + r + " has " + rec.size() + " fields, the header " + header.size());
             }
             Map<String, String> v = new HashMap<>();
             for (int i = 0; i < header.size(); i++) v.put(header.get(i), rec.get(i));
@@ -293,12 +327,27 @@ public final class ShapeCorpus {
                 long floorOut = (i + row.padBegin[a] - k) >= 0 ? (i + row.padBegin[a] - k) / row.stride[a] + 1 : 0;
                 if (floorOut != row.out[a]) {
                     i += row.padEnd[a];
-                    note.append(note.length() == 0 ? "" : "; ").append("i").append(axis).append(' ').append(row.in[a]).append(" cropped to ").append(i)
-                            .append(" (p").append(axis).append("_r=").append(row.padEnd[a]).append(": the tail is never read)");
+                    note.append(note.length() == 0 ? "" : "; ")
+                            .append("i")
+                            .append(axis)
+                            .append(' ')
+                            .append(row.in[a])
+                            .append(" cropped to ")
+                            .append(i)
+                            .append(" (p")
+                            .append(axis)
+                            .append("_r=")
+                            .append(row.padEnd[a])
+                            .append(": the tail is never read)");
                 }
             }
-            if (i < 1 || i > Integer.MAX_VALUE || row.kernel[a] > Integer.MAX_VALUE || row.stride[a] > Integer.MAX_VALUE
-                    || row.dilation0[a] >= Integer.MAX_VALUE || row.padBegin[a] > Integer.MAX_VALUE || row.padEnd[a] > Integer.MAX_VALUE) {
+            if (i < 1
+                    || i > Integer.MAX_VALUE
+                    || row.kernel[a] > Integer.MAX_VALUE
+                    || row.stride[a] > Integer.MAX_VALUE
+                    || row.dilation0[a] >= Integer.MAX_VALUE
+                    || row.padBegin[a] > Integer.MAX_VALUE
+                    || row.padEnd[a] > Integer.MAX_VALUE) {
                 return skip(row, "axis " + axis + " sizes do not fit a Java array index");
             }
             in[j] = (int) i;
@@ -309,16 +358,29 @@ public final class ShapeCorpus {
             padE[j] = (int) Math.max(0, row.padEnd[a]);
             inPlane = satMul(inPlane, i);
             outPlane = satMul(outPlane, row.out[a]);
-            global &= row.kernel[a] == row.in[a] && row.out[a] == 1 && row.padBegin[a] == 0 && row.padEnd[a] == 0 && row.dilation0[a] == 0;
+            global &= row.kernel[a] == row.in[a]
+                    && row.out[a] == 1
+                    && row.padBegin[a] == 0
+                    && row.padEnd[a] == 0
+                    && row.dilation0[a] == 0;
         }
         long planes = satMul(row.mb, row.ic);
         long inElems = satMul(planes, inPlane);
         long outElems = satMul(planes, outPlane);
         long bytes = satMul(4, inElems + outElems < 0 ? Long.MAX_VALUE : inElems + outElems);
         if (bytes > maxBytes) {
-            return skip(row, String.format(Locale.ROOT, "input + output need %s > the size cap %s (--max-mb)", mib(bytes), mib(maxBytes)));
+            return skip(
+                    row,
+                    String.format(
+                            Locale.ROOT,
+                            "input + output need %s > the size cap %s (--max-mb)",
+                            mib(bytes),
+                            mib(maxBytes)));
         }
-        if (inElems > Integer.MAX_VALUE - 16 || outElems > Integer.MAX_VALUE - 16 || row.mb > Integer.MAX_VALUE || row.ic > Integer.MAX_VALUE) {
+        if (inElems > Integer.MAX_VALUE - 16
+                || outElems > Integer.MAX_VALUE - 16
+                || row.mb > Integer.MAX_VALUE
+                || row.ic > Integer.MAX_VALUE) {
             return skip(row, "a tensor has more elements than a Java array can hold");
         }
         PoolSpec spec;
@@ -326,21 +388,42 @@ public final class ShapeCorpus {
         try {
             switch (algKey) {
                 case "max":
-                    spec = PoolSpec.max(kernel).stride(stride).dilation(dil).padding(padB, padE).build();
+                    spec = PoolSpec.max(kernel)
+                            .stride(stride)
+                            .dilation(dil)
+                            .padding(padB, padE)
+                            .build();
                     break;
                 case "avg_np":
-                    spec = PoolSpec.avg(kernel).stride(stride).dilation(dil).padding(padB, padE).countIncludePad(false).build();
+                    spec = PoolSpec.avg(kernel)
+                            .stride(stride)
+                            .dilation(dil)
+                            .padding(padB, padE)
+                            .countIncludePad(false)
+                            .build();
                     break;
                 case "avg_p":
                 case "avg(adaptive)":
-                    spec = PoolSpec.avg(kernel).stride(stride).dilation(dil).padding(padB, padE).countIncludePad(true).build();
+                    spec = PoolSpec.avg(kernel)
+                            .stride(stride)
+                            .dilation(dil)
+                            .padding(padB, padE)
+                            .countIncludePad(true)
+                            .build();
                     break;
                 case "avg(global)":
-                    spec = global ? PoolSpec.globalAvg(r).build()
-                            : PoolSpec.avg(kernel).stride(stride).dilation(dil).padding(padB, padE).countIncludePad(true).build();
+                    spec = global
+                            ? PoolSpec.globalAvg(r).build()
+                            : PoolSpec.avg(kernel)
+                                    .stride(stride)
+                                    .dilation(dil)
+                                    .padding(padB, padE)
+                                    .countIncludePad(true)
+                                    .build();
                     break;
                 default:
-                    return skip(row, "unknown alg '" + alg + "' (known: max, avg_np, avg_p, avg(global), avg(adaptive))");
+                    return skip(
+                            row, "unknown alg '" + alg + "' (known: max, avg_np, avg_p, avg(global), avg(adaptive))");
             }
         } catch (IllegalArgumentException e) {
             return skip(row, "pooling4j rejects the spec: " + e.getMessage());
@@ -357,7 +440,10 @@ public final class ShapeCorpus {
         }
         for (int a = first; a < 3; a++) {
             if (g.outSize(a - first) != row.out[a]) {
-                return skip(row, "output size " + g.outSize(a - first) + " on axis " + "dhw".charAt(a) + " differs from the row's " + row.out[a]);
+                return skip(
+                        row,
+                        "output size " + g.outSize(a - first) + " on axis " + "dhw".charAt(a)
+                                + " differs from the row's " + row.out[a]);
             }
         }
         desc = row + (row.alg.isEmpty() ? " (alg " + defaultAlg + ")" : "");

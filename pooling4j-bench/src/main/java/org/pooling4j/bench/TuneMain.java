@@ -28,9 +28,15 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit status: 0 after a run, 2 for a usage error, 1 when a run fails.
  */
-@Command(name = "pooling4j tune", mixinStandardHelpOptions = true, version = "pooling4j tune 0.1.0", sortOptions = false,
-        description = {"Auto-tune pooling problems ahead of time and write the decisions to a wisdom file (JSON).",
-                "The file is keyed by library version, JDK, CPU model and thread count; another machine or version ignores it with a warning."})
+@Command(
+        name = "pooling4j tune",
+        mixinStandardHelpOptions = true,
+        version = "pooling4j tune 0.1.0",
+        sortOptions = false,
+        description = {
+            "Auto-tune pooling problems ahead of time and write the decisions to a wisdom file (JSON).",
+            "The file is keyed by library version, JDK, CPU model and thread count; another machine or version ignores it with a warning."
+        })
 public final class TuneMain implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,41 +44,78 @@ public final class TuneMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "wisdom file to write")
     Path out;
 
-    @Option(names = "--shapes", paramLabel = "FILE", description = "tune rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv)")
+    @Option(
+            names = "--shapes",
+            paramLabel = "FILE",
+            description =
+                    "tune rows of a shape corpus (the format of pooling4j-bench/src/test/resources/perf/pool_shapes.csv)")
     Path shapes;
 
-    @Option(names = "--rows", paramLabel = "A-B", converter = BenchMain.RowRange.Parser.class, description = "corpus rows A to B (1-based, inclusive)")
+    @Option(
+            names = "--rows",
+            paramLabel = "A-B",
+            converter = BenchMain.RowRange.Parser.class,
+            description = "corpus rows A to B (1-based, inclusive)")
     BenchMain.RowRange rows;
 
-    @Option(names = "--limit", paramLabel = "N", converter = BenchMain.PositiveInt.class, description = "at most N corpus rows")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = BenchMain.PositiveInt.class,
+            description = "at most N corpus rows")
     Integer limit;
 
-    @Option(names = "--sample", paramLabel = "N", converter = BenchMain.PositiveInt.class,
+    @Option(
+            names = "--sample",
+            paramLabel = "N",
+            converter = BenchMain.PositiveInt.class,
             description = "N corpus rows drawn at random (from --seed) out of --rows")
     Integer sample;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the row sample and the random inputs")
     Long seed;
 
-    @Option(names = "--standard", description = "tune the standard bench suite too (the default when --shapes is not given)")
+    @Option(
+            names = "--standard",
+            description = "tune the standard bench suite too (the default when --shapes is not given)")
     boolean standard;
 
-    @Option(names = "--case", paramLabel = "NAME", converter = BenchMain.CaseName.class, description = "tune this standard case (repeatable)")
+    @Option(
+            names = "--case",
+            paramLabel = "NAME",
+            converter = BenchMain.CaseName.class,
+            description = "tune this standard case (repeatable)")
     List<String> cases = new ArrayList<>();
 
-    @Option(names = "--threads", split = ",", paramLabel = "N", converter = BenchMain.ThreadCount.class,
-            description = "thread counts to tune for (default: the library-wide count, ${sys:pooling4j.threads:-available processors})")
+    @Option(
+            names = "--threads",
+            split = ",",
+            paramLabel = "N",
+            converter = BenchMain.ThreadCount.class,
+            description =
+                    "thread counts to tune for (default: the library-wide count, ${sys:pooling4j.threads:-available processors})")
     List<Integer> threads;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "exhaustive",
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            defaultValue = "exhaustive",
             description = "on or exhaustive (default: ${DEFAULT-VALUE}); see Tuner")
     String mode;
 
-    @Option(names = "--default-alg", paramLabel = "ALG", defaultValue = "max", converter = BenchMain.Alg.class,
+    @Option(
+            names = "--default-alg",
+            paramLabel = "ALG",
+            defaultValue = "max",
+            converter = BenchMain.Alg.class,
             description = "algorithm for corpus rows with an empty alg column: max, avg_np or avg_p")
     String defaultAlg;
 
-    @Option(names = "--max-mb", paramLabel = "MIB", defaultValue = "1024", converter = BenchMain.PositiveInt.class,
+    @Option(
+            names = "--max-mb",
+            paramLabel = "MIB",
+            defaultValue = "1024",
+            converter = BenchMain.PositiveInt.class,
             description = "skip corpus rows whose input plus output exceed this many MiB")
     Integer maxMb;
 
@@ -102,13 +145,16 @@ public final class TuneMain implements Callable<Integer> {
         try {
             m = Tuner.Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode + "' is not on or exhaustive");
+            throw new ParameterException(
+                    spec.commandLine(), "Invalid value for option '--mode': '" + mode + "' is not on or exhaustive");
         }
-        if (m == Tuner.Mode.OFF) throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': 'off' tunes nothing");
+        if (m == Tuner.Mode.OFF)
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': 'off' tunes nothing");
         if ((rows != null || limit != null || sample != null) && shapes == null) {
             throw new ParameterException(spec.commandLine(), "--rows, --limit and --sample need --shapes FILE");
         }
-        if (sample != null && limit != null) throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
+        if (sample != null && limit != null)
+            throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
         long s = seed == null ? BenchMain.DEFAULT_SEED : seed;
         List<BenchCase> plan = new ArrayList<>();
         for (String n : cases) plan.add(StandardSuite.get(n));
@@ -117,23 +163,34 @@ public final class TuneMain implements Callable<Integer> {
         }
         if (shapes != null) {
             if (!Files.isRegularFile(shapes)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
             }
             List<ShapeCorpus.Row> corpus;
             try {
                 corpus = ShapeCorpus.read(shapes);
             } catch (IOException | IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "': " + e.getMessage());
+                throw new ParameterException(
+                        spec.commandLine(), "Invalid value for option '--shapes': '" + shapes + "': " + e.getMessage());
             }
-            ShapeCorpus.Selection sel = ShapeCorpus.select(corpus, rows == null ? 1 : rows.from, rows == null ? corpus.size() : rows.to,
-                    limit, sample, s, defaultAlg, (long) maxMb * 1024 * 1024);
+            ShapeCorpus.Selection sel = ShapeCorpus.select(
+                    corpus,
+                    rows == null ? 1 : rows.from,
+                    rows == null ? corpus.size() : rows.to,
+                    limit,
+                    sample,
+                    s,
+                    defaultAlg,
+                    (long) maxMb * 1024 * 1024);
             for (String skip : sel.skipped) stdout.println(skip);
             plan.addAll(sel.cases);
         }
-        List<Integer> counts = threads == null ? List.of(Pooling.threads()) : new ArrayList<>(new LinkedHashSet<>(threads));
+        List<Integer> counts =
+                threads == null ? List.of(Pooling.threads()) : new ArrayList<>(new LinkedHashSet<>(threads));
 
-        stdout.println("pooling4j tune: mode " + m.name().toLowerCase(Locale.ROOT) + ", " + plan.size() + " problems, threads "
-                + counts + "; " + Pooling.vectorization());
+        stdout.println("pooling4j tune: mode " + m.name().toLowerCase(Locale.ROOT) + ", " + plan.size()
+                + " problems, threads " + counts + "; " + Pooling.vectorization());
         Tuner.clear();
         int changed = 0;
         try {
@@ -150,8 +207,17 @@ public final class TuneMain implements Callable<Integer> {
                     Tuner.Decision d = latest(Tuner.decisions(), c, t);
                     if (d == null) continue;
                     if (d.changed()) changed++;
-                    stdout.printf(Locale.ROOT, "%-28s %3d  heuristic %-10s x%-3d %10.4f ms   chosen %-10s x%-3d %10.4f ms%s%n",
-                            c.name(), t, d.heuristicKernel(), d.heuristicThreads(), d.heuristicMs(), d.kernel(), d.threads(), d.tunedMs(),
+                    stdout.printf(
+                            Locale.ROOT,
+                            "%-28s %3d  heuristic %-10s x%-3d %10.4f ms   chosen %-10s x%-3d %10.4f ms%s%n",
+                            c.name(),
+                            t,
+                            d.heuristicKernel(),
+                            d.heuristicThreads(),
+                            d.heuristicMs(),
+                            d.kernel(),
+                            d.threads(),
+                            d.tunedMs(),
                             d.changed() ? "  *" : "");
                 }
                 System.gc();
@@ -160,7 +226,8 @@ public final class TuneMain implements Callable<Integer> {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Tuner.saveWisdom(out);
-        stdout.println("wrote " + out + ": " + Tuner.decisions().size() + " decisions, " + changed + " differ from the heuristic (*)");
+        stdout.println("wrote " + out + ": " + Tuner.decisions().size() + " decisions, " + changed
+                + " differ from the heuristic (*)");
         return 0;
     }
 
@@ -168,7 +235,8 @@ public final class TuneMain implements Callable<Integer> {
     private static Tuner.Decision latest(List<Tuner.Decision> ds, BenchCase c, int t) {
         String shape = shape(c.inputShape());
         for (Tuner.Decision d : ds) {
-            if (d.key().endsWith("|" + shape + "|" + t) && d.key().contains(c.spec().toString())) return d;
+            if (d.key().endsWith("|" + shape + "|" + t)
+                    && d.key().contains(c.spec().toString())) return d;
         }
         return null;
     }

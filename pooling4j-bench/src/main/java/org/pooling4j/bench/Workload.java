@@ -39,7 +39,8 @@ public final class Workload {
                 bytes = c.bytesMoved(0);
                 break;
             case MAX_BACKWARD:
-                argmax = Pooling.forwardArgmax(c.spec(), input, output, Runtime.getRuntime().availableProcessors());
+                argmax = Pooling.forwardArgmax(
+                        c.spec(), input, output, Runtime.getRuntime().availableProcessors());
                 input = null;
                 output = null;
                 gradOutput = new Tensor(random(Math.toIntExact(c.outputElements()), seed + 1), outShape, c.layout());

@@ -24,14 +24,15 @@ import org.pooling4j.monitor.PoolMonitor;
 
 /** The {@code bench} command end to end on tiny runs ({@code --quick}); no timing is asserted. */
 class BenchCommandTest {
-    private static final List<String> KEYS = List.of("case", "impl", "threads", "median_ms", "gbps", "pct_copy_bw", "ratio_vs_ort",
-            "min_ms", "kernel", "bytes");
+    private static final List<String> KEYS = List.of(
+            "case", "impl", "threads", "median_ms", "gbps", "pct_copy_bw", "ratio_vs_ort", "min_ms", "kernel", "bytes");
 
     /**
      * Two small rows in the corpus format: an avg_np layer and an avg_p one (copied from the shape corpus,
      * perf/pool_shapes.csv in the test resources).
      */
-    private static final String CORPUS = String.join("\n",
+    private static final String CORPUS = String.join(
+            "\n",
             "source_file,name,topology,category,real_network,dims,mb,ic,id,ih,iw,od,oh,ow,kd,kh,kw,sd,sh,sw,pd,ph,pw,dd,dh,dw,pd_r,ph_r,pw_r,count,alg,dir,dt,tag,descriptor",
             "x/option_set_fwks_ext_gpu,84b28a9da127ef737c0a463969f664f2&a72fc428e41fe79325d42c2573b87430,framework_layer(anonymized),framework_layer,yes,"
                     + "2,1,16,1,28,28,1,14,14,1,2,2,1,2,2,0,0,0,0,0,0,0,0,0,2,avg_np,FWD_I,f16:f16,aBcd16b,"
@@ -56,7 +57,8 @@ class BenchCommandTest {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int status;
-        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8); PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+                PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
             status = BenchMain.execute(po, pe, args);
         }
         return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
@@ -79,7 +81,8 @@ class BenchCommandTest {
             assertTrue(((Number) row.get("bytes")).doubleValue() > 0, row.toString());
         }
         boolean ortLoaded = !r.out.contains("ONNX Runtime: not available");
-        assertEquals(ortLoaded ? Set.of("copy", "pooling4j", "onnxruntime") : Set.of("copy", "pooling4j"), impls, r.out);
+        assertEquals(
+                ortLoaded ? Set.of("copy", "pooling4j", "onnxruntime") : Set.of("copy", "pooling4j"), impls, r.out);
         for (Map<String, Object> row : rows) {
             String impl = (String) row.get("impl");
             if (impl.equals("pooling4j")) {
@@ -111,7 +114,8 @@ class BenchCommandTest {
         }
         assertNotNull(row, "no row for small_latency's shape in " + r.err);
         List<String> cells = List.of(row.trim().split(" +"));
-        assertEquals(List.of("max", "forward", "channels_first"), List.of(cells.get(0), cells.get(1), cells.get(3)), row);
+        assertEquals(
+                List.of("max", "forward", "channels_first"), List.of(cells.get(0), cells.get(1), cells.get(3)), row);
         // The quick plan's warm-up and timed calls: more than 5 calls; a percentage from the bench's copy probe.
         assertTrue(Long.parseLong(cells.get(8)) > 5, row);
         assertTrue(Double.parseDouble(cells.get(cells.size() - 1)) > 0, row);
@@ -123,8 +127,18 @@ class BenchCommandTest {
         Files.write(csv, CORPUS.getBytes(StandardCharsets.UTF_8));
         Path json = dir.resolve("rows.json");
         Path png = dir.resolve("rows.png");
-        Run r = bench("--quick", "--shapes", csv.toString(), "--rows", "1-2", "--threads", "1,2", "--json", json.toString(),
-                "--chart", png.toString());
+        Run r = bench(
+                "--quick",
+                "--shapes",
+                csv.toString(),
+                "--rows",
+                "1-2",
+                "--threads",
+                "1,2",
+                "--json",
+                json.toString(),
+                "--chart",
+                png.toString());
         assertEquals(0, r.status, r.out + r.err);
         Set<String> cases = new HashSet<>();
         for (Map<String, Object> row : rows(json)) {
@@ -132,7 +146,8 @@ class BenchCommandTest {
             cases.add((String) row.get("case"));
         }
         // The first row is named; the second has no name and becomes row<N>.
-        assertEquals(Set.of("copy", "84b28a9da127ef737c0a463969f664f2&a72fc428e41fe79325d42c2573b87430", "row2"), cases);
+        assertEquals(
+                Set.of("copy", "84b28a9da127ef737c0a463969f664f2&a72fc428e41fe79325d42c2573b87430", "row2"), cases);
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img, "not a readable PNG");
         assertTrue(img.getWidth() > 0 && img.getHeight() > 0);
@@ -165,7 +180,9 @@ class BenchCommandTest {
     void unknownCaseIsAUsageErrorListingTheNames() {
         Run r = bench("--case", "no_such_case");
         assertEquals(2, r.status, r.out + r.err);
-        assertTrue(r.err.contains("--case") && r.err.contains("no_such_case") && r.err.contains("resnet_stem_maxpool"), r.err);
+        assertTrue(
+                r.err.contains("--case") && r.err.contains("no_such_case") && r.err.contains("resnet_stem_maxpool"),
+                r.err);
     }
 
     @Test

@@ -20,12 +20,38 @@ import org.pooling4j.monitor.PoolStats;
 /** The {@code --live} table's text and the view that refreshes it. */
 class LiveTableTest {
     /** 1 GB/s (3e6 bytes in 3e6 ns) at a known 20 GB/s copy bandwidth: 5 %. */
-    private static final PoolStats MAX = new PoolStats("max", "forward", "max2d-cf", "channels_first", "1x64x56x56", "1x64x28x28",
-            2, 30, 3_000_000, 3_000_000, 1_500, 2_500_000, 20);
+    private static final PoolStats MAX = new PoolStats(
+            "max",
+            "forward",
+            "max2d-cf",
+            "channels_first",
+            "1x64x56x56",
+            "1x64x28x28",
+            2,
+            30,
+            3_000_000,
+            3_000_000,
+            1_500,
+            2_500_000,
+            20);
     /** 4 GB/s on 1 thread, copy bandwidth unknown to the monitor. */
-    private static final PoolStats AVG = new PoolStats("avg", "backward", "avg2d-cl-simd", "channels_last", "8x7x7x512", "8x1x1x512",
-            1, 4, 1_000, 4_000, 250, 300, Double.NaN);
-    private static final PoolStats OTHER = new PoolStats(PoolStats.OTHER, "", "", "", "", "", 3, 2, 2_000_000_000L, 1_000, 900_000_000, 1_100_000_000, Double.NaN);
+    private static final PoolStats AVG = new PoolStats(
+            "avg",
+            "backward",
+            "avg2d-cl-simd",
+            "channels_last",
+            "8x7x7x512",
+            "8x1x1x512",
+            1,
+            4,
+            1_000,
+            4_000,
+            250,
+            300,
+            Double.NaN);
+
+    private static final PoolStats OTHER = new PoolStats(
+            PoolStats.OTHER, "", "", "", "", "", 3, 2, 2_000_000_000L, 1_000, 900_000_000, 1_100_000_000, Double.NaN);
 
     @AfterEach
     void monitorOff() {
@@ -39,25 +65,76 @@ class LiveTableTest {
 
     @Test
     void rowsAndColumns() {
-        String text = LiveTable.format(List.of(MAX, AVG, OTHER), Map.of(MAX.key(), 10L), 2.0, t -> t == 1 ? 10.0 : Double.NaN);
+        String text = LiveTable.format(
+                List.of(MAX, AVG, OTHER), Map.of(MAX.key(), 10L), 2.0, t -> t == 1 ? 10.0 : Double.NaN);
         List<String> l = lines(text);
         assertEquals(5, l.size(), text);
         assertEquals("pooling4j live: 3 keys, 36 calls; calls/s over the last 2.0 s", l.get(0));
         String header = l.get(1);
-        for (String h : List.of("op", "dir", "kernel", "layout", "input -> output", "thr", "calls", "calls/s", "p50", "p99", "GB/s", "%copy")) {
+        for (String h : List.of(
+                "op",
+                "dir",
+                "kernel",
+                "layout",
+                "input -> output",
+                "thr",
+                "calls",
+                "calls/s",
+                "p50",
+                "p99",
+                "GB/s",
+                "%copy")) {
             assertTrue(header.contains(h), h + " in " + header);
         }
         String max = l.get(2);
         // (30 - 10) calls / 2 s; 3e6 bytes / 3e6 ns = 1 GB/s = 5 % of the monitor's 20 GB/s.
-        assertEquals(List.of("max", "forward", "max2d-cf", "channels_first", "1x64x56x56", "->", "1x64x28x28", "2", "30", "10.0",
-                "1.5", "us", "2.50", "ms", "1.00", "5.0"), List.of(max.trim().split(" +")), max);
+        assertEquals(
+                List.of(
+                        "max",
+                        "forward",
+                        "max2d-cf",
+                        "channels_first",
+                        "1x64x56x56",
+                        "->",
+                        "1x64x28x28",
+                        "2",
+                        "30",
+                        "10.0",
+                        "1.5",
+                        "us",
+                        "2.50",
+                        "ms",
+                        "1.00",
+                        "5.0"),
+                List.of(max.trim().split(" +")),
+                max);
         // No previous count: all 4 calls in the interval; 4 GB/s over the fallback of 10 GB/s (1 thread).
         String avg = l.get(3);
-        assertEquals(List.of("avg", "backward", "avg2d-cl-simd", "channels_last", "8x7x7x512", "->", "8x1x1x512", "1", "4", "2.0",
-                "250", "ns", "300", "ns", "4.00", "40.0"), List.of(avg.trim().split(" +")), avg);
+        assertEquals(
+                List.of(
+                        "avg",
+                        "backward",
+                        "avg2d-cl-simd",
+                        "channels_last",
+                        "8x7x7x512",
+                        "->",
+                        "8x1x1x512",
+                        "1",
+                        "4",
+                        "2.0",
+                        "250",
+                        "ns",
+                        "300",
+                        "ns",
+                        "4.00",
+                        "40.0"),
+                List.of(avg.trim().split(" +")),
+                avg);
         String other = l.get(4);
         assertTrue(other.trim().startsWith("other"), other);
-        assertTrue(other.contains("(keys beyond the limit)") && other.contains("900.00 ms") && other.contains("1.10 s"), other);
+        assertTrue(
+                other.contains("(keys beyond the limit)") && other.contains("900.00 ms") && other.contains("1.10 s"),
+                other);
         assertTrue(other.endsWith(" -"), "no copy bandwidth known for the other entry: " + other);
 
         // Numbers are right-aligned under their headers, names left-aligned.
@@ -70,12 +147,18 @@ class LiveTableTest {
 
     @Test
     void emptyAndUnknownValues() {
-        assertEquals(List.of("pooling4j live: 0 keys, 0 calls; calls/s over the last 1.0 s", "  (no pooling calls yet)"),
+        assertEquals(
+                List.of("pooling4j live: 0 keys, 0 calls; calls/s over the last 1.0 s", "  (no pooling calls yet)"),
                 lines(LiveTable.format(List.of(), Map.of(), 1.0, t -> 5.0)));
-        PoolStats idle = new PoolStats("max", "forward", "k", "channels_first", "4x4", "2x2", 0, 0, 0, 0, 0, 0, Double.NaN);
-        String row = lines(LiveTable.format(List.of(idle), Map.of(), 1.0, t -> Double.NaN)).get(2);
+        PoolStats idle =
+                new PoolStats("max", "forward", "k", "channels_first", "4x4", "2x2", 0, 0, 0, 0, 0, 0, Double.NaN);
+        String row = lines(LiveTable.format(List.of(idle), Map.of(), 1.0, t -> Double.NaN))
+                .get(2);
         // thr calls calls/s p50 p99 GB/s %copy
-        assertEquals(List.of("-", "0", "0.0", "-", "-", "-", "-"), List.of(row.trim().split(" +")).subList(7, 14), row);
+        assertEquals(
+                List.of("-", "0", "0.0", "-", "-", "-", "-"),
+                List.of(row.trim().split(" +")).subList(7, 14),
+                row);
     }
 
     @Test
@@ -101,8 +184,20 @@ class LiveTableTest {
     }
 
     private static PoolStats withCalls(PoolStats s, long calls) {
-        return new PoolStats(s.op(), s.direction(), s.kernel(), s.layout(), s.inputShape(), s.outputShape(), s.threads(), calls,
-                s.totalNanos(), s.bytes(), s.p50Nanos(), s.p99Nanos(), s.copyGBps());
+        return new PoolStats(
+                s.op(),
+                s.direction(),
+                s.kernel(),
+                s.layout(),
+                s.inputShape(),
+                s.outputShape(),
+                s.threads(),
+                calls,
+                s.totalNanos(),
+                s.bytes(),
+                s.p50Nanos(),
+                s.p99Nanos(),
+                s.copyGBps());
     }
 
     @Test
@@ -125,7 +220,8 @@ class LiveTableTest {
         assertFalse(PoolMonitor.isEnabled(), "close restores the monitor's state");
         String text = text(sink);
         assertTrue(text.contains("1x1x4x4 -> 1x1x2x2"), text);
-        assertTrue(text.split("pooling4j live:", -1).length - 1 >= 2, "a refresh while running and one on close: " + text);
+        assertTrue(
+                text.split("pooling4j live:", -1).length - 1 >= 2, "a refresh while running and one on close: " + text);
         assertFalse(text.contains("\033["), "no escapes in the plain style");
         int before = text.length();
         Thread.sleep(60);
@@ -157,7 +253,9 @@ class LiveTableTest {
             sink.reset();
         }
         // The results themselves went through untouched, and the last redraw (on close) shows them all.
-        assertTrue(text(results).startsWith("result row 1\n") || text(results).startsWith("result row 1\r\n"), text(results));
+        assertTrue(
+                text(results).startsWith("result row 1\n") || text(results).startsWith("result row 1\r\n"),
+                text(results));
         String last = text(sink);
         assertTrue(last.contains("result row 1" + LiveView.ERASE_LINE) && last.contains("result row 30"), last);
     }

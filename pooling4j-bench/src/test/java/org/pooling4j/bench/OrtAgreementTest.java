@@ -51,10 +51,28 @@ class OrtAgreementTest {
     void corpusShapes() throws Exception {
         List<BenchCase> cases = new ArrayList<>();
         // A dilated average needs AveragePool from opset 19.
-        cases.add(new BenchCase("dilated_avg", Kind.FORWARD, PoolSpec.avg(3, 3).stride(1, 2).dilation(2, 2).padding(1).countIncludePad(false).build(),
-                Layout.CHANNELS_FIRST, new int[] {2, 3, 11, 12}, "dilated average"));
-        cases.add(new BenchCase("asym_max", Kind.FORWARD, PoolSpec.max(3, 3).stride(2, 2).padding(new int[] {0, 1}, new int[] {1, 0}).build(),
-                Layout.CHANNELS_FIRST, new int[] {2, 3, 12, 11}, "asymmetric padding"));
+        cases.add(new BenchCase(
+                "dilated_avg",
+                Kind.FORWARD,
+                PoolSpec.avg(3, 3)
+                        .stride(1, 2)
+                        .dilation(2, 2)
+                        .padding(1)
+                        .countIncludePad(false)
+                        .build(),
+                Layout.CHANNELS_FIRST,
+                new int[] {2, 3, 11, 12},
+                "dilated average"));
+        cases.add(new BenchCase(
+                "asym_max",
+                Kind.FORWARD,
+                PoolSpec.max(3, 3)
+                        .stride(2, 2)
+                        .padding(new int[] {0, 1}, new int[] {1, 0})
+                        .build(),
+                Layout.CHANNELS_FIRST,
+                new int[] {2, 3, 12, 11},
+                "asymmetric padding"));
         List<ShapeCorpus.Row> rows = ShapeCorpus.read(TestFiles.corpus());
         // resnet_50:max_pool1 (TF-SAME padding 0/1), i3d 3D, m5:pool2 (1D, negative right pad),
         // avg_np, avg_p, global average, and a dilated 1D row under each algorithm.
@@ -82,7 +100,8 @@ class OrtAgreementTest {
         Tensor out = Tensor.zeros(Layout.CHANNELS_FIRST, c.outputShape());
         Pooling.forwardInto(c.spec(), in, out, 1);
         float[] theirs;
-        try (OrtBackend.Input input = ort.input(x, c.inputShape()); OrtBackend.Session s = ort.session(OnnxModels.model(c), 1)) {
+        try (OrtBackend.Input input = ort.input(x, c.inputShape());
+                OrtBackend.Session s = ort.session(OnnxModels.model(c), 1)) {
             theirs = s.output(input);
         }
         assertEquals(out.size(), theirs.length, c.name());

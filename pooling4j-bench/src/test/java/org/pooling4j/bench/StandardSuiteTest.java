@@ -22,44 +22,138 @@ class StandardSuiteTest {
 
     @Test
     void namesAreFixedAndInOrder() {
-        assertEquals(List.of("resnet_stem_maxpool", "vgg_pool1", "vgg_pool5", "inception_avg", "global_avg", "small_latency", "c3d_pool",
-                "audio_1d", "resnet_stem_maxpool_nhwc", "inception_avg_nhwc", "resnet_stem_maxpool_bwd", "vgg_pool1_bwd", "inception_avg_bwd"),
+        assertEquals(
+                List.of(
+                        "resnet_stem_maxpool",
+                        "vgg_pool1",
+                        "vgg_pool5",
+                        "inception_avg",
+                        "global_avg",
+                        "small_latency",
+                        "c3d_pool",
+                        "audio_1d",
+                        "resnet_stem_maxpool_nhwc",
+                        "inception_avg_nhwc",
+                        "resnet_stem_maxpool_bwd",
+                        "vgg_pool1_bwd",
+                        "inception_avg_bwd"),
                 StandardSuite.names());
     }
 
     @Test
     void resnetStem() {
         // (112 + 2*1 - 3) / 2 + 1 = 56
-        check("resnet_stem_maxpool", Kind.FORWARD, CF, PoolOp.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true,
-                new int[] {32, 64, 112, 112}, new int[] {32, 64, 56, 56});
-        check("resnet_stem_maxpool_nhwc", Kind.FORWARD, CL, PoolOp.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true,
-                new int[] {32, 112, 112, 64}, new int[] {32, 56, 56, 64});
-        check("resnet_stem_maxpool_bwd", Kind.MAX_BACKWARD, CF, PoolOp.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true,
-                new int[] {32, 64, 112, 112}, new int[] {32, 64, 56, 56});
+        check(
+                "resnet_stem_maxpool",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {3, 3},
+                new int[] {2, 2},
+                new int[] {1, 1},
+                true,
+                new int[] {32, 64, 112, 112},
+                new int[] {32, 64, 56, 56});
+        check(
+                "resnet_stem_maxpool_nhwc",
+                Kind.FORWARD,
+                CL,
+                PoolOp.MAX,
+                new int[] {3, 3},
+                new int[] {2, 2},
+                new int[] {1, 1},
+                true,
+                new int[] {32, 112, 112, 64},
+                new int[] {32, 56, 56, 64});
+        check(
+                "resnet_stem_maxpool_bwd",
+                Kind.MAX_BACKWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {3, 3},
+                new int[] {2, 2},
+                new int[] {1, 1},
+                true,
+                new int[] {32, 64, 112, 112},
+                new int[] {32, 64, 56, 56});
         // 56 -> (56 + 2 - 3) / 2 + 1 = 28
-        check("small_latency", Kind.FORWARD, CF, PoolOp.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, true,
-                new int[] {1, 64, 56, 56}, new int[] {1, 64, 28, 28});
+        check(
+                "small_latency",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {3, 3},
+                new int[] {2, 2},
+                new int[] {1, 1},
+                true,
+                new int[] {1, 64, 56, 56},
+                new int[] {1, 64, 28, 28});
     }
 
     @Test
     void vgg() {
-        check("vgg_pool1", Kind.FORWARD, CF, PoolOp.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, true,
-                new int[] {16, 64, 224, 224}, new int[] {16, 64, 112, 112});
-        check("vgg_pool1_bwd", Kind.MAX_BACKWARD, CF, PoolOp.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, true,
-                new int[] {16, 64, 224, 224}, new int[] {16, 64, 112, 112});
-        check("vgg_pool5", Kind.FORWARD, CF, PoolOp.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, true,
-                new int[] {64, 512, 14, 14}, new int[] {64, 512, 7, 7});
+        check(
+                "vgg_pool1",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {2, 2},
+                new int[] {2, 2},
+                new int[] {0, 0},
+                true,
+                new int[] {16, 64, 224, 224},
+                new int[] {16, 64, 112, 112});
+        check(
+                "vgg_pool1_bwd",
+                Kind.MAX_BACKWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {2, 2},
+                new int[] {2, 2},
+                new int[] {0, 0},
+                true,
+                new int[] {16, 64, 224, 224},
+                new int[] {16, 64, 112, 112});
+        check(
+                "vgg_pool5",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {2, 2},
+                new int[] {2, 2},
+                new int[] {0, 0},
+                true,
+                new int[] {64, 512, 14, 14},
+                new int[] {64, 512, 7, 7});
     }
 
     @Test
     void inception() {
         // Stride 1 with padding 1 keeps 35x35; padding is not counted in the averages.
         for (String n : new String[] {"inception_avg", "inception_avg_bwd"}) {
-            check(n, n.endsWith("bwd") ? Kind.AVG_BACKWARD : Kind.FORWARD, CF, PoolOp.AVG, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false,
-                    new int[] {32, 192, 35, 35}, new int[] {32, 192, 35, 35});
+            check(
+                    n,
+                    n.endsWith("bwd") ? Kind.AVG_BACKWARD : Kind.FORWARD,
+                    CF,
+                    PoolOp.AVG,
+                    new int[] {3, 3},
+                    new int[] {1, 1},
+                    new int[] {1, 1},
+                    false,
+                    new int[] {32, 192, 35, 35},
+                    new int[] {32, 192, 35, 35});
         }
-        check("inception_avg_nhwc", Kind.FORWARD, CL, PoolOp.AVG, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, false,
-                new int[] {32, 35, 35, 192}, new int[] {32, 35, 35, 192});
+        check(
+                "inception_avg_nhwc",
+                Kind.FORWARD,
+                CL,
+                PoolOp.AVG,
+                new int[] {3, 3},
+                new int[] {1, 1},
+                new int[] {1, 1},
+                false,
+                new int[] {32, 35, 35, 192},
+                new int[] {32, 35, 35, 192});
     }
 
     @Test
@@ -68,18 +162,37 @@ class StandardSuiteTest {
         assertEquals(PoolOp.GLOBAL_AVG, c.spec().op());
         assertEquals(2, c.spec().rank());
         assertArrayEquals(new int[] {64, 2048, 7, 7}, c.inputShape());
-        assertArrayEquals(new int[] {1, 2048, 1, 1}, Pooling.geometry(c.spec(), input(c)).outputShape());
+        assertArrayEquals(
+                new int[] {1, 2048, 1, 1}, Pooling.geometry(c.spec(), input(c)).outputShape());
         assertArrayEquals(new int[] {64, 2048, 1, 1}, c.outputShape());
     }
 
     @Test
     void threeDAndOneD() {
         // 16x56x56 -> 8x28x28
-        check("c3d_pool", Kind.FORWARD, CF, PoolOp.MAX, new int[] {2, 2, 2}, new int[] {2, 2, 2}, new int[] {0, 0, 0}, true,
-                new int[] {8, 64, 16, 56, 56}, new int[] {8, 64, 8, 28, 28});
+        check(
+                "c3d_pool",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {2, 2, 2},
+                new int[] {2, 2, 2},
+                new int[] {0, 0, 0},
+                true,
+                new int[] {8, 64, 16, 56, 56},
+                new int[] {8, 64, 8, 28, 28});
         // 16000 / 4 = 4000
-        check("audio_1d", Kind.FORWARD, CF, PoolOp.MAX, new int[] {4}, new int[] {4}, new int[] {0}, true,
-                new int[] {32, 128, 16000}, new int[] {32, 128, 4000});
+        check(
+                "audio_1d",
+                Kind.FORWARD,
+                CF,
+                PoolOp.MAX,
+                new int[] {4},
+                new int[] {4},
+                new int[] {0},
+                true,
+                new int[] {32, 128, 16000},
+                new int[] {32, 128, 4000});
     }
 
     @Test
@@ -111,8 +224,17 @@ class StandardSuiteTest {
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("vgg_pool5"), e.getMessage());
     }
 
-    private static void check(String name, Kind kind, Layout layout, PoolOp op, int[] kernel, int[] stride, int[] pad, boolean includePad,
-                              int[] in, int[] out) {
+    private static void check(
+            String name,
+            Kind kind,
+            Layout layout,
+            PoolOp op,
+            int[] kernel,
+            int[] stride,
+            int[] pad,
+            boolean includePad,
+            int[] in,
+            int[] out) {
         BenchCase c = StandardSuite.get(name);
         assertEquals(name, c.name());
         assertEquals(kind, c.kind(), name);

@@ -26,10 +26,13 @@ class TuningCommandsTest {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int status;
-        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8); PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+                PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
             status = TuneMain.execute(po, pe, args);
         }
-        return new String[] {Integer.toString(status), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        return new String[] {
+            Integer.toString(status), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)
+        };
     }
 
     @Test
@@ -48,10 +51,22 @@ class TuningCommandsTest {
 
     @Test
     void tuneRejectsBadOptionsNamingThem(@TempDir Path dir) {
-        String[] r = tune("--case", "small_latency", "--mode", "off", "--out", dir.resolve("w.json").toString());
+        String[] r = tune(
+                "--case",
+                "small_latency",
+                "--mode",
+                "off",
+                "--out",
+                dir.resolve("w.json").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--mode") && r[2].contains("'off'"), r[2]);
-        r = tune("--case", "small_latency", "--mode", "sometimes", "--out", dir.resolve("w.json").toString());
+        r = tune(
+                "--case",
+                "small_latency",
+                "--mode",
+                "sometimes",
+                "--out",
+                dir.resolve("w.json").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("'sometimes' is not on or exhaustive"), r[2]);
         r = tune("--rows", "1-3", "--out", dir.resolve("w.json").toString());
@@ -64,7 +79,8 @@ class TuningCommandsTest {
 
     @Test
     void benchTunedAddsATunedRowAndTheComparison() {
-        BenchCommandTest.Run r = BenchCommandTest.bench("--quick", "--no-ort", "--tuned", "--case", "small_latency", "--threads", "1");
+        BenchCommandTest.Run r =
+                BenchCommandTest.bench("--quick", "--no-ort", "--tuned", "--case", "small_latency", "--threads", "1");
         assertEquals(0, r.status, r.out + r.err);
         assertTrue(r.out.contains("pooling4j-tuned"), r.out);
         assertTrue(r.out.contains("tuned/heuristic"), r.out);
@@ -74,13 +90,18 @@ class TuningCommandsTest {
     @Test
     void sampleDrawsRowsReproducibly() throws Exception {
         Path corpus = TestFiles.corpus();
-        BenchCommandTest.Run a = BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
-        BenchCommandTest.Run b = BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
+        BenchCommandTest.Run a =
+                BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
+        BenchCommandTest.Run b =
+                BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "7", "--seed", "11");
         assertEquals(0, a.status, a.out + a.err);
         assertEquals(a.out, b.out);
-        long listed = a.out.lines().filter(l -> l.startsWith("  ") && !l.startsWith("  skip") && !l.startsWith("      note")).count();
+        long listed = a.out.lines()
+                .filter(l -> l.startsWith("  ") && !l.startsWith("  skip") && !l.startsWith("      note"))
+                .count();
         assertEquals(7, listed, a.out);
-        BenchCommandTest.Run c = BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "3", "--limit", "2");
+        BenchCommandTest.Run c =
+                BenchCommandTest.bench("--list", "--shapes", corpus.toString(), "--sample", "3", "--limit", "2");
         assertEquals(2, c.status);
         assertTrue(c.err.contains("--sample and --limit"), c.err);
     }

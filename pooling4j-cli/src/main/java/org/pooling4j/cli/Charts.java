@@ -20,14 +20,18 @@ public final class Charts {
         int n = rows.get(0).epochs().size();
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) xs[i] = i + 1;
-        line("test accuracy per epoch", "epoch", "test accuracy %", xs, s).toCanvas().writePng(file);
+        line("test accuracy per epoch", "epoch", "test accuracy %", xs, s)
+                .toCanvas()
+                .writePng(file);
     }
 
     public static void shiftTolerance(List<StudyCommand.Row> rows, Path file) throws IOException {
         Map<String, double[]> s = StudyCommand.series(rows, true);
         double[] xs = new double[StudyCommand.MAX_SHIFT + 1];
         for (int i = 0; i < xs.length; i++) xs[i] = i;
-        line("accuracy on test digits shifted by d pixels", "shift d (pixels)", "test accuracy %", xs, s).toCanvas().writePng(file);
+        line("accuracy on test digits shifted by d pixels", "shift d (pixels)", "test accuracy %", xs, s)
+                .toCanvas()
+                .writePng(file);
     }
 
     /**
@@ -47,7 +51,8 @@ public final class Charts {
         }
         double x0 = xs[0];
         double x1 = xs.length > 1 ? xs[xs.length - 1] : x0 + 1;
-        Chart c = new Chart(WIDTH, HEIGHT).title(title)
+        Chart c = new Chart(WIDTH, HEIGHT)
+                .title(title)
                 .x(Axis.fixed(x0, x1, 1).title(xLabel))
                 .y(Axis.around(lo, hi).title(yLabel));
         int i = 0;

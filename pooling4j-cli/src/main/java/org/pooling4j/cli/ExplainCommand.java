@@ -19,13 +19,20 @@ import picocli.CommandLine.Option;
  * Prints pooling worked out window by window: by default the tutorial example (a 4x4 input 1..16,
  * 2x2 windows, stride 2) for max and average pooling.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Show pooling window by window (default: 4x4 input 1..16, kernel 2, stride 2, max and avg).",
-                "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
-                "spatial rank and the leading axes are (C) or (N, C)."})
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show pooling window by window (default: 4x4 input 1..16, kernel 2, stride 2, max and avg).",
+            "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
+            "spatial rank and the leading axes are (C) or (N, C)."
+        })
 final class ExplainCommand implements Callable<Integer> {
-    @Option(names = "--op", split = ",", description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
-            + "stochastic, mixed, gated, weighted_avg (default: max,avg)")
+    @Option(
+            names = "--op",
+            split = ",",
+            description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
+                    + "stochastic, mixed, gated, weighted_avg (default: max,avg)")
     List<String> ops;
 
     @Option(names = "--kernel", split = ",", description = "kernel size per axis (one value = all axes; default 2)")
@@ -43,7 +50,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--ceil-mode", description = "round the output size up (a window may not start in the end padding)")
     boolean ceilMode;
 
-    @Option(names = "--count-include-pad", arity = "1", description = "average divides by padding cells too (default true, as PyTorch)")
+    @Option(
+            names = "--count-include-pad",
+            arity = "1",
+            description = "average divides by padding cells too (default true, as PyTorch)")
     boolean countIncludePad = true;
 
     @Option(names = "--p", description = "Lp norm order (default 2)")
@@ -55,14 +65,22 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
     double alpha = 0.5;
 
-    @Option(names = "--weights", split = ",", description = "gated: one weight per window tap (default all 0: g = 0.5); "
-            + "weighted_avg: kernel-shaped weights in row-major order (default: the Gaussian of --sigma)")
+    @Option(
+            names = "--weights",
+            split = ",",
+            description = "gated: one weight per window tap (default all 0: g = 0.5); "
+                    + "weighted_avg: kernel-shaped weights in row-major order (default: the Gaussian of --sigma)")
     float[] weights;
 
-    @Option(names = "--sigma", description = "weighted_avg: Gaussian sigma in taps when no --weights are given (default 1)")
+    @Option(
+            names = "--sigma",
+            description = "weighted_avg: Gaussian sigma in taps when no --weights are given (default 1)")
     double sigma = 1;
 
-    @Option(names = "--training", arity = "1", description = "stochastic: draw a tap (true, default) or the probability-weighted average (false)")
+    @Option(
+            names = "--training",
+            arity = "1",
+            description = "stochastic: draw a tap (true, default) or the probability-weighted average (false)")
     boolean training = true;
 
     @Option(names = "--seed", description = "stochastic training: seed of the uniforms (default 0)")
@@ -71,8 +89,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--input", description = "input .npy (float32/float64/int32/int64)")
     Path input;
 
-    @Option(names = "--png", description = "also draw the example as a PNG: the input with each window outlined in its own colour, "
-            + "and the output cells in the same colours (2D inputs up to 24x24; the first plane)")
+    @Option(
+            names = "--png",
+            description = "also draw the example as a PNG: the input with each window outlined in its own colour, "
+                    + "and the output cells in the same colours (2D inputs up to 24x24; the first plane)")
     Path png;
 
     @Override
@@ -109,7 +129,8 @@ final class ExplainCommand implements Callable<Integer> {
         System.out.println("Input " + shapeText(x) + ":");
         printPlanes(x, rank);
         if (png != null && rank != 2) {
-            throw new IllegalArgumentException("--png: draws two-dimensional inputs only; this input has " + rank + " spatial axes");
+            throw new IllegalArgumentException(
+                    "--png: draws two-dimensional inputs only; this input has " + rank + " spatial axes");
         }
         List<ExplainPicture.Row> rows = new ArrayList<>();
         for (String op : which) {
@@ -139,7 +160,8 @@ final class ExplainCommand implements Callable<Integer> {
         } else if (v.length == rank) {
             out = v.clone();
         } else {
-            throw new IllegalArgumentException(name + " = " + java.util.Arrays.toString(v) + ": needs 1 or " + rank + " values");
+            throw new IllegalArgumentException(
+                    name + " = " + java.util.Arrays.toString(v) + ": needs 1 or " + rank + " values");
         }
         return out;
     }
@@ -150,32 +172,78 @@ final class ExplainCommand implements Callable<Integer> {
         int[] pad = perAxis(padding, rank, 0, "--padding");
         int[] dil = perAxis(dilation, rank, 1, "--dilation");
         switch (op) {
-            case "max": return PoolSpec.max(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
-            case "avg": return PoolSpec.avg(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).countIncludePad(countIncludePad).build();
-            case "lp": return PoolSpec.lp(p, k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode).build();
-            case "stochastic": return PoolSpec.stochastic(k).stride(s).padding(pad).training(training).seed(seed).build();
-            case "mixed": return PoolSpec.mixed(alpha, k).stride(s).padding(pad).ceilMode(ceilMode).countIncludePad(countIncludePad).build();
+            case "max":
+                return PoolSpec.max(k)
+                        .stride(s)
+                        .padding(pad)
+                        .dilation(dil)
+                        .ceilMode(ceilMode)
+                        .build();
+            case "avg":
+                return PoolSpec.avg(k)
+                        .stride(s)
+                        .padding(pad)
+                        .dilation(dil)
+                        .ceilMode(ceilMode)
+                        .countIncludePad(countIncludePad)
+                        .build();
+            case "lp":
+                return PoolSpec.lp(p, k)
+                        .stride(s)
+                        .padding(pad)
+                        .dilation(dil)
+                        .ceilMode(ceilMode)
+                        .build();
+            case "stochastic":
+                return PoolSpec.stochastic(k)
+                        .stride(s)
+                        .padding(pad)
+                        .training(training)
+                        .seed(seed)
+                        .build();
+            case "mixed":
+                return PoolSpec.mixed(alpha, k)
+                        .stride(s)
+                        .padding(pad)
+                        .ceilMode(ceilMode)
+                        .countIncludePad(countIncludePad)
+                        .build();
             case "gated": {
                 int taps = 1;
                 for (int v : k) taps *= v;
                 float[] w = weights != null ? weights : new float[taps];
-                return PoolSpec.gated(k).stride(s).padding(pad).ceilMode(ceilMode).countIncludePad(countIncludePad).weights(w, w.length).build();
+                return PoolSpec.gated(k)
+                        .stride(s)
+                        .padding(pad)
+                        .ceilMode(ceilMode)
+                        .countIncludePad(countIncludePad)
+                        .weights(w, w.length)
+                        .build();
             }
             case "weighted_avg": {
-                PoolSpec.Builder b = PoolSpec.weightedAvg(k).stride(s).padding(pad).dilation(dil).ceilMode(ceilMode);
+                PoolSpec.Builder b = PoolSpec.weightedAvg(k)
+                        .stride(s)
+                        .padding(pad)
+                        .dilation(dil)
+                        .ceilMode(ceilMode);
                 return (weights != null ? b.weights(weights, weights.length) : b.sigma(sigma)).build();
             }
-            case "global_max": return PoolSpec.globalMax(rank).build();
-            case "global_avg": return PoolSpec.globalAvg(rank).build();
+            case "global_max":
+                return PoolSpec.globalMax(rank).build();
+            case "global_avg":
+                return PoolSpec.globalAvg(rank).build();
             case "adaptive_max":
             case "adaptive_avg": {
                 int[] o = perAxis(outputSize, rank, 2, "--output-size");
                 Integer[] boxed = new Integer[rank];
                 for (int i = 0; i < rank; i++) boxed[i] = o[i];
-                return op.equals("adaptive_max") ? PoolSpec.adaptiveMax(boxed).build() : PoolSpec.adaptiveAvg(boxed).build();
+                return op.equals("adaptive_max")
+                        ? PoolSpec.adaptiveMax(boxed).build()
+                        : PoolSpec.adaptiveAvg(boxed).build();
             }
             default:
-                throw new IllegalArgumentException("--op " + op + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
+                throw new IllegalArgumentException("--op " + op
+                        + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
                         + "stochastic, mixed, gated or weighted_avg");
         }
     }
@@ -213,16 +281,27 @@ final class ExplainCommand implements Callable<Integer> {
                     for (int a = 0; a < r; a++) {
                         int first = g.start(a, o[a]);
                         int last = first + (g.taps(a, o[a]) - 1) * g.step(a);
-                        range.append(a == 0 ? "" : ", ").append(first).append("..").append(last);
+                        range.append(a == 0 ? "" : ", ")
+                                .append(first)
+                                .append("..")
+                                .append(last);
                         if (g.step(a) > 1) range.append(" step ").append(g.step(a));
                     }
                     float v = y.data()[outBase + q * g.positionStride()];
-                    StringBuilder line = new StringBuilder("  out").append(index(n, c, o, g)).append(" = ");
-                    line.append(op.replace("adaptive_", "").replace("global_", "")).append('{').append(String.join(", ", taps)).append('}');
+                    StringBuilder line =
+                            new StringBuilder("  out").append(index(n, c, o, g)).append(" = ");
+                    line.append(op.replace("adaptive_", "").replace("global_", ""))
+                            .append('{')
+                            .append(String.join(", ", taps))
+                            .append('}');
                     line.append(" = ").append(num(v));
-                    if (max) line.append("  (index ").append(pooled.indices().data()[outBase + q * g.positionStride()]).append(')');
+                    if (max)
+                        line.append("  (index ")
+                                .append(pooled.indices().data()[outBase + q * g.positionStride()])
+                                .append(')');
                     PoolOp po = spec.op();
-                    if (po == PoolOp.AVG || po == PoolOp.GLOBAL_AVG || po == PoolOp.ADAPTIVE_AVG) line.append("  (divisor ").append(divisor(g, spec, o)).append(')');
+                    if (po == PoolOp.AVG || po == PoolOp.GLOBAL_AVG || po == PoolOp.ADAPTIVE_AVG)
+                        line.append("  (divisor ").append(divisor(g, spec, o)).append(')');
                     if (po.isBeyond()) {
                         List<double[]> in = new ArrayList<>();
                         inside(g, x, inBase, inStride, o, 0, 0, 0, in);
@@ -245,19 +324,31 @@ final class ExplainCommand implements Callable<Integer> {
     private static long divisor(Geometry g, PoolSpec spec, int[] o) {
         if (spec.hasDivisorOverride()) return spec.divisorOverride();
         long d = 1;
-        for (int a = 0; a < g.rank(); a++) d *= spec.countIncludePad() ? g.span(a, o[a]) : g.validHi(a, o[a]) - g.validLo(a, o[a]);
+        for (int a = 0; a < g.rank(); a++)
+            d *= spec.countIncludePad() ? g.span(a, o[a]) : g.validHi(a, o[a]) - g.validLo(a, o[a]);
         return d;
     }
 
     /** The taps inside the input in scan order, each as {tap index in the window (row-major), value}. */
-    private static void inside(Geometry g, Tensor x, int inBase, int[] inStride, int[] o, int axis, int pos, int tap, List<double[]> out) {
+    private static void inside(
+            Geometry g, Tensor x, int inBase, int[] inStride, int[] o, int axis, int pos, int tap, List<double[]> out) {
         if (axis == g.rank()) {
             out.add(new double[] {tap, x.data()[inBase + pos * g.positionStride()]});
             return;
         }
         for (int t = 0; t < g.taps(axis, o[axis]); t++) {
             int p = g.start(axis, o[axis]) + t * g.step(axis);
-            if (p >= 0 && p < g.inSize(axis)) inside(g, x, inBase, inStride, o, axis + 1, pos + p * inStride[axis], tap * g.taps(axis, o[axis]) + t, out);
+            if (p >= 0 && p < g.inSize(axis))
+                inside(
+                        g,
+                        x,
+                        inBase,
+                        inStride,
+                        o,
+                        axis + 1,
+                        pos + p * inStride[axis],
+                        tap * g.taps(axis, o[axis]) + t,
+                        out);
         }
     }
 
@@ -280,7 +371,8 @@ final class ExplainCommand implements Callable<Integer> {
             }
             case MIXED: {
                 double avg = sum / divisor(g, spec, o);
-                return spec.alpha() + "*max " + num((float) maxV) + " + " + (1 - spec.alpha()) + "*avg " + num((float) avg);
+                return spec.alpha() + "*max " + num((float) maxV) + " + " + (1 - spec.alpha()) + "*avg "
+                        + num((float) avg);
             }
             case GATED: {
                 float[] w = spec.weights();
@@ -289,8 +381,8 @@ final class ExplainCommand implements Callable<Integer> {
                 for (double[] t : in) z += w[off + (int) t[0]] * t[1];
                 double gate = 1 / (1 + Math.exp(-z));
                 double avg = sum / divisor(g, spec, o);
-                return "z = " + num((float) z) + ", g = sigmoid(z) = " + num((float) gate) + ": g*max " + num((float) maxV)
-                        + " + (1-g)*avg " + num((float) avg);
+                return "z = " + num((float) z) + ", g = sigmoid(z) = " + num((float) gate) + ": g*max "
+                        + num((float) maxV) + " + (1-g)*avg " + num((float) avg);
             }
             default: {
                 double numer = 0;
@@ -302,7 +394,8 @@ final class ExplainCommand implements Callable<Integer> {
                     numer += w * t[1];
                     den += w;
                 }
-                return "w = [" + String.join(", ", ws) + "]: sum w x / sum w = " + num((float) numer) + " / " + num((float) den);
+                return "w = [" + String.join(", ", ws) + "]: sum w x / sum w = " + num((float) numer) + " / "
+                        + num((float) den);
             }
         }
     }
@@ -321,7 +414,16 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Lists the window's taps in scan order; taps outside the input print as "pad". */
-    private static void collect(Geometry g, Tensor x, int inBase, int[] inStride, int[] o, int axis, int pos, boolean inside, List<String> taps) {
+    private static void collect(
+            Geometry g,
+            Tensor x,
+            int inBase,
+            int[] inStride,
+            int[] o,
+            int axis,
+            int pos,
+            boolean inside,
+            List<String> taps) {
         if (axis == g.rank()) {
             taps.add(inside ? num(x.data()[inBase + pos * g.positionStride()]) : "pad");
             return;

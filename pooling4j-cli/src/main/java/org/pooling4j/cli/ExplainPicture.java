@@ -28,6 +28,7 @@ final class ExplainPicture {
      * 3 thick: 17 pixels), so that outlines never run into the numbers.
      */
     private static final int PAD = 20;
+
     private static final int BACKGROUND = 0xffffff;
     private static final int GRID = 0x606060;
     private static final int TEXT = 0x000000;
@@ -59,7 +60,8 @@ final class ExplainPicture {
             if (spec.stride() != null) b.append(", stride ").append(dims(spec.stride()));
             int[] lo = spec.padBegin();
             int[] hi = spec.padEnd();
-            b.append(", padding ").append(java.util.Arrays.equals(lo, hi) ? dims(lo) : dims(lo) + " before, " + dims(hi) + " after");
+            b.append(", padding ")
+                    .append(java.util.Arrays.equals(lo, hi) ? dims(lo) : dims(lo) + " before, " + dims(hi) + " after");
             int[] d = spec.dilation();
             boolean one = true;
             for (int v : d) one &= v == 1;
@@ -68,14 +70,25 @@ final class ExplainPicture {
             b.append(", ");
         }
         switch (spec.op()) {
-            case LP, GLOBAL_LP -> b.append("p ").append(org.pooling4j.draw.Axis.plain(spec.p())).append(", ");
-            case MIXED -> b.append("alpha ").append(org.pooling4j.draw.Axis.plain(spec.alpha())).append(", ");
+            case LP, GLOBAL_LP ->
+                b.append("p ").append(org.pooling4j.draw.Axis.plain(spec.p())).append(", ");
+            case MIXED ->
+                b.append("alpha ")
+                        .append(org.pooling4j.draw.Axis.plain(spec.alpha()))
+                        .append(", ");
             case WEIGHTED_AVG -> {
-                if (spec.weights() == null) b.append("sigma ").append(org.pooling4j.draw.Axis.plain(spec.sigma())).append(", ");
+                if (spec.weights() == null)
+                    b.append("sigma ")
+                            .append(org.pooling4j.draw.Axis.plain(spec.sigma()))
+                            .append(", ");
             }
-            default -> { }
+            default -> {}
         }
-        return b.append("output ").append(g.outSize(0)).append('x').append(g.outSize(1)).toString();
+        return b.append("output ")
+                .append(g.outSize(0))
+                .append('x')
+                .append(g.outSize(1))
+                .toString();
     }
 
     /** One number when every axis has the same value, else the values joined by x. */
@@ -104,15 +117,19 @@ final class ExplainPicture {
      * @throws IllegalArgumentException if the input is not 2D or larger than {@link #MAX_SIDE}
      */
     static BufferedImage draw(Tensor x, List<Row> rows) {
-        if (x.rank() != 4) throw new IllegalArgumentException("--png: draws two-dimensional inputs only (shape (H, W), (C, H, W) or (N, C, H, W))");
+        if (x.rank() != 4)
+            throw new IllegalArgumentException(
+                    "--png: draws two-dimensional inputs only (shape (H, W), (C, H, W) or (N, C, H, W))");
         int h = x.dim(2);
         int w = x.dim(3);
         if (h > MAX_SIDE || w > MAX_SIDE) {
-            throw new IllegalArgumentException("--png: input " + h + "x" + w + " is too large to draw; at most " + MAX_SIDE + "x" + MAX_SIDE);
+            throw new IllegalArgumentException(
+                    "--png: input " + h + "x" + w + " is too large to draw; at most " + MAX_SIDE + "x" + MAX_SIDE);
         }
         // One cell size for the whole picture, wide enough for the longest number shown.
         int longest = 1;
-        for (int i = 0; i < h * w; i++) longest = Math.max(longest, ExplainCommand.num(x.data()[i]).length());
+        for (int i = 0; i < h * w; i++)
+            longest = Math.max(longest, ExplainCommand.num(x.data()[i]).length());
         int outW = 0;
         int outH = 0;
         int titleW = 0;
@@ -122,7 +139,9 @@ final class ExplainPicture {
             int ow = g.outSize(1);
             outW = Math.max(outW, ow);
             outH = Math.max(outH, oh);
-            for (int i = 0; i < oh * ow; i++) longest = Math.max(longest, ExplainCommand.num(r.output.data()[i]).length());
+            for (int i = 0; i < oh * ow; i++)
+                longest =
+                        Math.max(longest, ExplainCommand.num(r.output.data()[i]).length());
             titleW = Math.max(titleW, Math.max(BitmapFont.width(r.title, FONT), BitmapFont.width(r.params, FONT)));
         }
         int cell = Math.max(40, BitmapFont.width("0".repeat(longest), FONT) + 2 * PAD);
@@ -169,10 +188,21 @@ final class ExplainPicture {
                         // their row and column, so that no two neighbouring outlines run along the same
                         // line; windows that do not overlap all keep the same small inset.
                         int inset = overlap ? 2 + ((oy % 2) * 2 + ox % 2) * 4 : 4;
-                        img.strokeRect(gx + c0 * cell + inset, gy + r0 * cell + inset,
-                                (c1 - c0 + 1) * cell - 2 * inset, (r1 - r0 + 1) * cell - 2 * inset, 3, c);
+                        img.strokeRect(
+                                gx + c0 * cell + inset,
+                                gy + r0 * cell + inset,
+                                (c1 - c0 + 1) * cell - 2 * inset,
+                                (r1 - r0 + 1) * cell - 2 * inset,
+                                3,
+                                c);
                     }
-                    drawCell(img, ox0 + ox * cell, gy + oy * cell, cell, lighten(c), ExplainCommand.num(r.output.data()[i]));
+                    drawCell(
+                            img,
+                            ox0 + ox * cell,
+                            gy + oy * cell,
+                            cell,
+                            lighten(c),
+                            ExplainCommand.num(r.output.data()[i]));
                     img.strokeRect(ox0 + ox * cell + 2, gy + oy * cell + 2, cell - 4, cell - 4, 3, c);
                 }
             }

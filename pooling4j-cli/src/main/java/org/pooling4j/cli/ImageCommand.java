@@ -19,28 +19,37 @@ import picocli.CommandLine.Parameters;
  * Pools a picture: every channel of a PNG/JPEG through one pooling operator, written as a PNG of the
  * pooled size, or all operators side by side with {@code --grid}.
  */
-@Command(name = "image", mixinStandardHelpOptions = true,
-        description = {"Pool a picture channel by channel and write the result as PNG.",
-                "Grey pictures have 1 channel, colour 3; alpha is kept as one more channel and pooled like the others.",
-                "Values are 0..255 and are rounded and clamped to 0..255 when written.",
-                "  pooling4j image in.png --op max --kernel 2 --stride 2 --out out.png",
-                "  pooling4j image in.png --grid --out grid.png      (input and every kind side by side)",
-                "  pooling4j image --sample sample.png                (write the built-in sample picture)",
-                "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"})
+@Command(
+        name = "image",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pool a picture channel by channel and write the result as PNG.",
+            "Grey pictures have 1 channel, colour 3; alpha is kept as one more channel and pooled like the others.",
+            "Values are 0..255 and are rounded and clamped to 0..255 when written.",
+            "  pooling4j image in.png --op max --kernel 2 --stride 2 --out out.png",
+            "  pooling4j image in.png --grid --out grid.png      (input and every kind side by side)",
+            "  pooling4j image --sample sample.png                (write the built-in sample picture)",
+            "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"
+        })
 final class ImageCommand implements Callable<Integer> {
     /** The kinds, in the grid's order. */
-    static final List<String> KINDS = List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");
+    static final List<String> KINDS =
+            List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");
 
-    @Parameters(arity = "0..1", paramLabel = "IMAGE",
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "IMAGE",
             description = "input picture (PNG, JPEG, ...); with --sample, where to write the sample picture")
     Path input;
 
     @Option(names = "--sample", description = "use the built-in 128x128 sample picture as input")
     boolean sample;
 
-    @Option(names = "--op", description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
-            + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
-            + "adaptive (adaptive average, --size), global (global average) (default max)")
+    @Option(
+            names = "--op",
+            description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
+                    + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
+                    + "adaptive (adaptive average, --size), global (global average) (default max)")
     String op = "max";
 
     @Option(names = "--kernel", split = ",", description = "kernel size, one value or H,W (default 2)")
@@ -64,16 +73,23 @@ final class ImageCommand implements Callable<Integer> {
     @Option(names = "--ratio", description = "fractional: output size / input size, in (0, 1) (default 0.5)")
     double ratio = 0.5;
 
-    @Option(names = "--size", split = ",", description = "adaptive: output size, one value or H,W (default: half the input)")
+    @Option(
+            names = "--size",
+            split = ",",
+            description = "adaptive: output size, one value or H,W (default: half the input)")
     int[] size;
 
     @Option(names = "--seed", description = "fractional: seed of the random pooling regions (default 0)")
     long seed;
 
-    @Option(names = "--scale", description = "upscale the written picture by this factor, nearest neighbour (default 1)")
+    @Option(
+            names = "--scale",
+            description = "upscale the written picture by this factor, nearest neighbour (default 1)")
     int scale = 1;
 
-    @Option(names = "--grid", description = "write the input and every kind side by side, each upscaled to the input's size and labelled")
+    @Option(
+            names = "--grid",
+            description = "write the input and every kind side by side, each upscaled to the input's size and labelled")
     boolean grid;
 
     @Option(names = "--out", description = "output PNG")
@@ -91,7 +107,9 @@ final class ImageCommand implements Callable<Integer> {
                 System.out.println("wrote " + input + " (128x128 sample picture)");
             }
             if (out == null) {
-                if (input == null) throw new IllegalArgumentException("--sample: give a path to write the sample to, or --out with --op or --grid");
+                if (input == null)
+                    throw new IllegalArgumentException(
+                            "--sample: give a path to write the sample to, or --out with --op or --grid");
                 return 0;
             }
             x = Images.toTensor(s, "sample");
@@ -105,15 +123,17 @@ final class ImageCommand implements Callable<Integer> {
         if (grid) {
             BufferedImage g = grid(x);
             Images.writePng(Images.upscale(g, scale, scale), out);
-            System.out.println("wrote " + out + " (" + g.getWidth() * scale + "x" + g.getHeight() * scale + ", input and " + KINDS.size() + " kinds)");
+            System.out.println("wrote " + out + " (" + g.getWidth() * scale + "x" + g.getHeight() * scale
+                    + ", input and " + KINDS.size() + " kinds)");
             return 0;
         }
         String kind = op.trim().toLowerCase(Locale.ROOT);
         Tensor y = pool(kind, x);
         BufferedImage img = Images.upscale(Images.toImage(y), scale, scale);
         Images.writePng(img, out);
-        System.out.println("wrote " + out + " (" + name + " " + x.dim(3) + "x" + x.dim(2) + ", " + x.dim(1) + " channel" + (x.dim(1) == 1 ? "" : "s")
-                + " -> " + kind + " " + y.dim(3) + "x" + y.dim(2) + (scale > 1 ? ", shown x" + scale : "") + ")");
+        System.out.println("wrote " + out + " (" + name + " " + x.dim(3) + "x" + x.dim(2) + ", " + x.dim(1) + " channel"
+                + (x.dim(1) == 1 ? "" : "s") + " -> " + kind + " " + y.dim(3) + "x" + y.dim(2)
+                + (scale > 1 ? ", shown x" + scale : "") + ")");
         return 0;
     }
 
@@ -133,28 +153,56 @@ final class ImageCommand implements Callable<Integer> {
                 return Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), x);
             case "avg":
                 // Padding cells are not counted: zeros from outside the picture would darken its border.
-                return Pooling.forward(PoolSpec.avg(k).stride(s).padding(pad).countIncludePad(false).build(), x);
+                return Pooling.forward(
+                        PoolSpec.avg(k)
+                                .stride(s)
+                                .padding(pad)
+                                .countIncludePad(false)
+                                .build(),
+                        x);
             case "lp":
                 return Pooling.forward(PoolSpec.lp(p, k).stride(s).padding(pad).build(), x);
             case "min": {
                 // Min pooling is not an operator of the library: it is -max(-x).
                 float[] neg = x.data().clone();
                 for (int i = 0; i < neg.length; i++) neg[i] = -neg[i];
-                Tensor m = Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), Tensor.of(neg, x.shape()));
+                Tensor m =
+                        Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), Tensor.of(neg, x.shape()));
                 float[] d = m.data();
                 for (int i = 0; i < d.length; i++) d[i] = -d[i];
                 return m;
             }
             case "stochastic":
-                return Pooling.forward(PoolSpec.stochastic(k).stride(s).padding(pad).training(false).build(), x);
+                return Pooling.forward(
+                        PoolSpec.stochastic(k)
+                                .stride(s)
+                                .padding(pad)
+                                .training(false)
+                                .build(),
+                        x);
             case "mixed":
-                return Pooling.forward(PoolSpec.mixed(alpha, k).stride(s).padding(pad).countIncludePad(false).build(), x);
+                return Pooling.forward(
+                        PoolSpec.mixed(alpha, k)
+                                .stride(s)
+                                .padding(pad)
+                                .countIncludePad(false)
+                                .build(),
+                        x);
             case "gaussian":
-                return Pooling.forward(PoolSpec.weightedAvg(k).stride(s).padding(pad).sigma(sigma).build(), x);
+                return Pooling.forward(
+                        PoolSpec.weightedAvg(k)
+                                .stride(s)
+                                .padding(pad)
+                                .sigma(sigma)
+                                .build(),
+                        x);
             case "fractional":
-                return Pooling.forward(PoolSpec.fractionalMax(k).outputRatio(ratio).seed(seed).build(), x);
+                return Pooling.forward(
+                        PoolSpec.fractionalMax(k).outputRatio(ratio).seed(seed).build(), x);
             case "adaptive": {
-                int[] o = size == null ? new int[] {Math.max(1, x.dim(2) / 2), Math.max(1, x.dim(3) / 2)} : pair(size, "--size");
+                int[] o = size == null
+                        ? new int[] {Math.max(1, x.dim(2) / 2), Math.max(1, x.dim(3) / 2)}
+                        : pair(size, "--size");
                 return Pooling.forward(PoolSpec.adaptiveAvg(o[0], o[1]).build(), x);
             }
             case "global":
@@ -174,13 +222,19 @@ final class ImageCommand implements Callable<Integer> {
         int[] pad = pair(padding, "--padding");
         String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
         switch (kind) {
-            case "lp": return ks + " p=" + ExplainCommand.num((float) p);
-            case "mixed": return ks + " \u03b1=" + ExplainCommand.num((float) alpha);
-            case "gaussian": return ks + " \u03c3=" + ExplainCommand.num((float) sigma);
-            case "fractional": return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
+            case "lp":
+                return ks + " p=" + ExplainCommand.num((float) p);
+            case "mixed":
+                return ks + " \u03b1=" + ExplainCommand.num((float) alpha);
+            case "gaussian":
+                return ks + " \u03c3=" + ExplainCommand.num((float) sigma);
+            case "fractional":
+                return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
             case "adaptive":
-            case "global": return "out " + y.dim(2) + "x" + y.dim(3);
-            default: return ks;
+            case "global":
+                return "out " + y.dim(2) + "x" + y.dim(3);
+            default:
+                return ks;
         }
     }
 

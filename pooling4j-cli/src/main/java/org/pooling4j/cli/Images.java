@@ -71,7 +71,10 @@ final class Images {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     d[y * w + x] = (float) Math.rint(r.getSample(x, y, 0) * toByte);
-                    if (alpha) d[plane + y * w + x] = (float) Math.rint(r.getSample(x, y, 1) * 255.0 / ((1L << img.getColorModel().getComponentSize(1)) - 1));
+                    if (alpha)
+                        d[plane + y * w + x] = (float) Math.rint(r.getSample(x, y, 1)
+                                * 255.0
+                                / ((1L << img.getColorModel().getComponentSize(1)) - 1));
                 }
             }
             return Tensor.of(d, 1, c, h, w);
@@ -95,8 +98,8 @@ final class Images {
 
     static void checkSize(long w, long h, String name) {
         if (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
-            throw new IllegalArgumentException(name + ": " + w + "x" + h + " pixels: each side must be in [1, " + MAX_SIDE
-                    + "] and the picture at most " + MAX_PIXELS + " pixels");
+            throw new IllegalArgumentException(name + ": " + w + "x" + h + " pixels: each side must be in [1, "
+                    + MAX_SIDE + "] and the picture at most " + MAX_PIXELS + " pixels");
         }
     }
 
@@ -153,12 +156,17 @@ final class Images {
         long w = (long) src.getWidth() * sx;
         long h = (long) src.getHeight() * sy;
         checkSize(w, h, "upscaled picture");
-        BufferedImage out = new BufferedImage((int) w, (int) h, src.getType() == BufferedImage.TYPE_BYTE_GRAY ? BufferedImage.TYPE_BYTE_GRAY
-                : src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(
+                (int) w,
+                (int) h,
+                src.getType() == BufferedImage.TYPE_BYTE_GRAY
+                        ? BufferedImage.TYPE_BYTE_GRAY
+                        : src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         if (out.getType() == BufferedImage.TYPE_BYTE_GRAY) {
             WritableRaster in = src.getRaster();
             WritableRaster r = out.getRaster();
-            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) r.setSample(x, y, 0, in.getSample(x / sx, y / sy, 0));
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) r.setSample(x, y, 0, in.getSample(x / sx, y / sy, 0));
         } else {
             for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) out.setRGB(x, y, src.getRGB(x / sx, y / sy));
         }
@@ -206,7 +214,8 @@ final class Images {
                     g = on ? 220 : 20;
                     b = on ? 40 : 110;
                 } else if (y >= 96 && x >= 64) {
-                    // Red lines one pixel high every third row: 2x2 max keeps some in every window row, average halves them.
+                    // Red lines one pixel high every third row: 2x2 max keeps some in every window row, average halves
+                    // them.
                     boolean on = y % 3 == 0;
                     r = on ? 230 : 0;
                     g = b = 0;

@@ -17,9 +17,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The {@code pooling4j} command. */
-@Command(name = "pooling4j", mixinStandardHelpOptions = true, version = "pooling4j 0.1.0",
+@Command(
+        name = "pooling4j",
+        mixinStandardHelpOptions = true,
+        version = "pooling4j 0.1.0",
         description = "Exact pooling (max, average, Lp, global, adaptive, fractional, unpool) for the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, StudyCommand.class, Main.Run.class, ExplainCommand.class, ImageCommand.class, ReportCommand.class, TopCommand.class, OnnxTestCommand.class, OnnxRunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            StudyCommand.class,
+            Main.Run.class,
+            ExplainCommand.class,
+            ImageCommand.class,
+            ReportCommand.class,
+            TopCommand.class,
+            OnnxTestCommand.class,
+            OnnxRunCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -44,16 +60,22 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run every job of a JSON-lines file in one JVM.",
-                    "Each line: {\"id\":..., \"op\":\"max_pool2d\", \"kernel_size\":[2,2], \"input\":\"x.npy\", \"output\":\"y.npy\", ...}",
-                    "with PyTorch's (torch.nn.functional) or TensorFlow's (tf.nn.*) names, keys and semantics; paths are relative to the jobs file.",
-                    "Exit status is non-zero if any job failed; the last line reads 'N passed, M failed'."})
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run every job of a JSON-lines file in one JVM.",
+                "Each line: {\"id\":..., \"op\":\"max_pool2d\", \"kernel_size\":[2,2], \"input\":\"x.npy\", \"output\":\"y.npy\", ...}",
+                "with PyTorch's (torch.nn.functional) or TensorFlow's (tf.nn.*) names, keys and semantics; paths are relative to the jobs file.",
+                "Exit status is non-zero if any job failed; the last line reads 'N passed, M failed'."
+            })
     static final class Run implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "JOBS.jsonl", description = "jobs files")
         Path[] files;
 
-        @Option(names = {"-q", "--quiet"}, description = "print failing jobs only")
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "print failing jobs only")
         boolean quiet;
 
         @Override

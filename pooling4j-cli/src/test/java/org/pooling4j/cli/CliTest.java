@@ -55,7 +55,19 @@ public class CliTest {
     void explainWithPaddingShowsPadTaps() throws Exception {
         Path x = dir.resolve("x.npy");
         Npy.write(x, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 6));
-        Object[] r = cli("explain", "--op", "avg", "--kernel", "3", "--stride", "2", "--padding", "1", "--ceil-mode", "--input", x.toString());
+        Object[] r = cli(
+                "explain",
+                "--op",
+                "avg",
+                "--kernel",
+                "3",
+                "--stride",
+                "2",
+                "--padding",
+                "1",
+                "--ceil-mode",
+                "--input",
+                x.toString());
         String text = (String) r[1];
         assertEquals(0, r[0], text);
         // include-pad divisors: {pad,1,2}/3 = 1, {2,3,4}/3 = 3, {4,5,6}/3 = 5, {6,pad}/2 = 3 (overhang not counted)
@@ -65,13 +77,25 @@ public class CliTest {
 
     @Test
     void explainShowsStochasticMixedGatedAndWeightedAverage() {
-        Object[] r = cli("explain", "--op", "stochastic,mixed,gated,weighted_avg", "--training", "false", "--alpha", "0.25", "--sigma", "1");
+        Object[] r = cli(
+                "explain",
+                "--op",
+                "stochastic,mixed,gated,weighted_avg",
+                "--training",
+                "false",
+                "--alpha",
+                "0.25",
+                "--sigma",
+                "1");
         String text = (String) r[1];
         assertEquals(0, r[0], text);
-        // Window {1, 2, 5, 6}: sum 14, sum of squares 66; max 6, avg 3.5; gate weights 0 -> g = 0.5; equal Gaussian weights.
+        // Window {1, 2, 5, 6}: sum 14, sum of squares 66; max 6, avg 3.5; gate weights 0 -> g = 0.5; equal Gaussian
+        // weights.
         assertTrue(text.contains("stochastic{1, 2, 5, 6} = 4.71429  (sum a^2 / sum a = 66 / 14)"), text);
         assertTrue(text.contains("mixed{1, 2, 5, 6} = 4.125  (0.25*max 6 + 0.75*avg 3.5)"), text);
-        assertTrue(text.contains("gated{1, 2, 5, 6} = 4.75  (z = 0, g = sigmoid(z) = 0.5: g*max 6 + (1-g)*avg 3.5)"), text);
+        assertTrue(
+                text.contains("gated{1, 2, 5, 6} = 4.75  (z = 0, g = sigmoid(z) = 0.5: g*max 6 + (1-g)*avg 3.5)"),
+                text);
         assertTrue(text.contains("weighted_avg{1, 2, 5, 6} = 3.5"), text);
         Object[] t = cli("explain", "--op", "stochastic", "--seed", "3");
         assertEquals(0, t[0], (String) t[1]);
@@ -88,13 +112,16 @@ public class CliTest {
     @Test
     void runReportsFailuresAndContinues() throws Exception {
         Npy.write(dir.resolve("x.npy"), Tensor.of(new float[] {1, 5, 2, 4, 3, 0}, 1, 1, 6));
-        Files.writeString(dir.resolve("jobs.jsonl"), String.join("\n",
-                "{\"id\": \"good\", \"op\": \"max_pool1d\", \"kernel_size\": 2, \"input\": \"x.npy\", \"output\": \"y.npy\", \"indices\": \"i.npy\"}",
-                "{\"id\": \"zero-kernel\", \"op\": \"max_pool1d\", \"kernel_size\": 0, \"input\": \"x.npy\", \"output\": \"z.npy\"}",
-                "{\"id\": \"no-such-op\", \"op\": \"median_pool1d\", \"input\": \"x.npy\", \"output\": \"z.npy\"}",
-                "not json",
-                "",
-                "{\"id\": \"tf\", \"op\": \"tf.nn.avg_pool1d\", \"ksize\": 2, \"strides\": 2, \"padding\": \"SAME\", \"input\": \"x.npy\", \"data_format\": \"NCW\", \"output\": \"t.npy\"}"));
+        Files.writeString(
+                dir.resolve("jobs.jsonl"),
+                String.join(
+                        "\n",
+                        "{\"id\": \"good\", \"op\": \"max_pool1d\", \"kernel_size\": 2, \"input\": \"x.npy\", \"output\": \"y.npy\", \"indices\": \"i.npy\"}",
+                        "{\"id\": \"zero-kernel\", \"op\": \"max_pool1d\", \"kernel_size\": 0, \"input\": \"x.npy\", \"output\": \"z.npy\"}",
+                        "{\"id\": \"no-such-op\", \"op\": \"median_pool1d\", \"input\": \"x.npy\", \"output\": \"z.npy\"}",
+                        "not json",
+                        "",
+                        "{\"id\": \"tf\", \"op\": \"tf.nn.avg_pool1d\", \"ksize\": 2, \"strides\": 2, \"padding\": \"SAME\", \"input\": \"x.npy\", \"data_format\": \"NCW\", \"output\": \"t.npy\"}"));
         Object[] r = cli("run", dir.resolve("jobs.jsonl").toString());
         String text = (String) r[1];
         assertEquals(1, r[0], text);
@@ -103,16 +130,20 @@ public class CliTest {
         assertTrue(text.contains("FAIL  line 4: invalid JSON"), text);
         String[] lines = text.trim().split("\n");
         assertEquals("2 passed, 3 failed", lines[lines.length - 1]);
-        assertArrayEquals(new float[] {5, 4, 3}, Npy.readTensor(dir.resolve("y.npy")).data());
-        assertArrayEquals(new long[] {1, 3, 4}, Npy.readLongTensor(dir.resolve("i.npy")).data());
+        assertArrayEquals(
+                new float[] {5, 4, 3}, Npy.readTensor(dir.resolve("y.npy")).data());
+        assertArrayEquals(
+                new long[] {1, 3, 4}, Npy.readLongTensor(dir.resolve("i.npy")).data());
         // TF SAME on 6 with k=2, s=2 needs no padding: [3, 3, 1.5]
-        assertArrayEquals(new float[] {3, 3, 1.5f}, Npy.readTensor(dir.resolve("t.npy")).data());
+        assertArrayEquals(
+                new float[] {3, 3, 1.5f}, Npy.readTensor(dir.resolve("t.npy")).data());
     }
 
     @Test
     void runRejectsParametersOfAnotherOperator() throws Exception {
         Npy.write(dir.resolve("x.npy"), Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 4));
-        Files.writeString(dir.resolve("jobs.jsonl"),
+        Files.writeString(
+                dir.resolve("jobs.jsonl"),
                 "{\"id\": \"lp-pad\", \"op\": \"lp_pool1d\", \"norm_type\": 2, \"kernel_size\": 2, \"padding\": 1, \"input\": \"x.npy\", \"output\": \"y.npy\"}\n");
         Object[] r = cli("run", dir.resolve("jobs.jsonl").toString());
         assertEquals(1, r[0]);
@@ -129,7 +160,8 @@ public class CliTest {
     @Test
     void jsonParsesJobValues() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) Json.parse("{\"a\": [1, 2.5, null, true], \"b\": \"x\\\"y\\u0041\", \"c\": -3e2, \"d\": {}}");
+        Map<String, Object> m = (Map<String, Object>)
+                Json.parse("{\"a\": [1, 2.5, null, true], \"b\": \"x\\\"y\\u0041\", \"c\": -3e2, \"d\": {}}");
         assertEquals(java.util.Arrays.asList(1L, 2.5, null, true), m.get("a"));
         assertEquals("x\"yA", m.get("b"));
         assertEquals(-300.0, m.get("c"));

@@ -64,13 +64,25 @@ class ImageCommandTest {
             {4, 3, 2, 5, 4},
         };
         for (int[] c : cases) {
-            BufferedImage img = run("image", in.toString(), "--op", "avg", "--kernel", "" + c[0], "--stride", "" + c[1],
-                    "--padding", "" + c[2], "--out", out);
+            BufferedImage img = run(
+                    "image",
+                    in.toString(),
+                    "--op",
+                    "avg",
+                    "--kernel",
+                    "" + c[0],
+                    "--stride",
+                    "" + c[1],
+                    "--padding",
+                    "" + c[2],
+                    "--out",
+                    out);
             assertEquals(c[3], img.getWidth(), "width for kernel " + c[0] + " stride " + c[1] + " padding " + c[2]);
             assertEquals(c[4], img.getHeight(), "height for kernel " + c[0] + " stride " + c[1] + " padding " + c[2]);
         }
         // Kernel 2 high and 3 wide, stride 1 down and 2 across.
-        BufferedImage img = run("image", in.toString(), "--op", "max", "--kernel", "2,3", "--stride", "1,2", "--out", out);
+        BufferedImage img =
+                run("image", in.toString(), "--op", "max", "--kernel", "2,3", "--stride", "1,2", "--out", out);
         assertEquals(6, img.getWidth());
         assertEquals(9, img.getHeight());
         img = run("image", in.toString(), "--op", "max", "--scale", "3", "--out", out);
@@ -90,9 +102,17 @@ class ImageCommandTest {
     @Test
     void channelCountsAreKept() throws IOException {
         String out = dir.resolve("out.png").toString();
-        BufferedImage grey = run("image", png("g.png", random(8, 6, BufferedImage.TYPE_BYTE_GRAY, SEED)).toString(), "--out", out);
+        BufferedImage grey = run(
+                "image",
+                png("g.png", random(8, 6, BufferedImage.TYPE_BYTE_GRAY, SEED)).toString(),
+                "--out",
+                out);
         assertEquals(1, grey.getColorModel().getNumComponents());
-        BufferedImage rgb = run("image", png("c.png", random(8, 6, BufferedImage.TYPE_INT_RGB, SEED)).toString(), "--out", out);
+        BufferedImage rgb = run(
+                "image",
+                png("c.png", random(8, 6, BufferedImage.TYPE_INT_RGB, SEED)).toString(),
+                "--out",
+                out);
         assertEquals(3, rgb.getColorModel().getNumComponents());
         assertFalse(rgb.getColorModel().hasAlpha());
         BufferedImage src = random(8, 6, BufferedImage.TYPE_INT_ARGB, SEED);
@@ -115,9 +135,36 @@ class ImageCommandTest {
     void maxIsAtLeastAverageWhichIsAtLeastMin() throws IOException {
         Path in = png("in.png", random(11, 9, BufferedImage.TYPE_INT_ARGB, SEED));
         String[] common = {"--kernel", "3", "--stride", "2", "--padding", "1"};
-        BufferedImage max = run(concat(new String[] {"image", in.toString(), "--op", "max", "--out", dir.resolve("max.png").toString()}, common));
-        BufferedImage avg = run(concat(new String[] {"image", in.toString(), "--op", "avg", "--out", dir.resolve("avg.png").toString()}, common));
-        BufferedImage min = run(concat(new String[] {"image", in.toString(), "--op", "min", "--out", dir.resolve("min.png").toString()}, common));
+        BufferedImage max = run(concat(
+                new String[] {
+                    "image",
+                    in.toString(),
+                    "--op",
+                    "max",
+                    "--out",
+                    dir.resolve("max.png").toString()
+                },
+                common));
+        BufferedImage avg = run(concat(
+                new String[] {
+                    "image",
+                    in.toString(),
+                    "--op",
+                    "avg",
+                    "--out",
+                    dir.resolve("avg.png").toString()
+                },
+                common));
+        BufferedImage min = run(concat(
+                new String[] {
+                    "image",
+                    in.toString(),
+                    "--op",
+                    "min",
+                    "--out",
+                    dir.resolve("min.png").toString()
+                },
+                common));
         boolean someStrict = false;
         for (int y = 0; y < max.getHeight(); y++) {
             for (int x = 0; x < max.getWidth(); x++) {
@@ -152,22 +199,34 @@ class ImageCommandTest {
         // Each expected value worked out by hand for the window {10, 20, 30, 40}.
         Object[][] cases = {
             {"max", 40},
-            {"avg", 25},                  // 100 / 4
+            {"avg", 25}, // 100 / 4
             {"min", 10},
-            {"lp", 55},                   // sqrt(100 + 400 + 900 + 1600) = 54.77
-            {"stochastic", 30},           // (100 + 400 + 900 + 1600) / 100
-            {"mixed", 33},                // 0.5 * 40 + 0.5 * 25 = 32.5, rounded half up
-            {"gaussian", 25},             // every tap of a 2x2 window is equally far from its centre
+            {"lp", 55}, // sqrt(100 + 400 + 900 + 1600) = 54.77
+            {"stochastic", 30}, // (100 + 400 + 900 + 1600) / 100
+            {"mixed", 33}, // 0.5 * 40 + 0.5 * 25 = 32.5, rounded half up
+            {"gaussian", 25}, // every tap of a 2x2 window is equally far from its centre
         };
         for (Object[] c : cases) {
             BufferedImage o = run("image", in.toString(), "--op", (String) c[0], "--out", out);
             assertEquals(c[1], o.getRaster().getSample(0, 0, 0), (String) c[0]);
         }
         // Top-right window {200, 0, 0, 100}: max 200, avg 75.
-        assertEquals(200, run("image", in.toString(), "--op", "max", "--out", out).getRaster().getSample(1, 0, 0));
-        assertEquals(75, run("image", in.toString(), "--op", "avg", "--out", out).getRaster().getSample(1, 0, 0));
+        assertEquals(
+                200,
+                run("image", in.toString(), "--op", "max", "--out", out)
+                        .getRaster()
+                        .getSample(1, 0, 0));
+        assertEquals(
+                75,
+                run("image", in.toString(), "--op", "avg", "--out", out)
+                        .getRaster()
+                        .getSample(1, 0, 0));
         // Global average of all sixteen: (10+20+200+0+30+40+0+100+8*7) / 16 = 456 / 16 = 28.5 -> 29.
-        assertEquals(29, run("image", in.toString(), "--op", "global", "--out", out).getRaster().getSample(0, 0, 0));
+        assertEquals(
+                29,
+                run("image", in.toString(), "--op", "global", "--out", out)
+                        .getRaster()
+                        .getSample(0, 0, 0));
     }
 
     @Test
@@ -177,7 +236,12 @@ class ImageCommandTest {
         // a row, each panel 160 + 6 wide, and under each panel two label lines of 18 + 4 pixels and a gap of 6.
         BufferedImage src = random(160, 40, BufferedImage.TYPE_INT_RGB, SEED);
         Path in = png("in.png", src);
-        BufferedImage grid = run("image", in.toString(), "--grid", "--out", dir.resolve("grid.png").toString());
+        BufferedImage grid = run(
+                "image",
+                in.toString(),
+                "--grid",
+                "--out",
+                dir.resolve("grid.png").toString());
         assertEquals(6 + 6 * (160 + 6), grid.getWidth());
         assertEquals(6 + 2 * (40 + 50 + 6), grid.getHeight());
         int panels = 1 + ImageCommand.KINDS.size();
@@ -186,10 +250,13 @@ class ImageCommandTest {
             int x0 = 6 + (i % 6) * 166;
             int y0 = 6 + (i / 6) * 96;
             StringBuilder key = new StringBuilder();
-            for (int y = 0; y < 40; y++) for (int x = 0; x < 160; x++) key.append(grid.getRGB(x0 + x, y0 + y)).append(',');
+            for (int y = 0; y < 40; y++)
+                for (int x = 0; x < 160; x++)
+                    key.append(grid.getRGB(x0 + x, y0 + y)).append(',');
             content[i] = key.toString();
             if (i == 0) {
-                for (int y = 0; y < 40; y++) for (int x = 0; x < 160; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
+                for (int y = 0; y < 40; y++)
+                    for (int x = 0; x < 160; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
             }
         }
         // Panel order: input, then KINDS. Some kinds coincide here by their definitions: on 2x2 windows
@@ -210,16 +277,25 @@ class ImageCommandTest {
         for (int i = 0; i < panels; i++) {
             for (int j = i + 1; j < panels; j++) {
                 boolean same = content[i].equals(content[j]);
-                assertEquals(group[i] == group[j], same, "panels " + i + " and " + j + " equal: " + same + ", seed " + SEED);
+                assertEquals(
+                        group[i] == group[j], same, "panels " + i + " and " + j + " equal: " + same + ", seed " + SEED);
             }
         }
         // Labels are drawn under the panels: the label band of the first panel (below the panel's
         // one-pixel frame) is not all background.
         int inked = 0;
-        for (int y = 48; y < 46 + 50; y++) for (int x = 6; x < 166; x++) if ((grid.getRGB(x, y) & 0xffffff) != ImageCommand.GRID_BACKGROUND) inked++;
+        for (int y = 48; y < 46 + 50; y++)
+            for (int x = 6; x < 166; x++) if ((grid.getRGB(x, y) & 0xffffff) != ImageCommand.GRID_BACKGROUND) inked++;
         assertTrue(inked > 100, "label pixels under the input panel: " + inked);
         // With --scale the whole grid is enlarged.
-        BufferedImage big = run("image", in.toString(), "--grid", "--scale", "2", "--out", dir.resolve("grid2.png").toString());
+        BufferedImage big = run(
+                "image",
+                in.toString(),
+                "--grid",
+                "--scale",
+                "2",
+                "--out",
+                dir.resolve("grid2.png").toString());
         assertEquals(2 * grid.getWidth(), big.getWidth());
     }
 
@@ -231,8 +307,20 @@ class ImageCommandTest {
         BufferedImage s = ImageIO.read(sample.toFile());
         assertEquals(128, s.getWidth());
         assertEquals(128, s.getHeight());
-        BufferedImage max = run("image", "--sample", "--op", "max", "--out", dir.resolve("m.png").toString());
-        BufferedImage avg = run("image", "--sample", "--op", "avg", "--out", dir.resolve("a.png").toString());
+        BufferedImage max = run(
+                "image",
+                "--sample",
+                "--op",
+                "max",
+                "--out",
+                dir.resolve("m.png").toString());
+        BufferedImage avg = run(
+                "image",
+                "--sample",
+                "--op",
+                "avg",
+                "--out",
+                dir.resolve("a.png").toString());
         assertEquals(64, max.getWidth());
         // Fine stripes make max and average pooling differ visibly: count clearly different pixels.
         int differ = 0;
@@ -242,7 +330,8 @@ class ImageCommandTest {
             }
         }
         assertTrue(differ > 500, "pixels where max exceeds avg by more than 60: " + differ);
-        BufferedImage grid = run("image", "--sample", "--grid", "--out", dir.resolve("g.png").toString());
+        BufferedImage grid =
+                run("image", "--sample", "--grid", "--out", dir.resolve("g.png").toString());
         assertTrue(grid.getWidth() > 6 * 128);
     }
 

@@ -37,13 +37,25 @@ class NetworkCommandsTest {
     @Test
     void trainLearnsSavesAndEvalReadsTheModelBack() throws Exception {
         Path model = dir.resolve("m.npz");
-        Object[] r = cli("train", "--train-size", "3000", "--test-size", "500", "--epochs", "2", "--no-progress",
-                "--save", model.toString());
+        Object[] r = cli(
+                "train",
+                "--train-size",
+                "3000",
+                "--test-size",
+                "500",
+                "--epochs",
+                "2",
+                "--no-progress",
+                "--save",
+                model.toString());
         String text = (String) r[1];
         assertEquals(0, r[0], text);
         // One line per epoch with every figure the command promises.
-        assertTrue(text.matches("(?s).*epoch 1/2  loss \\d+\\.\\d+  train \\d+\\.\\d+ %  test \\d+\\.\\d+ %  \\d+ images/s  "
-                + "\\d+\\.\\d+ s  pooling \\d+\\.\\d+ % of the time.*"), text);
+        assertTrue(
+                text.matches(
+                        "(?s).*epoch 1/2  loss \\d+\\.\\d+  train \\d+\\.\\d+ %  test \\d+\\.\\d+ %  \\d+ images/s  "
+                                + "\\d+\\.\\d+ s  pooling \\d+\\.\\d+ % of the time.*"),
+                text);
         double share = number(text, "epoch 2/2 .* pooling (\\d+\\.\\d+) % of the time");
         assertTrue(share > 0 && share < 100, text);
         // 3,000 digits and two epochs are far from the full run, but far above chance (10 %).
@@ -69,7 +81,8 @@ class NetworkCommandsTest {
         for (int y : data.labels()) count[y]++;
         long diagonal = 0;
         for (int d = 0; d < 10; d++) {
-            Matcher m = Pattern.compile("(?m)^\\s+" + d + "((?:\\s+\\d+){10})\\s+\\d+\\.\\d%$").matcher(text);
+            Matcher m = Pattern.compile("(?m)^\\s+" + d + "((?:\\s+\\d+){10})\\s+\\d+\\.\\d%$")
+                    .matcher(text);
             assertTrue(m.find(), "row " + d + " in\n" + text);
             String[] cells = m.group(1).trim().split("\\s+");
             long sum = 0;
@@ -77,7 +90,8 @@ class NetworkCommandsTest {
             assertEquals(count[d], sum, "row " + d);
             diagonal += Long.parseLong(cells[d]);
         }
-        assertEquals(String.format(Locale.ROOT, "%.2f", 100.0 * diagonal / 300), String.format(Locale.ROOT, "%.2f", acc));
+        assertEquals(
+                String.format(Locale.ROOT, "%.2f", 100.0 * diagonal / 300), String.format(Locale.ROOT, "%.2f", acc));
 
         // The saved model gives the same predictions when loaded through the library.
         Sequential net = ModelIo.load(model);
@@ -114,19 +128,32 @@ class NetworkCommandsTest {
     @Test
     void studyWritesItsTableAndCharts() throws Exception {
         Path out = dir.resolve("study");
-        Object[] r = cli("study", "--kinds", "max,avg,none", "--epochs", "2", "--train-size", "1000", "--test-size", "200",
-                "--out", out.toString());
+        Object[] r = cli(
+                "study",
+                "--kinds",
+                "max,avg,none",
+                "--epochs",
+                "2",
+                "--train-size",
+                "1000",
+                "--test-size",
+                "200",
+                "--out",
+                out.toString());
         String text = (String) r[1];
         assertEquals(0, r[0], text);
         String md = Files.readString(out.resolve("study.md"));
         for (String k : new String[] {"max", "avg", "none"}) {
-            Matcher m = Pattern.compile("(?m)^\\| " + k + " \\| (\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| "
-                    + "(\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| (\\d+)×(\\d+)×(\\d+) \\| ([\\d,]+) \\|").matcher(md);
+            Matcher m = Pattern.compile(
+                            "(?m)^\\| " + k + " \\| (\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| "
+                                    + "(\\d+\\.\\d+) % \\| (\\d+\\.\\d+) % \\| (\\d+)×(\\d+)×(\\d+) \\| ([\\d,]+) \\|")
+                    .matcher(md);
             assertTrue(m.find(), k + " row in\n" + md);
             // The head sees 32 channels of 4x4 in every variant of the network: 512*128+128 + 128*10+10.
             assertEquals("32", m.group(6));
             assertEquals("4", m.group(7));
-            assertEquals(512 * 128 + 128 + 128 * 10 + 10, Long.parseLong(m.group(9).replace(",", "")));
+            assertEquals(
+                    512 * 128 + 128 + 128 * 10 + 10, Long.parseLong(m.group(9).replace(",", "")));
             for (int g = 1; g <= 5; g++) {
                 double v = Double.parseDouble(m.group(g));
                 assertTrue(v >= 0 && v <= 100, k + " column " + g + ": " + v);
@@ -137,7 +164,8 @@ class NetworkCommandsTest {
             assertEquals(Charts.WIDTH, img.getWidth(), png);
             assertEquals(Charts.HEIGHT, img.getHeight(), png);
             // Every series is drawn in its own colour.
-            for (int i = 0; i < 3; i++) assertTrue(hasColour(img, org.pooling4j.draw.Chart.PALETTE[i]), png + " series " + i);
+            for (int i = 0; i < 3; i++)
+                assertTrue(hasColour(img, org.pooling4j.draw.Chart.PALETTE[i]), png + " series " + i);
         }
     }
 

@@ -12,11 +12,11 @@ public final class Box {
     public final Geometry g;
     public final int id, ih, iw;
     public final int od, oh, ow;
-    public final int[] sd, sh, sw;   // start of each window
-    public final int[] ld, lh, lw;   // first valid tap
-    public final int[] hd, hh, hw;   // one past the last valid tap
-    public final int[] kd, kh, kw;   // taps of each window (padding included)
-    public final int dd, dh, dw;     // dilation (tap step)
+    public final int[] sd, sh, sw; // start of each window
+    public final int[] ld, lh, lw; // first valid tap
+    public final int[] hd, hh, hw; // one past the last valid tap
+    public final int[] kd, kh, kw; // taps of each window (padding included)
+    public final int dd, dh, dw; // dilation (tap step)
     public final boolean sliding;
     public final int strideD, strideH, strideW;
     /** Whether some window has no tap inside the input. */

@@ -17,22 +17,29 @@ import org.pooling4j.Tensor;
 public final class CallChecks {
     private CallChecks() {}
 
-    // ---- checks of one call against its geometry ------------------------------------------------------------------------------
+    // ---- checks of one call against its geometry
+    // ------------------------------------------------------------------------------
 
     public static void notUnpool(PoolSpec spec) {
         if (spec.op() == PoolOp.MAX_UNPOOL) {
-            throw Check.fail("spec.op", spec.op(), "max unpool needs indices: use Pooling.maxUnpool / maxUnpoolBackward");
+            throw Check.fail(
+                    "spec.op", spec.op(), "max unpool needs indices: use Pooling.maxUnpool / maxUnpoolBackward");
         }
     }
 
     public static void requireMaxType(PoolSpec spec) {
-        if (!spec.op().isMaxType()) throw Check.fail("spec.op", spec.op(), "indices exist only for max-type operators (MAX, GLOBAL_MAX, ADAPTIVE_MAX, FRACTIONAL_MAX)");
+        if (!spec.op().isMaxType())
+            throw Check.fail(
+                    "spec.op",
+                    spec.op(),
+                    "indices exist only for max-type operators (MAX, GLOBAL_MAX, ADAPTIVE_MAX, FRACTIONAL_MAX)");
     }
 
     /** Indices exist for max-type operators and for stochastic pooling in training mode. */
     public static void requireIndexed(PoolSpec spec) {
         if (spec.op() == PoolOp.STOCHASTIC) {
-            if (!spec.training()) throw Check.fail("spec.training", false, "stochastic pooling has indices only in training mode");
+            if (!spec.training())
+                throw Check.fail("spec.training", false, "stochastic pooling has indices only in training mode");
             return;
         }
         requireMaxType(spec);
@@ -49,7 +56,8 @@ public final class CallChecks {
         if (!t.hasShape(want)) {
             throw Check.fail(name + " shape", t.shape(), "must equal the output shape " + Arrays.toString(want));
         }
-        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
+        if (t.layout() != g.layout())
+            throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
     }
 
     /** A preallocated gradient of the input: the input's shape and layout. */
@@ -59,7 +67,8 @@ public final class CallChecks {
         if (!t.hasShape(want)) {
             throw Check.fail(name + " shape", t.shape(), "must equal the input shape " + Arrays.toString(want));
         }
-        if (t.layout() != g.layout()) throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
+        if (t.layout() != g.layout())
+            throw Check.fail(name + " layout", t.layout(), "must equal the input layout " + g.layout());
     }
 
     /** Preallocated indices of a forward: the output's shape and layout. */
@@ -68,7 +77,8 @@ public final class CallChecks {
         if (!indices.hasShape(want)) {
             throw Check.fail("indices shape", indices.shape(), "must equal the output shape " + Arrays.toString(want));
         }
-        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
+        if (indices.layout() != g.layout())
+            throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
     }
 
     /** Indices must have {@code shape} and per-plane values in [0, plane). Checked in full before any work. */
@@ -77,7 +87,8 @@ public final class CallChecks {
         if (!indices.hasShape(shape)) {
             throw Check.fail(name + " shape", indices.shape(), "must equal " + Arrays.toString(shape));
         }
-        if (indices.layout() != g.layout()) throw Check.fail(name + " layout", indices.layout(), "must equal the input layout " + g.layout());
+        if (indices.layout() != g.layout())
+            throw Check.fail(name + " layout", indices.layout(), "must equal the input layout " + g.layout());
         long[] d = indices.data();
         for (int i = 0; i < d.length; i++) {
             if (d[i] < 0 || d[i] >= plane) {
@@ -93,7 +104,8 @@ public final class CallChecks {
         if (!indices.hasShape(shape)) {
             throw Check.fail("indices shape", indices.shape(), "must equal " + Arrays.toString(shape));
         }
-        if (indices.layout() != g.layout()) throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
+        if (indices.layout() != g.layout())
+            throw Check.fail("indices layout", indices.layout(), "must equal the input layout " + g.layout());
         long[] d = indices.data();
         int plane = g.inPlane();
         int ps = g.positionStride();
@@ -103,7 +115,10 @@ public final class CallChecks {
                 for (int q = 0; q < g.outPlane(); q++) {
                     int i = base + q * ps;
                     if ((d[i] < -1 || d[i] >= plane) && !g.emptyWindow(q)) {
-                        throw Check.fail("indices[" + i + "]", d[i], "a per-plane index must be in [0, " + plane + ") (or -1: no element won)");
+                        throw Check.fail(
+                                "indices[" + i + "]",
+                                d[i],
+                                "a per-plane index must be in [0, " + plane + ") (or -1: no element won)");
                     }
                 }
             }
@@ -130,7 +145,10 @@ public final class CallChecks {
     public static float[] stochasticUniforms(Geometry g) {
         Long seed = g.spec().seed();
         if (seed == null) {
-            throw Check.fail("seed", "null", "stochastic pooling in training mode needs uniforms (random_samples) or a seed (PoolSpec.Builder.seed)");
+            throw Check.fail(
+                    "seed",
+                    "null",
+                    "stochastic pooling in training mode needs uniforms (random_samples) or a seed (PoolSpec.Builder.seed)");
         }
         float[] u = new float[g.outputElements()];
         int plane = g.outPlane();
@@ -158,9 +176,13 @@ public final class CallChecks {
     public static float[] checkUniforms(Geometry g, Tensor uniforms) {
         int[] want = g.outputShapeRef();
         if (!uniforms.hasShape(want)) {
-            throw Check.fail("uniforms shape", uniforms.shape(), "must equal the output shape " + Arrays.toString(want) + " (one u per output element)");
+            throw Check.fail(
+                    "uniforms shape",
+                    uniforms.shape(),
+                    "must equal the output shape " + Arrays.toString(want) + " (one u per output element)");
         }
-        if (uniforms.layout() != g.layout()) throw Check.fail("uniforms layout", uniforms.layout(), "must equal the input layout " + g.layout());
+        if (uniforms.layout() != g.layout())
+            throw Check.fail("uniforms layout", uniforms.layout(), "must equal the input layout " + g.layout());
         float[] u = uniforms.data();
         for (int i = 0; i < u.length; i++) {
             if (!(u[i] >= 0f && u[i] < 1f)) throw Check.fail("uniforms[" + i + "]", u[i], "every u must be in [0, 1)");
@@ -203,7 +225,9 @@ public final class CallChecks {
             }
             long logical = ((long) n * g.channels() + c) * plane + q;
             String axes = g.batched() ? "(n, c, spatial...)" : "(c, spatial...)";
-            throw Check.fail("input[" + logical + "] at " + axes + " " + Arrays.toString(pos), v,
+            throw Check.fail(
+                    "input[" + logical + "] at " + axes + " " + Arrays.toString(pos),
+                    v,
                     "stochastic pooling needs every input finite and >= 0 (p_i = a_i / sum a)");
         }
     }
@@ -229,7 +253,8 @@ public final class CallChecks {
         }
         float[] src = samples.data();
         for (int i = 0; i < src.length; i++) {
-            if (!(src[i] >= 0f && src[i] < 1f)) throw Check.fail("samples[" + i + "]", src[i], "every sample must be in [0, 1)");
+            if (!(src[i] >= 0f && src[i] < 1f))
+                throw Check.fail("samples[" + i + "]", src[i], "every sample must be in [0, 1)");
         }
         float[] s = new float[src.length];
         int planes = g.batch() * g.channels();

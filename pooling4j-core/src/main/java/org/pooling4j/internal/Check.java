@@ -47,7 +47,8 @@ public final class Check {
     public static void length(int[] values, int length, String name) {
         notNull(values, name);
         if (values.length != length) {
-            throw fail(name, values, "must have " + length + " entries (one per spatial dimension), has " + values.length);
+            throw fail(
+                    name, values, "must have " + length + " entries (one per spatial dimension), has " + values.length);
         }
     }
 

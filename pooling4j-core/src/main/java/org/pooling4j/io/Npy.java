@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pooling4j.internal.Check;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Check;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): little-endian
@@ -38,9 +38,12 @@ public final class Npy {
         Check.notNull(in, "in");
         Check.notNull(name, "name");
         byte[] pre = in.readNBytes(8);
-        if (pre.length < 8) throw new NpyFormatException(name + ": truncated: " + pre.length + " bytes, a .npy file starts with at least 10");
+        if (pre.length < 8)
+            throw new NpyFormatException(
+                    name + ": truncated: " + pre.length + " bytes, a .npy file starts with at least 10");
         for (int i = 0; i < MAGIC.length; i++) {
-            if (pre[i] != MAGIC[i]) throw new NpyFormatException(name + ": not a .npy file (magic string \\x93NUMPY missing)");
+            if (pre[i] != MAGIC[i])
+                throw new NpyFormatException(name + ": not a .npy file (magic string \\x93NUMPY missing)");
         }
         int major = pre[6] & 0xff;
         int headerLen;
@@ -55,16 +58,22 @@ public final class Npy {
             if (len > 1 << 20) throw new NpyFormatException(name + ": header length " + len + " is larger than 1 MiB");
             headerLen = (int) len;
         } else {
-            throw new NpyFormatException(name + ": format version " + major + "." + (pre[7] & 0xff) + " is not supported (1.0, 2.0, 3.0 are)");
+            throw new NpyFormatException(name + ": format version " + major + "." + (pre[7] & 0xff)
+                    + " is not supported (1.0, 2.0, 3.0 are)");
         }
         byte[] hb = in.readNBytes(headerLen);
-        if (hb.length < headerLen) throw new NpyFormatException(name + ": truncated in the header (" + hb.length + " of " + headerLen + " bytes)");
+        if (hb.length < headerLen)
+            throw new NpyFormatException(
+                    name + ": truncated in the header (" + hb.length + " of " + headerLen + " bytes)");
         String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = stringField(header, "descr", name);
         String fortran = rawField(header, "fortran_order", name);
         String shapeText = rawField(header, "shape", name);
         if (!fortran.startsWith("False")) {
-            if (fortran.startsWith("True")) throw new NpyFormatException(name + ": fortran_order = True is not supported; save the array in C order (numpy.ascontiguousarray)");
+            if (fortran.startsWith("True"))
+                throw new NpyFormatException(
+                        name
+                                + ": fortran_order = True is not supported; save the array in C order (numpy.ascontiguousarray)");
             throw new NpyFormatException(name + ": fortran_order = " + fortran + " is not a boolean");
         }
         NpyArray.DType dtype = null;
@@ -73,10 +82,14 @@ public final class Npy {
             if (t.descr.equals(descr) || (t.bytes == 1 && descr.equals("<" + t.descr.substring(1)))) dtype = t;
         }
         if (dtype == null && descr.length() > 1 && descr.charAt(0) == '>') {
-            throw new NpyFormatException(name + ": dtype '" + descr + "' is big-endian; only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
+            throw new NpyFormatException(
+                    name + ": dtype '" + descr
+                            + "' is big-endian; only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
         }
         if (dtype == null) {
-            throw new NpyFormatException(name + ": dtype '" + descr + "' is not supported; supported are <f4 (float32), <f8 (float64), <f2 (float16), <i4 (int32), <i8 (int64), |u1 (uint8), |i1 (int8)");
+            throw new NpyFormatException(
+                    name + ": dtype '" + descr
+                            + "' is not supported; supported are <f4 (float32), <f8 (float64), <f2 (float16), <i4 (int32), <i8 (int64), |u1 (uint8), |i1 (int8)");
         }
         int[] shape = parseShape(shapeText, name);
         long count = 1;
@@ -85,7 +98,8 @@ public final class Npy {
             for (int d : shape) {
                 count *= d;
                 if (count > Check.MAX_ELEMENTS) {
-                    throw new NpyFormatException(name + ": shape " + java.util.Arrays.toString(shape) + " has more elements than a Java array can hold");
+                    throw new NpyFormatException(name + ": shape " + java.util.Arrays.toString(shape)
+                            + " has more elements than a Java array can hold");
                 }
             }
         }
@@ -101,31 +115,56 @@ public final class Npy {
             got += chunk.length;
         }
         if (got < bytes) {
-            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + descr + " needs " + bytes + " data bytes, found " + got);
+            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of "
+                    + descr + " needs " + bytes + " data bytes, found " + got);
         }
         int n = (int) count;
         Object data;
         switch (dtype) {
-            case FLOAT32: data = new float[n]; break;
-            case FLOAT64: data = new double[n]; break;
-            case INT32: data = new int[n]; break;
+            case FLOAT32:
+                data = new float[n];
+                break;
+            case FLOAT64:
+                data = new double[n];
+                break;
+            case INT32:
+                data = new int[n];
+                break;
             case UINT8:
-            case INT8: data = new byte[n]; break;
-            case FLOAT16: data = new short[n]; break;
-            default: data = new long[n]; break;
+            case INT8:
+                data = new byte[n];
+                break;
+            case FLOAT16:
+                data = new short[n];
+                break;
+            default:
+                data = new long[n];
+                break;
         }
         int at = 0;
         for (byte[] chunk : chunks) {
             ByteBuffer bb = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
             int k = chunk.length / dtype.bytes;
             switch (dtype) {
-                case FLOAT32: bb.asFloatBuffer().get((float[]) data, at, k); break;
-                case FLOAT64: bb.asDoubleBuffer().get((double[]) data, at, k); break;
-                case INT32: bb.asIntBuffer().get((int[]) data, at, k); break;
+                case FLOAT32:
+                    bb.asFloatBuffer().get((float[]) data, at, k);
+                    break;
+                case FLOAT64:
+                    bb.asDoubleBuffer().get((double[]) data, at, k);
+                    break;
+                case INT32:
+                    bb.asIntBuffer().get((int[]) data, at, k);
+                    break;
                 case UINT8:
-                case INT8: bb.get((byte[]) data, at, k); break;
-                case FLOAT16: bb.asShortBuffer().get((short[]) data, at, k); break;
-                default: bb.asLongBuffer().get((long[]) data, at, k); break;
+                case INT8:
+                    bb.get((byte[]) data, at, k);
+                    break;
+                case FLOAT16:
+                    bb.asShortBuffer().get((short[]) data, at, k);
+                    break;
+                default:
+                    bb.asLongBuffer().get((long[]) data, at, k);
+                    break;
             }
             at += k;
         }
@@ -167,7 +206,9 @@ public final class Npy {
     public static void write(OutputStream out, NpyArray a) throws IOException {
         Check.notNull(out, "out");
         Check.notNull(a, "array");
-        StringBuilder h = new StringBuilder("{'descr': '").append(a.dtype().descr).append("', 'fortran_order': False, 'shape': (");
+        StringBuilder h = new StringBuilder("{'descr': '")
+                .append(a.dtype().descr)
+                .append("', 'fortran_order': False, 'shape': (");
         int[] shape = a.shape();
         for (int i = 0; i < shape.length; i++) {
             h.append(shape[i]);
@@ -176,7 +217,8 @@ public final class Npy {
         h.append("), }");
         // As NumPy: room for the first axis to grow to 21 digits, then spaces so that
         // magic + version + length + header + '\n' ends on a multiple of 64 bytes.
-        if (shape.length > 0) h.append(" ".repeat(Math.max(0, 21 - String.valueOf(shape[0]).length())));
+        if (shape.length > 0)
+            h.append(" ".repeat(Math.max(0, 21 - String.valueOf(shape[0]).length())));
         int total = 10 + h.length() + 1;
         int pad = 64 - total % 64;
         for (int i = 0; i < pad; i++) h.append(' ');
@@ -191,13 +233,25 @@ public final class Npy {
         int n = a.size();
         ByteBuffer bb = ByteBuffer.allocate(n * a.dtype().bytes).order(ByteOrder.LITTLE_ENDIAN);
         switch (a.dtype()) {
-            case FLOAT32: bb.asFloatBuffer().put((float[]) a.data()); break;
-            case FLOAT64: bb.asDoubleBuffer().put((double[]) a.data()); break;
-            case INT32: bb.asIntBuffer().put((int[]) a.data()); break;
+            case FLOAT32:
+                bb.asFloatBuffer().put((float[]) a.data());
+                break;
+            case FLOAT64:
+                bb.asDoubleBuffer().put((double[]) a.data());
+                break;
+            case INT32:
+                bb.asIntBuffer().put((int[]) a.data());
+                break;
             case UINT8:
-            case INT8: bb.put((byte[]) a.data()); break;
-            case FLOAT16: bb.asShortBuffer().put((short[]) a.data()); break;
-            default: bb.asLongBuffer().put((long[]) a.data()); break;
+            case INT8:
+                bb.put((byte[]) a.data());
+                break;
+            case FLOAT16:
+                bb.asShortBuffer().put((short[]) a.data());
+                break;
+            default:
+                bb.asLongBuffer().put((long[]) a.data());
+                break;
         }
         out.write(bb.array());
     }
@@ -237,7 +291,8 @@ public final class Npy {
             } catch (NumberFormatException e) {
                 throw new NpyFormatException(name + ": shape entry '" + p + "' is not an integer");
             }
-            if (v < 0 || v > Integer.MAX_VALUE) throw new NpyFormatException(name + ": shape entry " + v + " is out of range [0, 2^31)");
+            if (v < 0 || v > Integer.MAX_VALUE)
+                throw new NpyFormatException(name + ": shape entry " + v + " is out of range [0, 2^31)");
             dims.add((int) v);
         }
         int[] shape = new int[dims.size()];

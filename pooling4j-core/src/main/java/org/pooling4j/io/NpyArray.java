@@ -11,7 +11,10 @@ import org.pooling4j.internal.Check;
 public final class NpyArray {
     /** The dtypes this library reads and writes, all little-endian. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT32("<i4", 4), INT64("<i8", 8),
+        FLOAT32("<f4", 4),
+        FLOAT64("<f8", 8),
+        INT32("<i4", 4),
+        INT64("<i8", 8),
         /** Held as {@code byte[]}, each value read as unsigned. */
         UINT8("|u1", 1),
         /** Held as {@code byte[]}. */
@@ -112,13 +115,38 @@ public final class NpyArray {
         int n = size();
         float[] out = new float[n];
         switch (dtype) {
-            case FLOAT32: return ((float[]) data).clone();
-            case FLOAT64: { double[] d = (double[]) data; for (int i = 0; i < n; i++) out[i] = (float) d[i]; return out; }
-            case INT32: { int[] d = (int[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
-            case UINT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i] & 0xff; return out; }
-            case INT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
-            case FLOAT16: { short[] d = (short[]) data; for (int i = 0; i < n; i++) out[i] = Float16.toFloat(d[i] & 0xffff); return out; }
-            default: { long[] d = (long[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
+            case FLOAT32:
+                return ((float[]) data).clone();
+            case FLOAT64: {
+                double[] d = (double[]) data;
+                for (int i = 0; i < n; i++) out[i] = (float) d[i];
+                return out;
+            }
+            case INT32: {
+                int[] d = (int[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i];
+                return out;
+            }
+            case UINT8: {
+                byte[] d = (byte[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i] & 0xff;
+                return out;
+            }
+            case INT8: {
+                byte[] d = (byte[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i];
+                return out;
+            }
+            case FLOAT16: {
+                short[] d = (short[]) data;
+                for (int i = 0; i < n; i++) out[i] = Float16.toFloat(d[i] & 0xffff);
+                return out;
+            }
+            default: {
+                long[] d = (long[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i];
+                return out;
+            }
         }
     }
 
@@ -127,11 +155,26 @@ public final class NpyArray {
         int n = size();
         long[] out = new long[n];
         switch (dtype) {
-            case INT64: return ((long[]) data).clone();
-            case INT32: { int[] d = (int[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
-            case UINT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i] & 0xff; return out; }
-            case INT8: { byte[] d = (byte[]) data; for (int i = 0; i < n; i++) out[i] = d[i]; return out; }
-            default: throw new NpyFormatException("dtype = " + dtype.descr + ": an integer array (<i8 or <i4) is required here");
+            case INT64:
+                return ((long[]) data).clone();
+            case INT32: {
+                int[] d = (int[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i];
+                return out;
+            }
+            case UINT8: {
+                byte[] d = (byte[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i] & 0xff;
+                return out;
+            }
+            case INT8: {
+                byte[] d = (byte[]) data;
+                for (int i = 0; i < n; i++) out[i] = d[i];
+                return out;
+            }
+            default:
+                throw new NpyFormatException(
+                        "dtype = " + dtype.descr + ": an integer array (<i8 or <i4) is required here");
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class LatencyHistogram {
     /** Buckets per power of two. */
     public static final int SUB_BUCKETS = 32;
+
     private static final int SUB_BITS = 5;
     /** Durations up to 2^MAX_EXPONENT ns are resolved. */
     public static final int MAX_EXPONENT = 40;

@@ -76,7 +76,8 @@ public final class MemoryBandwidth {
             try {
                 gbps = Double.parseDouble(fixed.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + GBPS_PROPERTY + " = " + fixed + ": must be a number of GB/s", e);
+                throw new IllegalArgumentException(
+                        "-D" + GBPS_PROPERTY + " = " + fixed + ": must be a number of GB/s", e);
             }
             if (!(gbps > 0) || Double.isInfinite(gbps)) {
                 throw new IllegalArgumentException("-D" + GBPS_PROPERTY + " = " + fixed + ": must be finite and > 0");
@@ -108,17 +109,19 @@ public final class MemoryBandwidth {
         for (int i = 1; i < threads; i++) {
             int from = chunk(floats, threads, i);
             int to = chunk(floats, threads, i + 1);
-            helpers[i - 1] = new Thread(() -> {
-                try {
-                    for (int r = 0; r < REPEATS; r++) {
-                        barrier.await();
-                        System.arraycopy(src, from, dst, from, to - from);
-                        barrier.await();
-                    }
-                } catch (InterruptedException | BrokenBarrierException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "pooling4j-bandwidth-probe");
+            helpers[i - 1] = new Thread(
+                    () -> {
+                        try {
+                            for (int r = 0; r < REPEATS; r++) {
+                                barrier.await();
+                                System.arraycopy(src, from, dst, from, to - from);
+                                barrier.await();
+                            }
+                        } catch (InterruptedException | BrokenBarrierException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "pooling4j-bandwidth-probe");
             helpers[i - 1].setDaemon(true);
             helpers[i - 1].start();
         }

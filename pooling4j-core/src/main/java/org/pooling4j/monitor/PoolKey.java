@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code 1x64x112x112}, layouts {@code channels_first} / {@code channels_last}, directions
  * {@code forward} / {@code backward}.
  */
-public record PoolKey(String op, String direction, String kernel, String layout, String inputShape, String outputShape) {
+public record PoolKey(
+        String op, String direction, String kernel, String layout, String inputShape, String outputShape) {
     /** Every component is required. */
     public PoolKey {
         Objects.requireNonNull(op, "op");

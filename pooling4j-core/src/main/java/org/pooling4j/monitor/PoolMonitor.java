@@ -78,8 +78,16 @@ public final class PoolMonitor {
      * @param bytes bytes the call read or wrote
      * @param threads threads the call ran on
      */
-    public static void record(String op, String direction, String kernel, String layout, String inputShape,
-            String outputShape, long bytes, long nanos, int threads) {
+    public static void record(
+            String op,
+            String direction,
+            String kernel,
+            String layout,
+            String inputShape,
+            String outputShape,
+            long bytes,
+            long nanos,
+            int threads) {
         if (!enabled) return;
         record(new PoolKey(op, direction, kernel, layout, inputShape, outputShape), bytes, nanos, threads);
     }
@@ -104,7 +112,8 @@ public final class PoolMonitor {
             if (o.firstCall()) announce(o);
             return o;
         }
-        Entry fresh = new Entry(key.op(), key.direction(), key.kernel(), key.layout(), key.inputShape(), key.outputShape());
+        Entry fresh =
+                new Entry(key.op(), key.direction(), key.kernel(), key.layout(), key.inputShape(), key.outputShape());
         Entry prior = ENTRIES.putIfAbsent(key, fresh);
         if (prior != null) {
             KEYS.decrementAndGet();
@@ -140,8 +149,8 @@ public final class PoolMonitor {
     }
 
     /** The current aggregates of one key, or null when it has no calls. */
-    public static PoolStats get(String op, String direction, String kernel, String layout, String inputShape,
-            String outputShape) {
+    public static PoolStats get(
+            String op, String direction, String kernel, String layout, String inputShape, String outputShape) {
         Entry e = ENTRIES.get(new PoolKey(op, direction, kernel, layout, inputShape, outputShape));
         return e == null ? null : e.stats(false);
     }
@@ -189,9 +198,22 @@ public final class PoolMonitor {
 
         PoolStats stats(boolean probe) {
             int t = Math.max(1, threads.get());
-            double bw = probe ? MemoryBandwidth.copyGBps(Math.min(t, 256)) : MemoryBandwidth.cachedGBps(Math.min(t, 256));
-            return new PoolStats(op, direction, kernel, layout, inputShape, outputShape, threads.get(), calls.sum(),
-                    nanos.sum(), bytes.sum(), histogram.percentile(0.5), histogram.percentile(0.99), bw);
+            double bw =
+                    probe ? MemoryBandwidth.copyGBps(Math.min(t, 256)) : MemoryBandwidth.cachedGBps(Math.min(t, 256));
+            return new PoolStats(
+                    op,
+                    direction,
+                    kernel,
+                    layout,
+                    inputShape,
+                    outputShape,
+                    threads.get(),
+                    calls.sum(),
+                    nanos.sum(),
+                    bytes.sum(),
+                    histogram.percentile(0.5),
+                    histogram.percentile(0.99),
+                    bw);
         }
     }
 }

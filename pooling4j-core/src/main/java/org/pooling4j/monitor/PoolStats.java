@@ -19,8 +19,20 @@ package org.pooling4j.monitor;
  * @param p99Nanos 99th-percentile duration (within about 3 %)
  * @param copyGBps the machine's copy bandwidth on {@code threads} threads, NaN when not known
  */
-public record PoolStats(String op, String direction, String kernel, String layout, String inputShape, String outputShape,
-        int threads, long calls, long totalNanos, long bytes, long p50Nanos, long p99Nanos, double copyGBps) {
+public record PoolStats(
+        String op,
+        String direction,
+        String kernel,
+        String layout,
+        String inputShape,
+        String outputShape,
+        int threads,
+        long calls,
+        long totalNanos,
+        long bytes,
+        long p50Nanos,
+        long p99Nanos,
+        double copyGBps) {
     /** Operator name of the entry that folds calls beyond the key limit. */
     public static final String OTHER = "other";
 

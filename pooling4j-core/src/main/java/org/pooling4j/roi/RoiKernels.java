@@ -19,8 +19,19 @@ final class RoiKernels {
      * {@code samplingRatio} is 0 for the adaptive grid. Follows ONNX Runtime's and torchvision's float32
      * kernels operation by operation (they are the same arithmetic, from Caffe2).
      */
-    static float[] alignForward(FeatureMap f, float[] x, float[] box, int cols, int[] batch, int outH, int outW,
-            float scale, int samplingRatio, boolean halfPixel, boolean avg, int total) {
+    static float[] alignForward(
+            FeatureMap f,
+            float[] x,
+            float[] box,
+            int cols,
+            int[] batch,
+            int outH,
+            int outW,
+            float scale,
+            int samplingRatio,
+            boolean halfPixel,
+            boolean avg,
+            int total) {
         float[] out = new float[total];
         AlignBox g = new AlignBox();
         Corners k = new Corners();
@@ -77,8 +88,16 @@ final class RoiKernels {
      * RoiAlign (AVG) backward over checked arguments, ROI corners at {@code box[i*5 + 1 ..]}: the same
      * samples and weights as {@link #alignForward}, scattered instead of gathered.
      */
-    static float[] alignBackward(FeatureMap f, FeatureMap go, float[] grad, float[] box, int[] batch, float scale,
-            int samplingRatio, boolean halfPixel, int total) {
+    static float[] alignBackward(
+            FeatureMap f,
+            FeatureMap go,
+            float[] grad,
+            float[] box,
+            int[] batch,
+            float scale,
+            int samplingRatio,
+            boolean halfPixel,
+            int total) {
         float[] dx = new float[total];
         AlignBox g = new AlignBox();
         Corners k = new Corners();
@@ -121,8 +140,17 @@ final class RoiKernels {
      * current value only when the next is smaller; torchvision takes a value only when it is strictly
      * greater and records its plane position in {@code argmax} (−1 when none was taken).
      */
-    static void maxPoolForward(FeatureMap f, float[] x, float[] box, int[] batch, int pooledH, int pooledW,
-            float scale, boolean torch, float[] out, long[] argmax) {
+    static void maxPoolForward(
+            FeatureMap f,
+            float[] x,
+            float[] box,
+            int[] batch,
+            int pooledH,
+            int pooledW,
+            float scale,
+            boolean torch,
+            float[] out,
+            long[] argmax) {
         int h = f.h;
         int w = f.w;
         int outPlane = pooledH * pooledW;
@@ -181,7 +209,6 @@ final class RoiKernels {
         }
     }
 
-
     /** {@code std::max(a, b)}: {@code b} when {@code a < b}, else {@code a} (the NaN rule matters). */
     static float max(float a, float b) {
         return a < b ? b : a;
@@ -206,6 +233,7 @@ final class RoiKernels {
         final boolean channelsLast;
         /** Offset between neighbouring positions of one plane, between channels, and between batch elements. */
         final int posStride;
+
         final int channelStride;
         final int batchStride;
 
@@ -230,7 +258,11 @@ final class RoiKernels {
 
         static FeatureMap ofShape(int[] s, Layout layout, String op, String name) {
             if (s.length != 4) {
-                throw Check.fail(name, s, op + " needs rank 4: (N, C, H, W) in CHANNELS_FIRST or (N, H, W, C) in CHANNELS_LAST, got rank " + s.length);
+                throw Check.fail(
+                        name,
+                        s,
+                        op + " needs rank 4: (N, C, H, W) in CHANNELS_FIRST or (N, H, W, C) in CHANNELS_LAST, got rank "
+                                + s.length);
             }
             boolean last = layout == Layout.CHANNELS_LAST;
             int c = last ? s[3] : s[1];
@@ -238,7 +270,8 @@ final class RoiKernels {
             int w = last ? s[2] : s[3];
             if (s[0] < 0) throw Check.fail(name, s, "the batch dimension must be >= 0");
             if (c < 1) throw Check.fail(name, s, "the channel dimension must be >= 1 (only the batch may be 0)");
-            if (h < 1 || w < 1) throw Check.fail(name, s, "the height and width must be >= 1 (only the batch may be 0)");
+            if (h < 1 || w < 1)
+                throw Check.fail(name, s, "the height and width must be >= 1 (only the batch may be 0)");
             return new FeatureMap(s[0], c, h, w, last);
         }
 

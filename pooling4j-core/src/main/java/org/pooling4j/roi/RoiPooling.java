@@ -1,5 +1,6 @@
 package org.pooling4j.roi;
 
+import java.util.Arrays;
 import org.pooling4j.IndexFormat;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
@@ -7,10 +8,7 @@ import org.pooling4j.Pooled;
 import org.pooling4j.Tensor;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Trace;
-
 import org.pooling4j.monitor.PoolEvent;
-
-import java.util.Arrays;
 import org.pooling4j.roi.RoiKernels.AlignBox;
 import org.pooling4j.roi.RoiKernels.FeatureMap;
 
@@ -81,8 +79,16 @@ public final class RoiPooling {
      * @throws IllegalArgumentException if an argument breaks a rule above; also when one ROI needs more
      *     than {@link Check#MAX_ELEMENTS} samples in all ({@code gY * gX * outH * outW})
      */
-    public static Tensor roiAlign(Tensor input, Tensor rois, long[] batchIndices, int outH, int outW,
-            float spatialScale, int samplingRatio, RoiAlignMode mode, RoiCoordinates coords) {
+    public static Tensor roiAlign(
+            Tensor input,
+            Tensor rois,
+            long[] batchIndices,
+            int outH,
+            int outW,
+            float spatialScale,
+            int samplingRatio,
+            RoiAlignMode mode,
+            RoiCoordinates coords) {
         Check.notNull(input, "input");
         Check.notNull(rois, "rois");
         Check.notNull(batchIndices, "batchIndices");
@@ -91,12 +97,16 @@ public final class RoiPooling {
         FeatureMap f = FeatureMap.of(input, "RoiAlign");
         int r = roiCount(rois, 4, "[x1, y1, x2, y2]", "rois");
         if (batchIndices.length != r) {
-            throw Check.fail("batchIndices.length", batchIndices.length, "must equal the number of ROIs, rois.dim(0) = " + r);
+            throw Check.fail(
+                    "batchIndices.length", batchIndices.length, "must equal the number of ROIs, rois.dim(0) = " + r);
         }
         atLeastOne(outH, "outH");
         atLeastOne(outW, "outW");
         if (samplingRatio < 0) {
-            throw Check.fail("samplingRatio", samplingRatio, "must be >= 0 (0 takes ceil(bin size) samples per bin on each axis)");
+            throw Check.fail(
+                    "samplingRatio",
+                    samplingRatio,
+                    "must be >= 0 (0 takes ceil(bin size) samples per bin on each axis)");
         }
         checkScale(spatialScale, "spatialScale");
         checkSampleCount(samplingRatio, outH, outW, "samplingRatio");
@@ -118,10 +128,31 @@ public final class RoiPooling {
         for (int i = 0; i < r; i++) batch[i] = (int) batchIndices[i];
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
-        float[] out = RoiKernels.alignForward(f, input.data(), box, 4, batch, outH, outW, spatialScale, samplingRatio, halfPixel,
-                mode == RoiAlignMode.AVG, total);
-        Trace.end(ev, t0, "roi_align", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
-                4L * ((long) input.size() + rois.size() + total), false);
+        float[] out = RoiKernels.alignForward(
+                f,
+                input.data(),
+                box,
+                4,
+                batch,
+                outH,
+                outW,
+                spatialScale,
+                samplingRatio,
+                halfPixel,
+                mode == RoiAlignMode.AVG,
+                total);
+        Trace.end(
+                ev,
+                t0,
+                "roi_align",
+                false,
+                2,
+                input.layout(),
+                "roi-scalar",
+                input.shape(),
+                outShape,
+                4L * ((long) input.size() + rois.size() + total),
+                false);
         return new Tensor(out, outShape, input.layout());
     }
 
@@ -163,7 +194,10 @@ public final class RoiPooling {
             if (!Float.isFinite(b)) throw Check.fail("rois[" + i + "][0]", b, "must be finite");
             // (int) truncates toward zero, so (-1, N) is exactly the set of entries that name [0, N).
             if (!(b > -1f && (double) b < f.n)) {
-                throw Check.fail("rois[" + i + "][0]", b, "the batch index, truncated to an integer, must be in [0, N) = [0, " + f.n + ")");
+                throw Check.fail(
+                        "rois[" + i + "][0]",
+                        b,
+                        "the batch index, truncated to an integer, must be in [0, N) = [0, " + f.n + ")");
             }
             for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, spatialScale, "rois");
         }
@@ -174,8 +208,18 @@ public final class RoiPooling {
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
         RoiKernels.maxPoolForward(f, input.data(), box, batch, pooledH, pooledW, spatialScale, false, out, null);
-        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
-                4L * ((long) input.size() + rois.size() + total), false);
+        Trace.end(
+                ev,
+                t0,
+                "roi_pool",
+                false,
+                2,
+                input.layout(),
+                "roi-scalar",
+                input.shape(),
+                outShape,
+                4L * ((long) input.size() + rois.size() + total),
+                false);
         return new Tensor(out, outShape, input.layout());
     }
 
@@ -206,8 +250,8 @@ public final class RoiPooling {
      * @throws IllegalArgumentException if an argument breaks a rule above, or one ROI needs more than
      *     {@link Check#MAX_ELEMENTS} samples
      */
-    public static Tensor torchRoiAlign(Tensor input, Tensor boxes, int outH, int outW, float spatialScale,
-            int samplingRatio, boolean aligned) {
+    public static Tensor torchRoiAlign(
+            Tensor input, Tensor boxes, int outH, int outW, float spatialScale, int samplingRatio, boolean aligned) {
         Check.notNull(input, "input");
         Check.notNull(boxes, "boxes");
         FeatureMap f = FeatureMap.of(input, "roi_align", "input shape");
@@ -228,9 +272,20 @@ public final class RoiPooling {
 
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
-        float[] out = RoiKernels.alignForward(f, input.data(), box, 5, batch, outH, outW, spatialScale, grid, aligned, true, total);
-        Trace.end(ev, t0, "roi_align", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
-                4L * ((long) input.size() + boxes.size() + total), false);
+        float[] out = RoiKernels.alignForward(
+                f, input.data(), box, 5, batch, outH, outW, spatialScale, grid, aligned, true, total);
+        Trace.end(
+                ev,
+                t0,
+                "roi_align",
+                false,
+                2,
+                input.layout(),
+                "roi-scalar",
+                input.shape(),
+                outShape,
+                4L * ((long) input.size() + boxes.size() + total),
+                false);
         return new Tensor(out, outShape, input.layout());
     }
 
@@ -253,8 +308,8 @@ public final class RoiPooling {
      * @return the gradient of the input: {@code inputShape}, in {@code gradOutput}'s layout
      * @throws IllegalArgumentException if an argument breaks a rule above or of the forward
      */
-    public static Tensor torchRoiAlignBackward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale,
-            int samplingRatio, boolean aligned) {
+    public static Tensor torchRoiAlignBackward(
+            Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale, int samplingRatio, boolean aligned) {
         Check.notNull(gradOutput, "gradOutput");
         Check.notNull(boxes, "boxes");
         Check.notNull(inputShape, "inputShape");
@@ -277,8 +332,18 @@ public final class RoiPooling {
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
         float[] dx = RoiKernels.alignBackward(f, go, gradOutput.data(), box, batch, spatialScale, grid, aligned, total);
-        Trace.end(ev, t0, "roi_align", true, 2, gradOutput.layout(), "roi-scalar", inputShape, gradOutput.shape(),
-                4L * ((long) gradOutput.size() + boxes.size() + total), false);
+        Trace.end(
+                ev,
+                t0,
+                "roi_align",
+                true,
+                2,
+                gradOutput.layout(),
+                "roi-scalar",
+                inputShape,
+                gradOutput.shape(),
+                4L * ((long) gradOutput.size() + boxes.size() + total),
+                false);
         return new Tensor(dx, inputShape.clone(), gradOutput.layout());
     }
 
@@ -316,9 +381,21 @@ public final class RoiPooling {
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
         RoiKernels.maxPoolForward(f, input.data(), boxes.data(), batch, outH, outW, spatialScale, true, out, argmax);
-        Trace.end(ev, t0, "roi_pool", false, 2, input.layout(), "roi-scalar", input.shape(), outShape,
-                4L * ((long) input.size() + boxes.size() + total) + 8L * total, false);
-        return new Pooled(new Tensor(out, outShape, input.layout()), new LongTensor(argmax, outShape.clone(), input.layout()),
+        Trace.end(
+                ev,
+                t0,
+                "roi_pool",
+                false,
+                2,
+                input.layout(),
+                "roi-scalar",
+                input.shape(),
+                outShape,
+                4L * ((long) input.size() + boxes.size() + total) + 8L * total,
+                false);
+        return new Pooled(
+                new Tensor(out, outShape, input.layout()),
+                new LongTensor(argmax, outShape.clone(), input.layout()),
                 "roi-scalar");
     }
 
@@ -346,8 +423,11 @@ public final class RoiPooling {
         FeatureMap f = FeatureMap.ofShape(inputShape, gradOutput.layout(), "roi_pool_backward", "inputShape");
         sameChannels(go, f, gradOutput.shape(), inputShape);
         if (!Arrays.equals(argmax.shape(), gradOutput.shape()) || argmax.layout() != gradOutput.layout()) {
-            throw Check.fail("argmax shape", argmax.shape(), "must equal gradOutput's shape " + Arrays.toString(gradOutput.shape())
-                    + " and layout " + gradOutput.layout() + " (argmax is " + argmax.layout() + ")");
+            throw Check.fail(
+                    "argmax shape",
+                    argmax.shape(),
+                    "must equal gradOutput's shape " + Arrays.toString(gradOutput.shape()) + " and layout "
+                            + gradOutput.layout() + " (argmax is " + argmax.layout() + ")");
         }
         int[] batch = torchBatch(boxes, f.n, 1f, false);
         roisMatchGradient(batch.length, go.n, gradOutput.shape());
@@ -355,7 +435,10 @@ public final class RoiPooling {
         long[] a = argmax.data();
         for (int i = 0; i < a.length; i++) {
             if (a[i] < -1 || a[i] >= plane) {
-                throw Check.fail("argmax[" + i + "]", a[i], "must be -1 (nothing taken) or a position h * W + w in [0, H * W) = [0, " + plane + ")");
+                throw Check.fail(
+                        "argmax[" + i + "]",
+                        a[i],
+                        "must be -1 (nothing taken) or a position h * W + w in [0, H * W) = [0, " + plane + ")");
             }
         }
         int total = Check.elementCount(inputShape, "inputShape");
@@ -370,17 +453,27 @@ public final class RoiPooling {
                 int o = i * go.batchStride + p * go.posStride;
                 for (int c = 0; c < f.c; c++) {
                     long at = a[o + c * go.channelStride];
-                    if (at != -1) dx[base + c * f.channelStride + (int) at * f.posStride] += g[o + c * go.channelStride];
+                    if (at != -1)
+                        dx[base + c * f.channelStride + (int) at * f.posStride] += g[o + c * go.channelStride];
                 }
             }
         }
-        Trace.end(ev, t0, "roi_pool", true, 2, gradOutput.layout(), "roi-scalar", inputShape, gradOutput.shape(),
-                4L * ((long) gradOutput.size() + boxes.size() + total) + 8L * a.length, false);
+        Trace.end(
+                ev,
+                t0,
+                "roi_pool",
+                true,
+                2,
+                gradOutput.layout(),
+                "roi-scalar",
+                inputShape,
+                gradOutput.shape(),
+                4L * ((long) gradOutput.size() + boxes.size() + total) + 8L * a.length,
+                false);
         return new Tensor(dx, inputShape.clone(), gradOutput.layout());
     }
 
     // ---- helpers -----------------------------------------------------------------------------
-
 
     private static void atLeastOne(int v, String name) {
         if (v < 1) throw Check.fail(name, v, "must be >= 1");
@@ -393,19 +486,35 @@ public final class RoiPooling {
     /** A fixed grid of {@code g x g} samples per bin must fit {@link Check#MAX_ELEMENTS} per ROI. */
     private static void checkSampleCount(int g, int outH, int outW, String name) {
         if (g > 0 && (double) g * g * outH * outW > Check.MAX_ELEMENTS) {
-            throw Check.fail(name, g, name + "^2 * outH * outW = " + (long) ((double) g * g * outH * outW)
-                    + " samples per ROI is more than " + Check.MAX_ELEMENTS);
+            throw Check.fail(
+                    name,
+                    g,
+                    name + "^2 * outH * outW = " + (long) ((double) g * g * outH * outW)
+                            + " samples per ROI is more than " + Check.MAX_ELEMENTS);
         }
     }
 
     /** The adaptive grid of ROI {@code i} must fit {@link Check#MAX_ELEMENTS} samples. */
-    private static void checkGrid(AlignBox g, float[] box, int i, int cols, float scale, boolean halfPixel, int outH,
-            int outW, int samplingRatio, String name, String ratioName) {
+    private static void checkGrid(
+            AlignBox g,
+            float[] box,
+            int i,
+            int cols,
+            float scale,
+            boolean halfPixel,
+            int outH,
+            int outW,
+            int samplingRatio,
+            String name,
+            String ratioName) {
         g.load(box, i * cols + cols - 4, scale, halfPixel, outH, outW, samplingRatio);
         if (g.gridH > 0 && g.gridW > 0 && (double) g.gridH * g.gridW * outH * outW > Check.MAX_ELEMENTS) {
-            throw Check.fail(name + "[" + i + "]", Arrays.copyOfRange(box, i * cols, i * cols + cols), "its sampling grid of "
-                    + g.gridH + " x " + g.gridW + " points per bin (ceil of the bin size) gives more than "
-                    + Check.MAX_ELEMENTS + " samples; give " + ratioName + " > 0 or a smaller ROI");
+            throw Check.fail(
+                    name + "[" + i + "]",
+                    Arrays.copyOfRange(box, i * cols, i * cols + cols),
+                    "its sampling grid of "
+                            + g.gridH + " x " + g.gridW + " points per bin (ceil of the bin size) gives more than "
+                            + Check.MAX_ELEMENTS + " samples; give " + ratioName + " > 0 or a smaller ROI");
         }
     }
 
@@ -417,10 +526,14 @@ public final class RoiPooling {
      */
     private static void checkSignedGrid(AlignBox g, float[] box, int i) {
         if ((g.gridH < 0 && g.gridW > 0) || (g.gridH > 0 && g.gridW < 0)) {
-            throw Check.fail("boxes[" + i + "]", Arrays.copyOfRange(box, i * 5, i * 5 + 5), "with aligned = true and an adaptive "
-                    + "samplingRatio (<= 0), a box reversed on exactly one axis (x2 < x1 or y2 < y1) gives a negative sample "
-                    + "count, " + g.gridH + " x " + g.gridW + " per bin, which torchvision fails on; give samplingRatio > 0 or "
-                    + "order the corners");
+            throw Check.fail(
+                    "boxes[" + i + "]",
+                    Arrays.copyOfRange(box, i * 5, i * 5 + 5),
+                    "with aligned = true and an adaptive "
+                            + "samplingRatio (<= 0), a box reversed on exactly one axis (x2 < x1 or y2 < y1) gives a negative sample "
+                            + "count, " + g.gridH + " x " + g.gridW
+                            + " per bin, which torchvision fails on; give samplingRatio > 0 or "
+                            + "order the corners");
         }
     }
 
@@ -428,8 +541,11 @@ public final class RoiPooling {
     private static int roiCount(Tensor rois, int cols, String row, String name) {
         int[] s = rois.shape();
         if (s.length != 2 || s[1] != cols) {
-            throw Check.fail(name + " shape", s, "must be (" + (cols == 5 && name.equals("boxes") ? "K" : "R") + ", " + cols
-                    + "): one " + row + " row per ROI");
+            throw Check.fail(
+                    name + " shape",
+                    s,
+                    "must be (" + (cols == 5 && name.equals("boxes") ? "K" : "R") + ", " + cols + "): one " + row
+                            + " row per ROI");
         }
         return s[0];
     }
@@ -441,8 +557,11 @@ public final class RoiPooling {
         if (!Float.isFinite(v)) throw Check.fail(name, v, "must be finite");
         float s = v * scale;
         if (!(Math.abs(s) <= MAX_SCALED_COORDINATE)) {
-            throw Check.fail(name, v, "times spatialScale " + scale + " is " + s
-                    + ", beyond 2^60 in magnitude, the largest scaled coordinate accepted");
+            throw Check.fail(
+                    name,
+                    v,
+                    "times spatialScale " + scale + " is " + s
+                            + ", beyond 2^60 in magnitude, the largest scaled coordinate accepted");
         }
     }
 
@@ -458,7 +577,8 @@ public final class RoiPooling {
             float b = box[i * 5];
             String name = "boxes[" + i + "][0]";
             if (!Float.isFinite(b)) throw Check.fail(name, b, "the batch index must be finite");
-            if (b != Math.rint(b)) throw Check.fail(name, b, "the batch index must be an integer (torchvision would truncate it)");
+            if (b != Math.rint(b))
+                throw Check.fail(name, b, "the batch index must be an integer (torchvision would truncate it)");
             if (b < 0 || b >= n) throw Check.fail(name, b, "the batch index must be in [0, N) = [0, " + n + ")");
             if (coords) {
                 for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, scale, "boxes");
@@ -471,14 +591,18 @@ public final class RoiPooling {
 
     private static void sameChannels(FeatureMap go, FeatureMap in, int[] gradShape, int[] inputShape) {
         if (go.c != in.c) {
-            throw Check.fail("inputShape", inputShape, "its channel count " + in.c + " must equal gradOutput's " + go.c
-                    + " (gradOutput shape " + Arrays.toString(gradShape) + ")");
+            throw Check.fail(
+                    "inputShape",
+                    inputShape,
+                    "its channel count " + in.c + " must equal gradOutput's " + go.c + " (gradOutput shape "
+                            + Arrays.toString(gradShape) + ")");
         }
     }
 
     private static void roisMatchGradient(int k, int gradK, int[] gradShape) {
         if (k != gradK) {
-            throw Check.fail("gradOutput shape", gradShape, "its first dimension must be the number of boxes, K = " + k);
+            throw Check.fail(
+                    "gradOutput shape", gradShape, "its first dimension must be the number of boxes, K = " + k);
         }
     }
 

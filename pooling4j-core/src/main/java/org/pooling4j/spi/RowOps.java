@@ -32,7 +32,8 @@ public interface RowOps {
      * As {@link #maxInto}, and where the value is replaced {@code arg[argOff + i] = tag}: the
      * argmax of a channels-last window, one tap at a time.
      */
-    void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan);
+    void maxIndexInto(
+            float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan);
 
     /** {@code acc[i] += src[i]}; {@code src} and {@code acc} may be the same array at distinct ranges. */
     void addInto(float[] src, int sOff, float[] acc, int accOff, int n);

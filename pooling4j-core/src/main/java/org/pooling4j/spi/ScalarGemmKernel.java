@@ -44,21 +44,45 @@ public final class ScalarGemmKernel implements GemmKernel {
         for (int p = 0; p < kc; p++, ap += MR, bp += NR) {
             float b0 = b[bp], b1 = b[bp + 1], b2 = b[bp + 2], b3 = b[bp + 3];
             float a0 = a[ap];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
             float a1 = a[ap + 1];
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
             float a2 = a[ap + 2];
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
             float a3 = a[ap + 3];
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
         }
         int r = cOff;
-        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03;
+        c[r] += c00;
+        c[r + 1] += c01;
+        c[r + 2] += c02;
+        c[r + 3] += c03;
         r += ldc;
-        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+        c[r] += c10;
+        c[r + 1] += c11;
+        c[r + 2] += c12;
+        c[r + 3] += c13;
         r += ldc;
-        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+        c[r] += c20;
+        c[r + 1] += c21;
+        c[r + 2] += c22;
+        c[r + 3] += c23;
         r += ldc;
-        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+        c[r] += c30;
+        c[r + 1] += c31;
+        c[r + 2] += c32;
+        c[r + 3] += c33;
     }
 }

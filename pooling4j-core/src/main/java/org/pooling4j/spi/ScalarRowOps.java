@@ -39,7 +39,8 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
-    public void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
+    public void maxIndexInto(
+            float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
         for (int i = 0; i < n; i++) {
             float y = src[sOff + i];
             if (y > acc[accOff + i] || (nan && y != y)) {

@@ -1,15 +1,5 @@
 package org.pooling4j.tuning;
 
-import org.pooling4j.Geometry;
-import org.pooling4j.Layout;
-import org.pooling4j.MaxFloor;
-import org.pooling4j.PoolSpec;
-import org.pooling4j.Pooling;
-import org.pooling4j.internal.exec.Kernels;
-import org.pooling4j.internal.exec.Parallel;
-import org.pooling4j.internal.exec.Trace;
-import org.pooling4j.internal.kernels.PoolKernel;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +14,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooling;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
+import org.pooling4j.internal.exec.Trace;
 import org.pooling4j.internal.json.Json;
+import org.pooling4j.internal.kernels.PoolKernel;
 
 /**
  * The auto-tuner: on the first call for a key (direction, variant, spec, layout, input shape and
@@ -56,7 +55,11 @@ import org.pooling4j.internal.json.Json;
  */
 public final class Tuner {
     /** Tuning modes. */
-    public enum Mode { OFF, ON, EXHAUSTIVE }
+    public enum Mode {
+        OFF,
+        ON,
+        EXHAUSTIVE
+    }
 
     /** System property that sets the mode at start-up. */
     public static final String MODE_PROPERTY = "pooling4j.tune";
@@ -118,8 +121,14 @@ public final class Tuner {
      * @param heuristicMs best time of the heuristic choice in the survey, in ms
      * @param tunedMs best time of the chosen one, in ms
      */
-    public record Decision(String key, String kernel, int threads, String heuristicKernel, int heuristicThreads,
-            double heuristicMs, double tunedMs) {
+    public record Decision(
+            String key,
+            String kernel,
+            int threads,
+            String heuristicKernel,
+            int heuristicThreads,
+            double heuristicMs,
+            double tunedMs) {
         /** Whether the choice differs from the heuristic one. */
         public boolean changed() {
             return !kernel.equals(heuristicKernel) || threads != heuristicThreads;
@@ -140,8 +149,10 @@ public final class Tuner {
         try {
             return Mode.valueOf(m.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "pooling4j: -D" + MODE_PROPERTY + " = " + m
-                    + " is not one of off, on, exhaustive; tuning stays off");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "pooling4j: -D" + MODE_PROPERTY + " = " + m
+                            + " is not one of off, on, exhaustive; tuning stays off");
             return Mode.OFF;
         }
     }
@@ -227,13 +238,20 @@ public final class Tuner {
      * @param heuristic the dispatcher's choice
      * @param fastOnly whether only fast kernels may run the call (compact-argmax calls)
      */
-    public static Choice choose(Geometry g, boolean backward, String variant, int threads, PoolKernel heuristic,
-            boolean fastOnly, Trial trial) {
+    public static Choice choose(
+            Geometry g,
+            boolean backward,
+            String variant,
+            int threads,
+            PoolKernel heuristic,
+            boolean fastOnly,
+            Trial trial) {
         if (Kernels.forced(backward)) return new Choice(heuristic, threads, false);
         Key fast = new Key(g, backward, variant, threads);
         Choice c = CHOICES.get(fast);
         if (c != null) return c;
-        List<? extends PoolKernel> candidates = fastOnly ? Kernels.acceptingFast(g, backward) : Kernels.accepting(g, backward);
+        List<? extends PoolKernel> candidates =
+                fastOnly ? Kernels.acceptingFast(g, backward) : Kernels.accepting(g, backward);
         String key = key(g, backward, variant, threads);
         Decision d = DECISIONS.get(key);
         c = d == null ? null : apply(d, g, backward, candidates, threads);
@@ -257,7 +275,8 @@ public final class Tuner {
         return c;
     }
 
-    private static Choice apply(Decision d, Geometry g, boolean backward, List<? extends PoolKernel> candidates, int threads) {
+    private static Choice apply(
+            Decision d, Geometry g, boolean backward, List<? extends PoolKernel> candidates, int threads) {
         if (d.threads() < 1 || d.threads() > threads) return null;
         for (PoolKernel k : candidates) {
             if (k.name().equals(d.kernel()) && k.declines(g, backward) == null) {
@@ -307,13 +326,19 @@ public final class Tuner {
         public boolean equals(Object o) {
             if (!(o instanceof Key)) return false;
             Key k = (Key) o;
-            return hash == k.hash && threads == k.threads && backward == k.backward && layout == k.layout && floor == k.floor
-                    && variant.equals(k.variant) && Arrays.equals(shape, k.shape) && spec.equals(k.spec);
+            return hash == k.hash
+                    && threads == k.threads
+                    && backward == k.backward
+                    && layout == k.layout
+                    && floor == k.floor
+                    && variant.equals(k.variant)
+                    && Arrays.equals(shape, k.shape)
+                    && spec.equals(k.spec);
         }
     }
 
-    private static Decision survey(String key, Mode m, PoolKernel heuristic, List<? extends PoolKernel> candidates,
-            int threads, Trial trial) {
+    private static Decision survey(
+            String key, Mode m, PoolKernel heuristic, List<? extends PoolKernel> candidates, int threads, Trial trial) {
         int reps = m == Mode.EXHAUSTIVE ? REPS_EXHAUSTIVE : REPS_ON;
         // Warm-up first: in a fresh JVM the first calls run interpreted or half-compiled, and timing
         // them would pick whichever kernel happened to be compiled first.
@@ -537,11 +562,26 @@ public final class Tuner {
         Object hms = m.get("heuristic_ms");
         Object tms = m.get("tuned_ms");
         if (!(key instanceof String) || !(kernel instanceof String) || !(hk instanceof String)) return null;
-        if (!(threads instanceof Number) || !(ht instanceof Number) || !(hms instanceof Number) || !(tms instanceof Number)) return null;
+        if (!(threads instanceof Number)
+                || !(ht instanceof Number)
+                || !(hms instanceof Number)
+                || !(tms instanceof Number)) return null;
         double t = ((Number) threads).doubleValue();
         double h = ((Number) ht).doubleValue();
-        if (t != Math.rint(t) || t < 1 || t > Parallel.MAX_THREADS || h != Math.rint(h) || h < 1 || h > Parallel.MAX_THREADS) return null;
-        return new Decision((String) key, (String) kernel, (int) t, (String) hk, (int) h, ((Number) hms).doubleValue(), ((Number) tms).doubleValue());
+        if (t != Math.rint(t)
+                || t < 1
+                || t > Parallel.MAX_THREADS
+                || h != Math.rint(h)
+                || h < 1
+                || h > Parallel.MAX_THREADS) return null;
+        return new Decision(
+                (String) key,
+                (String) kernel,
+                (int) t,
+                (String) hk,
+                (int) h,
+                ((Number) hms).doubleValue(),
+                ((Number) tms).doubleValue());
     }
 
     private static void warn(String message) {

@@ -104,7 +104,10 @@ class NpyTest {
         assertEquals(1, file[6]);
         assertEquals(0, file[7]);
         int len = (file[8] & 0xff) | (file[9] & 0xff) << 8;
-        assertEquals(0, (10 + len) % 64, "magic + version + length + header must be a multiple of 64 bytes, is " + (10 + len));
+        assertEquals(
+                0,
+                (10 + len) % 64,
+                "magic + version + length + header must be a multiple of 64 bytes, is " + (10 + len));
         assertEquals('\n', file[10 + len - 1], "the header must end with a newline");
         assertEquals('{', file[10]);
         return len;
@@ -119,7 +122,9 @@ class NpyTest {
     static NpyFormatException rejects(Executable call, String... fragments) {
         NpyFormatException e = assertThrowsExactly(NpyFormatException.class, call);
         for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), () -> "message \"" + e.getMessage() + "\" does not contain \"" + f + "\"");
+            assertTrue(
+                    e.getMessage().contains(f),
+                    () -> "message \"" + e.getMessage() + "\" does not contain \"" + f + "\"");
         }
         return e;
     }
@@ -141,8 +146,20 @@ class NpyTest {
     class RoundTrips {
         @Test
         void float32WithSpecialValuesBitExact() throws IOException {
-            float[] v = {0f, -0f, 1.5f, Float.MIN_VALUE, Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-                Float.intBitsToFloat(0x7fc00123), Float.intBitsToFloat(0xffa00001), -3.25f, 1e-40f, 7f};
+            float[] v = {
+                0f,
+                -0f,
+                1.5f,
+                Float.MIN_VALUE,
+                Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY,
+                Float.intBitsToFloat(0x7fc00123),
+                Float.intBitsToFloat(0xffa00001),
+                -3.25f,
+                1e-40f,
+                7f
+            };
             byte[] file = write(NpyArray.of(v, 3, 4));
             checkAlignedV1Header(file);
             NpyArray a = read(file);
@@ -163,7 +180,8 @@ class NpyTest {
             assertEquals("<f8", a.dtype().descr());
             assertArrayEquals(new int[] {2, 1, 3}, a.shape());
             double[] back = (double[]) a.data();
-            for (int i = 0; i < v.length; i++) assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(back[i]));
+            for (int i = 0; i < v.length; i++)
+                assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(back[i]));
         }
 
         @Test
@@ -188,8 +206,12 @@ class NpyTest {
 
         @Test
         void zeroDimensional() throws IOException {
-            for (NpyArray in : new NpyArray[] {NpyArray.of(new float[] {2.5f}), NpyArray.of(new double[] {-1.25}),
-                    NpyArray.of(new int[] {-7}), NpyArray.of(new long[] {1L << 50})}) {
+            for (NpyArray in : new NpyArray[] {
+                NpyArray.of(new float[] {2.5f}),
+                NpyArray.of(new double[] {-1.25}),
+                NpyArray.of(new int[] {-7}),
+                NpyArray.of(new long[] {1L << 50})
+            }) {
                 byte[] file = write(in);
                 checkAlignedV1Header(file);
                 assertTrue(headerText(file).contains("'shape': (), "), headerText(file));
@@ -216,8 +238,12 @@ class NpyTest {
 
         @Test
         void emptyZeroByThree() throws IOException {
-            for (NpyArray in : new NpyArray[] {NpyArray.of(new float[0], 0, 3), NpyArray.of(new double[0], 0, 3),
-                    NpyArray.of(new int[0], 0, 3), NpyArray.of(new long[0], 0, 3)}) {
+            for (NpyArray in : new NpyArray[] {
+                NpyArray.of(new float[0], 0, 3),
+                NpyArray.of(new double[0], 0, 3),
+                NpyArray.of(new int[0], 0, 3),
+                NpyArray.of(new long[0], 0, 3)
+            }) {
                 byte[] file = write(in);
                 int len = checkAlignedV1Header(file);
                 assertEquals(10 + len, file.length, "no data bytes");
@@ -233,7 +259,14 @@ class NpyTest {
         @Test
         void everyWrittenHeaderIsAligned() throws IOException {
             // header lengths cross several 64-byte boundaries as the shape text grows
-            int[][] shapes = {{}, {1}, {0}, {2, 3}, {1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
+            int[][] shapes = {
+                {},
+                {1},
+                {0},
+                {2, 3},
+                {1, 1, 1, 1, 1, 1, 1, 1},
+                {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+            };
             for (int[] s : shapes) {
                 int n = 1;
                 for (int d : s) n *= d;
@@ -272,12 +305,14 @@ class NpyTest {
     @DisplayName("bytes equal numpy.save")
     class NumpyBytes {
         /** numpy.save(f, numpy.arange(6, dtype='<f4').reshape(2, 3)) with NumPy 2.4, byte for byte. */
-        final int[] numpyArange6 = {147, 78, 85, 77, 80, 89, 1, 0, 118, 0, 123, 39, 100, 101, 115, 99, 114, 39, 58, 32, 39, 60, 102, 52, 39, 44, 32, 39,
-            102, 111, 114, 116, 114, 97, 110, 95, 111, 114, 100, 101, 114, 39, 58, 32, 70, 97, 108, 115, 101, 44, 32, 39, 115, 104,
-            97, 112, 101, 39, 58, 32, 40, 50, 44, 32, 51, 41, 44, 32, 125, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
-            32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
-            32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 10, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0,
-            128, 64, 0, 0, 160, 64};
+        final int[] numpyArange6 = {
+            147, 78, 85, 77, 80, 89, 1, 0, 118, 0, 123, 39, 100, 101, 115, 99, 114, 39, 58, 32, 39, 60, 102, 52, 39, 44,
+            32, 39, 102, 111, 114, 116, 114, 97, 110, 95, 111, 114, 100, 101, 114, 39, 58, 32, 70, 97, 108, 115, 101,
+            44, 32, 39, 115, 104, 97, 112, 101, 39, 58, 32, 40, 50, 44, 32, 51, 41, 44, 32, 125, 32, 32, 32, 32, 32, 32,
+            32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+            32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 10, 0,
+            0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64
+        };
 
         /** What NumPy writes for a small array: 128-byte v1.0 header, the dict padded with spaces, then '\n'. */
         byte[] numpy(String descr, String shape, String dataHex) {
@@ -319,9 +354,11 @@ class NpyTest {
         void otherDtypesAndShapes() throws IOException {
             assertArrayEquals(numpy("<f4", "()", "0000c03f"), write(NpyArray.of(new float[] {1.5f})));
             assertArrayEquals(numpy("<f4", "(0, 3)", ""), write(NpyArray.of(new float[0], 0, 3)));
-            assertArrayEquals(numpy("<f8", "(3,)", "000000000000f03f00000000000000c00000000000000c40"),
+            assertArrayEquals(
+                    numpy("<f8", "(3,)", "000000000000f03f00000000000000c00000000000000c40"),
                     write(NpyArray.of(new double[] {1, -2, 3.5}, 3)));
-            assertArrayEquals(numpy("<i4", "(2, 2)", "00000080ffffff7f00000000ffffffff"),
+            assertArrayEquals(
+                    numpy("<i4", "(2, 2)", "00000080ffffff7f00000000ffffffff"),
                     write(NpyArray.of(new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1}, 2, 2)));
             assertArrayEquals(numpy("<i8", "(1,)", "0700000000000000"), write(NpyArray.of(new long[] {7}, 1)));
         }
@@ -363,7 +400,9 @@ class NpyTest {
 
         @Test
         void version3Utf8() throws IOException {
-            NpyArray a = read(npy(3, dict("<i4", "False", "(2,)"), new byte[] {1, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
+            NpyArray a = read(npy(3, dict("<i4", "False", "(2,)"), new byte[] {
+                1, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff
+            }));
             assertArrayEquals(new int[] {1, -1}, (int[]) a.data());
         }
 
@@ -385,7 +424,8 @@ class NpyTest {
 
         @Test
         void zeroDimensionalAndEmpty() throws IOException {
-            assertArrayEquals(new float[] {4}, (float[]) read(npy(1, dict("<f4", "False", "()"), f32(4))).data());
+            assertArrayEquals(new float[] {4}, (float[])
+                    read(npy(1, dict("<f4", "False", "()"), f32(4))).data());
             NpyArray e = read(npy(2, dict("<i8", "False", "(0, 3)"), new byte[0]));
             assertArrayEquals(new int[] {0, 3}, e.shape());
             assertEquals(0, ((long[]) e.data()).length);
@@ -406,13 +446,20 @@ class NpyTest {
         @ParameterizedTest
         @ValueSource(strings = {"<u2", "<i2", "<c8", "<u8", "|b1", "<U3", "|O", "<M8[ns]"})
         void unsupportedDtype(String descr) {
-            rejects(() -> read(npy(1, dict(descr, "False", "(1,)"), new byte[16])), "dtype '" + descr + "'", "not supported", "<f4");
+            rejects(
+                    () -> read(npy(1, dict(descr, "False", "(1,)"), new byte[16])),
+                    "dtype '" + descr + "'",
+                    "not supported",
+                    "<f4");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {">f4", ">f8", ">i4", ">i8"})
         void bigEndian(String descr) {
-            rejects(() -> read(npy(1, dict(descr, "False", "(1,)"), new byte[8])), "dtype '" + descr + "'", "big-endian");
+            rejects(
+                    () -> read(npy(1, dict(descr, "False", "(1,)"), new byte[8])),
+                    "dtype '" + descr + "'",
+                    "big-endian");
         }
 
         @Test
@@ -472,7 +519,9 @@ class NpyTest {
 
         @Test
         void hugeHeaderLengthIsNotAllocated() throws Throwable {
-            byte[] file = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{'};
+            byte[] file = {
+                (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{'
+            };
             long bytes = allocatedBy(() -> rejects(() -> read(file), "header length 4294967295", "1 MiB"));
             assertTrue(bytes < 1_000_000, "allocated " + bytes + " bytes");
         }
@@ -481,24 +530,49 @@ class NpyTest {
         void malformedHeader() {
             rejects(() -> read(npy(1, "{'descr': '<f4', 'fortran_order': False, }", new byte[0])), "no 'shape' entry");
             rejects(() -> read(npy(1, "{'fortran_order': False, 'shape': (1,), }", new byte[4])), "no 'descr' entry");
-            rejects(() -> read(npy(1, dict("<f4", "False", "[2, 3]"), new byte[24])), "'shape' is not a tuple", "[2, 3]");
-            rejects(() -> read(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3", new byte[24])), "unterminated 'shape'");
-            rejects(() -> read(npy(1, "{'descr': 5, 'fortran_order': False, 'shape': (1,), }", new byte[4])), "'descr' is not a string");
-            rejects(() -> read(npy(1, dict("<f4", "False", "(2, x)"), new byte[8])), "shape entry 'x' is not an integer");
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", "[2, 3]"), new byte[24])),
+                    "'shape' is not a tuple",
+                    "[2, 3]");
+            rejects(
+                    () -> read(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3", new byte[24])),
+                    "unterminated 'shape'");
+            rejects(
+                    () -> read(npy(1, "{'descr': 5, 'fortran_order': False, 'shape': (1,), }", new byte[4])),
+                    "'descr' is not a string");
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", "(2, x)"), new byte[8])),
+                    "shape entry 'x' is not an integer");
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = ';', value = {"(-1, 3);-1", "(3, -1);-1", "(-2147483648,);-2147483648",
-            "(-9223372036854775808,);-9223372036854775808", "(-536870912, -536870912, -536870912, -536870912);-536870912"})
+        @CsvSource(
+                delimiter = ';',
+                value = {
+                    "(-1, 3);-1",
+                    "(3, -1);-1",
+                    "(-2147483648,);-2147483648",
+                    "(-9223372036854775808,);-9223372036854775808",
+                    "(-536870912, -536870912, -536870912, -536870912);-536870912"
+                })
         void negativeShapeEntry(String shape, String value) {
-            rejects(() -> read(npy(1, dict("<f4", "False", shape), new byte[0])), "shape entry " + value, "out of range");
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", shape), new byte[0])),
+                    "shape entry " + value,
+                    "out of range");
         }
 
         @Test
         void hugeShapeEntries() {
-            rejects(() -> read(npy(1, dict("<f4", "False", "(2147483648,)"), new byte[0])), "shape entry 2147483648", "out of range");
-            rejects(() -> read(npy(1, dict("<f4", "False", "(9223372036854775807, 2)"), new byte[0])), "shape entry 9223372036854775807");
-            rejects(() -> read(npy(1, dict("<f4", "False", "(99999999999999999999,)"), new byte[0])),
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", "(2147483648,)"), new byte[0])),
+                    "shape entry 2147483648",
+                    "out of range");
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", "(9223372036854775807, 2)"), new byte[0])),
+                    "shape entry 9223372036854775807");
+            rejects(
+                    () -> read(npy(1, dict("<f4", "False", "(99999999999999999999,)"), new byte[0])),
                     "shape entry '99999999999999999999' is not an integer");
         }
 
@@ -506,7 +580,8 @@ class NpyTest {
         void shapeProductTooLargeIsNotAllocated() throws Throwable {
             byte[] file = npy(1, dict("<f4", "False", "(65536, 65536)"), new byte[16]);
             long t0 = System.nanoTime();
-            long bytes = allocatedBy(() -> rejects(() -> read(file), "[65536, 65536]", "more elements than a Java array can hold"));
+            long bytes = allocatedBy(
+                    () -> rejects(() -> read(file), "[65536, 65536]", "more elements than a Java array can hold"));
             assertTrue(System.nanoTime() - t0 < 100_000_000L, "took more than 100 ms");
             assertTrue(bytes < 1_000_000, "allocated " + bytes + " bytes");
             rejects(() -> read(npy(1, dict("<i8", "False", "(2147483647,)"), new byte[0])), "more elements");
@@ -541,8 +616,11 @@ class NpyTest {
 
         @Test
         void arrayFactoriesRejectMismatchedShapes() {
-            IllegalArgumentException e = assertThrowsExactly(IllegalArgumentException.class, () -> NpyArray.of(new float[5], 2, 3));
-            assertTrue(e.getMessage().contains("data.length = 5") && e.getMessage().contains("[2, 3] = 6"), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrowsExactly(IllegalArgumentException.class, () -> NpyArray.of(new float[5], 2, 3));
+            assertTrue(
+                    e.getMessage().contains("data.length = 5") && e.getMessage().contains("[2, 3] = 6"),
+                    e.getMessage());
             assertThrowsExactly(IllegalArgumentException.class, () -> NpyArray.of(new long[0], -1));
             assertThrowsExactly(IllegalArgumentException.class, () -> NpyArray.of(new int[1], 65536, 65536));
         }
@@ -585,10 +663,14 @@ class NpyTest {
         // Some writers spell one-byte types with '<': read them the same.
         byte[] lt = bytes.clone();
         lt[10 + header.indexOf("|u1")] = '<';
-        assertEquals(NpyArray.DType.UINT8, Npy.read(new ByteArrayInputStream(lt), "<u1").dtype());
+        assertEquals(
+                NpyArray.DType.UINT8,
+                Npy.read(new ByteArrayInputStream(lt), "<u1").dtype());
         buf.reset();
         Npy.write(buf, NpyArray.ofInt8(new byte[] {-128, 127}, 2));
-        assertArrayEquals(new long[] {-128, 127}, Npy.read(new ByteArrayInputStream(buf.toByteArray()), "i1").toLongs());
+        assertArrayEquals(
+                new long[] {-128, 127},
+                Npy.read(new ByteArrayInputStream(buf.toByteArray()), "i1").toLongs());
         buf.reset();
         // binary16: 0x3C00 = 1, 0xC100 = -2.5, 0x7BFF = 65504, 0x0001 = 2^-24, 0x7C00 = +inf.
         Npy.write(buf, NpyArray.ofFloat16Bits(new short[] {0x3C00, (short) 0xC100, 0x7BFF, 0x0001, 0x7C00}, 5));

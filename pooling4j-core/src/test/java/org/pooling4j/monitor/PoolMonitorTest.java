@@ -84,7 +84,9 @@ class PoolMonitorTest {
     }
 
     private static void assertWithin(long expected, long actual, double rel) {
-        assertTrue(Math.abs(actual - expected) <= rel * expected, "expected " + expected + " within " + rel + ", got " + actual);
+        assertTrue(
+                Math.abs(actual - expected) <= rel * expected,
+                "expected " + expected + " within " + rel + ", got " + actual);
     }
 
     @Test
@@ -101,8 +103,16 @@ class PoolMonitorTest {
                     go.await();
                     for (int i = 0; i < calls; i++) {
                         // Two keys shared by all threads, so threads contend on the same entries.
-                        PoolMonitor.record("max", "forward", "k", "channels_first", "1x1x4x4", i % 2 == 0 ? "1x1x2x2" : "1x1x1x1",
-                                100 + id, 1000 + i % 7, 1 + id % 3);
+                        PoolMonitor.record(
+                                "max",
+                                "forward",
+                                "k",
+                                "channels_first",
+                                "1x1x4x4",
+                                i % 2 == 0 ? "1x1x2x2" : "1x1x1x1",
+                                100 + id,
+                                1000 + i % 7,
+                                1 + id % 3);
                     }
                 } catch (Throwable e) {
                     failure.set(e);
@@ -144,7 +154,8 @@ class PoolMonitorTest {
         try {
             int keys = PoolMonitor.MAX_KEYS + 44;
             for (int k = 0; k < keys; k++) {
-                for (int i = 0; i < 3; i++) PoolMonitor.record("avg", "forward", "k", "channels_first", "1x" + k, "1x1", 8, 10, 1);
+                for (int i = 0; i < 3; i++)
+                    PoolMonitor.record("avg", "forward", "k", "channels_first", "1x" + k, "1x1", 8, 10, 1);
             }
             List<PoolStats> s = PoolMonitor.snapshot(false);
             assertEquals(PoolMonitor.MAX_KEYS + 1, s.size());

@@ -173,6 +173,8 @@ public final class Axis {
     /** {@code v} in at most six significant digits, without trailing zeros: 0.1, 2, 1500, 1e-05 stays 0.00001. */
     public static String plain(double v) {
         if (v == 0) return "0";
-        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -146,7 +146,8 @@ public final class BitmapFont {
         for (char c = ' '; c <= '~'; c++) cs.append(c);
         cs.append('\u00b5').append('\u00d7').append('\u03b1').append('\u03c3');
         CHARSET = cs.toString();
-        if (GLYPHS.length != CHARSET.length()) throw new IllegalStateException("glyph table and character set differ in length");
+        if (GLYPHS.length != CHARSET.length())
+            throw new IllegalStateException("glyph table and character set differ in length");
         for (int i = 0; i < GLYPHS.length; i++) BITS[CHARSET.charAt(i)] = parse(GLYPHS[i]);
     }
 
@@ -193,7 +194,8 @@ public final class BitmapFont {
             int gx = x + i * ADVANCE * scale;
             for (int r = 0; r < HEIGHT; r++) {
                 for (int c = 0; c < WIDTH; c++) {
-                    if ((g[r] >> (WIDTH - 1 - c) & 1) != 0) canvas.fillRect(gx + c * scale, y + r * scale, scale, scale, rgb);
+                    if ((g[r] >> (WIDTH - 1 - c) & 1) != 0)
+                        canvas.fillRect(gx + c * scale, y + r * scale, scale, scale, rgb);
                 }
             }
         }
@@ -211,7 +213,8 @@ public final class BitmapFont {
             for (int r = 0; r < HEIGHT; r++) {
                 for (int c = 0; c < WIDTH; c++) {
                     // Glyph column c goes up from the bottom, glyph row r goes right from x.
-                    if ((g[r] >> (WIDTH - 1 - c) & 1) != 0) canvas.fillRect(x + r * scale, gy - (c + 1) * scale, scale, scale, rgb);
+                    if ((g[r] >> (WIDTH - 1 - c) & 1) != 0)
+                        canvas.fillRect(x + r * scale, gy - (c + 1) * scale, scale, scale, rgb);
                 }
             }
         }

@@ -21,7 +21,8 @@ public final class Canvas {
 
     /** A {@code width x height} canvas filled with {@code background}. */
     public Canvas(int width, int height, int background) {
-        if (width < 1 || height < 1) throw new IllegalArgumentException("canvas " + width + "x" + height + ": sides must be at least 1");
+        if (width < 1 || height < 1)
+            throw new IllegalArgumentException("canvas " + width + "x" + height + ": sides must be at least 1");
         this.width = width;
         this.height = height;
         this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -122,7 +123,8 @@ public final class Canvas {
     }
 
     /** A dashed line: dashes of {@code dash} pixels with gaps of {@code gap} pixels, starting with a dash. */
-    public void dashedLine(double x0, double y0, double x1, double y1, double lineWidth, double dash, double gap, int rgb) {
+    public void dashedLine(
+            double x0, double y0, double x1, double y1, double lineWidth, double dash, double gap, int rgb) {
         double len = Math.hypot(x1 - x0, y1 - y0);
         if (len == 0) return;
         double ux = (x1 - x0) / len;
@@ -131,7 +133,13 @@ public final class Canvas {
             double e = Math.min(len, s + dash);
             // Butt ends: the round caps of line() would close the gaps of thin dashes.
             double inset = Math.min(lineWidth / 2, (e - s) / 2);
-            line(x0 + ux * (s + inset), y0 + uy * (s + inset), x0 + ux * (e - inset), y0 + uy * (e - inset), lineWidth, rgb);
+            line(
+                    x0 + ux * (s + inset),
+                    y0 + uy * (s + inset),
+                    x0 + ux * (e - inset),
+                    y0 + uy * (e - inset),
+                    lineWidth,
+                    rgb);
         }
     }
 

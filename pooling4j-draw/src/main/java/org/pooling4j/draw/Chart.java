@@ -15,7 +15,9 @@ public final class Chart {
     /** Scale of all text (font pixels to image pixels): 10x18-pixel glyph cells, readable at any size. */
     public static final int TEXT_SCALE = 2;
     /** Colours for up to ten series, distinct from each other on white. */
-    public static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+    public static final int[] PALETTE = {
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+    };
 
     static final int INK = 0x222222;
     static final int GRID = 0xdddddd;
@@ -38,7 +40,8 @@ public final class Chart {
 
     /** A chart of {@code width x height} pixels. */
     public Chart(int width, int height) {
-        if (width < 100 || height < 100) throw new IllegalArgumentException("chart " + width + "x" + height + ": at least 100x100");
+        if (width < 100 || height < 100)
+            throw new IllegalArgumentException("chart " + width + "x" + height + ": at least 100x100");
         this.width = width;
         this.height = height;
     }
@@ -93,7 +96,8 @@ public final class Chart {
      * {@code heights[i]} high in colour {@code colours[i]}; {@code tooltip} (SVG only) may be null.
      */
     public Chart stack(double x0, double x1, double[] heights, int[] colours, String tooltip) {
-        if (heights.length != colours.length) throw new IllegalArgumentException("heights and colours differ in length");
+        if (heights.length != colours.length)
+            throw new IllegalArgumentException("heights and colours differ in length");
         marks.add(new Mark(Mark.STACK, 0, new double[] {x0, x1}, heights.clone(), colours.clone(), tooltip, null));
         return this;
     }
@@ -214,7 +218,8 @@ public final class Chart {
             this.left = left;
             bottom = c.height - (TICK_GAP + tickH + 10 + (c.x.title().isEmpty() ? 0 : line + 8) + 10);
             if (right - left < 40 || bottom - top < 40) {
-                throw new IllegalArgumentException("chart " + c.width + "x" + c.height + " is too small for its labels");
+                throw new IllegalArgumentException(
+                        "chart " + c.width + "x" + c.height + " is too small for its labels");
             }
         }
 

@@ -51,13 +51,20 @@ final class PngRenderer {
             String t = c.x.categories() != null ? Chart.Layout.category(c.x.label(v)) : c.x.label(v);
             if (l.verticalCategories) {
                 // Reading upwards, ending just under the axis: the names line up at the plot's edge.
-                BitmapFont.drawUp(g, x - BitmapFont.ASCENT * s / 2, l.bottom + Chart.Layout.TICK_GAP + BitmapFont.width(t, s), t, Chart.INK, s);
+                BitmapFont.drawUp(
+                        g,
+                        x - BitmapFont.ASCENT * s / 2,
+                        l.bottom + Chart.Layout.TICK_GAP + BitmapFont.width(t, s),
+                        t,
+                        Chart.INK,
+                        s);
             } else {
                 g.textCentred(x, l.bottom + Chart.Layout.TICK_GAP, t, Chart.INK, s);
             }
         }
         if (!c.title.isEmpty()) g.text(l.left, 12, c.title, Chart.INK, s);
-        if (!c.x.title().isEmpty()) g.textCentred((l.left + l.right) / 2, c.height - 10 - l.line, c.x.title(), Chart.INK, s);
+        if (!c.x.title().isEmpty())
+            g.textCentred((l.left + l.right) / 2, c.height - 10 - l.line, c.x.title(), Chart.INK, s);
         if (!c.y.title().isEmpty()) {
             int w = BitmapFont.width(c.y.title(), s);
             // Centred on the plot, but inside the picture when longer than the plot is high.
@@ -107,7 +114,8 @@ final class PngRenderer {
             case Chart.Mark.HLINE -> {
                 double y = l.py(c.y, m.ys[0]);
                 g.dashedLine(l.left, y, l.right, y, 1.5, 6, 4, m.rgb);
-                if (m.text != null && !m.text.isEmpty()) g.textRight(l.right - 4, (int) Math.round(y) - 5 - BitmapFont.ASCENT * s, m.text, m.rgb, s);
+                if (m.text != null && !m.text.isEmpty())
+                    g.textRight(l.right - 4, (int) Math.round(y) - 5 - BitmapFont.ASCENT * s, m.text, m.rgb, s);
             }
             default -> throw new IllegalStateException("mark " + m.kind);
         }

@@ -58,7 +58,8 @@ class BitmapFontTest {
         Canvas p = render('p');
         for (int y = 0; y < H; y++) assertEquals(y >= 2, p.get(0, y) != 0, "p column 0 row " + y);
         // Capitals and digits stand on the baseline: nothing below it.
-        for (char ch : "ABGJPQY0123456789".toCharArray()) assertEquals(0, inked(render(ch), BitmapFont.ASCENT, H), "" + ch);
+        for (char ch : "ABGJPQY0123456789".toCharArray())
+            assertEquals(0, inked(render(ch), BitmapFont.ASCENT, H), "" + ch);
     }
 
     @Test
@@ -106,7 +107,9 @@ class BitmapFontTest {
         Canvas one = render('l');
         Canvas three = new Canvas(3 * W, 3 * H, 0);
         three.text(0, 0, "l", 0xffffff, 3);
-        for (int y = 0; y < 3 * H; y++) for (int x = 0; x < 3 * W; x++) assertEquals(one.get(x / 3, y / 3), three.get(x, y), "(" + x + ", " + y + ")");
+        for (int y = 0; y < 3 * H; y++)
+            for (int x = 0; x < 3 * W; x++)
+                assertEquals(one.get(x / 3, y / 3), three.get(x, y), "(" + x + ", " + y + ")");
         // 'L' turned to read upwards: its stem (column 0, rows 0..6) becomes the bottom row from x to
         // x + 6, and its foot (row 6, columns 0..4) the column x + 6 from the bottom up five pixels.
         Canvas up = new Canvas(H, W, 0);

@@ -26,7 +26,8 @@ class ChartTest {
         assertEquals("b", cat.label(1.5));
         assertEquals(0.5, cat.fraction(1.5), 1e-12);
         // Multiples of 0.1, not sums: the seventh tick is 0.7, not 0.7000000000000001.
-        assertEquals("0.7", Axis.fixed(0, 1, 0.1).label(Axis.fixed(0, 1, 0.1).ticks().get(7)));
+        assertEquals(
+                "0.7", Axis.fixed(0, 1, 0.1).label(Axis.fixed(0, 1, 0.1).ticks().get(7)));
         // Linear labels carry the step's decimals: (99.9 - 96.9) / 6 = 0.5, so 99 reads 99.0 next to 99.5;
         // whole steps give whole numbers, and a format of one's own wins.
         Axis acc = Axis.around(96.9, 99.9);
@@ -38,7 +39,10 @@ class ChartTest {
 
     @Test
     void pngAndSvgPlaceMarksAtTheSamePixel() {
-        Chart c = new Chart(400, 300).title("t").x(Axis.fixed(0, 10, 2).title("x")).y(Axis.fixed(0, 100, 20).title("y"))
+        Chart c = new Chart(400, 300)
+                .title("t")
+                .x(Axis.fixed(0, 10, 2).title("x"))
+                .y(Axis.fixed(0, 100, 20).title("y"))
                 .disc(5, 50, 0x00ff00, "key", "middle");
         // The disc's fill, inside its dark ring, is pure green: its centroid is the disc's centre.
         Canvas png = c.toCanvas();
@@ -56,7 +60,8 @@ class ChartTest {
         }
         assertTrue(n > 50, "disc pixels " + n);
         String svg = c.toSvg();
-        Matcher m = Pattern.compile("<circle class=\"key\" cx=\"([\\d.]+)\" cy=\"([\\d.]+)\"").matcher(svg);
+        Matcher m = Pattern.compile("<circle class=\"key\" cx=\"([\\d.]+)\" cy=\"([\\d.]+)\"")
+                .matcher(svg);
         assertTrue(m.find(), svg);
         assertEquals(Double.parseDouble(m.group(1)), sx / n, 0.5);
         assertEquals(Double.parseDouble(m.group(2)), sy / n, 0.5);
@@ -69,7 +74,10 @@ class ChartTest {
 
     @Test
     void svgEscapesTextAndKeepsTheIdAndTooltips() {
-        Chart c = new Chart(300, 200).svgInfo("h", "a <b> & c", "desc").x(Axis.log(1, 100)).y(Axis.upTo(4))
+        Chart c = new Chart(300, 200)
+                .svgInfo("h", "a <b> & c", "desc")
+                .x(Axis.log(1, 100))
+                .y(Axis.upTo(4))
                 .stack(2, 3, new double[] {1, 2}, new int[] {0xff0000, 0x0000ff}, "2 calls")
                 .hline(3, 0xcc0000, "copy \"x\"", "copy");
         String svg = c.toSvg();
@@ -82,18 +90,22 @@ class ChartTest {
 
     @Test
     void seriesAndLegendUseTheirColours() {
-        Chart c = new Chart(500, 300).x(Axis.fixed(1, 3, 1)).y(Axis.around(0, 1))
+        Chart c = new Chart(500, 300)
+                .x(Axis.fixed(1, 3, 1))
+                .y(Axis.around(0, 1))
                 .line("one", Chart.PALETTE[0], new double[] {1, 2, 3}, new double[] {0.1, 0.5, Double.NaN})
                 .line("two", Chart.PALETTE[1], new double[] {1, 2, 3}, new double[] {0.9, 0.2, 0.3});
         Canvas png = c.toCanvas();
         for (int colour : new int[] {Chart.PALETTE[0], Chart.PALETTE[1]}) {
             int n = 0;
-            for (int y = 0; y < png.height(); y++) for (int x = 0; x < png.width(); x++) if (png.get(x, y) == colour) n++;
+            for (int y = 0; y < png.height(); y++)
+                for (int x = 0; x < png.width(); x++) if (png.get(x, y) == colour) n++;
             assertTrue(n > 100, Integer.toHexString(colour) + ": " + n);
         }
         // The missing third point of "one" is skipped: one segment, two markers in its path.
         String svg = c.toSvg();
-        Matcher m = Pattern.compile("stroke=\"#1f77b4\" stroke-width=\"2.5\" d=\"M[\\d.]+ [\\d.]+L[\\d.]+ [\\d.]+\"").matcher(svg);
+        Matcher m = Pattern.compile("stroke=\"#1f77b4\" stroke-width=\"2.5\" d=\"M[\\d.]+ [\\d.]+L[\\d.]+ [\\d.]+\"")
+                .matcher(svg);
         assertTrue(m.find(), svg);
     }
 }

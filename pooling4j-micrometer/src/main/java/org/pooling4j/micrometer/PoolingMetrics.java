@@ -93,6 +93,7 @@ public final class PoolingMetrics implements MeterBinder, AutoCloseable {
     private final boolean probeBandwidth;
     /** Every key seen; holds the objects the meters read, which registries reference only weakly. */
     private final ConcurrentHashMap<Key, Key> keys = new ConcurrentHashMap<>();
+
     private final List<Bound> bound = new CopyOnWriteArrayList<>();
     private final Consumer<PoolStats> listener = this::onNewKey;
     private boolean listening;
@@ -204,18 +205,45 @@ public final class PoolingMetrics implements MeterBinder, AutoCloseable {
     private void register(Bound b, Key k) {
         Tags tags = k.tags().and(extraTags);
         MeterRegistry r = b.registry;
-        add(b, FunctionTimer.builder(CALLS, k, Key::calls, Key::totalNanos, TimeUnit.NANOSECONDS)
-                .tags(tags).description("pooling calls and their summed duration").register(r));
-        add(b, TimeGauge.builder(P50, k, TimeUnit.NANOSECONDS, Key::p50Nanos)
-                .tags(tags).description("median duration of a pooling call (within about 3 %)").register(r));
-        add(b, TimeGauge.builder(P99, k, TimeUnit.NANOSECONDS, Key::p99Nanos)
-                .tags(tags).description("99th-percentile duration of a pooling call (within about 3 %)").register(r));
-        add(b, Gauge.builder(BANDWIDTH, k, Key::gbps).baseUnit(GIGABYTES_PER_SECOND)
-                .tags(tags).description("bytes read and written per second of pooling, in GB/s").register(r));
-        add(b, Gauge.builder(BANDWIDTH_SHARE, k, Key::share).baseUnit("ratio")
-                .tags(tags).description("achieved bandwidth over the copy bandwidth on the same thread count").register(r));
-        add(b, FunctionCounter.builder(BYTES, k, Key::bytes).baseUnit(BaseUnits.BYTES)
-                .tags(tags).description("bytes read and written by pooling calls").register(r));
+        add(
+                b,
+                FunctionTimer.builder(CALLS, k, Key::calls, Key::totalNanos, TimeUnit.NANOSECONDS)
+                        .tags(tags)
+                        .description("pooling calls and their summed duration")
+                        .register(r));
+        add(
+                b,
+                TimeGauge.builder(P50, k, TimeUnit.NANOSECONDS, Key::p50Nanos)
+                        .tags(tags)
+                        .description("median duration of a pooling call (within about 3 %)")
+                        .register(r));
+        add(
+                b,
+                TimeGauge.builder(P99, k, TimeUnit.NANOSECONDS, Key::p99Nanos)
+                        .tags(tags)
+                        .description("99th-percentile duration of a pooling call (within about 3 %)")
+                        .register(r));
+        add(
+                b,
+                Gauge.builder(BANDWIDTH, k, Key::gbps)
+                        .baseUnit(GIGABYTES_PER_SECOND)
+                        .tags(tags)
+                        .description("bytes read and written per second of pooling, in GB/s")
+                        .register(r));
+        add(
+                b,
+                Gauge.builder(BANDWIDTH_SHARE, k, Key::share)
+                        .baseUnit("ratio")
+                        .tags(tags)
+                        .description("achieved bandwidth over the copy bandwidth on the same thread count")
+                        .register(r));
+        add(
+                b,
+                FunctionCounter.builder(BYTES, k, Key::bytes)
+                        .baseUnit(BaseUnits.BYTES)
+                        .tags(tags)
+                        .description("bytes read and written by pooling calls")
+                        .register(r));
     }
 
     private void add(Bound b, Meter m) {
@@ -250,13 +278,25 @@ public final class PoolingMetrics implements MeterBinder, AutoCloseable {
         }
 
         Tags tags() {
-            return Tags.of("op", op, "direction", direction, "kernel", kernel, "layout", layout,
-                    "input_shape", inputShape, "output_shape", outputShape);
+            return Tags.of(
+                    "op",
+                    op,
+                    "direction",
+                    direction,
+                    "kernel",
+                    kernel,
+                    "layout",
+                    layout,
+                    "input_shape",
+                    inputShape,
+                    "output_shape",
+                    outputShape);
         }
 
         /** The current aggregates, or null when the monitor has none for this key. */
         PoolStats current() {
-            return isOther() ? PoolMonitor.other()
+            return isOther()
+                    ? PoolMonitor.other()
                     : PoolMonitor.get(op, direction, kernel, layout, inputShape, outputShape);
         }
 

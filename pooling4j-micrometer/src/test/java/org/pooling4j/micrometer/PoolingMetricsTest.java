@@ -41,14 +41,21 @@ import org.w3c.dom.NodeList;
  */
 class PoolingMetricsTest {
     private static final double COPY_GBPS = 20;
-    private static final List<String> NAMES = List.of(PoolingMetrics.CALLS, PoolingMetrics.P50, PoolingMetrics.P99,
-            PoolingMetrics.BANDWIDTH, PoolingMetrics.BANDWIDTH_SHARE, PoolingMetrics.BYTES);
+    private static final List<String> NAMES = List.of(
+            PoolingMetrics.CALLS,
+            PoolingMetrics.P50,
+            PoolingMetrics.P99,
+            PoolingMetrics.BANDWIDTH,
+            PoolingMetrics.BANDWIDTH_SHARE,
+            PoolingMetrics.BYTES);
 
     private final List<PoolingMetrics> binders = new ArrayList<>();
 
     @BeforeEach
     void freshMonitor() {
-        assertEquals(String.valueOf((int) COPY_GBPS), System.getProperty("pooling4j.bandwidth.gbps"),
+        assertEquals(
+                String.valueOf((int) COPY_GBPS),
+                System.getProperty("pooling4j.bandwidth.gbps"),
                 "the surefire configuration must fix the copy bandwidth");
         PoolMonitor.disable();
         PoolMonitor.reset();
@@ -84,8 +91,19 @@ class PoolingMetricsTest {
     }
 
     private static Tags tags(PoolStats s) {
-        return Tags.of("op", s.op(), "direction", s.direction(), "kernel", s.kernel(), "layout", s.layout(),
-                "input_shape", s.inputShape(), "output_shape", s.outputShape());
+        return Tags.of(
+                "op",
+                s.op(),
+                "direction",
+                s.direction(),
+                "kernel",
+                s.kernel(),
+                "layout",
+                s.layout(),
+                "input_shape",
+                s.inputShape(),
+                "output_shape",
+                s.outputShape());
     }
 
     private static FunctionTimer timer(MeterRegistry r, PoolStats s) {
@@ -245,14 +263,34 @@ class PoolingMetricsTest {
         PoolStats other = PoolMonitor.other();
         assertEquals(2, other.calls());
         FunctionTimer t = timer(reg, other);
-        assertEquals(Tags.of("op", "other", "direction", "", "kernel", "", "layout", "", "input_shape", "", "output_shape", ""),
+        assertEquals(
+                Tags.of(
+                        "op",
+                        "other",
+                        "direction",
+                        "",
+                        "kernel",
+                        "",
+                        "layout",
+                        "",
+                        "input_shape",
+                        "",
+                        "output_shape",
+                        ""),
                 Tags.of(t.getId().getTags()));
         assertEquals(2.0, t.count());
         assertEquals(6000.0, t.totalTime(TimeUnit.NANOSECONDS), 1e-6);
-        assertEquals(150.0, reg.find(PoolingMetrics.BYTES).tag("op", "other").functionCounter().count());
+        assertEquals(
+                150.0,
+                reg.find(PoolingMetrics.BYTES)
+                        .tag("op", "other")
+                        .functionCounter()
+                        .count());
         assertEquals(150.0 / 6000, gauge(reg, PoolingMetrics.BANDWIDTH, other), 1e-12);
         assertEquals(other.p99Nanos(), nanos(reg, PoolingMetrics.P99, other), 1e-6);
-        assertTrue(other.p99Nanos() >= 3800 && other.p99Nanos() <= 4200, "p99 of {2000, 4000} within 3 %: " + other.p99Nanos());
+        assertTrue(
+                other.p99Nanos() >= 3800 && other.p99Nanos() <= 4200,
+                "p99 of {2000, 4000} within 3 %: " + other.p99Nanos());
 
         // A reset forgets the aggregates: the meters read no calls rather than stale values.
         PoolMonitor.reset();
@@ -276,17 +314,23 @@ class PoolingMetricsTest {
     void theCoreKeepsNoRunTimeDependency() throws Exception {
         Path pom = Paths.get("..", "pooling4j-core", "pom.xml");
         assertTrue(Files.isRegularFile(pom), "run from the module directory: " + pom.toAbsolutePath());
-        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+        Element project = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(pom.toFile())
+                .getDocumentElement();
         int checked = 0;
         NodeList sections = project.getChildNodes();
         for (int i = 0; i < sections.getLength(); i++) {
-            if (!(sections.item(i) instanceof Element) || !((Element) sections.item(i)).getTagName().equals("dependencies")) continue;
+            if (!(sections.item(i) instanceof Element)
+                    || !((Element) sections.item(i)).getTagName().equals("dependencies")) continue;
             NodeList deps = ((Element) sections.item(i)).getElementsByTagName("dependency");
             for (int j = 0; j < deps.getLength(); j++) {
                 Element d = (Element) deps.item(j);
                 NodeList scope = d.getElementsByTagName("scope");
                 String artifact = d.getElementsByTagName("artifactId").item(0).getTextContent();
-                assertTrue(scope.getLength() == 1 && scope.item(0).getTextContent().trim().equals("test"),
+                assertTrue(
+                        scope.getLength() == 1
+                                && scope.item(0).getTextContent().trim().equals("test"),
                         "pooling4j-core depends on " + artifact + " outside test scope");
                 checked++;
             }

@@ -33,7 +33,8 @@ public final class Adam implements Optimizer {
         setLearningRate(lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 = " + beta1 + ": must be in [0, 1)");
         if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 = " + beta2 + ": must be in [0, 1)");
-        if (!(eps > 0 && eps < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("eps = " + eps + ": must be finite and > 0");
+        if (!(eps > 0 && eps < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("eps = " + eps + ": must be finite and > 0");
         if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("weightDecay = " + weightDecay + ": must be finite and >= 0");
         }
@@ -49,7 +50,8 @@ public final class Adam implements Optimizer {
     }
 
     public void setLearningRate(double lr) {
-        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("lr = " + lr + ": must be finite and > 0");
+        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("lr = " + lr + ": must be finite and > 0");
         this.lr = lr;
     }
 

@@ -24,8 +24,10 @@ public final class BatchNorm2d extends Layer {
     /** @throws IllegalArgumentException unless {@code channels >= 1}, {@code 0 <= momentum <= 1} and {@code eps > 0} */
     public BatchNorm2d(int channels, double momentum, double eps) {
         this.channels = Layers.atLeast(channels, 1, "channels");
-        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("momentum = " + momentum + ": must be in [0, 1]");
-        if (!(eps > 0 && eps < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("eps = " + eps + ": must be finite and > 0");
+        if (!(momentum >= 0 && momentum <= 1))
+            throw new IllegalArgumentException("momentum = " + momentum + ": must be in [0, 1]");
+        if (!(eps > 0 && eps < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("eps = " + eps + ": must be finite and > 0");
         this.momentum = momentum;
         this.eps = eps;
         gamma = new Param("gamma", true, channels);

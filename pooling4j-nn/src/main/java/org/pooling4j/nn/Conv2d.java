@@ -44,14 +44,17 @@ public final class Conv2d extends Layer {
         this.stride = Layers.atLeast(stride, 1, "stride");
         this.padding = Layers.atLeast(padding, 0, "padding");
         if (padding >= kernel) {
-            throw new IllegalArgumentException("padding = " + padding + ": must be < kernel = " + kernel + " (a window may not lie entirely in padding)");
+            throw new IllegalArgumentException("padding = " + padding + ": must be < kernel = " + kernel
+                    + " (a window may not lie entirely in padding)");
         }
         this.hasBias = bias;
         this.seed = seed;
-        if (kernel > 46340) throw new IllegalArgumentException("kernel = " + kernel + ": must be <= 46340 (kernel^2 must fit an int)");
-        long count = (long) in * kernel * kernel * out;  // < 2^31 * 2^31 * 2^31 / 2^31: no long overflow
+        if (kernel > 46340)
+            throw new IllegalArgumentException("kernel = " + kernel + ": must be <= 46340 (kernel^2 must fit an int)");
+        long count = (long) in * kernel * kernel * out; // < 2^31 * 2^31 * 2^31 / 2^31: no long overflow
         if ((long) in * kernel * kernel > Layers.MAX_ELEMENTS || count > Layers.MAX_ELEMENTS) {
-            throw new IllegalArgumentException("in * out * kernel^2 = " + in + " * " + out + " * " + kernel + "^2: too many weights (at most " + Layers.MAX_ELEMENTS + ")");
+            throw new IllegalArgumentException("in * out * kernel^2 = " + in + " * " + out + " * " + kernel
+                    + "^2: too many weights (at most " + Layers.MAX_ELEMENTS + ")");
         }
         int fanIn = in * kernel * kernel;
         this.weight = new Param("weight", true, out, in, kernel, kernel);
@@ -155,7 +158,9 @@ public final class Conv2d extends Layer {
     }
 
     private static void checkSize(long size, String what) {
-        if (size > Layers.MAX_ELEMENTS) throw new IllegalArgumentException("conv2d: " + what + " would have " + size + " elements: too many (reduce the batch)");
+        if (size > Layers.MAX_ELEMENTS)
+            throw new IllegalArgumentException(
+                    "conv2d: " + what + " would have " + size + " elements: too many (reduce the batch)");
     }
 
     private static float[] ensure(float[] a, int size) {

@@ -53,7 +53,7 @@ public final class Dropout extends Layer {
     @Override
     public Tensor backward(Tensor gradOut) {
         Layers.notNull(gradOut, "gradOut");
-        if (lastShape == null) return gradOut;  // evaluation forward: the identity
+        if (lastShape == null) return gradOut; // evaluation forward: the identity
         Layers.checkSame("dropout", lastShape, gradOut);
         float[] g = gradOut.data();
         float[] dx = new float[g.length];

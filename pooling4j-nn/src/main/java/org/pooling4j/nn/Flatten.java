@@ -26,7 +26,8 @@ public final class Flatten extends Layer {
     public int[] outputShape(int[] inputShape) {
         int total = Layers.elementCount(inputShape, "inputShape");
         if (inputShape.length < 2) {
-            throw new IllegalArgumentException("flatten: input shape = " + Arrays.toString(inputShape) + ": must have a batch axis and at least one more");
+            throw new IllegalArgumentException("flatten: input shape = " + Arrays.toString(inputShape)
+                    + ": must have a batch axis and at least one more");
         }
         return new int[] {inputShape[0], inputShape[0] == 0 ? 0 : total / inputShape[0]};
     }

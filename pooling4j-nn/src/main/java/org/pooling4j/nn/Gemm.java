@@ -1,11 +1,10 @@
 package org.pooling4j.nn;
 
+import java.util.Arrays;
 import org.pooling4j.Pooling;
 import org.pooling4j.internal.Check;
-import org.pooling4j.internal.exec.Vectorization;
 import org.pooling4j.internal.exec.Parallel;
-
-import java.util.Arrays;
+import org.pooling4j.internal.exec.Vectorization;
 import org.pooling4j.spi.GemmKernel;
 import org.pooling4j.spi.ScalarGemmKernel;
 
@@ -71,16 +70,45 @@ public final class Gemm {
      * @throws IllegalArgumentException for a negative size, a leading dimension shorter than a stored
      *     row, a matrix that does not fit its array, or a thread count outside [0, 256]
      */
-    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                boolean accumulate, float[] c, int cOff, int ldc, int threads) {
+    public static void multiply(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            boolean accumulate,
+            float[] c,
+            int cOff,
+            int ldc,
+            int threads) {
         multiply(SELECTED, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, threads);
     }
 
     /** As {@link #multiply(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int, int)} with a given kernel (for tests and comparisons). */
-    public static void multiply(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                boolean accumulate, float[] c, int cOff, int ldc, int threads) {
+    public static void multiply(
+            GemmKernel kernel,
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            boolean accumulate,
+            float[] c,
+            int cOff,
+            int ldc,
+            int threads) {
         Check.notNull(kernel, "kernel");
         Check.notNull(a, "a");
         Check.notNull(b, "b");
@@ -89,7 +117,8 @@ public final class Gemm {
         if (n < 0) throw Check.fail("n", n, "must be >= 0");
         if (k < 0) throw Check.fail("k", k, "must be >= 0");
         if (threads < 0 || threads > Parallel.MAX_THREADS) {
-            throw Check.fail("threads", threads, "must be 0 (the library-wide count) or in [1, " + Parallel.MAX_THREADS + "]");
+            throw Check.fail(
+                    "threads", threads, "must be 0 (the library-wide count) or in [1, " + Parallel.MAX_THREADS + "]");
         }
         checkMatrix("a", a, aOff, lda, transA ? k : m, transA ? m : k);
         checkMatrix("b", b, bOff, ldb, transB ? n : k, transB ? k : n);
@@ -126,12 +155,16 @@ public final class Gemm {
 
     private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (off < 0) throw Check.fail(name + " offset", off, "must be >= 0");
-        if (ld < Math.max(1, cols)) throw Check.fail("ld" + name, ld, "must be >= max(1, " + cols + ") (the stored row length)");
+        if (ld < Math.max(1, cols))
+            throw Check.fail("ld" + name, ld, "must be >= max(1, " + cols + ") (the stored row length)");
         if (rows == 0 || cols == 0) return;
         long last = off + (long) (rows - 1) * ld + cols - 1;
         if (last >= x.length) {
-            throw Check.fail(name + ".length", x.length, "must exceed the last element's index " + last
-                    + " (" + rows + " x " + cols + " stored with leading dimension " + ld + " at offset " + off + ")");
+            throw Check.fail(
+                    name + ".length",
+                    x.length,
+                    "must exceed the last element's index " + last + " (" + rows + " x " + cols
+                            + " stored with leading dimension " + ld + " at offset " + off + ")");
         }
     }
 
@@ -168,8 +201,25 @@ public final class Gemm {
         final int aOff, lda, bOff, ldb, cOff, ldc;
         final int mc, nc, mBlocks, mr, nr;
 
-        Job(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
-            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int mc, int nc, int mBlocks) {
+        Job(
+                GemmKernel kernel,
+                boolean transA,
+                boolean transB,
+                int m,
+                int n,
+                int k,
+                float[] a,
+                int aOff,
+                int lda,
+                float[] b,
+                int bOff,
+                int ldb,
+                float[] c,
+                int cOff,
+                int ldc,
+                int mc,
+                int nc,
+                int mBlocks) {
             this.kernel = kernel;
             this.transA = transA;
             this.transB = transB;

@@ -15,10 +15,12 @@ final class Layers {
         Objects.requireNonNull(shape, name + " must not be null");
         long n = 1;
         for (int d : shape) {
-            if (d < 0) throw new IllegalArgumentException(name + " = " + Arrays.toString(shape) + ": dimensions must be >= 0");
+            if (d < 0)
+                throw new IllegalArgumentException(name + " = " + Arrays.toString(shape) + ": dimensions must be >= 0");
             n *= d;
             if (n > MAX_ELEMENTS) {
-                throw new IllegalArgumentException(name + " = " + Arrays.toString(shape) + ": more than " + MAX_ELEMENTS + " elements");
+                throw new IllegalArgumentException(
+                        name + " = " + Arrays.toString(shape) + ": more than " + MAX_ELEMENTS + " elements");
             }
         }
         return (int) n;
@@ -37,11 +39,13 @@ final class Layers {
     static void checkNchw(String layer, int[] shape, int channels) {
         Objects.requireNonNull(shape, "inputShape must not be null");
         if (shape.length != 4) {
-            throw new IllegalArgumentException(layer + ": input shape = " + Arrays.toString(shape) + ": must be (N, C, H, W)");
+            throw new IllegalArgumentException(
+                    layer + ": input shape = " + Arrays.toString(shape) + ": must be (N, C, H, W)");
         }
         elementCount(shape, "inputShape");
         if (channels >= 0 && shape[1] != channels) {
-            throw new IllegalArgumentException(layer + ": input shape = " + Arrays.toString(shape) + ": must have " + channels + " channels");
+            throw new IllegalArgumentException(
+                    layer + ": input shape = " + Arrays.toString(shape) + ": must have " + channels + " channels");
         }
     }
 

@@ -13,7 +13,10 @@ import org.pooling4j.Tensor;
  */
 public final class Linear extends Layer {
     /** The weight initialisations. */
-    public enum InitKind { HE, XAVIER }
+    public enum InitKind {
+        HE,
+        XAVIER
+    }
 
     private final int in, out;
     private final boolean hasBias;
@@ -34,7 +37,8 @@ public final class Linear extends Layer {
     public Linear(int in, int out, boolean bias, long seed, InitKind init) {
         this.in = Layers.atLeast(in, 1, "in");
         this.out = Layers.atLeast(out, 1, "out");
-        if ((long) in * out > Layers.MAX_ELEMENTS) throw new IllegalArgumentException("in * out = " + (long) in * out + ": too many weights");
+        if ((long) in * out > Layers.MAX_ELEMENTS)
+            throw new IllegalArgumentException("in * out = " + (long) in * out + ": too many weights");
         this.init = java.util.Objects.requireNonNull(init, "init must not be null");
         this.hasBias = bias;
         this.seed = seed;
@@ -70,10 +74,12 @@ public final class Linear extends Layer {
     public int[] outputShape(int[] inputShape) {
         java.util.Objects.requireNonNull(inputShape, "inputShape must not be null");
         if (inputShape.length != 2 || inputShape[1] != in || inputShape[0] < 0) {
-            throw new IllegalArgumentException("linear: input shape = " + Arrays.toString(inputShape) + ": must be (N, " + in + ")");
+            throw new IllegalArgumentException(
+                    "linear: input shape = " + Arrays.toString(inputShape) + ": must be (N, " + in + ")");
         }
         if ((long) inputShape[0] * out > Layers.MAX_ELEMENTS) {
-            throw new IllegalArgumentException("linear: input shape = " + Arrays.toString(inputShape) + ": the output would be too large");
+            throw new IllegalArgumentException(
+                    "linear: input shape = " + Arrays.toString(inputShape) + ": the output would be too large");
         }
         return new int[] {inputShape[0], out};
     }

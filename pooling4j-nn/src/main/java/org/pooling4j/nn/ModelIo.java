@@ -31,6 +31,7 @@ import org.pooling4j.io.NpyArray;
 public final class ModelIo {
     /** The zip entry with the architecture. */
     public static final String ARCHITECTURE = "architecture.json";
+
     static final String FORMAT = "pooling4j-nn model";
     static final int VERSION = 1;
     /** Largest entry read into memory (a guard against a hostile or corrupt file). */
@@ -51,7 +52,8 @@ public final class ModelIo {
         for (int i = 0; i < model.layers().size(); i++) {
             Layer l = model.layers().get(i);
             if (!KNOWN.contains(l.kind()) || !(l.getClass().getPackageName().equals(ModelIo.class.getPackageName()))) {
-                throw new IllegalArgumentException("layer " + i + " kind = \"" + l.kind() + "\": cannot be saved; savable kinds: " + KNOWN);
+                throw new IllegalArgumentException(
+                        "layer " + i + " kind = \"" + l.kind() + "\": cannot be saved; savable kinds: " + KNOWN);
             }
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("kind", l.kind());
@@ -65,7 +67,8 @@ public final class ModelIo {
         arch.put("layers", layers);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
             zip.putNextEntry(new ZipEntry(ARCHITECTURE));
             zip.write(Json.pretty(arch).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
@@ -77,7 +80,8 @@ public final class ModelIo {
         }
     }
 
-    private static final List<String> KNOWN = List.of("conv2d", "linear", "relu", "flatten", "dropout", "batchnorm2d", "pool");
+    private static final List<String> KNOWN =
+            List.of("conv2d", "linear", "relu", "flatten", "dropout", "batchnorm2d", "pool");
 
     /**
      * Rebuilds a model saved by {@link #save}: the layers from the architecture, then every array.
@@ -89,7 +93,8 @@ public final class ModelIo {
     public static Sequential load(Path file) throws IOException {
         Objects.requireNonNull(file, "file must not be null");
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
+        try (InputStream is = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(is)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 byte[] b = zip.readNBytes((int) MAX_ENTRY_BYTES);
@@ -111,19 +116,24 @@ public final class ModelIo {
         for (Param p : model.params()) {
             String name = p.name() + ".npy";
             byte[] b = entries.get(name);
-            if (b == null) throw new IOException(file + ": array " + name + " is missing (the architecture needs shape " + Arrays.toString(p.shape()) + ")");
+            if (b == null)
+                throw new IOException(file + ": array " + name + " is missing (the architecture needs shape "
+                        + Arrays.toString(p.shape()) + ")");
             NpyArray a = Npy.read(new ByteArrayInputStream(b), file + "!" + name);
             if (!Arrays.equals(a.shape(), p.shape())) {
-                throw new IOException(file + ": array " + name + " has shape " + Arrays.toString(a.shape()) + ", the architecture needs " + Arrays.toString(p.shape()));
+                throw new IOException(file + ": array " + name + " has shape " + Arrays.toString(a.shape())
+                        + ", the architecture needs " + Arrays.toString(p.shape()));
             }
             if (a.dtype() != NpyArray.DType.FLOAT32) {
-                throw new IOException(file + ": array " + name + " has dtype " + a.dtype().name().toLowerCase(Locale.ROOT) + ", float32 expected");
+                throw new IOException(file + ": array " + name + " has dtype "
+                        + a.dtype().name().toLowerCase(Locale.ROOT) + ", float32 expected");
             }
             System.arraycopy((float[]) a.data(), 0, p.value(), 0, p.size());
             used.add(name);
         }
         for (String n : entries.keySet()) {
-            if (!used.contains(n)) throw new IOException(file + ": entry " + n + " is not used by the architecture (a different model?)");
+            if (!used.contains(n))
+                throw new IOException(file + ": entry " + n + " is not used by the architecture (a different model?)");
         }
         return model;
     }
@@ -132,20 +142,24 @@ public final class ModelIo {
     private static Sequential build(Object json) {
         if (!(json instanceof Map)) throw new IllegalArgumentException("the top level must be an object");
         Map<String, Object> arch = (Map<String, Object>) json;
-        if (!FORMAT.equals(arch.get("format"))) throw new IllegalArgumentException("format = " + arch.get("format") + ": expected \"" + FORMAT + "\"");
+        if (!FORMAT.equals(arch.get("format")))
+            throw new IllegalArgumentException("format = " + arch.get("format") + ": expected \"" + FORMAT + "\"");
         if (!(arch.get("version") instanceof Long) || (Long) arch.get("version") != VERSION) {
-            throw new IllegalArgumentException("version = " + arch.get("version") + ": this reader knows version " + VERSION);
+            throw new IllegalArgumentException(
+                    "version = " + arch.get("version") + ": this reader knows version " + VERSION);
         }
         Object ls = arch.get("layers");
         if (!(ls instanceof List)) throw new IllegalArgumentException("layers: must be a list");
         Sequential model = new Sequential();
         List<Object> list = (List<Object>) ls;
         for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Map)) throw new IllegalArgumentException("layers[" + i + "]: must be an object");
+            if (!(list.get(i) instanceof Map))
+                throw new IllegalArgumentException("layers[" + i + "]: must be an object");
             Map<String, Object> e = (Map<String, Object>) list.get(i);
             Object kind = e.get("kind");
             Object config = e.get("config");
-            if (!(config instanceof Map)) throw new IllegalArgumentException("layers[" + i + "].config: must be an object");
+            if (!(config instanceof Map))
+                throw new IllegalArgumentException("layers[" + i + "].config: must be an object");
             try {
                 model.add(layer(String.valueOf(kind), (Map<String, Object>) config));
             } catch (IllegalArgumentException ex) {
@@ -157,7 +171,8 @@ public final class ModelIo {
             List<Object> l = (List<Object>) in;
             int[] shape = new int[l.size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!(l.get(i) instanceof Long)) throw new IllegalArgumentException("inputShape: must be a list of integers");
+                if (!(l.get(i) instanceof Long))
+                    throw new IllegalArgumentException("inputShape: must be a list of integers");
                 shape[i] = Math.toIntExact((Long) l.get(i));
             }
             model.setInputShape(shape);
@@ -170,8 +185,13 @@ public final class ModelIo {
     private static Layer layer(String kind, Map<String, Object> c) {
         switch (kind) {
             case "conv2d":
-                return new Conv2d(ConfigReader.integer(c, "in"), ConfigReader.integer(c, "out"), ConfigReader.integer(c, "kernel"),
-                        ConfigReader.integer(c, "stride"), ConfigReader.integer(c, "padding"), ConfigReader.bool(c, "bias"),
+                return new Conv2d(
+                        ConfigReader.integer(c, "in"),
+                        ConfigReader.integer(c, "out"),
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"),
+                        ConfigReader.integer(c, "padding"),
+                        ConfigReader.bool(c, "bias"),
                         ConfigReader.longValue(c, "seed"));
             case "linear": {
                 String init = ConfigReader.string(c, "init");
@@ -181,16 +201,28 @@ public final class ModelIo {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("init = \"" + init + "\": must be he or xavier");
                 }
-                return new Linear(ConfigReader.integer(c, "in"), ConfigReader.integer(c, "out"), ConfigReader.bool(c, "bias"),
-                        ConfigReader.longValue(c, "seed"), k);
+                return new Linear(
+                        ConfigReader.integer(c, "in"),
+                        ConfigReader.integer(c, "out"),
+                        ConfigReader.bool(c, "bias"),
+                        ConfigReader.longValue(c, "seed"),
+                        k);
             }
-            case "relu": return new ReLU();
-            case "flatten": return new Flatten();
-            case "dropout": return new Dropout(ConfigReader.number(c, "p"), ConfigReader.longValue(c, "seed"));
+            case "relu":
+                return new ReLU();
+            case "flatten":
+                return new Flatten();
+            case "dropout":
+                return new Dropout(ConfigReader.number(c, "p"), ConfigReader.longValue(c, "seed"));
             case "batchnorm2d":
-                return new BatchNorm2d(ConfigReader.integer(c, "channels"), ConfigReader.number(c, "momentum"), ConfigReader.number(c, "eps"));
-            case "pool": return PoolLayer.fromConfig(c);
-            default: throw new IllegalArgumentException("kind = \"" + kind + "\": unknown layer kind; known: " + KNOWN);
+                return new BatchNorm2d(
+                        ConfigReader.integer(c, "channels"),
+                        ConfigReader.number(c, "momentum"),
+                        ConfigReader.number(c, "eps"));
+            case "pool":
+                return PoolLayer.fromConfig(c);
+            default:
+                throw new IllegalArgumentException("kind = \"" + kind + "\": unknown layer kind; known: " + KNOWN);
         }
     }
 }

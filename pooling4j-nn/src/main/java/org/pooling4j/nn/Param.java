@@ -30,8 +30,12 @@ public final class Param {
      * @throws IllegalArgumentException when {@code value.length} is not the product of {@code shape}
      */
     public Param(String name, float[] value, boolean trainable, int... shape) {
-        this(checkName(name), Objects.requireNonNull(value, "value must not be null"),
-                new float[checkLength(value, shape)], shape.clone(), trainable);
+        this(
+                checkName(name),
+                Objects.requireNonNull(value, "value must not be null"),
+                new float[checkLength(value, shape)],
+                shape.clone(),
+                trainable);
     }
 
     /** Shares the arrays of another parameter under a new name (the container's view of a layer's parameter). */

@@ -43,8 +43,20 @@ public final class PoolLayer extends Layer {
      * The op names of model files: the core operator's name in lower case, and "gaussian" for a
      * weighted average with fixed Gaussian weights (no learnable weights).
      */
-    private static final List<String> MODEL_OPS = List.of("max", "avg", "lp", "global_max", "global_avg", "adaptive_max",
-            "adaptive_avg", "fractional_max", "stochastic", "mixed", "gated", "weighted_avg", "gaussian");
+    private static final List<String> MODEL_OPS = List.of(
+            "max",
+            "avg",
+            "lp",
+            "global_max",
+            "global_avg",
+            "adaptive_max",
+            "adaptive_avg",
+            "fractional_max",
+            "stochastic",
+            "mixed",
+            "gated",
+            "weighted_avg",
+            "gaussian");
 
     private final PoolOp op;
     private final int kernel, stride;
@@ -71,8 +83,18 @@ public final class PoolLayer extends Layer {
     // The max-pooling plan of the last input shape (see maxPlan).
     private PoolPlan maxPlan;
 
-    private PoolLayer(PoolOp op, boolean fixedWeights, int kernel, int stride, double p, double alpha, double sigma, double ratio,
-            int outH, int outW, long seed) {
+    private PoolLayer(
+            PoolOp op,
+            boolean fixedWeights,
+            int kernel,
+            int stride,
+            double p,
+            double alpha,
+            double sigma,
+            double ratio,
+            int outH,
+            int outW,
+            long seed) {
         this.op = op;
         this.kernel = kernel;
         this.stride = stride;
@@ -88,19 +110,42 @@ public final class PoolLayer extends Layer {
         PoolSpec eval = null;
         Param w = null;
         switch (op) {
-            case LP: fixed = PoolSpec.lp(p, kernel, kernel).stride(stride, stride).build(); break;
-            case MIXED: fixed = PoolSpec.mixed(alpha, kernel, kernel).stride(stride, stride).build(); break;
-            case GLOBAL_MAX: fixed = PoolSpec.globalMax(2).build(); break;
-            case GLOBAL_AVG: fixed = PoolSpec.globalAvg(2).build(); break;
-            case ADAPTIVE_MAX: fixed = PoolSpec.adaptiveMax(outH, outW).build(); break;
-            case ADAPTIVE_AVG: fixed = PoolSpec.adaptiveAvg(outH, outW).build(); break;
+            case LP:
+                fixed = PoolSpec.lp(p, kernel, kernel).stride(stride, stride).build();
+                break;
+            case MIXED:
+                fixed = PoolSpec.mixed(alpha, kernel, kernel)
+                        .stride(stride, stride)
+                        .build();
+                break;
+            case GLOBAL_MAX:
+                fixed = PoolSpec.globalMax(2).build();
+                break;
+            case GLOBAL_AVG:
+                fixed = PoolSpec.globalAvg(2).build();
+                break;
+            case ADAPTIVE_MAX:
+                fixed = PoolSpec.adaptiveMax(outH, outW).build();
+                break;
+            case ADAPTIVE_AVG:
+                fixed = PoolSpec.adaptiveAvg(outH, outW).build();
+                break;
             case STOCHASTIC:
-                fixed = PoolSpec.stochastic(kernel, kernel).stride(stride, stride).build();
-                eval = PoolSpec.stochastic(kernel, kernel).stride(stride, stride).training(false).build();
+                fixed = PoolSpec.stochastic(kernel, kernel)
+                        .stride(stride, stride)
+                        .build();
+                eval = PoolSpec.stochastic(kernel, kernel)
+                        .stride(stride, stride)
+                        .training(false)
+                        .build();
                 break;
             case FRACTIONAL_MAX:
                 // Validates kernel and ratio now; the spec actually used is rebuilt per input size.
-                if (ratio > 0) PoolSpec.fractionalMax(kernel, kernel).outputRatio(ratio, ratio).seed(seed).build();
+                if (ratio > 0)
+                    PoolSpec.fractionalMax(kernel, kernel)
+                            .outputRatio(ratio, ratio)
+                            .seed(seed)
+                            .build();
                 break;
             case GATED:
                 w = new Param("gate", true, kernel * kernel);
@@ -112,7 +157,10 @@ public final class PoolLayer extends Layer {
                 break;
             case WEIGHTED_AVG:
                 if (fixedWeights) {
-                    fixed = PoolSpec.weightedAvg(kernel, kernel).stride(stride, stride).sigma(sigma).build();
+                    fixed = PoolSpec.weightedAvg(kernel, kernel)
+                            .stride(stride, stride)
+                            .sigma(sigma)
+                            .build();
                     break;
                 }
                 w = new Param("weights", true, kernel, kernel);
@@ -129,7 +177,9 @@ public final class PoolLayer extends Layer {
             default:
                 // max, avg and any other sliding-window operator with nothing beyond kernel and stride.
                 if (!op.isSliding()) throw new AssertionError(op);
-                fixed = PoolSpec.windowed(op, kernel, kernel).stride(stride, stride).build();
+                fixed = PoolSpec.windowed(op, kernel, kernel)
+                        .stride(stride, stride)
+                        .build();
                 break;
         }
         this.fixedSpec = fixed;
@@ -154,8 +204,9 @@ public final class PoolLayer extends Layer {
     public static PoolLayer windowed(PoolOp op, int kernel, int stride) {
         if (op == null) throw new NullPointerException("op must not be null");
         if (!windowOnly(op)) {
-            throw new IllegalArgumentException("op = " + op + ": PoolLayer.windowed takes sliding-window operators without "
-                    + "parameters of their own; use the operator's factory (lp, mixed, stochastic, gated, weightedAvg, ...)");
+            throw new IllegalArgumentException(
+                    "op = " + op + ": PoolLayer.windowed takes sliding-window operators without "
+                            + "parameters of their own; use the operator's factory (lp, mixed, stochastic, gated, weightedAvg, ...)");
         }
         return new PoolLayer(op, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, 0);
     }
@@ -187,12 +238,34 @@ public final class PoolLayer extends Layer {
 
     /** Adaptive max pooling to {@code outH x outW}. */
     public static PoolLayer adaptiveMax(int outH, int outW) {
-        return new PoolLayer(PoolOp.ADAPTIVE_MAX, false, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
+        return new PoolLayer(
+                PoolOp.ADAPTIVE_MAX,
+                false,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Layers.atLeast(outH, 1, "outH"),
+                Layers.atLeast(outW, 1, "outW"),
+                0);
     }
 
     /** Adaptive average pooling to {@code outH x outW}. */
     public static PoolLayer adaptiveAvg(int outH, int outW) {
-        return new PoolLayer(PoolOp.ADAPTIVE_AVG, false, 0, 0, 0, 0, 0, 0, Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), 0);
+        return new PoolLayer(
+                PoolOp.ADAPTIVE_AVG,
+                false,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Layers.atLeast(outH, 1, "outH"),
+                Layers.atLeast(outW, 1, "outW"),
+                0);
     }
 
     /**
@@ -207,19 +280,32 @@ public final class PoolLayer extends Layer {
 
     /** Fractional max pooling to a fixed output size {@code outH x outW}. */
     public static PoolLayer fractionalMax(int kernel, int outH, int outW, long seed) {
-        return new PoolLayer(PoolOp.FRACTIONAL_MAX, false, checkKernel(kernel), 0, 0, 0, 0, 0,
-                Layers.atLeast(outH, 1, "outH"), Layers.atLeast(outW, 1, "outW"), seed);
+        return new PoolLayer(
+                PoolOp.FRACTIONAL_MAX,
+                false,
+                checkKernel(kernel),
+                0,
+                0,
+                0,
+                0,
+                0,
+                Layers.atLeast(outH, 1, "outH"),
+                Layers.atLeast(outW, 1, "outW"),
+                seed);
     }
 
     /** Fractional max pooling whose output is {@code floor(size / divisor)} on both axes (no rounding error). */
     static PoolLayer fractionalDivide(int kernel, int divisor, long seed) {
-        if (divisor < 2) throw new IllegalArgumentException("stride = " + divisor + ": fractional pooling must shrink its input (stride >= 2)");
+        if (divisor < 2)
+            throw new IllegalArgumentException(
+                    "stride = " + divisor + ": fractional pooling must shrink its input (stride >= 2)");
         return new PoolLayer(PoolOp.FRACTIONAL_MAX, false, checkKernel(kernel), divisor, 0, 0, 0, 0, 0, 0, seed);
     }
 
     /** Stochastic pooling; training draws come from a generator seeded with {@code seed}. */
     public static PoolLayer stochastic(int kernel, int stride, long seed) {
-        return new PoolLayer(PoolOp.STOCHASTIC, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
+        return new PoolLayer(
+                PoolOp.STOCHASTIC, false, checkKernel(kernel), checkStride(stride), 0, 0, 0, 0, 0, 0, seed);
     }
 
     /** Mixed pooling {@code alpha max + (1 - alpha) avg} with a fixed {@code alpha} in [0, 1]. */
@@ -237,12 +323,14 @@ public final class PoolLayer extends Layer {
         if (!(initSigma > 0 && initSigma < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("initSigma = " + initSigma + ": must be finite and > 0");
         }
-        return new PoolLayer(PoolOp.WEIGHTED_AVG, false, checkKernel(kernel), checkStride(stride), 0, 0, initSigma, 0, 0, 0, 0);
+        return new PoolLayer(
+                PoolOp.WEIGHTED_AVG, false, checkKernel(kernel), checkStride(stride), 0, 0, initSigma, 0, 0, 0, 0);
     }
 
     /** Weighted average with a fixed Gaussian of width {@code sigma} (taps); no parameters. */
     public static PoolLayer gaussian(int kernel, int stride, double sigma) {
-        return new PoolLayer(PoolOp.WEIGHTED_AVG, true, checkKernel(kernel), checkStride(stride), 0, 0, sigma, 0, 0, 0, 0);
+        return new PoolLayer(
+                PoolOp.WEIGHTED_AVG, true, checkKernel(kernel), checkStride(stride), 0, 0, sigma, 0, 0, 0, 0);
     }
 
     /**
@@ -274,8 +362,15 @@ public final class PoolLayer extends Layer {
     }
 
     private PoolSpec specWith(float[] w) {
-        if (op == PoolOp.GATED) return PoolSpec.gated(kernel, kernel).stride(stride, stride).weights(w, w.length).build();
-        return PoolSpec.weightedAvg(kernel, kernel).stride(stride, stride).weights(w, kernel, kernel).build();
+        if (op == PoolOp.GATED)
+            return PoolSpec.gated(kernel, kernel)
+                    .stride(stride, stride)
+                    .weights(w, w.length)
+                    .build();
+        return PoolSpec.weightedAvg(kernel, kernel)
+                .stride(stride, stride)
+                .weights(w, kernel, kernel)
+                .build();
     }
 
     /** The spec for an input of this shape (fractional pooling's output size depends on it). */
@@ -289,7 +384,8 @@ public final class PoolLayer extends Layer {
             case STOCHASTIC:
                 return training() ? fixedSpec : evalSpec;
             case FRACTIONAL_MAX:
-                if (shape.length == 4 && (shape[2] != fractionalH || shape[3] != fractionalW || fractionalSpec == null)) {
+                if (shape.length == 4
+                        && (shape[2] != fractionalH || shape[3] != fractionalW || fractionalSpec == null)) {
                     PoolSpec.Builder b = PoolSpec.fractionalMax(kernel, kernel).seed(seed);
                     if (ratio > 0) {
                         b.outputRatio(ratio, ratio);
@@ -316,9 +412,11 @@ public final class PoolLayer extends Layer {
                     + ": H and W must be >= the stride " + stride);
         }
         try {
-            return Geometry.of(spec(inputShape), inputShape, Layout.CHANNELS_FIRST).outputShape();
+            return Geometry.of(spec(inputShape), inputShape, Layout.CHANNELS_FIRST)
+                    .outputShape();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("pool " + opName() + ": input shape = " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "pool " + opName() + ": input shape = " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
         }
     }
 
@@ -350,7 +448,9 @@ public final class PoolLayer extends Layer {
             case FRACTIONAL_MAX: {
                 Tensor s = null;
                 if (train) {
-                    s = frozen && lastDraws != null && lastDraws.size() == x.dim(0) * x.dim(1) * 2 ? lastDraws : draws(x.dim(0), x.dim(1), 2);
+                    s = frozen && lastDraws != null && lastDraws.size() == x.dim(0) * x.dim(1) * 2
+                            ? lastDraws
+                            : draws(x.dim(0), x.dim(1), 2);
                 }
                 Pooled r = Pooling.fractionalMaxPool(spec, x, s);
                 y = r.values();
@@ -475,7 +575,10 @@ public final class PoolLayer extends Layer {
     /** The plan of max pooling on {@code x}'s shape: kept while spec and shape stay the same (every batch of an epoch). */
     private PoolPlan maxPlan(PoolSpec spec, Tensor x) {
         PoolPlan p = maxPlan;
-        if (p == null || !p.spec().equals(spec) || !x.hasShape(p.geometry().inputShapeRef()) || p.layout() != x.layout()) {
+        if (p == null
+                || !p.spec().equals(spec)
+                || !x.hasShape(p.geometry().inputShapeRef())
+                || p.layout() != x.layout()) {
             maxPlan = p = Pooling.plan(spec, x.shape(), x.layout());
         }
         return p;
@@ -498,16 +601,44 @@ public final class PoolLayer extends Layer {
     static PoolLayer fromConfig(Map<String, Object> c) {
         String name = ConfigReader.string(c, "op");
         switch (name.toLowerCase(Locale.ROOT)) {
-            case "lp": return lp(ConfigReader.number(c, "p"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case "mixed": return mixed(ConfigReader.number(c, "alpha"), ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
-            case "global_max": return globalMax();
-            case "global_avg": return globalAvg();
-            case "adaptive_max": return adaptiveMax(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
-            case "adaptive_avg": return adaptiveAvg(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
-            case "stochastic": return stochastic(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
-            case "gated": return gated(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.longValue(c, "seed"));
-            case "weighted_avg": return weightedAvg(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
-            case "gaussian": return gaussian(ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"), ConfigReader.number(c, "sigma"));
+            case "lp":
+                return lp(
+                        ConfigReader.number(c, "p"),
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"));
+            case "mixed":
+                return mixed(
+                        ConfigReader.number(c, "alpha"),
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"));
+            case "global_max":
+                return globalMax();
+            case "global_avg":
+                return globalAvg();
+            case "adaptive_max":
+                return adaptiveMax(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
+            case "adaptive_avg":
+                return adaptiveAvg(ConfigReader.integer(c, "outH"), ConfigReader.integer(c, "outW"));
+            case "stochastic":
+                return stochastic(
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"),
+                        ConfigReader.longValue(c, "seed"));
+            case "gated":
+                return gated(
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"),
+                        ConfigReader.longValue(c, "seed"));
+            case "weighted_avg":
+                return weightedAvg(
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"),
+                        ConfigReader.number(c, "sigma"));
+            case "gaussian":
+                return gaussian(
+                        ConfigReader.integer(c, "kernel"),
+                        ConfigReader.integer(c, "stride"),
+                        ConfigReader.number(c, "sigma"));
             case "fractional_max": {
                 int k = ConfigReader.integer(c, "kernel");
                 long s = ConfigReader.longValue(c, "seed");
@@ -518,10 +649,10 @@ public final class PoolLayer extends Layer {
             default: {
                 // max, avg and operators added to the core later: a sliding window with kernel and stride only.
                 PoolOp op = windowedOp(name);
-                if (op == null) throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + MODEL_OPS);
+                if (op == null)
+                    throw new IllegalArgumentException("pool op = \"" + name + "\": unknown; known: " + MODEL_OPS);
                 return windowed(op, ConfigReader.integer(c, "kernel"), ConfigReader.integer(c, "stride"));
             }
         }
     }
-
 }

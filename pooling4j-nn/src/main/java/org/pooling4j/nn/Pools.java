@@ -6,7 +6,9 @@ import java.util.Objects;
 /** Pooling layers by name, for command lines and studies that compare pooling kinds. */
 public final class Pools {
     /** The names {@link #of} knows. */
-    public static final String[] KINDS = {"max", "avg", "lp2", "lp4", "stochastic", "mixed", "gated", "gaussian", "fractional"};
+    public static final String[] KINDS = {
+        "max", "avg", "lp2", "lp4", "stochastic", "mixed", "gated", "gaussian", "fractional"
+    };
 
     private Pools() {}
 
@@ -26,17 +28,27 @@ public final class Pools {
         Layers.atLeast(kernel, 1, "kernel");
         Layers.atLeast(stride, 1, "stride");
         switch (kind.toLowerCase(Locale.ROOT)) {
-            case "max": return PoolLayer.max(kernel, stride);
-            case "avg": return PoolLayer.avg(kernel, stride);
-            case "lp2": return PoolLayer.lp(2, kernel, stride);
-            case "lp4": return PoolLayer.lp(4, kernel, stride);
-            case "stochastic": return PoolLayer.stochastic(kernel, stride, seed);
-            case "mixed": return PoolLayer.mixed(0.5, kernel, stride);
-            case "gated": return PoolLayer.gated(kernel, stride, seed);
-            case "gaussian": return PoolLayer.weightedAvg(kernel, stride, 1.0);
-            case "fractional": return PoolLayer.fractionalDivide(2, stride, seed);
+            case "max":
+                return PoolLayer.max(kernel, stride);
+            case "avg":
+                return PoolLayer.avg(kernel, stride);
+            case "lp2":
+                return PoolLayer.lp(2, kernel, stride);
+            case "lp4":
+                return PoolLayer.lp(4, kernel, stride);
+            case "stochastic":
+                return PoolLayer.stochastic(kernel, stride, seed);
+            case "mixed":
+                return PoolLayer.mixed(0.5, kernel, stride);
+            case "gated":
+                return PoolLayer.gated(kernel, stride, seed);
+            case "gaussian":
+                return PoolLayer.weightedAvg(kernel, stride, 1.0);
+            case "fractional":
+                return PoolLayer.fractionalDivide(2, stride, seed);
             default:
-                throw new IllegalArgumentException("kind = \"" + kind + "\": unknown pooling kind; known: " + String.join(", ", KINDS));
+                throw new IllegalArgumentException(
+                        "kind = \"" + kind + "\": unknown pooling kind; known: " + String.join(", ", KINDS));
         }
     }
 }

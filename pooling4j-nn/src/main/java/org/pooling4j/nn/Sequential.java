@@ -30,7 +30,8 @@ public final class Sequential extends Layer {
     /** Appends a layer (it takes this container's mode); returns this. */
     public Sequential add(Layer layer) {
         Objects.requireNonNull(layer, "layer must not be null");
-        if (layer == this) throw new IllegalArgumentException("layer = this container: a container cannot contain itself");
+        if (layer == this)
+            throw new IllegalArgumentException("layer = this container: a container cannot contain itself");
         layer.setTraining(training());
         layers.add(layer);
         params = null;
@@ -105,12 +106,14 @@ public final class Sequential extends Layer {
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        int[] s = Objects.requireNonNull(inputShape, "inputShape must not be null").clone();
+        int[] s = Objects.requireNonNull(inputShape, "inputShape must not be null")
+                .clone();
         for (int i = 0; i < layers.size(); i++) {
             try {
                 s = layers.get(i).outputShape(s);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer " + i + " (" + layers.get(i).kind() + "): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "layer " + i + " (" + layers.get(i).kind() + "): " + e.getMessage(), e);
             }
         }
         return s;

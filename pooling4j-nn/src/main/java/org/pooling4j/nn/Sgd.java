@@ -18,7 +18,8 @@ public final class Sgd implements Optimizer {
     /** @throws IllegalArgumentException unless lr > 0, momentum in [0, 1) and weightDecay >= 0, all finite */
     public Sgd(double lr, double momentum, double weightDecay) {
         setLearningRate(lr);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum = " + momentum + ": must be in [0, 1)");
+        if (!(momentum >= 0 && momentum < 1))
+            throw new IllegalArgumentException("momentum = " + momentum + ": must be in [0, 1)");
         if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("weightDecay = " + weightDecay + ": must be finite and >= 0");
         }
@@ -27,7 +28,8 @@ public final class Sgd implements Optimizer {
     }
 
     public void setLearningRate(double lr) {
-        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("lr = " + lr + ": must be finite and > 0");
+        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY))
+            throw new IllegalArgumentException("lr = " + lr + ": must be finite and > 0");
         this.lr = lr;
     }
 

@@ -26,7 +26,8 @@ public final class SoftmaxCrossEntropy {
         Objects.requireNonNull(labels, "labels must not be null");
         int[] s = logits.shape();
         if (s.length != 2 || s[0] < 1 || s[1] < 1) {
-            throw new IllegalArgumentException("logits shape = " + Arrays.toString(s) + ": must be (N, K) with N >= 1 and K >= 1");
+            throw new IllegalArgumentException(
+                    "logits shape = " + Arrays.toString(s) + ": must be (N, K) with N >= 1 and K >= 1");
         }
         int n = s[0], k = s[1];
         if (labels.length != n) {

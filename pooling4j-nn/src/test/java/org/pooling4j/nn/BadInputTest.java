@@ -12,7 +12,8 @@ import org.pooling4j.Tensor;
 class BadInputTest {
     private static void iae(String start, Executable e) {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
-        assertTrue(x.getMessage().contains(start), "message \"" + x.getMessage() + "\" should contain \"" + start + "\"");
+        assertTrue(
+                x.getMessage().contains(start), "message \"" + x.getMessage() + "\" should contain \"" + start + "\"");
     }
 
     @Test
@@ -51,7 +52,9 @@ class BadInputTest {
         iae("stride = 1: fractional pooling must shrink", () -> Pools.of("fractional", 2, 1, 1));
         iae("kind = \"median\"", () -> Models.lenet("median", 1));
         iae("shape = [2, -1]", () -> new Param("w", true, 2, -1));
-        iae("value.length = 3: must equal the product of shape [2, 2] = 4", () -> new Param("w", new float[3], true, 2, 2));
+        iae(
+                "value.length = 3: must equal the product of shape [2, 2] = 4",
+                () -> new Param("w", new float[3], true, 2, 2));
         iae("name = \"\"", () -> new Param("", true, 1));
         assertThrows(NullPointerException.class, () -> new Param(null, true, 1));
         assertThrows(NullPointerException.class, () -> Pools.of(null, 2, 2, 1));
@@ -66,18 +69,22 @@ class BadInputTest {
         iae("input H = 4: with padding 0 it must be >= kernel = 5", () -> c.outputShape(new int[] {1, 3, 4, 8}));
         iae("must be (N, 5)", () -> new Linear(5, 2, true, 1).forward(Tensor.zeros(2, 4)));
         iae("must be (N, C, H, W)", () -> new BatchNorm2d(2, 0.1, 1e-5).forward(Tensor.zeros(2, 2)));
-        iae("training needs more than one value per channel", () -> new BatchNorm2d(2, 0.1, 1e-5).forward(Tensor.zeros(1, 2, 1, 1)));
+        iae("training needs more than one value per channel", () -> new BatchNorm2d(2, 0.1, 1e-5)
+                .forward(Tensor.zeros(1, 2, 1, 1)));
         iae("pool max: input shape = [1, 1, 1, 1]", () -> PoolLayer.max(2, 2).forward(Tensor.zeros(1, 1, 1, 1)));
         iae("must be (N, C, H, W)", () -> PoolLayer.max(2, 2).outputShape(new int[] {4, 4}));
         iae("finite and >= 0", () -> stochasticOnNegative());
         iae("layer 3 (conv2d)", () -> Models.lenet("max", 1).outputShape(new int[] {1, 1, 12, 12}));
         iae("logits shape = [4]: must be (N, K)", () -> new SoftmaxCrossEntropy().forward(Tensor.zeros(4), new int[4]));
-        iae("labels.length = 3: must equal the batch size 2", () -> new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 3), new int[3]));
-        iae("labels[1] = 3: must be in [0, 3)", () -> new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 3), new int[] {0, 3}));
+        iae("labels.length = 3: must equal the batch size 2", () -> new SoftmaxCrossEntropy()
+                .forward(Tensor.zeros(2, 3), new int[3]));
+        iae("labels[1] = 3: must be in [0, 3)", () -> new SoftmaxCrossEntropy()
+                .forward(Tensor.zeros(2, 3), new int[] {0, 3}));
         iae("labels[0] = -1", () -> new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 3), new int[] {-1, 0}));
         assertThrows(IllegalStateException.class, () -> new SoftmaxCrossEntropy().backward());
         assertThrows(IllegalStateException.class, () -> new ReLU().backward(Tensor.zeros(1)));
-        assertThrows(IllegalStateException.class, () -> new Conv2d(1, 1, 1, 1, 0, true, 1).backward(Tensor.zeros(1, 1, 1, 1)));
+        assertThrows(IllegalStateException.class, () -> new Conv2d(1, 1, 1, 1, 0, true, 1)
+                .backward(Tensor.zeros(1, 1, 1, 1)));
         ReLU r = new ReLU();
         r.forward(Tensor.zeros(2, 3));
         iae("gradOut shape = [3, 2]", () -> r.backward(Tensor.zeros(3, 2)));
@@ -110,9 +117,16 @@ class BadInputTest {
         assertEquals("7.linear.weight", m.params().get(4).name());
         // 16*25+16 + 32*16*25+32 + 512*128+128 + 128*10+10, counted by hand.
         assertEquals(416 + 12832 + 65664 + 1290, m.parameterCount());
-        assertTrue(m.params().get(0).value() == ((Conv2d) m.layers().get(0)).weight().value(), "the container shares the layers' arrays");
+        assertTrue(
+                m.params().get(0).value()
+                        == ((Conv2d) m.layers().get(0)).weight().value(),
+                "the container shares the layers' arrays");
         String s = m.summary(new int[] {1, 1, 28, 28});
-        assertTrue(s.contains("[1, 32, 4, 4]") && s.contains("[1, 512]") && s.contains("total learnable parameters: 80202"), s);
+        assertTrue(
+                s.contains("[1, 32, 4, 4]")
+                        && s.contains("[1, 512]")
+                        && s.contains("total learnable parameters: 80202"),
+                s);
         assertEquals(10, s.lines().count() - 3, s);
         m.setTraining(false);
         for (Layer l : m.layers()) assertTrue(!l.training());
@@ -121,8 +135,10 @@ class BadInputTest {
         int[] head = Models.lenet("none", 1).layers().get(2).outputShape(new int[] {1, 16, 12, 12});
         assertEquals("[1, 32, 4, 4]", java.util.Arrays.toString(head));
         for (String k : Pools.KINDS) {
-            assertEquals(java.util.Arrays.toString(new int[] {1, 10}),
-                    java.util.Arrays.toString(Models.lenet(k, 1).outputShape(new int[] {1, 1, 28, 28})), k);
+            assertEquals(
+                    java.util.Arrays.toString(new int[] {1, 10}),
+                    java.util.Arrays.toString(Models.lenet(k, 1).outputShape(new int[] {1, 1, 28, 28})),
+                    k);
         }
     }
 }

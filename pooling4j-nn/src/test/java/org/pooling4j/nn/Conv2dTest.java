@@ -27,12 +27,18 @@ class Conv2dTest {
             }
             Tensor x = GradCheck.random(r, -1, 1, c[0], c[1], c[3], c[4]);
             Tensor y = conv.forward(x);
-            double[] ref = direct(x, conv.weight().value(), c[8] == 1 ? conv.bias().value() : null, c[2], c[5], c[6], c[7]);
+            double[] ref =
+                    direct(x, conv.weight().value(), c[8] == 1 ? conv.bias().value() : null, c[2], c[5], c[6], c[7]);
             int oh = (c[3] + 2 * c[7] - c[5]) / c[6] + 1;
             int ow = (c[4] + 2 * c[7] - c[5]) / c[6] + 1;
             assertArrayEquals(new int[] {c[0], c[2], oh, ow}, y.shape(), "case " + ci);
             assertEquals(ref.length, y.size());
-            for (int i = 0; i < ref.length; i++) assertEquals(ref[i], y.data()[i], 1e-4 * (1 + Math.abs(ref[i])), "case " + ci + " at " + i + " (seed " + seed + ")");
+            for (int i = 0; i < ref.length; i++)
+                assertEquals(
+                        ref[i],
+                        y.data()[i],
+                        1e-4 * (1 + Math.abs(ref[i])),
+                        "case " + ci + " at " + i + " (seed " + seed + ")");
         }
     }
 

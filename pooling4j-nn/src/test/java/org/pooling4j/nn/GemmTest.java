@@ -62,9 +62,11 @@ public class GemmTest {
                 float[] c = c0.clone();
                 float[] aCopy = a.clone(), bCopy = b.clone();
                 Gemm.multiply(kernel, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, acc, c, cOff, ldc, threads);
-                String what = kernel.name() + " ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k
-                        + " acc=" + acc + " threads=" + threads + " (seed " + seed + ")";
-                assertTrue(java.util.Arrays.equals(a, aCopy) && java.util.Arrays.equals(b, bCopy), what + ": inputs modified");
+                String what = kernel.name() + " ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " acc="
+                        + acc + " threads=" + threads + " (seed " + seed + ")";
+                assertTrue(
+                        java.util.Arrays.equals(a, aCopy) && java.util.Arrays.equals(b, bCopy),
+                        what + ": inputs modified");
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
                         double s = 0, mag = 0;
@@ -76,11 +78,13 @@ public class GemmTest {
                         }
                         if (acc) s += c0[cOff + i * ldc + j];
                         float got = c[cOff + i * ldc + j];
-                        if (Math.abs(got - s) > 1e-6 * (mag + 1) * 4) fail(what + ": C[" + i + "][" + j + "] = " + got + ", expected " + s);
+                        if (Math.abs(got - s) > 1e-6 * (mag + 1) * 4)
+                            fail(what + ": C[" + i + "][" + j + "] = " + got + ", expected " + s);
                     }
                     // Padding between rows is never written.
                     for (int j = n; j < ldc && i < m - 1; j++) {
-                        if (c[cOff + i * ldc + j] != c0[cOff + i * ldc + j]) fail(what + ": wrote outside C at row " + i + " column " + j);
+                        if (c[cOff + i * ldc + j] != c0[cOff + i * ldc + j])
+                            fail(what + ": wrote outside C at row " + i + " column " + j);
                     }
                 }
                 for (int q = 0; q < cOff; q++) assertEquals(c0[q], c[q], what + ": wrote before C");
@@ -118,20 +122,27 @@ public class GemmTest {
     @Test
     void badArguments() {
         float[] x = new float[12];
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.multiply(false, false, -1, 2, 2, x, 0, 2, x, 0, 2, false, new float[4], 0, 2, 1));
         assertTrue(e.getMessage().startsWith("m = -1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.multiply(false, false, 3, 4, 4, x, 0, 4, x, 0, 4, false, new float[12], 0, 4, 1));
         assertTrue(e.getMessage().startsWith("b.length = 12"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.multiply(false, false, 2, 2, 3, x, 0, 2, x, 0, 2, false, new float[4], 0, 2, 1));
         assertTrue(e.getMessage().startsWith("lda = 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.multiply(false, false, 2, 2, 2, x, 0, 2, x, 0, 2, false, new float[4], 0, 2, 257));
         assertTrue(e.getMessage().startsWith("threads = 257"), e.getMessage());
-        assertThrows(NullPointerException.class, () -> Gemm.multiply(false, false, 1, 1, 1, null, 0, 1, x, 0, 1, false, x, 0, 1, 1));
-        e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                NullPointerException.class,
+                () -> Gemm.multiply(false, false, 1, 1, 1, null, 0, 1, x, 0, 1, false, x, 0, 1, 1));
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.multiply(false, false, 2, 2, 2, x, -1, 2, x, 0, 2, false, new float[4], 0, 2, 1));
         assertTrue(e.getMessage().startsWith("a offset = -1"), e.getMessage());
     }

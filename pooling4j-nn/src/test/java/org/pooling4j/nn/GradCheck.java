@@ -57,7 +57,8 @@ final class GradCheck {
         layer.forward(x);
         Tensor dx = layer.backward(Tensor.of(r.clone(), y0.shape()));
         float[][] analytic = new float[layer.params().size()][];
-        for (int k = 0; k < analytic.length; k++) analytic[k] = layer.params().get(k).grad().clone();
+        for (int k = 0; k < analytic.length; k++)
+            analytic[k] = layer.params().get(k).grad().clone();
         float[] xd = x.data().clone();
         for (int i = 0; i < xd.length; i++) {
             float keep = xd[i];

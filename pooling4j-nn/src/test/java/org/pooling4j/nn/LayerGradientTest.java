@@ -21,7 +21,10 @@ class LayerGradientTest {
             if (v[2] == 1) {
                 for (int i = 0; i < 3; i++) c.bias().value()[i] = (float) r.nextGaussian();
             }
-            GradCheck.check("conv2d stride " + v[0] + " padding " + v[1] + " bias " + (v[2] == 1), seed, c,
+            GradCheck.check(
+                    "conv2d stride " + v[0] + " padding " + v[1] + " bias " + (v[2] == 1),
+                    seed,
+                    c,
                     GradCheck.random(r, -1, 1, 2, 2, 7, 6));
         }
     }
@@ -30,7 +33,8 @@ class LayerGradientTest {
     void linear() {
         Random r = new Random(SEED);
         GradCheck.check("linear", SEED, new Linear(5, 4, true, SEED), GradCheck.random(r, -1, 1, 3, 5));
-        GradCheck.check("linear xavier no bias", SEED, Linear.xavier(5, 4, false, SEED), GradCheck.random(r, -1, 1, 3, 5));
+        GradCheck.check(
+                "linear xavier no bias", SEED, Linear.xavier(5, 4, false, SEED), GradCheck.random(r, -1, 1, 3, 5));
     }
 
     @Test
@@ -158,7 +162,8 @@ class LayerGradientTest {
             zd[i] = keep;
             GradCheck.compare("softmax cross-entropy dL/dz[" + i + "]", SEED, (lp - lm) / (2 * GradCheck.H), g[i]);
             // The layer's own float loss agrees with the double reference.
-            assertEquals(lossDouble(zd, labels, 5), new SoftmaxCrossEntropy().forward(Tensor.of(zd, 4, 5), labels), 1e-5);
+            assertEquals(
+                    lossDouble(zd, labels, 5), new SoftmaxCrossEntropy().forward(Tensor.of(zd, 4, 5), labels), 1e-5);
         }
     }
 
@@ -176,8 +181,12 @@ class LayerGradientTest {
     @Test
     void wholeTinyNetworkParametersAndInput() {
         long seed = SEED + 7;
-        Sequential net = new Sequential(new Conv2d(2, 3, 3, 1, 1, true, seed), new ReLU(), PoolLayer.max(2, 2),
-                new Flatten(), new Linear(3 * 3 * 3, 4, true, seed + 1));
+        Sequential net = new Sequential(
+                new Conv2d(2, 3, 3, 1, 1, true, seed),
+                new ReLU(),
+                PoolLayer.max(2, 2),
+                new Flatten(),
+                new Linear(3 * 3 * 3, 4, true, seed + 1));
         Random r = new Random(seed);
         for (Param p : net.params()) {
             if (p.name().endsWith("bias")) {

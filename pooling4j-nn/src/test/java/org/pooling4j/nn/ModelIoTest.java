@@ -32,12 +32,27 @@ class ModelIoTest {
     Path dir;
 
     private static Sequential everyKind(long seed) {
-        return new Sequential(new Conv2d(1, 4, 3, 1, 1, true, seed), new BatchNorm2d(4, 0.1, 1e-5), new ReLU(),
-                PoolLayer.gated(2, 2, seed), new Conv2d(4, 4, 3, 1, 1, false, seed + 1), new ReLU(),
-                PoolLayer.weightedAvg(2, 2, 1.0), PoolLayer.lp(2, 1, 1), PoolLayer.mixed(0.25, 1, 1),
-                PoolLayer.stochastic(1, 1, 3), PoolLayer.fractionalMax(1, 0.99, 4), PoolLayer.adaptiveAvg(2, 2),
-                PoolLayer.gaussian(1, 1, 1.0), PoolLayer.avg(1, 1), PoolLayer.max(1, 1), PoolLayer.adaptiveMax(2, 2),
-                new Flatten(), new Dropout(0.5, 9), new Linear(16, 8, true, seed + 2), Linear.xavier(8, 3, false, seed + 3));
+        return new Sequential(
+                new Conv2d(1, 4, 3, 1, 1, true, seed),
+                new BatchNorm2d(4, 0.1, 1e-5),
+                new ReLU(),
+                PoolLayer.gated(2, 2, seed),
+                new Conv2d(4, 4, 3, 1, 1, false, seed + 1),
+                new ReLU(),
+                PoolLayer.weightedAvg(2, 2, 1.0),
+                PoolLayer.lp(2, 1, 1),
+                PoolLayer.mixed(0.25, 1, 1),
+                PoolLayer.stochastic(1, 1, 3),
+                PoolLayer.fractionalMax(1, 0.99, 4),
+                PoolLayer.adaptiveAvg(2, 2),
+                PoolLayer.gaussian(1, 1, 1.0),
+                PoolLayer.avg(1, 1),
+                PoolLayer.max(1, 1),
+                PoolLayer.adaptiveMax(2, 2),
+                new Flatten(),
+                new Dropout(0.5, 9),
+                new Linear(16, 8, true, seed + 2),
+                Linear.xavier(8, 3, false, seed + 3));
     }
 
     @Test
@@ -45,7 +60,7 @@ class ModelIoTest {
         Sequential m = everyKind(5);
         Random r = new Random(6);
         Tensor x = GradCheck.random(r, -1, 1, 3, 1, 8, 8);
-        m.forward(x);  // moves the batch-norm running statistics away from their start
+        m.forward(x); // moves the batch-norm running statistics away from their start
         for (Param p : m.params()) {
             if (p.trainable()) {
                 for (int i = 0; i < p.size(); i++) p.value()[i] += (float) (0.01 * r.nextGaussian());
@@ -67,7 +82,8 @@ class ModelIoTest {
         // Every array is a standard .npy entry named as the container names it.
         try (ZipFile z = new ZipFile(f.toFile())) {
             List<String> names = new ArrayList<>();
-            for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
+            for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); )
+                names.add(e.nextElement().getName());
             assertTrue(names.contains("0.conv2d.weight.npy"), names.toString());
             assertTrue(names.contains("1.batchnorm2d.running_var.npy"), names.toString());
             assertTrue(names.contains("3.pool.gate.npy"), names.toString());
@@ -76,7 +92,8 @@ class ModelIoTest {
                 assertArrayEquals(p.shape(), a.shape(), p.name());
                 assertArrayEquals(p.value(), a.toFloats(), p.name());
             }
-            String json = new String(z.getInputStream(z.getEntry(ModelIo.ARCHITECTURE)).readAllBytes(), StandardCharsets.UTF_8);
+            String json = new String(
+                    z.getInputStream(z.getEntry(ModelIo.ARCHITECTURE)).readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(json.contains("\"kind\": \"conv2d\""), json);
         }
     }
@@ -98,7 +115,8 @@ class ModelIoTest {
     /** Writes a zip with the given entries (name, bytes). */
     private Path zip(String name, Object... entries) throws IOException {
         Path f = dir.resolve(name);
-        try (OutputStream os = Files.newOutputStream(f); ZipOutputStream z = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(f);
+                ZipOutputStream z = new ZipOutputStream(os)) {
             for (int i = 0; i < entries.length; i += 2) {
                 z.putNextEntry(new ZipEntry((String) entries[i]));
                 Object v = entries[i + 1];
@@ -119,16 +137,28 @@ class ModelIoTest {
 
     @Test
     void errors() throws IOException {
-        Path ok = zip("ok.npz", "architecture.json", LINEAR, "0.linear.weight.npy", NpyArray.of(new float[] {1, 2}, 1, 2));
+        Path ok = zip(
+                "ok.npz", "architecture.json", LINEAR, "0.linear.weight.npy", NpyArray.of(new float[] {1, 2}, 1, 2));
         Sequential m = ModelIo.load(ok);
         assertArrayEquals(new float[] {1, 2}, m.params().get(0).value());
 
         String msg = message(zip("missing.npz", "architecture.json", LINEAR));
         assertTrue(msg.contains("0.linear.weight.npy is missing"), msg);
-        msg = message(zip("shape.npz", "architecture.json", LINEAR, "0.linear.weight.npy", NpyArray.of(new float[] {1, 2}, 2, 1)));
+        msg = message(zip(
+                "shape.npz",
+                "architecture.json",
+                LINEAR,
+                "0.linear.weight.npy",
+                NpyArray.of(new float[] {1, 2}, 2, 1)));
         assertTrue(msg.contains("has shape [2, 1], the architecture needs [1, 2]"), msg);
-        msg = message(zip("extra.npz", "architecture.json", LINEAR, "0.linear.weight.npy", NpyArray.of(new float[] {1, 2}, 1, 2),
-                "9.linear.bias.npy", NpyArray.of(new float[] {1}, 1)));
+        msg = message(zip(
+                "extra.npz",
+                "architecture.json",
+                LINEAR,
+                "0.linear.weight.npy",
+                NpyArray.of(new float[] {1, 2}, 1, 2),
+                "9.linear.bias.npy",
+                NpyArray.of(new float[] {1}, 1)));
         assertTrue(msg.contains("9.linear.bias.npy is not used"), msg);
         msg = message(zip("kind.npz", "architecture.json", LINEAR.replace("\"linear\"", "\"lstm\"")));
         assertTrue(msg.contains("kind = \"lstm\": unknown layer kind"), msg);
@@ -151,12 +181,28 @@ class ModelIoTest {
     @Test
     void foreignLayersCannotBeSaved() {
         Layer custom = new Layer() {
-            @Override public Tensor forward(Tensor x) { return x; }
-            @Override public Tensor backward(Tensor g) { return g; }
-            @Override public int[] outputShape(int[] s) { return s; }
-            @Override public String kind() { return "custom"; }
+            @Override
+            public Tensor forward(Tensor x) {
+                return x;
+            }
+
+            @Override
+            public Tensor backward(Tensor g) {
+                return g;
+            }
+
+            @Override
+            public int[] outputShape(int[] s) {
+                return s;
+            }
+
+            @Override
+            public String kind() {
+                return "custom";
+            }
         };
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ModelIo.save(new Sequential(new ReLU(), custom), dir.resolve("c.npz")));
         assertTrue(e.getMessage().contains("layer 1 kind = \"custom\""), e.getMessage());
     }
@@ -166,7 +212,8 @@ class ModelIoTest {
     void poolOpNamesOfModelFiles() {
         assertEquals("gaussian", PoolLayer.gaussian(3, 1, 0.8).config().get("op"));
         assertEquals("weighted_avg", PoolLayer.weightedAvg(3, 1, 0.8).config().get("op"));
-        assertEquals("fractional_max", PoolLayer.fractionalMax(2, 0.5, 1).config().get("op"));
+        assertEquals(
+                "fractional_max", PoolLayer.fractionalMax(2, 0.5, 1).config().get("op"));
         assertEquals("global_avg", PoolLayer.globalAvg().config().get("op"));
 
         // A layer as a model file written before the layer was keyed by the core's operator describes it.
@@ -178,11 +225,17 @@ class ModelIoTest {
         PoolLayer w = PoolLayer.fromConfig(Map.of("op", "weighted_avg", "kernel", 3L, "stride", 1L, "sigma", 0.8));
         assertEquals(PoolOp.WEIGHTED_AVG, w.op());
         assertNotNull(w.weights());
-        assertEquals(PoolOp.MAX, PoolLayer.fromConfig(Map.of("op", "max", "kernel", 2L, "stride", 2L)).op());
+        assertEquals(
+                PoolOp.MAX,
+                PoolLayer.fromConfig(Map.of("op", "max", "kernel", 2L, "stride", 2L))
+                        .op());
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> PoolLayer.fromConfig(Map.of("op", "median", "kernel", 2L, "stride", 2L)));
-        assertEquals("pool op = \"median\": unknown; known: [max, avg, lp, global_max, global_avg, adaptive_max, adaptive_avg, "
-                + "fractional_max, stochastic, mixed, gated, weighted_avg, gaussian]", e.getMessage());
+        assertEquals(
+                "pool op = \"median\": unknown; known: [max, avg, lp, global_max, global_avg, adaptive_max, adaptive_avg, "
+                        + "fractional_max, stochastic, mixed, gated, weighted_avg, gaussian]",
+                e.getMessage());
     }
 }

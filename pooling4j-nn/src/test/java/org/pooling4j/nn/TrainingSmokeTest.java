@@ -28,8 +28,12 @@ class TrainingSmokeTest {
         for (String pool : new String[] {"max", "avg", "stochastic", "gated", "fractional", "gaussian"}) {
             long seed = 42;
             Random r = new Random(seed);
-            Sequential net = new Sequential(new Conv2d(1, 4, 3, 1, 1, true, seed), new ReLU(), Pools.of(pool, 2, 2, seed),
-                    new Flatten(), Linear.xavier(4 * 4 * 4, 2, true, seed + 1));
+            Sequential net = new Sequential(
+                    new Conv2d(1, 4, 3, 1, 1, true, seed),
+                    new ReLU(),
+                    Pools.of(pool, 2, 2, seed),
+                    new Flatten(),
+                    Linear.xavier(4 * 4 * 4, 2, true, seed + 1));
             SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
             Optimizer opt = new Adam(0.01);
             int[] labels = new int[32];
@@ -46,7 +50,10 @@ class TrainingSmokeTest {
             int[] test = new int[64];
             Tensor x = halves(new Random(seed + 100), test, 64);
             ce.forward(net.forward(x), test);
-            assertArrayEquals(test, ce.predictions(), pool + ": every test image classified (loss " + first + " -> " + last + ", seed " + seed + ")");
+            assertArrayEquals(
+                    test,
+                    ce.predictions(),
+                    pool + ": every test image classified (loss " + first + " -> " + last + ", seed " + seed + ")");
             assertTrue(last < first, pool + ": the loss fell");
         }
     }

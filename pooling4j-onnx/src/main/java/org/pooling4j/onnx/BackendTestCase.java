@@ -115,7 +115,8 @@ public final class BackendTestCase {
         TensorValue[] in = new TensorValue[inFiles.size()];
         for (int i = 0; i < in.length; i++) in[i] = TensorProtos.read(inFiles.get(i));
         List<TensorValue> got = m.run(in);
-        if (got.size() != outFiles.size()) return "the model has " + got.size() + " outputs, the data set " + outFiles.size();
+        if (got.size() != outFiles.size())
+            return "the model has " + got.size() + " outputs, the data set " + outFiles.size();
         for (int j = 0; j < got.size(); j++) {
             TensorValue want = TensorProtos.read(outFiles.get(j));
             String why = compare(got.get(j), want, RTOL, ATOL);
@@ -127,7 +128,8 @@ public final class BackendTestCase {
     private static List<Path> numbered(Path dir, String prefix, boolean dirs) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().startsWith(prefix) && (dirs ? Files.isDirectory(p) : p.toString().endsWith(".pb")))
+            s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                            && (dirs ? Files.isDirectory(p) : p.toString().endsWith(".pb")))
                     .forEach(out::add);
         }
         out.sort(Comparator.comparingLong(BackendTestCase::number));
@@ -165,8 +167,10 @@ public final class BackendTestCase {
             }
             if (!ok) {
                 if (first == null) {
-                    first = "element " + i + " is " + (actual.type().isFloatingPoint() ? actual.getDouble(i) : actual.getLong(i))
-                            + ", expected " + (expected.type().isFloatingPoint() ? expected.getDouble(i) : expected.getLong(i));
+                    first = "element " + i + " is "
+                            + (actual.type().isFloatingPoint() ? actual.getDouble(i) : actual.getLong(i))
+                            + ", expected "
+                            + (expected.type().isFloatingPoint() ? expected.getDouble(i) : expected.getLong(i));
                 }
                 bad++;
             }

@@ -40,22 +40,32 @@ public enum DataType {
     /** Smallest value of an integer type. */
     long minValue() {
         switch (this) {
-            case UINT8: return 0;
-            case INT8: return Byte.MIN_VALUE;
-            case INT32: return Integer.MIN_VALUE;
-            case INT64: return Long.MIN_VALUE;
-            default: throw new IllegalStateException(label + " is not an integer type");
+            case UINT8:
+                return 0;
+            case INT8:
+                return Byte.MIN_VALUE;
+            case INT32:
+                return Integer.MIN_VALUE;
+            case INT64:
+                return Long.MIN_VALUE;
+            default:
+                throw new IllegalStateException(label + " is not an integer type");
         }
     }
 
     /** Largest value of an integer type. */
     long maxValue() {
         switch (this) {
-            case UINT8: return 255;
-            case INT8: return Byte.MAX_VALUE;
-            case INT32: return Integer.MAX_VALUE;
-            case INT64: return Long.MAX_VALUE;
-            default: throw new IllegalStateException(label + " is not an integer type");
+            case UINT8:
+                return 255;
+            case INT8:
+                return Byte.MAX_VALUE;
+            case INT32:
+                return Integer.MAX_VALUE;
+            case INT64:
+                return Long.MAX_VALUE;
+            default:
+                throw new IllegalStateException(label + " is not an integer type");
         }
     }
 
@@ -69,9 +79,32 @@ public enum DataType {
 
     /** ONNX's name of a {@code TensorProto.DataType} number, for messages about any type. */
     public static String onnxName(int code) {
-        String[] names = {"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32", "INT64", "STRING", "BOOL",
-            "FLOAT16", "DOUBLE", "UINT32", "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN",
-            "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
+        String[] names = {
+            "UNDEFINED",
+            "FLOAT",
+            "UINT8",
+            "INT8",
+            "UINT16",
+            "INT16",
+            "INT32",
+            "INT64",
+            "STRING",
+            "BOOL",
+            "FLOAT16",
+            "DOUBLE",
+            "UINT32",
+            "UINT64",
+            "COMPLEX64",
+            "COMPLEX128",
+            "BFLOAT16",
+            "FLOAT8E4M3FN",
+            "FLOAT8E4M3FNUZ",
+            "FLOAT8E5M2",
+            "FLOAT8E5M2FNUZ",
+            "UINT4",
+            "INT4",
+            "FLOAT4E2M1"
+        };
         return code >= 0 && code < names.length ? names[code] + " (" + code + ")" : "unknown type " + code;
     }
 

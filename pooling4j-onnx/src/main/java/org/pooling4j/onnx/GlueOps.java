@@ -17,9 +17,20 @@ final class GlueOps {
     private GlueOps() {}
 
     static List<OpDef> all() {
-        return List.of(new Constant(), new Identity(), new RearrangeOps.Pad(), new Cast(), new Reshape(),
-                new Flatten(), new Squeeze("Squeeze"), new Squeeze("Unsqueeze"), new RearrangeOps.Transpose(),
-                new RearrangeOps.Slice(), new RearrangeOps.Concat(), new ShapeOp(), new RearrangeOps.Gather());
+        return List.of(
+                new Constant(),
+                new Identity(),
+                new RearrangeOps.Pad(),
+                new Cast(),
+                new Reshape(),
+                new Flatten(),
+                new Squeeze("Squeeze"),
+                new Squeeze("Unsqueeze"),
+                new RearrangeOps.Transpose(),
+                new RearrangeOps.Slice(),
+                new RearrangeOps.Concat(),
+                new ShapeOp(),
+                new RearrangeOps.Gather());
     }
 
     /** Row-major strides of {@code shape}. */
@@ -43,7 +54,8 @@ final class GlueOps {
 
     /** {@code axis} in [-rank, rank-1] made non-negative. */
     static int axis(Node n, long axis, int rank, String what) {
-        if (axis < -rank || axis >= rank) throw n.error(what + " = " + axis + ": must be in [" + -rank + ", " + (rank - 1) + "]");
+        if (axis < -rank || axis >= rank)
+            throw n.error(what + " = " + axis + ": must be in [" + -rank + ", " + (rank - 1) + "]");
         return (int) (axis < 0 ? axis + rank : axis);
     }
 
@@ -61,7 +73,9 @@ final class GlueOps {
     static int[] dims(Node n, long[] v, String what) {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) {
-            if (v[i] < 0 || v[i] > Check.MAX_ELEMENTS) throw n.error(what + " = " + Arrays.toString(v) + ": dimensions must be in [0, " + Check.MAX_ELEMENTS + "]");
+            if (v[i] < 0 || v[i] > Check.MAX_ELEMENTS)
+                throw n.error(
+                        what + " = " + Arrays.toString(v) + ": dimensions must be in [0, " + Check.MAX_ELEMENTS + "]");
             out[i] = (int) v[i];
         }
         Check.elementCount(out, what);
@@ -77,14 +91,24 @@ final class GlueOps {
         Set<String> attributes(int opset) {
             if (opset < 11) return attrs("value");
             if (opset < 12) return attrs("value", "sparse_value");
-            return attrs("value", "sparse_value", "value_float", "value_floats", "value_int", "value_ints", "value_string", "value_strings");
+            return attrs(
+                    "value",
+                    "sparse_value",
+                    "value_float",
+                    "value_floats",
+                    "value_int",
+                    "value_ints",
+                    "value_string",
+                    "value_strings");
         }
 
         @Override
         void check(Node n) {
-            if (n.attributes.size() != 1) throw n.error("exactly one value attribute is required, given " + n.attributes.keySet());
+            if (n.attributes.size() != 1)
+                throw n.error("exactly one value attribute is required, given " + n.attributes.keySet());
             String a = n.attributes.keySet().iterator().next();
-            if (a.equals("sparse_value") || a.startsWith("value_string")) throw n.error("attribute " + a + " is not supported (numeric dense tensors only)");
+            if (a.equals("sparse_value") || a.startsWith("value_string"))
+                throw n.error("attribute " + a + " is not supported (numeric dense tensors only)");
             value(n);
         }
 
@@ -161,7 +185,9 @@ final class GlueOps {
                 label = DataType.onnxName((int) Math.max(-1, Math.min(Integer.MAX_VALUE, code)));
                 t = code > 0 && code < 64 ? DataType.fromOnnx((int) code) : null;
             }
-            if (t == null) throw n.error("attribute to = " + label + ": supported targets are FLOAT, DOUBLE, FLOAT16, INT64, INT32, INT8, UINT8");
+            if (t == null)
+                throw n.error("attribute to = " + label
+                        + ": supported targets are FLOAT, DOUBLE, FLOAT16, INT64, INT32, INT8, UINT8");
             return t;
         }
 
@@ -211,7 +237,9 @@ final class GlueOps {
             long known = 1;
             for (int i = 0; i < shape.length; i++) {
                 if (shape[i] == 0 && !allowZero) {
-                    if (i >= x.rank()) throw n.error("shape = " + Arrays.toString(want) + ": entry " + i + " is 0 (copy) but data has rank " + x.rank());
+                    if (i >= x.rank())
+                        throw n.error("shape = " + Arrays.toString(want) + ": entry " + i
+                                + " is 0 (copy) but data has rank " + x.rank());
                     shape[i] = x.dim(i);
                 } else if (shape[i] == -1) {
                     if (infer >= 0) throw n.error("shape = " + Arrays.toString(want) + ": at most one entry may be -1");
@@ -220,15 +248,21 @@ final class GlueOps {
                 } else if (shape[i] < 0) {
                     throw n.error("shape = " + Arrays.toString(want) + ": entries must be >= -1");
                 }
-                known = known == 0 || shape[i] == 0 ? 0 : known > Check.MAX_ELEMENTS || shape[i] > Check.MAX_ELEMENTS ? Long.MAX_VALUE : known * shape[i];
+                known = known == 0 || shape[i] == 0
+                        ? 0
+                        : known > Check.MAX_ELEMENTS || shape[i] > Check.MAX_ELEMENTS
+                                ? Long.MAX_VALUE
+                                : known * shape[i];
             }
             if (infer >= 0) {
                 if (known == 0 || x.size() % known != 0) {
-                    throw n.error("shape = " + Arrays.toString(want) + ": cannot infer the -1 entry for data of shape " + Arrays.toString(x.shape()));
+                    throw n.error("shape = " + Arrays.toString(want) + ": cannot infer the -1 entry for data of shape "
+                            + Arrays.toString(x.shape()));
                 }
                 shape[infer] = x.size() / known;
             } else if (known != x.size()) {
-                throw n.error("shape = " + Arrays.toString(want) + " holds " + known + " elements; data of shape " + Arrays.toString(x.shape()) + " holds " + x.size());
+                throw n.error("shape = " + Arrays.toString(want) + " holds " + known + " elements; data of shape "
+                        + Arrays.toString(x.shape()) + " holds " + x.size());
             }
             return new TensorValue[] {x.withShape(dims(n, shape, "shape"))};
         }
@@ -250,7 +284,8 @@ final class GlueOps {
             int r = x.rank();
             long axis = n.intAttr("axis", 1);
             if (axis < (n.opset >= 11 ? -r : 0) || axis > r) {
-                throw n.error("attribute axis = " + axis + ": must be in [" + (n.opset >= 11 ? -r : 0) + ", " + r + "] for input of rank " + r);
+                throw n.error("attribute axis = " + axis + ": must be in [" + (n.opset >= 11 ? -r : 0) + ", " + r
+                        + "] for input of rank " + r);
             }
             int a = (int) (axis < 0 ? axis + r : axis);
             long outer = 1;
@@ -296,7 +331,8 @@ final class GlueOps {
         @Override
         TensorValue[] run(Node n, TensorValue[] in, int outputs) {
             TensorValue x = in[0];
-            long[] axes = n.opset < 13 ? n.intsAttr("axes") : in.length > 1 && in[1] != null ? ints(n, in[1], "axes") : null;
+            long[] axes =
+                    n.opset < 13 ? n.intsAttr("axes") : in.length > 1 && in[1] != null ? ints(n, in[1], "axes") : null;
             int r = x.rank();
             int[] shape = x.shape();
             if (un) {
@@ -304,7 +340,8 @@ final class GlueOps {
                 boolean[] added = new boolean[outRank];
                 for (int i = 0; i < axes.length; i++) {
                     int a = axis(n, axes[i], outRank, "axes[" + i + "]");
-                    if (n.opset < 11 && axes[i] < 0) throw n.error("axes = " + Arrays.toString(axes) + ": negative axes need opset 11");
+                    if (n.opset < 11 && axes[i] < 0)
+                        throw n.error("axes = " + Arrays.toString(axes) + ": negative axes need opset 11");
                     if (added[a]) throw n.error("axes = " + Arrays.toString(axes) + ": axis " + a + " appears twice");
                     added[a] = true;
                 }
@@ -318,7 +355,9 @@ final class GlueOps {
             } else {
                 for (int i = 0; i < axes.length; i++) {
                     int a = axis(n, axes[i], r, "axes[" + i + "]");
-                    if (shape[a] != 1) throw n.error("axes = " + Arrays.toString(axes) + ": axis " + a + " has size " + shape[a] + ", only size-1 axes can be squeezed");
+                    if (shape[a] != 1)
+                        throw n.error("axes = " + Arrays.toString(axes) + ": axis " + a + " has size " + shape[a]
+                                + ", only size-1 axes can be squeezed");
                     drop[a] = true;
                 }
             }

@@ -15,13 +15,23 @@ final class MathOps {
     private MathOps() {}
 
     static List<OpDef> all() {
-        return List.of(new Binary("Add"), new Binary("Sub"), new Binary("Mul"), new Binary("Div"), new Binary("Pow"),
-                new Unary("Abs", 1), new Unary("Neg", 1), new Unary("Sign", 9), new Unary("Relu", 1), new Unary("Sqrt", 1));
+        return List.of(
+                new Binary("Add"),
+                new Binary("Sub"),
+                new Binary("Mul"),
+                new Binary("Div"),
+                new Binary("Pow"),
+                new Unary("Abs", 1),
+                new Unary("Neg", 1),
+                new Unary("Sign", 9),
+                new Unary("Relu", 1),
+                new Unary("Sqrt", 1));
     }
 
     static final class Binary extends OpDef {
         Binary(String type) {
-            // Versions 1 and 6 broadcast by the legacy `broadcast`/`axis` attributes; only NumPy broadcasting is implemented.
+            // Versions 1 and 6 broadcast by the legacy `broadcast`/`axis` attributes; only NumPy broadcasting is
+            // implemented.
             super(type, 7, 2, 2);
         }
 
@@ -30,15 +40,15 @@ final class MathOps {
             return attrs();
         }
 
-
-
         @Override
         TensorValue[] run(Node n, TensorValue[] in, int outputs) {
             TensorValue a = in[0];
             TensorValue b = in[1];
             boolean pow = type.equals("Pow");
-            if (!pow && a.type() != b.type()) throw n.error("inputs have types " + a.type() + " and " + b.type() + ": must be the same");
-            if (pow && !a.type().isFloatingPoint() && n.opset < 12) throw n.error("Pow on " + a.type() + " needs opset 12");
+            if (!pow && a.type() != b.type())
+                throw n.error("inputs have types " + a.type() + " and " + b.type() + ": must be the same");
+            if (pow && !a.type().isFloatingPoint() && n.opset < 12)
+                throw n.error("Pow on " + a.type() + " needs opset 12");
             int[] os = broadcast(n, a.shape(), b.shape());
             TensorValue out = TensorValue.zeros(a.type(), os);
             int r = os.length;
@@ -70,19 +80,27 @@ final class MathOps {
 
         private double apply(double x, double y) {
             switch (type) {
-                case "Add": return x + y;
-                case "Sub": return x - y;
-                case "Mul": return x * y;
-                case "Div": return x / y;
-                default: return Math.pow(x, y);
+                case "Add":
+                    return x + y;
+                case "Sub":
+                    return x - y;
+                case "Mul":
+                    return x * y;
+                case "Div":
+                    return x / y;
+                default:
+                    return Math.pow(x, y);
             }
         }
 
         private long applyLong(Node n, long x, long y) {
             switch (type) {
-                case "Add": return x + y;
-                case "Sub": return x - y;
-                case "Mul": return x * y;
+                case "Add":
+                    return x + y;
+                case "Sub":
+                    return x - y;
+                case "Mul":
+                    return x * y;
                 default:
                     if (y == 0) throw n.error("integer division by zero");
                     return x / y;
@@ -97,7 +115,8 @@ final class MathOps {
         for (int i = 0; i < r; i++) {
             int x = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1;
             int y = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
-            if (x != y && x != 1 && y != 1) throw n.error("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
+            if (x != y && x != 1 && y != 1)
+                throw n.error("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
             out[i] = x == 1 ? y : x;
         }
         Check.elementCount(out, "broadcast shape");
@@ -125,31 +144,48 @@ final class MathOps {
             return opset < 6 ? attrs("consumed_inputs") : attrs();
         }
 
-
-
         @Override
         TensorValue[] run(Node n, TensorValue[] in, int outputs) {
             TensorValue x = in[0];
-            if (type.equals("Sqrt") && !x.type().isFloatingPoint()) throw n.error("Sqrt needs a floating-point input, got " + x.type());
+            if (type.equals("Sqrt") && !x.type().isFloatingPoint())
+                throw n.error("Sqrt needs a floating-point input, got " + x.type());
             TensorValue out = TensorValue.zeros(x.type(), x.shape());
             for (int i = 0; i < x.size(); i++) {
                 if (x.type().isFloatingPoint()) {
                     double v = x.getDouble(i);
                     switch (type) {
-                        case "Abs": v = Math.abs(v); break;
-                        case "Neg": v = -v; break;
-                        case "Sign": v = v != v ? v : Math.signum(v); break;
-                        case "Relu": v = v > 0 ? v : v != v ? v : 0.0; break;
-                        default: v = Math.sqrt(v); break;
+                        case "Abs":
+                            v = Math.abs(v);
+                            break;
+                        case "Neg":
+                            v = -v;
+                            break;
+                        case "Sign":
+                            v = v != v ? v : Math.signum(v);
+                            break;
+                        case "Relu":
+                            v = v > 0 ? v : v != v ? v : 0.0;
+                            break;
+                        default:
+                            v = Math.sqrt(v);
+                            break;
                     }
                     out.setDouble(i, v);
                 } else {
                     long v = x.getLong(i);
                     switch (type) {
-                        case "Abs": v = Math.abs(v); break;
-                        case "Neg": v = -v; break;
-                        case "Sign": v = Long.signum(v); break;
-                        default: v = Math.max(v, 0); break;
+                        case "Abs":
+                            v = Math.abs(v);
+                            break;
+                        case "Neg":
+                            v = -v;
+                            break;
+                        case "Sign":
+                            v = Long.signum(v);
+                            break;
+                        default:
+                            v = Math.max(v, 0);
+                            break;
                     }
                     out.setLong(i, v);
                 }

@@ -135,7 +135,8 @@ final class Node {
         }
         for (int i = 0; i < length; i++) {
             if (v[i] < min || v[i] > Integer.MAX_VALUE) {
-                throw error("attribute " + attr + " = " + Arrays.toString(v) + ": every entry must be in [" + min + ", " + Integer.MAX_VALUE + "]");
+                throw error("attribute " + attr + " = " + Arrays.toString(v) + ": every entry must be in [" + min + ", "
+                        + Integer.MAX_VALUE + "]");
             }
             out[i] = (int) v[i];
         }

@@ -47,7 +47,8 @@ public final class OnnxModel {
         if (!model.hasGraph()) throw new OnnxException("model has no graph");
         opset = defaultOpset(model);
         GraphProto g = model.getGraph();
-        if (g.getSparseInitializerCount() > 0) throw new OnnxException("graph '" + g.getName() + "': sparse initializers are not supported");
+        if (g.getSparseInitializerCount() > 0)
+            throw new OnnxException("graph '" + g.getName() + "': sparse initializers are not supported");
         Set<String> defined = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getName().isEmpty()) throw new OnnxException("an initializer has no name");
@@ -58,7 +59,8 @@ public final class OnnxModel {
             if (v.getName().isEmpty()) throw new OnnxException("a graph input has no name");
             // Models before IR 4 list every initializer among the inputs too; those keep their initializer as default.
             if (!initializers.containsKey(v.getName())) {
-                if (!defined.add(v.getName())) throw new OnnxException("graph input '" + v.getName() + "' is declared twice");
+                if (!defined.add(v.getName()))
+                    throw new OnnxException("graph input '" + v.getName() + "' is declared twice");
                 inputs.add(v);
             }
         }
@@ -66,24 +68,31 @@ public final class OnnxModel {
             NodeProto p = g.getNode(i);
             Node n = new Node(i, p, opset);
             if (!p.getDomain().isEmpty() && !p.getDomain().equals("ai.onnx")) {
-                throw n.error("operator domain '" + p.getDomain() + "' is not supported (only the default ONNX domain)");
+                throw n.error(
+                        "operator domain '" + p.getDomain() + "' is not supported (only the default ONNX domain)");
             }
             OpDef def = Ops.get(p.getOpType());
             if (def == null) {
-                throw n.error("operator " + p.getOpType() + " is not supported; supported: " + String.join(", ", Ops.names()));
+                throw n.error("operator " + p.getOpType() + " is not supported; supported: "
+                        + String.join(", ", Ops.names()));
             }
-            if (opset < def.since) throw n.error(def.type + " does not exist at opset " + opset + " (introduced in opset " + def.since + ")");
+            if (opset < def.since)
+                throw n.error(
+                        def.type + " does not exist at opset " + opset + " (introduced in opset " + def.since + ")");
             checkSignature(n, def, defined);
             def.check(n);
             for (String out : n.outputs) {
                 if (out.isEmpty()) continue;
-                if (!defined.add(out)) throw n.error("output '" + out + "' is already defined (ONNX graphs assign every name once)");
+                if (!defined.add(out))
+                    throw n.error("output '" + out + "' is already defined (ONNX graphs assign every name once)");
             }
             nodes.add(n);
             defs.add(def);
         }
         for (ValueInfoProto v : g.getOutputList()) {
-            if (!defined.contains(v.getName())) throw new OnnxException("graph output '" + v.getName() + "' is not produced by any node, input or initializer");
+            if (!defined.contains(v.getName()))
+                throw new OnnxException(
+                        "graph output '" + v.getName() + "' is not produced by any node, input or initializer");
             outputs.add(v.getName());
         }
         if (outputs.isEmpty()) throw new OnnxException("graph has no outputs");
@@ -92,11 +101,13 @@ public final class OnnxModel {
     private static int defaultOpset(ModelProto model) {
         Integer found = null;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
-            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) found = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, o.getVersion()));
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                found = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, o.getVersion()));
         }
         if (found == null) throw new OnnxException("model imports no opset of the default ONNX domain");
         if (found < 1 || found > MAX_OPSET) {
-            throw new OnnxException("model imports opset " + found + " of the default domain; supported are opsets 1 to " + MAX_OPSET);
+            throw new OnnxException(
+                    "model imports opset " + found + " of the default domain; supported are opsets 1 to " + MAX_OPSET);
         }
         return found;
     }
@@ -120,11 +131,13 @@ public final class OnnxModel {
             if (n.inputs.get(i).isEmpty()) throw n.error("required input " + i + " is empty");
         }
         for (String in : n.inputs) {
-            if (!in.isEmpty() && !defined.contains(in)) throw n.error("input '" + in + "' is not defined by an earlier node, a graph input or an initializer");
+            if (!in.isEmpty() && !defined.contains(in))
+                throw n.error("input '" + in + "' is not defined by an earlier node, a graph input or an initializer");
         }
         int outs = n.outputs.size();
         if (outs < def.minOutputs(n.opset) || outs > def.maxOutputs(n.opset)) {
-            throw n.error(outs + " outputs declared; " + def.type + " at opset " + n.opset + " has " + range(def.minOutputs(n.opset), def.maxOutputs(n.opset)));
+            throw n.error(outs + " outputs declared; " + def.type + " at opset " + n.opset + " has "
+                    + range(def.minOutputs(n.opset), def.maxOutputs(n.opset)));
         }
     }
 
@@ -136,7 +149,8 @@ public final class OnnxModel {
     public static OnnxModel load(Path file) throws IOException {
         Check.notNull(file, "file");
         long size = Files.size(file);
-        if (size > TensorProtos.MAX_FILE_BYTES) throw new OnnxFormatException(file + ": " + size + " bytes, larger than the 2 GiB protobuf limit");
+        if (size > TensorProtos.MAX_FILE_BYTES)
+            throw new OnnxFormatException(file + ": " + size + " bytes, larger than the 2 GiB protobuf limit");
         try {
             return parse(Files.readAllBytes(file));
         } catch (OnnxFormatException e) {
@@ -198,7 +212,8 @@ public final class OnnxModel {
     public List<TensorValue> run(TensorValue... values) {
         Check.notNull(values, "values");
         if (values.length != inputs.size()) {
-            throw Check.fail("values.length", values.length, "the model takes " + inputs.size() + " inputs " + inputNames());
+            throw Check.fail(
+                    "values.length", values.length, "the model takes " + inputs.size() + " inputs " + inputNames());
         }
         Map<String, TensorValue> feed = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) feed.put(inputs.get(i).getName(), values[i]);
@@ -216,7 +231,8 @@ public final class OnnxModel {
         Map<String, TensorValue> env = new HashMap<>(initializers);
         for (ValueInfoProto v : inputs) {
             TensorValue x = feed.get(v.getName());
-            if (x == null) throw new OnnxException("input '" + v.getName() + "' is missing; the model takes " + inputNames());
+            if (x == null)
+                throw new OnnxException("input '" + v.getName() + "' is missing; the model takes " + inputNames());
             checkInput(v, x);
             env.put(v.getName(), x);
         }
@@ -249,7 +265,8 @@ public final class OnnxModel {
         if (!v.hasType() || !v.getType().hasTensorType()) return;
         TypeProto.Tensor tt = v.getType().getTensorType();
         if (tt.getElemType() != 0 && tt.getElemType() != x.type().onnxCode()) {
-            throw new OnnxException("input '" + v.getName() + "' has type " + x.type() + "; the model declares " + DataType.onnxName(tt.getElemType()));
+            throw new OnnxException("input '" + v.getName() + "' has type " + x.type() + "; the model declares "
+                    + DataType.onnxName(tt.getElemType()));
         }
         if (!tt.hasShape()) return;
         TensorShapeProto s = tt.getShape();
@@ -259,7 +276,9 @@ public final class OnnxModel {
             TensorShapeProto.Dimension d = s.getDim(i);
             if (d.hasDimValue() && d.getDimValue() != shape[i]) ok = false;
         }
-        if (!ok) throw new OnnxException("input '" + v.getName() + "' has shape " + Arrays.toString(shape) + "; the model declares " + describe(s));
+        if (!ok)
+            throw new OnnxException("input '" + v.getName() + "' has shape " + Arrays.toString(shape)
+                    + "; the model declares " + describe(s));
     }
 
     private static String describe(TensorShapeProto s) {

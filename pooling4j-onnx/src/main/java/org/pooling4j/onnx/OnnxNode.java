@@ -63,27 +63,39 @@ public final class OnnxNode {
 
     /** An INT attribute. */
     public OnnxNode attrInt(String name, long value) {
-        attributes.add(AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(value).build());
+        attributes.add(AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.INT)
+                .setI(value)
+                .build());
         return this;
     }
 
     /** A FLOAT attribute. */
     public OnnxNode attrFloat(String name, float value) {
-        attributes.add(AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build());
+        attributes.add(AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.FLOAT)
+                .setF(value)
+                .build());
         return this;
     }
 
     /** A STRING attribute (auto_pad, mode, coordinate_transformation_mode). */
     public OnnxNode attr(String name, String value) {
         Check.notNull(value, name);
-        attributes.add(AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
-                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build());
+        attributes.add(AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.STRING)
+                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+                .build());
         return this;
     }
 
     /** The one-node model this builder describes, for inputs {@code in0, in1, ...} and outputs {@code out0, ...}. */
     public ModelProto toModel(int inputs) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(opType.toLowerCase(java.util.Locale.ROOT));
+        NodeProto.Builder n =
+                NodeProto.newBuilder().setOpType(opType).setName(opType.toLowerCase(java.util.Locale.ROOT));
         GraphProto.Builder g = GraphProto.newBuilder().setName(opType);
         for (int i = 0; i < inputs; i++) {
             n.addInput("in" + i);
@@ -95,8 +107,11 @@ public final class OnnxNode {
         }
         n.addAllAttribute(attributes);
         g.addNode(n);
-        return ModelProto.newBuilder().setIrVersion(10).setGraph(g)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();
+        return ModelProto.newBuilder()
+                .setIrVersion(10)
+                .setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .build();
     }
 
     /** Checks the node and runs it on {@code inputs} (null for an omitted optional input is not allowed; pass fewer inputs). */

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.pooling4j.AutoPad;
-import org.pooling4j.internal.Check;
 import org.pooling4j.Geometry;
 import org.pooling4j.IndexFormat;
 import org.pooling4j.Indices;
@@ -16,6 +15,7 @@ import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Check;
 
 /**
  * The ONNX pooling operators, mapped onto {@link PoolSpec} with ONNX's defaults: stride 1,
@@ -30,11 +30,19 @@ final class PoolOps {
     private PoolOps() {}
 
     static final DataType[] FLOATS = {DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE};
-    static final DataType[] MAX_TYPES_12 = {DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.INT8, DataType.UINT8};
+    static final DataType[] MAX_TYPES_12 = {
+        DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.INT8, DataType.UINT8
+    };
 
     static List<OpDef> all() {
-        return List.of(new MaxPool(), new AveragePool(), new LpPool(), new Global("GlobalMaxPool"),
-                new Global("GlobalAveragePool"), new Global("GlobalLpPool"), new MaxUnpool());
+        return List.of(
+                new MaxPool(),
+                new AveragePool(),
+                new LpPool(),
+                new Global("GlobalMaxPool"),
+                new Global("GlobalAveragePool"),
+                new Global("GlobalLpPool"),
+                new MaxUnpool());
     }
 
     /** Operators with {@code kernel_shape}, {@code strides}, {@code pads}, {@code auto_pad} and maybe {@code dilations}, {@code ceil_mode}. */
@@ -43,14 +51,13 @@ final class PoolOps {
             super(type, since, 1, 1);
         }
 
-
-
         @Override
         void check(Node n) {
             long[] k = n.intsAttr("kernel_shape");
             if (k == null) throw n.error("attribute kernel_shape is required");
             if (k.length < 1 || k.length > 3) {
-                throw n.error("attribute kernel_shape = " + Arrays.toString(k) + ": pooling4j pools 1 to 3 spatial dimensions");
+                throw n.error("attribute kernel_shape = " + Arrays.toString(k)
+                        + ": pooling4j pools 1 to 3 spatial dimensions");
             }
             autoPad(n);
             if (n.has("ceil_mode")) n.flag("ceil_mode");
@@ -70,7 +77,9 @@ final class PoolOps {
                 b.padding(Arrays.copyOfRange(pads, 0, r), Arrays.copyOfRange(pads, r, 2 * r));
             } else {
                 for (int p : pads) {
-                    if (p != 0) throw n.error("attribute pads = " + Arrays.toString(pads) + " cannot be combined with auto_pad = " + n.stringAttr("auto_pad", ""));
+                    if (p != 0)
+                        throw n.error("attribute pads = " + Arrays.toString(pads)
+                                + " cannot be combined with auto_pad = " + n.stringAttr("auto_pad", ""));
                 }
                 b.autoPad(ap);
             }
@@ -87,11 +96,16 @@ final class PoolOps {
     static AutoPad autoPad(Node n) {
         String s = n.stringAttr("auto_pad", "NOTSET");
         switch (s) {
-            case "NOTSET": return AutoPad.NOTSET;
-            case "SAME_UPPER": return AutoPad.SAME_UPPER;
-            case "SAME_LOWER": return AutoPad.SAME_LOWER;
-            case "VALID": return AutoPad.VALID;
-            default: throw n.error("attribute auto_pad = '" + s + "': must be NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+            case "NOTSET":
+                return AutoPad.NOTSET;
+            case "SAME_UPPER":
+                return AutoPad.SAME_UPPER;
+            case "SAME_LOWER":
+                return AutoPad.SAME_LOWER;
+            case "VALID":
+                return AutoPad.VALID;
+            default:
+                throw n.error("attribute auto_pad = '" + s + "': must be NOTSET, SAME_UPPER, SAME_LOWER or VALID");
         }
     }
 
@@ -124,8 +138,11 @@ final class PoolOps {
             TensorValue x = in[0];
             requireType(n, x, "X", n.opset >= 12 ? MAX_TYPES_12 : FLOATS);
             int[] k = kernel(n);
-            PoolSpec spec = window(n, PoolSpec.max(k), x, k.length).nanPolicy(NanPolicy.PROPAGATE).build();
-            IndexFormat format = n.flag("storage_order") ? IndexFormat.GLOBAL_COLUMN_MAJOR : IndexFormat.GLOBAL_ROW_MAJOR;
+            PoolSpec spec = window(n, PoolSpec.max(k), x, k.length)
+                    .nanPolicy(NanPolicy.PROPAGATE)
+                    .build();
+            IndexFormat format =
+                    n.flag("storage_order") ? IndexFormat.GLOBAL_COLUMN_MAJOR : IndexFormat.GLOBAL_ROW_MAJOR;
             TensorValue[] r = maxWithIndices(spec, x, format);
             return outputs == 2 ? r : new TensorValue[] {r[0]};
         }
@@ -158,19 +175,23 @@ final class PoolOps {
                 if (v != null) v[plane * outPlane + q] = -Float.MAX_VALUE;
             }
         }
-        LongTensor global = Indices.convert(new LongTensor(idx, outShape, Layout.CHANNELS_FIRST), g.inSizes(), IndexFormat.PER_PLANE, format);
+        LongTensor global = Indices.convert(
+                new LongTensor(idx, outShape, Layout.CHANNELS_FIRST), g.inSizes(), IndexFormat.PER_PLANE, format);
         TensorValue values;
         if (x.type() == DataType.FLOAT) {
             values = TensorValue.ofFloat(v, outShape);
         } else {
             // Read the winner back from the input: exact for float64 and the integer types.
-            long[] rowMajor = format == IndexFormat.GLOBAL_ROW_MAJOR ? global.data()
-                    : Indices.convert(global, g.inSizes(), format, IndexFormat.GLOBAL_ROW_MAJOR).data();
+            long[] rowMajor = format == IndexFormat.GLOBAL_ROW_MAJOR
+                    ? global.data()
+                    : Indices.convert(global, g.inSizes(), format, IndexFormat.GLOBAL_ROW_MAJOR)
+                            .data();
             values = TensorValue.zeros(x.type(), outShape);
             for (int i = 0; i < rowMajor.length; i++) {
                 long at = rowMajor[i];
                 if (at >= 0) values.copyElement(x, (int) at, i);
-                else if (x.type().isFloatingPoint()) values.setDouble(i, x.type() == DataType.FLOAT16 ? -65504.0 : -Double.MAX_VALUE);
+                else if (x.type().isFloatingPoint())
+                    values.setDouble(i, x.type() == DataType.FLOAT16 ? -65504.0 : -Double.MAX_VALUE);
                 else values.setLong(i, x.type().minValue());
             }
         }
@@ -267,7 +288,9 @@ final class PoolOps {
             TensorValue x = in[0];
             requireType(n, x, "X", FLOATS);
             int[] k = kernel(n);
-            PoolSpec spec = window(n, PoolSpec.avg(k), x, k.length).countIncludePad(n.flag("count_include_pad")).build();
+            PoolSpec spec = window(n, PoolSpec.avg(k), x, k.length)
+                    .countIncludePad(n.flag("count_include_pad"))
+                    .build();
             return new TensorValue[] {fromTensor(Pooling.forward(spec, asTensor(x)), x.type())};
         }
     }
@@ -307,7 +330,9 @@ final class PoolOps {
             TensorValue x = in[0];
             requireType(n, x, "X", FLOATS);
             int[] k = kernel(n);
-            PoolSpec spec = window(n, PoolSpec.lp(p(n), k), x, k.length).lpMode(LpMode.NORM).build();
+            PoolSpec spec = window(n, PoolSpec.lp(p(n), k), x, k.length)
+                    .lpMode(LpMode.NORM)
+                    .build();
             return new TensorValue[] {fromTensor(Pooling.forward(spec, asTensor(x)), x.type())};
         }
     }
@@ -323,8 +348,6 @@ final class PoolOps {
             return type.equals("GlobalLpPool") ? attrs("p") : attrs();
         }
 
-
-
         @Override
         void check(Node n) {
             if (type.equals("GlobalLpPool")) p(n);
@@ -336,12 +359,19 @@ final class PoolOps {
             requireType(n, x, "X", FLOATS);
             int r = x.rank() - 2;
             if (r < 1 || r > 3) {
-                throw n.error("input X has shape " + Arrays.toString(x.shape()) + ": must be (N, C, D1[, D2[, D3]]); pooling4j pools 1 to 3 spatial dimensions");
+                throw n.error("input X has shape " + Arrays.toString(x.shape())
+                        + ": must be (N, C, D1[, D2[, D3]]); pooling4j pools 1 to 3 spatial dimensions");
             }
             if (type.equals("GlobalMaxPool")) {
-                return new TensorValue[] {maxWithIndices(PoolSpec.globalMax(r).nanPolicy(NanPolicy.PROPAGATE).build(), x, IndexFormat.GLOBAL_ROW_MAJOR)[0]};
+                return new TensorValue[] {
+                    maxWithIndices(
+                            PoolSpec.globalMax(r).nanPolicy(NanPolicy.PROPAGATE).build(),
+                            x,
+                            IndexFormat.GLOBAL_ROW_MAJOR)[0]
+                };
             }
-            PoolSpec spec = type.equals("GlobalAveragePool") ? PoolSpec.globalAvg(r).build()
+            PoolSpec spec = type.equals("GlobalAveragePool")
+                    ? PoolSpec.globalAvg(r).build()
                     : PoolSpec.globalLp(p(n), r).lpMode(LpMode.NORM).build();
             return new TensorValue[] {fromTensor(Pooling.forward(spec, asTensor(x)), x.type())};
         }
@@ -363,8 +393,6 @@ final class PoolOps {
             return attrs("kernel_shape", "pads", "strides");
         }
 
-
-
         @Override
         void check(Node n) {
             long[] k = n.intsAttr("kernel_shape");
@@ -381,10 +409,12 @@ final class PoolOps {
             int[] k = Windowed.kernel(n);
             int r = k.length;
             if (x.rank() != r + 2) {
-                throw n.error("input X has shape " + Arrays.toString(x.shape()) + ": kernel_shape has " + r + " entries, so X must have rank " + (r + 2));
+                throw n.error("input X has shape " + Arrays.toString(x.shape()) + ": kernel_shape has " + r
+                        + " entries, so X must have rank " + (r + 2));
             }
             if (!Arrays.equals(x.shape(), idx.shape())) {
-                throw n.error("input I has shape " + Arrays.toString(idx.shape()) + ": must equal the shape of X " + Arrays.toString(x.shape()));
+                throw n.error("input I has shape " + Arrays.toString(idx.shape()) + ": must equal the shape of X "
+                        + Arrays.toString(x.shape()));
             }
             int[] s = n.intsExact("strides", r, 1, 1);
             int[] pads = n.intsExact("pads", 2 * r, 0, 0);
@@ -396,7 +426,8 @@ final class PoolOps {
             for (int a = 0; a < r; a++) {
                 long o = ((long) x.dim(a + 2) - 1) * s[a] - pads[a] - pads[a + r] + k[a];
                 if (o < 1 || o > Check.MAX_ELEMENTS) {
-                    throw n.error("output size (I-1)*s - pad_begin - pad_end + k = " + o + " on spatial axis " + a + ": must be in [1, " + Check.MAX_ELEMENTS + "]");
+                    throw n.error("output size (I-1)*s - pad_begin - pad_end + k = " + o + " on spatial axis " + a
+                            + ": must be in [1, " + Check.MAX_ELEMENTS + "]");
                 }
                 inferred[a + 2] = (int) o;
             }
@@ -406,12 +437,14 @@ final class PoolOps {
                 requireType(n, os, "output_shape", DataType.INT64);
                 long[] want = os.toLongArray();
                 if (os.rank() != 1 || want.length != r + 2) {
-                    throw n.error("input output_shape = " + Arrays.toString(want) + ": must be a 1-D tensor of " + (r + 2) + " dimensions");
+                    throw n.error("input output_shape = " + Arrays.toString(want) + ": must be a 1-D tensor of "
+                            + (r + 2) + " dimensions");
                 }
                 for (int a = 0; a < r + 2; a++) {
                     if (want[a] < inferred[a] || want[a] > Check.MAX_ELEMENTS) {
-                        throw n.error("input output_shape = " + Arrays.toString(want) + ": every dimension must be at least the inferred shape "
-                                + Arrays.toString(inferred) + " and at most " + Check.MAX_ELEMENTS);
+                        throw n.error("input output_shape = " + Arrays.toString(want)
+                                + ": every dimension must be at least the inferred shape " + Arrays.toString(inferred)
+                                + " and at most " + Check.MAX_ELEMENTS);
                     }
                     outShape[a] = (int) want[a];
                 }
@@ -421,7 +454,8 @@ final class PoolOps {
             long[] where = idx.l;
             for (int i = 0; i < where.length; i++) {
                 if (where[i] < 0 || where[i] >= total) {
-                    throw n.error("input I[" + i + "] = " + where[i] + ": must index the inferred output of shape " + Arrays.toString(inferred) + ", in [0, " + total + ")");
+                    throw n.error("input I[" + i + "] = " + where[i] + ": must index the inferred output of shape "
+                            + Arrays.toString(inferred) + ", in [0, " + total + ")");
                 }
             }
             int[] inSt = GlueOps.strides(inferred);
@@ -439,5 +473,4 @@ final class PoolOps {
             return new TensorValue[] {out};
         }
     }
-
 }

@@ -44,7 +44,8 @@ final class RearrangeOps {
         @Override
         void check(Node n) {
             String mode = n.stringAttr("mode", "constant");
-            if (!mode.equals("constant")) throw n.error("attribute mode = '" + mode + "': only 'constant' padding is supported");
+            if (!mode.equals("constant"))
+                throw n.error("attribute mode = '" + mode + "': only 'constant' padding is supported");
             if (n.opset < 11 && n.intsAttr(n.opset < 2 ? "paddings" : "pads") == null) {
                 throw n.error("attribute " + (n.opset < 2 ? "paddings" : "pads") + " is required");
             }
@@ -63,18 +64,25 @@ final class RearrangeOps {
                 pads = ints(n, in[1], "pads");
                 value = 0;
                 if (in.length > 2 && in[2] != null) {
-                    if (in[2].size() != 1) throw n.error("input constant_value has shape " + Arrays.toString(in[2].shape()) + ": must hold one value");
-                    if (in[2].type() != x.type()) throw n.error("input constant_value has type " + in[2].type() + ": must match data (" + x.type() + ")");
+                    if (in[2].size() != 1)
+                        throw n.error("input constant_value has shape " + Arrays.toString(in[2].shape())
+                                + ": must hold one value");
+                    if (in[2].type() != x.type())
+                        throw n.error("input constant_value has type " + in[2].type() + ": must match data (" + x.type()
+                                + ")");
                     value = in[2].getDouble(0);
                 }
                 if (in.length > 3 && in[3] != null) {
                     long[] axes = ints(n, in[3], "axes");
-                    if (pads.length != 2 * axes.length) throw n.error("input pads = " + Arrays.toString(pads) + ": must have 2 * " + axes.length + " entries (one pair per axis of axes)");
+                    if (pads.length != 2 * axes.length)
+                        throw n.error("input pads = " + Arrays.toString(pads) + ": must have 2 * " + axes.length
+                                + " entries (one pair per axis of axes)");
                     long[] full = new long[2 * r];
                     boolean[] seen = new boolean[r];
                     for (int i = 0; i < axes.length; i++) {
                         int a = axis(n, axes[i], r, "axes[" + i + "]");
-                        if (seen[a]) throw n.error("input axes = " + Arrays.toString(axes) + ": axis " + a + " appears twice");
+                        if (seen[a])
+                            throw n.error("input axes = " + Arrays.toString(axes) + ": axis " + a + " appears twice");
                         seen[a] = true;
                         full[a] = pads[i];
                         full[a + r] = pads[i + axes.length];
@@ -82,13 +90,18 @@ final class RearrangeOps {
                     pads = full;
                 }
             }
-            if (pads.length != 2 * r) throw n.error("pads = " + Arrays.toString(pads) + ": must have 2 * rank = " + 2 * r + " entries for data of shape " + Arrays.toString(x.shape()));
+            if (pads.length != 2 * r)
+                throw n.error("pads = " + Arrays.toString(pads) + ": must have 2 * rank = " + 2 * r
+                        + " entries for data of shape " + Arrays.toString(x.shape()));
             int[] shape = x.shape();
             long[] outL = new long[r];
             for (int a = 0; a < r; a++) {
                 outL[a] = shape[a] + pads[a] + pads[a + r];
-                if (Math.abs(pads[a]) > Check.MAX_ELEMENTS || Math.abs(pads[a + r]) > Check.MAX_ELEMENTS || outL[a] < 0) {
-                    throw n.error("pads = " + Arrays.toString(pads) + ": axis " + a + " of size " + shape[a] + " would get size " + outL[a]);
+                if (Math.abs(pads[a]) > Check.MAX_ELEMENTS
+                        || Math.abs(pads[a + r]) > Check.MAX_ELEMENTS
+                        || outL[a] < 0) {
+                    throw n.error("pads = " + Arrays.toString(pads) + ": axis " + a + " of size " + shape[a]
+                            + " would get size " + outL[a]);
                 }
             }
             int[] os = dims(n, outL, "padded shape");
@@ -139,7 +152,8 @@ final class RearrangeOps {
                 ok = perm[i] >= 0 && perm[i] < r && !seen[(int) perm[i]];
                 if (ok) seen[(int) perm[i]] = true;
             }
-            if (!ok) throw n.error("attribute perm = " + Arrays.toString(perm) + ": must be a permutation of 0.." + (r - 1));
+            if (!ok)
+                throw n.error("attribute perm = " + Arrays.toString(perm) + ": must be a permutation of 0.." + (r - 1));
             int[] shape = x.shape();
             int[] ist = strides(shape);
             int[] os = new int[r];
@@ -187,7 +201,8 @@ final class RearrangeOps {
 
         @Override
         void check(Node n) {
-            if (n.opset < 10 && (n.intsAttr("starts") == null || n.intsAttr("ends") == null)) throw n.error("attributes starts and ends are required");
+            if (n.opset < 10 && (n.intsAttr("starts") == null || n.intsAttr("ends") == null))
+                throw n.error("attributes starts and ends are required");
         }
 
         @Override
@@ -210,8 +225,8 @@ final class RearrangeOps {
             }
             int k = starts.length;
             if (ends.length != k || (axes != null && axes.length != k) || (steps != null && steps.length != k)) {
-                throw n.error("starts, ends, axes and steps must have the same length: " + Arrays.toString(starts) + ", " + Arrays.toString(ends)
-                        + ", " + Arrays.toString(axes) + ", " + Arrays.toString(steps));
+                throw n.error("starts, ends, axes and steps must have the same length: " + Arrays.toString(starts)
+                        + ", " + Arrays.toString(ends) + ", " + Arrays.toString(axes) + ", " + Arrays.toString(steps));
             }
             int[] shape = x.shape();
             long[] first = new long[r];
@@ -266,8 +281,6 @@ final class RearrangeOps {
             return attrs("axis");
         }
 
-
-
         @Override
         void check(Node n) {
             if (n.opset >= 4 && !n.has("axis")) throw n.error("attribute axis is required");
@@ -285,15 +298,19 @@ final class RearrangeOps {
             long total = 0;
             for (int i = 0; i < in.length; i++) {
                 TensorValue v = in[i];
-                if (v.type() != x0.type() || v.rank() != r) throw n.error("input " + i + " is " + v + "; input 0 is " + x0 + ": types and ranks must match");
+                if (v.type() != x0.type() || v.rank() != r)
+                    throw n.error("input " + i + " is " + v + "; input 0 is " + x0 + ": types and ranks must match");
                 for (int d = 0; d < r; d++) {
-                    if (d != a && v.dim(d) != x0.dim(d)) throw n.error("input " + i + " is " + v + "; input 0 is " + x0 + ": dimensions other than axis " + a + " must match");
+                    if (d != a && v.dim(d) != x0.dim(d))
+                        throw n.error("input " + i + " is " + v + "; input 0 is " + x0 + ": dimensions other than axis "
+                                + a + " must match");
                 }
                 total += v.dim(a);
             }
             int[] os = x0.shape();
             os[a] = (int) Math.min(total, Integer.MAX_VALUE);
-            if (total > Check.MAX_ELEMENTS) throw n.error("concatenated axis " + a + " would have " + total + " entries");
+            if (total > Check.MAX_ELEMENTS)
+                throw n.error("concatenated axis " + a + " would have " + total + " entries");
             Check.elementCount(os, "output shape");
             TensorValue out = TensorValue.zeros(x0.type(), os);
             long outer = 1;
@@ -333,7 +350,9 @@ final class RearrangeOps {
             int dim = x.dim(a);
             long[] ix = idx.toLongArray();
             for (int i = 0; i < ix.length; i++) {
-                if (ix[i] < -dim || ix[i] >= dim) throw n.error("indices[" + i + "] = " + ix[i] + ": must be in [" + -dim + ", " + (dim - 1) + "] for axis " + a + " of size " + dim);
+                if (ix[i] < -dim || ix[i] >= dim)
+                    throw n.error("indices[" + i + "] = " + ix[i] + ": must be in [" + -dim + ", " + (dim - 1)
+                            + "] for axis " + a + " of size " + dim);
             }
             int[] xs = x.shape();
             int[] is = idx.shape();

@@ -1,6 +1,5 @@
 package org.pooling4j.onnx;
 
-import org.pooling4j.io.Float16;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.pooling4j.internal.Check;
+import org.pooling4j.io.Float16;
 
 /**
  * Reads and writes {@code onnx.TensorProto}. Reading accepts {@code raw_data} (little-endian) and
@@ -28,7 +28,8 @@ public final class TensorProtos {
     public static TensorValue read(Path file) throws IOException {
         Check.notNull(file, "file");
         long size = Files.size(file);
-        if (size > MAX_FILE_BYTES) throw new OnnxFormatException(file + ": " + size + " bytes, larger than the 2 GiB protobuf limit");
+        if (size > MAX_FILE_BYTES)
+            throw new OnnxFormatException(file + ": " + size + " bytes, larger than the 2 GiB protobuf limit");
         return parse(Files.readAllBytes(file), file.toString());
     }
 
@@ -58,26 +59,29 @@ public final class TensorProtos {
             throw new OnnxFormatException(label + ": data_type = " + DataType.onnxName(t.getDataType())
                     + ": supported are FLOAT, DOUBLE, FLOAT16, INT64, INT32, INT8, UINT8");
         }
-        if (t.getDimsCount() > 64) throw new OnnxFormatException(label + ": rank " + t.getDimsCount() + " is more than 64");
+        if (t.getDimsCount() > 64)
+            throw new OnnxFormatException(label + ": rank " + t.getDimsCount() + " is more than 64");
         int[] shape = new int[t.getDimsCount()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
             long dim = t.getDims(i);
             if (dim < 0 || dim > Check.MAX_ELEMENTS) {
-                throw new OnnxFormatException(label + ": dims = " + t.getDimsList() + ": every dimension must be in [0, " + Check.MAX_ELEMENTS + "]");
+                throw new OnnxFormatException(label + ": dims = " + t.getDimsList()
+                        + ": every dimension must be in [0, " + Check.MAX_ELEMENTS + "]");
             }
             shape[i] = (int) dim;
             count = count == 0 || dim == 0 ? 0 : count * dim;
             if (count > Check.MAX_ELEMENTS) {
-                throw new OnnxFormatException(label + ": dims = " + t.getDimsList() + ": more than " + Check.MAX_ELEMENTS + " elements");
+                throw new OnnxFormatException(
+                        label + ": dims = " + t.getDimsList() + ": more than " + Check.MAX_ELEMENTS + " elements");
             }
         }
         int n = (int) count;
         if (t.hasRawData()) {
             ByteString raw = t.getRawData();
             if (raw.size() != (long) n * type.bytes()) {
-                throw new OnnxFormatException(label + ": raw_data has " + raw.size() + " bytes, dims " + Arrays.toString(shape)
-                        + " of " + type + " need " + (long) n * type.bytes());
+                throw new OnnxFormatException(label + ": raw_data has " + raw.size() + " bytes, dims "
+                        + Arrays.toString(shape) + " of " + type + " need " + (long) n * type.bytes());
             }
             return fromRaw(raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN), type, shape, n);
         }
@@ -105,10 +109,18 @@ public final class TensorProtos {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     switch (type) {
-                        case UINT8: v[i] = bb.get() & 0xff; break;
-                        case INT8: v[i] = bb.get(); break;
-                        case INT32: v[i] = bb.getInt(); break;
-                        default: v[i] = bb.getLong(); break;
+                        case UINT8:
+                            v[i] = bb.get() & 0xff;
+                            break;
+                        case INT8:
+                            v[i] = bb.get();
+                            break;
+                        case INT32:
+                            v[i] = bb.getInt();
+                            break;
+                        default:
+                            v[i] = bb.getLong();
+                            break;
                     }
                 }
                 return TensorValue.ofIntegers(type, v, shape);
@@ -116,17 +128,31 @@ public final class TensorProtos {
         }
     }
 
-    private static TensorValue fromTyped(TensorProto t, DataType type, int[] shape, int n, String label) throws OnnxFormatException {
+    private static TensorValue fromTyped(TensorProto t, DataType type, int[] shape, int n, String label)
+            throws OnnxFormatException {
         String field;
         int have;
         switch (type) {
-            case FLOAT: field = "float_data"; have = t.getFloatDataCount(); break;
-            case DOUBLE: field = "double_data"; have = t.getDoubleDataCount(); break;
-            case INT64: field = "int64_data"; have = t.getInt64DataCount(); break;
-            default: field = "int32_data"; have = t.getInt32DataCount(); break;
+            case FLOAT:
+                field = "float_data";
+                have = t.getFloatDataCount();
+                break;
+            case DOUBLE:
+                field = "double_data";
+                have = t.getDoubleDataCount();
+                break;
+            case INT64:
+                field = "int64_data";
+                have = t.getInt64DataCount();
+                break;
+            default:
+                field = "int32_data";
+                have = t.getInt32DataCount();
+                break;
         }
         if (have != n) {
-            throw new OnnxFormatException(label + ": " + field + " has " + have + " values, dims " + Arrays.toString(shape) + " need " + n);
+            throw new OnnxFormatException(
+                    label + ": " + field + " has " + have + " values, dims " + Arrays.toString(shape) + " need " + n);
         }
         switch (type) {
             case FLOAT: {
@@ -144,7 +170,9 @@ public final class TensorProtos {
                 TensorValue out = TensorValue.zeros(type, shape);
                 for (int i = 0; i < n; i++) {
                     int bits = t.getInt32Data(i);
-                    if ((bits & ~0xffff) != 0) throw new OnnxFormatException(label + ": int32_data[" + i + "] = " + bits + " is not a float16 bit pattern");
+                    if ((bits & ~0xffff) != 0)
+                        throw new OnnxFormatException(
+                                label + ": int32_data[" + i + "] = " + bits + " is not a float16 bit pattern");
                     out.f[i] = Float16.toFloat(bits);
                 }
                 return out;
@@ -154,7 +182,8 @@ public final class TensorProtos {
                 for (int i = 0; i < n; i++) {
                     v[i] = type == DataType.INT64 ? t.getInt64Data(i) : t.getInt32Data(i);
                     if (v[i] < type.minValue() || v[i] > type.maxValue()) {
-                        throw new OnnxFormatException(label + ": " + field + "[" + i + "] = " + v[i] + " is outside the range of " + type);
+                        throw new OnnxFormatException(
+                                label + ": " + field + "[" + i + "] = " + v[i] + " is outside the range of " + type);
                     }
                 }
                 return TensorValue.ofIntegers(type, v, shape);
@@ -169,16 +198,30 @@ public final class TensorProtos {
         ByteBuffer bb = ByteBuffer.allocate(n * value.type().bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             switch (value.type()) {
-                case FLOAT: bb.putFloat(value.f[i]); break;
-                case FLOAT16: bb.putShort((short) Float16.fromFloat(value.f[i])); break;
-                case DOUBLE: bb.putDouble(value.d[i]); break;
+                case FLOAT:
+                    bb.putFloat(value.f[i]);
+                    break;
+                case FLOAT16:
+                    bb.putShort((short) Float16.fromFloat(value.f[i]));
+                    break;
+                case DOUBLE:
+                    bb.putDouble(value.d[i]);
+                    break;
                 case UINT8:
-                case INT8: bb.put((byte) value.l[i]); break;
-                case INT32: bb.putInt((int) value.l[i]); break;
-                default: bb.putLong(value.l[i]); break;
+                case INT8:
+                    bb.put((byte) value.l[i]);
+                    break;
+                case INT32:
+                    bb.putInt((int) value.l[i]);
+                    break;
+                default:
+                    bb.putLong(value.l[i]);
+                    break;
             }
         }
-        TensorProto.Builder b = TensorProto.newBuilder().setDataType(value.type().onnxCode()).setRawData(ByteString.copyFrom(bb.array()));
+        TensorProto.Builder b = TensorProto.newBuilder()
+                .setDataType(value.type().onnxCode())
+                .setRawData(ByteString.copyFrom(bb.array()));
         for (int dim : value.shape()) b.addDims(dim);
         if (name != null) b.setName(name);
         return b.build();

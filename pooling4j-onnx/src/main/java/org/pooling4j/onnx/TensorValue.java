@@ -1,10 +1,10 @@
 package org.pooling4j.onnx;
 
-import org.pooling4j.io.Float16;
 import java.util.Arrays;
-import org.pooling4j.internal.Check;
 import org.pooling4j.Layout;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Check;
+import org.pooling4j.io.Float16;
 import org.pooling4j.io.NpyArray;
 
 /**
@@ -59,13 +59,15 @@ public final class TensorValue {
     public static TensorValue ofIntegers(DataType type, long[] data, int... shape) {
         Check.notNull(type, "type");
         Check.notNull(data, "data");
-        if (type.isFloatingPoint()) throw Check.fail("type", type, "must be an integer type (uint8, int8, int32, int64)");
+        if (type.isFloatingPoint())
+            throw Check.fail("type", type, "must be an integer type (uint8, int8, int32, int64)");
         int[] s = checked(shape, data.length);
         long lo = type.minValue();
         long hi = type.maxValue();
         for (int i = 0; i < data.length; i++) {
             if (data[i] < lo || data[i] > hi) {
-                throw Check.fail("data[" + i + "]", data[i], "outside the range of " + type + " [" + lo + ", " + hi + "]");
+                throw Check.fail(
+                        "data[" + i + "]", data[i], "outside the range of " + type + " [" + lo + ", " + hi + "]");
             }
         }
         return new TensorValue(type, s, null, null, data);
@@ -78,7 +80,10 @@ public final class TensorValue {
     public static TensorValue fromTensor(Tensor t) {
         Check.notNull(t, "tensor");
         if (t.layout() != Layout.CHANNELS_FIRST) {
-            throw Check.fail("tensor.layout", t.layout(), "ONNX tensors are channels-first (N, C, D1, ...); convert with toLayout first");
+            throw Check.fail(
+                    "tensor.layout",
+                    t.layout(),
+                    "ONNX tensors are channels-first (N, C, D1, ...); convert with toLayout first");
         }
         return ofFloat(t.data(), t.shape());
     }
@@ -90,9 +95,12 @@ public final class TensorValue {
         int n = Check.elementCount(s, "shape");
         switch (type) {
             case FLOAT:
-            case FLOAT16: return new TensorValue(type, s, new float[n], null, null);
-            case DOUBLE: return new TensorValue(type, s, null, new double[n], null);
-            default: return new TensorValue(type, s, null, null, new long[n]);
+            case FLOAT16:
+                return new TensorValue(type, s, new float[n], null, null);
+            case DOUBLE:
+                return new TensorValue(type, s, null, new double[n], null);
+            default:
+                return new TensorValue(type, s, null, null, new long[n]);
         }
     }
 
@@ -100,7 +108,8 @@ public final class TensorValue {
         Check.notNull(shape, "shape");
         int n = Check.elementCount(shape, "shape");
         if (n != length) {
-            throw Check.fail("data.length", length, "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
+            throw Check.fail(
+                    "data.length", length, "must equal the product of shape " + Arrays.toString(shape) + " = " + n);
         }
         return shape.clone();
     }
@@ -175,10 +184,14 @@ public final class TensorValue {
 
     private long wrap(long v) {
         switch (type) {
-            case UINT8: return v & 0xff;
-            case INT8: return (byte) v;
-            case INT32: return (int) v;
-            default: return v;
+            case UINT8:
+                return v & 0xff;
+            case INT8:
+                return (byte) v;
+            case INT32:
+                return (int) v;
+            default:
+                return v;
         }
     }
 
@@ -188,12 +201,18 @@ public final class TensorValue {
         int[] shape = a.shape();
         Object data = a.data();
         switch (a.dtype()) {
-            case FLOAT32: return ofFloat(((float[]) data).clone(), shape);
-            case FLOAT64: return ofDouble(((double[]) data).clone(), shape);
-            case FLOAT16: return ofFloat16(a.toFloats(), shape);
+            case FLOAT32:
+                return ofFloat(((float[]) data).clone(), shape);
+            case FLOAT64:
+                return ofDouble(((double[]) data).clone(), shape);
+            case FLOAT16:
+                return ofFloat16(a.toFloats(), shape);
             default: {
-                DataType t = a.dtype() == NpyArray.DType.INT64 ? DataType.INT64 : a.dtype() == NpyArray.DType.INT32 ? DataType.INT32
-                        : a.dtype() == NpyArray.DType.INT8 ? DataType.INT8 : DataType.UINT8;
+                DataType t = a.dtype() == NpyArray.DType.INT64
+                        ? DataType.INT64
+                        : a.dtype() == NpyArray.DType.INT32
+                                ? DataType.INT32
+                                : a.dtype() == NpyArray.DType.INT8 ? DataType.INT8 : DataType.UINT8;
                 long[] v;
                 try {
                     v = a.toLongs();
@@ -208,14 +227,17 @@ public final class TensorValue {
     /** This tensor as a {@code .npy} array of the matching dtype (a copy). */
     public NpyArray toNpy() {
         switch (type) {
-            case FLOAT: return NpyArray.of(f.clone(), shape);
-            case DOUBLE: return NpyArray.of(d.clone(), shape);
+            case FLOAT:
+                return NpyArray.of(f.clone(), shape);
+            case DOUBLE:
+                return NpyArray.of(d.clone(), shape);
             case FLOAT16: {
                 short[] bits = new short[size];
                 for (int i = 0; i < size; i++) bits[i] = (short) Float16.fromFloat(f[i]);
                 return NpyArray.ofFloat16Bits(bits, shape);
             }
-            case INT64: return NpyArray.of(l.clone(), shape);
+            case INT64:
+                return NpyArray.of(l.clone(), shape);
             case INT32: {
                 int[] v = new int[size];
                 for (int i = 0; i < size; i++) v[i] = (int) l[i];

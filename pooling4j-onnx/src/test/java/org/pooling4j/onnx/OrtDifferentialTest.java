@@ -135,16 +135,22 @@ class OrtDifferentialTest {
             try {
                 runOrt(c);
             } catch (OrtException | RuntimeException e) {
-                failures.add(c.label() + ": ONNX Runtime rejected the generated model: " + e.getMessage() + "\n    " + c.desc);
+                failures.add(c.label() + ": ONNX Runtime rejected the generated model: " + e.getMessage() + "\n    "
+                        + c.desc);
             }
         }
         if (!failures.isEmpty()) fail(report("RoI", failures, cases.size()));
         if (!runnable.isEmpty()) runAll("RoI", runnable);
         if (skipped > 0) {
-            System.out.println("OrtDifferentialTest: " + skipped + " RoiAlign/MaxRoiPool models ran on ONNX Runtime only: pooling4j-onnx does not support "
-                    + (supported.contains("RoiAlign") ? "" : "RoiAlign ") + (supported.contains("MaxRoiPool") ? "" : "MaxRoiPool ") + "yet");
+            System.out.println("OrtDifferentialTest: " + skipped
+                    + " RoiAlign/MaxRoiPool models ran on ONNX Runtime only: pooling4j-onnx does not support "
+                    + (supported.contains("RoiAlign") ? "" : "RoiAlign ")
+                    + (supported.contains("MaxRoiPool") ? "" : "MaxRoiPool ") + "yet");
         }
-        Assumptions.assumeTrue(skipped == 0, "RoiAlign/MaxRoiPool are not supported by pooling4j-onnx yet; compared " + runnable.size() + " of " + cases.size());
+        Assumptions.assumeTrue(
+                skipped == 0,
+                "RoiAlign/MaxRoiPool are not supported by pooling4j-onnx yet; compared " + runnable.size() + " of "
+                        + cases.size());
     }
 
     private static void runAll(String what, List<Case> cases) {
@@ -165,11 +171,21 @@ class OrtDifferentialTest {
             if (o.failure != null) failures.add(c.label() + ": " + o.failure + "\n    " + c.desc);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("OrtDifferentialTest " + what + ": seed " + SEED + ", " + cases.size() + " models " + families + ", "
-                + failures.size() + " mismatches, " + ms + " ms" + (zeroSigns > 0 ? "; " + zeroSigns + " zeros of another sign (equal values)" : "")
-                + (infClamps > 0 ? "; " + infClamps + " all -inf windows where ONNX Runtime's MLAS max gives -FLT_MAX" : "")
-                + (emptyIndices > 0 ? "; " + emptyIndices + " indices of all-padding windows (-1 here, c*x_step - sum(strides) in ONNX Runtime)" : "")
-                + (reframed > 0 ? "; " + reframed + " MaxUnpool with output_shape > inferred shape compared with ONNX Runtime's result without output_shape, placed at the origin" : ""));
+        System.out.println(
+                "OrtDifferentialTest " + what + ": seed " + SEED + ", " + cases.size() + " models " + families + ", "
+                        + failures.size() + " mismatches, " + ms + " ms"
+                        + (zeroSigns > 0 ? "; " + zeroSigns + " zeros of another sign (equal values)" : "")
+                        + (infClamps > 0
+                                ? "; " + infClamps + " all -inf windows where ONNX Runtime's MLAS max gives -FLT_MAX"
+                                : "")
+                        + (emptyIndices > 0
+                                ? "; " + emptyIndices
+                                        + " indices of all-padding windows (-1 here, c*x_step - sum(strides) in ONNX Runtime)"
+                                : "")
+                        + (reframed > 0
+                                ? "; " + reframed
+                                        + " MaxUnpool with output_shape > inferred shape compared with ONNX Runtime's result without output_shape, placed at the origin"
+                                : ""));
         if (Boolean.getBoolean("pooling4j.onnx.verbose")) {
             for (String f : failures) System.out.println("FAIL " + f.replace("\n", " | "));
         }
@@ -182,10 +198,20 @@ class OrtDifferentialTest {
 
     private static String report(String what, List<String> failures, int total) {
         StringBuilder sb = new StringBuilder();
-        sb.append(failures.size()).append(" of ").append(total).append(' ').append(what).append(" models differ from ONNX Runtime (seed ")
-                .append(SEED).append("; rerun with -Dpooling4j.seed=").append(SEED).append("):");
-        for (int i = 0; i < Math.min(failures.size(), 20); i++) sb.append("\n  ").append(failures.get(i));
-        if (failures.size() > 20) sb.append("\n  ... ").append(failures.size() - 20).append(" more");
+        sb.append(failures.size())
+                .append(" of ")
+                .append(total)
+                .append(' ')
+                .append(what)
+                .append(" models differ from ONNX Runtime (seed ")
+                .append(SEED)
+                .append("; rerun with -Dpooling4j.seed=")
+                .append(SEED)
+                .append("):");
+        for (int i = 0; i < Math.min(failures.size(), 20); i++)
+            sb.append("\n  ").append(failures.get(i));
+        if (failures.size() > 20)
+            sb.append("\n  ... ").append(failures.size() - 20).append(" more");
         return sb.toString();
     }
 
@@ -214,11 +240,19 @@ class OrtDifferentialTest {
         boolean emptyWindows;
         /** When set, ONNX Runtime runs this model instead, and {@link #fromOrt} maps its outputs to the specification's. */
         byte[] ortModel;
+
         List<String> ortNames;
         List<TensorValue> ortInputs;
         UnaryOperator<List<TensorValue>> fromOrt;
 
-        Case(String family, int index, String desc, byte[] model, List<String> names, List<TensorValue> inputs, boolean exact) {
+        Case(
+                String family,
+                int index,
+                String desc,
+                byte[] model,
+                List<String> names,
+                List<TensorValue> inputs,
+                boolean exact) {
             this.family = family;
             this.index = index;
             this.desc = desc;
@@ -269,12 +303,16 @@ class OrtDifferentialTest {
         int zeroSigns = 0;
         int infClamps = 0;
         int emptyIndices = 0;
-        if (c.emptyWindows && ours.size() == 2 && ort.get(1).type() == DataType.INT64 && Arrays.equals(ours.get(1).shape(), ort.get(1).shape())) {
+        if (c.emptyWindows
+                && ours.size() == 2
+                && ort.get(1).type() == DataType.INT64
+                && Arrays.equals(ours.get(1).shape(), ort.get(1).shape())) {
             long[] mine = ours.get(1).toLongArray();
             long[] theirs = ort.get(1).toLongArray();
             TensorValue y = ort.get(0);
-            double lowest = y.type() == DataType.FLOAT ? -Float.MAX_VALUE : y.type() == DataType.DOUBLE ? -Double.MAX_VALUE
-                    : y.type() == DataType.INT8 ? -128 : 0;
+            double lowest = y.type() == DataType.FLOAT
+                    ? -Float.MAX_VALUE
+                    : y.type() == DataType.DOUBLE ? -Double.MAX_VALUE : y.type() == DataType.INT8 ? -128 : 0;
             double[] values = y.toDoubleArray();
             for (int k = 0; k < mine.length; k++) {
                 if (mine[k] == -1 && theirs[k] != -1 && values[k] == lowest) {
@@ -287,7 +325,10 @@ class OrtDifferentialTest {
         for (int i = 0; i < ours.size(); i++) {
             TensorValue a = ours.get(i);
             TensorValue e = ort.get(i);
-            if (c.mlasMax && a.type() == DataType.FLOAT && e.type() == DataType.FLOAT && Arrays.equals(a.shape(), e.shape())) {
+            if (c.mlasMax
+                    && a.type() == DataType.FLOAT
+                    && e.type() == DataType.FLOAT
+                    && Arrays.equals(a.shape(), e.shape())) {
                 float[] x = a.toFloatArray();
                 float[] y = e.toFloatArray();
                 int before = infClamps;
@@ -306,7 +347,8 @@ class OrtDifferentialTest {
                 double[] x = a.toDoubleArray();
                 double[] y = e.toDoubleArray();
                 for (int k = 0; k < x.length; k++) {
-                    if (x[k] == 0 && y[k] == 0 && Double.doubleToRawLongBits(x[k]) != Double.doubleToRawLongBits(y[k])) zeroSigns++;
+                    if (x[k] == 0 && y[k] == 0 && Double.doubleToRawLongBits(x[k]) != Double.doubleToRawLongBits(y[k]))
+                        zeroSigns++;
                 }
             }
         }
@@ -388,7 +430,8 @@ class OrtDifferentialTest {
                 ByteBuffer b = ByteBuffer.allocateDirect(l.length).order(ByteOrder.nativeOrder());
                 for (long x : l) b.put((byte) x);
                 b.rewind();
-                return OnnxTensor.createTensor(env, b, shape, v.type() == DataType.INT8 ? OnnxJavaType.INT8 : OnnxJavaType.UINT8);
+                return OnnxTensor.createTensor(
+                        env, b, shape, v.type() == DataType.INT8 ? OnnxJavaType.INT8 : OnnxJavaType.UINT8);
             }
             default:
                 throw new IllegalArgumentException("no ONNX Runtime feed for " + v.type());
@@ -422,7 +465,8 @@ class OrtDifferentialTest {
                 ByteBuffer b = t.getByteBuffer();
                 long[] a = new long[b.remaining()];
                 for (int i = 0; i < a.length; i++) a[i] = info.type == OnnxJavaType.UINT8 ? b.get(i) & 0xff : b.get(i);
-                return TensorValue.ofIntegers(info.type == OnnxJavaType.UINT8 ? DataType.UINT8 : DataType.INT8, a, shape);
+                return TensorValue.ofIntegers(
+                        info.type == OnnxJavaType.UINT8 ? DataType.UINT8 : DataType.INT8, a, shape);
             }
             default:
                 throw new IllegalArgumentException("unexpected ONNX Runtime output type " + info.type);
@@ -438,7 +482,8 @@ class OrtDifferentialTest {
         final SplittableRandom r;
 
         Rnd(long seed, int stream, int index) {
-            r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + stream * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL);
+            r = new SplittableRandom(
+                    seed * 0x9E3779B97F4A7C15L + stream * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL);
         }
 
         int between(int lo, int hi) {
@@ -507,7 +552,9 @@ class OrtDifferentialTest {
             case TIES:
                 return r.pick(-1.5, -0.0, 0.0, 0.5, 2.0, 2.0, -1.5);
             case INF:
-                return r.chance(0.15) ? (r.chance(0.5) ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY) : 2 * r.gaussian();
+                return r.chance(0.15)
+                        ? (r.chance(0.5) ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY)
+                        : 2 * r.gaussian();
             case NEAR_TIES:
                 return r.pick(1.0, -1.0, 3.0) + r.between(0, 3) * 1e-12;
             case WIDE:
@@ -518,7 +565,8 @@ class OrtDifferentialTest {
     }
 
     private static Values maxValues(Rnd r, DataType type) {
-        if (type == DataType.DOUBLE) return r.pick(Values.RANDOM, Values.TIES, Values.INF, Values.NEAR_TIES, Values.WIDE);
+        if (type == DataType.DOUBLE)
+            return r.pick(Values.RANDOM, Values.TIES, Values.INF, Values.NEAR_TIES, Values.WIDE);
         if (type == DataType.INT8 || type == DataType.UINT8) return r.pick(Values.RANDOM, Values.TIES);
         return r.pick(Values.RANDOM, Values.RANDOM, Values.TIES, Values.INF);
     }
@@ -775,7 +823,11 @@ class OrtDifferentialTest {
         for (int a = 0; a < rank; a++) spatial[a] = r.between(1, rank == 3 ? 6 : 9);
         G g = new G(opset);
         boolean max = op.equals("GlobalMaxPool");
-        Values mode = max ? maxValues(r, DataType.FLOAT) : op.equals("GlobalAveragePool") ? r.pick(Values.GRID, Values.TIES) : r.pick(Values.RANDOM, Values.GRID);
+        Values mode = max
+                ? maxValues(r, DataType.FLOAT)
+                : op.equals("GlobalAveragePool")
+                        ? r.pick(Values.GRID, Values.TIES)
+                        : r.pick(Values.RANDOM, Values.GRID);
         String xn = g.input(r, "X", values(r, DataType.FLOAT, mode, shape(r.between(1, 3), r.between(1, 4), spatial)));
         List<AttributeProto> attrs = new ArrayList<>();
         if (op.equals("GlobalLpPool") && r.chance(0.8)) attrs.add(intAttr("p", r.between(1, 4)));
@@ -819,7 +871,10 @@ class OrtDifferentialTest {
         TensorValue source = values(r, DataType.FLOAT, mode, shape(n, c, inferred));
         G pool = new G(12);
         pool.input(r, "S", source);
-        pool.node("MaxPool", List.of("S"), List.of("X", "I"),
+        pool.node(
+                "MaxPool",
+                List.of("S"),
+                List.of("X", "I"),
                 List.of(ints("kernel_shape", k), ints("strides", s), ints("pads", concat(pb, pe))));
         pool.output("X", DataType.FLOAT);
         pool.output("I", DataType.INT64);
@@ -830,7 +885,8 @@ class OrtDifferentialTest {
             throw new IllegalStateException(e);
         }
         if (!Arrays.equals(xi.get(0).shape(), shape(n, c, in))) {
-            throw new IllegalStateException("MaxPool for MaxUnpool gave " + xi.get(0) + ", expected " + Arrays.toString(shape(n, c, in)));
+            throw new IllegalStateException(
+                    "MaxPool for MaxUnpool gave " + xi.get(0) + ", expected " + Arrays.toString(shape(n, c, in)));
         }
         List<AttributeProto> attrs = new ArrayList<>();
         attrs.add(ints("kernel_shape", k));
@@ -849,7 +905,10 @@ class OrtDifferentialTest {
             larger = r.chance(0.5);
             for (int a = 0; a < rank; a++) os[a + 2] = inferred[a] + (larger ? r.between(0, 2) : 0);
             if (larger) os[rank + 1] = Math.max(os[rank + 1], inferred[rank - 1] + 1L);
-            inputs.add(r.chance(0.5) ? g.input(r, "output_shape", TensorValue.ofInt64(os, rank + 2)) : g.constInts(r, os, rank + 2));
+            inputs.add(
+                    r.chance(0.5)
+                            ? g.input(r, "output_shape", TensorValue.ofInt64(os, rank + 2))
+                            : g.constInts(r, os, rank + 2));
         }
         g.node("MaxUnpool", inputs, List.of("Y"), attrs);
         g.output("Y", DataType.FLOAT);
@@ -936,7 +995,8 @@ class OrtDifferentialTest {
         if (r.chance(0.8)) attrs.add(intAttr("output_width", r.between(1, 4)));
         if (r.chance(0.8)) attrs.add(intAttr("sampling_ratio", r.between(0, 3)));
         if (scale != 1f || r.chance(0.3)) attrs.add(floatAttr("spatial_scale", scale));
-        if (opset >= 16 && r.chance(0.7)) attrs.add(stringAttr("coordinate_transformation_mode", r.pick("half_pixel", "output_half_pixel")));
+        if (opset >= 16 && r.chance(0.7))
+            attrs.add(stringAttr("coordinate_transformation_mode", r.pick("half_pixel", "output_half_pixel")));
         g.node("RoiAlign", List.of(xn, rn, bn), List.of("Y"), attrs);
         g.output("Y", type);
         return g.build("RoiAlign", index, mode, false);
@@ -1007,7 +1067,8 @@ class OrtDifferentialTest {
                 padE[a] = padB[a];
             }
             w.in[a] = Math.max(1, w.in[a]);
-            while (outputSize(w.in[a] + padB[a] + padE[a], w.k[a], w.s[a], w.d[a], 0, 0, "NOTSET", w.ceil) < 1) w.in[a]++;
+            while (outputSize(w.in[a] + padB[a] + padE[a], w.k[a], w.s[a], w.d[a], 0, 0, "NOTSET", w.ceil) < 1)
+                w.in[a]++;
         }
         Arrays.fill(w.pb, 0);
         Arrays.fill(w.pe, 0);
@@ -1046,7 +1107,8 @@ class OrtDifferentialTest {
     static Case maxPoolPlaneIndices(Rnd r, int index) {
         int opset = r.between(8, 22);
         int rank = rank(r);
-        DataType type = opset >= 12 && r.chance(0.3) ? r.pick(DataType.DOUBLE, DataType.INT8, DataType.UINT8) : DataType.FLOAT;
+        DataType type =
+                opset >= 12 && r.chance(0.3) ? r.pick(DataType.DOUBLE, DataType.INT8, DataType.UINT8) : DataType.FLOAT;
         Win w = window(r, rank, opset >= 10, opset >= 10, false);
         // All-padding windows have no defined index (see Case.emptyWindows); PyTorch's pads never make them.
         while (hasEmptyWindow(w)) w = window(r, rank, opset >= 10, opset >= 10, false);
@@ -1065,9 +1127,14 @@ class OrtDifferentialTest {
             axes[a] = a + 2;
         }
         if (opset < 10) {
-            g.node("Slice", List.of("I0"), List.of("first"), List.of(longs("starts", starts), longs("ends", ends), longs("axes", axes)));
+            g.node(
+                    "Slice",
+                    List.of("I0"),
+                    List.of("first"),
+                    List.of(longs("starts", starts), longs("ends", ends), longs("axes", axes)));
         } else {
-            List<String> in = new ArrayList<>(List.of("I0", g.constInts(r, starts, rank), g.constInts(r, ends, rank), g.constInts(r, axes, rank)));
+            List<String> in = new ArrayList<>(List.of(
+                    "I0", g.constInts(r, starts, rank), g.constInts(r, ends, rank), g.constInts(r, axes, rank)));
             if (r.chance(0.3)) {
                 long[] steps = new long[rank];
                 Arrays.fill(steps, 1);
@@ -1117,9 +1184,11 @@ class OrtDifferentialTest {
     static Case wrapped(Rnd r, int index) {
         int opset = r.between(7, 22);
         String wrap = r.pick("flatten", "reshape", "nhwc", "unsqueeze", "cast", "identity", "concat", "shape-gather");
-        String op = wrap.equals("concat") ? "MaxPool+AveragePool"
-                : wrap.equals("cast") && opset < 8 ? "AveragePool"
-                : r.pick("MaxPool", "MaxPool", "AveragePool", "LpPool", "GlobalMaxPool", "GlobalAveragePool");
+        String op = wrap.equals("concat")
+                ? "MaxPool+AveragePool"
+                : wrap.equals("cast") && opset < 8
+                        ? "AveragePool"
+                        : r.pick("MaxPool", "MaxPool", "AveragePool", "LpPool", "GlobalMaxPool", "GlobalAveragePool");
         int rank = wrap.equals("unsqueeze") ? 1 : rank(r);
         boolean max = op.equals("MaxPool") || op.equals("GlobalMaxPool");
         // Cast: float -> double -> MaxPool(double) -> float, or double -> float -> pool -> double.
@@ -1174,10 +1243,16 @@ class OrtDifferentialTest {
         cur = pooled;
         switch (wrap) {
             case "flatten":
-                cur = g.node1("Flatten", List.of(cur), r.chance(0.7) ? List.of() : List.of(intAttr("axis", r.between(0, rank + 2))));
+                cur = g.node1(
+                        "Flatten",
+                        List.of(cur),
+                        r.chance(0.7) ? List.of() : List.of(intAttr("axis", r.between(0, rank + 2))));
                 break;
             case "reshape":
-                cur = g.node1("Reshape", List.of(cur, g.constInts(r, r.chance(0.5) ? new long[] {0, -1} : new long[] {0, 0, -1}, -1)), List.of());
+                cur = g.node1(
+                        "Reshape",
+                        List.of(cur, g.constInts(r, r.chance(0.5) ? new long[] {0, -1} : new long[] {0, 0, -1}, -1)),
+                        List.of());
                 break;
             case "nhwc": {
                 int[] perm = new int[rank + 2];
@@ -1198,9 +1273,11 @@ class OrtDifferentialTest {
             case "shape-gather": {
                 // x.view(x.size(0), -1)
                 String shp = g.node1("Shape", List.of(cur), List.of());
-                String first = g.node1("Gather", List.of(shp, g.constInts(r, new long[] {0})), List.of(intAttr("axis", 0)));
+                String first =
+                        g.node1("Gather", List.of(shp, g.constInts(r, new long[] {0})), List.of(intAttr("axis", 0)));
                 String dim0 = unsqueeze(g, r, first, 0);
-                String target = g.node1("Concat", List.of(dim0, g.constInts(r, new long[] {-1}, 1)), List.of(intAttr("axis", 0)));
+                String target = g.node1(
+                        "Concat", List.of(dim0, g.constInts(r, new long[] {-1}, 1)), List.of(intAttr("axis", 0)));
                 cur = g.node1("Reshape", List.of(cur, target), List.of());
                 break;
             }
@@ -1210,7 +1287,8 @@ class OrtDifferentialTest {
         g.rename(cur, "Y");
         g.output("Y", wrap.equals("cast") ? inType : DataType.FLOAT);
         Case result = g.build(wrap + "(" + op + ")", index, mode, max);
-        result.mlasMax = poolType == DataType.FLOAT && (op.equals("GlobalMaxPool") || (op.startsWith("MaxPool") && (opset < 8 || allOnes(w.d))));
+        result.mlasMax = poolType == DataType.FLOAT
+                && (op.equals("GlobalMaxPool") || (op.startsWith("MaxPool") && (opset < 8 || allOnes(w.d))));
         return result;
     }
 
@@ -1266,9 +1344,15 @@ class OrtDifferentialTest {
         /** A graph input with its full static shape. */
         String declare(String name, TensorValue v) {
             TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-            for (int d : v.shape()) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-            inputs.add(ValueInfoProto.newBuilder().setName(name)
-                    .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(v.type().onnxCode()).setShape(s))).build());
+            for (int d : v.shape())
+                s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            inputs.add(ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder()
+                            .setTensorType(TypeProto.Tensor.newBuilder()
+                                    .setElemType(v.type().onnxCode())
+                                    .setShape(s)))
+                    .build());
             names.add(name);
             feeds.add(v);
             return name;
@@ -1276,30 +1360,43 @@ class OrtDifferentialTest {
 
         /** A graph input; the batch dimension is sometimes symbolic and the shape sometimes left out. */
         String input(Rnd r, String name, TensorValue v) {
-            TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(v.type().onnxCode());
+            TypeProto.Tensor.Builder t =
+                    TypeProto.Tensor.newBuilder().setElemType(v.type().onnxCode());
             if (r.chance(0.9)) {
                 TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
                 boolean symbolic = r.chance(0.25);
                 for (int i = 0; i < v.rank(); i++) {
-                    if (i == 0 && symbolic) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+                    if (i == 0 && symbolic)
+                        s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
                     else s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(v.dim(i)));
                 }
                 t.setShape(s);
             }
-            inputs.add(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build());
+            inputs.add(ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder().setTensorType(t))
+                    .build());
             names.add(name);
             feeds.add(v);
             return name;
         }
 
         void output(String name, DataType type) {
-            outputs.add(ValueInfoProto.newBuilder().setName(name)
-                    .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.onnxCode()))).build());
+            outputs.add(ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder()
+                            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.onnxCode())))
+                    .build());
         }
 
         void node(String op, List<String> in, List<String> out, List<AttributeProto> attrs) {
-            nodes.add(NodeProto.newBuilder().setOpType(op).setName(op.toLowerCase() + nodes.size())
-                    .addAllInput(in).addAllOutput(out).addAllAttribute(attrs).build());
+            nodes.add(NodeProto.newBuilder()
+                    .setOpType(op)
+                    .setName(op.toLowerCase() + nodes.size())
+                    .addAllInput(in)
+                    .addAllOutput(out)
+                    .addAllAttribute(attrs)
+                    .build());
         }
 
         /** A node with one output, named after the node. */
@@ -1332,15 +1429,24 @@ class OrtDifferentialTest {
         }
 
         String constFloat(Rnd r, float v) {
-            TensorProto.Builder t = TensorProto.newBuilder().setDataType(DataType.FLOAT.onnxCode()).addFloatData(v);
+            TensorProto.Builder t = TensorProto.newBuilder()
+                    .setDataType(DataType.FLOAT.onnxCode())
+                    .addFloatData(v);
             return constant(r, t);
         }
 
         private String constant(Rnd r, TensorProto.Builder t) {
             String name = "const_" + (counter++);
             if (r.chance(0.6)) {
-                nodes.add(NodeProto.newBuilder().setOpType("Constant").setName("constant" + nodes.size()).addOutput(name)
-                        .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeType.TENSOR).setT(t)).build());
+                nodes.add(NodeProto.newBuilder()
+                        .setOpType("Constant")
+                        .setName("constant" + nodes.size())
+                        .addOutput(name)
+                        .addAttribute(AttributeProto.newBuilder()
+                                .setName("value")
+                                .setType(AttributeType.TENSOR)
+                                .setT(t))
+                        .build());
             } else {
                 initializers.add(t.setName(name).build());
             }
@@ -1348,10 +1454,21 @@ class OrtDifferentialTest {
         }
 
         byte[] bytes() {
-            GraphProto graph = GraphProto.newBuilder().setName("g").addAllNode(nodes).addAllInput(inputs).addAllOutput(outputs)
-                    .addAllInitializer(initializers).build();
-            return ModelProto.newBuilder().setIrVersion(opset >= 21 ? 10 : 8).setProducerName("pooling4j-test")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build().toByteArray();
+            GraphProto graph = GraphProto.newBuilder()
+                    .setName("g")
+                    .addAllNode(nodes)
+                    .addAllInput(inputs)
+                    .addAllOutput(outputs)
+                    .addAllInitializer(initializers)
+                    .build();
+            return ModelProto.newBuilder()
+                    .setIrVersion(opset >= 21 ? 10 : 8)
+                    .setProducerName("pooling4j-test")
+                    .addOpsetImport(
+                            OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                    .setGraph(graph)
+                    .build()
+                    .toByteArray();
         }
 
         Case build(String family, int index, Values mode, boolean exact) {
@@ -1359,29 +1476,51 @@ class OrtDifferentialTest {
             d.append("opset ").append(opset).append(", values ").append(mode).append(", inputs");
             for (int i = 0; i < names.size(); i++) {
                 d.append(' ').append(names.get(i)).append('=').append(feeds.get(i));
-                if (feeds.get(i).type() == DataType.INT64 && feeds.get(i).size() <= 8) d.append(Arrays.toString(feeds.get(i).toLongArray()));
+                if (feeds.get(i).type() == DataType.INT64 && feeds.get(i).size() <= 8)
+                    d.append(Arrays.toString(feeds.get(i).toLongArray()));
             }
             d.append(": ");
             for (int i = 0; i < nodes.size(); i++) d.append(i == 0 ? "" : "; ").append(describe(nodes.get(i)));
-            for (TensorProto t : initializers) d.append("; initializer ").append(t.getName()).append('=').append(t.getInt64DataList().isEmpty() ? t.getFloatDataList() : t.getInt64DataList());
+            for (TensorProto t : initializers)
+                d.append("; initializer ")
+                        .append(t.getName())
+                        .append('=')
+                        .append(t.getInt64DataList().isEmpty() ? t.getFloatDataList() : t.getInt64DataList());
             return new Case(family, index, d.toString(), bytes(), List.copyOf(names), List.copyOf(feeds), exact);
         }
     }
 
     static String describe(NodeProto n) {
-        StringBuilder s = new StringBuilder(n.getOpType()).append(n.getInputList()).append("->").append(n.getOutputList());
+        StringBuilder s = new StringBuilder(n.getOpType())
+                .append(n.getInputList())
+                .append("->")
+                .append(n.getOutputList());
         if (n.getAttributeCount() > 0) {
             s.append(" {");
             for (int i = 0; i < n.getAttributeCount(); i++) {
                 AttributeProto a = n.getAttribute(i);
                 s.append(i == 0 ? "" : ", ").append(a.getName()).append('=');
                 switch (a.getType()) {
-                    case INTS: s.append(a.getIntsList()); break;
-                    case INT: s.append(a.getI()); break;
-                    case FLOAT: s.append(a.getF()); break;
-                    case STRING: s.append(a.getS().toStringUtf8()); break;
-                    case TENSOR: s.append(a.getT().getInt64DataList().isEmpty() ? a.getT().getFloatDataList() : a.getT().getInt64DataList()); break;
-                    default: s.append(a.getType());
+                    case INTS:
+                        s.append(a.getIntsList());
+                        break;
+                    case INT:
+                        s.append(a.getI());
+                        break;
+                    case FLOAT:
+                        s.append(a.getF());
+                        break;
+                    case STRING:
+                        s.append(a.getS().toStringUtf8());
+                        break;
+                    case TENSOR:
+                        s.append(
+                                a.getT().getInt64DataList().isEmpty()
+                                        ? a.getT().getFloatDataList()
+                                        : a.getT().getInt64DataList());
+                        break;
+                    default:
+                        s.append(a.getType());
                 }
             }
             s.append('}');
@@ -1402,15 +1541,27 @@ class OrtDifferentialTest {
     }
 
     static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     static AttributeProto floatAttr(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     static AttributeProto stringAttr(String name, String v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING).setS(ByteString.copyFromUtf8(v)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v))
+                .build();
     }
 
     // =====================================================================================
@@ -1428,15 +1579,24 @@ class OrtDifferentialTest {
             out.add("out" + i);
             g.output("out" + i, i == 0 ? inputs.get(0).type() : DataType.INT64);
         }
-        g.nodes.add(NodeProto.newBuilder().setOpType(op).setName("pool").addAllInput(in).addAllOutput(out).addAllAttribute(Arrays.asList(attrs)).build());
+        g.nodes.add(NodeProto.newBuilder()
+                .setOpType(op)
+                .setName("pool")
+                .addAllInput(in)
+                .addAllOutput(out)
+                .addAllAttribute(Arrays.asList(attrs))
+                .build());
         return g.bytes();
     }
 
-    static List<TensorValue> runNode(int opset, String op, int outputs, List<TensorValue> inputs, AttributeProto... attrs) throws OnnxFormatException {
+    static List<TensorValue> runNode(
+            int opset, String op, int outputs, List<TensorValue> inputs, AttributeProto... attrs)
+            throws OnnxFormatException {
         return OnnxModel.parse(nodeModel(opset, op, outputs, inputs, attrs)).run(inputs.toArray(new TensorValue[0]));
     }
 
-    static List<TensorValue> runNode(int opset, String op, int outputs, TensorValue x, AttributeProto... attrs) throws OnnxFormatException {
+    static List<TensorValue> runNode(int opset, String op, int outputs, TensorValue x, AttributeProto... attrs)
+            throws OnnxFormatException {
         return runNode(opset, op, outputs, List.of(x), attrs);
     }
 
@@ -1478,14 +1638,16 @@ class OrtDifferentialTest {
             assertValues(withIndices.get(0), new int[] {1, 1, 2}, NAN, NAN);
             assertIndices(withIndices.get(1), 1, 5);
             assertValues(runNode(12, "MaxPool", 1, in, attrs).get(0), new int[] {1, 1, 2}, NAN, NAN);
-            if (in.type() == DataType.FLOAT) assertValues(runNode(7, "MaxPool", 1, in, attrs).get(0), new int[] {1, 1, 2}, NAN, NAN);
+            if (in.type() == DataType.FLOAT)
+                assertValues(runNode(7, "MaxPool", 1, in, attrs).get(0), new int[] {1, 1, 2}, NAN, NAN);
             // GlobalMaxPool over all six: NaN.
             assertValues(runNode(12, "GlobalMaxPool", 1, in).get(0), new int[] {1, 1, 1}, NAN);
         }
         // 2-D with padding 1 and stride 2 over [[NaN, 1], [2, 3]]: every window holds one element,
         // the one at its bottom-right; the NaN one gives NaN with its index 0.
         TensorValue x2 = TensorValue.ofFloat(new float[] {Float.NaN, 1, 2, 3}, 1, 1, 2, 2);
-        List<TensorValue> y = runNode(12, "MaxPool", 2, x2, ints("kernel_shape", 2, 2), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
+        List<TensorValue> y = runNode(
+                12, "MaxPool", 2, x2, ints("kernel_shape", 2, 2), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
         assertValues(y.get(0), new int[] {1, 1, 2, 2}, NAN, 1, 2, 3);
         assertIndices(y.get(1), 0, 1, 2, 3);
     }
@@ -1512,9 +1674,25 @@ class OrtDifferentialTest {
         // With count_include_pad: every tap before I + pad_end = 7 counts, here always both:
         // 2/2, 3/2, 5/2, 7/2, 3/2, 4/2.
         AttributeProto cip = intAttr("count_include_pad", 1);
-        assertValues(runNode(19, "AveragePool", 1, x, w[0], w[1], w[2], cip).get(0), new int[] {1, 1, 6}, 1, 1.5, 2.5, 3.5, 1.5, 2);
+        assertValues(
+                runNode(19, "AveragePool", 1, x, w[0], w[1], w[2], cip).get(0),
+                new int[] {1, 1, 6},
+                1,
+                1.5,
+                2.5,
+                3.5,
+                1.5,
+                2);
         // LpPool p = 1: the sums of the taps inside: 2, 3, 5, 7, 3, 4.
-        assertValues(runNode(18, "LpPool", 1, x, w[0], w[1], w[2], intAttr("p", 1)).get(0), new int[] {1, 1, 6}, 2, 3, 5, 7, 3, 4);
+        assertValues(
+                runNode(18, "LpPool", 1, x, w[0], w[1], w[2], intAttr("p", 1)).get(0),
+                new int[] {1, 1, 6},
+                2,
+                3,
+                5,
+                7,
+                3,
+                4);
     }
 
     /** (c) Pads of at least the effective kernel (windows wholly in padding) are refused with the node named. */
@@ -1522,17 +1700,19 @@ class OrtDifferentialTest {
     void padsOfTheEffectiveKernelOrMoreAreRejectedNamingTheNode() {
         TensorValue x = ramp(5);
         // kernel 2, no dilation: effective kernel 2, pad 2.
-        OnnxException e = assertThrows(OnnxException.class,
-                () -> runNode(12, "MaxPool", 1, x, ints("kernel_shape", 2), ints("pads", 2, 0)));
+        OnnxException e = assertThrows(
+                OnnxException.class, () -> runNode(12, "MaxPool", 1, x, ints("kernel_shape", 2), ints("pads", 2, 0)));
         assertTrue(e.getMessage().contains("node #0 'pool' (MaxPool, opset 12)"), e.getMessage());
         assertTrue(e.getMessage().contains("effective kernel 2"), e.getMessage());
         // kernel 2, dilation 2: effective kernel 3, end pad 3.
-        e = assertThrows(OnnxException.class,
-                () -> runNode(19, "AveragePool", 1, x, ints("kernel_shape", 2), ints("dilations", 2), ints("pads", 0, 3)));
+        e = assertThrows(
+                OnnxException.class,
+                () -> runNode(
+                        19, "AveragePool", 1, x, ints("kernel_shape", 2), ints("dilations", 2), ints("pads", 0, 3)));
         assertTrue(e.getMessage().contains("node #0 'pool' (AveragePool, opset 19)"), e.getMessage());
         assertTrue(e.getMessage().contains("effective kernel 3"), e.getMessage());
-        e = assertThrows(OnnxException.class,
-                () -> runNode(18, "LpPool", 1, x, ints("kernel_shape", 3), ints("pads", 3, 0)));
+        e = assertThrows(
+                OnnxException.class, () -> runNode(18, "LpPool", 1, x, ints("kernel_shape", 3), ints("pads", 3, 0)));
         assertTrue(e.getMessage().contains("node #0 'pool' (LpPool, opset 18)"), e.getMessage());
     }
 
@@ -1553,7 +1733,14 @@ class OrtDifferentialTest {
         assertIndices(max.get(1), 1, 5);
         // X = [1..9], kernel 1, stride 5, SAME_LOWER: O = 2, total = 5 + 1 - 9 = -3 -> 0: positions 0 and 5.
         // ONNX Runtime: begin pad (-3 + 1) / 2 = -1, positions 1 and 6: 2 and 7.
-        List<TensorValue> lower = runNode(12, "MaxPool", 2, ramp(9), ints("kernel_shape", 1), ints("strides", 5), stringAttr("auto_pad", "SAME_LOWER"));
+        List<TensorValue> lower = runNode(
+                12,
+                "MaxPool",
+                2,
+                ramp(9),
+                ints("kernel_shape", 1),
+                ints("strides", 5),
+                stringAttr("auto_pad", "SAME_LOWER"));
         assertValues(lower.get(0), new int[] {1, 1, 2}, 1, 6);
         assertIndices(lower.get(1), 0, 5);
     }
@@ -1570,11 +1757,13 @@ class OrtDifferentialTest {
         // SAME_UPPER (pads 0/1): taps {0,2} -> 3, {3,5} -> 6, {6,8=pad} -> 7; indices 2, 5, 6.
         // ONNX Runtime: total 2*3 + 2 - 8 = 0, O = (8 - 3)/3 + 1 = 2: [3, 6].
         AttributeProto[] w = {ints("kernel_shape", 2), ints("dilations", 2), ints("strides", 3)};
-        List<TensorValue> upper = runNode(12, "MaxPool", 2, ramp(8), w[0], w[1], w[2], stringAttr("auto_pad", "SAME_UPPER"));
+        List<TensorValue> upper =
+                runNode(12, "MaxPool", 2, ramp(8), w[0], w[1], w[2], stringAttr("auto_pad", "SAME_UPPER"));
         assertValues(upper.get(0), new int[] {1, 1, 3}, 3, 6, 7);
         assertIndices(upper.get(1), 2, 5, 6);
         // SAME_LOWER (pads 1/0): taps {-1,1} -> 2, {2,4} -> 5, {5,7} -> 8; indices 1, 4, 7.
-        List<TensorValue> lower = runNode(12, "MaxPool", 2, ramp(8), w[0], w[1], w[2], stringAttr("auto_pad", "SAME_LOWER"));
+        List<TensorValue> lower =
+                runNode(12, "MaxPool", 2, ramp(8), w[0], w[1], w[2], stringAttr("auto_pad", "SAME_LOWER"));
         assertValues(lower.get(0), new int[] {1, 1, 3}, 2, 5, 8);
         assertIndices(lower.get(1), 1, 4, 7);
     }
@@ -1589,8 +1778,15 @@ class OrtDifferentialTest {
     void validWithCeilModeUsesTheOperatorTextOutputSize() throws OnnxFormatException {
         // X = [1..8], kernel 4, stride 3: O = ceil(5/3) = 2, windows {0..3} -> 4 and {3..6} -> 7.
         // ONNX Runtime: O = ceil(4/3) + 1 = 3, the third window {6..9} -> 8.
-        List<TensorValue> y = runNode(12, "MaxPool", 2, ramp(8), ints("kernel_shape", 4), ints("strides", 3),
-                intAttr("ceil_mode", 1), stringAttr("auto_pad", "VALID"));
+        List<TensorValue> y = runNode(
+                12,
+                "MaxPool",
+                2,
+                ramp(8),
+                ints("kernel_shape", 4),
+                ints("strides", 3),
+                intAttr("ceil_mode", 1),
+                stringAttr("auto_pad", "VALID"));
         assertValues(y.get(0), new int[] {1, 1, 2}, 4, 7);
         assertIndices(y.get(1), 3, 6);
     }
@@ -1628,15 +1824,22 @@ class OrtDifferentialTest {
         // taps {-1, 2}, both outside [0, 2). W: kernel 1, O = 2. Every window is empty.
         // ONNX Runtime's indices: c*4 + (-1)*2 + (-1) = -3 and 1.
         AttributeProto[] w = {ints("kernel_shape", 2, 1), ints("dilations", 3, 1), ints("pads", 1, 0, 1, 0)};
-        List<TensorValue> f = runNode(12, "MaxPool", 2, TensorValue.ofFloat(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2), w);
+        List<TensorValue> f =
+                runNode(12, "MaxPool", 2, TensorValue.ofFloat(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2), w);
         double lf = -Float.MAX_VALUE;
         assertValues(f.get(0), new int[] {1, 2, 1, 2}, lf, lf, lf, lf);
         assertIndices(f.get(1), -1, -1, -1, -1);
-        List<TensorValue> d = runNode(12, "MaxPool", 2, TensorValue.ofDouble(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2), w);
+        List<TensorValue> d =
+                runNode(12, "MaxPool", 2, TensorValue.ofDouble(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2), w);
         double ld = -Double.MAX_VALUE;
         assertValues(d.get(0), new int[] {1, 2, 1, 2}, ld, ld, ld, ld);
         assertIndices(d.get(1), -1, -1, -1, -1);
-        List<TensorValue> i8 = runNode(12, "MaxPool", 2, TensorValue.ofIntegers(DataType.INT8, new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2), w);
+        List<TensorValue> i8 = runNode(
+                12,
+                "MaxPool",
+                2,
+                TensorValue.ofIntegers(DataType.INT8, new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2),
+                w);
         assertArrayEquals(new long[] {-128, -128, -128, -128}, i8.get(0).toLongArray());
         assertIndices(i8.get(1), -1, -1, -1, -1);
     }
@@ -1656,17 +1859,53 @@ class OrtDifferentialTest {
         TensorValue i = TensorValue.ofInt64(new long[] {5, 7, 13, 15}, 1, 1, 2, 2);
         TensorValue shape = TensorValue.ofInt64(new long[] {1, 1, 5, 5}, 4);
         AttributeProto[] w = {ints("kernel_shape", 2, 2), ints("strides", 2, 2)};
-        assertValues(runNode(11, "MaxUnpool", 1, List.of(x, i, shape), w).get(0), new int[] {1, 1, 5, 5},
-                0, 0, 0, 0, 0,
-                0, 5, 0, 6, 0,
-                0, 0, 0, 0, 0,
-                0, 7, 0, 8, 0,
-                0, 0, 0, 0, 0);
-        assertValues(runNode(11, "MaxUnpool", 1, List.of(x, i), w).get(0), new int[] {1, 1, 4, 4},
-                0, 0, 0, 0,
-                0, 5, 0, 6,
-                0, 0, 0, 0,
-                0, 7, 0, 8);
+        assertValues(
+                runNode(11, "MaxUnpool", 1, List.of(x, i, shape), w).get(0),
+                new int[] {1, 1, 5, 5},
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                5,
+                0,
+                6,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                7,
+                0,
+                8,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0);
+        assertValues(
+                runNode(11, "MaxUnpool", 1, List.of(x, i), w).get(0),
+                new int[] {1, 1, 4, 4},
+                0,
+                0,
+                0,
+                0,
+                0,
+                5,
+                0,
+                6,
+                0,
+                0,
+                0,
+                0,
+                0,
+                7,
+                0,
+                8);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.pooling4j.onnx;
 
-import org.pooling4j.io.Float16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.io.Float16;
 
 /** TensorProto reading and writing; expected bit patterns are worked out from IEEE 754 by hand. */
 class TensorProtosTest {
@@ -23,12 +23,15 @@ class TensorProtosTest {
 
     @Test
     void everyTypeRoundTripsThroughRawData() throws Exception {
-        TensorValue f = TensorValue.ofFloat(new float[] {1.5f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 3}, 2, 3);
+        TensorValue f = TensorValue.ofFloat(
+                new float[] {1.5f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 3}, 2, 3);
         TensorValue back = roundTrip(f);
         assertEquals(DataType.FLOAT, back.type());
         assertArrayEquals(new int[] {2, 3}, back.shape());
         assertArrayEquals(f.toFloatArray(), back.toFloatArray());
-        assertArrayEquals(new double[] {0.1, -1e300}, roundTrip(TensorValue.ofDouble(new double[] {0.1, -1e300}, 2)).toDoubleArray());
+        assertArrayEquals(
+                new double[] {0.1, -1e300},
+                roundTrip(TensorValue.ofDouble(new double[] {0.1, -1e300}, 2)).toDoubleArray());
         for (DataType t : new DataType[] {DataType.UINT8, DataType.INT8, DataType.INT32, DataType.INT64}) {
             long[] v = {t.minValue(), 0, 1, t.maxValue()};
             TensorValue r = roundTrip(TensorValue.ofIntegers(t, v, 4));
@@ -45,65 +48,155 @@ class TensorProtosTest {
     @Test
     void rawDataIsLittleEndian() throws Exception {
         // 1.0f = 0x3F800000, stored low byte first; int32 258 = 0x00000102.
-        TensorProto t = TensorProto.newBuilder().setDataType(1).addDims(1)
-                .setRawData(ByteString.copyFrom(new byte[] {0, 0, (byte) 0x80, 0x3f})).build();
+        TensorProto t = TensorProto.newBuilder()
+                .setDataType(1)
+                .addDims(1)
+                .setRawData(ByteString.copyFrom(new byte[] {0, 0, (byte) 0x80, 0x3f}))
+                .build();
         assertArrayEquals(new float[] {1f}, TensorProtos.fromProto(t, "t").toFloatArray());
-        TensorProto i = TensorProto.newBuilder().setDataType(6).addDims(1)
-                .setRawData(ByteString.copyFrom(new byte[] {2, 1, 0, 0})).build();
+        TensorProto i = TensorProto.newBuilder()
+                .setDataType(6)
+                .addDims(1)
+                .setRawData(ByteString.copyFrom(new byte[] {2, 1, 0, 0}))
+                .build();
         assertArrayEquals(new long[] {258}, TensorProtos.fromProto(i, "t").toLongArray());
         // float16 0x3C00 = 1.0, 0xC000 = -2.0, 0x7BFF = 65504, 0x0001 = 2^-24.
-        TensorProto h = TensorProto.newBuilder().setDataType(10).addDims(4)
-                .setRawData(ByteString.copyFrom(new byte[] {0, 0x3c, 0, (byte) 0xc0, (byte) 0xff, 0x7b, 1, 0})).build();
-        assertArrayEquals(new float[] {1f, -2f, 65504f, 0x1p-24f}, TensorProtos.fromProto(h, "t").toFloatArray());
+        TensorProto h = TensorProto.newBuilder()
+                .setDataType(10)
+                .addDims(4)
+                .setRawData(ByteString.copyFrom(new byte[] {0, 0x3c, 0, (byte) 0xc0, (byte) 0xff, 0x7b, 1, 0}))
+                .build();
+        assertArrayEquals(
+                new float[] {1f, -2f, 65504f, 0x1p-24f},
+                TensorProtos.fromProto(h, "t").toFloatArray());
     }
 
     @Test
     void typedFieldsAreRead() throws Exception {
-        TensorProto f = TensorProto.newBuilder().setDataType(1).addDims(2).addFloatData(0.5f).addFloatData(-1f).build();
-        assertArrayEquals(new float[] {0.5f, -1f}, TensorProtos.fromProto(f, "f").toFloatArray());
-        TensorProto d = TensorProto.newBuilder().setDataType(11).addDims(1).addDoubleData(0.25).build();
+        TensorProto f = TensorProto.newBuilder()
+                .setDataType(1)
+                .addDims(2)
+                .addFloatData(0.5f)
+                .addFloatData(-1f)
+                .build();
+        assertArrayEquals(
+                new float[] {0.5f, -1f}, TensorProtos.fromProto(f, "f").toFloatArray());
+        TensorProto d = TensorProto.newBuilder()
+                .setDataType(11)
+                .addDims(1)
+                .addDoubleData(0.25)
+                .build();
         assertArrayEquals(new double[] {0.25}, TensorProtos.fromProto(d, "d").toDoubleArray());
-        TensorProto l = TensorProto.newBuilder().setDataType(7).addDims(2).addInt64Data(-5).addInt64Data(Long.MAX_VALUE).build();
-        assertArrayEquals(new long[] {-5, Long.MAX_VALUE}, TensorProtos.fromProto(l, "l").toLongArray());
-        TensorProto u = TensorProto.newBuilder().setDataType(2).addDims(2).addInt32Data(0).addInt32Data(255).build();
+        TensorProto l = TensorProto.newBuilder()
+                .setDataType(7)
+                .addDims(2)
+                .addInt64Data(-5)
+                .addInt64Data(Long.MAX_VALUE)
+                .build();
+        assertArrayEquals(
+                new long[] {-5, Long.MAX_VALUE}, TensorProtos.fromProto(l, "l").toLongArray());
+        TensorProto u = TensorProto.newBuilder()
+                .setDataType(2)
+                .addDims(2)
+                .addInt32Data(0)
+                .addInt32Data(255)
+                .build();
         assertArrayEquals(new long[] {0, 255}, TensorProtos.fromProto(u, "u").toLongArray());
-        TensorProto i8 = TensorProto.newBuilder().setDataType(3).addDims(2).addInt32Data(-128).addInt32Data(127).build();
-        assertArrayEquals(new long[] {-128, 127}, TensorProtos.fromProto(i8, "i8").toLongArray());
+        TensorProto i8 = TensorProto.newBuilder()
+                .setDataType(3)
+                .addDims(2)
+                .addInt32Data(-128)
+                .addInt32Data(127)
+                .build();
+        assertArrayEquals(
+                new long[] {-128, 127}, TensorProtos.fromProto(i8, "i8").toLongArray());
         // float16 in int32_data holds the bit pattern: 0x3555 = 0.333251953125.
-        TensorProto h = TensorProto.newBuilder().setDataType(10).addDims(1).addInt32Data(0x3555).build();
-        assertArrayEquals(new float[] {0.333251953125f}, TensorProtos.fromProto(h, "h").toFloatArray());
+        TensorProto h = TensorProto.newBuilder()
+                .setDataType(10)
+                .addDims(1)
+                .addInt32Data(0x3555)
+                .build();
+        assertArrayEquals(
+                new float[] {0.333251953125f}, TensorProtos.fromProto(h, "h").toFloatArray());
     }
 
     @Test
     void badTensorsAreRejectedWithTheReason() {
-        OnnxFormatException ext = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setName("w").setDataType(1).addDims(4).setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin")).build(), "init"));
-        assertTrue(ext.getMessage().contains("external data") && ext.getMessage().contains("'w'"), ext.getMessage());
-        OnnxFormatException len = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(1).addDims(3).setRawData(ByteString.copyFrom(new byte[8])).build(), "x"));
-        assertTrue(len.getMessage().contains("raw_data has 8 bytes") && len.getMessage().contains("need 12"), len.getMessage());
-        OnnxFormatException typed = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(1).addDims(3).addFloatData(1).build(), "x"));
+        OnnxFormatException ext = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder()
+                                .setName("w")
+                                .setDataType(1)
+                                .addDims(4)
+                                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                                .addExternalData(StringStringEntryProto.newBuilder()
+                                        .setKey("location")
+                                        .setValue("w.bin"))
+                                .build(),
+                        "init"));
+        assertTrue(
+                ext.getMessage().contains("external data") && ext.getMessage().contains("'w'"), ext.getMessage());
+        OnnxFormatException len = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder()
+                                .setDataType(1)
+                                .addDims(3)
+                                .setRawData(ByteString.copyFrom(new byte[8]))
+                                .build(),
+                        "x"));
+        assertTrue(
+                len.getMessage().contains("raw_data has 8 bytes")
+                        && len.getMessage().contains("need 12"),
+                len.getMessage());
+        OnnxFormatException typed = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder()
+                                .setDataType(1)
+                                .addDims(3)
+                                .addFloatData(1)
+                                .build(),
+                        "x"));
         assertTrue(typed.getMessage().contains("float_data has 1 values"), typed.getMessage());
-        OnnxFormatException type = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(16).addDims(1).build(), "x"));
+        OnnxFormatException type = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder().setDataType(16).addDims(1).build(), "x"));
         assertTrue(type.getMessage().contains("BFLOAT16 (16)"), type.getMessage());
-        OnnxFormatException neg = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(1).addDims(-1).build(), "x"));
+        OnnxFormatException neg = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder().setDataType(1).addDims(-1).build(), "x"));
         assertTrue(neg.getMessage().contains("dims = [-1]"), neg.getMessage());
         // A huge claimed shape with no data is rejected from the sizes alone, without allocating.
-        OnnxFormatException huge = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(1).addDims(1L << 20).addDims(1L << 20).build(), "x"));
+        OnnxFormatException huge = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder()
+                                .setDataType(1)
+                                .addDims(1L << 20)
+                                .addDims(1L << 20)
+                                .build(),
+                        "x"));
         assertTrue(huge.getMessage().contains("more than"), huge.getMessage());
-        OnnxFormatException range = assertThrows(OnnxFormatException.class, () -> TensorProtos.fromProto(TensorProto.newBuilder()
-                .setDataType(2).addDims(1).addInt32Data(256).build(), "x"));
+        OnnxFormatException range = assertThrows(
+                OnnxFormatException.class,
+                () -> TensorProtos.fromProto(
+                        TensorProto.newBuilder()
+                                .setDataType(2)
+                                .addDims(1)
+                                .addInt32Data(256)
+                                .build(),
+                        "x"));
         assertTrue(range.getMessage().contains("256"), range.getMessage());
     }
 
     @Test
     void truncatedBytesGiveAFormatError() {
-        byte[] full = TensorProtos.toProto(TensorValue.ofFloat(new float[16], 4, 4), "x").toByteArray();
+        byte[] full = TensorProtos.toProto(TensorValue.ofFloat(new float[16], 4, 4), "x")
+                .toByteArray();
         for (int cut = 1; cut < full.length; cut += 7) {
             byte[] part = java.util.Arrays.copyOf(full, cut);
             assertThrows(OnnxFormatException.class, () -> TensorProtos.parse(part, "x"), "cut at " + cut);

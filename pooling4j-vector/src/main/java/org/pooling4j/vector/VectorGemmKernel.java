@@ -20,7 +20,9 @@ final class VectorGemmKernel implements GemmKernel {
     private VectorGemmKernel() {}
 
     static VectorGemmKernel create() {
-        if (L < 4) throw new UnsupportedOperationException("preferred vector width " + F.vectorBitSize() + " bits is too small for the SIMD product");
+        if (L < 4)
+            throw new UnsupportedOperationException(
+                    "preferred vector width " + F.vectorBitSize() + " bits is too small for the SIMD product");
         return new VectorGemmKernel();
     }
 

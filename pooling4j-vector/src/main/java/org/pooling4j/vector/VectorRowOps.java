@@ -34,6 +34,7 @@ final class VectorRowOps implements RowOps {
      * shuffles and blends: the two-vector form of rearrange is about 6x slower on JDK 17.
      */
     private static final VectorShuffle<Float>[][] SHUFFLES = buildShuffles();
+
     private static final VectorMask<Float>[][] MASKS = buildMasks();
 
     private final ScalarRowOps scalar = ScalarRowOps.INSTANCE;
@@ -42,7 +43,8 @@ final class VectorRowOps implements RowOps {
 
     static VectorRowOps create() {
         if (L < 4 || I.length() != L) {
-            throw new UnsupportedOperationException("preferred vector width " + F.vectorBitSize() + " bits is too small for SIMD pooling");
+            throw new UnsupportedOperationException(
+                    "preferred vector width " + F.vectorBitSize() + " bits is too small for SIMD pooling");
         }
         return new VectorRowOps();
     }
@@ -55,7 +57,7 @@ final class VectorRowOps implements RowOps {
             for (int k = 0; k < s; k++) {
                 int[] idx = new int[L];
                 for (int i = 0; i < L; i++) {
-                    int src = s * i;   // position in the concatenation of the s vectors
+                    int src = s * i; // position in the concatenation of the s vectors
                     idx[i] = src / L == k ? src - k * L : 0;
                 }
                 all[s][k] = VectorShuffle.fromArray(F, idx, 0);
@@ -107,11 +109,13 @@ final class VectorRowOps implements RowOps {
         int end = F.loopBound(n);
         if (nan) {
             for (; i < end; i += L) {
-                pickNan(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
+                pickNan(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i))
+                        .intoArray(dst, dOff + i);
             }
         } else {
             for (; i < end; i += L) {
-                pick(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i)).intoArray(dst, dOff + i);
+                pick(FloatVector.fromArray(F, a, aOff + i), FloatVector.fromArray(F, b, bOff + i))
+                        .intoArray(dst, dOff + i);
             }
         }
         if (i < n && n >= L && dst != a && dst != b) {
@@ -133,7 +137,8 @@ final class VectorRowOps implements RowOps {
     }
 
     @Override
-    public void maxIndexInto(float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
+    public void maxIndexInto(
+            float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
         int i = 0;
         IntVector t = IntVector.broadcast(I, tag);
         int end = F.loopBound(n);
@@ -161,7 +166,9 @@ final class VectorRowOps implements RowOps {
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         int i = 0;
         for (int end = F.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(F, acc, accOff + i).add(FloatVector.fromArray(F, src, sOff + i)).intoArray(acc, accOff + i);
+            FloatVector.fromArray(F, acc, accOff + i)
+                    .add(FloatVector.fromArray(F, src, sOff + i))
+                    .intoArray(acc, accOff + i);
         }
         if (i < n) scalar.addInto(src, sOff + i, acc, accOff + i, n - i);
     }
@@ -200,12 +207,16 @@ final class VectorRowOps implements RowOps {
     }
 
     private static FloatVector pack3(FloatVector v0, FloatVector v1, FloatVector v2) {
-        return v0.rearrange(SHUFFLES[3][0]).blend(v1.rearrange(SHUFFLES[3][1]), MASKS[3][1]).blend(v2.rearrange(SHUFFLES[3][2]), MASKS[3][2]);
+        return v0.rearrange(SHUFFLES[3][0])
+                .blend(v1.rearrange(SHUFFLES[3][1]), MASKS[3][1])
+                .blend(v2.rearrange(SHUFFLES[3][2]), MASKS[3][2]);
     }
 
     private static FloatVector pack4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        return v0.rearrange(SHUFFLES[4][0]).blend(v1.rearrange(SHUFFLES[4][1]), MASKS[4][1])
-                .blend(v2.rearrange(SHUFFLES[4][2]), MASKS[4][2]).blend(v3.rearrange(SHUFFLES[4][3]), MASKS[4][3]);
+        return v0.rearrange(SHUFFLES[4][0])
+                .blend(v1.rearrange(SHUFFLES[4][1]), MASKS[4][1])
+                .blend(v2.rearrange(SHUFFLES[4][2]), MASKS[4][2])
+                .blend(v3.rearrange(SHUFFLES[4][3]), MASKS[4][3]);
     }
 
     /** Whole vectors of windows that stride {@code s} can serve without reading past {@code row}. */
@@ -220,7 +231,9 @@ final class VectorRowOps implements RowOps {
     public void divideEach(float[] acc, int off, float[] d, int dOff, int n) {
         int i = 0;
         for (int end = F.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(F, acc, off + i).div(FloatVector.fromArray(F, d, dOff + i)).intoArray(acc, off + i);
+            FloatVector.fromArray(F, acc, off + i)
+                    .div(FloatVector.fromArray(F, d, dOff + i))
+                    .intoArray(acc, off + i);
         }
         if (i < n) scalar.divideEach(acc, off + i, d, dOff + i, n - i);
     }
@@ -253,12 +266,22 @@ final class VectorRowOps implements RowOps {
             if (nan) {
                 for (; j < end; j += L) {
                     int p = r + 4 * j;
-                    pack4(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil), winNan(row, p + 3 * L, k, dil)).intoArray(out, o + j);
+                    pack4(
+                                    winNan(row, p, k, dil),
+                                    winNan(row, p + L, k, dil),
+                                    winNan(row, p + 2 * L, k, dil),
+                                    winNan(row, p + 3 * L, k, dil))
+                            .intoArray(out, o + j);
                 }
             } else {
                 for (; j < end; j += L) {
                     int p = r + 4 * j;
-                    pack4(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil), win(row, p + 3 * L, k, dil)).intoArray(out, o + j);
+                    pack4(
+                                    win(row, p, k, dil),
+                                    win(row, p + L, k, dil),
+                                    win(row, p + 2 * L, k, dil),
+                                    win(row, p + 3 * L, k, dil))
+                            .intoArray(out, o + j);
                 }
             }
         } else if (stride == 3 && L >= 4) {
@@ -266,12 +289,14 @@ final class VectorRowOps implements RowOps {
             if (nan) {
                 for (; j < end; j += L) {
                     int p = r + 3 * j;
-                    pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil)).intoArray(out, o + j);
+                    pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil))
+                            .intoArray(out, o + j);
                 }
             } else {
                 for (; j < end; j += L) {
                     int p = r + 3 * j;
-                    pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil)).intoArray(out, o + j);
+                    pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil))
+                            .intoArray(out, o + j);
                 }
             }
         }
@@ -290,7 +315,8 @@ final class VectorRowOps implements RowOps {
     public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
         int j = 0;
         if (stride == 1) {
-            for (int end = F.loopBound(count); j < end; j += L) sum(row, r + j, k, dil).intoArray(out, o + j);
+            for (int end = F.loopBound(count); j < end; j += L)
+                sum(row, r + j, k, dil).intoArray(out, o + j);
         } else if (stride == 2) {
             int end = blocks(row, r, count, 2, k, dil);
             for (; j < end; j += L) {
@@ -319,7 +345,9 @@ final class VectorRowOps implements RowOps {
             int base = r + t * dil;
             int j = 0;
             for (; j < bound; j += L) {
-                FloatVector.fromArray(F, row, base + j).add(FloatVector.fromArray(F, delta, d + j)).intoArray(row, base + j);
+                FloatVector.fromArray(F, row, base + j)
+                        .add(FloatVector.fromArray(F, delta, d + j))
+                        .intoArray(row, base + j);
             }
             for (; j < count; j++) row[base + j] += delta[d + j];
         }

@@ -17,7 +17,8 @@ import org.pooling4j.spi.ScalarGemmKernel;
  * and against the scalar kernel.
  */
 class VectorGemmTest {
-    private static final boolean EXPECT_SIMD = Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "true"));
+    private static final boolean EXPECT_SIMD =
+            Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "true"));
 
     @Test
     void theExpectedKernelIsSelected() {
@@ -33,7 +34,7 @@ class VectorGemmTest {
 
     @Test
     void simdKernelMatchesNaiveAndScalar() {
-        if (!EXPECT_SIMD) return;  // the class cannot load without the Vector API
+        if (!EXPECT_SIMD) return; // the class cannot load without the Vector API
         GemmKernel simd = VectorGemmKernel.create();
         GemmTest.sweep(simd, 21);
         Random r = new Random(22);
@@ -44,6 +45,7 @@ class VectorGemmTest {
         float[] cs = new float[m * n], cv = new float[m * n];
         Gemm.multiply(ScalarGemmKernel.INSTANCE, false, true, m, n, k, a, 0, k, b, 0, k, false, cs, 0, n, 2);
         Gemm.multiply(simd, false, true, m, n, k, a, 0, k, b, 0, k, false, cv, 0, n, 2);
-        for (int i = 0; i < cs.length; i++) assertEquals(cs[i], cv[i], 1e-4 * (1 + Math.abs(cs[i])), "element " + i + " (seed 22)");
+        for (int i = 0; i < cs.length; i++)
+            assertEquals(cs[i], cv[i], 1e-4 * (1 + Math.abs(cs[i])), "element " + i + " (seed 22)");
     }
 }

@@ -21,11 +21,15 @@ class VectorRowOpsTest {
     private static RowOps simd;
     private static final RowOps SCALAR = ScalarRowOps.INSTANCE;
     private static final long SEED = Long.getLong("pooling4j.seed", 4242L);
-    private static final int[] SIZES = {0, 1, 3, 7, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 127, 128, 129, 211, 256, 257};
+    private static final int[] SIZES = {
+        0, 1, 3, 7, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 127, 128, 129, 211, 256, 257
+    };
 
     @BeforeAll
     static void load() {
-        assumeTrue(Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "true")), "runs with the Vector API only");
+        assumeTrue(
+                Boolean.parseBoolean(System.getProperty("pooling4j.expect.simd", "true")),
+                "runs with the Vector API only");
         simd = VectorRowOps.create();
     }
 
@@ -33,15 +37,24 @@ class VectorRowOpsTest {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             double u = r.nextDouble();
-            a[i] = u < 0.05 ? -0.0f : u < 0.10 ? 0.0f : u < 0.12 ? Float.NaN : u < 0.14 ? Float.NEGATIVE_INFINITY
-                    : u < 0.4 ? r.nextInt(4) : (float) (r.nextDouble() * 2 - 1);
+            a[i] = u < 0.05
+                    ? -0.0f
+                    : u < 0.10
+                            ? 0.0f
+                            : u < 0.12
+                                    ? Float.NaN
+                                    : u < 0.14
+                                            ? Float.NEGATIVE_INFINITY
+                                            : u < 0.4 ? r.nextInt(4) : (float) (r.nextDouble() * 2 - 1);
         }
         return a;
     }
 
     private static void sameBits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
-            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+            assertEquals(
+                    Float.floatToRawIntBits(want[i]),
+                    Float.floatToRawIntBits(got[i]),
                     () -> what + " at " + " differs: " + want + " (seed " + SEED + ")");
         }
     }
@@ -84,11 +97,18 @@ class VectorRowOpsTest {
                 }
                 sameBits(wv, gv, "maxIndexInto values n=" + n);
                 assertArrayEquals(wi, gi, "maxIndexInto tags n=" + n + " seed " + SEED);
-                assertEquals(Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(0f)
-                                ? 0 : Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
-                        Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(-0f)
-                                ? 0 : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)) == Float.floatToIntBits(0f)
-                                ? 0 : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
+                assertEquals(
+                        Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan))
+                                        == Float.floatToIntBits(0f)
+                                ? 0
+                                : Float.floatToIntBits(SCALAR.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
+                        Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan))
+                                        == Float.floatToIntBits(-0f)
+                                ? 0
+                                : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan))
+                                                == Float.floatToIntBits(0f)
+                                        ? 0
+                                        : Float.floatToIntBits(simd.maxRange(a, 1, n, Float.NEGATIVE_INFINITY, nan)),
                         "maxRange n=" + n + " (sign of zero unspecified)");
             }
         }
@@ -108,7 +128,8 @@ class VectorRowOpsTest {
                         float[] g = new float[count + 1];
                         SCALAR.windowMax(row, 2, w, 1, count, stride, k, dil, nan);
                         simd.windowMax(row, 2, g, 1, count, stride, k, dil, nan);
-                        sameBitsButZeroSign(w, g, "windowMax count=" + count + " s=" + stride + " k=" + k + " d=" + dil);
+                        sameBitsButZeroSign(
+                                w, g, "windowMax count=" + count + " s=" + stride + " k=" + k + " d=" + dil);
                     }
                 }
             }
@@ -149,7 +170,11 @@ class VectorRowOpsTest {
             sameBits(wa, ga, "divide");
             double sumAbs = 0;
             for (int i = 0; i < count; i++) sumAbs += Math.abs(a[1 + i]);
-            assertEquals(SCALAR.sumRange(a, 1, count), simd.sumRange(a, 1, count), 1e-6 * Math.max(1, sumAbs), "sumRange n=" + count);
+            assertEquals(
+                    SCALAR.sumRange(a, 1, count),
+                    simd.sumRange(a, 1, count),
+                    1e-6 * Math.max(1, sumAbs),
+                    "sumRange n=" + count);
         }
     }
 

@@ -46,7 +46,9 @@ import org.pooling4j.monitor.PoolMonitor;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 3,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class EventOverheadBenchmark {
     /** How calls are observed; see the class comment. */
     @Param({"none", "idle", "recording", "monitor"})

@@ -34,7 +34,9 @@ import org.pooling4j.Tensor;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class PlanCallBenchmark {
     private PoolSpec spec;
     private PoolPlan plan;

@@ -43,7 +43,9 @@ import org.pooling4j.bench.Workload;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 // The SIMD kernels need the Vector API in the forked JVM's module graph.
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ShapeCorpusBenchmark {
     /** System property naming the corpus file. */
     public static final String FILE_PROPERTY = "pooling4j.bench.shapes";
@@ -67,7 +69,8 @@ public class ShapeCorpusBenchmark {
     public void setUp() throws Exception {
         Path file = Paths.get(System.getProperty(FILE_PROPERTY, DEFAULT_FILE));
         List<ShapeCorpus.Row> rows = ShapeCorpus.read(file);
-        if (row < 1 || row > rows.size()) throw new IllegalArgumentException("row " + row + ": " + file + " has " + rows.size() + " data rows");
+        if (row < 1 || row > rows.size())
+            throw new IllegalArgumentException("row " + row + ": " + file + " has " + rows.size() + " data rows");
         ShapeCorpus.Planned p = ShapeCorpus.plan(rows.get(row - 1), "max", MAX_BYTES);
         if (p.benchCase == null) throw new IllegalStateException("row " + row + " cannot run: " + p.skipReason);
         workload = new Workload(p.benchCase, 0x5EED_B3C4L ^ row);

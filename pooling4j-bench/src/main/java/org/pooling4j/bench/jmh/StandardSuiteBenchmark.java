@@ -33,11 +33,26 @@ import org.pooling4j.bench.Workload;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 // The SIMD kernels need the Vector API in the forked JVM's module graph.
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class StandardSuiteBenchmark {
     /** A case name of the standard suite. */
-    @Param({"resnet_stem_maxpool", "vgg_pool1", "vgg_pool5", "inception_avg", "global_avg", "small_latency", "c3d_pool", "audio_1d",
-        "resnet_stem_maxpool_nhwc", "inception_avg_nhwc", "resnet_stem_maxpool_bwd", "vgg_pool1_bwd", "inception_avg_bwd"})
+    @Param({
+        "resnet_stem_maxpool",
+        "vgg_pool1",
+        "vgg_pool5",
+        "inception_avg",
+        "global_avg",
+        "small_latency",
+        "c3d_pool",
+        "audio_1d",
+        "resnet_stem_maxpool_nhwc",
+        "inception_avg_nhwc",
+        "resnet_stem_maxpool_bwd",
+        "vgg_pool1_bwd",
+        "inception_avg_bwd"
+    })
     public String caseName;
 
     /** Threads given to each pooling4j call. */

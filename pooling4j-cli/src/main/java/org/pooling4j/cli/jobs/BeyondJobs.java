@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
-import org.pooling4j.LongTensor;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
@@ -25,7 +24,8 @@ import org.pooling4j.io.NpyArray;
  * memory format are checked as {@link TorchJobs} checks them.
  */
 final class BeyondJobs implements JobFamily {
-    private final Set<String> ops = TorchJobs.ops(List.of("stochastic_pool", "mixed_pool", "gated_pool", "weighted_avg_pool"));
+    private final Set<String> ops =
+            TorchJobs.ops(List.of("stochastic_pool", "mixed_pool", "gated_pool", "weighted_avg_pool"));
 
     @Override
     public Set<String> ops() {
@@ -59,15 +59,18 @@ final class BeyondJobs implements JobFamily {
     }
 
     /** Runs one job whose input {@code x} is already in {@code layout}; returns the kernel's name. */
-    private static String run(Job j, String base, int r, boolean backward, Tensor x, Layout layout, boolean batched) throws IOException {
+    private static String run(Job j, String base, int r, boolean backward, Tensor x, Layout layout, boolean batched)
+            throws IOException {
         PoolSpec spec = spec(j, base, r);
         boolean learnable = spec.weightsShape() != null;
         if (j.has("grad_weights")) {
             if (!backward) throw j.bad("grad_weights", "is written by the _backward job only");
             if (!learnable) {
-                throw j.bad("grad_weights", base.equals("weighted_avg_pool")
-                        ? "a Gaussian (sigma) weighted average has fixed weights and so no weight gradient"
-                        : base + " has no weights");
+                throw j.bad(
+                        "grad_weights",
+                        base.equals("weighted_avg_pool")
+                                ? "a Gaussian (sigma) weighted average has fixed weights and so no weight gradient"
+                                : base + " has no weights");
             }
         }
         boolean stochastic = base.equals("stochastic_pool");
@@ -130,15 +133,21 @@ final class BeyondJobs implements JobFamily {
                 b = avgKeys(j, PoolSpec.mixed(j.dbl("alpha"), k));
                 break;
             case "gated_pool": {
-                if (!j.has("weights")) throw j.bad("weights", "is required: an .npy of shape (taps), the kernel, (C, taps) or (C, kernel...)");
+                if (!j.has("weights"))
+                    throw j.bad(
+                            "weights", "is required: an .npy of shape (taps), the kernel, (C, taps) or (C, kernel...)");
                 Tensor w = j.readTensor("weights");
                 b = avgKeys(j, PoolSpec.gated(k).weights(w.data(), w.shape()));
                 break;
             }
             default: { // weighted_avg_pool
-                b = PoolSpec.weightedAvg(k).dilation(j.ints("dilation", r, ones(r))).ceilMode(j.bool("ceil_mode", false));
+                b = PoolSpec.weightedAvg(k)
+                        .dilation(j.ints("dilation", r, ones(r)))
+                        .ceilMode(j.bool("ceil_mode", false));
                 if (j.has("weights") == j.has("sigma")) {
-                    throw j.bad(j.has("weights") ? "sigma" : "weights", "weighted_avg_pool needs exactly one of weights (kernel-shaped .npy) and sigma");
+                    throw j.bad(
+                            j.has("weights") ? "sigma" : "weights",
+                            "weighted_avg_pool needs exactly one of weights (kernel-shaped .npy) and sigma");
                 }
                 if (j.has("weights")) {
                     Tensor w = j.readTensor("weights");
@@ -167,7 +176,8 @@ final class BeyondJobs implements JobFamily {
         Object v = j.raw("seed");
         if (v == null) return 0;
         if (v instanceof Long) return (Long) v;
-        if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 0x1p63) return (long) (double) (Double) v;
+        if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 0x1p63)
+            return (long) (double) (Double) v;
         throw j.bad("seed", "must be an integer");
     }
 
@@ -178,24 +188,30 @@ final class BeyondJobs implements JobFamily {
      */
     private static Tensor uniforms(Job j, Geometry g, Layout layout, boolean batched) throws IOException {
         NpyArray a = Npy.read(j.path("random_samples"));
-        int[] want = batched ? concat(new int[] {g.batch(), g.channels()}, g.outSizes()) : concat(new int[] {g.channels()}, g.outSizes());
+        int[] want = batched
+                ? concat(new int[] {g.batch(), g.channels()}, g.outSizes())
+                : concat(new int[] {g.channels()}, g.outSizes());
         if (!Arrays.equals(a.shape(), want)) {
-            throw j.bad("random_samples", "shape " + Arrays.toString(a.shape()) + " must equal the output shape " + Arrays.toString(want)
-                    + " (one uniform per output element)");
+            throw j.bad(
+                    "random_samples",
+                    "shape " + Arrays.toString(a.shape()) + " must equal the output shape " + Arrays.toString(want)
+                            + " (one uniform per output element)");
         }
         float[] u;
         if (a.dtype() == NpyArray.DType.FLOAT64) {
             double[] d = (double[]) a.data();
             u = new float[d.length];
             for (int i = 0; i < d.length; i++) {
-                if (!(d[i] >= 0 && d[i] < 1)) throw j.bad("random_samples", "element " + i + " = " + d[i] + " is outside [0, 1)");
+                if (!(d[i] >= 0 && d[i] < 1))
+                    throw j.bad("random_samples", "element " + i + " = " + d[i] + " is outside [0, 1)");
                 float f = (float) d[i];
                 u[i] = f > d[i] ? Math.nextDown(f) : f;
             }
         } else {
             u = a.toFloats();
             for (int i = 0; i < u.length; i++) {
-                if (!(u[i] >= 0 && u[i] < 1)) throw j.bad("random_samples", "element " + i + " = " + u[i] + " is outside [0, 1)");
+                if (!(u[i] >= 0 && u[i] < 1))
+                    throw j.bad("random_samples", "element " + i + " = " + u[i] + " is outside [0, 1)");
             }
         }
         return TorchJobs.toLayout(new Tensor(u, want, Layout.CHANNELS_FIRST), layout, batched);

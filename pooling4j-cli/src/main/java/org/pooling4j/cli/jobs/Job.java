@@ -23,7 +23,8 @@ final class Job {
         this.keys = keys;
         this.dir = dir;
         Object o = keys.get("op");
-        if (!(o instanceof String)) throw new IllegalArgumentException("key \"op\" = " + o + ": must be a string naming the operator");
+        if (!(o instanceof String))
+            throw new IllegalArgumentException("key \"op\" = " + o + ": must be a string naming the operator");
         this.op = (String) o;
     }
 
@@ -87,7 +88,8 @@ final class Job {
     int toInt(String key, Object v) {
         if (v instanceof Long) {
             long x = (Long) v;
-            if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) throw bad(key, "entry " + x + " does not fit in a 32-bit int");
+            if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE)
+                throw bad(key, "entry " + x + " does not fit in a 32-bit int");
             return (int) x;
         }
         if (v instanceof Double) {
@@ -122,7 +124,8 @@ final class Job {
 
     Path path(String key) {
         Object v = keys.get(key);
-        if (!(v instanceof String)) throw bad(key, v == null ? "is required (a path relative to the jobs file)" : "must be a path string");
+        if (!(v instanceof String))
+            throw bad(key, v == null ? "is required (a path relative to the jobs file)" : "must be a path string");
         return dir.resolve((String) v);
     }
 

@@ -25,7 +25,9 @@ final class JobFamilies {
             for (String op : f.ops()) {
                 JobFamily before = m.put(op, f);
                 if (before != null) {
-                    throw new IllegalStateException("op " + op + " is claimed by " + before.getClass().getSimpleName() + " and " + f.getClass().getSimpleName());
+                    throw new IllegalStateException(
+                            "op " + op + " is claimed by " + before.getClass().getSimpleName() + " and "
+                                    + f.getClass().getSimpleName());
                 }
             }
         }

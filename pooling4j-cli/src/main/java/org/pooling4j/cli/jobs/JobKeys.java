@@ -25,7 +25,8 @@ final class JobKeys {
         for (String key : job.keyNames()) {
             if (accepted.contains(key) || leftToRun.contains(key)) continue;
             String near = nearest(key, accepted);
-            throw new IllegalArgumentException("unknown key \"" + key + "\"" + (near == null ? "" : " (did you mean \"" + near + "\"?)"));
+            throw new IllegalArgumentException(
+                    "unknown key \"" + key + "\"" + (near == null ? "" : " (did you mean \"" + near + "\"?)"));
         }
     }
 

@@ -56,18 +56,27 @@ public final class JobRunner {
             Job job = new Job(id, keys, dir);
             JobFamily family = JobFamilies.forOp(job.op);
             if (family == null) {
-                throw new IllegalArgumentException("op = \"" + job.op + "\": unknown operator; known: " + JobFamilies.describe());
+                throw new IllegalArgumentException(
+                        "op = \"" + job.op + "\": unknown operator; known: " + JobFamilies.describe());
             }
             JobKeys.check(job, family);
             String kernel = family.run(job);
             passed++;
             if (!quiet) {
-                out.printf(Locale.ROOT, "ok    %s  %s  kernel=%s  %.2f ms%n", id, job.op, kernel, (System.nanoTime() - t0) / 1e6);
+                out.printf(
+                        Locale.ROOT,
+                        "ok    %s  %s  kernel=%s  %.2f ms%n",
+                        id,
+                        job.op,
+                        kernel,
+                        (System.nanoTime() - t0) / 1e6);
             }
         } catch (IOException | RuntimeException e) {
             failed++;
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (!(e instanceof IllegalArgumentException || e instanceof IOException || e instanceof NullPointerException)) {
+            if (!(e instanceof IllegalArgumentException
+                    || e instanceof IOException
+                    || e instanceof NullPointerException)) {
                 msg = e.getClass().getSimpleName() + ": " + msg;
             }
             out.printf(Locale.ROOT, "FAIL  %s: %s%n", id, msg);

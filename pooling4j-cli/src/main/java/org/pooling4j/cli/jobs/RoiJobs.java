@@ -9,8 +9,8 @@ import java.util.TreeSet;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Pooled;
-import org.pooling4j.roi.RoiPooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.roi.RoiPooling;
 
 /**
  * torchvision's region ops, {@code roi_align} and {@code roi_pool}, each also with {@code _backward}
@@ -75,7 +75,9 @@ final class RoiJobs implements JobFamily {
         if (!backward) {
             Tensor x = nchw(j, j.readTensor("input"), "input").toLayout(layout, true);
             if (align) {
-                j.write("output", nchw(RoiPooling.torchRoiAlign(x, boxes, out[0], out[1], scale, samplingRatio, aligned)));
+                j.write(
+                        "output",
+                        nchw(RoiPooling.torchRoiAlign(x, boxes, out[0], out[1], scale, samplingRatio, aligned)));
             } else {
                 Pooled p = RoiPooling.torchRoiPool(x, boxes, out[0], out[1], scale);
                 j.write("output", nchw(p.values()));
@@ -87,7 +89,9 @@ final class RoiJobs implements JobFamily {
         Tensor g = nchw(j, j.readTensor("grad_output"), "grad_output");
         int[] gs = g.shape();
         if (gs[2] != out[0] || gs[3] != out[1]) {
-            throw j.bad("grad_output", "its shape " + Arrays.toString(gs) + " must end in output_size " + Arrays.toString(out));
+            throw j.bad(
+                    "grad_output",
+                    "its shape " + Arrays.toString(gs) + " must end in output_size " + Arrays.toString(out));
         }
         g = g.toLayout(layout, true);
         Tensor dx;
@@ -96,7 +100,9 @@ final class RoiJobs implements JobFamily {
         } else if (j.fileExists("indices")) {
             LongTensor a = j.readLongTensor("indices");
             if (!Arrays.equals(a.shape(), gs)) {
-                throw j.bad("indices", "its shape " + Arrays.toString(a.shape()) + " must equal grad_output's " + Arrays.toString(gs));
+                throw j.bad(
+                        "indices",
+                        "its shape " + Arrays.toString(a.shape()) + " must equal grad_output's " + Arrays.toString(gs));
             }
             dx = RoiPooling.torchRoiPoolBackward(g, boxes, a.toLayout(layout, true), inputShape(j, layout));
         } else {
@@ -116,7 +122,8 @@ final class RoiJobs implements JobFamily {
     /** A file must hold a 4-D (N, C, H, W) array: torchvision's region ops take no unbatched input. */
     private static Tensor nchw(Job j, Tensor t, String key) {
         if (t.rank() != 4) {
-            throw j.bad(key, "holds shape " + Arrays.toString(t.shape()) + "; " + j.op + " needs a 4-D (N, C, H, W) array");
+            throw j.bad(
+                    key, "holds shape " + Arrays.toString(t.shape()) + "; " + j.op + " needs a 4-D (N, C, H, W) array");
         }
         return t;
     }

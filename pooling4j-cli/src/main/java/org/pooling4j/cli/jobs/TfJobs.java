@@ -30,7 +30,8 @@ import org.pooling4j.Tensor;
  * {@code (y*W + x)*C + c} form (plus the batch term with {@code include_batch_in_index}).
  */
 final class TfJobs implements JobFamily {
-    private static final Pattern OP = Pattern.compile("tf\\.nn\\.(max_pool|avg_pool|max_pool_with_argmax)([1-3]d)?(_backward)?");
+    private static final Pattern OP =
+            Pattern.compile("tf\\.nn\\.(max_pool|avg_pool|max_pool_with_argmax)([1-3]d)?(_backward)?");
 
     private static final Set<String> OPS = allOps();
 
@@ -71,19 +72,23 @@ final class TfJobs implements JobFamily {
         if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
         String base = m.group(1);
         boolean argmax = base.equals("max_pool_with_argmax");
-        if (argmax && m.group(2) != null) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator (tf.nn.max_pool_with_argmax has no rank suffix)");
+        if (argmax && m.group(2) != null)
+            throw new IllegalArgumentException(
+                    "op = \"" + j.op + "\": unknown operator (tf.nn.max_pool_with_argmax has no rank suffix)");
         boolean backward = m.group(3) != null;
         Tensor x = j.readTensor("input");
         int r = argmax ? 2 : m.group(2) != null ? m.group(2).charAt(0) - '0' : x.rank() - 2;
         if (r < 1 || x.rank() != r + 2) {
-            throw new IllegalArgumentException("input shape " + Arrays.toString(x.shape()) + ": " + j.op + " expects a rank-" + (r + 2) + " tensor (batch, spatial..., channels)");
+            throw new IllegalArgumentException("input shape " + Arrays.toString(x.shape()) + ": " + j.op
+                    + " expects a rank-" + (r + 2) + " tensor (batch, spatial..., channels)");
         }
         Layout layout = layout(j, r, argmax);
         x = x.withLayout(layout);
         int[] k = window(j, "ksize", r, layout);
         int[] s = window(j, "strides", r, layout);
         boolean max = !base.equals("avg_pool");
-        PoolSpec.Builder b = max ? PoolSpec.max(k).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE)
+        PoolSpec.Builder b = max
+                ? PoolSpec.max(k).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE)
                 : PoolSpec.avg(k).countIncludePad(false);
         b.stride(s);
         Object pad = j.raw("padding");
@@ -92,7 +97,9 @@ final class TfJobs implements JobFamily {
         } else if ("VALID".equals(pad)) {
             b.autoPad(AutoPad.VALID);
         } else if (pad instanceof List) {
-            if (!max || argmax) throw j.bad("padding", "explicit padding is accepted by tf.nn.max_pool only; use \"SAME\" or \"VALID\"");
+            if (!max || argmax)
+                throw j.bad(
+                        "padding", "explicit padding is accepted by tf.nn.max_pool only; use \"SAME\" or \"VALID\"");
             int[][] pp = explicitPadding(j, r, layout);
             b.padding(pp[0], pp[1]);
         } else {
@@ -100,7 +107,8 @@ final class TfJobs implements JobFamily {
         }
         PoolSpec spec = b.build();
         boolean withBatch = j.bool("include_batch_in_index", false);
-        if (!argmax && j.has("include_batch_in_index")) throw j.bad("include_batch_in_index", "applies to tf.nn.max_pool_with_argmax only");
+        if (!argmax && j.has("include_batch_in_index"))
+            throw j.bad("include_batch_in_index", "applies to tf.nn.max_pool_with_argmax only");
         PoolPlan plan = Pooling.plan(spec, x.shape(), x.layout());
         if (!backward) {
             if (argmax) {
@@ -134,7 +142,9 @@ final class TfJobs implements JobFamily {
         if (r <= 3 && f.equals(last[r - 1])) return Layout.CHANNELS_LAST;
         if (r <= 3 && f.equals(first[r - 1]) && !argmax) return Layout.CHANNELS_FIRST;
         if (argmax) throw j.bad("data_format", "tf.nn.max_pool_with_argmax supports \"NHWC\" only");
-        throw j.bad("data_format", "must be " + (r <= 3 ? "\"" + last[r - 1] + "\" or \"" + first[r - 1] + "\"" : "given for rank " + r));
+        throw j.bad(
+                "data_format",
+                "must be " + (r <= 3 ? "\"" + last[r - 1] + "\" or \"" + first[r - 1] + "\"" : "given for rank " + r));
     }
 
     /** ksize/strides: an int, 1 or r spatial entries, or r+2 entries with 1 on the batch and channel axes. */
@@ -160,7 +170,8 @@ final class TfJobs implements JobFamily {
         int[][] pairs = new int[l.size()][];
         for (int i = 0; i < pairs.length; i++) {
             Object e = l.get(i);
-            if (!(e instanceof List) || ((List<?>) e).size() != 2) throw j.bad("padding", "explicit padding is a list of [before, after] pairs");
+            if (!(e instanceof List) || ((List<?>) e).size() != 2)
+                throw j.bad("padding", "explicit padding is a list of [before, after] pairs");
             pairs[i] = new int[] {j.toInt("padding", ((List<?>) e).get(0)), j.toInt("padding", ((List<?>) e).get(1))};
         }
         int from;
@@ -200,8 +211,12 @@ final class TfJobs implements JobFamily {
     /** TensorFlow argmax to per-plane indices; each value must name this element's own batch and channel. */
     private static LongTensor fromTf(Job j, LongTensor tf, Tensor x, Tensor g, boolean withBatch) {
         if (!Arrays.equals(tf.shape(), g.shape())) {
-            throw j.bad("argmax", "shape " + Arrays.toString(tf.shape()) + " must equal the grad_output shape " + Arrays.toString(g.shape()));
+            throw j.bad(
+                    "argmax",
+                    "shape " + Arrays.toString(tf.shape()) + " must equal the grad_output shape "
+                            + Arrays.toString(g.shape()));
         }
-        return Indices.convert(tf.withLayout(Layout.CHANNELS_LAST), spatial(x), format(withBatch), IndexFormat.PER_PLANE);
+        return Indices.convert(
+                tf.withLayout(Layout.CHANNELS_LAST), spatial(x), format(withBatch), IndexFormat.PER_PLANE);
     }
 }

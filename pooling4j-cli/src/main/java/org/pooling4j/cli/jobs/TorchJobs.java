@@ -30,26 +30,68 @@ final class TorchJobs implements JobFamily {
                     + "|stochastic_pool|mixed_pool|gated_pool|weighted_avg_pool)([1-3])d(_backward)?");
 
     /** PyTorch parameter names; a job may only use those of its own operator. */
-    static final java.util.Set<String> PARAMETERS = java.util.Set.of("kernel_size", "stride", "padding", "dilation",
-            "ceil_mode", "count_include_pad", "divisor_override", "norm_type", "output_size", "output_ratio",
-            "training", "alpha", "weights", "sigma");
+    static final java.util.Set<String> PARAMETERS = java.util.Set.of(
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "ceil_mode",
+            "count_include_pad",
+            "divisor_override",
+            "norm_type",
+            "output_size",
+            "output_ratio",
+            "training",
+            "alpha",
+            "weights",
+            "sigma");
 
     private static final java.util.Map<String, java.util.Set<String>> ALLOWED = java.util.Map.ofEntries(
-            java.util.Map.entry("max_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode")),
-            java.util.Map.entry("avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")),
+            java.util.Map.entry(
+                    "max_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode")),
+            java.util.Map.entry(
+                    "avg_pool",
+                    java.util.Set.of(
+                            "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")),
             java.util.Map.entry("lp_pool", java.util.Set.of("norm_type", "kernel_size", "stride", "ceil_mode")),
             java.util.Map.entry("adaptive_max_pool", java.util.Set.of("output_size")),
             java.util.Map.entry("adaptive_avg_pool", java.util.Set.of("output_size")),
             java.util.Map.entry("fractional_max_pool", java.util.Set.of("kernel_size", "output_size", "output_ratio")),
             java.util.Map.entry("max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size")),
             java.util.Map.entry("stochastic_pool", java.util.Set.of("kernel_size", "stride", "padding", "training")),
-            java.util.Map.entry("mixed_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override", "alpha")),
-            java.util.Map.entry("gated_pool", java.util.Set.of("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override", "weights")),
-            java.util.Map.entry("weighted_avg_pool", java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
+            java.util.Map.entry(
+                    "mixed_pool",
+                    java.util.Set.of(
+                            "kernel_size",
+                            "stride",
+                            "padding",
+                            "ceil_mode",
+                            "count_include_pad",
+                            "divisor_override",
+                            "alpha")),
+            java.util.Map.entry(
+                    "gated_pool",
+                    java.util.Set.of(
+                            "kernel_size",
+                            "stride",
+                            "padding",
+                            "ceil_mode",
+                            "count_include_pad",
+                            "divisor_override",
+                            "weights")),
+            java.util.Map.entry(
+                    "weighted_avg_pool",
+                    java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
 
     /** The operators of this family; {@link BeyondJobs} has the others {@link #OP} matches. */
-    private static final List<String> BASES = List.of("max_pool", "avg_pool", "lp_pool", "adaptive_max_pool", "adaptive_avg_pool",
-            "fractional_max_pool", "max_unpool");
+    private static final List<String> BASES = List.of(
+            "max_pool",
+            "avg_pool",
+            "lp_pool",
+            "adaptive_max_pool",
+            "adaptive_avg_pool",
+            "fractional_max_pool",
+            "max_unpool");
 
     /** {@code base} in ranks 1 to 3 (fractional max pooling 2 and 3 only), each also with {@code _backward}. */
     static Set<String> ops(List<String> bases) {
@@ -90,7 +132,8 @@ final class TorchJobs implements JobFamily {
         Set<String> keys = commonKeys(op);
         String base = OP.matcher(op).replaceAll("$1");
         // indices: written by a forward job when given, read by a backward job when the file exists.
-        if (base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("max_unpool")) keys.add("indices");
+        if (base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("max_unpool"))
+            keys.add("indices");
         if (base.equals("fractional_max_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
         return Collections.unmodifiableSet(keys);
     }
@@ -137,7 +180,8 @@ final class TorchJobs implements JobFamily {
         boolean maxType = base.equals("max_pool") || base.equals("adaptive_max_pool") || fractional;
         if (!backward) {
             if (maxType) {
-                Pooled p = fractional ? Pooling.fractionalMaxPool(spec, x, samples) : Pooling.forwardWithIndices(spec, x);
+                Pooled p =
+                        fractional ? Pooling.fractionalMaxPool(spec, x, samples) : Pooling.forwardWithIndices(spec, x);
                 j.write("output", fromLayout(p.values(), batched));
                 if (j.has("indices")) j.write("indices", fromLayout(p.indices(), batched));
                 return p.kernel();
@@ -173,6 +217,7 @@ final class TorchJobs implements JobFamily {
         final boolean backward;
         /** The input, already in {@link #layout}. */
         final Tensor x;
+
         final Layout layout;
         final boolean batched;
 
@@ -194,7 +239,8 @@ final class TorchJobs implements JobFamily {
 
             for (String key : PARAMETERS) {
                 // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
-                if (j.has(key) && !ALLOWED.get(base).contains(key)) throw j.bad(key, base + r + "d has no parameter " + key);
+                if (j.has(key) && !ALLOWED.get(base).contains(key))
+                    throw j.bad(key, base + r + "d has no parameter " + key);
             }
             Tensor x = j.readTensor("input");
             if (x.rank() != r + 1 && x.rank() != r + 2) {
@@ -236,7 +282,12 @@ final class TorchJobs implements JobFamily {
                 int[] p = j.ints("padding", r, new int[r]);
                 int[] d = j.ints("dilation", r, ones(r));
                 halfKernelRule(j, k, p);
-                return PoolSpec.max(k).stride(s).padding(p).dilation(d).ceilMode(j.bool("ceil_mode", false)).build();
+                return PoolSpec.max(k)
+                        .stride(s)
+                        .padding(p)
+                        .dilation(d)
+                        .ceilMode(j.bool("ceil_mode", false))
+                        .build();
             }
             case "avg_pool": {
                 int[] k = j.ints("kernel_size", r, null);
@@ -247,10 +298,17 @@ final class TorchJobs implements JobFamily {
                     // avg_pool3d checks the unpadded input against the kernel (check_input_size).
                     int[] in = spatial(x, r, batched);
                     for (int a = 0; a < r; a++) {
-                        if (in[a] < k[a]) throw j.bad("kernel_size", "avg_pool3d needs input size >= kernel size on every axis, input " + java.util.Arrays.toString(in));
+                        if (in[a] < k[a])
+                            throw j.bad(
+                                    "kernel_size",
+                                    "avg_pool3d needs input size >= kernel size on every axis, input "
+                                            + java.util.Arrays.toString(in));
                     }
                 }
-                PoolSpec.Builder b = PoolSpec.avg(k).stride(s).padding(p).ceilMode(j.bool("ceil_mode", false))
+                PoolSpec.Builder b = PoolSpec.avg(k)
+                        .stride(s)
+                        .padding(p)
+                        .ceilMode(j.bool("ceil_mode", false))
                         .countIncludePad(j.bool("count_include_pad", true));
                 if (j.has("divisor_override")) {
                     if (r == 1) throw j.bad("divisor_override", "avg_pool1d has no divisor_override");
@@ -263,17 +321,24 @@ final class TorchJobs implements JobFamily {
             case "lp_pool": {
                 int[] k = j.ints("kernel_size", r, null);
                 int[] s = j.ints("stride", r, k);
-                return PoolSpec.lp(j.dbl("norm_type"), k).stride(s).lpMode(LpMode.PYTORCH).ceilMode(j.bool("ceil_mode", false)).build();
+                return PoolSpec.lp(j.dbl("norm_type"), k)
+                        .stride(s)
+                        .lpMode(LpMode.PYTORCH)
+                        .ceilMode(j.bool("ceil_mode", false))
+                        .build();
             }
             case "adaptive_max_pool":
             case "adaptive_avg_pool": {
                 Integer[] out = adaptiveSize(j, r);
-                return base.equals("adaptive_max_pool") ? PoolSpec.adaptiveMax(out).build() : PoolSpec.adaptiveAvg(out).build();
+                return base.equals("adaptive_max_pool")
+                        ? PoolSpec.adaptiveMax(out).build()
+                        : PoolSpec.adaptiveAvg(out).build();
             }
             case "fractional_max_pool": {
                 int[] k = j.ints("kernel_size", r, null);
                 PoolSpec.Builder b = PoolSpec.fractionalMax(k);
-                if (j.has("output_size") && j.has("output_ratio")) throw j.bad("output_ratio", "give output_size or output_ratio, not both");
+                if (j.has("output_size") && j.has("output_ratio"))
+                    throw j.bad("output_ratio", "give output_size or output_ratio, not both");
                 if (j.has("output_size")) {
                     b.outputSize(j.ints("output_size", r, null));
                 } else if (j.has("output_ratio")) {
@@ -292,7 +357,8 @@ final class TorchJobs implements JobFamily {
                 if (j.has("output_size")) {
                     int[] full = j.intsFull("output_size");
                     if (full.length < r) throw j.bad("output_size", "needs at least " + r + " entries");
-                    // PyTorch accepts the full size (with N, C) or the spatial size; the spatial part is the last r entries.
+                    // PyTorch accepts the full size (with N, C) or the spatial size; the spatial part is the last r
+                    // entries.
                     b.outputSize(java.util.Arrays.copyOfRange(full, full.length - r, full.length));
                 }
                 return b.build();
@@ -304,7 +370,10 @@ final class TorchJobs implements JobFamily {
     private static void halfKernelRule(Job j, int[] k, int[] p) {
         for (int a = 0; a < k.length; a++) {
             if (p[a] > k[a] / 2) {
-                throw j.bad("padding", "pad should be smaller than or equal to half of kernel size (PyTorch), kernel " + java.util.Arrays.toString(k));
+                throw j.bad(
+                        "padding",
+                        "pad should be smaller than or equal to half of kernel size (PyTorch), kernel "
+                                + java.util.Arrays.toString(k));
             }
         }
     }

@@ -18,8 +18,13 @@ final class PoolEvents {
 
     /** The key of a pooling-call event; a field the event lacks reads as "?". */
     static PoolKey key(RecordedEvent e) {
-        return new PoolKey(text(e, "op"), text(e, "direction"), text(e, "kernel"), text(e, "layout"),
-                text(e, "inputShape"), text(e, "outputShape"));
+        return new PoolKey(
+                text(e, "op"),
+                text(e, "direction"),
+                text(e, "kernel"),
+                text(e, "layout"),
+                text(e, "inputShape"),
+                text(e, "outputShape"));
     }
 
     /** An int field of a recorded event, or {@code dflt} when the event has no such field. */

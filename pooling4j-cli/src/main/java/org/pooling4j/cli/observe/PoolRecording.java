@@ -44,6 +44,7 @@ final class PoolRecording {
     long otherEvents;
     /** Earliest start and latest end of any event, nanoseconds since the epoch (0 when the file has none). */
     long firstNanos;
+
     long lastNanos;
 
     private PoolRecording() {}
@@ -60,14 +61,16 @@ final class PoolRecording {
         if (!f.exists()) throw new IllegalArgumentException("recording " + file + ": no such file");
         if (!f.isFile()) throw new IllegalArgumentException("recording " + file + ": not a regular file");
         if (!f.canRead()) throw new IllegalArgumentException("recording " + file + ": not readable (permissions)");
-        if (f.length() == 0) throw new IllegalArgumentException("recording " + file + ": empty file, not a JFR recording");
+        if (f.length() == 0)
+            throw new IllegalArgumentException("recording " + file + ": empty file, not a JFR recording");
         // The magic bytes tell "some other file" from "a recording cut short", which RecordingFile
         // reports alike.
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int got = in.readNBytes(head, 0, 4);
             if (got < 4 || head[0] != 'F' || head[1] != 'L' || head[2] != 'R' || head[3] != 0) {
-                throw new IllegalArgumentException("recording " + file + ": not a JFR recording (it does not start with the JFR magic bytes FLR\\0)");
+                throw new IllegalArgumentException("recording " + file
+                        + ": not a JFR recording (it does not start with the JFR magic bytes FLR\\0)");
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("recording " + file + ": cannot be read (" + e + ")", e);
@@ -93,14 +96,20 @@ final class PoolRecording {
                 last = Math.max(last, end);
                 String name = e.getEventType().getName();
                 if (PoolEvents.POOL_EVENT.equals(name)) {
-                    r.add(index.computeIfAbsent(PoolEvents.key(e), k -> {
-                        r.keys.add(k);
-                        return r.keys.size() - 1;
-                    }), s, end - s, PoolEvents.longField(e, "bytes", 0), PoolEvents.intField(e, "threads", 1),
+                    r.add(
+                            index.computeIfAbsent(PoolEvents.key(e), k -> {
+                                r.keys.add(k);
+                                return r.keys.size() - 1;
+                            }),
+                            s,
+                            end - s,
+                            PoolEvents.longField(e, "bytes", 0),
+                            PoolEvents.intField(e, "threads", 1),
                             e.hasField("tuned") && e.getBoolean("tuned"));
                 } else if (PoolEvents.BANDWIDTH_EVENT.equals(name) && e.hasField("gbps")) {
                     double g = e.getDouble("gbps");
-                    if (g > 0 && !Double.isInfinite(g)) r.bandwidth.merge(PoolEvents.intField(e, "threads", 1), g, Math::max);
+                    if (g > 0 && !Double.isInfinite(g))
+                        r.bandwidth.merge(PoolEvents.intField(e, "threads", 1), g, Math::max);
                 } else {
                     r.otherEvents++;
                 }

@@ -26,23 +26,36 @@ import picocli.CommandLine.Parameters;
  * recording was read without error, and a script that makes reports of several runs should not stop
  * at one that did no pooling; the command prints a warning line on stderr.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Turn a JFR recording into one self-contained HTML page of its pooling calls.",
-                "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
-                        + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
-                "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."})
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Turn a JFR recording into one self-contained HTML page of its pooling calls.",
+            "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
+                    + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
+            "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."
+        })
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECORDING.jfr", description = "a JFR recording of a JVM that used pooling4j")
     Path recording;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "the HTML file to write (default: report.html next to the recording)")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "the HTML file to write (default: report.html next to the recording)")
     Path out;
 
-    @Option(names = "--title", paramLabel = "TEXT", description = "the page's title (default: pooling4j report: RECORDING)")
+    @Option(
+            names = "--title",
+            paramLabel = "TEXT",
+            description = "the page's title (default: pooling4j report: RECORDING)")
     String title;
 
-    @Option(names = "--bandwidth-gbps", paramLabel = "GBPS",
-            description = "copy bandwidth in GB/s to compare with (default: the recording's CopyBandwidth events, else probed here)")
+    @Option(
+            names = "--bandwidth-gbps",
+            paramLabel = "GBPS",
+            description =
+                    "copy bandwidth in GB/s to compare with (default: the recording's CopyBandwidth events, else probed here)")
     Double bandwidthGbps;
 
     @Override
@@ -52,8 +65,11 @@ public final class ReportCommand implements Callable<Integer> {
         }
         PoolRecording rec = PoolRecording.read(recording);
         Path target = out != null ? out : recording.toAbsolutePath().resolveSibling("report.html");
-        String name = recording.getFileName() == null ? recording.toString() : recording.getFileName().toString();
-        ReportPage page = new ReportPage(rec, title != null ? title : "pooling4j report: " + name, name, bandwidth(rec));
+        String name = recording.getFileName() == null
+                ? recording.toString()
+                : recording.getFileName().toString();
+        ReportPage page =
+                new ReportPage(rec, title != null ? title : "pooling4j report: " + name, name, bandwidth(rec));
         String html = page.html();
         try {
             Path parent = target.toAbsolutePath().getParent();
@@ -63,8 +79,8 @@ public final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + target + ": cannot write (" + e + ")", e);
         }
         if (rec.calls == 0) {
-            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no " + PoolEvents.POOL_EVENT
-                    + " events); the page says so");
+            System.err.println("pooling4j report: warning: " + recording + " has no pooling calls (no "
+                    + PoolEvents.POOL_EVENT + " events); the page says so");
         }
         System.out.println("wrote " + target + ": " + rec.calls + " pooling calls, " + rec.keys.size() + " keys");
         return 0;
@@ -77,7 +93,8 @@ public final class ReportCommand implements Callable<Integer> {
             return new ReportPage.Bandwidth(m, "from --bandwidth-gbps");
         }
         if (!rec.bandwidth.isEmpty()) {
-            return new ReportPage.Bandwidth(new TreeMap<>(rec.bandwidth), "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events");
+            return new ReportPage.Bandwidth(
+                    new TreeMap<>(rec.bandwidth), "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events");
         }
         if (rec.calls == 0) return new ReportPage.Bandwidth(m, "no pooling calls to compare");
         // Once per thread count the calls ran on (MemoryBandwidth caches, so a repeat costs nothing).
@@ -85,7 +102,9 @@ public final class ReportCommand implements Callable<Integer> {
             int threads = Math.max(1, Math.min(256, rec.threads[c]));
             m.computeIfAbsent(threads, MemoryBandwidth::copyGBps);
         }
-        return new ReportPage.Bandwidth(m, "probed on this machine now, since the recording has no " + PoolEvents.BANDWIDTH_EVENT
-                + " event: right only if this machine made the recording (or use --bandwidth-gbps)");
+        return new ReportPage.Bandwidth(
+                m,
+                "probed on this machine now, since the recording has no " + PoolEvents.BANDWIDTH_EVENT
+                        + " event: right only if this machine made the recording (or use --bandwidth-gbps)");
     }
 }

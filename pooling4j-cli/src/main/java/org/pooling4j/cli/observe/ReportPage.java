@@ -37,7 +37,9 @@ final class ReportPage {
 
     /** Colours of the keys with the most total time, in rank order; later keys share {@link #OTHER_COLOR}. */
     private static final String[] COLORS = {
-        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"};
+        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"
+    };
+
     private static final String OTHER_COLOR = "#bab0ac";
 
     private static final int WIDTH = 960;
@@ -81,6 +83,7 @@ final class ReportPage {
         long tuned;
         /** Place in {@link #keys()} (0: most total time). */
         int rank;
+
         String color;
         /**
          * Bytes a copy would have moved in the time of these calls, each call at the bandwidth for
@@ -155,7 +158,9 @@ final class ReportPage {
             Arrays.sort(ks.sorted);
             ranked.add(ks);
         }
-        ranked.sort(Comparator.comparingLong((KeyStats x) -> x.totalNanos).reversed().thenComparingInt(x -> x.index));
+        ranked.sort(Comparator.comparingLong((KeyStats x) -> x.totalNanos)
+                .reversed()
+                .thenComparingInt(x -> x.index));
         for (int i = 0; i < ranked.size(); i++) {
             ranked.get(i).rank = i;
             ranked.get(i).color = i < COLORS.length ? COLORS[i] : OTHER_COLOR;
@@ -166,41 +171,65 @@ final class ReportPage {
     /** The whole page. */
     String html() {
         StringBuilder b = new StringBuilder(64 * 1024);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title))
-                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<h1>").append(esc(title)).append("</h1>\n");
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(esc(title))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<h1>")
+                .append(esc(title))
+                .append("</h1>\n");
         meta(b);
         if (rec.calls == 0) {
-            b.append("<p id=\"no-calls\">No pooling calls: the recording has no ").append(PoolEvents.POOL_EVENT)
-                    .append(" events (it has ").append(rec.otherEvents).append(" events of other types). Record a JVM that calls ")
-                    .append("pooling4j, for example with <code>java -XX:StartFlightRecording:filename=rec.jfr ...</code>, ")
-                    .append("and make sure the recording's settings do not disable <code>").append(PoolEvents.POOL_EVENT).append("</code>.</p>\n");
+            b.append("<p id=\"no-calls\">No pooling calls: the recording has no ")
+                    .append(PoolEvents.POOL_EVENT)
+                    .append(" events (it has ")
+                    .append(rec.otherEvents)
+                    .append(" events of other types). Record a JVM that calls ")
+                    .append(
+                            "pooling4j, for example with <code>java -XX:StartFlightRecording:filename=rec.jfr ...</code>, ")
+                    .append("and make sure the recording's settings do not disable <code>")
+                    .append(PoolEvents.POOL_EVENT)
+                    .append("</code>.</p>\n");
         } else {
             table(b);
             legend(b);
-            b.append("<h2>Latency histogram</h2>\n<p class=\"note\">Durations of all ").append(rec.calls)
-                    .append(" calls in logarithmic buckets (").append(BINS_PER_DECADE)
+            b.append("<h2>Latency histogram</h2>\n<p class=\"note\">Durations of all ")
+                    .append(rec.calls)
+                    .append(" calls in logarithmic buckets (")
+                    .append(BINS_PER_DECADE)
                     .append(" per decade), stacked by key.</p>\n");
             histogram(b);
-            b.append("<h2>Achieved bandwidth against copy bandwidth</h2>\n<p class=\"note\">Each dot is a call (bytes it moved, GB/s it achieved); ")
-                    .append("each ringed disc is a key (bytes per call, sum of bytes / sum of time). Dashed: the copy bandwidth, ")
-                    .append("about the most a call that streams its data once can reach.").append(sampled()).append("</p>\n");
+            b.append(
+                            "<h2>Achieved bandwidth against copy bandwidth</h2>\n<p class=\"note\">Each dot is a call (bytes it moved, GB/s it achieved); ")
+                    .append(
+                            "each ringed disc is a key (bytes per call, sum of bytes / sum of time). Dashed: the copy bandwidth, ")
+                    .append("about the most a call that streams its data once can reach.")
+                    .append(sampled())
+                    .append("</p>\n");
             roofline(b);
-            b.append("<h2>Timeline</h2>\n<p class=\"note\">Each dot is a call: when it started, how long it took.").append(sampled())
+            b.append("<h2>Timeline</h2>\n<p class=\"note\">Each dot is a call: when it started, how long it took.")
+                    .append(sampled())
                     .append("</p>\n");
             timeline(b);
         }
-        b.append("<footer>Generated by <code>pooling4j report</code>. Bytes are decimal (1 kB = 1000 B) and GB/s is 10<sup>9</sup> bytes per second, ")
+        b.append(
+                        "<footer>Generated by <code>pooling4j report</code>. Bytes are decimal (1 kB = 1000 B) and GB/s is 10<sup>9</sup> bytes per second, ")
                 .append("bytes read plus written.</footer>\n</body>\n</html>\n");
         return b.toString();
     }
 
     private void meta(StringBuilder b) {
-        b.append("<dl class=\"meta\">\n<dt>Recording</dt><dd>").append(esc(fileName)).append("</dd>\n");
+        b.append("<dl class=\"meta\">\n<dt>Recording</dt><dd>")
+                .append(esc(fileName))
+                .append("</dd>\n");
         if (rec.firstNanos != 0) {
             double span = (rec.lastNanos - rec.firstNanos) / 1e9;
             Instant start = Instant.ofEpochSecond(0, rec.firstNanos);
-            b.append("<dt>Span</dt><dd>").append(Units.sig3(span)).append(" s from ")
-                    .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(start.atOffset(ZoneOffset.UTC).withNano(0)))
+            b.append("<dt>Span</dt><dd>")
+                    .append(Units.sig3(span))
+                    .append(" s from ")
+                    .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                            start.atOffset(ZoneOffset.UTC).withNano(0)))
                     .append(" UTC</dd>\n");
         }
         long total = 0;
@@ -211,10 +240,16 @@ final class ReportPage {
             bytes += rec.bytes[c];
             if (rec.tuned[c]) tuned++;
         }
-        b.append("<dt>Pooling calls</dt><dd id=\"total-calls\">").append(rec.calls).append("</dd>\n");
+        b.append("<dt>Pooling calls</dt><dd id=\"total-calls\">")
+                .append(rec.calls)
+                .append("</dd>\n");
         if (rec.calls > 0) {
-            b.append("<dt>Keys</dt><dd>").append(rec.keys.size()).append("</dd>\n<dt>Time in pooling</dt><dd>")
-                    .append(Units.duration(total, "µ")).append("</dd>\n<dt>Bytes moved</dt><dd>").append(Units.bytes(bytes))
+            b.append("<dt>Keys</dt><dd>")
+                    .append(rec.keys.size())
+                    .append("</dd>\n<dt>Time in pooling</dt><dd>")
+                    .append(Units.duration(total, "µ"))
+                    .append("</dd>\n<dt>Bytes moved</dt><dd>")
+                    .append(Units.bytes(bytes))
                     .append("</dd>\n");
             if (tuned > 0) b.append("<dt>Tuned calls</dt><dd>").append(tuned).append("</dd>\n");
         }
@@ -233,20 +268,28 @@ final class ReportPage {
     }
 
     private void table(StringBuilder b) {
-        b.append("<h2>Calls per key</h2>\n<table id=\"keys\">\n<thead><tr><th></th><th>op</th><th>direction</th><th>kernel</th>")
-                .append("<th>layout</th><th>input → output</th><th>threads</th><th class=\"n\">calls</th><th class=\"n\">total</th>")
-                .append("<th class=\"n\">mean</th><th class=\"n\">p50</th><th class=\"n\">p99</th><th class=\"n\">bytes/call</th>")
+        b.append(
+                        "<h2>Calls per key</h2>\n<table id=\"keys\">\n<thead><tr><th></th><th>op</th><th>direction</th><th>kernel</th>")
+                .append(
+                        "<th>layout</th><th>input → output</th><th>threads</th><th class=\"n\">calls</th><th class=\"n\">total</th>")
+                .append(
+                        "<th class=\"n\">mean</th><th class=\"n\">p50</th><th class=\"n\">p99</th><th class=\"n\">bytes/call</th>")
                 .append("<th class=\"n\">GB/s</th><th class=\"n\">% of copy</th></tr></thead>\n<tbody>\n");
         for (KeyStats k : ranked) {
             PoolKey key = k.key;
-            b.append("<tr class=\"key\"><td class=\"swatch\" style=\"color:").append(k.color).append("\">■</td>");
+            b.append("<tr class=\"key\"><td class=\"swatch\" style=\"color:")
+                    .append(k.color)
+                    .append("\">■</td>");
             cell(b, "op", key.op());
             cell(b, "direction", key.direction());
             cell(b, "kernel", key.kernel());
             cell(b, "layout", key.layout());
             cell(b, "shapes", key.shapes());
-            cell(b, "threads", (k.minThreads == k.maxThreads ? "" + k.maxThreads : k.minThreads + "–" + k.maxThreads)
-                    + (k.tuned > 0 ? " (tuned " + k.tuned + ")" : ""));
+            cell(
+                    b,
+                    "threads",
+                    (k.minThreads == k.maxThreads ? "" + k.maxThreads : k.minThreads + "–" + k.maxThreads)
+                            + (k.tuned > 0 ? " (tuned " + k.tuned + ")" : ""));
             cell(b, "calls n", Long.toString(k.calls));
             cell(b, "total n", Units.duration(k.totalNanos, "µ"));
             cell(b, "mean n", Units.duration((double) k.totalNanos / k.calls, "µ"));
@@ -276,11 +319,18 @@ final class ReportPage {
         int shown = Math.min(ranked.size(), COLORS.length);
         for (int i = 0; i < shown; i++) {
             KeyStats k = ranked.get(i);
-            b.append("<li><span style=\"color:").append(k.color).append("\">■</span> ").append(esc(k.key.text())).append("</li>");
+            b.append("<li><span style=\"color:")
+                    .append(k.color)
+                    .append("\">■</span> ")
+                    .append(esc(k.key.text()))
+                    .append("</li>");
         }
         if (ranked.size() > shown) {
-            b.append("<li><span style=\"color:").append(OTHER_COLOR).append("\">■</span> the other ")
-                    .append(ranked.size() - shown).append(" keys</li>");
+            b.append("<li><span style=\"color:")
+                    .append(OTHER_COLOR)
+                    .append("\">■</span> the other ")
+                    .append(ranked.size() - shown)
+                    .append(" keys</li>");
         }
         b.append("</ul>\n");
     }
@@ -321,7 +371,10 @@ final class ReportPage {
         long most = 1;
         for (long[] row : counts) most = Math.max(most, Arrays.stream(row).sum());
         Chart chart = new Chart(WIDTH, HEIGHT)
-                .svgInfo("histogram", "Latency histogram", "Number of calls per duration bucket, logarithmic buckets, stacked by key")
+                .svgInfo(
+                        "histogram",
+                        "Latency histogram",
+                        "Number of calls per duration bucket, logarithmic buckets, stacked by key")
                 .x(Axis.log(edge(lo), edge(hi + 1)).title("call duration").format(ReportPage::tickDuration))
                 // At least 5, so that the steps are whole calls.
                 .y(Axis.upTo(Math.max(5, most)).title("calls").format(v -> Long.toString(Math.round(v))));
@@ -334,8 +387,13 @@ final class ReportPage {
             if (sum == 0) continue;
             double[] heights = new double[nGroups];
             for (int g = 0; g < nGroups; g++) heights[g] = counts[i][g];
-            chart.stack(edge(lo + i) * inset, edge(lo + i + 1) / inset, heights, colours,
-                    Units.duration(edge(lo + i), "µ") + " to " + Units.duration(edge(lo + i + 1), "µ") + ": " + sum + (sum == 1 ? " call" : " calls"));
+            chart.stack(
+                    edge(lo + i) * inset,
+                    edge(lo + i + 1) / inset,
+                    heights,
+                    colours,
+                    Units.duration(edge(lo + i), "µ") + " to " + Units.duration(edge(lo + i + 1), "µ") + ": " + sum
+                            + (sum == 1 ? " call" : " calls"));
         }
         return chart;
     }
@@ -374,7 +432,8 @@ final class ReportPage {
                 ymax = Math.max(ymax, k.gbps());
             }
             for (Map.Entry<Integer, Double> e : k.copies.entrySet()) {
-                String label = "copy " + Units.sig3(e.getValue()) + " GB/s" + (e.getKey() > 0 ? ", " + threads(e.getKey()) : "");
+                String label = "copy " + Units.sig3(e.getValue()) + " GB/s"
+                        + (e.getKey() > 0 ? ", " + threads(e.getKey()) : "");
                 lines.putIfAbsent(label, new double[] {e.getKey(), e.getValue()});
             }
         }
@@ -391,7 +450,9 @@ final class ReportPage {
             ymax = 1;
         }
         Chart chart = new Chart(WIDTH, HEIGHT)
-                .svgInfo("roofline", "Achieved GB/s against copy bandwidth",
+                .svgInfo(
+                        "roofline",
+                        "Achieved GB/s against copy bandwidth",
                         "Per call and per key: bytes moved (log) against GB/s achieved (log), with the copy bandwidth as a dashed line")
                 .x(Axis.log(xmin, xmax).title("bytes moved per call").format(ReportPage::tickBytes))
                 .y(Axis.log(ymin, ymax).title("GB/s").format(ReportPage::tickPlain));
@@ -401,13 +462,20 @@ final class ReportPage {
             dots.add(groups[rec.key[c]], rec.bytes[c], (double) rec.bytes[c] / rec.duration[c]);
         }
         dots.addTo(chart);
-        for (Map.Entry<String, double[]> l : lines.entrySet()) chart.hline(l.getValue()[1], COPY_COLOR, l.getKey(), "copy");
+        for (Map.Entry<String, double[]> l : lines.entrySet())
+            chart.hline(l.getValue()[1], COPY_COLOR, l.getKey(), "copy");
         for (int i = ranked.size() - 1; i >= 0; i--) {
             KeyStats k = ranked.get(i);
             if (k.bytes <= 0 || k.totalNanos <= 0) continue;
-            chart.disc((double) k.bytes / k.calls, k.gbps(), rgb(k.color), "key", k.key.text() + ": " + Units.sig3(k.gbps()) + " GB/s"
-                    + (Double.isNaN(k.pctCopy()) ? "" : " (" + Units.f("%.0f", k.pctCopy()) + " % of copy)") + ", "
-                    + Units.bytes((double) k.bytes / k.calls) + " per call, " + k.calls + " calls");
+            chart.disc(
+                    (double) k.bytes / k.calls,
+                    k.gbps(),
+                    rgb(k.color),
+                    "key",
+                    k.key.text() + ": " + Units.sig3(k.gbps()) + " GB/s"
+                            + (Double.isNaN(k.pctCopy()) ? "" : " (" + Units.f("%.0f", k.pctCopy()) + " % of copy)")
+                            + ", "
+                            + Units.bytes((double) k.bytes / k.calls) + " per call, " + k.calls + " calls");
         }
         return chart;
     }
@@ -428,8 +496,13 @@ final class ReportPage {
             dmax = Math.max(dmax, rec.duration[c]);
         }
         Chart chart = new Chart(WIDTH, HEIGHT)
-                .svgInfo("timeline", "Timeline of calls", "Call start (seconds since the recording's first event) against duration (log)")
-                .x(Axis.upTo(span).title("seconds since the recording's first event").format(ReportPage::tickPlain))
+                .svgInfo(
+                        "timeline",
+                        "Timeline of calls",
+                        "Call start (seconds since the recording's first event) against duration (log)")
+                .x(Axis.upTo(span)
+                        .title("seconds since the recording's first event")
+                        .format(ReportPage::tickPlain))
                 .y(Axis.log(dmin, dmax).title("call duration").format(ReportPage::tickDuration));
         Dots dots = new Dots();
         for (int c = 0; c < rec.calls; c += step) {
@@ -470,7 +543,8 @@ final class ReportPage {
         /** The groups last to first, so that the keys with the most time are drawn on top. */
         void addTo(Chart chart) {
             for (int g = n.length - 1; g >= 0; g--) {
-                if (n[g] > 0) chart.dots(rgb(groupColor(g)), Arrays.copyOf(xs[g], n[g]), Arrays.copyOf(ys[g], n[g]), "calls");
+                if (n[g] > 0)
+                    chart.dots(rgb(groupColor(g)), Arrays.copyOf(xs[g], n[g]), Arrays.copyOf(ys[g], n[g]), "calls");
             }
         }
     }
@@ -497,7 +571,8 @@ final class ReportPage {
         return new BigDecimal(Units.f("%.6g", v)).stripTrailingZeros().toPlainString();
     }
 
-    private static final String CSS = String.join("\n",
+    private static final String CSS = String.join(
+            "\n",
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#222;max-width:1200px}",
             "h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em}",
             ".meta{display:grid;grid-template-columns:max-content auto;gap:2px 14px}.meta dt{color:#666}.meta dd{margin:0}",

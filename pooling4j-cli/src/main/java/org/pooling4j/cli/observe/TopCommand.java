@@ -55,11 +55,15 @@ import picocli.CommandLine.Option;
  * closes, or on Ctrl-C; with status 2 and one line naming the PID when it does not exist or cannot
  * be attached to.
  */
-@Command(name = "top", mixinStandardHelpOptions = true,
-        description = {"Show a live table of the pooling calls of a running JVM that uses pooling4j.",
-                "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
-                        + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
-                        + "or on Ctrl-C (status 0 in each case)."})
+@Command(
+        name = "top",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show a live table of the pooling calls of a running JVM that uses pooling4j.",
+            "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
+                    + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
+                    + "or on Ctrl-C (status 0 in each case)."
+        })
 public final class TopCommand implements Callable<Integer> {
     /** How long without new events before the window follows the clock instead of the newest event. */
     static final long LAG_NANOS = 3_000_000_000L;
@@ -69,17 +73,29 @@ public final class TopCommand implements Callable<Integer> {
     @Option(names = "--pid", required = true, paramLabel = "PID", description = "process id of the JVM to watch")
     long pid;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
+    @Option(
+            names = "--interval",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
             description = "seconds between refreshes, and the window each one covers (default ${DEFAULT-VALUE})")
     double interval;
 
-    @Option(names = "--count", paramLabel = "N", description = "stop after N refreshes (default: run until the target exits or Ctrl-C)")
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            description = "stop after N refreshes (default: run until the target exits or Ctrl-C)")
     Integer count;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "25", description = "most keys shown, busiest first (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rows",
+            paramLabel = "N",
+            defaultValue = "25",
+            description = "most keys shown, busiest first (default ${DEFAULT-VALUE})")
     int rows;
 
-    @Option(names = "--bandwidth-gbps", paramLabel = "GBPS",
+    @Option(
+            names = "--bandwidth-gbps",
+            paramLabel = "GBPS",
             description = "copy bandwidth in GB/s to compare with (default: the target's figure, else probed here)")
     Double bandwidthGbps;
 
@@ -99,7 +115,8 @@ public final class TopCommand implements Callable<Integer> {
         try {
             jmx = JMXConnectorFactory.connect(new JMXServiceURL(url));
         } catch (IOException e) {
-            throw new IllegalArgumentException("--pid " + pid + ": cannot connect to its JMX agent at " + url + " (" + e + ")", e);
+            throw new IllegalArgumentException(
+                    "--pid " + pid + ": cannot connect to its JMX agent at " + url + " (" + e + ")", e);
         }
         long windowNanos = Math.round(interval * 1e9);
         Live live = new Live(windowNanos);
@@ -107,18 +124,20 @@ public final class TopCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: the hook stops the loop, waits for it to close the stream (so the target's
         // recording is closed too), then ends the JVM with status 0, as Ctrl-C is the normal way out.
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            live.wake();
-            try {
-                if (done.await(3, TimeUnit.SECONDS)) {
-                    out.flush();
-                    Runtime.getRuntime().halt(0);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pooling4j-top-exit");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    live.wake();
+                    try {
+                        if (done.await(3, TimeUnit.SECONDS)) {
+                            out.flush();
+                            Runtime.getRuntime().halt(0);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "pooling4j-top-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         RemoteRecordingStream rs = null;
         try {
@@ -130,12 +149,15 @@ public final class TopCommand implements Callable<Integer> {
             try {
                 rs = new RemoteRecordingStream(conn);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--pid " + pid + ": cannot stream its JFR events (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "--pid " + pid + ": cannot stream its JFR events (" + e.getMessage() + ")", e);
             }
             rs.enable(PoolEvents.POOL_EVENT).withoutThreshold();
             rs.enable(PoolEvents.BANDWIDTH_EVENT);
             rs.onEvent(PoolEvents.POOL_EVENT, live::pool);
-            rs.onEvent(PoolEvents.BANDWIDTH_EVENT, e -> bw.seen(PoolEvents.intField(e, "threads", 1), e.getDouble("gbps")));
+            rs.onEvent(
+                    PoolEvents.BANDWIDTH_EVENT,
+                    e -> bw.seen(PoolEvents.intField(e, "threads", 1), e.getDouble("gbps")));
             rs.onFlush(live::flushed);
             rs.onClose(live::closed);
             rs.startAsync();
@@ -154,8 +176,9 @@ public final class TopCommand implements Callable<Integer> {
                         System.err.println("pooling4j top: pid " + pid + " exited");
                         return 0;
                     }
-                    throw new IllegalStateException("the event stream from pid " + pid + " closed while the process runs"
-                            + " (its recording was stopped, or the JMX connection failed)");
+                    throw new IllegalStateException(
+                            "the event stream from pid " + pid + " closed while the process runs"
+                                    + " (its recording was stopped, or the JMX connection failed)");
                 }
                 live.sleep(Math.round(interval * 1000), stop);
                 if (stop.getCount() == 0 || live.isClosed() || !alive()) continue;
@@ -185,7 +208,8 @@ public final class TopCommand implements Callable<Integer> {
     /** Attaches, starts (or finds) the target's local JMX agent and detaches; returns the agent's address. */
     private String managementAgent() {
         if (pid <= 0) throw new IllegalArgumentException("--pid " + pid + ": must be a process id > 0");
-        if (pid == ProcessHandle.current().pid()) throw new IllegalArgumentException("--pid " + pid + ": that is this process");
+        if (pid == ProcessHandle.current().pid())
+            throw new IllegalArgumentException("--pid " + pid + ": that is this process");
         if (!alive()) throw new IllegalArgumentException("--pid " + pid + ": no such process");
         // Attaching signals the target (SIGQUIT on Linux), which ends a process that is not a JVM, so
         // only a JVM the Attach API lists is attached to.
@@ -193,8 +217,9 @@ public final class TopCommand implements Callable<Integer> {
         boolean listed = false;
         for (VirtualMachineDescriptor d : VirtualMachine.list()) listed |= d.id().equals(id);
         if (!listed) {
-            throw new IllegalArgumentException("--pid " + pid + ": not a JVM the Attach API can see (not a Java process, a JVM of"
-                    + " another user, or one started with -XX:-UsePerfData or -XX:+DisableAttachMechanism)");
+            throw new IllegalArgumentException(
+                    "--pid " + pid + ": not a JVM the Attach API can see (not a Java process, a JVM of"
+                            + " another user, or one started with -XX:-UsePerfData or -XX:+DisableAttachMechanism)");
         }
         VirtualMachine vm;
         try {
@@ -205,7 +230,8 @@ public final class TopCommand implements Callable<Integer> {
         try {
             return vm.startLocalManagementAgent();
         } catch (IOException e) {
-            throw new IllegalArgumentException("--pid " + pid + ": cannot start its JMX agent (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "--pid " + pid + ": cannot start its JMX agent (" + e.getMessage() + ")", e);
         } finally {
             try {
                 vm.detach();
@@ -217,7 +243,8 @@ public final class TopCommand implements Callable<Integer> {
 
     private static Map<String, String> targetProperties(MBeanServerConnection conn) {
         try {
-            return ManagementFactory.newPlatformMXBeanProxy(conn, ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class)
+            return ManagementFactory.newPlatformMXBeanProxy(
+                            conn, ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class)
                     .getSystemProperties();
         } catch (IOException | RuntimeException e) {
             // Only the header and a bandwidth default come from here; neither is worth failing for.
@@ -237,11 +264,21 @@ public final class TopCommand implements Callable<Integer> {
 
     private void render(StringBuilder b, Snapshot s, Bandwidths bw, String command) {
         LocalTime now = LocalTime.now();
-        LocalTime end = Instant.ofEpochSecond(0, s.endNanos()).atZone(ZoneId.systemDefault()).toLocalTime();
+        LocalTime end = Instant.ofEpochSecond(0, s.endNanos())
+                .atZone(ZoneId.systemDefault())
+                .toLocalTime();
         DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
         DateTimeFormatter hmsm = DateTimeFormatter.ofPattern("HH:mm:ss.S");
-        b.append("pooling4j top  pid ").append(pid).append(command.isEmpty() ? "" : "  " + command).append("  ").append(hms.format(now))
-                .append("  calls ending in the ").append(Units.sig3(interval)).append(" s before ").append(hmsm.format(end)).append('\n');
+        b.append("pooling4j top  pid ")
+                .append(pid)
+                .append(command.isEmpty() ? "" : "  " + command)
+                .append("  ")
+                .append(hms.format(now))
+                .append("  calls ending in the ")
+                .append(Units.sig3(interval))
+                .append(" s before ")
+                .append(hmsm.format(end))
+                .append('\n');
         List<String[]> lines = new ArrayList<>();
         Set<String> sources = new LinkedHashSet<>();
         for (Row r : s.rows()) {
@@ -254,13 +291,20 @@ public final class TopCommand implements Callable<Integer> {
                 Units.duration(r.p99(), "u"),
                 Double.isNaN(gbps) ? "-" : Units.sig3(gbps),
                 copy == null || Double.isNaN(gbps) ? "-" : Units.f("%.0f", 100 * gbps / copy[2]),
-                r.key().text()});
+                r.key().text()
+            });
         }
-        b.append("copy bandwidth: ").append(sources.isEmpty() ? "-" : String.join("; ", sources)).append('\n');
-        b.append(Units.f("%10s %10s %10s %8s %6s  %s%n", "calls/s", "p50", "p99", "GB/s", "% bw", "op direction kernel layout input->output"));
+        b.append("copy bandwidth: ")
+                .append(sources.isEmpty() ? "-" : String.join("; ", sources))
+                .append('\n');
+        b.append(Units.f(
+                "%10s %10s %10s %8s %6s  %s%n",
+                "calls/s", "p50", "p99", "GB/s", "% bw", "op direction kernel layout input->output"));
         if (lines.isEmpty()) {
-            b.append(s.everSeen() ? "  (no pooling calls in this window)\n"
-                    : "  (no pooling calls yet: rows appear once the target makes a pooling call; it needs a pooling4j with JFR events)\n");
+            b.append(
+                    s.everSeen()
+                            ? "  (no pooling calls in this window)\n"
+                            : "  (no pooling calls yet: rows appear once the target makes a pooling call; it needs a pooling4j with JFR events)\n");
         }
         for (int i = 0; i < lines.size() && i < rows; i++) {
             String[] l = lines.get(i);
@@ -432,7 +476,8 @@ public final class TopCommand implements Callable<Integer> {
         synchronized Snapshot snapshot() {
             long nowWall = PoolRecording.nanos(Instant.now());
             long endAt = newest;
-            if (newest == Long.MIN_VALUE || System.nanoTime() - newestArrival > LAG_NANOS) endAt = Math.max(newest, nowWall - LAG_NANOS);
+            if (newest == Long.MIN_VALUE || System.nanoTime() - newestArrival > LAG_NANOS)
+                endAt = Math.max(newest, nowWall - LAG_NANOS);
             long from = endAt - windowNanos;
             int k = keys.size();
             long[] calls = new long[k];
@@ -458,7 +503,13 @@ public final class TopCommand implements Callable<Integer> {
                 if (calls[i] == 0) continue;
                 Arrays.sort(durations[i]);
                 int c = (int) calls[i];
-                rows.add(new Row(keys.get(i), c, total[i], b[i], t[i], Units.quantile(durations[i], c, 0.5),
+                rows.add(new Row(
+                        keys.get(i),
+                        c,
+                        total[i],
+                        b[i],
+                        t[i],
+                        Units.quantile(durations[i], c, 0.5),
                         Units.quantile(durations[i], c, 0.99)));
             }
             rows.sort((x, y) -> Long.compare(y.totalNanos(), x.totalNanos()));
@@ -498,7 +549,8 @@ public final class TopCommand implements Callable<Integer> {
                 Double exact = seen.get(threads);
                 if (exact != null) return new double[] {1, threads, exact};
                 Map.Entry<Integer, Double> best = null;
-                for (Map.Entry<Integer, Double> e : seen.entrySet()) if (best == null || e.getValue() > best.getValue()) best = e;
+                for (Map.Entry<Integer, Double> e : seen.entrySet())
+                    if (best == null || e.getValue() > best.getValue()) best = e;
                 return new double[] {1, best.getKey(), best.getValue()};
             }
             if (!Double.isNaN(targetProperty)) return new double[] {2, 0, targetProperty};

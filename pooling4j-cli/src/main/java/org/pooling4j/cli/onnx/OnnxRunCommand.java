@@ -14,17 +14,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code onnx-run model.onnx --input NAME=x.npy ... --output-dir DIR}. */
-@Command(name = "onnx-run", mixinStandardHelpOptions = true,
-        description = {"Run an ONNX model on .npy inputs and write every graph output as DIR/<output name>.npy.",
-                "Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."})
+@Command(
+        name = "onnx-run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run an ONNX model on .npy inputs and write every graph output as DIR/<output name>.npy.",
+            "Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."
+        })
 public final class OnnxRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx model file.")
     Path model;
 
-    @Option(names = "--input", paramLabel = "NAME=FILE", description = "A graph input and its .npy file; repeat for each input.")
+    @Option(
+            names = "--input",
+            paramLabel = "NAME=FILE",
+            description = "A graph input and its .npy file; repeat for each input.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--output-dir", required = true, paramLabel = "DIR", description = "Folder for the outputs (created if missing).")
+    @Option(
+            names = "--output-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder for the outputs (created if missing).")
     Path outputDir;
 
     @Override
@@ -34,7 +45,8 @@ public final class OnnxRunCommand implements Callable<Integer> {
         for (String spec : inputs) {
             int eq = spec.indexOf('=');
             if (eq <= 0 || eq == spec.length() - 1) {
-                throw new IllegalArgumentException("--input " + spec + ": must be NAME=FILE.npy; the model's inputs are " + m.inputNames());
+                throw new IllegalArgumentException(
+                        "--input " + spec + ": must be NAME=FILE.npy; the model's inputs are " + m.inputNames());
             }
             String name = spec.substring(0, eq);
             if (feed.put(name, TensorValue.fromNpy(Npy.read(Path.of(spec.substring(eq + 1))))) != null) {

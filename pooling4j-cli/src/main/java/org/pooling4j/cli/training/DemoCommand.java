@@ -18,21 +18,41 @@ import org.pooling4j.nn.data.DigitGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A tour in under two minutes: pooling worked out window by window, a short training run of the",
-                "same network with max and with average pooling, every pooling kind applied to a picture, and what",
-                "the tracking layer saw (calls, latency, GB/s per operator and kernel)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "A tour in under two minutes: pooling worked out window by window, a short training run of the",
+            "same network with max and with average pooling, every pooling kind applied to a picture, and what",
+            "the tracking layer saw (calls, latency, GB/s per operator and kernel)."
+        })
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "pooling4j-demo", description = "directory for the pictures (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "pooling4j-demo",
+            description = "directory for the pictures (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "12000", description = "training images per run (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            defaultValue = "12000",
+            description = "training images per run (default: ${DEFAULT-VALUE})")
     int trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", defaultValue = "3000", description = "test images (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--test-size",
+            paramLabel = "N",
+            defaultValue = "3000",
+            description = "test images (default: ${DEFAULT-VALUE})")
     int testSize;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs per run (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "epochs per run (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Override
@@ -46,14 +66,24 @@ public final class DemoCommand implements Callable<Integer> {
         PoolMonitor.enable();
 
         heading("1. Pooling, window by window (./pooling4j explain)");
-        int rc = Main.execute("explain", "--op", "max,avg", "--png", out.resolve("explain.png").toString());
+        int rc = Main.execute(
+                "explain",
+                "--op",
+                "max,avg",
+                "--png",
+                out.resolve("explain.png").toString());
         if (rc != 0) return rc;
 
         heading("2. The same network trained with max and with average pooling (./pooling4j train, shortened)");
         Dataset train = DigitGenerator.generate(trainSize, DigitGenerator.TRAIN_SEED);
         Dataset test = DigitGenerator.generate(testSize, DigitGenerator.TEST_SEED);
-        System.out.printf(Locale.ROOT, "generated %d training and %d test digits (28x28), %d epoch(s) per run, %d threads%n",
-                trainSize, testSize, epochs, Pooling.threads());
+        System.out.printf(
+                Locale.ROOT,
+                "generated %d training and %d test digits (28x28), %d epoch(s) per run, %d threads%n",
+                trainSize,
+                testSize,
+                epochs,
+                Pooling.threads());
         List<String> lines = new ArrayList<>();
         for (String kind : new String[] {"max", "avg"}) {
             System.out.println("-- pool " + kind);
@@ -62,11 +92,18 @@ public final class DemoCommand implements Callable<Integer> {
             List<Training.Epoch> eps = new Training(s, System.out, System.err).fit(model, train, test);
             Training.Epoch last = eps.get(eps.size() - 1);
             double shifted = Training.shiftedAccuracy(model, test, 3, 256);
-            lines.add(String.format(Locale.ROOT, "%-4s test %.2f %%, on digits shifted by 3 px %.2f %%, %.0f images/s, pooling %.1f %% of the time",
-                    kind, 100 * last.testAccuracy(), 100 * shifted, last.imagesPerSecond(), 100 * last.poolingShare()));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-4s test %.2f %%, on digits shifted by 3 px %.2f %%, %.0f images/s, pooling %.1f %% of the time",
+                    kind,
+                    100 * last.testAccuracy(),
+                    100 * shifted,
+                    last.imagesPerSecond(),
+                    100 * last.poolingShare()));
         }
         for (String l : lines) System.out.println(l);
-        System.out.println("(./pooling4j train reaches 98 % and more with the full 20,000 digits; ./pooling4j study compares every kind)");
+        System.out.println(
+                "(./pooling4j train reaches 98 % and more with the full 20,000 digits; ./pooling4j study compares every kind)");
 
         heading("3. Every pooling kind applied to a picture (./pooling4j image --grid)");
         Path grid = out.resolve("grid.png");
@@ -100,12 +137,27 @@ public final class DemoCommand implements Callable<Integer> {
         }
         List<java.util.Map.Entry<String, long[]>> es = new ArrayList<>(sums.entrySet());
         es.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
-        System.out.printf(Locale.ROOT, "%-44s %9s %10s %10s %8s %7s%n", "operator direction kernel", "calls", "total ms", "mean us", "GB/s", "%copy");
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s %9s %10s %10s %8s %7s%n",
+                "operator direction kernel",
+                "calls",
+                "total ms",
+                "mean us",
+                "GB/s",
+                "%copy");
         for (java.util.Map.Entry<String, long[]> e : es) {
             long[] v = e.getValue();
             double gbps = v[1] == 0 ? 0 : (double) v[2] / v[1];
             double c = copy.get(e.getKey());
-            System.out.printf(Locale.ROOT, "%-44s %9d %10.1f %10.1f %8.2f %7s%n", e.getKey(), v[0], v[1] * 1e-6, v[1] * 1e-3 / v[0], gbps,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %9d %10.1f %10.1f %8.2f %7s%n",
+                    e.getKey(),
+                    v[0],
+                    v[1] * 1e-6,
+                    v[1] * 1e-3 / v[0],
+                    gbps,
                     Double.isFinite(c) && c > 0 ? String.format(Locale.ROOT, "%.0f", 100 * gbps / c) : "-");
         }
     }

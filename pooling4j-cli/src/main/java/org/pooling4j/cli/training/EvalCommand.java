@@ -12,20 +12,32 @@ import org.pooling4j.nn.data.Idx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a model saved by train on IDX files (MNIST format, gzipped or not):",
-                "prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluate a model saved by train on IDX files (MNIST format, gzipped or not):",
+            "prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."
+        })
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE.npz", required = true, description = "a model saved by train --save")
     Path model;
 
-    @Option(names = "--images", paramLabel = "FILE", required = true, description = "IDX images (28x28 unsigned bytes, white on black)")
+    @Option(
+            names = "--images",
+            paramLabel = "FILE",
+            required = true,
+            description = "IDX images (28x28 unsigned bytes, white on black)")
     Path images;
 
     @Option(names = "--labels", paramLabel = "FILE", required = true, description = "IDX labels (unsigned bytes)")
     Path labels;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "images per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Override
@@ -37,7 +49,8 @@ public final class EvalCommand implements Callable<Integer> {
         long[][] confusion = new long[classes][classes];
         for (int y : data.labels()) {
             if (y < 0 || y >= classes) {
-                throw new IllegalArgumentException("--labels: label " + y + " is outside the model's classes 0.." + (classes - 1));
+                throw new IllegalArgumentException(
+                        "--labels: label " + y + " is outside the model's classes 0.." + (classes - 1));
             }
         }
         double acc = Training.accuracy(net, data, batch, confusion);
@@ -68,7 +81,8 @@ public final class EvalCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "%6d", m[i][j]));
                 row += m[i][j];
             }
-            b.append(row == 0 ? "        -" : String.format(Locale.ROOT, "  %6.1f%%", 100.0 * m[i][i] / row)).append('\n');
+            b.append(row == 0 ? "        -" : String.format(Locale.ROOT, "  %6.1f%%", 100.0 * m[i][i] / row))
+                    .append('\n');
         }
         out.print(b);
     }

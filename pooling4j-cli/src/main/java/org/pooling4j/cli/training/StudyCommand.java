@@ -19,25 +19,42 @@ import org.pooling4j.nn.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "study", mixinStandardHelpOptions = true,
-        description = {"The claims about pooling, measured: the same network trained with each pooling kind",
-                "on the same data and seeds. Writes study.md (a table of test accuracy, accuracy on test digits",
-                "shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it),",
-                "accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."})
+@Command(
+        name = "study",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The claims about pooling, measured: the same network trained with each pooling kind",
+            "on the same data and seeds. Writes study.md (a table of test accuracy, accuracy on test digits",
+            "shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it),",
+            "accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."
+        })
 public final class StudyCommand implements Callable<Integer> {
     /** Every kind the study compares, in table order. */
-    static final List<String> KINDS = List.of("max", "avg", "lp2", "lp4", "stochastic", "mixed", "gated", "gaussian",
-            "fractional", "none");
+    static final List<String> KINDS =
+            List.of("max", "avg", "lp2", "lp4", "stochastic", "mixed", "gated", "gaussian", "fractional", "none");
+
     public static final int MAX_SHIFT = 4;
 
-    @Option(names = "--kinds", paramLabel = "K,K...", split = ",",
-            description = "pooling kinds to compare (default: all: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, none)")
+    @Option(
+            names = "--kinds",
+            paramLabel = "K,K...",
+            split = ",",
+            description =
+                    "pooling kinds to compare (default: all: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, none)")
     List<String> kinds;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs per kind (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "epochs per kind (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--dataset", paramLabel = "generated|mnist:DIR", defaultValue = "generated", description = "as for train (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dataset",
+            paramLabel = "generated|mnist:DIR",
+            defaultValue = "generated",
+            description = "as for train (default: ${DEFAULT-VALUE})")
     String dataset;
 
     @Option(names = "--train-size", paramLabel = "N", description = "training images (generated: default 20000)")
@@ -46,24 +63,40 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--test-size", paramLabel = "N", description = "test images (generated: default 5000)")
     Integer testSize;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "mini-batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "mini-batch size (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of the weights and batch order, the same for every kind (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "seed of the weights and batch order, the same for every kind (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads (default: all processors)")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "study", description = "directory for study.md and the charts (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "study",
+            description = "directory for study.md and the charts (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--charts-from", paramLabel = "STUDY.md",
-            description = "draw accuracy.png and shift.png again, next to STUDY.md, from the tables of a study.md this command wrote; trains nothing")
+    @Option(
+            names = "--charts-from",
+            paramLabel = "STUDY.md",
+            description =
+                    "draw accuracy.png and shift.png again, next to STUDY.md, from the tables of a study.md this command wrote; trains nothing")
     Path chartsFrom;
 
     /** One kind's results. */
-    public record Row(String kind, List<Training.Epoch> epochs, double[] shifted, long headParams, long params, int[] headInput) {
+    public record Row(
+            String kind, List<Training.Epoch> epochs, double[] shifted, long headParams, long params, int[] headInput) {
         double testAccuracy() {
             return epochs.get(epochs.size() - 1).testAccuracy();
         }
@@ -98,7 +131,12 @@ public final class StudyCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         TrainCommand.Digits data = TrainCommand.Digits.load(dataset, trainSize, testSize);
-        System.out.printf(Locale.ROOT, "data: %s, %d training and %d test images%n", data.name(), data.train().size(), data.test().size());
+        System.out.printf(
+                Locale.ROOT,
+                "data: %s, %d training and %d test images%n",
+                data.name(),
+                data.train().size(),
+                data.test().size());
         List<Row> rows = new ArrayList<>();
         for (String k : ks) {
             System.out.println("== " + k);
@@ -111,11 +149,17 @@ public final class StudyCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "   shifted by 1..%d px: %s%n", MAX_SHIFT, pct(shifted, 1));
         }
         Files.createDirectories(out);
-        Files.writeString(out.resolve("study.md"), markdown(rows, data, (System.nanoTime() - t0) * 1e-9), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("study.md"), markdown(rows, data, (System.nanoTime() - t0) * 1e-9), StandardCharsets.UTF_8);
         Charts.accuracyCurves(rows, out.resolve("accuracy.png"));
         Charts.shiftTolerance(rows, out.resolve("shift.png"));
-        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s in all)%n", out.resolve("study.md"), out.resolve("accuracy.png"),
-                out.resolve("shift.png"), (System.nanoTime() - t0) * 1e-9);
+        System.out.printf(
+                Locale.ROOT,
+                "wrote %s, %s, %s (%.0f s in all)%n",
+                out.resolve("study.md"),
+                out.resolve("accuracy.png"),
+                out.resolve("shift.png"),
+                (System.nanoTime() - t0) * 1e-9);
         return 0;
     }
 
@@ -125,8 +169,13 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = md.toAbsolutePath().getParent();
         Charts.accuracyCurves(rows, dir.resolve("accuracy.png"));
         Charts.shiftTolerance(rows, dir.resolve("shift.png"));
-        System.out.printf(Locale.ROOT, "drew %s and %s from the %d kinds in %s%n", md.resolveSibling("accuracy.png"),
-                md.resolveSibling("shift.png"), rows.size(), md);
+        System.out.printf(
+                Locale.ROOT,
+                "drew %s and %s from the %d kinds in %s%n",
+                md.resolveSibling("accuracy.png"),
+                md.resolveSibling("shift.png"),
+                rows.size(),
+                md);
         return 0;
     }
 
@@ -158,16 +207,19 @@ public final class StudyCommand implements Callable<Integer> {
                 table.put(cells[0], cells);
             }
         }
-        if (main.isEmpty() || perEpoch.isEmpty()) throw new IllegalArgumentException("--charts-from: no study tables found");
+        if (main.isEmpty() || perEpoch.isEmpty())
+            throw new IllegalArgumentException("--charts-from: no study tables found");
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, String[]> e : main.entrySet()) {
             String[] m = e.getValue();
             String[] p = perEpoch.get(e.getKey());
-            if (p == null || m.length < 10) throw new IllegalArgumentException("--charts-from: no complete rows for " + e.getKey());
+            if (p == null || m.length < 10)
+                throw new IllegalArgumentException("--charts-from: no complete rows for " + e.getKey());
             double seconds = Double.parseDouble(m[8]);
             double share = fraction(m[9]);
             List<Training.Epoch> eps = new ArrayList<>();
-            for (int i = 1; i < p.length; i++) eps.add(new Training.Epoch(i, Double.NaN, Double.NaN, fraction(p[i]), seconds, Double.NaN, share));
+            for (int i = 1; i < p.length; i++)
+                eps.add(new Training.Epoch(i, Double.NaN, Double.NaN, fraction(p[i]), seconds, Double.NaN, share));
             double[] shifted = new double[MAX_SHIFT + 1];
             for (int d = 0; d <= MAX_SHIFT; d++) shifted[d] = fraction(m[1 + d]);
             String[] dims = m[6].split("×");
@@ -205,26 +257,45 @@ public final class StudyCommand implements Callable<Integer> {
 
     private static String pct(double[] a, int from) {
         StringBuilder b = new StringBuilder();
-        for (int i = from; i < a.length; i++) b.append(String.format(Locale.ROOT, "%s%.2f %%", i > from ? ", " : "", 100 * a[i]));
+        for (int i = from; i < a.length; i++)
+            b.append(String.format(Locale.ROOT, "%s%.2f %%", i > from ? ", " : "", 100 * a[i]));
         return b.toString();
     }
 
     static String markdown(List<Row> rows, TrainCommand.Digits data, double seconds) {
         StringBuilder b = new StringBuilder();
         b.append("# Pooling study\n\n");
-        b.append(String.format(Locale.ROOT, "The same LeNet-style network (conv 5×5 16 → ReLU → pool 2×2 → conv 5×5 32 → ReLU → pool 2×2 → "
-                + "linear 128 → ReLU → linear 10) trained with each pooling kind on %s (%d training, %d test images), "
-                + "%d epochs, Adam, the same seeds; `none` replaces each pooling by giving the convolution before it stride 2. "
-                + "Shifted: accuracy on the test digits moved by d pixels, averaged over right, left, down and up. "
-                + "Head: parameters of the linear layers; every variant downsamples by 4 on each axis before the head, so the head has the same size "
-                + "(without any downsampling the first linear layer would see 32×20×20 = 12,800 values and the head would have 1,639,818 parameters). Pooling share: time inside pooling calls (forward and backward) over training time. "
-                + "Run in %.0f s.%n%n", data.name(), data.train().size(), data.test().size(), rows.get(0).epochs().size(), seconds));
-        b.append("| pooling | test acc | shifted 1 px | 2 px | 3 px | 4 px | head input | head params | s / epoch | pooling share |\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "The same LeNet-style network (conv 5×5 16 → ReLU → pool 2×2 → conv 5×5 32 → ReLU → pool 2×2 → "
+                        + "linear 128 → ReLU → linear 10) trained with each pooling kind on %s (%d training, %d test images), "
+                        + "%d epochs, Adam, the same seeds; `none` replaces each pooling by giving the convolution before it stride 2. "
+                        + "Shifted: accuracy on the test digits moved by d pixels, averaged over right, left, down and up. "
+                        + "Head: parameters of the linear layers; every variant downsamples by 4 on each axis before the head, so the head has the same size "
+                        + "(without any downsampling the first linear layer would see 32×20×20 = 12,800 values and the head would have 1,639,818 parameters). Pooling share: time inside pooling calls (forward and backward) over training time. "
+                        + "Run in %.0f s.%n%n",
+                data.name(),
+                data.train().size(),
+                data.test().size(),
+                rows.get(0).epochs().size(),
+                seconds));
+        b.append(
+                "| pooling | test acc | shifted 1 px | 2 px | 3 px | 4 px | head input | head params | s / epoch | pooling share |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %s | %,d | %.1f | %.1f %% |%n",
-                    r.kind(), 100 * r.testAccuracy(), 100 * r.shifted()[1], 100 * r.shifted()[2], 100 * r.shifted()[3],
-                    100 * r.shifted()[4], shape(r.headInput()), r.headParams(), r.secondsPerEpoch(), 100 * r.poolingShare()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %.2f %% | %s | %,d | %.1f | %.1f %% |%n",
+                    r.kind(),
+                    100 * r.testAccuracy(),
+                    100 * r.shifted()[1],
+                    100 * r.shifted()[2],
+                    100 * r.shifted()[3],
+                    100 * r.shifted()[4],
+                    shape(r.headInput()),
+                    r.headParams(),
+                    r.secondsPerEpoch(),
+                    100 * r.poolingShare()));
         }
         b.append("\nTest accuracy per epoch:\n\n| pooling |");
         int ne = rows.get(0).epochs().size();
@@ -234,7 +305,8 @@ public final class StudyCommand implements Callable<Integer> {
         b.append('\n');
         for (Row r : rows) {
             b.append("| ").append(r.kind()).append(" |");
-            for (Training.Epoch e : r.epochs()) b.append(String.format(Locale.ROOT, " %.2f %% |", 100 * e.testAccuracy()));
+            for (Training.Epoch e : r.epochs())
+                b.append(String.format(Locale.ROOT, " %.2f %% |", 100 * e.testAccuracy()));
             b.append('\n');
         }
         b.append("\n![test accuracy per epoch](accuracy.png)\n\n![accuracy on shifted digits](shift.png)\n");

@@ -13,44 +13,77 @@ import org.pooling4j.nn.data.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a LeNet-style network (conv-relu-pool twice, then two linear layers) on digits.",
-                "Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a LeNet-style network (conv-relu-pool twice, then two linear layers) on digits.",
+            "Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."
+        })
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--pool", paramLabel = "KIND", defaultValue = "max",
+    @Option(
+            names = "--pool",
+            paramLabel = "KIND",
+            defaultValue = "max",
             description = "pooling of both stages: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, "
                     + "or none (strided convolutions instead of pooling) (default: ${DEFAULT-VALUE})")
     String pool;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--dataset", paramLabel = "generated|mnist:DIR", defaultValue = "generated",
-            description = "generated digits (no download), or the four MNIST-format IDX files in DIR (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dataset",
+            paramLabel = "generated|mnist:DIR",
+            defaultValue = "generated",
+            description =
+                    "generated digits (no download), or the four MNIST-format IDX files in DIR (default: ${DEFAULT-VALUE})")
     String dataset;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "training images (generated: default 20000; MNIST: all)")
+    @Option(
+            names = "--train-size",
+            paramLabel = "N",
+            description = "training images (generated: default 20000; MNIST: all)")
     Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "test images (generated: default 5000; MNIST: all)")
     Integer testSize;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "mini-batch size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "mini-batch size (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default: 0.002 for adam, 0.05 for sgd)")
     Double lr;
 
-    @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "optimiser; sgd has momentum 0.9 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--optimizer",
+            paramLabel = "adam|sgd",
+            defaultValue = "adam",
+            description = "optimiser; sgd has momentum 0.9 (default: ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of the weights and the batch order (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "seed of the weights and the batch order (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads (default: all processors)")
     Integer threads;
 
-    @Option(names = "--save", paramLabel = "FILE.npz", description = "save the trained model (parameters, and the architecture as JSON inside)")
+    @Option(
+            names = "--save",
+            paramLabel = "FILE.npz",
+            description = "save the trained model (parameters, and the architecture as JSON inside)")
     Path save;
 
     @Option(names = "--no-progress", description = "no progress bar")
@@ -67,15 +100,27 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Digits data = Digits.load(dataset, trainSize, testSize);
-        System.out.printf(Locale.ROOT, "data: %s, %d training and %d test images of %dx%d (%.1f s)%n", data.name(),
-                data.train().size(), data.test().size(), data.train().rows(), data.train().cols(), (System.nanoTime() - t0) * 1e-9);
+        System.out.printf(
+                Locale.ROOT,
+                "data: %s, %d training and %d test images of %dx%d (%.1f s)%n",
+                data.name(),
+                data.train().size(),
+                data.test().size(),
+                data.train().rows(),
+                data.train().cols(),
+                (System.nanoTime() - t0) * 1e-9);
         Sequential model = Models.lenet(pool, seed);
-        System.out.print(model.summary(new int[] {1, 1, data.train().rows(), data.train().cols()}));
+        System.out.print(
+                model.summary(new int[] {1, 1, data.train().rows(), data.train().cols()}));
         Training.Settings s = settings(epochs, batch, lr, optimizer, seed, !noProgress);
         List<Training.Epoch> result = new Training(s, System.out, System.err).fit(model, data.train(), data.test());
         Training.Epoch last = result.get(result.size() - 1);
-        System.out.printf(Locale.ROOT, "test accuracy %.2f %% after %d epochs, %.1f s in all%n", 100 * last.testAccuracy(),
-                epochs, (System.nanoTime() - t0) * 1e-9);
+        System.out.printf(
+                Locale.ROOT,
+                "test accuracy %.2f %% after %d epochs, %.1f s in all%n",
+                100 * last.testAccuracy(),
+                epochs,
+                (System.nanoTime() - t0) * 1e-9);
         if (save != null) {
             ModelIo.save(model, save);
             System.out.println("saved " + save);
@@ -83,7 +128,8 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    public static Training.Settings settings(int epochs, int batch, Double lr, String optimizer, long seed, boolean progress) {
+    public static Training.Settings settings(
+            int epochs, int batch, Double lr, String optimizer, long seed, boolean progress) {
         Training.Settings s = new Training.Settings();
         s.epochs = epochs;
         s.batch = batch;
@@ -114,8 +160,12 @@ public final class TrainCommand implements Callable<Integer> {
             if ("generated".equals(spec)) {
                 int ntr = trainSize == null ? 20_000 : trainSize;
                 int nte = testSize == null ? 5_000 : testSize;
-                return new Digits("generated digits", org.pooling4j.nn.data.DigitGenerator.generate(ntr, org.pooling4j.nn.data.DigitGenerator.TRAIN_SEED),
-                        org.pooling4j.nn.data.DigitGenerator.generate(nte, org.pooling4j.nn.data.DigitGenerator.TEST_SEED));
+                return new Digits(
+                        "generated digits",
+                        org.pooling4j.nn.data.DigitGenerator.generate(
+                                ntr, org.pooling4j.nn.data.DigitGenerator.TRAIN_SEED),
+                        org.pooling4j.nn.data.DigitGenerator.generate(
+                                nte, org.pooling4j.nn.data.DigitGenerator.TEST_SEED));
             }
             if (spec.startsWith("mnist:")) {
                 Path dir = Path.of(spec.substring("mnist:".length()));

@@ -23,8 +23,14 @@ import org.pooling4j.nn.data.Dataset;
  */
 public final class Training {
     /** What one epoch gave. */
-    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, double seconds,
-            double imagesPerSecond, double poolingShare) {}
+    public record Epoch(
+            int epoch,
+            double loss,
+            double trainAccuracy,
+            double testAccuracy,
+            double seconds,
+            double imagesPerSecond,
+            double poolingShare) {}
 
     /** Settings of a run. */
     public static final class Settings {
@@ -108,9 +114,17 @@ public final class Training {
                 Epoch ep = new Epoch(e, lossSum / n, (double) correct / n, testAcc, seconds, n / seconds, share);
                 epochs.add(ep);
                 if (out != null) {
-                    out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train %.2f %%  test %.2f %%  %.0f images/s  %.1f s  pooling %.1f %% of the time%n",
-                            e, settings.epochs, ep.loss, 100 * ep.trainAccuracy, 100 * ep.testAccuracy, ep.imagesPerSecond,
-                            seconds, 100 * share);
+                    out.printf(
+                            Locale.ROOT,
+                            "epoch %d/%d  loss %.4f  train %.2f %%  test %.2f %%  %.0f images/s  %.1f s  pooling %.1f %% of the time%n",
+                            e,
+                            settings.epochs,
+                            ep.loss,
+                            100 * ep.trainAccuracy,
+                            100 * ep.testAccuracy,
+                            ep.imagesPerSecond,
+                            seconds,
+                            100 * share);
                     out.flush();
                 }
                 lr *= settings.decay;
@@ -133,8 +147,16 @@ public final class Training {
         if (done % step != 0 && done != total) return;
         int width = 30;
         int filled = (int) ((long) width * done / total);
-        progress.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  %.0f images/s ", epoch, settings.epochs,
-                "#".repeat(filled), ".".repeat(width - filled), 100 * done / total, loss, imagesPerSecond);
+        progress.printf(
+                Locale.ROOT,
+                "\repoch %d/%d [%s%s] %3d%%  loss %.4f  %.0f images/s ",
+                epoch,
+                settings.epochs,
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                100 * done / total,
+                loss,
+                imagesPerSecond);
         progress.flush();
     }
 
@@ -176,8 +198,10 @@ public final class Training {
      */
     public static double shiftedAccuracy(Sequential model, Dataset data, int d, int batch) {
         if (d == 0) return accuracy(model, data, batch, null);
-        double sum = accuracy(model, data.shifted(d, 0), batch, null) + accuracy(model, data.shifted(-d, 0), batch, null)
-                + accuracy(model, data.shifted(0, d), batch, null) + accuracy(model, data.shifted(0, -d), batch, null);
+        double sum = accuracy(model, data.shifted(d, 0), batch, null)
+                + accuracy(model, data.shifted(-d, 0), batch, null)
+                + accuracy(model, data.shifted(0, d), batch, null)
+                + accuracy(model, data.shifted(0, -d), batch, null);
         return sum / 4;
     }
 

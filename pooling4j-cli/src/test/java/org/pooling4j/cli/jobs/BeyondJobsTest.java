@@ -77,7 +77,8 @@ class BeyondJobsTest {
     }
 
     /** Adds the forward and backward jobs of one problem. */
-    private void addJobs(String id, BeyondOracle o, SplittableRandom r, boolean channelsLast, int[] weightsShape) throws IOException {
+    private void addJobs(String id, BeyondOracle o, SplittableRandom r, boolean channelsLast, int[] weightsShape)
+            throws IOException {
         String base = o.op.name().toLowerCase(Locale.ROOT) + "_pool" + o.rank() + "d";
         int inSize = o.inputSize();
         double[] x = new double[inSize];
@@ -88,7 +89,12 @@ class BeyondJobsTest {
         double[] gy = new double[o.outputSize()];
         for (int i = 0; i < gy.length; i++) gy[i] = (r.nextInt(9) - 4) / 2.0;
         StringBuilder keys = new StringBuilder();
-        keys.append(", \"kernel_size\": ").append(list(o.k)).append(", \"stride\": ").append(list(o.s)).append(", \"padding\": ").append(list(o.p));
+        keys.append(", \"kernel_size\": ")
+                .append(list(o.k))
+                .append(", \"stride\": ")
+                .append(list(o.s))
+                .append(", \"padding\": ")
+                .append(list(o.p));
         if (o.op == Op.WEIGHTED_AVG) keys.append(", \"dilation\": ").append(list(o.d));
         if (o.op != Op.STOCHASTIC) keys.append(", \"ceil_mode\": ").append(o.ceil);
         if (o.op == Op.MIXED || o.op == Op.GATED) {
@@ -102,19 +108,26 @@ class BeyondJobsTest {
                 // float64 uniforms for odd ids, float32 for even: both must be read exactly.
                 boolean f64 = id.hashCode() % 2 != 0;
                 double[] u = new double[o.outputSize()];
-                for (int i = 0; i < u.length; i++) u[i] = f64 ? r.nextInt(1 << 24) / (double) (1 << 24) : r.nextInt(1 << 24) / (double) (1 << 24);
+                for (int i = 0; i < u.length; i++)
+                    u[i] = f64 ? r.nextInt(1 << 24) / (double) (1 << 24) : r.nextInt(1 << 24) / (double) (1 << 24);
                 o.u = u;
-                keys.append(", \"random_samples\": \"").append(npy(id + ".u.npy", u, shape(o, o.outSize()), f64)).append('"');
+                keys.append(", \"random_samples\": \"")
+                        .append(npy(id + ".u.npy", u, shape(o, o.outSize()), f64))
+                        .append('"');
             }
         }
         boolean learnable = o.weights != null;
-        if (learnable) keys.append(", \"weights\": \"").append(npy(id + ".w.npy", o.weights, weightsShape, false)).append('"');
+        if (learnable)
+            keys.append(", \"weights\": \"")
+                    .append(npy(id + ".w.npy", o.weights, weightsShape, false))
+                    .append('"');
         if (o.op == Op.WEIGHTED_AVG && !learnable) keys.append(", \"sigma\": ").append(o.sigma);
         if (channelsLast) keys.append(", \"memory_format\": \"channels_last\"");
         String input = npy(id + ".x.npy", x, shape(o, o.in), false);
 
         Expect f = new Expect(id + "_fwd");
-        String fwd = "{\"id\": \"" + f.id + "\", \"op\": \"" + base + "\"" + keys + ", \"input\": \"" + input + "\", \"output\": \"out/" + f.id + ".y.npy\"";
+        String fwd = "{\"id\": \"" + f.id + "\", \"op\": \"" + base + "\"" + keys + ", \"input\": \"" + input
+                + "\", \"output\": \"out/" + f.id + ".y.npy\"";
         if (o.op == Op.STOCHASTIC && o.training) {
             fwd += ", \"indices\": \"out/" + f.id + ".idx.npy\"";
             f.longs.put("out/" + f.id + ".idx.npy", o.indices(x));
@@ -125,7 +138,8 @@ class BeyondJobsTest {
 
         Expect b = new Expect(id + "_bwd");
         String bwd = "{\"id\": \"" + b.id + "\", \"op\": \"" + base + "_backward\"" + keys + ", \"input\": \"" + input
-                + "\", \"grad_output\": \"" + npy(id + ".gy.npy", gy, shape(o, o.outSize()), false) + "\", \"output\": \"out/" + b.id + ".dx.npy\"";
+                + "\", \"grad_output\": \"" + npy(id + ".gy.npy", gy, shape(o, o.outSize()), false)
+                + "\", \"output\": \"out/" + b.id + ".dx.npy\"";
         if (learnable) {
             bwd += ", \"grad_weights\": \"out/" + b.id + ".dw.npy\"";
             b.floats.put("out/" + b.id + ".dw.npy", o.gradWeights(x, gy));
@@ -137,9 +151,12 @@ class BeyondJobsTest {
         if (o.op == Op.STOCHASTIC && o.training) {
             // Backward routed by the forward's indices file (the forward job runs first).
             Expect bi = new Expect(id + "_bwd_idx");
-            lines.add("{\"id\": \"" + bi.id + "\", \"op\": \"" + base + "_backward\", \"kernel_size\": " + list(o.k) + ", \"stride\": " + list(o.s)
-                    + ", \"padding\": " + list(o.p) + (channelsLast ? ", \"memory_format\": \"channels_last\"" : "") + ", \"input\": \"" + input
-                    + "\", \"grad_output\": \"in/" + id + ".gy.npy\", \"indices\": \"out/" + f.id + ".idx.npy\", \"output\": \"out/" + bi.id + ".dx.npy\"}");
+            lines.add("{\"id\": \"" + bi.id + "\", \"op\": \"" + base + "_backward\", \"kernel_size\": " + list(o.k)
+                    + ", \"stride\": " + list(o.s)
+                    + ", \"padding\": " + list(o.p) + (channelsLast ? ", \"memory_format\": \"channels_last\"" : "")
+                    + ", \"input\": \"" + input
+                    + "\", \"grad_output\": \"in/" + id + ".gy.npy\", \"indices\": \"out/" + f.id
+                    + ".idx.npy\", \"output\": \"out/" + bi.id + ".dx.npy\"}");
             bi.floats.put("out/" + bi.id + ".dx.npy", o.gradInput(x, gy));
             expects.add(bi);
         }
@@ -199,7 +216,12 @@ class BeyondJobsTest {
                                 o.sigma = 1.25;
                             }
                     }
-                    addJobs(op.name().toLowerCase(Locale.ROOT) + rank + "d_" + variant, o, r, channelsLast, weightsShape);
+                    addJobs(
+                            op.name().toLowerCase(Locale.ROOT) + rank + "d_" + variant,
+                            o,
+                            r,
+                            channelsLast,
+                            weightsShape);
                     jobs++;
                 }
             }
@@ -234,7 +256,9 @@ class BeyondJobsTest {
                 compared++;
                 NpyArray a = Npy.read(dir.resolve(f.getKey()));
                 assertEquals(NpyArray.DType.INT64, a.dtype(), e.id + ": indices are int64");
-                if (!Arrays.equals(f.getValue(), a.toLongs())) bad.add(e.id + " " + f.getKey() + ": " + Arrays.toString(a.toLongs()) + ", oracle " + Arrays.toString(f.getValue()));
+                if (!Arrays.equals(f.getValue(), a.toLongs()))
+                    bad.add(e.id + " " + f.getKey() + ": " + Arrays.toString(a.toLongs()) + ", oracle "
+                            + Arrays.toString(f.getValue()));
             }
         }
         assertEquals(List.of(), bad, bad.size() + " of " + compared + " files differ from the oracle");
@@ -259,14 +283,17 @@ class BeyondJobsTest {
         String in = npy("seeded.x.npy", x, new int[] {1, 2, 4}, false);
         for (String fmt : List.of("contiguous_format", "channels_last")) {
             for (int rep = 0; rep < 2; rep++) {
-                lines.add("{\"id\": \"s_" + fmt + rep + "\", \"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"seed\": 12345, \"memory_format\": \"" + fmt
-                        + "\", \"input\": \"" + in + "\", \"output\": \"out/s_" + fmt + rep + ".npy\", \"indices\": \"out/s_" + fmt + rep + ".idx.npy\"}");
+                lines.add("{\"id\": \"s_" + fmt + rep
+                        + "\", \"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"seed\": 12345, \"memory_format\": \""
+                        + fmt + "\", \"input\": \"" + in + "\", \"output\": \"out/s_" + fmt + rep
+                        + ".npy\", \"indices\": \"out/s_" + fmt + rep + ".idx.npy\"}");
             }
         }
         runJobs();
         float[] first = Npy.read(dir.resolve("out/s_contiguous_format0.npy")).toFloats();
         long[] idx = Npy.read(dir.resolve("out/s_contiguous_format0.idx.npy")).toLongs();
-        for (String f : List.of("out/s_contiguous_format1.npy", "out/s_channels_last0.npy", "out/s_channels_last1.npy")) {
+        for (String f :
+                List.of("out/s_contiguous_format1.npy", "out/s_channels_last0.npy", "out/s_channels_last1.npy")) {
             assertArrayEquals(first, Npy.read(dir.resolve(f)).toFloats(), f);
         }
         // Window j of channel c covers positions 2j, 2j+1; the drawn tap is nonzero unless the window is all zero.
@@ -287,19 +314,66 @@ class BeyondJobsTest {
         String w5 = npy("w5.npy", new double[] {1, 1, 1, 1, 1}, new int[] {5}, false);
         String u1 = npy("u1.npy", new double[] {0.5, 1.0}, new int[] {1, 1, 2}, true);
         String[][] cases = {
-            {"{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"seed\": 1, \"input\": \"" + neg + "\", \"output\": \"out/a.npy\"}", "input[2] at (n, c, spatial...) [0, 0, 2] = -3.0"},
-            {"{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"input\": \"" + nan + "\", \"output\": \"out/a.npy\"}", "= NaN"},
-            {"{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok + "\", \"random_samples\": \"" + u1 + "\", \"output\": \"out/a.npy\"}", "element 1 = 1.0 is outside [0, 1)"},
-            {"{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"training\": false, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\", \"indices\": \"out/i.npy\"}", "indices only in training mode"},
-            {"{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"dilation\": 2, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "has no parameter dilation"},
-            {"{\"op\": \"mixed_pool1d\", \"kernel_size\": 2, \"alpha\": 1.5, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "alpha = 1.5: must be in [0, 1]"},
-            {"{\"op\": \"mixed_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "key \"alpha\" = null: is required"},
-            {"{\"op\": \"gated_pool1d\", \"kernel_size\": 2, \"weights\": \"" + w5 + "\", \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "weights shape = [5]: must be (2) or [2] (shared)"},
-            {"{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"weights\": \"" + w5 + "\", \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "weights shape = [5]"},
-            {"{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"sigma\": 0, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "sigma = 0.0: must be finite and > 0"},
-            {"{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}", "exactly one of weights"},
-            {"{\"op\": \"weighted_avg_pool1d_backward\", \"kernel_size\": 2, \"sigma\": 1, \"input\": \"" + ok + "\", \"grad_output\": \"" + ok
-                    + "\", \"output\": \"out/a.npy\", \"grad_weights\": \"out/gw.npy\"}", "fixed weights"},
+            {
+                "{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"seed\": 1, \"input\": \"" + neg
+                        + "\", \"output\": \"out/a.npy\"}",
+                "input[2] at (n, c, spatial...) [0, 0, 2] = -3.0"
+            },
+            {
+                "{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"input\": \"" + nan
+                        + "\", \"output\": \"out/a.npy\"}",
+                "= NaN"
+            },
+            {
+                "{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok + "\", \"random_samples\": \""
+                        + u1 + "\", \"output\": \"out/a.npy\"}",
+                "element 1 = 1.0 is outside [0, 1)"
+            },
+            {
+                "{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"training\": false, \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\", \"indices\": \"out/i.npy\"}",
+                "indices only in training mode"
+            },
+            {
+                "{\"op\": \"stochastic_pool1d\", \"kernel_size\": 2, \"dilation\": 2, \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "has no parameter dilation"
+            },
+            {
+                "{\"op\": \"mixed_pool1d\", \"kernel_size\": 2, \"alpha\": 1.5, \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "alpha = 1.5: must be in [0, 1]"
+            },
+            {
+                "{\"op\": \"mixed_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok + "\", \"output\": \"out/a.npy\"}",
+                "key \"alpha\" = null: is required"
+            },
+            {
+                "{\"op\": \"gated_pool1d\", \"kernel_size\": 2, \"weights\": \"" + w5 + "\", \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "weights shape = [5]: must be (2) or [2] (shared)"
+            },
+            {
+                "{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"weights\": \"" + w5 + "\", \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "weights shape = [5]"
+            },
+            {
+                "{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"sigma\": 0, \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "sigma = 0.0: must be finite and > 0"
+            },
+            {
+                "{\"op\": \"weighted_avg_pool1d\", \"kernel_size\": 2, \"input\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\"}",
+                "exactly one of weights"
+            },
+            {
+                "{\"op\": \"weighted_avg_pool1d_backward\", \"kernel_size\": 2, \"sigma\": 1, \"input\": \"" + ok
+                        + "\", \"grad_output\": \"" + ok
+                        + "\", \"output\": \"out/a.npy\", \"grad_weights\": \"out/gw.npy\"}",
+                "fixed weights"
+            },
         };
         for (String[] c : cases) lines.add(c[0]);
         Path file = dir.resolve("bad.jsonl");
@@ -311,7 +385,8 @@ class BeyondJobsTest {
         assertEquals(cases.length, runner.failed, log);
         String[] out = log.split("\n");
         for (int i = 0; i < cases.length; i++) {
-            if (!out[i].contains(cases[i][1])) fail("job " + (i + 1) + ": '" + out[i] + "' should contain '" + cases[i][1] + "'");
+            if (!out[i].contains(cases[i][1]))
+                fail("job " + (i + 1) + ": '" + out[i] + "' should contain '" + cases[i][1] + "'");
         }
     }
 }

@@ -60,7 +60,10 @@ class GoldenJobsTest {
                     mismatches.add(expected.getFileName() + ": not written");
                     continue;
                 }
-                String why = compare(Npy.read(expected), Npy.read(actual), exactFor(expected.getFileName().toString()));
+                String why = compare(
+                        Npy.read(expected),
+                        Npy.read(actual),
+                        exactFor(expected.getFileName().toString()));
                 if (why != null) mismatches.add(expected.getFileName() + ": " + why);
             }
         }
@@ -72,12 +75,16 @@ class GoldenJobsTest {
     private static boolean exactFor(String file) {
         boolean maxType = file.contains("max_pool") || file.contains("max_unpool");
         boolean forward = !file.contains("_backward");
-        return file.endsWith(".indices.npy") || file.endsWith(".argmax.npy") || (maxType && forward) || file.startsWith("roi_pool");
+        return file.endsWith(".indices.npy")
+                || file.endsWith(".argmax.npy")
+                || (maxType && forward)
+                || file.startsWith("roi_pool");
     }
 
     static String compare(NpyArray want, NpyArray got, boolean exact) {
         if (!java.util.Arrays.equals(want.shape(), got.shape())) {
-            return "shape " + java.util.Arrays.toString(got.shape()) + ", expected " + java.util.Arrays.toString(want.shape());
+            return "shape " + java.util.Arrays.toString(got.shape()) + ", expected "
+                    + java.util.Arrays.toString(want.shape());
         }
         if (want.dtype() != got.dtype()) return "dtype " + got.dtype() + ", expected " + want.dtype();
         if (want.dtype() == NpyArray.DType.INT64) {
@@ -96,7 +103,8 @@ class GoldenJobsTest {
                 continue;
             }
             if (exact) {
-                if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i]) && a[i] != b[i]) return "[" + i + "] = " + b[i] + ", expected exactly " + a[i];
+                if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i]) && a[i] != b[i])
+                    return "[" + i + "] = " + b[i] + ", expected exactly " + a[i];
             } else if (a[i] != b[i]) {
                 double tol = 1e-5 * Math.abs(a[i]) + 1e-6;
                 if (Float.isInfinite(a[i]) || !(Math.abs((double) a[i] - b[i]) <= tol)) {

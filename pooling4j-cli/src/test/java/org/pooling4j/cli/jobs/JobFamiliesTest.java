@@ -16,7 +16,8 @@ class JobFamiliesTest {
     @Test
     void everyOpHasExactlyOneFamily() {
         // 7 PyTorch operators in 3 ranks (fractional max pooling in 2), 4 beyond in 3 ranks, TensorFlow's
-        // max_pool and avg_pool bare and in 3 ranks plus max_pool_with_argmax, and torchvision's 2; each twice (_backward).
+        // max_pool and avg_pool bare and in 3 ranks plus max_pool_with_argmax, and torchvision's 2; each twice
+        // (_backward).
         assertEquals(2 * (20 + 12 + 9 + 2), JobFamilies.ops().size());
         int sum = 0;
         for (JobFamily f : JobFamilies.ALL) sum += f.ops().size();
@@ -34,25 +35,90 @@ class JobFamiliesTest {
 
     @Test
     void theKnownOpsInCompactForm() {
-        assertEquals("adaptive_avg_pool{1d,2d,3d}, adaptive_max_pool{1d,2d,3d}, avg_pool{1d,2d,3d}, fractional_max_pool{2d,3d}, "
-                + "gated_pool{1d,2d,3d}, lp_pool{1d,2d,3d}, max_pool{1d,2d,3d}, max_unpool{1d,2d,3d}, mixed_pool{1d,2d,3d}, "
-                + "roi_align, roi_pool, stochastic_pool{1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool{,1d,2d,3d}, "
-                + "tf.nn.max_pool_with_argmax, weighted_avg_pool{1d,2d,3d}; each also with _backward", JobFamilies.describe());
+        assertEquals(
+                "adaptive_avg_pool{1d,2d,3d}, adaptive_max_pool{1d,2d,3d}, avg_pool{1d,2d,3d}, fractional_max_pool{2d,3d}, "
+                        + "gated_pool{1d,2d,3d}, lp_pool{1d,2d,3d}, max_pool{1d,2d,3d}, max_unpool{1d,2d,3d}, mixed_pool{1d,2d,3d}, "
+                        + "roi_align, roi_pool, stochastic_pool{1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool{,1d,2d,3d}, "
+                        + "tf.nn.max_pool_with_argmax, weighted_avg_pool{1d,2d,3d}; each also with _backward",
+                JobFamilies.describe());
     }
 
     @Test
     void declaredKeysOfSomeOps() {
-        assertEquals(Set.of("id", "op", "input", "output", "memory_format", "kernel_size", "stride", "padding", "dilation", "ceil_mode",
-                "indices"), keys("max_pool2d"));
-        assertEquals(Set.of("id", "op", "input", "output", "memory_format", "grad_output", "kernel_size", "stride", "padding",
-                "ceil_mode", "count_include_pad"), keys("avg_pool1d_backward"));
+        assertEquals(
+                Set.of(
+                        "id",
+                        "op",
+                        "input",
+                        "output",
+                        "memory_format",
+                        "kernel_size",
+                        "stride",
+                        "padding",
+                        "dilation",
+                        "ceil_mode",
+                        "indices"),
+                keys("max_pool2d"));
+        assertEquals(
+                Set.of(
+                        "id",
+                        "op",
+                        "input",
+                        "output",
+                        "memory_format",
+                        "grad_output",
+                        "kernel_size",
+                        "stride",
+                        "padding",
+                        "ceil_mode",
+                        "count_include_pad"),
+                keys("avg_pool1d_backward"));
         assertTrue(keys("avg_pool2d").contains("divisor_override"));
-        assertEquals(Set.of("id", "op", "input", "output", "memory_format", "kernel_size", "stride", "padding", "dilation", "ceil_mode",
-                "weights", "sigma", "grad_output", "grad_weights"), keys("weighted_avg_pool2d_backward"));
-        assertEquals(Set.of("id", "op", "input", "output", "ksize", "strides", "padding", "data_format"), keys("tf.nn.avg_pool"));
-        assertEquals(Set.of("id", "op", "input", "output", "ksize", "strides", "padding", "data_format", "argmax",
-                "include_batch_in_index", "grad_output"), keys("tf.nn.max_pool_with_argmax_backward"));
-        assertEquals(Set.of("id", "op", "input", "output", "boxes", "output_size", "spatial_scale", "memory_format", "indices"),
+        assertEquals(
+                Set.of(
+                        "id",
+                        "op",
+                        "input",
+                        "output",
+                        "memory_format",
+                        "kernel_size",
+                        "stride",
+                        "padding",
+                        "dilation",
+                        "ceil_mode",
+                        "weights",
+                        "sigma",
+                        "grad_output",
+                        "grad_weights"),
+                keys("weighted_avg_pool2d_backward"));
+        assertEquals(
+                Set.of("id", "op", "input", "output", "ksize", "strides", "padding", "data_format"),
+                keys("tf.nn.avg_pool"));
+        assertEquals(
+                Set.of(
+                        "id",
+                        "op",
+                        "input",
+                        "output",
+                        "ksize",
+                        "strides",
+                        "padding",
+                        "data_format",
+                        "argmax",
+                        "include_batch_in_index",
+                        "grad_output"),
+                keys("tf.nn.max_pool_with_argmax_backward"));
+        assertEquals(
+                Set.of(
+                        "id",
+                        "op",
+                        "input",
+                        "output",
+                        "boxes",
+                        "output_size",
+                        "spatial_scale",
+                        "memory_format",
+                        "indices"),
                 keys("roi_pool"));
     }
 

@@ -43,10 +43,12 @@ class JobKeysTest {
                 "{\"id\": \"short\", \"op\": \"max_pool2d\", \"kernel\": 2, \"input\": \"x.npy\", \"output\": \"a.npy\"}",
                 "{\"id\": \"typo\", \"op\": \"avg_pool2d\", \"kernel_size\": 2, \"strid\": 2, \"input\": \"x.npy\", \"output\": \"b.npy\"}",
                 "{\"id\": \"tf\", \"op\": \"tf.nn.max_pool2d\", \"ksize\": 2, \"stride\": 2, \"padding\": \"VALID\", \"input\": \"x.npy\", \"output\": \"c.npy\"}");
-        assertEquals(List.of(
-                "FAIL  short: unknown key \"kernel\" (did you mean \"kernel_size\"?)",
-                "FAIL  typo: unknown key \"strid\" (did you mean \"stride\"?)",
-                "FAIL  tf: unknown key \"stride\" (did you mean \"strides\"?)"), log);
+        assertEquals(
+                List.of(
+                        "FAIL  short: unknown key \"kernel\" (did you mean \"kernel_size\"?)",
+                        "FAIL  typo: unknown key \"strid\" (did you mean \"stride\"?)",
+                        "FAIL  tf: unknown key \"stride\" (did you mean \"strides\"?)"),
+                log);
         assertEquals(0, runner.passed);
         assertEquals(3, runner.failed);
     }
@@ -72,8 +74,12 @@ class JobKeysTest {
         assertEquals(2, runner.passed);
         assertEquals(1, runner.failed);
         // 1..16 in rows of 4, 2x2 windows: {1,2,5,6}, {3,4,7,8}, {9,10,13,14}, {11,12,15,16}.
-        assertArrayEquals(new float[] {6, 8, 14, 16}, Npy.readTensor(dir.resolve("max.npy")).data());
-        assertArrayEquals(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, Npy.readTensor(dir.resolve("avg.npy")).data());
+        assertArrayEquals(
+                new float[] {6, 8, 14, 16},
+                Npy.readTensor(dir.resolve("max.npy")).data());
+        assertArrayEquals(
+                new float[] {3.5f, 5.5f, 11.5f, 13.5f},
+                Npy.readTensor(dir.resolve("avg.npy")).data());
         assertFalse(Files.exists(dir.resolve("bad.npy")), "the rejected job wrote its output");
     }
 

@@ -71,9 +71,19 @@ class ReportCommandTest {
 
     static List<Work> standardWork() {
         return List.of(
-                new Work("max", PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build(), new int[] {1, 4, 16, 16}, new int[] {1, 4, 8, 8}, 3),
+                new Work(
+                        "max",
+                        PoolSpec.max(3, 3).stride(2, 2).padding(1, 1).build(),
+                        new int[] {1, 4, 16, 16},
+                        new int[] {1, 4, 8, 8},
+                        3),
                 new Work("avg", PoolSpec.avg(2, 2).build(), new int[] {2, 3, 8, 8}, new int[] {2, 3, 4, 4}, 5),
-                new Work("global_max", PoolSpec.globalMax(2).build(), new int[] {1, 2, 5, 5}, new int[] {1, 2, 1, 1}, 2));
+                new Work(
+                        "global_max",
+                        PoolSpec.globalMax(2).build(),
+                        new int[] {1, 2, 5, 5},
+                        new int[] {1, 2, 1, 1},
+                        2));
     }
 
     /** Records the work in-process (pooling events, and bandwidth events when asked) and dumps it to a file. */
@@ -97,7 +107,8 @@ class ReportCommandTest {
         Matcher tr = Pattern.compile("(?s)<tr class=\"key\">(.*?)</tr>").matcher(html);
         while (tr.find()) {
             Map<String, String> cells = new HashMap<>();
-            Matcher td = Pattern.compile("(?s)<td class=\"([\\w-]+)[^\"]*\"[^>]*>(.*?)</td>").matcher(tr.group(1));
+            Matcher td = Pattern.compile("(?s)<td class=\"([\\w-]+)[^\"]*\"[^>]*>(.*?)</td>")
+                    .matcher(tr.group(1));
             while (td.find()) cells.put(td.group(1), unescape(td.group(2)));
             rows.add(cells);
         }
@@ -105,7 +116,11 @@ class ReportCommandTest {
     }
 
     static String unescape(String s) {
-        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+        return s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     /** The {@code <svg id="...">} element with that id, or null. */
@@ -126,14 +141,19 @@ class ReportCommandTest {
      * style sheet imports nothing; text from the recording is escaped, so it cannot add a tag.
      */
     static void assertSelfContained(String html) {
-        Matcher loads = Pattern.compile("(?i)<[a-z][^>]*\\s(?:src|href|xlink:href)\\s*=").matcher(html);
+        Matcher loads = Pattern.compile("(?i)<[a-z][^>]*\\s(?:src|href|xlink:href)\\s*=")
+                .matcher(html);
         assertFalse(loads.find(), () -> "page must be self-contained but has " + loads.group());
         for (String tag : new String[] {"<script", "<link", "<iframe", "<img", "<object", "<embed"}) {
-            assertFalse(html.toLowerCase(java.util.Locale.ROOT).contains(tag), "page must be self-contained but has " + tag);
+            assertFalse(
+                    html.toLowerCase(java.util.Locale.ROOT).contains(tag),
+                    "page must be self-contained but has " + tag);
         }
         Matcher style = Pattern.compile("(?s)<style>(.*?)</style>").matcher(html);
         while (style.find()) {
-            assertFalse(style.group(1).contains("url(") || style.group(1).contains("@import"), "style sheet loads something");
+            assertFalse(
+                    style.group(1).contains("url(") || style.group(1).contains("@import"),
+                    "style sheet loads something");
         }
     }
 
@@ -159,7 +179,10 @@ class ReportCommandTest {
         List<Map<String, String>> rows = rows(page);
         assertEquals(work.size(), rows.size(), page);
         for (Work w : work) {
-            Map<String, String> row = rows.stream().filter(c -> w.shapes().equals(c.get("shapes"))).findFirst().orElse(null);
+            Map<String, String> row = rows.stream()
+                    .filter(c -> w.shapes().equals(c.get("shapes")))
+                    .findFirst()
+                    .orElse(null);
             assertNotNull(row, "no row for " + w.shapes() + " in " + rows);
             assertEquals(w.op, row.get("op"));
             assertEquals("forward", row.get("direction"));
@@ -200,7 +223,15 @@ class ReportCommandTest {
     void bandwidthOptionOverridesAndTitleIsEscaped() throws Exception {
         Path jfr = record("rec.jfr", standardWork(), false, null);
         Path html = dir.resolve("r.html");
-        Object[] r = CliTest.cli("report", jfr.toString(), "--out", html.toString(), "--bandwidth-gbps", "50", "--title", "a <b> & \"c\"");
+        Object[] r = CliTest.cli(
+                "report",
+                jfr.toString(),
+                "--out",
+                html.toString(),
+                "--bandwidth-gbps",
+                "50",
+                "--title",
+                "a <b> & \"c\"");
         assertEquals(0, r[0], (String) r[1]);
         String page = Files.readString(html);
         assertTrue(page.contains("<h1>a &lt;b&gt; &amp; &quot;c&quot;</h1>"), page);
@@ -282,13 +313,17 @@ class ReportCommandTest {
         assertEquals(calls, inBuckets);
         // One call in two is drawn: 3000 of 6000.
         assertEquals((calls + 1) / 2, count(svg(page, "timeline"), "M[-\\d.]+ [-\\d.]+h0"));
-        assertTrue(page.contains("One call in 2 (in the file's order) is drawn: " + (calls + 1) / 2 + " of " + calls + "."), page);
+        assertTrue(
+                page.contains(
+                        "One call in 2 (in the file's order) is drawn: " + (calls + 1) / 2 + " of " + calls + "."),
+                page);
     }
 
     @Test
     void missingFileFailsWithExitStatus2NamingIt() {
         Path missing = dir.resolve("nope.jfr");
-        Object[] r = CliTest.cli("report", missing.toString(), "--out", dir.resolve("x.html").toString());
+        Object[] r = CliTest.cli(
+                "report", missing.toString(), "--out", dir.resolve("x.html").toString());
         assertEquals(2, r[0], (String) r[1]);
         assertEquals("pooling4j report: recording " + missing + ": no such file", ((String) r[1]).trim());
         assertFalse(Files.exists(dir.resolve("x.html")));
@@ -300,7 +335,8 @@ class ReportCommandTest {
         Files.writeString(text, "not a recording\n");
         Object[] r = CliTest.cli("report", text.toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertTrue(((String) r[1]).contains("pooling4j report: recording " + text + ": not a JFR recording"), (String) r[1]);
+        assertTrue(((String) r[1]).contains("pooling4j report: recording " + text + ": not a JFR recording"), (String)
+                r[1]);
 
         Path jfr = record("rec.jfr", standardWork(), false, null);
         byte[] all = Files.readAllBytes(jfr);
@@ -308,7 +344,8 @@ class ReportCommandTest {
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
         r = CliTest.cli("report", cut.toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertTrue(((String) r[1]).contains("pooling4j report: recording " + cut + ": damaged or cut short"), (String) r[1]);
+        assertTrue(((String) r[1]).contains("pooling4j report: recording " + cut + ": damaged or cut short"), (String)
+                r[1]);
 
         r = CliTest.cli("report", dir.toString());
         assertEquals(2, r[0], (String) r[1]);

@@ -52,8 +52,13 @@ class TopCommandTest {
     Child startLoop(double seconds) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve("child-" + children.size() + ".err");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dpooling4j.bandwidth.gbps=20",
-                PoolingLoop.class.getName(), Double.toString(seconds))
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dpooling4j.bandwidth.gbps=20",
+                        PoolingLoop.class.getName(),
+                        Double.toString(seconds))
                 .redirectError(err.toFile())
                 .start();
         children.add(p);
@@ -61,17 +66,19 @@ class TopCommandTest {
         String line;
         try {
             line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            }).get(30, TimeUnit.SECONDS);
+                        try {
+                            return out.readLine();
+                        } catch (java.io.IOException e) {
+                            return null;
+                        }
+                    })
+                    .get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             line = null;
         }
         if (line == null || !line.startsWith("ready ")) {
-            fail("PoolingLoop did not start: stdout " + line + ", stderr: " + (Files.exists(err) ? Files.readString(err) : ""));
+            fail("PoolingLoop did not start: stdout " + line + ", stderr: "
+                    + (Files.exists(err) ? Files.readString(err) : ""));
         }
         return new Child(p, line.substring("ready ".length()).trim());
     }
@@ -87,7 +94,8 @@ class TopCommandTest {
         String key = "max forward " + c.kernel() + " channels_first " + PoolingLoop.INPUT + "->" + PoolingLoop.OUTPUT;
         double best = 0;
         for (String line : text.split("\n")) {
-            if (line.endsWith(key)) best = Math.max(best, Double.parseDouble(line.trim().split("\\s+")[0]));
+            if (line.endsWith(key))
+                best = Math.max(best, Double.parseDouble(line.trim().split("\\s+")[0]));
         }
         assertTrue(best > 0, "no refresh shows calls/s > 0 for " + key + ":\n" + text);
         // The bandwidth comes from the target's -Dpooling4j.bandwidth.gbps, read over JMX.
@@ -117,22 +125,35 @@ class TopCommandTest {
         Child c = startLoop(60);
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve("top.err");
-        Process top = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "top", "--pid", Long.toString(c.pid()), "--interval", "0.5")
+        Process top = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "top",
+                        "--pid",
+                        Long.toString(c.pid()),
+                        "--interval",
+                        "0.5")
                 .redirectError(err.toFile())
                 .start();
         children.add(top);
         BufferedReader out = new BufferedReader(new InputStreamReader(top.getInputStream(), StandardCharsets.UTF_8));
         // Interrupt once the first table is out, so the stream to the target is up.
         String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
-        assertTrue(first != null && first.startsWith("pooling4j top  pid " + c.pid()), "first line " + first + ", stderr: " + Files.readString(err));
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(top.pid())).inheritIO().start();
+                    try {
+                        return out.readLine();
+                    } catch (java.io.IOException e) {
+                        return null;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(
+                first != null && first.startsWith("pooling4j top  pid " + c.pid()),
+                "first line " + first + ", stderr: " + Files.readString(err));
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(top.pid()))
+                .inheritIO()
+                .start();
         assertEquals(0, kill.waitFor(), "kill -INT failed");
         assertTrue(top.waitFor(15, TimeUnit.SECONDS), "top still running 15 s after SIGINT");
         String stderr = Files.readString(err);
@@ -147,7 +168,9 @@ class TopCommandTest {
         children.add(sleep);
         Object[] r = CliTest.cli("top", "--pid", Long.toString(sleep.pid()));
         assertEquals(2, r[0], (String) r[1]);
-        assertTrue(((String) r[1]).contains("pooling4j top: --pid " + sleep.pid() + ": not a JVM the Attach API can see"), (String) r[1]);
+        assertTrue(
+                ((String) r[1]).contains("pooling4j top: --pid " + sleep.pid() + ": not a JVM the Attach API can see"),
+                (String) r[1]);
         assertTrue(sleep.isAlive(), "top must not signal a process that is not a JVM");
     }
 

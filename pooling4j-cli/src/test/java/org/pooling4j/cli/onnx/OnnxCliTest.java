@@ -28,9 +28,19 @@ class OnnxCliTest {
     private Path maxPoolCase(String name, boolean wrong) throws Exception {
         Path c = dir.resolve(name);
         Files.createDirectories(c.resolve("test_data_set_0"));
-        Files.write(c.resolve("model.onnx"), OnnxNode.of("MaxPool").attr("kernel_shape", 2).attr("strides", 2).toModel(1).toByteArray());
-        TensorProtos.write(c.resolve("test_data_set_0/input_0.pb"), TensorValue.ofFloat(new float[] {1, 2, 3, 4}, 1, 1, 4), "in0");
-        TensorProtos.write(c.resolve("test_data_set_0/output_0.pb"), TensorValue.ofFloat(new float[] {2, wrong ? 4.01f : 4}, 1, 1, 2), "out0");
+        Files.write(
+                c.resolve("model.onnx"),
+                OnnxNode.of("MaxPool")
+                        .attr("kernel_shape", 2)
+                        .attr("strides", 2)
+                        .toModel(1)
+                        .toByteArray());
+        TensorProtos.write(
+                c.resolve("test_data_set_0/input_0.pb"), TensorValue.ofFloat(new float[] {1, 2, 3, 4}, 1, 1, 4), "in0");
+        TensorProtos.write(
+                c.resolve("test_data_set_0/output_0.pb"),
+                TensorValue.ofFloat(new float[] {2, wrong ? 4.01f : 4}, 1, 1, 2),
+                "out0");
         return c;
     }
 
@@ -44,7 +54,11 @@ class OnnxCliTest {
         assertTrue(text.trim().endsWith("1 passed, 0 failed"), text);
 
         maxPoolCase("case_bad", true);
-        Object[] bad = cli("onnx-test", dir.resolve("case_good").toString(), dir.resolve("case_bad").toString(), dir.resolve("missing").toString());
+        Object[] bad = cli(
+                "onnx-test",
+                dir.resolve("case_good").toString(),
+                dir.resolve("case_bad").toString(),
+                dir.resolve("missing").toString());
         text = (String) bad[1];
         assertEquals(1, bad[0], text);
         // 4 vs 4.01: |diff| = 0.01 > 1e-7 + 1e-3 * 4.01.
@@ -56,15 +70,31 @@ class OnnxCliTest {
     @Test
     void onnxRunWritesEveryOutputAsNpy() throws Exception {
         Path model = dir.resolve("m.onnx");
-        Files.write(model, OnnxNode.of("MaxPool").attr("kernel_shape", 2).attr("strides", 2).outputs(2).toModel(1).toByteArray());
+        Files.write(
+                model,
+                OnnxNode.of("MaxPool")
+                        .attr("kernel_shape", 2)
+                        .attr("strides", 2)
+                        .outputs(2)
+                        .toModel(1)
+                        .toByteArray());
         Path x = dir.resolve("x.npy");
         Npy.write(x, NpyArray.of(new float[] {1, 5, 3, 2, 7, 7}, 1, 2, 3));
-        Object[] r = cli("onnx-run", model.toString(), "--input", "in0=" + x, "--output-dir", dir.resolve("out").toString());
+        Object[] r = cli(
+                "onnx-run",
+                model.toString(),
+                "--input",
+                "in0=" + x,
+                "--output-dir",
+                dir.resolve("out").toString());
         assertEquals(0, r[0], (String) r[1]);
         // Plane 0 = (1,5,3): window (1,5) -> 5 at 1. Plane 1 = (2,7,7): window (2,7) -> 7 at 1, global 3 + 1 = 4.
-        assertArrayEquals(new float[] {5, 7}, Npy.read(dir.resolve("out/out0.npy")).toFloats());
-        assertArrayEquals(new long[] {1, 4}, Npy.read(dir.resolve("out/out1.npy")).toLongs());
-        Object[] missing = cli("onnx-run", model.toString(), "--output-dir", dir.resolve("o2").toString());
+        assertArrayEquals(
+                new float[] {5, 7}, Npy.read(dir.resolve("out/out0.npy")).toFloats());
+        assertArrayEquals(
+                new long[] {1, 4}, Npy.read(dir.resolve("out/out1.npy")).toLongs());
+        Object[] missing = cli(
+                "onnx-run", model.toString(), "--output-dir", dir.resolve("o2").toString());
         assertEquals(2, missing[0]);
         assertTrue(((String) missing[1]).contains("input 'in0' is missing"), (String) missing[1]);
         Object[] malformed = cli("onnx-run", model.toString(), "--input", "in0", "--output-dir", dir.toString());
@@ -74,7 +104,8 @@ class OnnxCliTest {
     @Test
     void onnxRunKeepsUint8() throws Exception {
         Path model = dir.resolve("u8.onnx");
-        Files.write(model, OnnxNode.of("MaxPool").attr("kernel_shape", 2).toModel(1).toByteArray());
+        Files.write(
+                model, OnnxNode.of("MaxPool").attr("kernel_shape", 2).toModel(1).toByteArray());
         Path x = dir.resolve("u8.npy");
         Npy.write(x, NpyArray.ofUint8(new byte[] {(byte) 250, 3, (byte) 255}, 1, 1, 3));
         Object[] r = cli("onnx-run", model.toString(), "--input", "in0=" + x, "--output-dir", dir.toString());

@@ -93,7 +93,8 @@ public final class Execution {
         PoolKernel k = backward ? backwardKernel : forwardKernel;
         if (k == null) {
             k = Kernels.select(g, backward);
-            if (backward) backwardKernel = k; else forwardKernel = k;
+            if (backward) backwardKernel = k;
+            else forwardKernel = k;
         }
         return k;
     }
@@ -113,7 +114,14 @@ public final class Execution {
      * </ul>
      * Every argument was checked by the caller; this method checks nothing.
      */
-    public String run(Call call, float[] x, float[] dy, long[] idx, Argmax argmax, float[] samples, float[] y,
+    public String run(
+            Call call,
+            float[] x,
+            float[] dy,
+            long[] idx,
+            Argmax argmax,
+            float[] samples,
+            float[] y,
             double[] gradWeights) {
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
@@ -130,7 +138,8 @@ public final class Execution {
             kernel = ref.name();
         } else {
             PoolKernel k = call == Call.FORWARD_ARGMAX || call == Call.BACKWARD_ARGMAX
-                    ? argmaxKernel(call.backward) : heuristic(call.backward);
+                    ? argmaxKernel(call.backward)
+                    : heuristic(call.backward);
             int t = threads;
             if (Tuner.active(g)) {
                 Tuner.Choice c = choice(call, k, x, dy, idx, argmax, samples, y);
@@ -149,26 +158,48 @@ public final class Execution {
         FastKernel k = backward ? argmaxBackward : argmaxForward;
         if (k == null) {
             k = Kernels.selectArgmax(g, backward);
-            if (backward) argmaxBackward = k; else argmaxForward = k;
+            if (backward) argmaxBackward = k;
+            else argmaxForward = k;
         }
         return k;
     }
 
-    private Tuner.Choice choice(Call call, PoolKernel heuristic, float[] x, float[] dy, long[] idx, Argmax argmax,
-            float[] samples, float[] y) {
+    private Tuner.Choice choice(
+            Call call,
+            PoolKernel heuristic,
+            float[] x,
+            float[] dy,
+            long[] idx,
+            Argmax argmax,
+            float[] samples,
+            float[] y) {
         int i = call.ordinal();
         int gen = Tuner.generation();
         Cached c = choices[i];
         if (c != null && c.generation() == gen) return c.choice();
         boolean fastOnly = call == Call.FORWARD_ARGMAX || call == Call.BACKWARD_ARGMAX;
-        Tuner.Choice made = Tuner.choose(g, call.backward, call.variant, threads, heuristic, fastOnly,
+        Tuner.Choice made = Tuner.choose(
+                g,
+                call.backward,
+                call.variant,
+                threads,
+                heuristic,
+                fastOnly,
                 (kk, tt) -> runKernel(call, kk, tt, x, dy, idx, argmax, samples, y));
         choices[i] = new Cached(made, gen);
         return made;
     }
 
-    private void runKernel(Call call, PoolKernel k, int t, float[] x, float[] dy, long[] idx, Argmax argmax,
-            float[] samples, float[] y) {
+    private void runKernel(
+            Call call,
+            PoolKernel k,
+            int t,
+            float[] x,
+            float[] dy,
+            long[] idx,
+            Argmax argmax,
+            float[] samples,
+            float[] y) {
         switch (call) {
             case FORWARD:
             case FORWARD_INDICES:
@@ -227,8 +258,11 @@ public final class Execution {
             case BACKWARD:
             case BACKWARD_RECOMPUTE:
             case BACKWARD_INDICES:
-                return Trace.backwardBytes(g, withIndices ? 8 : 0,
-                        (g.spec().op().isMaxType() && !withIndices) || g.spec().op().isBeyond());
+                return Trace.backwardBytes(
+                        g,
+                        withIndices ? 8 : 0,
+                        (g.spec().op().isMaxType() && !withIndices)
+                                || g.spec().op().isBeyond());
             case BACKWARD_ARGMAX:
                 return Trace.backwardBytes(g, Argmax.bytesPerEntry(g), false);
             case BACKWARD_WEIGHTS:

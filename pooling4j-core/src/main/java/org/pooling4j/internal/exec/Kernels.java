@@ -1,15 +1,14 @@
 package org.pooling4j.internal.exec;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.pooling4j.Geometry;
 import org.pooling4j.internal.kernels.ChannelsFirstKernel;
 import org.pooling4j.internal.kernels.ChannelsLastKernel;
 import org.pooling4j.internal.kernels.FastKernel;
 import org.pooling4j.internal.kernels.PoolKernel;
 import org.pooling4j.internal.kernels.ReferenceKernel;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import org.pooling4j.spi.RowOps;
 import org.pooling4j.spi.ScalarRowOps;
 
@@ -82,7 +81,8 @@ public final class Kernels {
                 if (k.name().equals(forced)) {
                     String why = k.declines(g, backward);
                     if (why != null) {
-                        throw new IllegalStateException(FORCE_PROPERTY + " = " + forced + " cannot run " + g + ": " + why);
+                        throw new IllegalStateException(
+                                FORCE_PROPERTY + " = " + forced + " cannot run " + g + ": " + why);
                     }
                     return k;
                 }

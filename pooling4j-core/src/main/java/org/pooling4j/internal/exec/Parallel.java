@@ -73,7 +73,8 @@ public final class Parallel {
                 AtomicInteger pending = new AtomicInteger(t - 1);
                 Throwable[] failure = new Throwable[t];
                 for (int i = 1; i < t; i++) {
-                    w[i - 1].submit(new Task(body, chunkStart(units, t, i), chunkStart(units, t, i + 1), pending, failure, i));
+                    w[i - 1].submit(
+                            new Task(body, chunkStart(units, t, i), chunkStart(units, t, i + 1), pending, failure, i));
                 }
                 try {
                     body.run(0, chunkStart(units, t, 1));

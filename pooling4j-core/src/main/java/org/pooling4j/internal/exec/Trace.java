@@ -3,7 +3,6 @@ package org.pooling4j.internal.exec;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolOp;
-
 import org.pooling4j.monitor.PoolEvent;
 import org.pooling4j.monitor.PoolKey;
 import org.pooling4j.monitor.PoolMonitor;
@@ -18,6 +17,7 @@ import org.pooling4j.monitor.PoolMonitor;
 public final class Trace {
     /** System property: {@code false} removes the instrumentation (to measure its overhead). */
     public static final String PROPERTY = "pooling4j.events";
+
     public static final boolean ON = !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
 
     /** {@link #start} result for a call nobody observes. */
@@ -55,11 +55,14 @@ public final class Trace {
         if (ON) USED.get()[0] = t;
     }
 
-
     /** The monitor key of a spec-driven call, built once per plan and kernel. */
     public static PoolKey key(Geometry g, boolean backward, String kernel) {
-        return new PoolKey(opName(g.spec().op()), backward ? "backward" : "forward", kernel,
-                g.layout() == Layout.CHANNELS_LAST ? "channels_last" : "channels_first", shape(g.inputShape()),
+        return new PoolKey(
+                opName(g.spec().op()),
+                backward ? "backward" : "forward",
+                kernel,
+                g.layout() == Layout.CHANNELS_LAST ? "channels_last" : "channels_first",
+                shape(g.inputShape()),
                 shape(g.outputShape()));
     }
 
@@ -73,12 +76,27 @@ public final class Trace {
      * Ends a call of an operator without a plan (region pooling): its key is built here, and only
      * for a call somebody observes.
      */
-    public static void end(PoolEvent e, long t0, String op, boolean backward, int rank, Layout layout, String kernel,
-            int[] inShape, int[] outShape, long bytes, boolean tuned) {
+    public static void end(
+            PoolEvent e,
+            long t0,
+            String op,
+            boolean backward,
+            int rank,
+            Layout layout,
+            String kernel,
+            int[] inShape,
+            int[] outShape,
+            long bytes,
+            boolean tuned) {
         if (t0 == UNOBSERVED) return;
         long nanos = System.nanoTime() - t0;
-        PoolKey key = new PoolKey(op, backward ? "backward" : "forward", kernel,
-                layout == Layout.CHANNELS_LAST ? "channels_last" : "channels_first", shape(inShape), shape(outShape));
+        PoolKey key = new PoolKey(
+                op,
+                backward ? "backward" : "forward",
+                kernel,
+                layout == Layout.CHANNELS_LAST ? "channels_last" : "channels_first",
+                shape(inShape),
+                shape(outShape));
         finish(e, nanos, key, rank, bytes, tuned);
     }
 

@@ -32,12 +32,16 @@ public final class Vectorization {
             why = "SIMD disabled by -D" + SIMD_PROPERTY + "=false";
         } else {
             try {
-                Iterator<VectorizationProvider> it =
-                        ServiceLoader.load(VectorizationProvider.class, Vectorization.class.getClassLoader()).iterator();
+                Iterator<VectorizationProvider> it = ServiceLoader.load(
+                                VectorizationProvider.class, Vectorization.class.getClassLoader())
+                        .iterator();
                 if (!it.hasNext()) {
                     why = "SIMD kernels not on the class path (add the pooling4j-vector module)";
-                } else if (ModuleLayer.boot().findModule(VectorizationProvider.REQUIRED_MODULE).isEmpty()) {
-                    why = "SIMD kernels need the JDK Vector API; run java with --add-modules " + VectorizationProvider.REQUIRED_MODULE;
+                } else if (ModuleLayer.boot()
+                        .findModule(VectorizationProvider.REQUIRED_MODULE)
+                        .isEmpty()) {
+                    why = "SIMD kernels need the JDK Vector API; run java with --add-modules "
+                            + VectorizationProvider.REQUIRED_MODULE;
                 } else {
                     provider = it.next();
                 }
@@ -53,12 +57,14 @@ public final class Vectorization {
             try {
                 rows = provider.rowOps();
             } catch (RuntimeException | LinkageError e) {
-                rowWhy = "SIMD row operations unusable (" + e + "); run java with --add-modules " + VectorizationProvider.REQUIRED_MODULE;
+                rowWhy = "SIMD row operations unusable (" + e + "); run java with --add-modules "
+                        + VectorizationProvider.REQUIRED_MODULE;
             }
             try {
                 gemm = provider.gemmKernel();
             } catch (RuntimeException | LinkageError e) {
-                gemmWhy = "SIMD matrix product unusable (" + e + "); run java with --add-modules " + VectorizationProvider.REQUIRED_MODULE;
+                gemmWhy = "SIMD matrix product unusable (" + e + "); run java with --add-modules "
+                        + VectorizationProvider.REQUIRED_MODULE;
             }
         }
         ROW_OPS = rows;
@@ -67,7 +73,8 @@ public final class Vectorization {
         GEMM_STATUS = gemm != null ? gemm.describe() : "scalar: " + gemmWhy + "; using the scalar matrix product";
         // Said once, for a reason the user can act on with a JVM option.
         String remedy = rows == null ? rowWhy : gemm == null ? gemmWhy : null;
-        if (remedy != null && remedy.contains("--add-modules")) LOG.log(System.Logger.Level.WARNING, "pooling4j: " + remedy);
+        if (remedy != null && remedy.contains("--add-modules"))
+            LOG.log(System.Logger.Level.WARNING, "pooling4j: " + remedy);
     }
 
     private Vectorization() {}

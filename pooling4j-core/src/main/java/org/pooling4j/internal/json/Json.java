@@ -107,7 +107,11 @@ public final class Json {
             b.append(Double.isFinite(d) ? Double.toString(d) : "null");
         } else if (v instanceof BigDecimal) {
             b.append(((BigDecimal) v).toPlainString());
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
+        } else if (v instanceof Long
+                || v instanceof Integer
+                || v instanceof Short
+                || v instanceof Byte
+                || v instanceof BigInteger) {
             b.append(v);
         } else if (v instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) v;
@@ -180,13 +184,27 @@ public final class Json {
         for (int k = 0; k < v.length(); k++) {
             char c = v.charAt(k);
             switch (c) {
-                case '"': b.append("\\\""); break;
-                case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
-                case '\b': b.append("\\b"); break;
-                case '\f': b.append("\\f"); break;
+                case '"':
+                    b.append("\\\"");
+                    break;
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                case '\r':
+                    b.append("\\r");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
+                case '\b':
+                    b.append("\\b");
+                    break;
+                case '\f':
+                    b.append("\\f");
+                    break;
                 default:
                     if (c < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else b.append(c);
@@ -225,14 +243,22 @@ public final class Json {
         if (i >= s.length()) throw error("unexpected end, a value expected");
         char c = s.charAt(i);
         switch (c) {
-            case '{': return object(depth);
-            case '[': return array(depth);
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
-            case 'N': return literal("NaN", Double.NaN);
-            case 'I': return literal("Infinity", Double.POSITIVE_INFINITY);
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            case 'N':
+                return literal("NaN", Double.NaN);
+            case 'I':
+                return literal("Infinity", Double.POSITIVE_INFINITY);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
                 throw error("unexpected character " + show(c));
@@ -322,12 +348,26 @@ public final class Json {
             if (i >= s.length()) throw error("unterminated string");
             char e = s.charAt(i);
             switch (e) {
-                case '"': case '\\': case '/': b.append(e); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'n': b.append('\n'); break;
-                case 'r': b.append('\r'); break;
-                case 't': b.append('\t'); break;
+                case '"':
+                case '\\':
+                case '/':
+                    b.append(e);
+                    break;
+                case 'b':
+                    b.append('\b');
+                    break;
+                case 'f':
+                    b.append('\f');
+                    break;
+                case 'n':
+                    b.append('\n');
+                    break;
+                case 'r':
+                    b.append('\r');
+                    break;
+                case 't':
+                    b.append('\t');
+                    break;
                 case 'u': {
                     int code = 0;
                     for (int k = 1; k <= 4; k++) {
@@ -340,7 +380,8 @@ public final class Json {
                     i += 4;
                     break;
                 }
-                default: throw error("bad escape \\" + e);
+                default:
+                    throw error("bad escape \\" + e);
             }
             i++;
         }

@@ -1,5 +1,6 @@
 package org.pooling4j.internal.kernels;
 
+import java.util.Arrays;
 import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
@@ -9,8 +10,6 @@ import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.internal.Box;
 import org.pooling4j.internal.exec.Parallel;
-
-import java.util.Arrays;
 import org.pooling4j.spi.RowOps;
 
 /**
@@ -58,11 +57,14 @@ public final class ChannelsFirstKernel extends FastKernel {
         int t = Parallel.threadsFor(threads, planes, bytes(g));
         PoolOp op = g.spec().op();
         if (indices != null) {
-            if (t <= 1) argmaxPlanes(b, in, out, indices, null, 0, planes); else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
+            if (t <= 1) argmaxPlanes(b, in, out, indices, null, 0, planes);
+            else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
         } else if (op.isGlobal()) {
-            if (t <= 1) globalPlanes(b, in, out, 0, planes); else Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
+            if (t <= 1) globalPlanes(b, in, out, 0, planes);
+            else Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
         } else {
-            if (t <= 1) rowPlanes(b, in, out, 0, planes); else Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
+            if (t <= 1) rowPlanes(b, in, out, 0, planes);
+            else Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
         }
     }
 
@@ -71,7 +73,8 @@ public final class ChannelsFirstKernel extends FastKernel {
         Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, bytes(g));
-        if (t <= 1) argmaxPlanes(b, in, out, null, argmax, 0, planes); else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, null, argmax, p0, p1));
+        if (t <= 1) argmaxPlanes(b, in, out, null, argmax, 0, planes);
+        else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, null, argmax, p0, p1));
     }
 
     // ---- forward -------------------------------------------------------------------------------
@@ -249,7 +252,8 @@ public final class ChannelsFirstKernel extends FastKernel {
         }
     }
 
-    private void verticalMax(Box b, float[] in, int inBase, int a, int bb, float[] buf, boolean fromFirst, float floor, boolean nan) {
+    private void verticalMax(
+            Box b, float[] in, int inBase, int a, int bb, float[] buf, boolean fromFirst, float floor, boolean nan) {
         int iw = b.iw;
         boolean first = fromFirst;
         int pending = -1;
@@ -301,7 +305,8 @@ public final class ChannelsFirstKernel extends FastKernel {
         return b.interior();
     }
 
-    private void horizontalMax(Box b, float[] src, int off, float[] out, int o, int[] inner, boolean fromFirst, float floor, boolean nan) {
+    private void horizontalMax(
+            Box b, float[] src, int off, float[] out, int o, int[] inner, boolean fromFirst, float floor, boolean nan) {
         int c0 = fromFirst ? inner[0] : 0;
         int c1 = fromFirst ? inner[1] : 0;
         if (c1 > c0) ops.windowMax(src, off + b.sw[c0], out, o + c0, c1 - c0, b.strideW, b.kw[c0], b.dw, nan);
@@ -339,14 +344,17 @@ public final class ChannelsFirstKernel extends FastKernel {
     // ---- backward ------------------------------------------------------------------------------
 
     @Override
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+    public void backward(
+            Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
         Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, bytes(g) * 2);
         if (g.spec().op().isMaxType()) {
-            if (t <= 1) maxBackward(b, in, gradOut, indices, null, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
+            if (t <= 1) maxBackward(b, in, gradOut, indices, null, gradIn, 0, planes);
+            else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
         } else {
-            if (t <= 1) avgBackward(b, gradOut, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
+            if (t <= 1) avgBackward(b, gradOut, gradIn, 0, planes);
+            else Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
         }
     }
 
@@ -355,11 +363,13 @@ public final class ChannelsFirstKernel extends FastKernel {
         Box b = g.box();
         int planes = planes(g);
         int t = Parallel.threadsFor(threads, planes, 4L * g.inputElements() + 5L * g.outputElements());
-        if (t <= 1) maxBackward(b, null, gradOut, null, argmax, gradIn, 0, planes); else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, null, gradOut, null, argmax, gradIn, p0, p1));
+        if (t <= 1) maxBackward(b, null, gradOut, null, argmax, gradIn, 0, planes);
+        else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, null, gradOut, null, argmax, gradIn, p0, p1));
     }
 
     /** Scatters each output's gradient to its winner, outputs in scan order (the reference's order). */
-    private void maxBackward(Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int p0, int p1) {
+    private void maxBackward(
+            Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int p0, int p1) {
         PoolSpec spec = b.g.spec();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
@@ -393,7 +403,9 @@ public final class ChannelsFirstKernel extends FastKernel {
                         if (indices != null) {
                             pos = (int) indices[q];
                         } else if (argmax != null) {
-                            pos = tapDelta != null ? rowBase + b.sw[c] + tapDelta[argmax.get(q)] : b.positionOf(a, bb, c, argmax.get(q));
+                            pos = tapDelta != null
+                                    ? rowBase + b.sw[c] + tapDelta[argmax.get(q)]
+                                    : b.positionOf(a, bb, c, argmax.get(q));
                         } else {
                             scanMax(b, spec, in, inBase, 1, a, bb, c, arg);
                             pos = arg[0];

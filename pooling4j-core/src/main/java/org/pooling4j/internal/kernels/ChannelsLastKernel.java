@@ -1,5 +1,6 @@
 package org.pooling4j.internal.kernels;
 
+import java.util.Arrays;
 import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
@@ -10,8 +11,6 @@ import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.internal.Box;
 import org.pooling4j.internal.exec.Parallel;
-
-import java.util.Arrays;
 import org.pooling4j.spi.RowOps;
 
 /**
@@ -45,11 +44,13 @@ public final class ChannelsLastKernel extends FastKernel {
         if (rowWise) {
             int units = g.batch() * b.od * b.oh;
             int t = Parallel.threadsFor(threads, units, bytes(g));
-            if (t <= 1) rows(b, in, out, 0, units); else Parallel.run(units, t, (u0, u1) -> rows(b, in, out, u0, u1));
+            if (t <= 1) rows(b, in, out, 0, units);
+            else Parallel.run(units, t, (u0, u1) -> rows(b, in, out, u0, u1));
         } else {
             int units = g.batch() * b.outPlane();
             int t = Parallel.threadsFor(threads, units, bytes(g));
-            if (t <= 1) positions(b, in, out, indices, null, 0, units); else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, indices, null, u0, u1));
+            if (t <= 1) positions(b, in, out, indices, null, 0, units);
+            else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, indices, null, u0, u1));
         }
     }
 
@@ -72,7 +73,8 @@ public final class ChannelsLastKernel extends FastKernel {
         int outPlane = b.outPlane();
         float[] div = max ? null : b.divisors();
         int[] blockEnd = columnBlocks(b, ch);
-        float[] buf = Scratch.floats(Scratch.ROW, Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch)));
+        float[] buf =
+                Scratch.floats(Scratch.ROW, Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch)));
         int rowsPerItem = b.od * b.oh;
         for (int u = u0; u < u1; u++) {
             int n = u / rowsPerItem;
@@ -182,7 +184,8 @@ public final class ChannelsLastKernel extends FastKernel {
         int cb = 0;
         while (cb < b.ow) {
             int ce = cb + 1;
-            while (ce < b.ow && (long) (blockLast(b, cb, ce + 1) + 1 - blockFirst(b, cb, ce + 1)) * ch <= BLOCK_FLOATS) ce++;
+            while (ce < b.ow && (long) (blockLast(b, cb, ce + 1) + 1 - blockFirst(b, cb, ce + 1)) * ch <= BLOCK_FLOATS)
+                ce++;
             end[cb] = ce;
             cb = ce;
         }
@@ -202,7 +205,8 @@ public final class ChannelsLastKernel extends FastKernel {
         Box b = g.box();
         int units = g.batch() * b.outPlane();
         int t = Parallel.threadsFor(threads, units, bytes(g));
-        if (t <= 1) positions(b, in, out, null, argmax, 0, units); else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
+        if (t <= 1) positions(b, in, out, null, argmax, 0, units);
+        else Parallel.run(units, t, (u0, u1) -> positions(b, in, out, null, argmax, u0, u1));
     }
 
     private void positions(Box b, float[] in, float[] out, long[] indices, Argmax argmax, int u0, int u1) {
@@ -247,7 +251,14 @@ public final class ChannelsLastKernel extends FastKernel {
                 Arrays.fill(lpSum, 0);
                 first = false;
             }
-            if (withArg) Arrays.fill(arg, lowest ? -1 : indices != null ? b.firstValid(a, bb, c) : b.localOffset(a, bb, c, b.ld[a], b.lh[bb], b.lw[c]));
+            if (withArg)
+                Arrays.fill(
+                        arg,
+                        lowest
+                                ? -1
+                                : indices != null
+                                        ? b.firstValid(a, bb, c)
+                                        : b.localOffset(a, bb, c, b.ld[a], b.lh[bb], b.lw[c]));
             for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
                 for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
                     int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
@@ -296,21 +307,25 @@ public final class ChannelsLastKernel extends FastKernel {
     // ---- backward ------------------------------------------------------------------------------
 
     @Override
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+    public void backward(
+            Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
         Box b = g.box();
         int t = Parallel.threadsFor(threads, g.batch(), bytes(g) * 2);
-        if (t <= 1) backwardItems(b, in, gradOut, indices, null, gradIn, 0, g.batch()); else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, in, gradOut, indices, null, gradIn, n0, n1));
+        if (t <= 1) backwardItems(b, in, gradOut, indices, null, gradIn, 0, g.batch());
+        else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, in, gradOut, indices, null, gradIn, n0, n1));
     }
 
     @Override
     public void backwardArgmax(Geometry g, float[] gradOut, Argmax argmax, float[] gradIn, int threads) {
         Box b = g.box();
         int t = Parallel.threadsFor(threads, g.batch(), 4L * g.inputElements() + 5L * g.outputElements());
-        if (t <= 1) backwardItems(b, null, gradOut, null, argmax, gradIn, 0, g.batch()); else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, null, gradOut, null, argmax, gradIn, n0, n1));
+        if (t <= 1) backwardItems(b, null, gradOut, null, argmax, gradIn, 0, g.batch());
+        else Parallel.run(g.batch(), t, (n0, n1) -> backwardItems(b, null, gradOut, null, argmax, gradIn, n0, n1));
     }
 
     /** Batch items {@code [n0, n1)}: outputs in scan order, as the reference accumulates. */
-    private void backwardItems(Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int n0, int n1) {
+    private void backwardItems(
+            Box b, float[] in, float[] gradOut, long[] indices, Argmax argmax, float[] gradIn, int n0, int n1) {
         PoolSpec spec = b.g.spec();
         boolean max = spec.op().isMaxType();
         int ch = b.g.channels();
@@ -360,7 +375,8 @@ public final class ChannelsLastKernel extends FastKernel {
         }
     }
 
-    private void recomputeArg(Box b, PoolSpec spec, float[] in, int inBase, int a, int bb, int c, float[] val, int[] arg) {
+    private void recomputeArg(
+            Box b, PoolSpec spec, float[] in, int inBase, int a, int bb, int c, float[] val, int[] arg) {
         int ch = b.g.channels();
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         Arrays.fill(val, floor(spec));

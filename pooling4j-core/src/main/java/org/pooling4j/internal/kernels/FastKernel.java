@@ -8,7 +8,6 @@ import org.pooling4j.NanPolicy;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.internal.Box;
-
 import org.pooling4j.spi.RowOps;
 
 /**
@@ -41,7 +40,8 @@ public abstract class FastKernel implements PoolKernel {
         if (lp && backward) return "Lp backward runs on the reference kernel";
         if (lp && g.spec().lpMode() == LpMode.PYTORCH) {
             for (int a = 0; a < g.rank(); a++) {
-                if (g.padBegin(a) != 0 || g.padEnd(a) != 0) return "PyTorch-mode Lp with padding runs on the reference kernel";
+                if (g.padBegin(a) != 0 || g.padEnd(a) != 0)
+                    return "PyTorch-mode Lp with padding runs on the reference kernel";
             }
         }
         return null;
@@ -50,7 +50,8 @@ public abstract class FastKernel implements PoolKernel {
     /** Whether the compact argmax can describe {@code g}: max-type with the negative-infinity floor. */
     public static String declinesArgmax(Geometry g) {
         if (!g.spec().op().isMaxType()) return "only max-type operators have an argmax";
-        if (g.spec().maxFloor() != MaxFloor.NEGATIVE_INFINITY) return "the compact argmax has no 'no winner' entry (MaxFloor.LOWEST_FINITE)";
+        if (g.spec().maxFloor() != MaxFloor.NEGATIVE_INFINITY)
+            return "the compact argmax has no 'no winner' entry (MaxFloor.LOWEST_FINITE)";
         return null;
     }
 
@@ -83,7 +84,8 @@ public abstract class FastKernel implements PoolKernel {
      * in {@code arg[1]} the window-local offset of the winner (0 when none won).
      * {@code stride} is the distance between plane positions in memory (1 or C).
      */
-    public static float scanMax(Box b, PoolSpec spec, float[] in, int base, int stride, int a, int bb, int c, int[] arg) {
+    public static float scanMax(
+            Box b, PoolSpec spec, float[] in, int base, int stride, int a, int bb, int c, int[] arg) {
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         float best = floor(spec);
         int pos = spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c);

@@ -2,9 +2,7 @@ package org.pooling4j.internal.kernels;
 
 import org.pooling4j.Geometry;
 import org.pooling4j.IndexFormat;
-import org.pooling4j.Indices;
 import org.pooling4j.Pooling;
-import org.pooling4j.internal.exec.Kernels;
 
 /**
  * How to compute: one implementation of some pooling problems. The dispatcher asks each kernel of
@@ -36,5 +34,6 @@ public interface PoolKernel {
      * {@code samples}) is recomputed from {@code in}. Results must not depend on
      * {@code threads}.
      */
-    void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
+    void backward(
+            Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads);
 }

@@ -90,7 +90,12 @@ public final class ReferenceKernel implements PoolKernel {
         /** Loads the fractional intervals of plane {@code plane}. */
         void loadFractional(Geometry g, float[] samples, int plane) {
             for (int a = 0; a < rank; a++) {
-                Shapes.fractionalStarts(samples[plane * rank + a], g.inSize(a), g.outSize(a), g.spec().kernelAt(a), start[a]);
+                Shapes.fractionalStarts(
+                        samples[plane * rank + a],
+                        g.inSize(a),
+                        g.outSize(a),
+                        g.spec().kernelAt(a),
+                        start[a]);
             }
         }
 
@@ -384,7 +389,8 @@ public final class ReferenceKernel implements PoolKernel {
     }
 
     @Override
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+    public void backward(
+            Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
         backward(g, in, gradOut, indices, samples, gradIn, null);
     }
 
@@ -393,7 +399,14 @@ public final class ReferenceKernel implements PoolKernel {
      * respect to the weights, added into {@code gradWeights} (the layout of {@code spec.tapWeights()})
      * when it is not null. Sums run in (n, c, output, tap) order, so the result is fixed.
      */
-    public void backward(Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, double[] gradWeights) {
+    public void backward(
+            Geometry g,
+            float[] in,
+            float[] gradOut,
+            long[] indices,
+            float[] samples,
+            float[] gradIn,
+            double[] gradWeights) {
         java.util.Arrays.fill(gradIn, 0f);
         PoolSpec spec = g.spec();
         PoolOp op = spec.op();
@@ -413,8 +426,18 @@ public final class ReferenceKernel implements PoolKernel {
                     int src = outBase + q * ps;
                     float go = gradOut[src];
                     if (op.isBeyond()) {
-                        beyondBackward(w, spec, in, inBase, ps, c, go, indices == null ? -2 : indices[src],
-                                samples == null ? 0f : samples[src], gradIn, gradWeights);
+                        beyondBackward(
+                                w,
+                                spec,
+                                in,
+                                inBase,
+                                ps,
+                                c,
+                                go,
+                                indices == null ? -2 : indices[src],
+                                samples == null ? 0f : samples[src],
+                                gradIn,
+                                gradWeights);
                     } else if (op.isMaxType()) {
                         // An empty window (all taps in padding) returned a constant, so it passes no gradient;
                         // nor does a window where no element won (index -1 under MaxFloor.LOWEST_FINITE).
@@ -445,8 +468,18 @@ public final class ReferenceKernel implements PoolKernel {
      * Backward of one window of stochastic, mixed, gated or weighted-average pooling. {@code index} is
      * the given stochastic index ({@code -2}: none given, redraw from {@code u}).
      */
-    private static void beyondBackward(Windows w, PoolSpec spec, float[] in, int inBase, int ps, int c, float go, long index,
-            float u, float[] gradIn, double[] gradWeights) {
+    private static void beyondBackward(
+            Windows w,
+            PoolSpec spec,
+            float[] in,
+            int inBase,
+            int ps,
+            int c,
+            float go,
+            long index,
+            float u,
+            float[] gradIn,
+            double[] gradWeights) {
         // An empty window (possible with dilation) gave a constant 0.
         if (w.empty()) return;
         PoolOp op = spec.op();
@@ -560,7 +593,8 @@ public final class ReferenceKernel implements PoolKernel {
      * (relu passes no gradient there), else {@code go/p * (K a)^(1/p-1) * K}, spread by the average's
      * divisor and multiplied by {@code p x^(p-1)}.
      */
-    private static void torchLpBackward(Windows w, PoolSpec spec, float[] in, int inBase, int ps, float go, float[] gradIn) {
+    private static void torchLpBackward(
+            Windows w, PoolSpec spec, float[] in, int inBase, int ps, float go, float[] gradIn) {
         if (w.empty()) return;
         double p = spec.p();
         torchLp(w, spec, in, inBase, ps);

@@ -88,16 +88,22 @@ class JsonTest {
         assertEquals("invalid JSON at line 1, column 4: unexpected end, a value expected", message("[1,"));
         assertEquals("invalid JSON at line 1, column 1: unexpected character 'x'", message("x"));
         assertEquals("invalid JSON at line 1, column 3: bad escape \\x", message("\"\\x\""));
-        assertEquals("invalid JSON at line 1, column 3: bad \\u escape: four hex digits expected", message("\"\\u12g4\""));
+        assertEquals(
+                "invalid JSON at line 1, column 3: bad \\u escape: four hex digits expected", message("\"\\u12g4\""));
         assertEquals("invalid JSON at line 1, column 3: bad \\u escape: four hex digits expected", message("\"\\u12"));
-        assertEquals("invalid JSON at line 1, column 2: control character U+000A in a string (write it as an escape)", message("\"\n\""));
-        assertEquals("invalid JSON at line 1, column 2: a number must not start with 0 followed by digits", message("01"));
+        assertEquals(
+                "invalid JSON at line 1, column 2: control character U+000A in a string (write it as an escape)",
+                message("\"\n\""));
+        assertEquals(
+                "invalid JSON at line 1, column 2: a number must not start with 0 followed by digits", message("01"));
         assertEquals("invalid JSON at line 1, column 3: a digit expected after the decimal point", message("1."));
         assertEquals("invalid JSON at line 1, column 3: a digit expected in the exponent", message("1e"));
         assertEquals("invalid JSON at line 1, column 2: a digit expected in a number", message("-"));
         assertEquals("invalid JSON at line 1, column 1: unexpected character '+'", message("+1"));
         // Lines and columns count from 1; the column restarts after each line feed.
-        assertEquals("invalid JSON at line 3, column 3: expected ',' or '}', found '\"'", message("{\n\"a\": 1\n  \"b\": 2}"));
+        assertEquals(
+                "invalid JSON at line 3, column 3: expected ',' or '}', found '\"'",
+                message("{\n\"a\": 1\n  \"b\": 2}"));
     }
 
     @Test
@@ -115,8 +121,10 @@ class JsonTest {
         m.put("ints", new int[] {1, 2});
         m.put("e", List.of());
         m.put("o", Map.of());
-        assertEquals("{\"s\": \"q\\\"b\\\\s\\n\\t\\u0001\u00e9\", \"i\": 3, \"l\": -4, \"d\": 0.5, \"f\": 0.25, \"nan\": null, "
-                + "\"big\": 1.500, \"t\": true, \"n\": null, \"ints\": [1, 2], \"e\": [], \"o\": {}}", Json.write(m));
+        assertEquals(
+                "{\"s\": \"q\\\"b\\\\s\\n\\t\\u0001\u00e9\", \"i\": 3, \"l\": -4, \"d\": 0.5, \"f\": 0.25, \"nan\": null, "
+                        + "\"big\": 1.500, \"t\": true, \"n\": null, \"ints\": [1, 2], \"e\": [], \"o\": {}}",
+                Json.write(m));
         assertEquals("\"\\b\\f\\r\"", Json.quote("\b\f\r"));
         assertEquals("[1.0E20, 1.0E-5, 123.0]", Json.write(new double[] {1e20, 1e-5, 123}));
         assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
@@ -156,6 +164,7 @@ class JsonTest {
     }
 
     private static String message(String text) {
-        return assertThrows(IllegalArgumentException.class, () -> Json.parse(text), text).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> Json.parse(text), text)
+                .getMessage();
     }
 }

@@ -1,8 +1,8 @@
 package org.pooling4j.nn.data;
 
 import java.util.Objects;
-import org.pooling4j.internal.Check;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Check;
 
 /**
  * An immutable set of labelled single-channel images of one size, such as MNIST or the digits of
@@ -49,8 +49,11 @@ public final class Dataset {
         if (cols < 1) throw Check.fail("cols", cols, "must be >= 1");
         long expected = (long) labels.length * rows * cols;
         if (images.length != expected) {
-            throw Check.fail("images.length", images.length,
-                    "must equal labels.length * rows * cols = " + labels.length + " * " + rows + " * " + cols + " = " + expected);
+            throw Check.fail(
+                    "images.length",
+                    images.length,
+                    "must equal labels.length * rows * cols = " + labels.length + " * " + rows + " * " + cols + " = "
+                            + expected);
         }
         for (int i = 0; i < images.length; i++) {
             float v = images[i];
@@ -189,8 +192,10 @@ public final class Dataset {
     }
 
     private static void checkRange(int from, int to, int limit, String limitName) {
-        if (from < 0 || from > limit) throw Check.fail("from", from, "must be in [0, " + limitName + " = " + limit + "]");
-        if (to < from || to > limit) throw Check.fail("to", to, "must be in [from = " + from + ", " + limitName + " = " + limit + "]");
+        if (from < 0 || from > limit)
+            throw Check.fail("from", from, "must be in [0, " + limitName + " = " + limit + "]");
+        if (to < from || to > limit)
+            throw Check.fail("to", to, "must be in [from = " + from + ", " + limitName + " = " + limit + "]");
     }
 
     @Override

@@ -84,7 +84,9 @@ final class DigitPainter {
             double a = Math.toRadians(a0 + (a1 - a0) * i / n);
             double c = Math.cos(a);
             double s = Math.sin(a);
-            to(cx + rx * Math.copySign(Math.pow(Math.abs(c), e), c), cy + ry * Math.copySign(Math.pow(Math.abs(s), e), s));
+            to(
+                    cx + rx * Math.copySign(Math.pow(Math.abs(c), e), c),
+                    cy + ry * Math.copySign(Math.pow(Math.abs(s), e), s));
         }
     }
 
@@ -122,17 +124,38 @@ final class DigitPainter {
         // Terminals: 0 plain (sans and hands), 1 ball, 2 tick (serif faces).
         int term = chance(0.55) ? 0 : chance(0.5) ? 1 : 2;
         switch (digit) {
-            case 0: zero(); break;
-            case 1: one(); break;
-            case 2: two(term); break;
-            case 3: three(term); break;
-            case 4: four(); break;
-            case 5: five(term); break;
-            case 6: six(term, false); break;
-            case 7: seven(term); break;
-            case 8: eight(); break;
-            case 9: nine(term); break;
-            default: throw new IllegalStateException("digit " + digit);
+            case 0:
+                zero();
+                break;
+            case 1:
+                one();
+                break;
+            case 2:
+                two(term);
+                break;
+            case 3:
+                three(term);
+                break;
+            case 4:
+                four();
+                break;
+            case 5:
+                five(term);
+                break;
+            case 6:
+                six(term, false);
+                break;
+            case 7:
+                seven(term);
+                break;
+            case 8:
+                eight();
+                break;
+            case 9:
+                nine(term);
+                break;
+            default:
+                throw new IllegalStateException("digit " + digit);
         }
     }
 
@@ -191,7 +214,12 @@ final class DigitPainter {
             arc(lx, 0.92, 0.07, 0.07, 180, 450, 2);
             to(w, 1);
         }
-        terminal(term, w / 2 + w / 2 * Math.cos(Math.toRadians(start)), top + top * Math.sin(Math.toRadians(start)), 0, 0.06);
+        terminal(
+                term,
+                w / 2 + w / 2 * Math.cos(Math.toRadians(start)),
+                top + top * Math.sin(Math.toRadians(start)),
+                0,
+                0.06);
     }
 
     private void three(int term) {
@@ -207,7 +235,12 @@ final class DigitPainter {
             begin(1);
             arc(w / 2, mid + ry2, w / 2, ry2, 270, 520 - u(0, 30), 2);
             if (chance(0.5)) line(w * 0.48, mid, w * u(0.2, 0.35), mid);
-            terminal(term, w * 0.48 + w * 0.45 * Math.cos(Math.toRadians(start)), r1 + r1 * Math.sin(Math.toRadians(start)), 0, 0.06);
+            terminal(
+                    term,
+                    w * 0.48 + w * 0.45 * Math.cos(Math.toRadians(start)),
+                    r1 + r1 * Math.sin(Math.toRadians(start)),
+                    0,
+                    0.06);
         } else {
             // Flat top: a bar, a diagonal, then the bowl.
             double ry = u(0.28, 0.32);

@@ -74,7 +74,8 @@ public final class Idx {
         Raw img = readRaw(images, true);
         int n = img.dims[0];
         if (lab.dims[0] != n) {
-            throw new IdxFormatException(images + " holds " + n + " images but " + labels + " holds " + lab.dims[0] + " labels");
+            throw new IdxFormatException(
+                    images + " holds " + n + " images but " + labels + " holds " + lab.dims[0] + " labels");
         }
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
@@ -99,12 +100,13 @@ public final class Idx {
     public static void writeImages(Path path, Dataset data) throws IOException {
         Check.notNull(path, "path");
         Check.notNull(data, "data");
-        if (data.size() < 1) throw Check.fail("data.size()", data.size(), "must be >= 1: IDX dimensions are at least 1");
+        if (data.size() < 1)
+            throw Check.fail("data.size()", data.size(), "must be >= 1: IDX dimensions are at least 1");
         float[] px = data.images();
         byte[] bytes = new byte[px.length];
         for (int i = 0; i < px.length; i++) bytes[i] = (byte) Math.round(Math.max(0f, Math.min(1f, px[i])) * 255f);
         try (OutputStream os = Files.newOutputStream(path);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
             out.writeInt(IMAGES_MAGIC);
             out.writeInt(data.size());
             out.writeInt(data.rows());
@@ -125,11 +127,12 @@ public final class Idx {
         if (labels.length < 1) throw Check.fail("labels.length", 0, "must be >= 1: IDX dimensions are at least 1");
         byte[] bytes = new byte[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] > 255) throw Check.fail("labels[" + i + "]", labels[i], "must be in [0, 255] to fit an unsigned byte");
+            if (labels[i] < 0 || labels[i] > 255)
+                throw Check.fail("labels[" + i + "]", labels[i], "must be in [0, 255] to fit an unsigned byte");
             bytes[i] = (byte) labels[i];
         }
         try (OutputStream os = Files.newOutputStream(path);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
             out.writeInt(LABELS_MAGIC);
             out.writeInt(labels.length);
             out.write(bytes);
@@ -158,19 +161,26 @@ public final class Idx {
             InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw)) : raw;
             byte[] magic = readFully(in, 4, file, "the magic number");
             String kind = images ? "images" : "labels";
-            int magicValue = ((magic[0] & 0xff) << 24) | ((magic[1] & 0xff) << 16) | ((magic[2] & 0xff) << 8) | (magic[3] & 0xff);
+            int magicValue = ((magic[0] & 0xff) << 24)
+                    | ((magic[1] & 0xff) << 16)
+                    | ((magic[2] & 0xff) << 8)
+                    | (magic[3] & 0xff);
             int rank = magic[3] & 0xff;
-            boolean ok = magic[0] == 0 && magic[1] == 0 && (magic[2] & 0xff) == UBYTE
-                    && (images ? rank >= 3 : rank == 1);
+            boolean ok =
+                    magic[0] == 0 && magic[1] == 0 && (magic[2] & 0xff) == UBYTE && (images ? rank >= 3 : rank == 1);
             if (!ok) {
-                throw new IdxFormatException(file + ": magic number " + String.format("0x%08x", magicValue) + " is not that of IDX unsigned-byte " + kind
-                        + " (expected " + String.format("0x%08x", images ? IMAGES_MAGIC : LABELS_MAGIC) + ")");
+                throw new IdxFormatException(file + ": magic number " + String.format("0x%08x", magicValue)
+                        + " is not that of IDX unsigned-byte " + kind + " (expected "
+                        + String.format("0x%08x", images ? IMAGES_MAGIC : LABELS_MAGIC) + ")");
             }
             byte[] header = readFully(in, 4 * rank, file, "the " + rank + " dimensions");
             int[] all = new int[rank];
             long elements = 1;
             for (int d = 0; d < rank; d++) {
-                int v = ((header[4 * d] & 0xff) << 24) | ((header[4 * d + 1] & 0xff) << 16) | ((header[4 * d + 2] & 0xff) << 8) | (header[4 * d + 3] & 0xff);
+                int v = ((header[4 * d] & 0xff) << 24)
+                        | ((header[4 * d + 1] & 0xff) << 16)
+                        | ((header[4 * d + 2] & 0xff) << 8)
+                        | (header[4 * d + 3] & 0xff);
                 if (v <= 0) throw new IdxFormatException(file + ": dimension " + d + " is " + v + ", must be >= 1");
                 all[d] = v;
                 elements *= v;
@@ -187,7 +197,9 @@ public final class Idx {
                 kept[k++] = all[0];
                 for (int d = 1; d < rank; d++) {
                     if (all[d] != 1) {
-                        if (k == 3) throw new IdxFormatException(file + ": dimensions " + Arrays.toString(all) + " are not count x rows x cols");
+                        if (k == 3)
+                            throw new IdxFormatException(
+                                    file + ": dimensions " + Arrays.toString(all) + " are not count x rows x cols");
                         kept[k++] = all[d];
                     }
                 }
@@ -196,13 +208,15 @@ public final class Idx {
             }
             long headerBytes = 4L + 4L * rank;
             if (!gzip && fileLength != headerBytes + elements) {
-                throw new IdxFormatException(file + ": dimensions " + Arrays.toString(all) + " need " + elements + " data bytes after the "
-                        + headerBytes + "-byte header, the file has " + (fileLength - headerBytes)
-                        + (fileLength < headerBytes + elements ? " (truncated)" : " (trailing bytes)"));
+                throw new IdxFormatException(
+                        file + ": dimensions " + Arrays.toString(all) + " need " + elements + " data bytes after the "
+                                + headerBytes + "-byte header, the file has " + (fileLength - headerBytes)
+                                + (fileLength < headerBytes + elements ? " (truncated)" : " (trailing bytes)"));
             }
             byte[] data = readData(in, (int) elements, file, all);
             if (in.read() != -1) {
-                throw new IdxFormatException(file + ": trailing bytes after the " + elements + " data bytes of dimensions " + Arrays.toString(all));
+                throw new IdxFormatException(file + ": trailing bytes after the " + elements
+                        + " data bytes of dimensions " + Arrays.toString(all));
             }
             return new Raw(dims, data);
         }
@@ -218,7 +232,8 @@ public final class Idx {
             } catch (EOFException e) {
                 r = -1;
             }
-            if (r < 0) throw new IdxFormatException(file + ": truncated in " + what + " (" + got + " of " + n + " bytes)");
+            if (r < 0)
+                throw new IdxFormatException(file + ": truncated in " + what + " (" + got + " of " + n + " bytes)");
             got += r;
         }
         return b;
@@ -240,7 +255,8 @@ public final class Idx {
                 r = -1;
             }
             if (r < 0) {
-                throw new IdxFormatException(file + ": truncated: dimensions " + Arrays.toString(dims) + " need " + n + " data bytes, found " + got);
+                throw new IdxFormatException(file + ": truncated: dimensions " + Arrays.toString(dims) + " need " + n
+                        + " data bytes, found " + got);
             }
             got += r;
         }

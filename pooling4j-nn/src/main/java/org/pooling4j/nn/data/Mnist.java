@@ -30,7 +30,8 @@ public final class Mnist {
 
     private static Dataset load(Path dir, String prefix) throws IOException {
         Check.notNull(dir, "dir");
-        if (!Files.isDirectory(dir)) throw new FileNotFoundException(dir + ": not a directory (expected the MNIST IDX files in it)");
+        if (!Files.isDirectory(dir))
+            throw new FileNotFoundException(dir + ": not a directory (expected the MNIST IDX files in it)");
         Path images = find(dir, prefix, "images", "idx3");
         Path labels = find(dir, prefix, "labels", "idx1");
         if (images == null || labels == null) {

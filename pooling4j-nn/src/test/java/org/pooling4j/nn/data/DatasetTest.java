@@ -29,21 +29,33 @@ class DatasetTest {
 
     @Test
     void shiftedLeftAndUp() {
-        assertArrayEquals(new float[] {.2f, .3f, 0, .5f, .6f, 0, .8f, .9f, 0}, twoImages().shifted(-1, 0).image(0));
-        assertArrayEquals(new float[] {.4f, .5f, .6f, .7f, .8f, .9f, 0, 0, 0}, twoImages().shifted(0, -1).image(0));
-        assertArrayEquals(new float[] {0, 0, 0, .1f, .2f, .3f, .4f, .5f, .6f}, twoImages().shifted(0, 1).image(0));
+        assertArrayEquals(
+                new float[] {.2f, .3f, 0, .5f, .6f, 0, .8f, .9f, 0},
+                twoImages().shifted(-1, 0).image(0));
+        assertArrayEquals(
+                new float[] {.4f, .5f, .6f, .7f, .8f, .9f, 0, 0, 0},
+                twoImages().shifted(0, -1).image(0));
+        assertArrayEquals(
+                new float[] {0, 0, 0, .1f, .2f, .3f, .4f, .5f, .6f},
+                twoImages().shifted(0, 1).image(0));
     }
 
     @Test
     void shiftedDiagonallyAndFarOut() {
         // Down one and right two: only column 0 of rows 0 and 1 survives, (0, 0) = .1 lands at (1, 2)
         // and (1, 0) = .4 at (2, 2).
-        assertArrayEquals(new float[] {0, 0, 0, 0, 0, .1f, 0, 0, .4f}, twoImages().shifted(2, 1).image(0));
+        assertArrayEquals(
+                new float[] {0, 0, 0, 0, 0, .1f, 0, 0, .4f},
+                twoImages().shifted(2, 1).image(0));
         // Up two and left one: pixel (2, 1) = .8 and (2, 2) = .9 land at (0, 0) and (0, 1).
-        assertArrayEquals(new float[] {.8f, .9f, 0, 0, 0, 0, 0, 0, 0}, twoImages().shifted(-1, -2).image(0));
+        assertArrayEquals(
+                new float[] {.8f, .9f, 0, 0, 0, 0, 0, 0, 0},
+                twoImages().shifted(-1, -2).image(0));
         assertArrayEquals(new float[9], twoImages().shifted(3, 0).image(1));
         assertArrayEquals(new float[9], twoImages().shifted(0, -5).image(0));
-        assertArrayEquals(new float[9], twoImages().shifted(Integer.MIN_VALUE, Integer.MAX_VALUE).image(0));
+        assertArrayEquals(
+                new float[9],
+                twoImages().shifted(Integer.MIN_VALUE, Integer.MAX_VALUE).image(0));
         assertArrayEquals(FIRST, twoImages().shifted(0, 0).image(0));
     }
 
@@ -85,31 +97,53 @@ class DatasetTest {
         Dataset d = Dataset.of(px, new int[] {4}, 3, 3);
         px[0] = 1f;
         assertEquals(.1f, d.image(0)[0]);
-        assertEquals("images.length = 8: must equal labels.length * rows * cols = 1 * 3 * 3 = 9",
-                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[8], new int[1], 3, 3)).getMessage());
-        assertEquals("rows = 0: must be >= 1",
-                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[0], new int[0], 0, 3)).getMessage());
-        assertEquals("images[2] = 1.5: grey levels must lie in [0, 1]",
-                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[] {0, 0, 1.5f, 0}, new int[1], 2, 2)).getMessage());
+        assertEquals(
+                "images.length = 8: must equal labels.length * rows * cols = 1 * 3 * 3 = 9",
+                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[8], new int[1], 3, 3))
+                        .getMessage());
+        assertEquals(
+                "rows = 0: must be >= 1",
+                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[0], new int[0], 0, 3))
+                        .getMessage());
+        assertEquals(
+                "images[2] = 1.5: grey levels must lie in [0, 1]",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Dataset.of(new float[] {0, 0, 1.5f, 0}, new int[1], 2, 2))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[] {Float.NaN}, new int[1], 1, 1));
-        assertEquals("labels[0] = -1: must be >= 0",
-                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[1], new int[] {-1}, 1, 1)).getMessage());
-        assertEquals("images must not be null",
-                assertThrows(NullPointerException.class, () -> Dataset.of(null, new int[1], 1, 1)).getMessage());
+        assertEquals(
+                "labels[0] = -1: must be >= 0",
+                assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[1], new int[] {-1}, 1, 1))
+                        .getMessage());
+        assertEquals(
+                "images must not be null",
+                assertThrows(NullPointerException.class, () -> Dataset.of(null, new int[1], 1, 1))
+                        .getMessage());
     }
 
     @Test
     void badRangesAreRejected() {
         Dataset d = twoImages();
-        assertEquals("from = 3: must be in [0, size() = 2]",
-                assertThrows(IllegalArgumentException.class, () -> d.subset(3, 3)).getMessage());
-        assertEquals("to = 0: must be in [from = 1, size() = 2]",
-                assertThrows(IllegalArgumentException.class, () -> d.subset(1, 0)).getMessage());
-        assertEquals("order[1] = 2: must be an image index in [0, 2)",
-                assertThrows(IllegalArgumentException.class, () -> d.batch(new int[] {0, 2}, 0, 2)).getMessage());
-        assertEquals("to = 3: must be in [from = 0, order.length = 2]",
-                assertThrows(IllegalArgumentException.class, () -> d.batchLabels(new int[] {0, 1}, 0, 3)).getMessage());
-        assertEquals("order must not be null",
-                assertThrows(NullPointerException.class, () -> d.batch(null, 0, 0)).getMessage());
+        assertEquals(
+                "from = 3: must be in [0, size() = 2]",
+                assertThrows(IllegalArgumentException.class, () -> d.subset(3, 3))
+                        .getMessage());
+        assertEquals(
+                "to = 0: must be in [from = 1, size() = 2]",
+                assertThrows(IllegalArgumentException.class, () -> d.subset(1, 0))
+                        .getMessage());
+        assertEquals(
+                "order[1] = 2: must be an image index in [0, 2)",
+                assertThrows(IllegalArgumentException.class, () -> d.batch(new int[] {0, 2}, 0, 2))
+                        .getMessage());
+        assertEquals(
+                "to = 3: must be in [from = 0, order.length = 2]",
+                assertThrows(IllegalArgumentException.class, () -> d.batchLabels(new int[] {0, 1}, 0, 3))
+                        .getMessage());
+        assertEquals(
+                "order must not be null",
+                assertThrows(NullPointerException.class, () -> d.batch(null, 0, 0))
+                        .getMessage());
     }
 }

@@ -21,7 +21,9 @@ class DigitGeneratorTest {
         assertArrayEquals(a.images(), b.images(), "seed " + seed);
         assertArrayEquals(a.labels(), b.labels(), "seed " + seed);
         Dataset c = DigitGenerator.generate(400, seed + 1);
-        assertFalse(Arrays.equals(a.images(), c.images()), "seeds " + seed + " and " + (seed + 1) + " gave the same images");
+        assertFalse(
+                Arrays.equals(a.images(), c.images()),
+                "seeds " + seed + " and " + (seed + 1) + " gave the same images");
     }
 
     @Test
@@ -29,7 +31,10 @@ class DigitGeneratorTest {
         long seed = 99;
         Dataset big = DigitGenerator.generate(250, seed, 1);
         Dataset small = DigitGenerator.generate(37, seed, 1);
-        assertArrayEquals(small.images(), Arrays.copyOf(big.images(), 37 * PLANE), "a smaller set is a prefix of a larger one, seed " + seed);
+        assertArrayEquals(
+                small.images(),
+                Arrays.copyOf(big.images(), 37 * PLANE),
+                "a smaller set is a prefix of a larger one, seed " + seed);
         assertArrayEquals(small.labels(), Arrays.copyOf(big.labels(), 37), "seed " + seed);
         for (int i : new int[] {0, 1, 9, 10, 36, 123, 249}) {
             assertArrayEquals(big.image(i), DigitGenerator.image(seed, i), "image " + i + " alone, seed " + seed);
@@ -114,15 +119,20 @@ class DigitGeneratorTest {
             double cx = mx / m - 13.5;
             double cy = my / m - 13.5;
             // Centred by centre of mass, then shifted by at most 3 px; clipping at the border moves it a little.
-            assertTrue(Math.abs(cx) <= 3.6 && Math.abs(cy) <= 3.6, what + ": centre of mass off by (" + cx + ", " + cy + ")");
+            assertTrue(
+                    Math.abs(cx) <= 3.6 && Math.abs(cy) <= 3.6,
+                    what + ": centre of mass off by (" + cx + ", " + cy + ")");
             sumX += cx;
             sumY += cy;
             int tall = bottom - top + 1;
             int wide = right - left + 1;
-            assertTrue(Math.max(tall, wide) >= 13 && Math.max(tall, wide) <= 25, what + ": inked box " + tall + "x" + wide);
+            assertTrue(
+                    Math.max(tall, wide) >= 13 && Math.max(tall, wide) <= 25,
+                    what + ": inked box " + tall + "x" + wide);
         }
         // The shifts are symmetric, so on average the digits sit at the centre.
-        assertTrue(Math.abs(sumX / d.size()) < 0.4 && Math.abs(sumY / d.size()) < 0.4,
+        assertTrue(
+                Math.abs(sumX / d.size()) < 0.4 && Math.abs(sumY / d.size()) < 0.4,
                 "mean centre of mass offset (" + sumX / d.size() + ", " + sumY / d.size() + "), seed " + seed);
     }
 
@@ -146,7 +156,9 @@ class DigitGeneratorTest {
                     pairs++;
                 }
             }
-            assertTrue(minDist > 0.5, "digit " + digit + ": two images almost equal (distance " + minDist + "), seed " + seed);
+            assertTrue(
+                    minDist > 0.5,
+                    "digit " + digit + ": two images almost equal (distance " + minDist + "), seed " + seed);
             // Two strokes drawn apart share little ink: a typical pair is far apart in pixel space.
             assertTrue(sumDist / pairs > 5, "digit " + digit + ": mean distance " + sumDist / pairs + ", seed " + seed);
         }

@@ -45,8 +45,12 @@ class IdxTest {
 
     // Two 2x3 images and their labels, byte by byte.
     private static final byte[] IMAGES = concat(
-            bytes(0, 0, 8, 3), bytes(0, 0, 0, 2), bytes(0, 0, 0, 2), bytes(0, 0, 0, 3),
-            bytes(0, 51, 102, 153, 204, 255), bytes(255, 0, 1, 2, 254, 128));
+            bytes(0, 0, 8, 3),
+            bytes(0, 0, 0, 2),
+            bytes(0, 0, 0, 2),
+            bytes(0, 0, 0, 3),
+            bytes(0, 51, 102, 153, 204, 255),
+            bytes(255, 0, 1, 2, 254, 128));
     private static final byte[] LABELS = concat(bytes(0, 0, 8, 1), bytes(0, 0, 0, 2), bytes(7, 0));
 
     @Test
@@ -100,7 +104,13 @@ class IdxTest {
 
     @Test
     void acceptsASingletonChannelAxis() throws IOException {
-        byte[] rank4 = concat(bytes(0, 0, 8, 4), bytes(0, 0, 0, 1), bytes(0, 0, 0, 2), bytes(0, 0, 0, 2), bytes(0, 0, 0, 1), bytes(0, 255, 255, 0));
+        byte[] rank4 = concat(
+                bytes(0, 0, 8, 4),
+                bytes(0, 0, 0, 1),
+                bytes(0, 0, 0, 2),
+                bytes(0, 0, 0, 2),
+                bytes(0, 0, 0, 1),
+                bytes(0, 255, 255, 0));
         Dataset d = Idx.read(file("img", rank4), file("lab", concat(bytes(0, 0, 8, 1), bytes(0, 0, 0, 1), bytes(3))));
         assertEquals(2, d.rows());
         assertEquals(2, d.cols());
@@ -110,13 +120,15 @@ class IdxTest {
     private String failure(byte[] images, byte[] labels) throws IOException {
         Path img = file("bad-images", images);
         Path lab = file("bad-labels", labels);
-        return assertThrows(IdxFormatException.class, () -> Idx.readDigits(img, lab)).getMessage();
+        return assertThrows(IdxFormatException.class, () -> Idx.readDigits(img, lab))
+                .getMessage();
     }
 
     @Test
     void wrongMagicNumbers() throws IOException {
         String m = failure(concat(bytes(0, 0, 8, 1), Arrays.copyOfRange(IMAGES, 4, IMAGES.length)), LABELS);
-        assertTrue(m.contains("magic number 0x00000801 is not that of IDX unsigned-byte images (expected 0x00000803)"), m);
+        assertTrue(
+                m.contains("magic number 0x00000801 is not that of IDX unsigned-byte images (expected 0x00000803)"), m);
         m = failure(concat(bytes(0, 0, 9, 3), Arrays.copyOfRange(IMAGES, 4, IMAGES.length)), LABELS);
         assertTrue(m.contains("magic number 0x00000903"), m);
         m = failure(concat(bytes(1, 0, 8, 3), Arrays.copyOfRange(IMAGES, 4, IMAGES.length)), LABELS);
@@ -131,7 +143,8 @@ class IdxTest {
     void nonPositiveAndHugeDimensions() throws IOException {
         String m = failure(concat(bytes(0, 0, 8, 3), bytes(0, 0, 0, 2), bytes(0, 0, 0, 0), bytes(0, 0, 0, 3)), LABELS);
         assertTrue(m.endsWith("dimension 1 is 0, must be >= 1"), m);
-        m = failure(concat(bytes(0, 0, 8, 3), bytes(0xff, 0xff, 0xff, 0xfe), bytes(0, 0, 0, 2), bytes(0, 0, 0, 3)), LABELS);
+        m = failure(
+                concat(bytes(0, 0, 8, 3), bytes(0xff, 0xff, 0xff, 0xfe), bytes(0, 0, 0, 2), bytes(0, 0, 0, 3)), LABELS);
         assertTrue(m.endsWith("dimension 0 is -2, must be >= 1"), m);
         // 65536^3 elements would be 2^48 bytes: refused from the header alone, before any allocation.
         byte[] huge = concat(bytes(0, 0, 8, 3), bytes(0, 1, 0, 0), bytes(0, 1, 0, 0), bytes(0, 1, 0, 0));
@@ -140,11 +153,18 @@ class IdxTest {
         m = failure(gzip(huge), LABELS);
         assertTrue(m.contains("hold more than 1073741824 elements"), m);
         // Under the limit, but larger than the file: refused before allocation by the file length.
-        byte[] lying = concat(bytes(0, 0, 8, 3), bytes(0, 0, 0x10, 0), bytes(0, 0, 0, 28), bytes(0, 0, 0, 28), bytes(1, 2, 3));
+        byte[] lying =
+                concat(bytes(0, 0, 8, 3), bytes(0, 0, 0x10, 0), bytes(0, 0, 0, 28), bytes(0, 0, 0, 28), bytes(1, 2, 3));
         m = failure(lying, LABELS);
         assertTrue(m.contains("need 3211264 data bytes after the 16-byte header, the file has 3 (truncated)"), m);
-        byte[] rank5 = concat(bytes(0, 0, 8, 5), bytes(0, 0, 0, 1), bytes(0, 0, 0, 2), bytes(0, 0, 0, 2), bytes(0, 0, 0, 2),
-                bytes(0, 0, 0, 1), new byte[8]);
+        byte[] rank5 = concat(
+                bytes(0, 0, 8, 5),
+                bytes(0, 0, 0, 1),
+                bytes(0, 0, 0, 2),
+                bytes(0, 0, 0, 2),
+                bytes(0, 0, 0, 2),
+                bytes(0, 0, 0, 1),
+                new byte[8]);
         m = failure(rank5, concat(bytes(0, 0, 8, 1), bytes(0, 0, 0, 1), bytes(3)));
         assertTrue(m.contains("dimensions [1, 2, 2, 2, 1] are not count x rows x cols"), m);
     }
@@ -184,12 +204,17 @@ class IdxTest {
     @Test
     void badArguments() {
         Path p = dir.resolve("x");
-        assertEquals("labels[1] = 256: must be in [0, 255] to fit an unsigned byte",
-                assertThrows(IllegalArgumentException.class, () -> Idx.writeLabels(p, new int[] {1, 256})).getMessage());
+        assertEquals(
+                "labels[1] = 256: must be in [0, 255] to fit an unsigned byte",
+                assertThrows(IllegalArgumentException.class, () -> Idx.writeLabels(p, new int[] {1, 256}))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Idx.writeLabels(p, new int[0]));
         assertThrows(IllegalArgumentException.class, () -> Idx.writeImages(p, DigitGenerator.generate(0, 1)));
         assertThrows(IllegalArgumentException.class, () -> Idx.read(p, p, 256));
-        assertEquals("images must not be null", assertThrows(NullPointerException.class, () -> Idx.read(null, p)).getMessage());
+        assertEquals(
+                "images must not be null",
+                assertThrows(NullPointerException.class, () -> Idx.read(null, p))
+                        .getMessage());
         assertThrows(IOException.class, () -> Idx.read(p, p));
     }
 }

@@ -62,11 +62,16 @@ class MnistTest {
     @Test
     void missingFilesAreListed() throws IOException {
         Files.write(dir.resolve("t10k-images-idx3-ubyte"), images(0));
-        String m = assertThrows(FileNotFoundException.class, () -> Mnist.test(dir)).getMessage();
-        assertEquals(dir + ": missing t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz or t10k-labels.idx1-ubyte"
-                + " or t10k-labels.idx1-ubyte.gz", m);
+        String m =
+                assertThrows(FileNotFoundException.class, () -> Mnist.test(dir)).getMessage();
+        assertEquals(
+                dir + ": missing t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz or t10k-labels.idx1-ubyte"
+                        + " or t10k-labels.idx1-ubyte.gz",
+                m);
         m = assertThrows(FileNotFoundException.class, () -> Mnist.train(dir)).getMessage();
-        assertTrue(m.contains("missing train-images-idx3-ubyte or") && m.contains("; missing train-labels-idx1-ubyte or"), m);
+        assertTrue(
+                m.contains("missing train-images-idx3-ubyte or") && m.contains("; missing train-labels-idx1-ubyte or"),
+                m);
         Path notDir = Files.write(dir.resolve("file"), new byte[1]);
         m = assertThrows(FileNotFoundException.class, () -> Mnist.train(notDir)).getMessage();
         assertTrue(m.endsWith("not a directory (expected the MNIST IDX files in it)"), m);
@@ -76,7 +81,8 @@ class MnistTest {
     void labelsMustBeDigits() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte"), images(0));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), labels(12));
-        String m = assertThrows(IdxFormatException.class, () -> Mnist.train(dir)).getMessage();
+        String m =
+                assertThrows(IdxFormatException.class, () -> Mnist.train(dir)).getMessage();
         assertTrue(m.endsWith("label 0 is 12, outside 0..9"), m);
     }
 }
