@@ -95,21 +95,21 @@ public final class RoiPooling {
         Check.notNull(mode, "mode");
         Check.notNull(coords, "coords");
         FeatureMap f = FeatureMap.of(input, "RoiAlign");
-        int r = roiCount(rois, 4, "[x1, y1, x2, y2]", "rois");
+        int r = RoiChecks.roiCount(rois, 4, "[x1, y1, x2, y2]", "rois");
         if (batchIndices.length != r) {
             throw Check.fail(
                     "batchIndices.length", batchIndices.length, "must equal the number of ROIs, rois.dim(0) = " + r);
         }
-        atLeastOne(outH, "outH");
-        atLeastOne(outW, "outW");
+        RoiChecks.atLeastOne(outH, "outH");
+        RoiChecks.atLeastOne(outW, "outW");
         if (samplingRatio < 0) {
             throw Check.fail(
                     "samplingRatio",
                     samplingRatio,
                     "must be >= 0 (0 takes ceil(bin size) samples per bin on each axis)");
         }
-        checkScale(spatialScale, "spatialScale");
-        checkSampleCount(samplingRatio, outH, outW, "samplingRatio");
+        RoiChecks.checkScale(spatialScale, "spatialScale");
+        RoiChecks.checkSampleCount(samplingRatio, outH, outW, "samplingRatio");
         int[] outShape = f.outputShape(r, outH, outW);
         int total = Check.elementCount(outShape, "output shape");
         float[] box = rois.data();
@@ -120,8 +120,9 @@ public final class RoiPooling {
             if (b < 0 || b >= f.n) {
                 throw Check.fail("batchIndices[" + i + "]", b, "must be in [0, N) = [0, " + f.n + ")");
             }
-            for (int k = 0; k < 4; k++) checkCoordinate(box, i, 4, k, spatialScale, "rois");
-            checkGrid(g, box, i, 4, spatialScale, halfPixel, outH, outW, samplingRatio, "rois", "samplingRatio");
+            for (int k = 0; k < 4; k++) RoiChecks.checkCoordinate(box, i, 4, k, spatialScale, "rois");
+            RoiChecks.checkGrid(
+                    g, box, i, 4, spatialScale, halfPixel, outH, outW, samplingRatio, "rois", "samplingRatio");
         }
 
         int[] batch = new int[r];
@@ -182,10 +183,10 @@ public final class RoiPooling {
         Check.notNull(input, "input");
         Check.notNull(rois, "rois");
         FeatureMap f = FeatureMap.of(input, "MaxRoiPool");
-        int r = roiCount(rois, 5, "[batch, x1, y1, x2, y2]", "rois");
-        atLeastOne(pooledH, "pooledH");
-        atLeastOne(pooledW, "pooledW");
-        checkScale(spatialScale, "spatialScale");
+        int r = RoiChecks.roiCount(rois, 5, "[batch, x1, y1, x2, y2]", "rois");
+        RoiChecks.atLeastOne(pooledH, "pooledH");
+        RoiChecks.atLeastOne(pooledW, "pooledW");
+        RoiChecks.checkScale(spatialScale, "spatialScale");
         int[] outShape = f.outputShape(r, pooledH, pooledW);
         int total = Check.elementCount(outShape, "output shape");
         float[] box = rois.data();
@@ -199,7 +200,7 @@ public final class RoiPooling {
                         b,
                         "the batch index, truncated to an integer, must be in [0, N) = [0, " + f.n + ")");
             }
-            for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, spatialScale, "rois");
+            for (int k = 1; k < 5; k++) RoiChecks.checkCoordinate(box, i, 5, k, spatialScale, "rois");
         }
 
         int[] batch = new int[r];
@@ -255,17 +256,17 @@ public final class RoiPooling {
         Check.notNull(input, "input");
         Check.notNull(boxes, "boxes");
         FeatureMap f = FeatureMap.of(input, "roi_align", "input shape");
-        atLeastOne(outH, "outH");
-        atLeastOne(outW, "outW");
-        checkScale(spatialScale, "spatialScale");
+        RoiChecks.atLeastOne(outH, "outH");
+        RoiChecks.atLeastOne(outW, "outW");
+        RoiChecks.checkScale(spatialScale, "spatialScale");
         int grid = Math.max(samplingRatio, 0);
-        checkSampleCount(grid, outH, outW, "samplingRatio");
-        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
+        RoiChecks.checkSampleCount(grid, outH, outW, "samplingRatio");
+        int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
         float[] box = boxes.data();
         AlignBox g = new AlignBox();
         for (int i = 0; i < batch.length; i++) {
-            checkGrid(g, box, i, 5, spatialScale, aligned, outH, outW, grid, "boxes", "samplingRatio");
-            checkSignedGrid(g, box, i);
+            RoiChecks.checkGrid(g, box, i, 5, spatialScale, aligned, outH, outW, grid, "boxes", "samplingRatio");
+            RoiChecks.checkSignedGrid(g, box, i);
         }
         int[] outShape = f.outputShape(batch.length, outH, outW);
         int total = Check.elementCount(outShape, "output shape");
@@ -315,17 +316,17 @@ public final class RoiPooling {
         Check.notNull(inputShape, "inputShape");
         FeatureMap go = FeatureMap.of(gradOutput, "roi_align_backward", "gradOutput shape");
         FeatureMap f = FeatureMap.ofShape(inputShape, gradOutput.layout(), "roi_align_backward", "inputShape");
-        sameChannels(go, f, gradOutput.shape(), inputShape);
-        checkScale(spatialScale, "spatialScale");
+        RoiChecks.sameChannels(go, f, gradOutput.shape(), inputShape);
+        RoiChecks.checkScale(spatialScale, "spatialScale");
         int grid = Math.max(samplingRatio, 0);
-        checkSampleCount(grid, go.h, go.w, "samplingRatio");
-        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
-        roisMatchGradient(batch.length, go.n, gradOutput.shape());
+        RoiChecks.checkSampleCount(grid, go.h, go.w, "samplingRatio");
+        int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
+        RoiChecks.roisMatchGradient(batch.length, go.n, gradOutput.shape());
         float[] box = boxes.data();
         AlignBox g = new AlignBox();
         for (int i = 0; i < batch.length; i++) {
-            checkGrid(g, box, i, 5, spatialScale, aligned, go.h, go.w, grid, "boxes", "samplingRatio");
-            checkSignedGrid(g, box, i);
+            RoiChecks.checkGrid(g, box, i, 5, spatialScale, aligned, go.h, go.w, grid, "boxes", "samplingRatio");
+            RoiChecks.checkSignedGrid(g, box, i);
         }
         int total = Check.elementCount(inputShape, "inputShape");
 
@@ -369,10 +370,10 @@ public final class RoiPooling {
         Check.notNull(input, "input");
         Check.notNull(boxes, "boxes");
         FeatureMap f = FeatureMap.of(input, "roi_pool", "input shape");
-        atLeastOne(outH, "outH");
-        atLeastOne(outW, "outW");
-        checkScale(spatialScale, "spatialScale");
-        int[] batch = torchBatch(boxes, f.n, spatialScale, true);
+        RoiChecks.atLeastOne(outH, "outH");
+        RoiChecks.atLeastOne(outW, "outW");
+        RoiChecks.checkScale(spatialScale, "spatialScale");
+        int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
         int[] outShape = f.outputShape(batch.length, outH, outW);
         int total = Check.elementCount(outShape, "output shape");
 
@@ -421,7 +422,7 @@ public final class RoiPooling {
         Check.notNull(inputShape, "inputShape");
         FeatureMap go = FeatureMap.of(gradOutput, "roi_pool_backward", "gradOutput shape");
         FeatureMap f = FeatureMap.ofShape(inputShape, gradOutput.layout(), "roi_pool_backward", "inputShape");
-        sameChannels(go, f, gradOutput.shape(), inputShape);
+        RoiChecks.sameChannels(go, f, gradOutput.shape(), inputShape);
         if (!Arrays.equals(argmax.shape(), gradOutput.shape()) || argmax.layout() != gradOutput.layout()) {
             throw Check.fail(
                     "argmax shape",
@@ -429,8 +430,8 @@ public final class RoiPooling {
                     "must equal gradOutput's shape " + Arrays.toString(gradOutput.shape()) + " and layout "
                             + gradOutput.layout() + " (argmax is " + argmax.layout() + ")");
         }
-        int[] batch = torchBatch(boxes, f.n, 1f, false);
-        roisMatchGradient(batch.length, go.n, gradOutput.shape());
+        int[] batch = RoiChecks.torchBatch(boxes, f.n, 1f, false);
+        RoiChecks.roisMatchGradient(batch.length, go.n, gradOutput.shape());
         long plane = (long) f.h * f.w;
         long[] a = argmax.data();
         for (int i = 0; i < a.length; i++) {
@@ -472,139 +473,4 @@ public final class RoiPooling {
                 false);
         return new Tensor(dx, inputShape.clone(), gradOutput.layout());
     }
-
-    // ---- helpers -----------------------------------------------------------------------------
-
-    private static void atLeastOne(int v, String name) {
-        if (v < 1) throw Check.fail(name, v, "must be >= 1");
-    }
-
-    private static void checkScale(float s, String name) {
-        if (!(Float.isFinite(s) && s > 0f)) throw Check.fail(name, s, "must be finite and > 0");
-    }
-
-    /** A fixed grid of {@code g x g} samples per bin must fit {@link Check#MAX_ELEMENTS} per ROI. */
-    private static void checkSampleCount(int g, int outH, int outW, String name) {
-        if (g > 0 && (double) g * g * outH * outW > Check.MAX_ELEMENTS) {
-            throw Check.fail(
-                    name,
-                    g,
-                    name + "^2 * outH * outW = " + (long) ((double) g * g * outH * outW)
-                            + " samples per ROI is more than " + Check.MAX_ELEMENTS);
-        }
-    }
-
-    /** The adaptive grid of ROI {@code i} must fit {@link Check#MAX_ELEMENTS} samples. */
-    private static void checkGrid(
-            AlignBox g,
-            float[] box,
-            int i,
-            int cols,
-            float scale,
-            boolean halfPixel,
-            int outH,
-            int outW,
-            int samplingRatio,
-            String name,
-            String ratioName) {
-        g.load(box, i * cols + cols - 4, scale, halfPixel, outH, outW, samplingRatio);
-        if (g.gridH > 0 && g.gridW > 0 && (double) g.gridH * g.gridW * outH * outW > Check.MAX_ELEMENTS) {
-            throw Check.fail(
-                    name + "[" + i + "]",
-                    Arrays.copyOfRange(box, i * cols, i * cols + cols),
-                    "its sampling grid of "
-                            + g.gridH + " x " + g.gridW + " points per bin (ceil of the bin size) gives more than "
-                            + Check.MAX_ELEMENTS + " samples; give " + ratioName + " > 0 or a smaller ROI");
-        }
-    }
-
-    /**
-     * torchvision sizes its table of samples with {@code gY * gX * outH * outW}; when the adaptive grid
-     * is negative on exactly one axis (aligned, box reversed on that axis only) that count is negative
-     * and torchvision fails, so the box is rejected here too. Negative on both axes, or zero on one,
-     * torchvision (and this library) gives zeros.
-     */
-    private static void checkSignedGrid(AlignBox g, float[] box, int i) {
-        if ((g.gridH < 0 && g.gridW > 0) || (g.gridH > 0 && g.gridW < 0)) {
-            throw Check.fail(
-                    "boxes[" + i + "]",
-                    Arrays.copyOfRange(box, i * 5, i * 5 + 5),
-                    "with aligned = true and an adaptive "
-                            + "samplingRatio (<= 0), a box reversed on exactly one axis (x2 < x1 or y2 < y1) gives a negative sample "
-                            + "count, " + g.gridH + " x " + g.gridW
-                            + " per bin, which torchvision fails on; give samplingRatio > 0 or "
-                            + "order the corners");
-        }
-    }
-
-    /** The ROI tensor must be (R, cols); returns R. */
-    private static int roiCount(Tensor rois, int cols, String row, String name) {
-        int[] s = rois.shape();
-        if (s.length != 2 || s[1] != cols) {
-            throw Check.fail(
-                    name + " shape",
-                    s,
-                    "must be (" + (cols == 5 && name.equals("boxes") ? "K" : "R") + ", " + cols + "): one " + row
-                            + " row per ROI");
-        }
-        return s[0];
-    }
-
-    /** Coordinate {@code k} of ROI {@code i}: finite, and finite and within 2^60 after scaling. */
-    private static void checkCoordinate(float[] box, int i, int cols, int k, float scale, String rois) {
-        float v = box[i * cols + k];
-        String name = rois + "[" + i + "][" + k + "]";
-        if (!Float.isFinite(v)) throw Check.fail(name, v, "must be finite");
-        float s = v * scale;
-        if (!(Math.abs(s) <= MAX_SCALED_COORDINATE)) {
-            throw Check.fail(
-                    name,
-                    v,
-                    "times spatialScale " + scale + " is " + s
-                            + ", beyond 2^60 in magnitude, the largest scaled coordinate accepted");
-        }
-    }
-
-    /**
-     * Checks torchvision's (K, 5) boxes against a batch of {@code n} and returns the batch index of each:
-     * an integer in [0, N) (torchvision truncates a fractional one and reads outside the input for one out
-     * of range; both are rejected here). With {@code coords}, the corners are checked too.
-     */
-    private static int[] torchBatch(Tensor boxes, int n, float scale, boolean coords) {
-        int r = roiCount(boxes, 5, "[batch_index, x1, y1, x2, y2]", "boxes");
-        float[] box = boxes.data();
-        for (int i = 0; i < r; i++) {
-            float b = box[i * 5];
-            String name = "boxes[" + i + "][0]";
-            if (!Float.isFinite(b)) throw Check.fail(name, b, "the batch index must be finite");
-            if (b != Math.rint(b))
-                throw Check.fail(name, b, "the batch index must be an integer (torchvision would truncate it)");
-            if (b < 0 || b >= n) throw Check.fail(name, b, "the batch index must be in [0, N) = [0, " + n + ")");
-            if (coords) {
-                for (int k = 1; k < 5; k++) checkCoordinate(box, i, 5, k, scale, "boxes");
-            }
-        }
-        int[] batch = new int[r];
-        for (int i = 0; i < r; i++) batch[i] = (int) box[i * 5];
-        return batch;
-    }
-
-    private static void sameChannels(FeatureMap go, FeatureMap in, int[] gradShape, int[] inputShape) {
-        if (go.c != in.c) {
-            throw Check.fail(
-                    "inputShape",
-                    inputShape,
-                    "its channel count " + in.c + " must equal gradOutput's " + go.c + " (gradOutput shape "
-                            + Arrays.toString(gradShape) + ")");
-        }
-    }
-
-    private static void roisMatchGradient(int k, int gradK, int[] gradShape) {
-        if (k != gradK) {
-            throw Check.fail(
-                    "gradOutput shape", gradShape, "its first dimension must be the number of boxes, K = " + k);
-        }
-    }
-
-    /** Sizes and strides of a batched 2-D feature map in either layout. */
 }
