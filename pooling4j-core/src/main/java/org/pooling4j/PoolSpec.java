@@ -4,6 +4,9 @@ import java.util.Arrays;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.Shapes;
 
+// Longer than the project's 600 lines on purpose: the immutable spec, its public nested Builder
+// (PoolSpec.Builder in users' code) and build()'s checks of every parameter are one type; the checks
+// need the builder's fields, and moving the builder out would change the public API.
 /**
  * What to compute: an immutable, validated description of one pooling operator and its parameters,
  * independent of any input. Create it with one of the static factories and the {@link Builder}.

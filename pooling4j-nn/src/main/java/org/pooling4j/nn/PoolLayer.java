@@ -17,6 +17,9 @@ import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
 
+// Longer than the project's 600 lines on purpose: one layer serves every pooling kind, and each
+// kind's spec, forward, backward and model-file form sit side by side in its switches, so a kind is
+// read, and added, in one place (docs/architecture.md, "Adding an operator").
 /**
  * Every 2D pooling operator of the core as a layer over channels-first (N, C, H, W) input. The
  * pooling itself is the core's ({@link Pooling} with a {@link PoolSpec}); this class adds the
