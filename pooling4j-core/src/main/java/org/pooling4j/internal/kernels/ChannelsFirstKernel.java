@@ -446,7 +446,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                     int q0 = (a * b.oh + bb) * b.ow;
                     System.arraycopy(gradOut, outBase + q0, delta, 0, b.ow);
                     ops.divideEach(delta, 0, div, q0, b.ow);
-                    Arrays.fill(hbuf, 0f);
+                    Arrays.fill(hbuf, 0, iw, 0f);
                     if (c1 > c0) ops.windowScatter(delta, c0, hbuf, b.sw[c0], c1 - c0, b.strideW, b.kw[c0], b.dw);
                     for (int c = 0; c < b.ow; c++) {
                         if (c == c0 && c1 > c0) {

@@ -239,7 +239,7 @@ public final class ChannelsLastKernel extends FastKernel {
             int inBase = n * inPlane * ch;
             if (b.anyEmpty && b.emptyAt(a, bb, c)) {
                 Arrays.fill(out, o, o + ch, max ? floor : 0f);
-                if (withArg) Arrays.fill(arg, lowest ? -1 : indices != null ? b.firstValid(a, bb, c) : 0);
+                if (withArg) Arrays.fill(arg, 0, ch, lowest ? -1 : indices != null ? b.firstValid(a, bb, c) : 0);
                 writeArg(indices, argmax, arg, o, ch);
                 continue;
             }
@@ -248,12 +248,14 @@ public final class ChannelsLastKernel extends FastKernel {
                 Arrays.fill(out, o, o + ch, floor);
                 first = false;
             } else if (lpSum != null) {
-                Arrays.fill(lpSum, 0);
+                Arrays.fill(lpSum, 0, ch, 0);
                 first = false;
             }
             if (withArg)
                 Arrays.fill(
                         arg,
+                        0,
+                        ch,
                         lowest
                                 ? -1
                                 : indices != null
@@ -379,8 +381,8 @@ public final class ChannelsLastKernel extends FastKernel {
             Box b, PoolSpec spec, float[] in, int inBase, int a, int bb, int c, float[] val, int[] arg) {
         int ch = b.g.channels();
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
-        Arrays.fill(val, floor(spec));
-        Arrays.fill(arg, spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c));
+        Arrays.fill(val, 0, ch, floor(spec));
+        Arrays.fill(arg, 0, ch, spec.maxFloor() == MaxFloor.LOWEST_FINITE ? -1 : b.firstValid(a, bb, c));
         for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
             for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
                 int row = rowOf(b, a, bb, ta, tb) * b.iw + b.sw[c];
