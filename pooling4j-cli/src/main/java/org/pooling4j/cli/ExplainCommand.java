@@ -384,7 +384,7 @@ final class ExplainCommand implements Callable<Integer> {
                 return "z = " + num((float) z) + ", g = sigmoid(z) = " + num((float) gate) + ": g*max "
                         + num((float) maxV) + " + (1-g)*avg " + num((float) avg);
             }
-            default: {
+            case WEIGHTED_AVG: {
                 double numer = 0;
                 double den = 0;
                 List<String> ws = new ArrayList<>();
@@ -397,6 +397,9 @@ final class ExplainCommand implements Callable<Integer> {
                 return "w = [" + String.join(", ", ws) + "]: sum w x / sum w = " + num((float) numer) + " / "
                         + num((float) den);
             }
+            default:
+                // An operator without a worked form here: its window's taps are listed on the line.
+                return in.size() + " taps inside the input";
         }
     }
 

@@ -46,20 +46,17 @@ public final class PoolLayer extends Layer {
      * The op names of model files: the core operator's name in lower case, and "gaussian" for a
      * weighted average with fixed Gaussian weights (no learnable weights).
      */
-    private static final List<String> MODEL_OPS = List.of(
-            "max",
-            "avg",
-            "lp",
-            "global_max",
-            "global_avg",
-            "adaptive_max",
-            "adaptive_avg",
-            "fractional_max",
-            "stochastic",
-            "mixed",
-            "gated",
-            "weighted_avg",
-            "gaussian");
+    private static final List<String> MODEL_OPS = modelOps();
+
+    private static List<String> modelOps() {
+        // Global Lp and max unpooling are no layers; every other operator is, under its wire name.
+        List<String> names = new java.util.ArrayList<>();
+        for (PoolOp op : PoolOp.values()) {
+            if (op != PoolOp.GLOBAL_LP && op != PoolOp.MAX_UNPOOL) names.add(op.wireName());
+        }
+        names.add("gaussian");
+        return List.copyOf(names);
+    }
 
     private final PoolOp op;
     private final int kernel, stride;

@@ -232,9 +232,9 @@ class ModelIoTest {
 
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> PoolLayer.fromConfig(Map.of("op", "median", "kernel", 2L, "stride", 2L)));
+                () -> PoolLayer.fromConfig(Map.of("op", "no_such_pool", "kernel", 2L, "stride", 2L)));
         assertEquals(
-                "pool op = \"median\": unknown; known: [max, avg, lp, global_max, global_avg, adaptive_max, adaptive_avg, "
+                "pool op = \"no_such_pool\": unknown; known: [max, avg, lp, global_max, global_avg, adaptive_max, adaptive_avg, "
                         + "fractional_max, stochastic, mixed, gated, weighted_avg, gaussian]",
                 e.getMessage());
     }

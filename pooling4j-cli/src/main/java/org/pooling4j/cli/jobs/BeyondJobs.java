@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.pooling4j.Geometry;
@@ -24,8 +25,34 @@ import org.pooling4j.io.NpyArray;
  * memory format are checked as {@link TorchJobs} checks them.
  */
 final class BeyondJobs implements JobFamily {
-    private final Set<String> ops =
-            TorchJobs.ops(List.of("stochastic_pool", "mixed_pool", "gated_pool", "weighted_avg_pool"));
+    /** The operators of this family and the PyTorch-style parameters each accepts. */
+    private static final Map<String, Set<String>> PARAMETERS = Map.ofEntries(
+            Map.entry("stochastic_pool", Set.of("kernel_size", "stride", "padding", "training")),
+            Map.entry(
+                    "mixed_pool",
+                    Set.of(
+                            "kernel_size",
+                            "stride",
+                            "padding",
+                            "ceil_mode",
+                            "count_include_pad",
+                            "divisor_override",
+                            "alpha")),
+            Map.entry(
+                    "gated_pool",
+                    Set.of(
+                            "kernel_size",
+                            "stride",
+                            "padding",
+                            "ceil_mode",
+                            "count_include_pad",
+                            "divisor_override",
+                            "weights")),
+            Map.entry(
+                    "weighted_avg_pool",
+                    Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma"))););
+
+    private final Set<String> ops = TorchJobs.ops(List.copyOf(PARAMETERS.keySet()));
 
     @Override
     public Set<String> ops() {
@@ -34,7 +61,7 @@ final class BeyondJobs implements JobFamily {
 
     @Override
     public Set<String> keys(String op) {
-        Set<String> keys = TorchJobs.commonKeys(op);
+        Set<String> keys = TorchJobs.commonKeys(op, PARAMETERS);
         if (op.startsWith("stochastic_pool")) keys.addAll(List.of("indices", "random_samples", "seed"));
         boolean learnable = op.startsWith("gated_pool") || op.startsWith("weighted_avg_pool");
         if (learnable && op.endsWith("_backward")) keys.add("grad_weights");
@@ -54,7 +81,7 @@ final class BeyondJobs implements JobFamily {
 
     @Override
     public String run(Job j) throws IOException {
-        TorchJobs.Input in = TorchJobs.Input.read(j);
+        TorchJobs.Input in = TorchJobs.Input.read(j, PARAMETERS);
         return run(j, in.base, in.rank, in.backward, in.x, in.layout, in.batched);
     }
 

@@ -3,6 +3,7 @@ package org.pooling4j.cli.jobs;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,9 +26,11 @@ import org.pooling4j.Tensor;
  * of the op name, the parameters and the input ({@link Input}).
  */
 final class TorchJobs implements JobFamily {
-    private static final Pattern OP = Pattern.compile(
-            "(max_pool|avg_pool|lp_pool|adaptive_max_pool|adaptive_avg_pool|fractional_max_pool|max_unpool"
-                    + "|stochastic_pool|mixed_pool|gated_pool|weighted_avg_pool)([1-3])d(_backward)?");
+    /**
+     * An operator in PyTorch's style: base name, rank 1 to 3, optional {@code _backward}. Which bases
+     * exist is each family's business (its map of parameters per base).
+     */
+    private static final Pattern OP = Pattern.compile("([a-z_]*pool)([1-3])d(_backward)?");
 
     /** PyTorch parameter names; a job may only use those of its own operator. */
     static final java.util.Set<String> PARAMETERS = java.util.Set.of(
@@ -57,33 +60,9 @@ final class TorchJobs implements JobFamily {
             java.util.Map.entry("adaptive_max_pool", java.util.Set.of("output_size")),
             java.util.Map.entry("adaptive_avg_pool", java.util.Set.of("output_size")),
             java.util.Map.entry("fractional_max_pool", java.util.Set.of("kernel_size", "output_size", "output_ratio")),
-            java.util.Map.entry("max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size")),
-            java.util.Map.entry("stochastic_pool", java.util.Set.of("kernel_size", "stride", "padding", "training")),
-            java.util.Map.entry(
-                    "mixed_pool",
-                    java.util.Set.of(
-                            "kernel_size",
-                            "stride",
-                            "padding",
-                            "ceil_mode",
-                            "count_include_pad",
-                            "divisor_override",
-                            "alpha")),
-            java.util.Map.entry(
-                    "gated_pool",
-                    java.util.Set.of(
-                            "kernel_size",
-                            "stride",
-                            "padding",
-                            "ceil_mode",
-                            "count_include_pad",
-                            "divisor_override",
-                            "weights")),
-            java.util.Map.entry(
-                    "weighted_avg_pool",
-                    java.util.Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
+            java.util.Map.entry("max_unpool", java.util.Set.of("kernel_size", "stride", "padding", "output_size")));
 
-    /** The operators of this family; {@link BeyondJobs} has the others {@link #OP} matches. */
+    /** The operators of this family (its bases in ranks 1 to 3). */
     private static final List<String> BASES = List.of(
             "max_pool",
             "avg_pool",
@@ -107,15 +86,16 @@ final class TorchJobs implements JobFamily {
 
     /**
      * The keys of {@code op} ({@code base}, rank, {@code _backward}) that every operator in PyTorch's
-     * style accepts, with its parameters from {@link #ALLOWED} (avg_pool1d has no divisor_override).
+     * style accepts, with its parameters from {@code allowed}, the family's map of parameters per base
+     * (avg_pool1d has no divisor_override).
      */
-    static Set<String> commonKeys(String op) {
+    static Set<String> commonKeys(String op, Map<String, Set<String>> allowed) {
         Matcher m = OP.matcher(op);
-        if (!m.matches()) throw new IllegalArgumentException(op);
+        if (!m.matches() || !allowed.containsKey(m.group(1))) throw new IllegalArgumentException("op = \"" + op + "\": unknown operator");
         Set<String> keys = new TreeSet<>(COMMON_KEYS);
         keys.addAll(List.of("input", "output", "memory_format"));
         if (m.group(3) != null) keys.add("grad_output");
-        keys.addAll(ALLOWED.get(m.group(1)));
+        keys.addAll(allowed.get(m.group(1)));
         if (m.group(2).equals("1")) keys.remove("divisor_override");
         return keys;
     }
@@ -129,7 +109,7 @@ final class TorchJobs implements JobFamily {
 
     @Override
     public Set<String> keys(String op) {
-        Set<String> keys = commonKeys(op);
+        Set<String> keys = commonKeys(op, ALLOWED);
         String base = OP.matcher(op).replaceAll("$1");
         // indices: written by a forward job when given, read by a backward job when the file exists.
         if (base.equals("max_pool") || base.equals("adaptive_max_pool") || base.equals("max_unpool"))
@@ -146,7 +126,7 @@ final class TorchJobs implements JobFamily {
 
     @Override
     public String run(Job j) throws IOException {
-        Input in = Input.read(j);
+        Input in = Input.read(j, ALLOWED);
         String base = in.base;
         int r = in.rank;
         boolean backward = in.backward;
@@ -230,16 +210,19 @@ final class TorchJobs implements JobFamily {
             this.batched = batched;
         }
 
-        static Input read(Job j) throws IOException {
+        /** Reads a job of a family whose parameters per base are {@code allowed}. */
+        static Input read(Job j, Map<String, Set<String>> allowed) throws IOException {
             Matcher m = OP.matcher(j.op);
-            if (!m.matches()) throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
+            if (!m.matches() || !allowed.containsKey(m.group(1))) {
+                throw new IllegalArgumentException("op = \"" + j.op + "\": unknown operator");
+            }
             String base = m.group(1);
             int r = Integer.parseInt(m.group(2));
             boolean backward = m.group(3) != null;
 
             for (String key : PARAMETERS) {
                 // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
-                if (j.has(key) && !ALLOWED.get(base).contains(key))
+                if (j.has(key) && !allowed.get(base).contains(key))
                     throw j.bad(key, base + r + "d has no parameter " + key);
             }
             Tensor x = j.readTensor("input");
