@@ -50,7 +50,7 @@ final class BeyondJobs implements JobFamily {
                             "weights")),
             Map.entry(
                     "weighted_avg_pool",
-                    Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma"))););
+                    Set.of("kernel_size", "stride", "padding", "dilation", "ceil_mode", "weights", "sigma")));
 
     private final Set<String> ops = TorchJobs.ops(List.copyOf(PARAMETERS.keySet()));
 

@@ -91,7 +91,8 @@ final class TorchJobs implements JobFamily {
      */
     static Set<String> commonKeys(String op, Map<String, Set<String>> allowed) {
         Matcher m = OP.matcher(op);
-        if (!m.matches() || !allowed.containsKey(m.group(1))) throw new IllegalArgumentException("op = \"" + op + "\": unknown operator");
+        if (!m.matches() || !allowed.containsKey(m.group(1)))
+            throw new IllegalArgumentException("op = \"" + op + "\": unknown operator");
         Set<String> keys = new TreeSet<>(COMMON_KEYS);
         keys.addAll(List.of("input", "output", "memory_format"));
         if (m.group(3) != null) keys.add("grad_output");
