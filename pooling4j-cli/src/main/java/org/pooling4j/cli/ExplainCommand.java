@@ -11,6 +11,8 @@ import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.pictures.ExplainPicture;
+import org.pooling4j.cli.pictures.Images;
 import org.pooling4j.io.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
             "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
             "spatial rank and the leading axes are (C) or (N, C)."
         })
-final class ExplainCommand implements Callable<Integer> {
+public final class ExplainCommand implements Callable<Integer> {
     @Option(
             names = "--op",
             split = ",",
@@ -447,7 +449,7 @@ final class ExplainCommand implements Callable<Integer> {
         return s.append(']').toString();
     }
 
-    static String num(float v) {
+    public static String num(float v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e7) return String.valueOf((long) v);
         if (Float.isNaN(v) || Float.isInfinite(v)) return String.valueOf(v);
         return String.format(Locale.ROOT, "%.6g", v).replaceAll("0+$", "").replaceAll("\\.$", "");

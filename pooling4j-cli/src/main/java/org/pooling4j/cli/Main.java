@@ -7,6 +7,7 @@ import org.pooling4j.cli.observe.ReportCommand;
 import org.pooling4j.cli.observe.TopCommand;
 import org.pooling4j.cli.onnx.OnnxRunCommand;
 import org.pooling4j.cli.onnx.OnnxTestCommand;
+import org.pooling4j.cli.pictures.ImageCommand;
 import org.pooling4j.cli.training.DemoCommand;
 import org.pooling4j.cli.training.EvalCommand;
 import org.pooling4j.cli.training.StudyCommand;

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.cli.training.Training;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Sequential;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
-import org.pooling4j.cli.Charts;
+import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Param;

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.pictures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pooling4j.cli.CliTest;
 
 class ImageCommandTest {
     @TempDir

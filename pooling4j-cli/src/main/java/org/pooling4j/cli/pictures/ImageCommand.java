@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.pictures;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.ExplainCommand;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Parameters;
             "  pooling4j image --sample sample.png                (write the built-in sample picture)",
             "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"
         })
-final class ImageCommand implements Callable<Integer> {
+public final class ImageCommand implements Callable<Integer> {
     /** The kinds, in the grid's order. */
     static final List<String> KINDS =
             List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");

@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.pictures;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -6,6 +6,7 @@ import java.util.List;
 import org.pooling4j.Geometry;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.ExplainCommand;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 
@@ -15,7 +16,7 @@ import org.pooling4j.draw.Canvas;
  * and showing its value, under a caption with the operator's kernel, stride and padding. Drawn on a
  * {@link Canvas} with its bitmap font, never AWT text.
  */
-final class ExplainPicture {
+public final class ExplainPicture {
     private ExplainPicture() {}
 
     /** Largest input side drawn: beyond it the cells and their numbers would not fit a picture. */
@@ -34,13 +35,13 @@ final class ExplainPicture {
     private static final int TEXT = 0x000000;
 
     /** One explained operator: its caption (two lines), the input plane's geometry and its output plane. */
-    static final class Row {
+    public static final class Row {
         final String title;
         final String params;
         final Geometry geometry;
         final Tensor output;
 
-        Row(String name, PoolSpec spec, Geometry geometry, Tensor output) {
+        public Row(String name, PoolSpec spec, Geometry geometry, Tensor output) {
             this.title = name;
             this.params = params(spec, geometry);
             this.geometry = geometry;
@@ -116,7 +117,7 @@ final class ExplainPicture {
      *
      * @throws IllegalArgumentException if the input is not 2D or larger than {@link #MAX_SIDE}
      */
-    static BufferedImage draw(Tensor x, List<Row> rows) {
+    public static BufferedImage draw(Tensor x, List<Row> rows) {
         if (x.rank() != 4)
             throw new IllegalArgumentException(
                     "--png: draws two-dimensional inputs only (shape (H, W), (C, H, W) or (N, C, H, W))");

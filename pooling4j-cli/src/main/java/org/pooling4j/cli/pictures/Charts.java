@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.pictures;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,8 +10,8 @@ import org.pooling4j.draw.Chart;
 
 /** The study's line charts, described with the draw module's {@link Chart} and written as PNG. */
 public final class Charts {
-    static final int WIDTH = 900;
-    static final int HEIGHT = 560;
+    public static final int WIDTH = 900;
+    public static final int HEIGHT = 560;
 
     private Charts() {}
 

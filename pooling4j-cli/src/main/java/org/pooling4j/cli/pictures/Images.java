@@ -1,4 +1,4 @@
-package org.pooling4j.cli;
+package org.pooling4j.cli.pictures;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
@@ -16,7 +16,7 @@ import org.pooling4j.Tensor;
  * 0..255 values, writing such a tensor as PNG, nearest-neighbour upscaling, and the procedural sample
  * picture. No AWT text anywhere: labelled pictures are drawn with {@link org.pooling4j.draw.Canvas}.
  */
-final class Images {
+public final class Images {
     private Images() {}
 
     /** Largest picture side accepted or produced, in pixels. */
@@ -185,7 +185,7 @@ final class Images {
         return out;
     }
 
-    static void writePng(BufferedImage img, Path out) throws IOException {
+    public static void writePng(BufferedImage img, Path out) throws IOException {
         org.pooling4j.draw.Canvas.writePng(img, out);
     }
 
