@@ -166,6 +166,74 @@ public final class Box {
         return d;
     }
 
+    /**
+     * The input rows of each output row, for the flat kernels: output row {@code R = a * oh + b}
+     * (depth index a, height index b) reduces the rows at plane offsets
+     * {@code offs[R * maxT + t]} for {@code t < cnt[R]}, in the reference's scan order (depth
+     * outer). Sliding windows only. Shared: callers must not modify it.
+     */
+    public static final class RowTable {
+        public final int[] offs;
+        public final int[] cnt;
+        public final int maxT;
+
+        RowTable(int[] offs, int[] cnt, int maxT) {
+            this.offs = offs;
+            this.cnt = cnt;
+            this.maxT = maxT;
+        }
+    }
+
+    private volatile RowTable rowTable;
+    private volatile int[] flatFixups;
+
+    /** The {@link RowTable} of this box (sliding windows). */
+    public RowTable rowTable() {
+        RowTable t = rowTable;
+        if (t != null) return t;
+        int rows = od * oh;
+        int maxT = max(kd) * max(kh);
+        int[] offs = new int[rows * maxT];
+        int[] cnt = new int[rows];
+        for (int a = 0; a < od; a++) {
+            for (int b = 0; b < oh; b++) {
+                int r = a * oh + b;
+                int n = 0;
+                for (int ta = ld[a]; ta < hd[a]; ta++) {
+                    for (int tb = lh[b]; tb < hh[b]; tb++) {
+                        offs[r * maxT + n++] = ((sd[a] + ta * dd) * ih + sh[b] + tb * dh) * iw;
+                    }
+                }
+                cnt[r] = n;
+            }
+        }
+        t = new RowTable(offs, cnt, maxT);
+        rowTable = t;
+        return t;
+    }
+
+    /**
+     * The output columns a flat horizontal pass cannot compute: with the vertical results of each
+     * output row stored {@code ow * strideW} floats apart, of which the first
+     * {@code min(iw, ow * strideW)} are valid, a column is computed by the flat pass only when its
+     * window lies wholly inside those valid floats with the full kernel. Sliding windows only.
+     * Shared: callers must not modify it.
+     */
+    public int[] flatFixups() {
+        int[] f = flatFixups;
+        if (f != null) return f;
+        int n = Math.min(iw, ow * strideW);
+        int count = 0;
+        int[] all = new int[ow];
+        for (int c = 0; c < ow; c++) {
+            boolean inside = lw[c] == 0 && hw[c] == kw[c] && sw[c] >= 0 && sw[c] + (kw[c] - 1) * dw < n;
+            if (!inside) all[count++] = c;
+        }
+        f = java.util.Arrays.copyOf(all, count);
+        flatFixups = f;
+        return f;
+    }
+
     private float[] computeDivisors() {
         float[] div = new float[outPlane()];
         if (g.spec().hasDivisorOverride()) {

@@ -66,4 +66,51 @@ public interface RowOps {
 
     /** Sum of {@code a[off .. off+n)}. */
     float sumRange(float[] a, int off, int n);
+
+    /**
+     * How many floats past the end of a row {@link #verticalMax} and {@link #verticalSum} may write,
+     * and read past the last tap row, when a row is shorter than one vector.
+     */
+    int VERTICAL_SLACK = 64;
+
+    /**
+     * Vertical max over a table of input rows, one output row per table row: for {@code R} in
+     * {@code [r0, r1)} and {@code i < n},
+     * {@code dst[dOff + (R - r0) * dStride + i] = max over t < cnt[R], in t order, of src[base + offs[R * maxT + t] + i]},
+     * the first tap starting the running maximum ({@code cnt[R] >= 1}). Rows are written in
+     * increasing {@code R}; an implementation may also write {@code dst} beyond {@code n} in a row,
+     * up to {@link #VERTICAL_SLACK} floats, which a later row or the caller's slack absorbs
+     * ({@code dStride >= n}). It reads only elements of {@code src} that exist. The sign of a zero
+     * maximum is unspecified; everything else follows the rule above.
+     */
+    void verticalMax(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n,
+            boolean nan);
+
+    /** As {@link #verticalMax}, with sums (taps added in t order per lane). */
+    void verticalSum(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n);
+
+    /** The first {@code i} in {@code [from, to)} with {@code a[i] == 0} (either sign), or {@code to}. */
+    int nextZero(float[] a, int from, int to);
 }

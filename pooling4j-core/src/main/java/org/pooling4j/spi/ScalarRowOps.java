@@ -125,4 +125,53 @@ public final class ScalarRowOps implements RowOps {
         for (int i = 0; i < n; i++) s += a[off + i];
         return s;
     }
+
+    @Override
+    public void verticalMax(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n,
+            boolean nan) {
+        for (int r = r0; r < r1; r++) {
+            int d = dOff + (r - r0) * dStride;
+            int o = r * maxT;
+            System.arraycopy(src, base + offs[o], dst, d, n);
+            for (int t = 1; t < cnt[r]; t++) maxInto(src, base + offs[o + t], dst, d, n, nan);
+        }
+    }
+
+    @Override
+    public void verticalSum(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n) {
+        for (int r = r0; r < r1; r++) {
+            int d = dOff + (r - r0) * dStride;
+            int o = r * maxT;
+            System.arraycopy(src, base + offs[o], dst, d, n);
+            for (int t = 1; t < cnt[r]; t++) addInto(src, base + offs[o + t], dst, d, n);
+        }
+    }
+
+    @Override
+    public int nextZero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) if (a[i] == 0f) return i;
+        return to;
+    }
 }

@@ -382,4 +382,115 @@ final class VectorRowOps implements RowOps {
         for (; i < n; i++) s += a[off + i];
         return s;
     }
+
+    // Vertical passes over a table of rows: each output row's taps are reduced block by block in
+    // registers and stored once, so a narrow plane costs one call instead of one call per row, and
+    // the row buffer is written once instead of read and written per tap.
+
+    @Override
+    public void verticalMax(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n,
+            boolean nan) {
+        int last = n - L;
+        for (int r = r0; r < r1; r++) {
+            int d = dOff + (r - r0) * dStride;
+            int o = r * maxT;
+            int taps = cnt[r];
+            if (last < 0) {
+                // A row shorter than a vector: one whole vector, its extra lanes written past the
+                // row (the contract's slack), unless the reads would leave the array.
+                int reach = 0;
+                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
+                if (base + reach + L > src.length || d + L > dst.length) {
+                    scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
+                    continue;
+                }
+                if (nan) verticalBlockNan(src, base + offs[o], offs, o, taps, base, 0, dst, d);
+                else verticalBlock(src, base + offs[o], offs, o, taps, base, 0, dst, d);
+                continue;
+            }
+            int c = 0;
+            if (nan) {
+                for (; c < last; c += L) verticalBlockNan(src, base + offs[o], offs, o, taps, base, c, dst, d);
+                verticalBlockNan(src, base + offs[o], offs, o, taps, base, last, dst, d);
+            } else {
+                for (; c < last; c += L) verticalBlock(src, base + offs[o], offs, o, taps, base, c, dst, d);
+                verticalBlock(src, base + offs[o], offs, o, taps, base, last, dst, d);
+            }
+        }
+    }
+
+    private static void verticalBlock(
+            float[] src, int first, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
+        FloatVector acc = FloatVector.fromArray(F, src, first + c);
+        for (int t = 1; t < taps; t++) acc = pick(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
+        acc.intoArray(dst, d + c);
+    }
+
+    private static void verticalBlockNan(
+            float[] src, int first, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
+        FloatVector acc = FloatVector.fromArray(F, src, first + c);
+        for (int t = 1; t < taps; t++) acc = pickNan(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
+        acc.intoArray(dst, d + c);
+    }
+
+    @Override
+    public void verticalSum(
+            float[] src,
+            int base,
+            int[] offs,
+            int[] cnt,
+            int maxT,
+            int r0,
+            int r1,
+            float[] dst,
+            int dOff,
+            int dStride,
+            int n) {
+        int last = n - L;
+        for (int r = r0; r < r1; r++) {
+            int d = dOff + (r - r0) * dStride;
+            int o = r * maxT;
+            int taps = cnt[r];
+            if (last < 0) {
+                int reach = 0;
+                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
+                if (base + reach + L > src.length || d + L > dst.length) {
+                    scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
+                    continue;
+                }
+                verticalSumBlock(src, offs, o, taps, base, 0, dst, d);
+                continue;
+            }
+            for (int c = 0; c < last; c += L) verticalSumBlock(src, offs, o, taps, base, c, dst, d);
+            verticalSumBlock(src, offs, o, taps, base, last, dst, d);
+        }
+    }
+
+    private static void verticalSumBlock(
+            float[] src, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
+        FloatVector acc = FloatVector.fromArray(F, src, base + offs[o] + c);
+        for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
+        acc.intoArray(dst, d + c);
+    }
+
+    @Override
+    public int nextZero(float[] a, int from, int to) {
+        int i = from;
+        for (int end = to - L; i <= end; i += L) {
+            VectorMask<Float> z = FloatVector.fromArray(F, a, i).compare(VectorOperators.EQ, 0f);
+            if (z.anyTrue()) return i + z.firstTrue();
+        }
+        return scalar.nextZero(a, i, to);
+    }
 }

@@ -31,6 +31,13 @@ public final class ChannelsFirstKernel extends FastKernel {
     public static final int NARROW_WIDTH = 32;
     /** Rows shorter than this many floats (512 bytes) are read two at a time in the vertical pass. */
     public static final int SHORT_ROW = 128;
+    /**
+     * Floats of vertical results the flat path gathers before its horizontal pass (16 KiB: the
+     * chunk stays in L1 between the two passes).
+     */
+    public static final int FLAT_CHUNK = 4096;
+    /** Largest row table (output rows times taps per window's rows) the flat path builds. */
+    private static final long FLAT_TABLE_LIMIT = 1 << 20;
 
     public ChannelsFirstKernel(RowOps ops) {
         super("cf", ops);
@@ -134,6 +141,10 @@ public final class ChannelsFirstKernel extends FastKernel {
 
     private void rowPlanes(Box b, float[] in, float[] out, int p0, int p1) {
         PoolSpec spec = b.g.spec();
+        if (flat(b, spec)) {
+            flatPlanes(b, in, out, p0, p1);
+            return;
+        }
         PoolOp op = spec.op();
         boolean max = op.isMaxType();
         boolean avg = op == PoolOp.AVG || op == PoolOp.ADAPTIVE_AVG;
@@ -219,6 +230,155 @@ public final class ChannelsFirstKernel extends FastKernel {
                 }
             }
         }
+    }
+
+    // ---- flat path -----------------------------------------------------------------------------
+
+    /*
+     * The flat path computes max (NaN propagating, from the first tap) and average pooling of
+     * sliding windows with no empty window in two passes over chunks of output rows, across plane
+     * boundaries: a vertical pass reduces each output row's input rows into a chunk buffer whose rows
+     * lie ow * strideW floats apart, so that the horizontal pass can treat the whole chunk as one row:
+     * flat output i reads buffer floats i * strideW + tap. Narrow planes then cost a few calls per
+     * chunk instead of several per row. Columns whose windows touch padding or leave the valid part
+     * of a buffer row are recomputed afterwards (flatFixups), zero maxima are re-scanned in the
+     * reference's order, and averages are divided by the plane's divisor table.
+     */
+
+    private static boolean flat(Box b, PoolSpec spec) {
+        if (!b.sliding || b.anyEmpty) return false;
+        PoolOp op = spec.op();
+        if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
+        return (long) b.od * b.oh * b.kd[0] * b.kh[0] <= FLAT_TABLE_LIMIT;
+    }
+
+    /** Whether the input rows themselves can serve as the chunk buffer: one input row per output row, in order. */
+    private static boolean direct(Box b, Box.RowTable rt) {
+        int rows = b.od * b.oh;
+        // Every column must be computable from its own row: the flat pass would otherwise read taps
+        // of the fix-up columns past the end of the input.
+        if (b.flatFixups().length > 0 || b.iw != b.ow * b.strideW || b.inPlane() != rows * b.iw) return false;
+        for (int r = 0; r < rows; r++) if (rt.cnt[r] != 1 || rt.offs[r] != r * b.iw) return false;
+        return true;
+    }
+
+    private void flatPlanes(Box b, float[] in, float[] out, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        boolean max = spec.op() == PoolOp.MAX;
+        Box.RowTable rt = b.rowTable();
+        int rows = b.od * b.oh;
+        int ow = b.ow;
+        int s = b.strideW;
+        int k = b.kw[0];
+        int dw = b.dw;
+        int wb = ow * s;
+        int n = Math.min(b.iw, wb);
+        int inPlane = b.inPlane();
+        int lead = -b.sw[0];
+        int g0 = p0 * rows;
+        int g1 = p1 * rows;
+        if (direct(b, rt)) {
+            // No vertical pass: flat output i reads input floats i * strideW + tap.
+            int count = (g1 - g0) * ow;
+            if (max) ops.windowMax(in, g0 * b.iw, out, g0 * ow, count, s, k, dw, true);
+            else ops.windowSum(in, g0 * b.iw, out, g0 * ow, count, s, k, dw);
+            finishFlat(b, in, in, out, g0, g1, 0, 0, max);
+            return;
+        }
+        int chunkRows = Math.max(1, FLAT_CHUNK / wb);
+        // Slack after the last row: the vertical pass may write a vector past it, the horizontal pass
+        // reads whole vector blocks, and fix-up columns' windows may reach past the row.
+        int slack = RowOps.VERTICAL_SLACK + ROW_SLACK + (k - 1) * dw + s;
+        float[] buf = Scratch.floats(Scratch.FLAT, lead + chunkRows * wb + slack);
+        for (int c0 = g0; c0 < g1; c0 += chunkRows) {
+            int c1 = Math.min(g1, c0 + chunkRows);
+            for (int g = c0; g < c1; ) {
+                int p = g / rows;
+                int r = g - p * rows;
+                int r1 = Math.min(rows, r + (c1 - g));
+                int d = lead + (g - c0) * wb;
+                if (max) ops.verticalMax(in, p * inPlane, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
+                else ops.verticalSum(in, p * inPlane, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
+                g += r1 - r;
+            }
+            int count = (c1 - c0) * ow;
+            if (max) ops.windowMax(buf, 0, out, c0 * ow, count, s, k, dw, true);
+            else ops.windowSum(buf, 0, out, c0 * ow, count, s, k, dw);
+            finishFlat(b, in, buf, out, c0, c1, lead, c0 * wb, max);
+        }
+    }
+
+    /**
+     * Fix-up columns, then the divisors (average) or the zero re-scan (max), for global output rows
+     * {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
+     */
+    private void finishFlat(
+            Box b, float[] in, float[] buf, float[] out, int g0, int g1, int lead, int shift, boolean max) {
+        PoolSpec spec = b.g.spec();
+        int[] fix = b.flatFixups();
+        int rows = b.od * b.oh;
+        int ow = b.ow;
+        int wb = ow * b.strideW;
+        int n = Math.min(b.iw, wb);
+        int inPlane = b.inPlane();
+        if (fix.length > 0) {
+            for (int g = g0; g < g1; g++) {
+                int p = g / rows;
+                int r = g - p * rows;
+                int rb = lead + g * wb - shift;
+                for (int f : fix) {
+                    int o = g * ow + f;
+                    int w0 = b.sw[f] + b.lw[f] * b.dw;
+                    int wLast = b.sw[f] + (b.hw[f] - 1) * b.dw;
+                    if (wLast >= n) {
+                        out[o] = max
+                                ? scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, f, null)
+                                : sumFromInput(b, in, p * inPlane, r, f);
+                    } else if (max) {
+                        float best = buf[rb + w0];
+                        for (int w = w0 + b.dw; w <= wLast; w += b.dw) {
+                            float v = buf[rb + w];
+                            if (v > best || v != v) best = v;
+                        }
+                        out[o] = best;
+                    } else {
+                        float sum = 0;
+                        for (int w = w0; w <= wLast; w += b.dw) sum += buf[rb + w];
+                        out[o] = sum;
+                    }
+                }
+            }
+        }
+        if (!max) {
+            float[] div = b.divisors();
+            for (int g = g0; g < g1; ) {
+                int p = g / rows;
+                int r = g - p * rows;
+                int r1 = Math.min(rows, r + (g1 - g));
+                ops.divideEach(out, g * ow, div, r * ow, (r1 - r) * ow);
+                g += r1 - r;
+            }
+            return;
+        }
+        // Separable maxima differ from the scan only in the sign of a zero result.
+        int end = g1 * ow;
+        for (int i = ops.nextZero(out, g0 * ow, end); i < end; i = ops.nextZero(out, i + 1, end)) {
+            int g = i / ow;
+            int p = g / rows;
+            int r = g - p * rows;
+            out[i] = scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, i - g * ow, null);
+        }
+    }
+
+    /** The window sum of output row r, column c of the plane at {@code base}, read from the input. */
+    private static float sumFromInput(Box b, float[] in, int base, int r, int c) {
+        Box.RowTable rt = b.rowTable();
+        float sum = 0;
+        for (int t = 0; t < rt.cnt[r]; t++) {
+            int row = base + rt.offs[r * rt.maxT + t] + b.sw[c];
+            for (int tc = b.lw[c]; tc < b.hw[c]; tc++) sum += in[row + tc * b.dw];
+        }
+        return sum;
     }
 
     /*

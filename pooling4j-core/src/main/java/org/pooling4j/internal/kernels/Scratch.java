@@ -17,7 +17,8 @@ final class Scratch {
     static final int ARG = 3;
     static final int SUM = 4;
     static final int BLOCKS = 5;
-    private static final int SLOTS = 6;
+    static final int FLAT = 6;
+    private static final int SLOTS = 7;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
