@@ -37,6 +37,25 @@ final class VectorRowOps implements RowOps {
 
     private static final VectorMask<Float>[][] MASKS = buildMasks();
 
+    // The hot loops take their shuffles and masks from static final fields, which C2 treats as
+    // constants; elements of the tables above are not, and a shuffle loaded from an array is
+    // re-checked on every use.
+    private static final VectorShuffle<Float> S2_0 = SHUFFLES[2][0];
+    private static final VectorShuffle<Float> S2_1 = SHUFFLES[2][1];
+    private static final VectorMask<Float> M2_1 = MASKS[2][1];
+    private static final VectorShuffle<Float> S3_0 = L >= 4 ? SHUFFLES[3][0] : null;
+    private static final VectorShuffle<Float> S3_1 = L >= 4 ? SHUFFLES[3][1] : null;
+    private static final VectorShuffle<Float> S3_2 = L >= 4 ? SHUFFLES[3][2] : null;
+    private static final VectorMask<Float> M3_1 = L >= 4 ? MASKS[3][1] : null;
+    private static final VectorMask<Float> M3_2 = L >= 4 ? MASKS[3][2] : null;
+    private static final VectorShuffle<Float> S4_0 = L >= 4 ? SHUFFLES[4][0] : null;
+    private static final VectorShuffle<Float> S4_1 = L >= 4 ? SHUFFLES[4][1] : null;
+    private static final VectorShuffle<Float> S4_2 = L >= 4 ? SHUFFLES[4][2] : null;
+    private static final VectorShuffle<Float> S4_3 = L >= 4 ? SHUFFLES[4][3] : null;
+    private static final VectorMask<Float> M4_1 = L >= 4 ? MASKS[4][1] : null;
+    private static final VectorMask<Float> M4_2 = L >= 4 ? MASKS[4][2] : null;
+    private static final VectorMask<Float> M4_3 = L >= 4 ? MASKS[4][3] : null;
+
     private final ScalarRowOps scalar = ScalarRowOps.INSTANCE;
 
     private VectorRowOps() {}
@@ -184,18 +203,37 @@ final class VectorRowOps implements RowOps {
 
     /** Max over the k taps of L consecutive windows starting at p (stride 1 between windows). */
     private static FloatVector win(float[] row, int p, int k, int dil) {
+        // Kernels of 2 and 3 taps (most networks') without the tap loop: C2 does not unroll a loop
+        // of unknown trip count, and its bookkeeping costs as much as the taps.
+        if (k == 3) {
+            return pick(
+                    pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                    FloatVector.fromArray(F, row, p + 2 * dil));
+        }
+        if (k == 2) return pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, p + t * dil));
         return acc;
     }
 
     private static FloatVector winNan(float[] row, int p, int k, int dil) {
+        if (k == 3) {
+            return pickNan(
+                    pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                    FloatVector.fromArray(F, row, p + 2 * dil));
+        }
+        if (k == 2) return pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = pickNan(acc, FloatVector.fromArray(F, row, p + t * dil));
         return acc;
     }
 
     private static FloatVector sum(float[] row, int p, int k, int dil) {
+        if (k == 3) {
+            return FloatVector.fromArray(F, row, p)
+                    .add(FloatVector.fromArray(F, row, p + dil))
+                    .add(FloatVector.fromArray(F, row, p + 2 * dil));
+        }
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, p + t * dil));
         return acc;
@@ -203,20 +241,18 @@ final class VectorRowOps implements RowOps {
 
     /** Lanes 0, s, 2s, ... of v0..v(s-1) (s = 2). */
     private static FloatVector pack2(FloatVector v0, FloatVector v1) {
-        return v0.rearrange(SHUFFLES[2][0]).blend(v1.rearrange(SHUFFLES[2][1]), MASKS[2][1]);
+        return v0.rearrange(S2_0).blend(v1.rearrange(S2_1), M2_1);
     }
 
     private static FloatVector pack3(FloatVector v0, FloatVector v1, FloatVector v2) {
-        return v0.rearrange(SHUFFLES[3][0])
-                .blend(v1.rearrange(SHUFFLES[3][1]), MASKS[3][1])
-                .blend(v2.rearrange(SHUFFLES[3][2]), MASKS[3][2]);
+        return v0.rearrange(S3_0).blend(v1.rearrange(S3_1), M3_1).blend(v2.rearrange(S3_2), M3_2);
     }
 
     private static FloatVector pack4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        return v0.rearrange(SHUFFLES[4][0])
-                .blend(v1.rearrange(SHUFFLES[4][1]), MASKS[4][1])
-                .blend(v2.rearrange(SHUFFLES[4][2]), MASKS[4][2])
-                .blend(v3.rearrange(SHUFFLES[4][3]), MASKS[4][3]);
+        return v0.rearrange(S4_0)
+                .blend(v1.rearrange(S4_1), M4_1)
+                .blend(v2.rearrange(S4_2), M4_2)
+                .blend(v3.rearrange(S4_3), M4_3);
     }
 
     /** Whole vectors of windows that stride {@code s} can serve without reading past {@code row}. */
@@ -415,33 +451,57 @@ final class VectorRowOps implements RowOps {
                     scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
                     continue;
                 }
-                if (nan) verticalBlockNan(src, base + offs[o], offs, o, taps, base, 0, dst, d);
-                else verticalBlock(src, base + offs[o], offs, o, taps, base, 0, dst, d);
-                continue;
             }
+            int first = base + offs[o];
+            // Whole blocks, then one block ending at the row's end (overlapping; a maximum recomputed
+            // from the inputs is the same), or the single short block.
             int c = 0;
-            if (nan) {
-                for (; c < last; c += L) verticalBlockNan(src, base + offs[o], offs, o, taps, base, c, dst, d);
-                verticalBlockNan(src, base + offs[o], offs, o, taps, base, last, dst, d);
+            int stop = Math.max(last, 0);
+            if (nan && taps == 3) {
+                int a1 = base + offs[o + 1];
+                int a2 = base + offs[o + 2];
+                while (true) {
+                    pickNan(
+                                    pickNan(
+                                            FloatVector.fromArray(F, src, first + c),
+                                            FloatVector.fromArray(F, src, a1 + c)),
+                                    FloatVector.fromArray(F, src, a2 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
+            } else if (nan && taps == 2) {
+                int a1 = base + offs[o + 1];
+                while (true) {
+                    pickNan(FloatVector.fromArray(F, src, first + c), FloatVector.fromArray(F, src, a1 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
+            } else if (nan) {
+                while (true) {
+                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                    for (int t = 1; t < taps; t++) {
+                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
+                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc).or(v.compare(VectorOperators.NE, v)));
+                    }
+                    acc.intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
             } else {
-                for (; c < last; c += L) verticalBlock(src, base + offs[o], offs, o, taps, base, c, dst, d);
-                verticalBlock(src, base + offs[o], offs, o, taps, base, last, dst, d);
+                while (true) {
+                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                    for (int t = 1; t < taps; t++) {
+                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
+                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
+                    }
+                    acc.intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
             }
         }
-    }
-
-    private static void verticalBlock(
-            float[] src, int first, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
-        FloatVector acc = FloatVector.fromArray(F, src, first + c);
-        for (int t = 1; t < taps; t++) acc = pick(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
-        acc.intoArray(dst, d + c);
-    }
-
-    private static void verticalBlockNan(
-            float[] src, int first, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
-        FloatVector acc = FloatVector.fromArray(F, src, first + c);
-        for (int t = 1; t < taps; t++) acc = pickNan(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
-        acc.intoArray(dst, d + c);
     }
 
     @Override
@@ -469,19 +529,42 @@ final class VectorRowOps implements RowOps {
                     scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
                     continue;
                 }
-                verticalSumBlock(src, offs, o, taps, base, 0, dst, d);
+            }
+            int first = base + offs[o];
+            int c = 0;
+            int stop = Math.max(last, 0);
+            if (taps == 3) {
+                int a1 = base + offs[o + 1];
+                int a2 = base + offs[o + 2];
+                while (true) {
+                    FloatVector.fromArray(F, src, first + c)
+                            .add(FloatVector.fromArray(F, src, a1 + c))
+                            .add(FloatVector.fromArray(F, src, a2 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
                 continue;
             }
-            for (int c = 0; c < last; c += L) verticalSumBlock(src, offs, o, taps, base, c, dst, d);
-            verticalSumBlock(src, offs, o, taps, base, last, dst, d);
+            if (taps == 2) {
+                int a1 = base + offs[o + 1];
+                while (true) {
+                    FloatVector.fromArray(F, src, first + c)
+                            .add(FloatVector.fromArray(F, src, a1 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
+                continue;
+            }
+            while (true) {
+                FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
+                acc.intoArray(dst, d + c);
+                if (c == stop) break;
+                c = Math.min(c + L, stop);
+            }
         }
-    }
-
-    private static void verticalSumBlock(
-            float[] src, int[] offs, int o, int taps, int base, int c, float[] dst, int d) {
-        FloatVector acc = FloatVector.fromArray(F, src, base + offs[o] + c);
-        for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
-        acc.intoArray(dst, d + c);
     }
 
     @Override

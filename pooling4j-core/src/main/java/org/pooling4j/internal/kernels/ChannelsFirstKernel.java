@@ -321,31 +321,33 @@ public final class ChannelsFirstKernel extends FastKernel {
         int wb = ow * b.strideW;
         int n = Math.min(b.iw, wb);
         int inPlane = b.inPlane();
-        if (fix.length > 0) {
-            for (int g = g0; g < g1; g++) {
-                int p = g / rows;
-                int r = g - p * rows;
-                int rb = lead + g * wb - shift;
-                for (int f : fix) {
-                    int o = g * ow + f;
-                    int w0 = b.sw[f] + b.lw[f] * b.dw;
-                    int wLast = b.sw[f] + (b.hw[f] - 1) * b.dw;
-                    if (wLast >= n) {
-                        out[o] = max
-                                ? scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, f, null)
-                                : sumFromInput(b, in, p * inPlane, r, f);
-                    } else if (max) {
-                        float best = buf[rb + w0];
-                        for (int w = w0 + b.dw; w <= wLast; w += b.dw) {
-                            float v = buf[rb + w];
-                            if (v > best || v != v) best = v;
-                        }
-                        out[o] = best;
-                    } else {
-                        float sum = 0;
-                        for (int w = w0; w <= wLast; w += b.dw) sum += buf[rb + w];
-                        out[o] = sum;
+        // Column by column, rows inside: the window's taps are the same for every row.
+        for (int f : fix) {
+            int dw = b.dw;
+            int w0 = b.sw[f] + b.lw[f] * dw;
+            int wLast = b.sw[f] + (b.hw[f] - 1) * dw;
+            if (wLast >= n) {
+                for (int g = g0; g < g1; g++) {
+                    int p = g / rows;
+                    int r = g - p * rows;
+                    out[g * ow + f] = max
+                            ? scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, f, null)
+                            : sumFromInput(b, in, p * inPlane, r, f);
+                }
+            } else if (max) {
+                for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
+                    float best = buf[rb + w0];
+                    for (int w = w0 + dw; w <= wLast; w += dw) {
+                        float v = buf[rb + w];
+                        if (v > best || v != v) best = v;
                     }
+                    out[g * ow + f] = best;
+                }
+            } else {
+                for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
+                    float sum = buf[rb + w0];
+                    for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
+                    out[g * ow + f] = sum;
                 }
             }
         }
