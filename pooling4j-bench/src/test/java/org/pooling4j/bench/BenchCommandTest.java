@@ -25,7 +25,21 @@ import org.pooling4j.monitor.PoolMonitor;
 /** The {@code bench} command end to end on tiny runs ({@code --quick}); no timing is asserted. */
 class BenchCommandTest {
     private static final List<String> KEYS = List.of(
-            "case", "impl", "threads", "median_ms", "gbps", "pct_copy_bw", "ratio_vs_ort", "min_ms", "kernel", "bytes");
+            "case",
+            "impl",
+            "threads",
+            "median_ms",
+            "gbps",
+            "pct_copy_bw",
+            "ratio_vs_ort",
+            "min_ms",
+            "kernel",
+            "bytes",
+            "ratio_vs_torch",
+            "torch_best_layout",
+            "x_max",
+            "layout",
+            "peer_version");
 
     /**
      * Two small rows in the corpus format: an avg_np layer and an avg_p one (copied from the shape corpus,
