@@ -210,7 +210,7 @@ class BenchCommandTest {
 
     /** The rows of a bench JSON file: an array of flat objects. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> rows(Path json) throws Exception {
+    static List<Map<String, Object>> rows(Path json) throws Exception {
         Object parsed = Json.parse(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
         assertTrue(parsed instanceof List, "a JSON array");
         List<Map<String, Object>> out = new ArrayList<>();
