@@ -19,7 +19,29 @@ public final class BenchCase {
         /** Max backward routed by the compact argmax workspace, computed once before timing. */
         MAX_BACKWARD,
         /** Average backward ({@code Pooling.backwardInto} with null indices). */
-        AVG_BACKWARD
+        AVG_BACKWARD,
+        /**
+         * The forward a pooling4j-nn pooling layer runs in training, for any operator, on inputs after a
+         * ReLU (non-negative, as stochastic pooling needs): max with its compact argmax, stochastic and
+         * fractional max with fixed draws, the others {@code Pooling.forwardInto}.
+         */
+        TRAINING_FORWARD,
+        /**
+         * The backward a pooling4j-nn pooling layer runs after {@link #TRAINING_FORWARD}: max by the
+         * argmax, stochastic and fractional max with the forward's draws, gated and weighted average
+         * with their weight gradients, the others {@code Pooling.backward}.
+         */
+        TRAINING_BACKWARD;
+
+        /** The name in listings and in the peer's case list: lower case, '-' between words. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /** Whether a call computes a gradient. */
+        public boolean backward() {
+            return this != FORWARD && this != TRAINING_FORWARD;
+        }
     }
 
     private final String name;
@@ -105,6 +127,10 @@ public final class BenchCase {
     /**
      * Bytes one call reads or writes: forward 4·(input + output); max backward 4·gradOutput +
      * {@code argmaxBytesPerEntry}·outputs + 4·gradInput; average backward 4·(gradOutput + gradInput).
+     * Training forward: 4·(input + output), plus {@code argmaxBytesPerEntry}·outputs for max (the
+     * argmax it writes). Training backward: as max or average backward for those operators; the
+     * others read the input too: 4·(gradOutput + input + gradInput). Index and draw arrays of
+     * stochastic and fractional pooling are not counted (they are no tensors of the problem).
      */
     public long bytesMoved(int argmaxBytesPerEntry) {
         long in = inputElements();
@@ -116,6 +142,12 @@ public final class BenchCase {
                 return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
             case AVG_BACKWARD:
                 return 4 * (out + in);
+            case TRAINING_FORWARD:
+                return 4 * (in + out) + (spec.op() == PoolOp.MAX ? (long) argmaxBytesPerEntry * out : 0);
+            case TRAINING_BACKWARD:
+                if (spec.op() == PoolOp.MAX) return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
+                if (spec.op() == PoolOp.AVG) return 4 * (out + in);
+                return 4 * (out + 2 * in);
             default:
                 throw new AssertionError(kind);
         }

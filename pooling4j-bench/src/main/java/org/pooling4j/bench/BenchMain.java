@@ -39,7 +39,11 @@ import picocli.CommandLine.TypeConversionException;
             "Benchmark pooling4j against ONNX Runtime and a memory-copy probe on the same inputs, in one JVM.",
             "GB/s: bytes of all inputs and outputs read or written / median time.",
             "%%copy: that GB/s over the copy bandwidth measured at the same thread count.",
-            "vs ORT: ONNX Runtime median / pooling4j median (> 1: pooling4j is faster)."
+            "vs ORT: ONNX Runtime median / pooling4j median (> 1: pooling4j is faster).",
+            "vs torch (with --peer torch): the fastest PyTorch layout's median / pooling4j median (> 1: pooling4j is faster);"
+                    + " torch rows count the same bytes as pooling4j's row of the case.",
+            "--training adds the lenet_* cases (the pooling kinds of `pooling4j study`, about 1 more minute"
+                    + " without peers); a summary lists each one's time relative to lenet_max (x max)."
         })
 public final class BenchMain implements Callable<Integer> {
     /** Default seed of the random inputs. */
@@ -134,6 +138,32 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--no-ort", description = "do not run ONNX Runtime")
     boolean noOrt;
 
+    @Option(
+            names = "--peer",
+            paramLabel = "NAME",
+            converter = PeerName.class,
+            description =
+                    "also time another library on the same cases; torch: PyTorch through tools/bench/torch_peer.py, on each layout "
+                            + "(nchw, channels_last, mkldnn, nchw_out) where it applies; needs a Python that can import torch "
+                            + "(Debian: apt-get install python3-torch, or pip install torch)")
+    String peer;
+
+    @Option(
+            names = "--python",
+            paramLabel = "PATH",
+            description = "the Python for --peer torch (default: $" + TorchPeer.PYTHON_ENV
+                    + " when set, else the first of python3, /usr/bin/python3 that can import torch)")
+    String python;
+
+    @Option(
+            names = "--training",
+            description =
+                    "also run the training cases: lenet_max, lenet_avg, lenet_lp2, lenet_lp4, lenet_stochastic, lenet_mixed, "
+                            + "lenet_gated, lenet_gaussian, lenet_fractional, lenet_adaptive and their _bwd backwards "
+                            + "(the first pooling layer of `pooling4j study`, as pooling4j-nn's layers call the library), "
+                            + "after the standard suite or the --case cases")
+    boolean training;
+
     @Option(names = "--seed", paramLabel = "S", description = "seed of the random inputs (default: a fixed seed)")
     Long seed;
 
@@ -184,6 +214,12 @@ public final class BenchMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--sample needs --shapes FILE");
         if (sample != null && limit != null)
             throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
+        if (python != null && peer == null)
+            throw new ParameterException(
+                    spec.commandLine(), "--python '" + python + "' needs --peer torch (it names the peer's Python)");
+        if (python != null && python.isBlank())
+            throw new ParameterException(
+                    spec.commandLine(), "Invalid value for option '--python': '" + python + "' must name a Python");
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
             if (!Files.isRegularFile(shapes)) {
@@ -206,12 +242,15 @@ public final class BenchMain implements Callable<Integer> {
         }
         // A thread count given twice would only measure the same thing twice.
         threads = new ArrayList<>(new LinkedHashSet<>(threads));
-        List<BenchCase> plan = new ArrayList<>();
+        // A case named twice (or named and added by --training) runs once, where it first appears.
+        LinkedHashSet<BenchCase> chosen = new LinkedHashSet<>();
         if (!cases.isEmpty()) {
-            for (String n : cases) plan.add(StandardSuite.get(n));
+            for (String n : cases) chosen.add(StandardSuite.get(n));
         } else if (corpus == null) {
-            plan.addAll(StandardSuite.all());
+            chosen.addAll(StandardSuite.all());
         }
+        if (training) chosen.addAll(StandardSuite.training());
+        List<BenchCase> plan = new ArrayList<>(chosen);
         Map<BenchCase, String> notes = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         if (corpus != null) selectRows(corpus, plan, notes, skipped);
@@ -222,14 +261,19 @@ public final class BenchMain implements Callable<Integer> {
         }
         Timing.Plan timing = quick ? Timing.Plan.quick() : Timing.Plan.standard();
         long s = seed == null ? DEFAULT_SEED : seed;
+        List<String> pythons = peer == null ? null : TorchPeer.candidates(python, System.getenv());
+        boolean namedPython = python != null || System.getenv(TorchPeer.PYTHON_ENV) != null;
         if (!live) {
-            new BenchRunner(out, threads, timing, quick, noOrt, s, tuned).run(plan, notes, skipped, json, chart);
+            new BenchRunner(out, threads, timing, quick, noOrt, s, tuned)
+                    .withTorch(pythons, namedPython)
+                    .run(plan, notes, skipped, json, chart);
             return 0;
         }
         // The table goes to standard error so that standard output holds the results alone; it is
         // redrawn in place only on a terminal (System.console() is null when output is redirected).
         try (LiveView view = new LiveView(err, System.console() != null, LIVE_PERIOD_MILLIS)) {
-            BenchRunner runner = new BenchRunner(view.wrap(out), threads, timing, quick, noOrt, s, tuned);
+            BenchRunner runner = new BenchRunner(view.wrap(out), threads, timing, quick, noOrt, s, tuned)
+                    .withTorch(pythons, namedPython);
             // The monitor's own copy bandwidth is never probed here (it would cost a second probe);
             // %copy uses the bench's, as the results table does.
             view.start(runner::copyGbps);
@@ -258,6 +302,8 @@ public final class BenchMain implements Callable<Integer> {
         if (!withRows || !cases.isEmpty()) {
             out.println("standard suite (float32):");
             for (BenchCase c : StandardSuite.all()) printListed(c, null);
+            out.println("training cases (float32, with --training or by name):");
+            for (BenchCase c : StandardSuite.training()) printListed(c, null);
         }
         if (withRows) {
             out.println("selected corpus rows:");
@@ -271,7 +317,7 @@ public final class BenchMain implements Callable<Integer> {
     private void printListed(BenchCase c, String note) {
         out.printf(
                 Locale.ROOT,
-                "  %-26s %-12s %-14s in %-22s out %-22s ORT %s  %s%n",
+                "  %-26s %-17s %-14s in %-22s out %-22s ORT %s  %s%n",
                 c.name(),
                 c.kind().name().toLowerCase(Locale.ROOT),
                 c.layout().name().toLowerCase(Locale.ROOT),
@@ -305,14 +351,23 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** A case name of the standard suite. */
+    /** A case name of the standard suite or the training cases. */
     static final class CaseName implements ITypeConverter<String> {
         @Override
         public String convert(String v) {
-            if (!StandardSuite.names().contains(v)) {
+            if (!StandardSuite.allNames().contains(v)) {
                 throw new TypeConversionException(
-                        "unknown case '" + v + "'; the suite has: " + String.join(", ", StandardSuite.names()));
+                        "unknown case '" + v + "'; the suite has: " + String.join(", ", StandardSuite.allNames()));
             }
+            return v;
+        }
+    }
+
+    /** A peer library: torch is the only one. */
+    static final class PeerName implements ITypeConverter<String> {
+        @Override
+        public String convert(String v) {
+            if (!v.equals("torch")) throw new TypeConversionException("'" + v + "' is not a known peer (known: torch)");
             return v;
         }
     }

@@ -28,6 +28,12 @@ final class BenchRunner {
 
     private OrtBackend ort;
     private int nameWidth = 24;
+    /** Pythons to try for the PyTorch peer; null: no peer. */
+    private List<String> torchCandidates;
+    /** Whether the candidates were named by the user (then a failure says why). */
+    private boolean torchExplicit;
+
+    private TorchPeer torch;
 
     BenchRunner(
             PrintStream out,
@@ -46,18 +52,38 @@ final class BenchRunner {
         this.seed = seed;
     }
 
+    /**
+     * Also time PyTorch with the first of {@code candidates} (Pythons) that can import torch;
+     * {@code explicit}: the user named the Python, so a failure says why.
+     */
+    BenchRunner withTorch(List<String> candidates, boolean explicit) {
+        this.torchCandidates = candidates;
+        this.torchExplicit = explicit;
+        return this;
+    }
+
     void run(List<BenchCase> plan, Map<BenchCase, String> notes, List<String> skipped, Path json, Path chart)
             throws Exception {
         for (BenchCase c : plan) nameWidth = Math.max(nameWidth, c.name().length());
-        header();
-        for (String s : skipped) out.println(s);
-        copyProbe();
-        for (BenchCase c : plan) {
-            String note = notes.get(c);
-            if (note != null) out.println("note: " + c.name() + ": " + note);
-            runCase(c);
-            // Drop this case's arrays (and ONNX Runtime's direct input buffer) before the next.
-            System.gc();
+        try {
+            header();
+            for (String s : skipped) out.println(s);
+            copyProbe();
+            for (BenchCase c : plan) {
+                String note = notes.get(c);
+                if (note != null) out.println("note: " + c.name() + ": " + note);
+                int libraryThreads = Pooling.threads();
+                try {
+                    runCase(c);
+                } finally {
+                    // The training cases set the library-wide count (their calls take no count).
+                    Pooling.setThreads(libraryThreads);
+                }
+                // Drop this case's arrays (and ONNX Runtime's direct input buffer) before the next.
+                System.gc();
+            }
+        } finally {
+            if (torch != null) torch.close();
         }
         summary();
         if (json != null) {
@@ -80,7 +106,7 @@ final class BenchRunner {
         return v == null ? Double.NaN : v;
     }
 
-    private void header() {
+    private void header() throws Exception {
         Runtime rt = Runtime.getRuntime();
         out.println("pooling4j bench" + (quick ? " (--quick: numbers are indicative only)" : ""));
         out.println("JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
@@ -100,6 +126,7 @@ final class BenchRunner {
                 out.println("ONNX Runtime: not available, running without it (" + e + ")");
             }
         }
+        if (torchCandidates != null) startTorch();
         out.println("timing: "
                 + (quick
                         ? "2 warm-up calls, median and min of 5 calls"
@@ -108,7 +135,7 @@ final class BenchRunner {
         out.println();
         out.printf(
                 Locale.ROOT,
-                "%-" + nameWidth + "s  %-15s %3s  %11s  %11s  %8s  %6s  %7s  %s%n",
+                "%-" + nameWidth + "s  %-15s %3s  %11s  %11s  %8s  %6s  %7s  %8s  %s%n",
                 "case",
                 "impl",
                 "thr",
@@ -117,7 +144,34 @@ final class BenchRunner {
                 "GB/s",
                 "%copy",
                 "vs ORT",
+                "vs torch",
                 "kernel");
+    }
+
+    private void startTorch() throws Exception {
+        TorchPeer.Started s = TorchPeer.start(torchCandidates);
+        torch = s.peer;
+        if (torch == null) {
+            out.println(TorchPeer.NOT_AVAILABLE);
+            if (torchExplicit) for (String r : s.reasons) out.println("  " + r);
+            return;
+        }
+        out.println("PyTorch peer: torch " + torch.version() + " (" + torch.python()
+                + "; layouts nchw, channels_last, mkldnn (forward), nchw_out (aten .out); the table shows the fastest"
+                + " layout per case and thread count, --json keeps every layout)");
+    }
+
+    /** The peer's answer for {@code c}, or null without a peer or when it fails (then it is dropped). */
+    private TorchPeer.Answer timeTorch(BenchCase c) {
+        if (torch == null) return null;
+        try {
+            return torch.time(c, threads, timing, seed ^ c.name().hashCode());
+        } catch (java.io.IOException e) {
+            out.println("PyTorch peer: stopped at " + c.name() + " (" + e.getMessage() + "); no further torch rows");
+            torch.close();
+            torch = null;
+            return null;
+        }
     }
 
     private void copyProbe() throws Exception {
@@ -148,12 +202,37 @@ final class BenchRunner {
             }
         }
         boolean checked = false;
+        TorchPeer.Answer peer = timeTorch(c);
         try {
             for (int t : threads) {
                 Timing.Result ours = Timing.measure(w.call(t), timing);
                 Result mine =
                         new Result(c.name(), Result.POOLING4J, t, ours, w.bytesMoved(), ours.label, copyGbps.get(t));
                 results.add(mine);
+                mine.xMax = xMax(c, t, mine.medianMs);
+                Result torchBest = null;
+                if (peer != null) {
+                    for (TorchPeer.Row pr : peer.rows) {
+                        if (pr.threads != t) continue;
+                        Result tr = new Result(
+                                c.name(),
+                                Result.TORCH,
+                                t,
+                                pr.medianMs,
+                                pr.minMs,
+                                w.bytesMoved(),
+                                pr.label,
+                                copyGbps.get(t));
+                        tr.layout = pr.layout;
+                        tr.peerVersion = "torch " + torch.version();
+                        results.add(tr);
+                        if (torchBest == null || tr.medianMs < torchBest.medianMs) torchBest = tr;
+                    }
+                    if (torchBest != null) {
+                        mine.ratioVsTorch = torchBest.medianMs / mine.medianMs;
+                        mine.torchBestLayout = torchBest.layout;
+                    }
+                }
                 Result theirs = null;
                 String problem = null;
                 if (ortIn != null) {
@@ -168,6 +247,7 @@ final class BenchRunner {
                                 },
                                 timing);
                         theirs = new Result(c.name(), Result.ORT, t, tr, w.bytesMoved(), label, copyGbps.get(t));
+                        theirs.peerVersion = "onnxruntime " + ort.version();
                         mine.ratioVsOrt = theirs.medianMs / mine.medianMs;
                         if (!checked) {
                             checked = true;
@@ -189,11 +269,33 @@ final class BenchRunner {
                     results.add(theirs);
                     print(theirs);
                 }
+                if (torchBest != null) print(torchBest);
                 if (problem != null) out.println(problem);
             }
+            if (peer != null && peer.rows.isEmpty() && !peer.skipped.isEmpty())
+                out.println("  torch: no row for " + c.name() + " (" + String.join("; ", peer.skipped) + ")");
         } finally {
             if (ortIn != null) ortIn.close();
         }
+    }
+
+    /** The training cases' reference: max pooling in the same direction. */
+    static String maxCaseOf(BenchCase c) {
+        if (c.kind() == BenchCase.Kind.TRAINING_FORWARD) return "lenet_max";
+        if (c.kind() == BenchCase.Kind.TRAINING_BACKWARD) return "lenet_max_bwd";
+        return null;
+    }
+
+    /** {@code medianMs} over the pooling4j median of the case's max reference on {@code t} threads, or null. */
+    private Double xMax(BenchCase c, int t, double medianMs) {
+        String ref = maxCaseOf(c);
+        if (ref == null) return null;
+        if (ref.equals(c.name())) return 1.0;
+        for (Result r : results) {
+            if (r.caseName.equals(ref) && r.impl.equals(Result.POOLING4J) && r.threads == t)
+                return medianMs / r.medianMs;
+        }
+        return null;
     }
 
     /**
@@ -265,7 +367,7 @@ final class BenchRunner {
     private void print(Result r) {
         out.printf(
                 Locale.ROOT,
-                "%-" + nameWidth + "s  %-15s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %s%n",
+                "%-" + nameWidth + "s  %-15s %3d  %11.4f  %11.4f  %8.2f  %6s  %7s  %8s  %s%n",
                 r.caseName,
                 r.impl,
                 r.threads,
@@ -274,7 +376,8 @@ final class BenchRunner {
                 r.gbps,
                 r.pctCopy == null ? "-" : String.format(Locale.ROOT, "%.1f", r.pctCopy),
                 r.ratioVsOrt == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratioVsOrt),
-                r.kernel == null ? "-" : r.kernel);
+                r.ratioVsTorch == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratioVsTorch),
+                r.layout != null ? r.layout + ": " + r.kernel : r.kernel == null ? "-" : r.kernel);
     }
 
     private void summary() {
@@ -285,23 +388,60 @@ final class BenchRunner {
             for (String l : tunedLines) out.println("  " + l);
             out.println();
         }
+        trainingSummary();
         for (int t : threads) {
-            double logSum = 0;
-            int n = 0;
-            for (Result r : results) {
-                if (r.threads == t && r.ratioVsOrt != null && r.ratioVsOrt > 0) {
-                    logSum += Math.log(r.ratioVsOrt);
-                    n++;
-                }
-            }
-            if (n > 0) {
-                out.printf(
-                        Locale.ROOT,
-                        "threads %d: geometric mean of ORT median / pooling4j median over %d cases = %.2f%n",
-                        t,
-                        n,
-                        Math.exp(logSum / n));
+            geomean(t, "ORT", r -> r.ratioVsOrt);
+            geomean(t, "torch (best layout)", r -> r.ratioVsTorch);
+        }
+    }
+
+    private void geomean(int t, String peer, java.util.function.Function<Result, Double> ratio) {
+        double logSum = 0;
+        int n = 0;
+        for (Result r : results) {
+            Double v = ratio.apply(r);
+            if (r.threads == t && v != null && v > 0) {
+                logSum += Math.log(v);
+                n++;
             }
         }
+        if (n > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "threads %d: geometric mean of %s median / pooling4j median over %d cases = %.2f%n",
+                    t,
+                    peer,
+                    n,
+                    Math.exp(logSum / n));
+        }
+    }
+
+    /** The training cases side by side: each pooling4j median against max pooling's, and torch's best. */
+    private void trainingSummary() {
+        List<Result> rows = new ArrayList<>();
+        for (Result r : results) {
+            if (r.impl.equals(Result.POOLING4J) && r.xMax != null) rows.add(r);
+        }
+        if (rows.isEmpty()) return;
+        out.println("training cases: pooling4j median, x max = that median / lenet_max's (forward) or lenet_max_bwd's"
+                + " (backward) on the same threads; torch's fastest layout where torch has the operator:");
+        for (Result r : rows) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-" + nameWidth + "s %3d  %10.4f ms  x max %6.2f  %s%n",
+                    r.caseName,
+                    r.threads,
+                    r.medianMs,
+                    r.xMax,
+                    r.ratioVsTorch == null
+                            ? "torch -"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "torch %s %.4f ms, vs torch %.2f",
+                                    r.torchBestLayout,
+                                    r.ratioVsTorch * r.medianMs,
+                                    r.ratioVsTorch));
+        }
+        out.println();
     }
 }

@@ -21,6 +21,8 @@ public final class Result {
     public static final String COPY = "copy";
     /** pooling4j with the auto-tuner on. */
     public static final String TUNED = "pooling4j-tuned";
+    /** PyTorch (the {@code --peer torch} script), one row per layout. */
+    public static final String TORCH = "torch";
 
     public final String caseName;
     public final String impl;
@@ -35,21 +37,53 @@ public final class Result {
     public final Double pctCopy;
     /** ONNX Runtime's median over this row's median (> 1: pooling4j faster); null where not applicable. */
     public Double ratioVsOrt;
+    /**
+     * The best (lowest) PyTorch median over all its layouts, over this row's median (> 1: pooling4j
+     * faster); null where not applicable.
+     */
+    public Double ratioVsTorch;
+    /** The layout of the fastest PyTorch row (pooling4j rows that have {@link #ratioVsTorch}); else null. */
+    public String torchBestLayout;
+    /**
+     * Training cases: this median over the median of {@code lenet_max} (or {@code lenet_max_bwd}) of
+     * the same implementation and thread count (> 1: slower than max pooling); null elsewhere.
+     */
+    public Double xMax;
+    /** PyTorch rows: the layout timed (nchw, channels_last, mkldnn, nchw_out); null for other rows. */
+    public String layout;
+    /** Rows of another library: its name and version (e.g. "torch 1.13.0"); null for pooling4j and copy rows. */
+    public String peerVersion;
 
     public Result(
             String caseName, String impl, int threads, Timing.Result t, long bytes, String kernel, Double copyGbps) {
+        this(caseName, impl, threads, t.medianNanos / 1e6, t.minNanos / 1e6, bytes, kernel, copyGbps);
+    }
+
+    /** A row from times in milliseconds (a peer process's report). */
+    public Result(
+            String caseName,
+            String impl,
+            int threads,
+            double medianMs,
+            double minMs,
+            long bytes,
+            String kernel,
+            Double copyGbps) {
         this.caseName = caseName;
         this.impl = impl;
         this.threads = threads;
-        this.medianMs = t.medianNanos / 1e6;
-        this.minMs = t.minNanos / 1e6;
+        this.medianMs = medianMs;
+        this.minMs = minMs;
         this.bytes = bytes;
         this.kernel = kernel;
-        this.gbps = bytes / t.medianNanos;
+        this.gbps = bytes / (medianMs * 1e6);
         this.pctCopy = copyGbps == null || !(copyGbps > 0) ? null : 100 * gbps / copyGbps;
     }
 
-    /** Writes {@code rows} as a JSON array, one object per row and line, keys in a fixed order. */
+    /**
+     * Writes {@code rows} as a JSON array, one object per row and line, keys in a fixed order (the
+     * keys added after {@code bytes} came later; readers of older files find them missing).
+     */
     public static void writeJson(List<Result> rows, Path file) throws IOException {
         List<Object> list = new ArrayList<>();
         for (Result r : rows) {
@@ -64,6 +98,11 @@ public final class Result {
             m.put("min_ms", num(r.minMs, 6));
             m.put("kernel", r.kernel);
             m.put("bytes", r.bytes);
+            m.put("ratio_vs_torch", r.ratioVsTorch == null ? null : num(r.ratioVsTorch, 4));
+            m.put("torch_best_layout", r.torchBestLayout);
+            m.put("x_max", r.xMax == null ? null : num(r.xMax, 4));
+            m.put("layout", r.layout);
+            m.put("peer_version", r.peerVersion);
             list.add(m);
         }
         Path parent = file.toAbsolutePath().getParent();

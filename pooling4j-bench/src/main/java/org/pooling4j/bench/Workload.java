@@ -2,8 +2,13 @@ package org.pooling4j.bench;
 
 import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolPlan;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.bench.BenchCase.Kind;
 
 /**
  * The pooling4j side of one case: its tensors, allocated and filled once, and the call that is
@@ -16,6 +21,12 @@ import org.pooling4j.Tensor;
  *       gradInput, threads)};</li>
  *   <li>average backward: times {@code Pooling.backwardInto(spec, input, gradOutput, null,
  *       gradInput, threads)} (the input is only its shape to an average backward).</li>
+ *   <li>training forward and backward: the calls pooling4j-nn's {@code PoolLayer} makes, on an
+ *       input after a ReLU, with stochastic uniforms and fractional samples drawn once from the seed
+ *       (fixed across calls). Calls that return new tensors ({@code stochasticPool},
+ *       {@code fractionalMaxPool}, {@code backward}, {@code backwardWithWeights}) allocate them in
+ *       the timed call, as in training; those calls run on the library-wide thread count, which the
+ *       call sets to the measured count ({@link BenchRunner} restores it after each case).</li>
  * </ul>
  */
 public final class Workload {
@@ -25,6 +36,10 @@ public final class Workload {
     private Tensor gradOutput;
     private Tensor gradInput;
     private Argmax argmax;
+    private PoolPlan plan;
+    /** Stochastic uniforms (output's shape) or fractional samples (N, C, 2); null otherwise. */
+    private Tensor draws;
+
     private final long bytes;
 
     /** Allocates and fills the tensors of {@code c} from {@code seed}. */
@@ -53,9 +68,46 @@ public final class Workload {
                 gradInput = Tensor.zeros(c.layout(), inShape);
                 bytes = c.bytesMoved(0);
                 break;
+            case TRAINING_FORWARD:
+            case TRAINING_BACKWARD:
+                bytes = prepareTraining(seed);
+                break;
             default:
                 throw new AssertionError(c.kind());
         }
+    }
+
+    /** The training kinds' state; returns the bytes one call moves. */
+    private long prepareTraining(long seed) {
+        float[] x = input.data();
+        // The layers pool after a ReLU, and stochastic pooling needs inputs >= 0.
+        for (int i = 0; i < x.length; i++) x[i] = Math.max(x[i], 0f);
+        PoolOp op = c.spec().op();
+        int[] outShape = c.outputShape();
+        if (op == PoolOp.STOCHASTIC) {
+            draws = Tensor.of(uniforms(Math.toIntExact(c.outputElements()), seed + 2), outShape);
+        } else if (op == PoolOp.FRACTIONAL_MAX) {
+            int[] in = c.inputShape();
+            draws = Tensor.of(uniforms(in[0] * in[1] * 2, seed + 2), in[0], in[1], 2);
+        }
+        int argmaxBytes = 0;
+        if (op == PoolOp.MAX) {
+            plan = Pooling.plan(c.spec(), c.inputShape(), c.layout());
+            argmax = plan.newArgmax();
+            argmaxBytes = argmax.bytesPerEntry();
+        }
+        if (c.kind() == Kind.TRAINING_BACKWARD) {
+            gradOutput = new Tensor(random(Math.toIntExact(c.outputElements()), seed + 1), outShape, c.layout());
+            if (op == PoolOp.MAX) {
+                plan.forwardArgmax(input, output, argmax);
+                // As for the plain max backward cases, the argmax replaces the input.
+                input = null;
+            }
+            // Max and average write into a preallocated gradient; the other calls return a new one.
+            if (op == PoolOp.MAX || op == PoolOp.AVG) gradInput = Tensor.zeros(c.layout(), c.inputShape());
+            output = null;
+        }
+        return c.bytesMoved(argmaxBytes);
     }
 
     public BenchCase benchCase() {
@@ -96,9 +148,95 @@ public final class Workload {
                 return () -> Pooling.backwardInto(argmax, gradOutput, gradInput, threads);
             case AVG_BACKWARD:
                 return () -> Pooling.backwardInto(c.spec(), input, gradOutput, null, gradInput, threads);
+            case TRAINING_FORWARD:
+                return trainingForward(threads);
+            case TRAINING_BACKWARD:
+                return trainingBackward(threads);
             default:
                 throw new AssertionError(c.kind());
         }
+    }
+
+    private Timing.Call trainingForward(int threads) {
+        PoolSpec spec = c.spec();
+        switch (spec.op()) {
+            case MAX: {
+                // PoolLayer's training forward: the plan's forward with the compact argmax for backward.
+                PoolPlan p = Pooling.plan(spec, c.inputShape(), c.layout(), threads);
+                return () -> p.forwardArgmax(input, output, argmax);
+            }
+            case STOCHASTIC:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    Pooled r = Pooling.stochasticPool(spec, input, draws);
+                    output = r.values();
+                    return r.kernel();
+                };
+            case FRACTIONAL_MAX:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    Pooled r = Pooling.fractionalMaxPool(spec, input, draws);
+                    output = r.values();
+                    return r.kernel();
+                };
+            default:
+                return () -> Pooling.forwardInto(spec, input, output, threads);
+        }
+    }
+
+    private Timing.Call trainingBackward(int threads) {
+        PoolSpec spec = c.spec();
+        // The label of the calls that do not return their kernel's name: looked up once, not timed.
+        String kernel = input == null ? null : Pooling.kernelFor(spec, input, true);
+        switch (spec.op()) {
+            case MAX:
+                return () -> Pooling.backwardInto(argmax, gradOutput, gradInput, threads);
+            case AVG:
+                // The layer's Pooling.backward, into a preallocated gradient (the same kernel).
+                return () -> Pooling.backwardInto(spec, input, gradOutput, null, gradInput, threads);
+            case STOCHASTIC:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    gradInput = Pooling.stochasticPoolBackward(spec, input, gradOutput, draws);
+                    return kernel;
+                };
+            case FRACTIONAL_MAX:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    gradInput = Pooling.fractionalMaxPoolBackward(spec, input, gradOutput, draws);
+                    return kernel;
+                };
+            case GATED:
+            case WEIGHTED_AVG:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    Pooling.Gradients g = Pooling.backwardWithWeights(spec, input, gradOutput);
+                    gradInput = g.input();
+                    weightGrad = g.weights();
+                    return kernel;
+                };
+            default:
+                return () -> {
+                    Pooling.setThreads(threads);
+                    gradInput = Pooling.backward(spec, input, gradOutput);
+                    return kernel;
+                };
+        }
+    }
+
+    private Tensor weightGrad;
+
+    /** The weight gradient of the last gated or weighted-average training backward, else null. */
+    public Tensor weightGrad() {
+        return weightGrad;
+    }
+
+    /** {@code n} floats uniform in [0, 1) from {@code seed} (24 random bits, so never 1). */
+    static float[] uniforms(int n, long seed) {
+        float[] a = new float[n];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) a[i] = (r.nextInt() >>> 8) * 0x1p-24f;
+        return a;
     }
 
     /** {@code n} floats uniform in [-1, 1) from {@code seed}. */

@@ -25,7 +25,21 @@ import org.pooling4j.monitor.PoolMonitor;
 /** The {@code bench} command end to end on tiny runs ({@code --quick}); no timing is asserted. */
 class BenchCommandTest {
     private static final List<String> KEYS = List.of(
-            "case", "impl", "threads", "median_ms", "gbps", "pct_copy_bw", "ratio_vs_ort", "min_ms", "kernel", "bytes");
+            "case",
+            "impl",
+            "threads",
+            "median_ms",
+            "gbps",
+            "pct_copy_bw",
+            "ratio_vs_ort",
+            "min_ms",
+            "kernel",
+            "bytes",
+            "ratio_vs_torch",
+            "torch_best_layout",
+            "x_max",
+            "layout",
+            "peer_version");
 
     /**
      * Two small rows in the corpus format: an avg_np layer and an avg_p one (copied from the shape corpus,
@@ -196,7 +210,7 @@ class BenchCommandTest {
 
     /** The rows of a bench JSON file: an array of flat objects. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> rows(Path json) throws Exception {
+    static List<Map<String, Object>> rows(Path json) throws Exception {
         Object parsed = Json.parse(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
         assertTrue(parsed instanceof List, "a JSON array");
         List<Map<String, Object>> out = new ArrayList<>();
