@@ -203,40 +203,47 @@ final class VectorRowOps implements RowOps {
 
     /** Max over the k taps of L consecutive windows starting at p (stride 1 between windows). */
     private static FloatVector win(float[] row, int p, int k, int dil) {
-        // Kernels of 2 and 3 taps (most networks') without the tap loop: C2 does not unroll a loop
-        // of unknown trip count, and its bookkeeping costs as much as the taps.
-        if (k == 3) {
-            return pick(
-                    pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                    FloatVector.fromArray(F, row, p + 2 * dil));
-        }
-        if (k == 2) return pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, p + t * dil));
         return acc;
     }
 
+    private static FloatVector win2(float[] row, int p, int dil) {
+        return pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
+    }
+
+    private static FloatVector win3(float[] row, int p, int dil) {
+        return pick(
+                pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                FloatVector.fromArray(F, row, p + 2 * dil));
+    }
+
     private static FloatVector winNan(float[] row, int p, int k, int dil) {
-        if (k == 3) {
-            return pickNan(
-                    pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                    FloatVector.fromArray(F, row, p + 2 * dil));
-        }
-        if (k == 2) return pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = pickNan(acc, FloatVector.fromArray(F, row, p + t * dil));
         return acc;
     }
 
+    private static FloatVector winNan2(float[] row, int p, int dil) {
+        return pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
+    }
+
+    private static FloatVector winNan3(float[] row, int p, int dil) {
+        return pickNan(
+                pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                FloatVector.fromArray(F, row, p + 2 * dil));
+    }
+
     private static FloatVector sum(float[] row, int p, int k, int dil) {
-        if (k == 3) {
-            return FloatVector.fromArray(F, row, p)
-                    .add(FloatVector.fromArray(F, row, p + dil))
-                    .add(FloatVector.fromArray(F, row, p + 2 * dil));
-        }
         FloatVector acc = FloatVector.fromArray(F, row, p);
         for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, p + t * dil));
         return acc;
+    }
+
+    private static FloatVector sum3(float[] row, int p, int dil) {
+        return FloatVector.fromArray(F, row, p)
+                .add(FloatVector.fromArray(F, row, p + dil))
+                .add(FloatVector.fromArray(F, row, p + 2 * dil));
     }
 
     /** Lanes 0, s, 2s, ... of v0..v(s-1) (s = 2). */
@@ -274,67 +281,25 @@ final class VectorRowOps implements RowOps {
         if (i < n) scalar.divideEach(acc, off + i, d, dOff + i, n - i);
     }
 
+    // windowMax and windowSum dispatch to one small method per stride and NaN rule: each is compiled
+    // on its own, so the profile of one stride (or an earlier problem) cannot push another's vector
+    // code past C2's inlining budget (measured: a 1D stride-4 problem ran 6x slower after 2D
+    // stride-2 problems when all strides shared one method).
+
     @Override
     public void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
         int j = 0;
         if (stride == 1) {
-            int end = F.loopBound(count);
-            if (nan) {
-                for (; j < end; j += L) winNan(row, r + j, k, dil).intoArray(out, o + j);
-            } else {
-                for (; j < end; j += L) win(row, r + j, k, dil).intoArray(out, o + j);
-            }
+            j = nan ? max1Nan(row, r, out, o, count, k, dil) : max1(row, r, out, o, count, k, dil);
         } else if (stride == 2) {
             int end = blocks(row, r, count, 2, k, dil);
-            if (nan) {
-                for (; j < end; j += L) {
-                    int p = r + 2 * j;
-                    pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
-                }
-            } else {
-                for (; j < end; j += L) {
-                    int p = r + 2 * j;
-                    pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
-                }
-            }
+            j = nan ? max2Nan(row, r, out, o, end, k, dil) : max2(row, r, out, o, end, k, dil);
         } else if (stride == 4 && L >= 4) {
             int end = blocks(row, r, count, 4, k, dil);
-            if (nan) {
-                for (; j < end; j += L) {
-                    int p = r + 4 * j;
-                    pack4(
-                                    winNan(row, p, k, dil),
-                                    winNan(row, p + L, k, dil),
-                                    winNan(row, p + 2 * L, k, dil),
-                                    winNan(row, p + 3 * L, k, dil))
-                            .intoArray(out, o + j);
-                }
-            } else {
-                for (; j < end; j += L) {
-                    int p = r + 4 * j;
-                    pack4(
-                                    win(row, p, k, dil),
-                                    win(row, p + L, k, dil),
-                                    win(row, p + 2 * L, k, dil),
-                                    win(row, p + 3 * L, k, dil))
-                            .intoArray(out, o + j);
-                }
-            }
+            j = nan ? max4Nan(row, r, out, o, end, k, dil) : max4(row, r, out, o, end, k, dil);
         } else if (stride == 3 && L >= 4) {
             int end = blocks(row, r, count, 3, k, dil);
-            if (nan) {
-                for (; j < end; j += L) {
-                    int p = r + 3 * j;
-                    pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil))
-                            .intoArray(out, o + j);
-                }
-            } else {
-                for (; j < end; j += L) {
-                    int p = r + 3 * j;
-                    pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil))
-                            .intoArray(out, o + j);
-                }
-            }
+            j = nan ? max3Nan(row, r, out, o, end, k, dil) : max3(row, r, out, o, end, k, dil);
         }
         if (j < count && j > 0 && (stride <= 2 || stride <= 4 && L >= 4)) {
             // One more block ending at the last window, overlapping the previous one (idempotent).
@@ -347,18 +312,135 @@ final class VectorRowOps implements RowOps {
         if (j < count) scalar.windowMax(row, r + j * stride, out, o + j, count - j, stride, k, dil, nan);
     }
 
+    private static int max1(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        int end = F.loopBound(count);
+        // Kernels of 2 and 3 taps (most networks') get loops of their own, without a tap loop: C2
+        // does not unroll a loop of unknown trip count. The choice is made outside the loops: a
+        // vector assigned in several branches inside one makes C2 box it.
+        if (k == 3) {
+            for (; j < end; j += L) win3(row, r + j, dil).intoArray(out, o + j);
+        } else if (k == 2) {
+            for (; j < end; j += L) win2(row, r + j, dil).intoArray(out, o + j);
+        } else {
+            for (; j < end; j += L) win(row, r + j, k, dil).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int max1Nan(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        int end = F.loopBound(count);
+        // Kernels of 2 and 3 taps (most networks') get loops of their own, without a tap loop: C2
+        // does not unroll a loop of unknown trip count. The choice is made outside the loops: a
+        // vector assigned in several branches inside one makes C2 box it.
+        if (k == 3) {
+            for (; j < end; j += L) winNan3(row, r + j, dil).intoArray(out, o + j);
+        } else if (k == 2) {
+            for (; j < end; j += L) winNan2(row, r + j, dil).intoArray(out, o + j);
+        } else {
+            for (; j < end; j += L) winNan(row, r + j, k, dil).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int max2(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        if (k == 3) {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(win3(row, p, dil), win3(row, p + L, dil)).intoArray(out, o + j);
+            }
+        } else if (k == 2) {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(win2(row, p, dil), win2(row, p + L, dil)).intoArray(out, o + j);
+            }
+        } else {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
+            }
+        }
+        return j;
+    }
+
+    private static int max2Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        if (k == 3) {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(winNan3(row, p, dil), winNan3(row, p + L, dil)).intoArray(out, o + j);
+            }
+        } else if (k == 2) {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(winNan2(row, p, dil), winNan2(row, p + L, dil)).intoArray(out, o + j);
+            }
+        } else {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
+            }
+        }
+        return j;
+    }
+
+    private static int max3(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 3 * j;
+            pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int max3Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 3 * j;
+            pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int max4(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(
+                            win(row, p, k, dil),
+                            win(row, p + L, k, dil),
+                            win(row, p + 2 * L, k, dil),
+                            win(row, p + 3 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int max4Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(
+                            winNan(row, p, k, dil),
+                            winNan(row, p + L, k, dil),
+                            winNan(row, p + 2 * L, k, dil),
+                            winNan(row, p + 3 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
     @Override
     public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
         int j = 0;
         if (stride == 1) {
-            for (int end = F.loopBound(count); j < end; j += L)
-                sum(row, r + j, k, dil).intoArray(out, o + j);
+            j = sum1(row, r, out, o, count, k, dil);
         } else if (stride == 2) {
-            int end = blocks(row, r, count, 2, k, dil);
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
-            }
+            j = sum2(row, r, out, o, blocks(row, r, count, 2, k, dil), k, dil);
         }
         if (j < count && j > 0 && stride <= 2) {
             int last = count - L;
@@ -368,6 +450,33 @@ final class VectorRowOps implements RowOps {
             }
         }
         if (j < count) scalar.windowSum(row, r + j * stride, out, o + j, count - j, stride, k, dil);
+    }
+
+    private static int sum1(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        int end = F.loopBound(count);
+        if (k == 3) {
+            for (; j < end; j += L) sum3(row, r + j, dil).intoArray(out, o + j);
+        } else {
+            for (; j < end; j += L) sum(row, r + j, k, dil).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int sum2(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        if (k == 3) {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(sum3(row, p, dil), sum3(row, p + L, dil)).intoArray(out, o + j);
+            }
+        } else {
+            for (; j < end; j += L) {
+                int p = r + 2 * j;
+                pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
+            }
+        }
+        return j;
     }
 
     @Override

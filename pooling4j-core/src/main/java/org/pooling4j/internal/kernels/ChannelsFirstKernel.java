@@ -279,10 +279,16 @@ public final class ChannelsFirstKernel extends FastKernel {
         int g1 = p1 * rows;
         if (direct(b, rt)) {
             // No vertical pass: flat output i reads input floats i * strideW + tap.
-            int count = (g1 - g0) * ow;
-            if (max) ops.windowMax(in, g0 * b.iw, out, g0 * ow, count, s, k, dw, true);
-            else ops.windowSum(in, g0 * b.iw, out, g0 * ow, count, s, k, dw);
-            finishFlat(b, in, in, out, g0, g1, 0, 0, max);
+            // In chunks of rows, as the buffered path: one call per whole range would leave the JIT a
+            // single long invocation to compile (measured 6x slower after other shapes had run).
+            int step = Math.max(1, FLAT_CHUNK / wb);
+            for (int c0 = g0; c0 < g1; c0 += step) {
+                int c1 = Math.min(g1, c0 + step);
+                int count = (c1 - c0) * ow;
+                if (max) ops.windowMax(in, c0 * b.iw, out, c0 * ow, count, s, k, dw, true);
+                else ops.windowSum(in, c0 * b.iw, out, c0 * ow, count, s, k, dw);
+                finishFlat(b, in, in, out, c0, c1, 0, 0, max);
+            }
             return;
         }
         int chunkRows = Math.max(1, FLAT_CHUNK / wb);
