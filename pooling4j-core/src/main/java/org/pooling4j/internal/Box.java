@@ -1,6 +1,8 @@
 package org.pooling4j.internal;
 
 import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.PoolSpec;
 
 /**
  * A {@link Geometry} seen as three axes (depth, height, width) for the fast kernels: a rank-1 or
@@ -232,6 +234,62 @@ public final class Box {
         f = java.util.Arrays.copyOf(all, count);
         flatFixups = f;
         return f;
+    }
+
+    private volatile Box transposedSum;
+    private volatile boolean transposedDone;
+
+    /**
+     * For stride-1 sliding windows: the box whose window sums, taken over an output-shaped plane,
+     * give each input position the sum over the windows that contain it (the transpose of the
+     * window sum, which average backward needs). Per axis the kernel and dilation stay, the
+     * padding becomes {@code (k - 1) * d - padBegin} before and {@code I - O + padBegin} after, and
+     * the output size is the input size. Null when there is none (strides other than 1, empty
+     * windows, or a padding the spec rules refuse). Shared: callers must not modify it.
+     */
+    public Box transposedSum() {
+        if (transposedDone) return transposedSum;
+        Box t = null;
+        if (sliding && !anyEmpty && strideD == 1 && strideH == 1 && strideW == 1) {
+            int r = g.rank();
+            int[] k = new int[r];
+            int[] one = new int[r];
+            int[] dil = g.stepArray();
+            int[] pb = new int[r];
+            int[] pe = new int[r];
+            int[] shape = new int[r + 2];
+            shape[0] = 1;
+            shape[1] = 1;
+            boolean ok = true;
+            for (int a = 0; a < r; a++) {
+                k[a] = g.spec().kernelAt(a);
+                one[a] = 1;
+                pb[a] = (k[a] - 1) * dil[a] - g.padBegin(a);
+                pe[a] = g.inSize(a) - g.outSize(a) + g.padBegin(a);
+                shape[2 + a] = g.outSize(a);
+                if (pb[a] < 0 || pe[a] < 0) ok = false;
+            }
+            if (ok) {
+                try {
+                    PoolSpec spec = PoolSpec.avg(k)
+                            .stride(one)
+                            .dilation(dil)
+                            .padding(pb, pe)
+                            .countIncludePad(true)
+                            .build();
+                    Geometry tg = Geometry.of(spec, shape, Layout.CHANNELS_FIRST);
+                    boolean same = true;
+                    for (int a = 0; a < r; a++) same &= tg.outSize(a) == g.inSize(a);
+                    Box bt = tg.box();
+                    if (same && !bt.anyEmpty) t = bt;
+                } catch (IllegalArgumentException refused) {
+                    t = null; // the plain average backward runs instead
+                }
+            }
+        }
+        transposedSum = t;
+        transposedDone = true;
+        return t;
     }
 
     private float[] computeDivisors() {

@@ -263,8 +263,17 @@ public final class ChannelsFirstKernel extends FastKernel {
     }
 
     private void flatPlanes(Box b, float[] in, float[] out, int p0, int p1) {
-        PoolSpec spec = b.g.spec();
-        boolean max = spec.op() == PoolOp.MAX;
+        boolean max = b.g.spec().op() == PoolOp.MAX;
+        flatPlanes(b, in, 0, out, 0, p0, p1, max, !max);
+    }
+
+    /**
+     * The flat path over planes {@code [p0, p1)} of {@code b}, with plane 0 of the input at
+     * {@code in[inOff]} and of the output at {@code out[outOff]}: max, or window sums divided by the
+     * divisor table when {@code divide}, plain sums otherwise.
+     */
+    private void flatPlanes(
+            Box b, float[] in, int inOff, float[] out, int outOff, int p0, int p1, boolean max, boolean divide) {
         Box.RowTable rt = b.rowTable();
         int rows = b.od * b.oh;
         int ow = b.ow;
@@ -280,14 +289,15 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (direct(b, rt)) {
             // No vertical pass: flat output i reads input floats i * strideW + tap.
             // In chunks of rows, as the buffered path: one call per whole range would leave the JIT a
-            // single long invocation to compile (measured 6x slower after other shapes had run).
+            // single long invocation to compile.
             int step = Math.max(1, FLAT_CHUNK / wb);
             for (int c0 = g0; c0 < g1; c0 += step) {
                 int c1 = Math.min(g1, c0 + step);
                 int count = (c1 - c0) * ow;
-                if (max) ops.windowMax(in, c0 * b.iw, out, c0 * ow, count, s, k, dw, true);
-                else ops.windowSum(in, c0 * b.iw, out, c0 * ow, count, s, k, dw);
-                finishFlat(b, in, in, out, c0, c1, 0, 0, max);
+                int from = inOff + c0 * b.iw;
+                if (max) ops.windowMax(in, from, out, outOff + c0 * ow, count, s, k, dw, true);
+                else ops.windowSum(in, from, out, outOff + c0 * ow, count, s, k, dw);
+                finishFlat(b, in, inOff, in, out, outOff, c0, c1, 0, -inOff, max, divide);
             }
             return;
         }
@@ -303,23 +313,35 @@ public final class ChannelsFirstKernel extends FastKernel {
                 int r = g - p * rows;
                 int r1 = Math.min(rows, r + (c1 - g));
                 int d = lead + (g - c0) * wb;
-                if (max) ops.verticalMax(in, p * inPlane, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
-                else ops.verticalSum(in, p * inPlane, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
+                int base = inOff + p * inPlane;
+                if (max) ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
+                else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
                 g += r1 - r;
             }
             int count = (c1 - c0) * ow;
-            if (max) ops.windowMax(buf, 0, out, c0 * ow, count, s, k, dw, true);
-            else ops.windowSum(buf, 0, out, c0 * ow, count, s, k, dw);
-            finishFlat(b, in, buf, out, c0, c1, lead, c0 * wb, max);
+            if (max) ops.windowMax(buf, 0, out, outOff + c0 * ow, count, s, k, dw, true);
+            else ops.windowSum(buf, 0, out, outOff + c0 * ow, count, s, k, dw);
+            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide);
         }
     }
 
     /**
-     * Fix-up columns, then the divisors (average) or the zero re-scan (max), for global output rows
-     * {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
+     * Fix-up columns, then the divisors (when {@code divide}) or the zero re-scan (max), for global
+     * output rows {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
      */
     private void finishFlat(
-            Box b, float[] in, float[] buf, float[] out, int g0, int g1, int lead, int shift, boolean max) {
+            Box b,
+            float[] in,
+            int inOff,
+            float[] buf,
+            float[] out,
+            int outOff,
+            int g0,
+            int g1,
+            int lead,
+            int shift,
+            boolean max,
+            boolean divide) {
         PoolSpec spec = b.g.spec();
         int[] fix = b.flatFixups();
         int rows = b.od * b.oh;
@@ -336,9 +358,10 @@ public final class ChannelsFirstKernel extends FastKernel {
                 for (int g = g0; g < g1; g++) {
                     int p = g / rows;
                     int r = g - p * rows;
-                    out[g * ow + f] = max
-                            ? scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, f, null)
-                            : sumFromInput(b, in, p * inPlane, r, f);
+                    int base = inOff + p * inPlane;
+                    out[outOff + g * ow + f] = max
+                            ? scanMax(b, spec, in, base, 1, r / b.oh, r % b.oh, f, null)
+                            : sumFromInput(b, in, base, r, f);
                 }
             } else if (max) {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
@@ -347,34 +370,34 @@ public final class ChannelsFirstKernel extends FastKernel {
                         float v = buf[rb + w];
                         if (v > best || v != v) best = v;
                     }
-                    out[g * ow + f] = best;
+                    out[outOff + g * ow + f] = best;
                 }
             } else {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
                     float sum = buf[rb + w0];
                     for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
-                    out[g * ow + f] = sum;
+                    out[outOff + g * ow + f] = sum;
                 }
             }
         }
-        if (!max) {
+        if (divide) {
             float[] div = b.divisors();
             for (int g = g0; g < g1; ) {
                 int p = g / rows;
                 int r = g - p * rows;
                 int r1 = Math.min(rows, r + (g1 - g));
-                ops.divideEach(out, g * ow, div, r * ow, (r1 - r) * ow);
+                ops.divideEach(out, outOff + g * ow, div, r * ow, (r1 - r) * ow);
                 g += r1 - r;
             }
-            return;
         }
+        if (!max) return;
         // Separable maxima differ from the scan only in the sign of a zero result.
-        int end = g1 * ow;
-        for (int i = ops.nextZero(out, g0 * ow, end); i < end; i = ops.nextZero(out, i + 1, end)) {
-            int g = i / ow;
+        int end = outOff + g1 * ow;
+        for (int i = ops.nextZero(out, outOff + g0 * ow, end); i < end; i = ops.nextZero(out, i + 1, end)) {
+            int g = (i - outOff) / ow;
             int p = g / rows;
             int r = g - p * rows;
-            out[i] = scanMax(b, spec, in, p * inPlane, 1, r / b.oh, r % b.oh, i - g * ow, null);
+            out[i] = scanMax(b, spec, in, inOff + p * inPlane, 1, r / b.oh, r % b.oh, i - outOff - g * ow, null);
         }
     }
 
@@ -521,8 +544,15 @@ public final class ChannelsFirstKernel extends FastKernel {
             if (t <= 1) maxBackward(b, in, gradOut, indices, null, gradIn, 0, planes);
             else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
         } else {
-            if (t <= 1) avgBackward(b, gradOut, gradIn, 0, planes);
-            else Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
+            Box tb = g.spec().op() == PoolOp.AVG && flat(b, g.spec()) ? b.transposedSum() : null;
+            if (tb != null && flat(tb, tb.g.spec())) {
+                if (t <= 1) avgBackwardFlat(b, tb, gradOut, gradIn, 0, planes);
+                else Parallel.run(planes, t, (p0, p1) -> avgBackwardFlat(b, tb, gradOut, gradIn, p0, p1));
+            } else if (t <= 1) {
+                avgBackward(b, gradOut, gradIn, 0, planes);
+            } else {
+                Parallel.run(planes, t, (p0, p1) -> avgBackward(b, gradOut, gradIn, p0, p1));
+            }
         }
     }
 
@@ -588,6 +618,28 @@ public final class ChannelsFirstKernel extends FastKernel {
     /** Plane offset of each window-local tap from the window's first tap (fixed-size sliding windows). */
     public static int[] tapDeltas(Box b) {
         return b.tapDeltas();
+    }
+
+    /** Output floats of divided gradients gathered before one flat pass of average backward. */
+    private static final int BACKWARD_GROUP = 16384;
+
+    /**
+     * Average backward for stride-1 windows: the gradients divided by their windows' divisors, then
+     * summed over the transposed windows ({@link Box#transposedSum}) with the flat path, which
+     * writes every input gradient once (no zero fill, no scatter).
+     */
+    private void avgBackwardFlat(Box b, Box tb, float[] gradOut, float[] gradIn, int p0, int p1) {
+        int outPlane = b.outPlane();
+        int inPlane = b.inPlane();
+        float[] div = b.divisors();
+        int group = Math.max(1, BACKWARD_GROUP / outPlane);
+        float[] d = Scratch.floats(Scratch.PLANES, Math.min(group, p1 - p0) * outPlane + RowOps.VERTICAL_SLACK);
+        for (int q0 = p0; q0 < p1; q0 += group) {
+            int q1 = Math.min(p1, q0 + group);
+            System.arraycopy(gradOut, q0 * outPlane, d, 0, (q1 - q0) * outPlane);
+            for (int q = 0; q < q1 - q0; q++) ops.divideEach(d, q * outPlane, div, 0, outPlane);
+            flatPlanes(tb, d, 0, gradIn, q0 * inPlane, 0, q1 - q0, false, false);
+        }
     }
 
     /**

@@ -18,7 +18,8 @@ final class Scratch {
     static final int SUM = 4;
     static final int BLOCKS = 5;
     static final int FLAT = 6;
-    private static final int SLOTS = 7;
+    static final int PLANES = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
