@@ -108,14 +108,18 @@ class PoolPlanTest {
 
     /**
      * Allocated bytes of this thread per run of {@code body} in steady state: after a warm-up, the
-     * least of up to twenty rounds (a round may still see the JIT compile or recompile the path, and
-     * on a busy machine the compiler lags; vectors boxed by code not yet compiled are not the library
+     * least of repeated rounds (a round may still see the JIT compile or recompile the path, and on
+     * a busy machine the compiler lags; vectors boxed by code not yet compiled are not the library
      * allocating).
      */
     private static long allocatedPerCall(Runnable body, int calls) {
         for (int i = 0; i < 10_000; i++) body.run();
         long least = Long.MAX_VALUE;
-        for (int round = 0; round < 20 && least > 0; round++) {
+        // Rounds until one allocates nothing, for at most a minute: on a loaded machine the C2
+        // compiler can lag the warm-up by many seconds, and until it catches up the Vector API runs
+        // its boxed fallback, which allocates.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int round = 0; least > 0 && (round < 3 || System.nanoTime() < deadline); round++) {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < calls; i++) body.run();
             least = Math.min(least, THREADS.getCurrentThreadAllocatedBytes() - before);
