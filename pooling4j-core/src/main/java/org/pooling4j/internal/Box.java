@@ -178,11 +178,24 @@ public final class Box {
         public final int[] offs;
         public final int[] cnt;
         public final int maxT;
+        /**
+         * {@code run[R]}: how many output rows from R on read input rows that are each one input
+         * row after the previous output row's (stride-1 vertical windows away from the padding), so
+         * that their vertical results, stored {@code iw} floats apart, are one contiguous pass.
+         */
+        public final int[] run;
 
-        RowTable(int[] offs, int[] cnt, int maxT) {
+        RowTable(int[] offs, int[] cnt, int maxT, int iw) {
             this.offs = offs;
             this.cnt = cnt;
             this.maxT = maxT;
+            int rows = cnt.length;
+            run = new int[rows];
+            for (int r = rows - 1; r >= 0; r--) {
+                boolean next = r + 1 < rows && cnt[r + 1] == cnt[r];
+                for (int t = 0; next && t < cnt[r]; t++) next = offs[(r + 1) * maxT + t] == offs[r * maxT + t] + iw;
+                run[r] = next ? run[r + 1] + 1 : 1;
+            }
         }
     }
 
@@ -209,7 +222,7 @@ public final class Box {
                 cnt[r] = n;
             }
         }
-        t = new RowTable(offs, cnt, maxT);
+        t = new RowTable(offs, cnt, maxT, iw);
         rowTable = t;
         return t;
     }

@@ -249,7 +249,12 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (!b.sliding || b.anyEmpty) return false;
         PoolOp op = spec.op();
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
-        return (long) b.od * b.oh * b.kd[0] * b.kh[0] <= FLAT_TABLE_LIMIT;
+        if ((long) b.od * b.oh * b.kd[0] * b.kh[0] > FLAT_TABLE_LIMIT) return false;
+        // A window reaching past the floats a buffer row keeps (stride-1 windows without padding keep
+        // ow of iw floats) would be recomputed from the input output by output: the row path is faster.
+        int n = Math.min(b.iw, b.ow * b.strideW);
+        for (int f : b.flatFixups()) if (b.sw[f] + (b.hw[f] - 1) * b.dw >= n) return false;
+        return true;
     }
 
     /** Whether the input rows themselves can serve as the chunk buffer: one input row per output row, in order. */
@@ -314,8 +319,22 @@ public final class ChannelsFirstKernel extends FastKernel {
                 int r1 = Math.min(rows, r + (c1 - g));
                 int d = lead + (g - c0) * wb;
                 int base = inOff + p * inPlane;
-                if (max) ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
-                else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
+                if (wb == b.iw) {
+                    // Buffer rows as far apart as input rows: a run of rows whose windows step one
+                    // input row at a time is one long vertical pass.
+                    for (int q = r; q < r1; ) {
+                        int len = Math.min(rt.run[q], r1 - q);
+                        int dq = d + (q - r) * wb;
+                        if (max)
+                            ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n, true);
+                        else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n);
+                        q += len;
+                    }
+                } else if (max) {
+                    ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
+                } else {
+                    ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
+                }
                 g += r1 - r;
             }
             int count = (c1 - c0) * ow;
