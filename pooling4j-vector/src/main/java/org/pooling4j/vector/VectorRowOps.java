@@ -532,6 +532,11 @@ final class VectorRowOps implements RowOps {
     // registers and stored once, so a narrow plane costs one call instead of one call per row, and
     // the row buffer is written once instead of read and written per tap.
 
+    // One small method per row shape (taps, NaN rule): each compiles on its own, so no profile of
+    // another shape can push its vector code past C2's budget (the vertical methods used to hold
+    // every shape's loop, and on a busy machine C2 sometimes left them at the first tier, where the
+    // Vector API runs its boxed fallback).
+
     @Override
     public void verticalMax(
             float[] src,
@@ -551,65 +556,98 @@ final class VectorRowOps implements RowOps {
             int d = dOff + (r - r0) * dStride;
             int o = r * maxT;
             int taps = cnt[r];
-            if (last < 0) {
-                // A row shorter than a vector: one whole vector, its extra lanes written past the
-                // row (the contract's slack), unless the reads would leave the array.
-                int reach = 0;
-                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
-                if (base + reach + L > src.length || d + L > dst.length) {
-                    scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
-                    continue;
-                }
+            if (last < 0 && !shortRowFits(src, base, offs, o, taps, dst, d)) {
+                // A row shorter than a vector whose whole-vector reads would leave the array.
+                scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
+                continue;
             }
-            int first = base + offs[o];
             // Whole blocks, then one block ending at the row's end (overlapping; a maximum recomputed
-            // from the inputs is the same), or the single short block.
-            int c = 0;
+            // from the inputs is the same), or a single block whose extra lanes land in the slack.
             int stop = Math.max(last, 0);
-            if (nan && taps == 3) {
-                int a1 = base + offs[o + 1];
-                int a2 = base + offs[o + 2];
-                while (true) {
-                    pickNan(
-                                    pickNan(
-                                            FloatVector.fromArray(F, src, first + c),
-                                            FloatVector.fromArray(F, src, a1 + c)),
-                                    FloatVector.fromArray(F, src, a2 + c))
-                            .intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
-            } else if (nan && taps == 2) {
-                int a1 = base + offs[o + 1];
-                while (true) {
-                    pickNan(FloatVector.fromArray(F, src, first + c), FloatVector.fromArray(F, src, a1 + c))
-                            .intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
+            int a0 = base + offs[o];
+            if (taps == 1) {
+                copyRow(src, a0, dst, d, stop);
+            } else if (taps == 2) {
+                if (nan) max2RowNan(src, a0, base + offs[o + 1], dst, d, stop);
+                else max2Row(src, a0, base + offs[o + 1], dst, d, stop);
+            } else if (taps == 3) {
+                if (nan) max3RowNan(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
+                else max3Row(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
             } else if (nan) {
-                while (true) {
-                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
-                    for (int t = 1; t < taps; t++) {
-                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
-                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc).or(v.compare(VectorOperators.NE, v)));
-                    }
-                    acc.intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
+                maxKRowNan(src, base, offs, o, taps, dst, d, stop);
             } else {
-                while (true) {
-                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
-                    for (int t = 1; t < taps; t++) {
-                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
-                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
-                    }
-                    acc.intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
+                maxKRow(src, base, offs, o, taps, dst, d, stop);
             }
+        }
+    }
+
+    /** Whether a row shorter than a vector can be read and written as one whole vector. */
+    private static boolean shortRowFits(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d) {
+        int reach = 0;
+        for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
+        return base + reach + L <= src.length && d + L <= dst.length;
+    }
+
+    private static void copyRow(float[] src, int a0, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector.fromArray(F, src, a0 + c).intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void max2Row(float[] src, int a0, int a1, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            pick(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void max2RowNan(float[] src, int a0, int a1, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            pickNan(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void max3Row(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            pick(
+                            pick(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c)),
+                            FloatVector.fromArray(F, src, a2 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void max3RowNan(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            pickNan(
+                            pickNan(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c)),
+                            FloatVector.fromArray(F, src, a2 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void maxKRow(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
+        int a0 = base + offs[o];
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
+            for (int t = 1; t < taps; t++) acc = pick(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
+            acc.intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void maxKRowNan(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
+        int a0 = base + offs[o];
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
+            for (int t = 1; t < taps; t++) acc = pickNan(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
+            acc.intoArray(dst, d + c);
+            if (c == stop) return;
         }
     }
 
@@ -631,48 +669,45 @@ final class VectorRowOps implements RowOps {
             int d = dOff + (r - r0) * dStride;
             int o = r * maxT;
             int taps = cnt[r];
-            if (last < 0) {
-                int reach = 0;
-                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
-                if (base + reach + L > src.length || d + L > dst.length) {
-                    scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
-                    continue;
-                }
+            if (last < 0 && !shortRowFits(src, base, offs, o, taps, dst, d)) {
+                scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
+                continue;
             }
-            int first = base + offs[o];
-            int c = 0;
             int stop = Math.max(last, 0);
-            if (taps == 3) {
-                int a1 = base + offs[o + 1];
-                int a2 = base + offs[o + 2];
-                while (true) {
-                    FloatVector.fromArray(F, src, first + c)
-                            .add(FloatVector.fromArray(F, src, a1 + c))
-                            .add(FloatVector.fromArray(F, src, a2 + c))
-                            .intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
-                continue;
-            }
-            if (taps == 2) {
-                int a1 = base + offs[o + 1];
-                while (true) {
-                    FloatVector.fromArray(F, src, first + c)
-                            .add(FloatVector.fromArray(F, src, a1 + c))
-                            .intoArray(dst, d + c);
-                    if (c == stop) break;
-                    c = Math.min(c + L, stop);
-                }
-                continue;
-            }
-            while (true) {
-                FloatVector acc = FloatVector.fromArray(F, src, first + c);
-                for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
-                acc.intoArray(dst, d + c);
-                if (c == stop) break;
-                c = Math.min(c + L, stop);
-            }
+            int a0 = base + offs[o];
+            if (taps == 1) copyRow(src, a0, dst, d, stop);
+            else if (taps == 2) sum2Row(src, a0, base + offs[o + 1], dst, d, stop);
+            else if (taps == 3) sum3Row(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
+            else sumKRow(src, base, offs, o, taps, dst, d, stop);
+        }
+    }
+
+    private static void sum2Row(float[] src, int a0, int a1, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector.fromArray(F, src, a0 + c)
+                    .add(FloatVector.fromArray(F, src, a1 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void sum3Row(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector.fromArray(F, src, a0 + c)
+                    .add(FloatVector.fromArray(F, src, a1 + c))
+                    .add(FloatVector.fromArray(F, src, a2 + c))
+                    .intoArray(dst, d + c);
+            if (c == stop) return;
+        }
+    }
+
+    private static void sumKRow(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
+        int a0 = base + offs[o];
+        for (int c = 0; ; c = Math.min(c + L, stop)) {
+            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
+            for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
+            acc.intoArray(dst, d + c);
+            if (c == stop) return;
         }
     }
 
