@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.AutoPad;
 import org.pooling4j.Geometry;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
@@ -43,8 +44,12 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--stride", split = ",", description = "stride per axis (default: the kernel)")
     int[] stride;
 
-    @Option(names = "--padding", split = ",", description = "symmetric padding per axis (default 0)")
-    int[] padding;
+    @Option(
+            names = "--padding",
+            split = ",",
+            description = "symmetric padding per axis (default 0), or same or valid as Keras means them: output ="
+                    + " ceil(input / stride) with padded cells never counted, or no padding")
+    String[] padding;
 
     @Option(names = "--dilation", split = ",", description = "dilation per axis (max, avg, lp; default 1)")
     int[] dilation;
@@ -55,8 +60,8 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(
             names = "--count-include-pad",
             arity = "1",
-            description = "average divides by padding cells too (default true, as PyTorch)")
-    boolean countIncludePad = true;
+            description = "average divides by padding cells too (default true, as PyTorch; false with --padding same)")
+    Boolean countIncludePadOption;
 
     @Option(names = "--p", description = "Lp norm order (default 2)")
     double p = 2;
@@ -168,16 +173,34 @@ public final class ExplainCommand implements Callable<Integer> {
         return out;
     }
 
+    private int[] paddingNumbers() {
+        if (padding == null) return null;
+        int[] v = new int[padding.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(padding[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--padding " + String.join(",", padding)
+                        + ": must be integers, one or one per axis, or one of " + AutoPadText.RULE);
+            }
+        }
+        return v;
+    }
+
     private PoolSpec spec(String op, int rank) {
         int[] k = perAxis(kernel, rank, 2, "--kernel");
         int[] s = stride == null ? k : perAxis(stride, rank, 1, "--stride");
-        int[] pad = perAxis(padding, rank, 0, "--padding");
+        AutoPad word = padding != null && padding.length == 1 ? AutoPadText.parse(padding[0]) : null;
+        int[] pad = word != null ? new int[rank] : perAxis(paddingNumbers(), rank, 0, "--padding");
+        AutoPad auto = word != null ? word : AutoPad.NOTSET;
+        boolean countIncludePad = countIncludePadOption != null ? countIncludePadOption : word == null;
         int[] dil = perAxis(dilation, rank, 1, "--dilation");
         switch (op) {
             case "max":
                 return PoolSpec.max(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .build();
@@ -185,6 +208,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.avg(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
@@ -193,6 +217,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.lp(p, k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .build();
@@ -200,6 +225,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.stochastic(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .training(training)
                         .seed(seed)
                         .build();
@@ -207,6 +233,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.mixed(alpha, k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
                         .build();
@@ -217,6 +244,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.gated(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
                         .weights(w, w.length)
@@ -226,6 +254,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 PoolSpec.Builder b = PoolSpec.weightedAvg(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode);
                 return (weights != null ? b.weights(weights, weights.length) : b.sigma(sigma)).build();

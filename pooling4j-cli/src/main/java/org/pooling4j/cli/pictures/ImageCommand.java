@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.AutoPad;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.AutoPadText;
 import org.pooling4j.cli.ExplainCommand;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
@@ -59,8 +61,11 @@ public final class ImageCommand implements Callable<Integer> {
     @Option(names = "--stride", split = ",", description = "stride, one value or H,W (default: the kernel)")
     int[] stride;
 
-    @Option(names = "--padding", split = ",", description = "padding, one value or H,W (default 0)")
-    int[] padding = {0};
+    @Option(
+            names = "--padding",
+            split = ",",
+            description = "padding, one value or H,W (default 0), or same or valid as Keras means them")
+    String[] padding = {"0"};
 
     @Option(names = "--p", description = "lp: norm order (default 2)")
     double p = 2;
@@ -138,6 +143,25 @@ public final class ImageCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Keras's "same"/"valid" (or ONNX's names) given as --padding, else NOTSET. */
+    private AutoPad autoPad() {
+        AutoPad a = padding.length == 1 ? AutoPadText.parse(padding[0]) : null;
+        return a == null ? AutoPad.NOTSET : a;
+    }
+
+    private int[] paddingNumbers() {
+        int[] v = new int[padding.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(padding[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--padding " + String.join(",", padding)
+                        + ": must be one integer or H,W, or one of " + AutoPadText.RULE);
+            }
+        }
+        return v;
+    }
+
     private static int[] pair(int[] v, String name) {
         if (v.length == 1) return new int[] {v[0], v[0]};
         if (v.length == 2) return v.clone();
@@ -148,27 +172,37 @@ public final class ImageCommand implements Callable<Integer> {
     Tensor pool(String kind, Tensor x) {
         int[] k = pair(kernel, "--kernel");
         int[] s = stride == null ? k : pair(stride, "--stride");
-        int[] pad = pair(padding, "--padding");
+        AutoPad auto = autoPad();
+        int[] pad = auto != AutoPad.NOTSET ? new int[2] : pair(paddingNumbers(), "--padding");
         switch (kind) {
             case "max":
-                return Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), x);
+                return Pooling.forward(
+                        PoolSpec.max(k).stride(s).padding(pad).autoPad(auto).build(), x);
             case "avg":
                 // Padding cells are not counted: zeros from outside the picture would darken its border.
                 return Pooling.forward(
                         PoolSpec.avg(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .countIncludePad(false)
                                 .build(),
                         x);
             case "lp":
-                return Pooling.forward(PoolSpec.lp(p, k).stride(s).padding(pad).build(), x);
+                return Pooling.forward(
+                        PoolSpec.lp(p, k).stride(s).padding(pad).autoPad(auto).build(), x);
             case "min": {
                 // Min pooling is not an operator of the library: it is -max(-x).
                 float[] neg = x.data().clone();
                 for (int i = 0; i < neg.length; i++) neg[i] = -neg[i];
-                Tensor m =
-                        Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), Tensor.of(neg, x.shape()));
+                Tensor m = Pooling.forward(
+                        PoolSpec.max(k)
+                                .stride(s)
+                                .padding(pad)
+                                .autoPad(auto)
+                                .autoPad(auto)
+                                .build(),
+                        Tensor.of(neg, x.shape()));
                 float[] d = m.data();
                 for (int i = 0; i < d.length; i++) d[i] = -d[i];
                 return m;
@@ -178,6 +212,7 @@ public final class ImageCommand implements Callable<Integer> {
                         PoolSpec.stochastic(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .training(false)
                                 .build(),
                         x);
@@ -186,6 +221,7 @@ public final class ImageCommand implements Callable<Integer> {
                         PoolSpec.mixed(alpha, k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .countIncludePad(false)
                                 .build(),
                         x);
@@ -194,6 +230,7 @@ public final class ImageCommand implements Callable<Integer> {
                         PoolSpec.weightedAvg(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .sigma(sigma)
                                 .build(),
                         x);
@@ -220,8 +257,12 @@ public final class ImageCommand implements Callable<Integer> {
     String params(String kind, Tensor y) {
         int[] k = pair(kernel, "--kernel");
         int[] s = stride == null ? k : pair(stride, "--stride");
-        int[] pad = pair(padding, "--padding");
-        String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
+        AutoPad auto = autoPad();
+        int[] pad = auto != AutoPad.NOTSET ? new int[2] : pair(paddingNumbers(), "--padding");
+        String ks = "k" + dims(k) + " s" + dims(s)
+                + (auto != AutoPad.NOTSET
+                        ? " " + padding[0].trim().toLowerCase(java.util.Locale.ROOT)
+                        : pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
         switch (kind) {
             case "lp":
                 return ks + " p=" + ExplainCommand.num((float) p);
