@@ -104,6 +104,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (input != null) InputFiles.file(input);
         Tensor x;
         int rank;
         if (input == null) {

@@ -49,6 +49,12 @@ public final class Main implements Callable<Integer> {
         // A user error (bad option value, unreadable file) prints one line, not a stack trace.
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            // A file that vanished or turned unreadable after the up-front check (InputFiles) reads the same.
+            if (ex instanceof java.nio.file.NoSuchFileException) {
+                msg = "no such file: " + ((java.nio.file.NoSuchFileException) ex).getFile();
+            } else if (ex instanceof java.nio.file.AccessDeniedException) {
+                msg = "cannot read: " + ((java.nio.file.AccessDeniedException) ex).getFile() + " (permission denied)";
+            }
             cmd.getErr().println("pooling4j " + cmd.getCommandName() + ": " + msg);
             return 2;
         });
@@ -81,15 +87,9 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            for (Path f : files) InputFiles.file(f);
             JobRunner runner = new JobRunner(System.out, quiet);
-            for (Path f : files) {
-                if (!java.nio.file.Files.isRegularFile(f)) {
-                    System.out.println("FAIL  " + f + ": no such jobs file");
-                    runner.failed++;
-                    continue;
-                }
-                runner.run(f);
-            }
+            for (Path f : files) runner.run(f);
             System.out.println(runner.passed + " passed, " + runner.failed + " failed");
             return runner.failed == 0 ? 0 : 1;
         }

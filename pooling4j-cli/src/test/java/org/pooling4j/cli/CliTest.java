@@ -153,8 +153,8 @@ public class CliTest {
     @Test
     void missingJobsFileFails() {
         Object[] r = cli("run", dir.resolve("nope.jsonl").toString());
-        assertEquals(1, r[0]);
-        assertTrue(((String) r[1]).contains("0 passed, 1 failed"), (String) r[1]);
+        assertEquals(2, r[0]);
+        assertEquals("pooling4j run: no such file: " + dir.resolve("nope.jsonl"), ((String) r[1]).trim());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.monitor.MemoryBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        InputFiles.file(recording);
         if (bandwidthGbps != null && !(bandwidthGbps > 0 && !bandwidthGbps.isInfinite())) {
             throw new IllegalArgumentException("--bandwidth-gbps " + bandwidthGbps + ": must be a finite number > 0");
         }

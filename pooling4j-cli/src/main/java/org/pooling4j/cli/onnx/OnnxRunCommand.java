@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.io.Npy;
 import org.pooling4j.onnx.OnnxModel;
 import org.pooling4j.onnx.TensorValue;
@@ -40,6 +41,11 @@ public final class OnnxRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InputFiles.file(model);
+        for (String spec : inputs) {
+            int eq = spec.indexOf('=');
+            if (eq > 0 && eq < spec.length() - 1) InputFiles.file(Path.of(spec.substring(eq + 1)));
+        }
         OnnxModel m = OnnxModel.load(model);
         Map<String, TensorValue> feed = new LinkedHashMap<>();
         for (String spec : inputs) {

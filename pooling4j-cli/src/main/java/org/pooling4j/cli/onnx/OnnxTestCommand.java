@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.onnx.BackendTestCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,6 +28,7 @@ public final class OnnxTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path dir : dirs) InputFiles.directory(dir);
         int passed = 0;
         int failed = 0;
         for (Path dir : dirs) {

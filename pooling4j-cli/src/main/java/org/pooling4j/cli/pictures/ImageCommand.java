@@ -12,6 +12,7 @@ import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
 import org.pooling4j.cli.AutoPadText;
 import org.pooling4j.cli.ExplainCommand;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
@@ -103,6 +104,7 @@ public final class ImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!sample && input != null) InputFiles.file(input);
         if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale = " + scale + ": must be in [1, 64]");
         Tensor x;
         String name;

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Sequential;
 import org.pooling4j.nn.data.Dataset;
@@ -42,6 +43,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        InputFiles.file(model);
+        InputFiles.file(images);
+        InputFiles.file(labels);
         TrainCommand.Check.positive("--batch", batch);
         Sequential net = ModelIo.load(model);
         Dataset data = Idx.read(images, labels);

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
@@ -120,7 +121,7 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (chartsFrom != null) return redraw(chartsFrom);
+        if (chartsFrom != null) return redraw(InputFiles.file(chartsFrom));
         List<String> ks = kinds == null || kinds.isEmpty() ? KINDS : kinds;
         for (String k : ks) Models.lenet(k, seed); // an unknown kind fails before any training
         TrainCommand.Check.positive("--epochs", epochs);

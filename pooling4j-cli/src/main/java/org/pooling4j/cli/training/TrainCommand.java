@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Sequential;
@@ -91,6 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (dataset != null && dataset.startsWith("mnist:")) InputFiles.directory(Path.of(dataset.substring(6)));
         Check.positive("--epochs", epochs);
         Check.positive("--batch", batch);
         Models.lenet(pool, seed); // rejects an unknown kind before the data is made

@@ -325,7 +325,7 @@ class ReportCommandTest {
         Object[] r = CliTest.cli(
                 "report", missing.toString(), "--out", dir.resolve("x.html").toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertEquals("pooling4j report: recording " + missing + ": no such file", ((String) r[1]).trim());
+        assertEquals("pooling4j report: no such file: " + missing, ((String) r[1]).trim());
         assertFalse(Files.exists(dir.resolve("x.html")));
     }
 
@@ -349,6 +349,6 @@ class ReportCommandTest {
 
         r = CliTest.cli("report", dir.toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertTrue(((String) r[1]).contains("recording " + dir + ": not a regular file"), (String) r[1]);
+        assertEquals("pooling4j report: not a file: " + dir + " (a directory)", ((String) r[1]).trim());
     }
 }
