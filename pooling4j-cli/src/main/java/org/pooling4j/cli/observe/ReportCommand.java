@@ -31,9 +31,8 @@ import picocli.CommandLine.Parameters;
         name = "report",
         mixinStandardHelpOptions = true,
         description = {
-            "Turn a JFR recording into one self-contained HTML page of its pooling calls.",
-            "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
-                    + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
+            "Turn a JFR recording into one HTML page of its pooling calls.",
+            "The page is self-contained (inline SVG, no script): a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency histogram, GB/s against the copy bandwidth (roofline-style) and a timeline.",
             "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."
         })
 public final class ReportCommand implements Callable<Integer> {

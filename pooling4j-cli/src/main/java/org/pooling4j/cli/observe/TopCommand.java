@@ -59,10 +59,8 @@ import picocli.CommandLine.Option;
         name = "top",
         mixinStandardHelpOptions = true,
         description = {
-            "Show a live table of the pooling calls of a running JVM that uses pooling4j.",
-            "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
-                    + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
-                    + "or on Ctrl-C (status 0 in each case)."
+            "Show a live table of the pooling calls of a running JVM.",
+            "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed over JMX (Attach API and JFR remote streaming). It stops after --count refreshes, when the target exits, or on Ctrl-C (status 0 in each case)."
         })
 public final class TopCommand implements Callable<Integer> {
     /** How long without new events before the window follows the clock instead of the newest event. */

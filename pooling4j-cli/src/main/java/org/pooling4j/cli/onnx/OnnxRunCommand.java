@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
         name = "onnx-run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run an ONNX model on .npy inputs and write every graph output as DIR/<output name>.npy.",
-            "Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."
+            "Run an ONNX model on .npy inputs.",
+            "Every graph output is written as DIR/<output name>.npy. Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."
         })
 public final class OnnxRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx model file.")

@@ -15,10 +15,9 @@ import picocli.CommandLine.Parameters;
         name = "onnx-test",
         mixinStandardHelpOptions = true,
         description = {
-            "Run ONNX backend test cases: each DIR holds model.onnx and test_data_set_*/input_*.pb, output_*.pb",
-            "(or is a folder of such cases). Outputs are compared as ONNX's runner does: same shape and element type,",
-            "|actual - expected| <= 1e-7 + 1e-3 * |expected|, NaN where NaN; integer outputs exactly.",
-            "Prints PASS/FAIL per case and ends with 'N passed, M failed'; exit status 1 if any failed."
+            "Run ONNX backend test cases and compare their outputs.",
+            "Each DIR holds model.onnx and test_data_set_*/input_*.pb, output_*.pb, or is a folder of such cases. Outputs are compared as ONNX's runner does: same shape and element type, |actual - expected| <= 1e-7 + 1e-3 * |expected|, NaN where NaN; integer outputs exactly.",
+            "Prints PASS/FAIL per case and ends with 'N passed, M failed'; the exit status is 1 if any failed."
         })
 public final class OnnxTestCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Case folders, or folders of case folders.")

@@ -28,12 +28,14 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Pool a picture channel by channel and write the result as PNG.",
-            "Grey pictures have 1 channel, colour 3; alpha is kept as one more channel and pooled like the others.",
-            "Values are 0..255 and are rounded and clamped to 0..255 when written.",
-            "  pooling4j image in.png --op max --kernel 2 --stride 2 --out out.png",
-            "  pooling4j image in.png --grid --out grid.png      (input and every kind side by side)",
-            "  pooling4j image --sample sample.png                (write the built-in sample picture)",
-            "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"
+            "Grey pictures have 1 channel, colour ones 3; alpha is kept as one more channel and pooled like the others. Values are 0..255 and are rounded and clamped to 0..255 when written."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  pooling4j image in.png --op max --kernel 2 --out out.png",
+            "  pooling4j image in.png --grid --out grid.png    (input and every kind)",
+            "  pooling4j image --sample sample.png             (the built-in picture)",
+            "  pooling4j image --sample --grid --out grid.png  (the sample's grid)"
         })
 public final class ImageCommand implements Callable<Integer> {
     /** The kinds, in the grid's order. */
@@ -51,46 +53,67 @@ public final class ImageCommand implements Callable<Integer> {
 
     @Option(
             names = "--op",
+            paramLabel = "OP",
             description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
                     + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
                     + "adaptive (adaptive average, --size), global (global average) (default max)")
     String op = "max";
 
-    @Option(names = "--kernel", split = ",", description = "kernel size, one value or H,W (default 2)")
+    @Option(
+            names = "--kernel",
+            paramLabel = "N",
+            split = ",",
+            description = "kernel size, one value or H,W (default 2)")
     int[] kernel = {2};
 
-    @Option(names = "--stride", split = ",", description = "stride, one value or H,W (default: the kernel)")
+    @Option(
+            names = "--stride",
+            paramLabel = "N",
+            split = ",",
+            description = "stride, one value or H,W (default: the kernel)")
     int[] stride;
 
     @Option(
             names = "--padding",
+            paramLabel = "PAD",
             split = ",",
             description = "padding, one value or H,W (default 0), or same or valid as Keras means them")
     String[] padding = {"0"};
 
-    @Option(names = "--p", description = "lp: norm order (default 2)")
+    @Option(names = "--p", paramLabel = "NUM", description = "lp: norm order (default 2)")
     double p = 2;
 
-    @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
+    @Option(
+            names = "--alpha",
+            paramLabel = "NUM",
+            description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
     double alpha = 0.5;
 
-    @Option(names = "--sigma", description = "gaussian: sigma in taps (default 1)")
+    @Option(names = "--sigma", paramLabel = "NUM", description = "gaussian: sigma in taps (default 1)")
     double sigma = 1;
 
-    @Option(names = "--ratio", description = "fractional: output size / input size, in (0, 1) (default 0.5)")
+    @Option(
+            names = "--ratio",
+            paramLabel = "NUM",
+            description = "fractional: output size / input size, in (0, 1) (default 0.5)")
     double ratio = 0.5;
 
     @Option(
             names = "--size",
+            paramLabel = "N",
             split = ",",
             description = "adaptive: output size, one value or H,W (default: half the input)")
     int[] size;
 
-    @Option(names = "--seed", description = "fractional: seed of the random pooling regions (default 0)")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "fractional: seed of the random pooling regions (default 0)")
     long seed;
 
     @Option(
             names = "--scale",
+            paramLabel = "N",
             description = "upscale the written picture by this factor, nearest neighbour (default 1)")
     int scale = 1;
 
@@ -99,7 +122,7 @@ public final class ImageCommand implements Callable<Integer> {
             description = "write the input and every kind side by side, each upscaled to the input's size and labelled")
     boolean grid;
 
-    @Option(names = "--out", description = "output PNG")
+    @Option(names = "--out", paramLabel = "FILE.png", description = "output PNG")
     Path out;
 
     @Override

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a model saved by train on IDX files (MNIST format, gzipped or not):",
-            "prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."
+            "Evaluate a saved model on IDX files.",
+            "The files are in MNIST format, gzipped or not ('pooling4j digits --out DIR' writes a test set). Prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."
         })
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE.npz", required = true, description = "a model saved by train --save")

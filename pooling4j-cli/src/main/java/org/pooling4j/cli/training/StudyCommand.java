@@ -24,10 +24,8 @@ import picocli.CommandLine.Option;
         name = "study",
         mixinStandardHelpOptions = true,
         description = {
-            "The claims about pooling, measured: the same network trained with each pooling kind",
-            "on the same data and seeds. Writes study.md (a table of test accuracy, accuracy on test digits",
-            "shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it),",
-            "accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."
+            "Compare the pooling kinds by training the same network with each.",
+            "Every kind trains on the same data with the same seeds. Writes study.md (test accuracy, accuracy on test digits shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it), accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."
         })
 public final class StudyCommand implements Callable<Integer> {
     /** Every kind the study compares, in table order. */

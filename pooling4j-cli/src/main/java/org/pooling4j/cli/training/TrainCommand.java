@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a LeNet-style network (conv-relu-pool twice, then two linear layers) on digits.",
-            "Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."
+            "Train a LeNet-style network on digits.",
+            "The network is conv-relu-pool twice, then two linear layers. Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Option(
