@@ -35,7 +35,8 @@ public final class ExplainCommand implements Callable<Integer> {
             paramLabel = "OP",
             split = ",",
             description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
-                    + "stochastic, mixed, gated, weighted_avg (default: max,avg)")
+                    + "stochastic, mixed, gated, weighted_avg (default: max,avg; also gaussian, adaptive, global, lp2,"
+                    + " lp4)")
     List<String> ops;
 
     @Option(
@@ -161,8 +162,12 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         List<ExplainPicture.Row> rows = new ArrayList<>();
         for (String op : which) {
-            String name = op.trim().toLowerCase(Locale.ROOT);
+            String name = OpNames.canonical(op);
+            Double impliedP = OpNames.impliedP(op);
+            double givenP = p;
+            if (impliedP != null) p = impliedP;
             PoolSpec spec = spec(name, rank);
+            p = givenP;
             Tensor y = explain(spec, name, x);
             if (png != null) {
                 Geometry g = Pooling.geometry(spec, x);
@@ -295,7 +300,7 @@ public final class ExplainCommand implements Callable<Integer> {
             default:
                 throw new IllegalArgumentException("--op " + op
                         + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
-                        + "stochastic, mixed, gated or weighted_avg");
+                        + "stochastic, mixed, gated or weighted_avg (" + OpNames.aliasText() + ")");
         }
     }
 

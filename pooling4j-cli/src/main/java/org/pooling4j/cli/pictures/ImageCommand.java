@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.AutoPad;
 import org.pooling4j.PoolSpec;
@@ -13,6 +12,7 @@ import org.pooling4j.Tensor;
 import org.pooling4j.cli.AutoPadText;
 import org.pooling4j.cli.ExplainCommand;
 import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OpNames;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
@@ -39,8 +39,17 @@ import picocli.CommandLine.Parameters;
         })
 public final class ImageCommand implements Callable<Integer> {
     /** The kinds, in the grid's order. */
-    static final List<String> KINDS =
-            List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");
+    static final List<String> KINDS = List.of(
+            "max",
+            "avg",
+            "lp",
+            "min",
+            "stochastic",
+            "mixed",
+            "weighted_avg",
+            "fractional_max",
+            "adaptive_avg",
+            "global_avg");
 
     @Parameters(
             arity = "0..1",
@@ -55,8 +64,9 @@ public final class ImageCommand implements Callable<Integer> {
             names = "--op",
             paramLabel = "OP",
             description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
-                    + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
-                    + "adaptive (adaptive average, --size), global (global average) (default max)")
+                    + "sum x^2 / sum x), mixed (--alpha), weighted_avg (Gaussian weights, --sigma), fractional_max"
+                    + " (--ratio), adaptive_avg (--size), global_avg (default max; also gaussian, fractional,"
+                    + " adaptive, global)")
     String op = "max";
 
     @Option(
@@ -89,7 +99,7 @@ public final class ImageCommand implements Callable<Integer> {
             description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
     double alpha = 0.5;
 
-    @Option(names = "--sigma", paramLabel = "NUM", description = "gaussian: sigma in taps (default 1)")
+    @Option(names = "--sigma", paramLabel = "NUM", description = "weighted_avg: Gaussian sigma in taps (default 1)")
     double sigma = 1;
 
     @Option(
@@ -158,7 +168,8 @@ public final class ImageCommand implements Callable<Integer> {
                     + ", input and " + KINDS.size() + " kinds)");
             return 0;
         }
-        String kind = op.trim().toLowerCase(Locale.ROOT);
+        String kind = OpNames.canonical(op);
+        if (OpNames.impliedP(op) != null) p = OpNames.impliedP(op);
         Tensor y = pool(kind, x);
         BufferedImage img = Images.upscale(Images.toImage(y), scale, scale);
         Images.writePng(img, out);
@@ -250,7 +261,7 @@ public final class ImageCommand implements Callable<Integer> {
                                 .countIncludePad(false)
                                 .build(),
                         x);
-            case "gaussian":
+            case "weighted_avg":
                 return Pooling.forward(
                         PoolSpec.weightedAvg(k)
                                 .stride(s)
@@ -259,19 +270,20 @@ public final class ImageCommand implements Callable<Integer> {
                                 .sigma(sigma)
                                 .build(),
                         x);
-            case "fractional":
+            case "fractional_max":
                 return Pooling.forward(
                         PoolSpec.fractionalMax(k).outputRatio(ratio).seed(seed).build(), x);
-            case "adaptive": {
+            case "adaptive_avg": {
                 int[] o = size == null
                         ? new int[] {Math.max(1, x.dim(2) / 2), Math.max(1, x.dim(3) / 2)}
                         : pair(size, "--size");
                 return Pooling.forward(PoolSpec.adaptiveAvg(o[0], o[1]).build(), x);
             }
-            case "global":
+            case "global_avg":
                 return Pooling.forward(PoolSpec.globalAvg(2).build(), x);
             default:
-                throw new IllegalArgumentException("--op " + kind + ": unknown; use " + String.join(", ", KINDS));
+                throw new IllegalArgumentException("--op " + kind + ": unknown; use " + String.join(", ", KINDS) + " ("
+                        + OpNames.aliasText() + ")");
         }
     }
 
@@ -293,12 +305,12 @@ public final class ImageCommand implements Callable<Integer> {
                 return ks + " p=" + ExplainCommand.num((float) p);
             case "mixed":
                 return ks + " \u03b1=" + ExplainCommand.num((float) alpha);
-            case "gaussian":
+            case "weighted_avg":
                 return ks + " \u03c3=" + ExplainCommand.num((float) sigma);
-            case "fractional":
+            case "fractional_max":
                 return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
-            case "adaptive":
-            case "global":
+            case "adaptive_avg":
+            case "global_avg":
                 return "out " + y.dim(2) + "x" + y.dim(3);
             default:
                 return ks;

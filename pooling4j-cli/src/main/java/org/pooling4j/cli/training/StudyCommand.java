@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
 import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OpNames;
 import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
@@ -120,7 +121,9 @@ public final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (chartsFrom != null) return redraw(InputFiles.file(chartsFrom));
-        List<String> ks = kinds == null || kinds.isEmpty() ? KINDS : kinds;
+        List<String> ks = new ArrayList<>();
+        // The layers' names (gaussian for weighted_avg, ...), which also label the study's rows.
+        for (String k : kinds == null || kinds.isEmpty() ? KINDS : kinds) ks.add(OpNames.layerKind(k));
         for (String k : ks) Models.lenet(k, seed); // an unknown kind fails before any training
         TrainCommand.Check.positive("--epochs", epochs);
         TrainCommand.Check.positive("--batch", batch);
