@@ -83,8 +83,13 @@ public final class LongTensor {
         return new LongTensor(dst, Tensor.swappedShape(shape, layout, batched), target);
     }
 
+    /**
+     * The shape, the layout and the values, nested by axis as NumPy prints them, for example
+     * {@code "LongTensor[2, 2] CHANNELS_FIRST\n[[ 5,  7],\n [13, 15]]"}; elided beyond 1000 elements
+     * as {@link Tensor#toString()} is.
+     */
     @Override
     public String toString() {
-        return "LongTensor" + Arrays.toString(shape) + " " + layout;
+        return TensorText.format("LongTensor", shape, layout, data.length, i -> Long.toString(data[i]));
     }
 }

@@ -76,7 +76,20 @@ public final class Pooling {
         return threads == 0 ? defaultThreads : threads;
     }
 
-    /** One line on the row operations in use: the SIMD width, or why the scalar ones run. */
+    /**
+     * One line on the kernels' row operations: {@code "simd: ..."} with the vector width when the SIMD
+     * kernels run, otherwise {@code "scalar: "} followed by the reason and its remedy. The SIMD kernels
+     * need both the module {@code pooling4j-vector} on the class path and the JVM option
+     * {@code --add-modules jdk.incubator.vector}; when either is missing the library logs the same
+     * reason once (logger {@code org.pooling4j}, level WARNING) and runs the scalar kernels, which give
+     * the same results more slowly. {@code -Dpooling4j.simd=false} chooses the scalar kernels without
+     * the warning. Checking this at start-up, e.g.
+     * {@code if (!Pooling.vectorization().startsWith("simd")) log.warn(...)}, makes a missing option visible.
+     *
+     * @return for example {@code "simd: 512-bit vectors, 16 float lanes"} or
+     *     {@code "scalar: SIMD kernels need the JDK Vector API; run java with --add-modules
+     *     jdk.incubator.vector; using scalar kernels"}
+     */
     public static String vectorization() {
         return Kernels.vectorization();
     }

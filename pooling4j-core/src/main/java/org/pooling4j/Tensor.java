@@ -177,8 +177,14 @@ public final class Tensor {
         return off;
     }
 
+    /**
+     * The shape, the layout and the values, nested by axis as NumPy prints them, for example
+     * {@code "Tensor[2, 2] CHANNELS_FIRST\n[[ 6.0,  8.0],\n [14.0, 16.0]]"}. Values are in
+     * {@link Float#toString(float)} form, right-aligned to a common width. A tensor of more than 1000
+     * elements shows the first and last 3 entries of each axis longer than 6, with {@code ...} between.
+     */
     @Override
     public String toString() {
-        return "Tensor" + Arrays.toString(shape) + " " + layout;
+        return TensorText.format("Tensor", shape, layout, data.length, i -> Float.toString(data[i]));
     }
 }

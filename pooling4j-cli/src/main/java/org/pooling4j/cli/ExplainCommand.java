@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.AutoPad;
 import org.pooling4j.Geometry;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
@@ -25,28 +26,42 @@ import picocli.CommandLine.Option;
         name = "explain",
         mixinStandardHelpOptions = true,
         description = {
-            "Show pooling window by window (default: 4x4 input 1..16, kernel 2, stride 2, max and avg).",
-            "A --input .npy of shape (L), (H, W) or (D, H, W) is one plane; with more axes the kernel length sets the",
-            "spatial rank and the leading axes are (C) or (N, C)."
+            "Show pooling worked out window by window.",
+            "The default input is the 4x4 grid 1..16, with kernel 2, stride 2, max and avg. An --input .npy of shape (L), (H, W) or (D, H, W) is one plane. A 4-D array is (N, C, H, W) with 2-D pooling and a 5-D array (N, C, D, H, W) with 3-D pooling, as in PyTorch; a --kernel with as many entries as spatial axes chooses another split."
         })
 public final class ExplainCommand implements Callable<Integer> {
     @Option(
             names = "--op",
+            paramLabel = "OP",
             split = ",",
             description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
-                    + "stochastic, mixed, gated, weighted_avg (default: max,avg)")
+                    + "stochastic, mixed, gated, weighted_avg (default: max,avg; also gaussian, adaptive, global, lp2,"
+                    + " lp4)")
     List<String> ops;
 
-    @Option(names = "--kernel", split = ",", description = "kernel size per axis (one value = all axes; default 2)")
+    @Option(
+            names = "--kernel",
+            paramLabel = "N",
+            split = ",",
+            description = "kernel size per axis (one value = all axes; default 2)")
     int[] kernel;
 
-    @Option(names = "--stride", split = ",", description = "stride per axis (default: the kernel)")
+    @Option(names = "--stride", paramLabel = "N", split = ",", description = "stride per axis (default: the kernel)")
     int[] stride;
 
-    @Option(names = "--padding", split = ",", description = "symmetric padding per axis (default 0)")
-    int[] padding;
+    @Option(
+            names = "--padding",
+            paramLabel = "PAD",
+            split = ",",
+            description = "symmetric padding per axis (default 0), or same or valid as Keras means them: output ="
+                    + " ceil(input / stride) with padded cells never counted, or no padding")
+    String[] padding;
 
-    @Option(names = "--dilation", split = ",", description = "dilation per axis (max, avg, lp; default 1)")
+    @Option(
+            names = "--dilation",
+            paramLabel = "N",
+            split = ",",
+            description = "dilation per axis (max, avg, lp; default 1)")
     int[] dilation;
 
     @Option(names = "--ceil-mode", description = "round the output size up (a window may not start in the end padding)")
@@ -54,21 +69,26 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(
             names = "--count-include-pad",
+            paramLabel = "BOOL",
             arity = "1",
-            description = "average divides by padding cells too (default true, as PyTorch)")
-    boolean countIncludePad = true;
+            description = "average divides by padding cells too (default true, as PyTorch; false with --padding same)")
+    Boolean countIncludePadOption;
 
-    @Option(names = "--p", description = "Lp norm order (default 2)")
+    @Option(names = "--p", paramLabel = "NUM", description = "Lp norm order (default 2)")
     double p = 2;
 
-    @Option(names = "--output-size", split = ",", description = "adaptive output size per axis")
+    @Option(names = "--output-size", paramLabel = "N", split = ",", description = "adaptive output size per axis")
     int[] outputSize;
 
-    @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
+    @Option(
+            names = "--alpha",
+            paramLabel = "NUM",
+            description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
     double alpha = 0.5;
 
     @Option(
             names = "--weights",
+            paramLabel = "W",
             split = ",",
             description = "gated: one weight per window tap (default all 0: g = 0.5); "
                     + "weighted_avg: kernel-shaped weights in row-major order (default: the Gaussian of --sigma)")
@@ -76,29 +96,33 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(
             names = "--sigma",
+            paramLabel = "NUM",
             description = "weighted_avg: Gaussian sigma in taps when no --weights are given (default 1)")
     double sigma = 1;
 
     @Option(
             names = "--training",
+            paramLabel = "BOOL",
             arity = "1",
             description = "stochastic: draw a tap (true, default) or the probability-weighted average (false)")
     boolean training = true;
 
-    @Option(names = "--seed", description = "stochastic training: seed of the uniforms (default 0)")
+    @Option(names = "--seed", paramLabel = "N", description = "stochastic training: seed of the uniforms (default 0)")
     long seed;
 
-    @Option(names = "--input", description = "input .npy (float32/float64/int32/int64)")
+    @Option(names = "--input", paramLabel = "FILE.npy", description = "input .npy (float32/float64/int32/int64)")
     Path input;
 
     @Option(
             names = "--png",
+            paramLabel = "FILE.png",
             description = "also draw the example as a PNG: the input with each window outlined in its own colour, "
                     + "and the output cells in the same colours (2D inputs up to 24x24; the first plane)")
     Path png;
 
     @Override
     public Integer call() throws Exception {
+        if (input != null) InputFiles.file(input);
         Tensor x;
         int rank;
         if (input == null) {
@@ -115,7 +139,9 @@ public final class ExplainCommand implements Callable<Integer> {
             } else if (outputSize != null && outputSize.length > 1) {
                 rank = outputSize.length;
             } else {
-                rank = Math.min(ar, 3);
+                // Up to 3 axes: one plane. More: the leading two are (N, C), as PyTorch reads a 4-D
+                // (N, C, H, W) or 5-D (N, C, D, H, W) input; a kernel with more entries picks more axes.
+                rank = ar <= 3 ? ar : ar - 2;
             }
             if (ar == rank) {
                 int[] s = new int[rank + 2];
@@ -136,8 +162,12 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         List<ExplainPicture.Row> rows = new ArrayList<>();
         for (String op : which) {
-            String name = op.trim().toLowerCase(Locale.ROOT);
+            String name = OpNames.canonical(op);
+            Double impliedP = OpNames.impliedP(op);
+            double givenP = p;
+            if (impliedP != null) p = impliedP;
             PoolSpec spec = spec(name, rank);
+            p = givenP;
             Tensor y = explain(spec, name, x);
             if (png != null) {
                 Geometry g = Pooling.geometry(spec, x);
@@ -168,16 +198,34 @@ public final class ExplainCommand implements Callable<Integer> {
         return out;
     }
 
+    private int[] paddingNumbers() {
+        if (padding == null) return null;
+        int[] v = new int[padding.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(padding[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--padding " + String.join(",", padding)
+                        + ": must be integers, one or one per axis, or one of " + AutoPadText.RULE);
+            }
+        }
+        return v;
+    }
+
     private PoolSpec spec(String op, int rank) {
         int[] k = perAxis(kernel, rank, 2, "--kernel");
         int[] s = stride == null ? k : perAxis(stride, rank, 1, "--stride");
-        int[] pad = perAxis(padding, rank, 0, "--padding");
+        AutoPad word = padding != null && padding.length == 1 ? AutoPadText.parse(padding[0]) : null;
+        int[] pad = word != null ? new int[rank] : perAxis(paddingNumbers(), rank, 0, "--padding");
+        AutoPad auto = word != null ? word : AutoPad.NOTSET;
+        boolean countIncludePad = countIncludePadOption != null ? countIncludePadOption : word == null;
         int[] dil = perAxis(dilation, rank, 1, "--dilation");
         switch (op) {
             case "max":
                 return PoolSpec.max(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .build();
@@ -185,6 +233,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.avg(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
@@ -193,6 +242,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.lp(p, k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode)
                         .build();
@@ -200,6 +250,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.stochastic(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .training(training)
                         .seed(seed)
                         .build();
@@ -207,6 +258,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.mixed(alpha, k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
                         .build();
@@ -217,6 +269,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 return PoolSpec.gated(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .ceilMode(ceilMode)
                         .countIncludePad(countIncludePad)
                         .weights(w, w.length)
@@ -226,6 +279,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 PoolSpec.Builder b = PoolSpec.weightedAvg(k)
                         .stride(s)
                         .padding(pad)
+                        .autoPad(auto)
                         .dilation(dil)
                         .ceilMode(ceilMode);
                 return (weights != null ? b.weights(weights, weights.length) : b.sigma(sigma)).build();
@@ -246,7 +300,7 @@ public final class ExplainCommand implements Callable<Integer> {
             default:
                 throw new IllegalArgumentException("--op " + op
                         + ": unknown; use max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
-                        + "stochastic, mixed, gated or weighted_avg");
+                        + "stochastic, mixed, gated or weighted_avg (" + OpNames.aliasText() + ")");
         }
     }
 

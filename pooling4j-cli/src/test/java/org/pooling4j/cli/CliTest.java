@@ -153,8 +153,8 @@ public class CliTest {
     @Test
     void missingJobsFileFails() {
         Object[] r = cli("run", dir.resolve("nope.jsonl").toString());
-        assertEquals(1, r[0]);
-        assertTrue(((String) r[1]).contains("0 passed, 1 failed"), (String) r[1]);
+        assertEquals(2, r[0]);
+        assertEquals("pooling4j run: no such file: " + dir.resolve("nope.jsonl"), ((String) r[1]).trim());
     }
 
     @Test
@@ -170,5 +170,25 @@ public class CliTest {
         assertThrows(IllegalArgumentException.class, () -> Json.parse("[1,]"));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{} x"));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100) + "]".repeat(100)));
+    }
+
+    /** A 4-D array is (N, C, H, W) with 2-D pooling, a 5-D one (N, C, D, H, W) with 3-D pooling, as in PyTorch. */
+    @Test
+    void explainReadsFourAndFiveAxesAsPyTorchDoes() throws Exception {
+        float[] d = new float[32];
+        for (int i = 0; i < d.length; i++) d[i] = i + 1;
+        Path x4 = dir.resolve("x4.npy");
+        Npy.write(x4, Tensor.of(java.util.Arrays.copyOf(d, 16), 1, 1, 4, 4));
+        Object[] r = cli("explain", "--op", "max", "--input", x4.toString());
+        assertEquals(0, r[0], (String) r[1]);
+        // 2x2 windows of the 4x4 plane 1..16.
+        assertTrue(((String) r[1]).matches("(?s).*Output:\\s+6\\s+8\\s+14\\s+16\\s*$"), (String) r[1]);
+        Path x5 = dir.resolve("x5.npy");
+        Npy.write(x5, Tensor.of(d, 1, 1, 2, 4, 4));
+        r = cli("explain", "--op", "max", "--input", x5.toString());
+        assertEquals(0, r[0], (String) r[1]);
+        // 2x2x2 windows: the second 4x4 slab (17..32) holds each window's maximum, 16 more than above.
+        assertTrue(
+                ((String) r[1]).matches("(?s).*Output:\\s+\\[depth 0\\]\\s+22\\s+24\\s+30\\s+32\\s*$"), (String) r[1]);
     }
 }

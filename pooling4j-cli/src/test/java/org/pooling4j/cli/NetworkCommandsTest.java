@@ -195,4 +195,26 @@ class NetworkCommandsTest {
         assertTrue(grid.getWidth() > 128 && grid.getHeight() >= 128, grid.getWidth() + "x" + grid.getHeight());
         assertTrue(explain.getWidth() > 0 && explain.getHeight() > 0);
     }
+
+    /** Redirected output gets the per-epoch lines only, never the bar's \r frames. */
+    @Test
+    void noProgressBarFramesWhenStandardErrorIsNotATerminal() {
+        System.setProperty(Terminal.STDERR_PROPERTY, "false");
+        try {
+            Object[] r = cli("train", "--train-size", "256", "--test-size", "64", "--epochs", "1");
+            String text = (String) r[1];
+            assertEquals(0, r[0], text);
+            assertTrue(text.contains("epoch 1/1  loss "), text);
+            assertTrue(text.indexOf('\r') < 0, "a \\r frame in redirected output: " + text);
+        } finally {
+            System.clearProperty(Terminal.STDERR_PROPERTY);
+        }
+        System.setProperty(Terminal.STDERR_PROPERTY, "true");
+        try {
+            Object[] r = cli("train", "--train-size", "256", "--test-size", "64", "--epochs", "1");
+            assertTrue(((String) r[1]).contains("\repoch 1/1 ["), (String) r[1]);
+        } finally {
+            System.clearProperty(Terminal.STDERR_PROPERTY);
+        }
+    }
 }

@@ -23,6 +23,18 @@ public final class MemoryBandwidth {
     public static final int DEFAULT_BYTES = 32 << 20;
     /** Copies timed per probe; the fastest counts. */
     public static final int REPEATS = 7;
+    /**
+     * What the probe measures, in words, for tools that show the figure: the one definition that
+     * {@code pooling4j report} and {@code pooling4j top} name (whether they read the figure from a
+     * recording or probe themselves).
+     */
+    public static final String PROBE = "the pooling4j copy probe (System.arraycopy of "
+            + (DEFAULT_BYTES >> 20)
+            + " MiB of floats split over the threads, best of "
+            + REPEATS
+            + ")";
+
+    private static final ConcurrentHashMap<Integer, java.time.Instant> MEASURED_AT = new ConcurrentHashMap<>();
 
     private static final ConcurrentHashMap<Integer, Double> CACHE = new ConcurrentHashMap<>();
 
@@ -57,6 +69,14 @@ public final class MemoryBandwidth {
         }
     }
 
+    /**
+     * When the cached figure for {@code threads} was measured (or read from {@value #GBPS_PROPERTY}),
+     * or null when it has not been yet.
+     */
+    public static java.time.Instant measuredAt(int threads) {
+        return MEASURED_AT.get(threads);
+    }
+
     /** The cached figure for {@code threads}, or NaN when it has not been probed yet (never probes). */
     public static double cachedGBps(int threads) {
         Double v = CACHE.get(threads);
@@ -85,6 +105,7 @@ public final class MemoryBandwidth {
         } else {
             gbps = probe(threads, DEFAULT_BYTES / 4);
         }
+        MEASURED_AT.put(threads, java.time.Instant.now());
         BandwidthEvent e = new BandwidthEvent();
         if (e.shouldCommit()) {
             e.threads = threads;

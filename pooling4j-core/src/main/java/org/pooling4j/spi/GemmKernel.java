@@ -1,7 +1,7 @@
 package org.pooling4j.spi;
 
 /**
- * The register-blocked inner loop of the matrix product {@link org.pooling4j.Gemm}, behind one seam
+ * The register-blocked inner loop of the matrix product {@code org.pooling4j.nn.Gemm} (module {@code pooling4j-nn}), behind one seam
  * so that a SIMD implementation (module {@code pooling4j-vector}) can replace the scalar one. This is
  * a service-provider interface for that module, not an API for users.
  *

@@ -20,12 +20,13 @@ import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.AutoPadText;
 
 /**
  * Jobs named after TensorFlow's {@code tf.nn} pooling functions, with TensorFlow's keys and rules:
  * channels-last by default ({@code data_format}), {@code ksize}/{@code strides} as an int, a spatial
  * list or a full list with 1 on the batch and channel axes, {@code padding} "SAME" (extra cell at the
- * end), "VALID" or explicit per-side pairs (max pooling only), averages over in-bounds elements only,
+ * end), "VALID" (either in any case, so Keras's "same"/"valid" too) or explicit per-side pairs (max pooling only), averages over in-bounds elements only,
  * max starting from {@code -FLT_MAX} with NaN never selected, and argmax in
  * {@code (y*W + x)*C + c} form (plus the batch term with {@code include_batch_in_index}).
  */
@@ -92,10 +93,10 @@ final class TfJobs implements JobFamily {
                 : PoolSpec.avg(k).countIncludePad(false);
         b.stride(s);
         Object pad = j.raw("padding");
-        if ("SAME".equals(pad)) {
-            b.autoPad(AutoPad.SAME_UPPER);
-        } else if ("VALID".equals(pad)) {
-            b.autoPad(AutoPad.VALID);
+        AutoPad auto = pad instanceof String ? AutoPadText.parse((String) pad) : null;
+        if (auto == AutoPad.SAME_UPPER || auto == AutoPad.VALID) {
+            // TensorFlow writes "SAME"/"VALID", Keras "same"/"valid": the same rules.
+            b.autoPad(auto);
         } else if (pad instanceof List) {
             if (!max || argmax)
                 throw j.bad(
@@ -103,7 +104,7 @@ final class TfJobs implements JobFamily {
             int[][] pp = explicitPadding(j, r, layout);
             b.padding(pp[0], pp[1]);
         } else {
-            throw j.bad("padding", "must be \"SAME\", \"VALID\" or a list of [before, after] pairs");
+            throw j.bad("padding", "must be \"SAME\" or \"VALID\" (any case) or a list of [before, after] pairs");
         }
         PoolSpec spec = b.build();
         boolean withBatch = j.bool("include_batch_in_index", false);

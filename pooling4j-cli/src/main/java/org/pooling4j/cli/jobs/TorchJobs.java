@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pooling4j.AutoPad;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.LpMode;
@@ -16,6 +17,7 @@ import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooled;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.AutoPadText;
 
 /**
  * Jobs named after {@code torch.nn.functional} with PyTorch's parameter names, defaults, checks and
@@ -258,17 +260,30 @@ final class TorchJobs implements JobFamily {
         return t.toLayout(Layout.CHANNELS_FIRST, batched);
     }
 
+    /**
+     * Keras's {@code "padding": "same"} or {@code "valid"} on max_pool and avg_pool (PyTorch itself takes
+     * numbers only), or null when the padding is absent or numeric.
+     */
+    private static AutoPad paddingWord(Job j) {
+        if (!j.has("padding") || !(j.raw("padding") instanceof String)) return null;
+        AutoPad a = AutoPadText.parse((String) j.raw("padding"));
+        if (a == null) throw j.bad("padding", "must be an int, a list of ints or " + AutoPadText.RULE);
+        return a;
+    }
+
     private static PoolSpec spec(Job j, String base, int r, Tensor x, boolean batched) {
         switch (base) {
             case "max_pool": {
                 int[] k = j.ints("kernel_size", r, null);
                 int[] s = j.ints("stride", r, k);
-                int[] p = j.ints("padding", r, new int[r]);
+                AutoPad word = paddingWord(j);
+                int[] p = word != null ? new int[r] : j.ints("padding", r, new int[r]);
                 int[] d = j.ints("dilation", r, ones(r));
-                halfKernelRule(j, k, p);
+                if (word == null) halfKernelRule(j, k, p);
                 return PoolSpec.max(k)
                         .stride(s)
                         .padding(p)
+                        .autoPad(word != null ? word : AutoPad.NOTSET)
                         .dilation(d)
                         .ceilMode(j.bool("ceil_mode", false))
                         .build();
@@ -276,8 +291,9 @@ final class TorchJobs implements JobFamily {
             case "avg_pool": {
                 int[] k = j.ints("kernel_size", r, null);
                 int[] s = j.ints("stride", r, k);
-                int[] p = j.ints("padding", r, new int[r]);
-                halfKernelRule(j, k, p);
+                AutoPad word = paddingWord(j);
+                int[] p = word != null ? new int[r] : j.ints("padding", r, new int[r]);
+                if (word == null) halfKernelRule(j, k, p);
                 if (r == 3) {
                     // avg_pool3d checks the unpadded input against the kernel (check_input_size).
                     int[] in = spatial(x, r, batched);
@@ -289,11 +305,14 @@ final class TorchJobs implements JobFamily {
                                             + java.util.Arrays.toString(in));
                     }
                 }
+                // With Keras's "same" the padded cells are not counted (Keras's and TensorFlow's rule),
+                // unless the job says otherwise.
                 PoolSpec.Builder b = PoolSpec.avg(k)
                         .stride(s)
                         .padding(p)
+                        .autoPad(word != null ? word : AutoPad.NOTSET)
                         .ceilMode(j.bool("ceil_mode", false))
-                        .countIncludePad(j.bool("count_include_pad", true));
+                        .countIncludePad(j.bool("count_include_pad", word == null));
                 if (j.has("divisor_override")) {
                     if (r == 1) throw j.bad("divisor_override", "avg_pool1d has no divisor_override");
                     int dv = j.toInt("divisor_override", j.raw("divisor_override"));

@@ -40,6 +40,12 @@ final class PoolRecording {
     boolean[] tuned = new boolean[1024];
     /** Copy bandwidth per thread count from the recording's CopyBandwidth events (the highest per count). */
     final TreeMap<Integer, Double> bandwidth = new TreeMap<>();
+    /** When each figure of {@link #bandwidth} was measured: its event's start, nanoseconds since the epoch. */
+    final TreeMap<Integer, Long> bandwidthNanos = new TreeMap<>();
+    /** Calls left out by {@link #withoutFirstCalls} (0 when none were). */
+    int leftOut;
+    /** How many calls of each key {@link #withoutFirstCalls} left out. */
+    int leftOutPerKey;
     /** Events of other types in the recording. */
     long otherEvents;
     /** Earliest start and latest end of any event, nanoseconds since the epoch (0 when the file has none). */
@@ -108,8 +114,11 @@ final class PoolRecording {
                             e.hasField("tuned") && e.getBoolean("tuned"));
                 } else if (PoolEvents.BANDWIDTH_EVENT.equals(name) && e.hasField("gbps")) {
                     double g = e.getDouble("gbps");
-                    if (g > 0 && !Double.isInfinite(g))
-                        r.bandwidth.merge(PoolEvents.intField(e, "threads", 1), g, Math::max);
+                    int t = PoolEvents.intField(e, "threads", 1);
+                    if (g > 0 && !Double.isInfinite(g) && !(r.bandwidth.getOrDefault(t, 0.0) >= g)) {
+                        r.bandwidth.put(t, g);
+                        r.bandwidthNanos.put(t, s);
+                    }
                 } else {
                     r.otherEvents++;
                 }
@@ -122,6 +131,44 @@ final class PoolRecording {
         if (first != Long.MAX_VALUE) {
             r.firstNanos = first;
             r.lastNanos = last;
+        }
+        return r;
+    }
+
+    /**
+     * This recording without the first {@code n} calls (by start time) of each key: the cold calls
+     * that include class loading, planning and JIT compilation, which would otherwise dominate the
+     * p99 of a short run. A key with no call left is dropped.
+     *
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
+    PoolRecording withoutFirstCalls(int n) {
+        if (n < 0) throw new IllegalArgumentException("--skip-first " + n + ": must be >= 0");
+        PoolRecording r = new PoolRecording();
+        r.bandwidth.putAll(bandwidth);
+        r.bandwidthNanos.putAll(bandwidthNanos);
+        r.otherEvents = otherEvents;
+        r.firstNanos = firstNanos;
+        r.lastNanos = lastNanos;
+        r.leftOutPerKey = n;
+        Integer[] order = new Integer[calls];
+        for (int c = 0; c < calls; c++) order[c] = c;
+        Arrays.sort(order, (a, b) -> Long.compare(start[a], start[b]));
+        int[] seen = new int[keys.size()];
+        boolean[] keep = new boolean[calls];
+        for (int c : order) keep[c] = seen[key[c]]++ >= n;
+        int[] newIndex = new int[keys.size()];
+        Arrays.fill(newIndex, -1);
+        for (int c = 0; c < calls; c++) {
+            if (!keep[c]) {
+                r.leftOut++;
+                continue;
+            }
+            if (newIndex[key[c]] < 0) {
+                newIndex[key[c]] = r.keys.size();
+                r.keys.add(keys.get(key[c]));
+            }
+            r.add(newIndex[key[c]], start[c], duration[c], bytes[c], threads[c], tuned[c]);
         }
         return r;
     }

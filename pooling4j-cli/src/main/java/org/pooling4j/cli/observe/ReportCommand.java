@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.monitor.MemoryBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +32,8 @@ import picocli.CommandLine.Parameters;
         name = "report",
         mixinStandardHelpOptions = true,
         description = {
-            "Turn a JFR recording into one self-contained HTML page of its pooling calls.",
-            "The page has a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency "
-                    + "histogram, GB/s against the copy bandwidth (roofline-style) and a timeline, drawn as inline SVG.",
+            "Turn a JFR recording into one HTML page of its pooling calls.",
+            "The page is self-contained (inline SVG, no script): a table per op/kernel/shape (calls, total, mean, p50, p99, GB/s, %% of copy bandwidth), a latency histogram, GB/s against the copy bandwidth (roofline-style) and a timeline.",
             "Record with: java -XX:StartFlightRecording:filename=rec.jfr ... (pooling4j's events are on by default)."
         })
 public final class ReportCommand implements Callable<Integer> {
@@ -58,12 +59,22 @@ public final class ReportCommand implements Callable<Integer> {
                     "copy bandwidth in GB/s to compare with (default: the recording's CopyBandwidth events, else probed here)")
     Double bandwidthGbps;
 
+    @Option(
+            names = "--skip-first",
+            paramLabel = "N",
+            description = "leave out the first N calls of each key (by start time), the cold calls whose class"
+                    + " loading and JIT compilation would otherwise set the p99 (default 0)")
+    int skipFirst;
+
     @Override
     public Integer call() {
+        InputFiles.file(recording);
         if (bandwidthGbps != null && !(bandwidthGbps > 0 && !bandwidthGbps.isInfinite())) {
             throw new IllegalArgumentException("--bandwidth-gbps " + bandwidthGbps + ": must be a finite number > 0");
         }
+        if (skipFirst < 0) throw new IllegalArgumentException("--skip-first " + skipFirst + ": must be >= 0");
         PoolRecording rec = PoolRecording.read(recording);
+        if (skipFirst > 0) rec = rec.withoutFirstCalls(skipFirst);
         Path target = out != null ? out : recording.toAbsolutePath().resolveSibling("report.html");
         String name = recording.getFileName() == null
                 ? recording.toString()
@@ -93,8 +104,18 @@ public final class ReportCommand implements Callable<Integer> {
             return new ReportPage.Bandwidth(m, "from --bandwidth-gbps");
         }
         if (!rec.bandwidth.isEmpty()) {
+            StringBuilder when = new StringBuilder();
+            for (Map.Entry<Integer, Long> e : rec.bandwidthNanos.entrySet()) {
+                when.append(when.length() == 0 ? "" : ", ")
+                        .append(Units.utcTime(e.getValue()))
+                        .append(" (")
+                        .append(e.getKey())
+                        .append(e.getKey() == 1 ? " thread)" : " threads)");
+            }
             return new ReportPage.Bandwidth(
-                    new TreeMap<>(rec.bandwidth), "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events");
+                    new TreeMap<>(rec.bandwidth),
+                    "from the recording's " + PoolEvents.BANDWIDTH_EVENT + " events, measured " + when + " by "
+                            + MemoryBandwidth.PROBE);
         }
         if (rec.calls == 0) return new ReportPage.Bandwidth(m, "no pooling calls to compare");
         // Once per thread count the calls ran on (MemoryBandwidth caches, so a repeat costs nothing).
@@ -104,7 +125,8 @@ public final class ReportCommand implements Callable<Integer> {
         }
         return new ReportPage.Bandwidth(
                 m,
-                "probed on this machine now, since the recording has no " + PoolEvents.BANDWIDTH_EVENT
+                "probed on this machine at " + Units.utcTime(System.currentTimeMillis() * 1_000_000L) + " by "
+                        + MemoryBandwidth.PROBE + ", since the recording has no " + PoolEvents.BANDWIDTH_EVENT
                         + " event: right only if this machine made the recording (or use --bandwidth-gbps)");
     }
 }

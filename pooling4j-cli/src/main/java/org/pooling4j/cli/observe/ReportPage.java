@@ -243,6 +243,14 @@ final class ReportPage {
         b.append("<dt>Pooling calls</dt><dd id=\"total-calls\">")
                 .append(rec.calls)
                 .append("</dd>\n");
+        if (rec.leftOutPerKey > 0) {
+            b.append("<dt>Left out</dt><dd id=\"left-out\">the first ")
+                    .append(rec.leftOutPerKey)
+                    .append(rec.leftOutPerKey == 1 ? " call" : " calls")
+                    .append(" of each key (")
+                    .append(rec.leftOut)
+                    .append(" in all; --skip-first)</dd>\n");
+        }
         if (rec.calls > 0) {
             b.append("<dt>Keys</dt><dd>")
                     .append(rec.keys.size())

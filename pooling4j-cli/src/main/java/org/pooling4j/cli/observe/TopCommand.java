@@ -59,10 +59,8 @@ import picocli.CommandLine.Option;
         name = "top",
         mixinStandardHelpOptions = true,
         description = {
-            "Show a live table of the pooling calls of a running JVM that uses pooling4j.",
-            "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed "
-                    + "over JMX (Attach API and JFR remote streaming). Stops after --count refreshes, when the target exits, "
-                    + "or on Ctrl-C (status 0 in each case)."
+            "Show a live table of the pooling calls of a running JVM.",
+            "Per op/kernel/shape: calls/s, p50 and p99, GB/s and %% of copy bandwidth over the last --interval, streamed over JMX (Attach API and JFR remote streaming). It stops after --count refreshes, when the target exits, or on Ctrl-C (status 0 in each case)."
         })
 public final class TopCommand implements Callable<Integer> {
     /** How long without new events before the window follows the clock instead of the newest event. */
@@ -157,7 +155,10 @@ public final class TopCommand implements Callable<Integer> {
             rs.onEvent(PoolEvents.POOL_EVENT, live::pool);
             rs.onEvent(
                     PoolEvents.BANDWIDTH_EVENT,
-                    e -> bw.seen(PoolEvents.intField(e, "threads", 1), e.getDouble("gbps")));
+                    e -> bw.seen(
+                            PoolEvents.intField(e, "threads", 1),
+                            e.getDouble("gbps"),
+                            PoolRecording.nanos(e.getStartTime())));
             rs.onFlush(live::flushed);
             rs.onClose(live::closed);
             rs.startAsync();
@@ -520,6 +521,10 @@ public final class TopCommand implements Callable<Integer> {
     /** The copy bandwidth figures top can compare with, and their labels. */
     static final class Bandwidths {
         private final TreeMap<Integer, Double> seen = new TreeMap<>();
+        /** When each figure of {@link #seen} and {@link #probed} was measured, nanoseconds since the epoch. */
+        private final Map<Integer, Long> seenAt = new HashMap<>();
+
+        private final Map<Integer, Long> probedAt = new HashMap<>();
         private final Map<Integer, Double> probed = new HashMap<>();
         private final double targetProperty;
 
@@ -535,8 +540,11 @@ public final class TopCommand implements Callable<Integer> {
             this.targetProperty = v > 0 && !Double.isInfinite(v) ? v : Double.NaN;
         }
 
-        synchronized void seen(int threads, double gbps) {
-            if (gbps > 0 && !Double.isInfinite(gbps)) seen.put(threads, gbps);
+        synchronized void seen(int threads, double gbps, long epochNanos) {
+            if (gbps > 0 && !Double.isInfinite(gbps)) {
+                seen.put(threads, gbps);
+                seenAt.put(threads, epochNanos);
+            }
         }
 
         /**
@@ -555,7 +563,19 @@ public final class TopCommand implements Callable<Integer> {
             }
             if (!Double.isNaN(targetProperty)) return new double[] {2, 0, targetProperty};
             int t = Math.max(1, Math.min(256, threads));
-            return new double[] {3, t, probed.computeIfAbsent(t, MemoryBandwidth::copyGBps)};
+            return new double[] {
+                3,
+                t,
+                probed.computeIfAbsent(t, n -> {
+                    double g = MemoryBandwidth.copyGBps(n);
+                    probedAt.put(n, System.currentTimeMillis() * 1_000_000L);
+                    return g;
+                })
+            };
+        }
+
+        private static String when(Long epochNanos) {
+            return epochNanos == null ? "time unknown" : "measured " + Units.utcTime(epochNanos);
         }
 
         /** A label for a {@link #lookup} result. */
@@ -564,9 +584,9 @@ public final class TopCommand implements Callable<Integer> {
             String th = l[1] == 1 ? " on 1 thread" : " on " + (int) l[1] + " threads";
             return switch ((int) l[0]) {
                 case 0 -> v + " (--bandwidth-gbps)";
-                case 1 -> v + th + " (the target's probe)";
+                case 1 -> v + th + " (the target's copy probe, " + when(seenAt.get((int) l[1])) + ")";
                 case 2 -> v + " (the target's -D" + MemoryBandwidth.GBPS_PROPERTY + ")";
-                default -> v + th + " (probed by this process, not the target)";
+                default -> v + th + " (probed by this process, not the target, " + when(probedAt.get((int) l[1])) + ")";
             };
         }
     }

@@ -58,4 +58,10 @@ final class Units {
         int rank = (int) Math.ceil(q * n);
         return sorted[Math.max(0, Math.min(n, rank) - 1)];
     }
+
+    /** A moment as {@code 2026-12-07 00:30:12 UTC}, from nanoseconds since the epoch. */
+    static String utcTime(long epochNanos) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+                .format(java.time.Instant.ofEpochSecond(0, epochNanos).atOffset(java.time.ZoneOffset.UTC));
+    }
 }

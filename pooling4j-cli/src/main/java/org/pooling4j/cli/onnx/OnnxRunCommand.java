@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.io.Npy;
 import org.pooling4j.onnx.OnnxModel;
 import org.pooling4j.onnx.TensorValue;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Parameters;
         name = "onnx-run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run an ONNX model on .npy inputs and write every graph output as DIR/<output name>.npy.",
-            "Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."
+            "Run an ONNX model on .npy inputs.",
+            "Every graph output is written as DIR/<output name>.npy. Input dtypes must be the ones the model declares (<f4 float, <f8 double, <f2 float16, <i8, <i4, |i1, |u1)."
         })
 public final class OnnxRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .onnx model file.")
@@ -40,6 +41,11 @@ public final class OnnxRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InputFiles.file(model);
+        for (String spec : inputs) {
+            int eq = spec.indexOf('=');
+            if (eq > 0 && eq < spec.length() - 1) InputFiles.file(Path.of(spec.substring(eq + 1)));
+        }
         OnnxModel m = OnnxModel.load(model);
         Map<String, TensorValue> feed = new LinkedHashMap<>();
         for (String spec : inputs) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.onnx.BackendTestCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -14,10 +15,9 @@ import picocli.CommandLine.Parameters;
         name = "onnx-test",
         mixinStandardHelpOptions = true,
         description = {
-            "Run ONNX backend test cases: each DIR holds model.onnx and test_data_set_*/input_*.pb, output_*.pb",
-            "(or is a folder of such cases). Outputs are compared as ONNX's runner does: same shape and element type,",
-            "|actual - expected| <= 1e-7 + 1e-3 * |expected|, NaN where NaN; integer outputs exactly.",
-            "Prints PASS/FAIL per case and ends with 'N passed, M failed'; exit status 1 if any failed."
+            "Run ONNX backend test cases and compare their outputs.",
+            "Each DIR holds model.onnx and test_data_set_*/input_*.pb, output_*.pb, or is a folder of such cases. Outputs are compared as ONNX's runner does: same shape and element type, |actual - expected| <= 1e-7 + 1e-3 * |expected|, NaN where NaN; integer outputs exactly.",
+            "Prints PASS/FAIL per case and ends with 'N passed, M failed'; the exit status is 1 if any failed."
         })
 public final class OnnxTestCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Case folders, or folders of case folders.")
@@ -27,6 +27,7 @@ public final class OnnxTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path dir : dirs) InputFiles.directory(dir);
         int passed = 0;
         int failed = 0;
         for (Path dir : dirs) {

@@ -59,10 +59,19 @@ public final class ExplainPicture {
         if (spec.kernel() != null) {
             b.append("kernel ").append(dims(spec.kernel()));
             if (spec.stride() != null) b.append(", stride ").append(dims(spec.stride()));
-            int[] lo = spec.padBegin();
-            int[] hi = spec.padEnd();
+            // The padding the geometry resolved: with auto padding (same) the spec itself holds zeros.
+            int[] lo = new int[g.rank()];
+            int[] hi = new int[g.rank()];
+            for (int a = 0; a < g.rank(); a++) {
+                lo[a] = g.padBegin(a);
+                hi[a] = g.padEnd(a);
+            }
             b.append(", padding ")
                     .append(java.util.Arrays.equals(lo, hi) ? dims(lo) : dims(lo) + " before, " + dims(hi) + " after");
+            if (spec.autoPad() != org.pooling4j.AutoPad.NOTSET)
+                b.append(" (")
+                        .append(spec.autoPad().name().toLowerCase(java.util.Locale.ROOT))
+                        .append(')');
             int[] d = spec.dilation();
             boolean one = true;
             for (int v : d) one &= v == 1;
@@ -145,8 +154,11 @@ public final class ExplainPicture {
                         Math.max(longest, ExplainCommand.num(r.output.data()[i]).length());
             titleW = Math.max(titleW, Math.max(BitmapFont.width(r.title, FONT), BitmapFont.width(r.params, FONT)));
         }
-        int cell = Math.max(40, BitmapFont.width("0".repeat(longest), FONT) + 2 * PAD);
-        cell = Math.max(cell, BitmapFont.ASCENT * FONT + 2 * PAD);
+        // The value must stay clear of every outline: the deepest inset of an overlapping window's outline
+        // (2 + 3 * 4), its stroke (3) and a visible gap of 8 on each side of the text.
+        int clear = Math.max(PAD, 2 + 3 * 4 + 3 + 8);
+        int cell = Math.max(40, BitmapFont.width("0".repeat(longest), FONT) + 2 * clear);
+        cell = Math.max(cell, BitmapFont.ASCENT * FONT + 2 * clear);
         int arrow = 60;
         int titleH = 2 * (BitmapFont.height(FONT) + 4) + 8;
         int rowH = titleH + Math.max(h, outH) * cell + MARGIN;

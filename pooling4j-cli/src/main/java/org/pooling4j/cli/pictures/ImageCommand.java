@@ -4,12 +4,15 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.AutoPad;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
+import org.pooling4j.cli.AutoPadText;
 import org.pooling4j.cli.ExplainCommand;
+import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OpNames;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
@@ -25,17 +28,28 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Pool a picture channel by channel and write the result as PNG.",
-            "Grey pictures have 1 channel, colour 3; alpha is kept as one more channel and pooled like the others.",
-            "Values are 0..255 and are rounded and clamped to 0..255 when written.",
-            "  pooling4j image in.png --op max --kernel 2 --stride 2 --out out.png",
-            "  pooling4j image in.png --grid --out grid.png      (input and every kind side by side)",
-            "  pooling4j image --sample sample.png                (write the built-in sample picture)",
-            "  pooling4j image --sample --grid --out grid.png     (the grid of the sample picture)"
+            "Grey pictures have 1 channel, colour ones 3; alpha is kept as one more channel and pooled like the others. Values are 0..255 and are rounded and clamped to 0..255 when written."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  pooling4j image in.png --op max --kernel 2 --out out.png",
+            "  pooling4j image in.png --grid --out grid.png    (input and every kind)",
+            "  pooling4j image --sample sample.png             (the built-in picture)",
+            "  pooling4j image --sample --grid --out grid.png  (the sample's grid)"
         })
 public final class ImageCommand implements Callable<Integer> {
     /** The kinds, in the grid's order. */
-    static final List<String> KINDS =
-            List.of("max", "avg", "lp", "min", "stochastic", "mixed", "gaussian", "fractional", "adaptive", "global");
+    static final List<String> KINDS = List.of(
+            "max",
+            "avg",
+            "lp",
+            "min",
+            "stochastic",
+            "mixed",
+            "weighted_avg",
+            "fractional_max",
+            "adaptive_avg",
+            "global_avg");
 
     @Parameters(
             arity = "0..1",
@@ -48,43 +62,68 @@ public final class ImageCommand implements Callable<Integer> {
 
     @Option(
             names = "--op",
+            paramLabel = "OP",
             description = "max, avg (padding not counted), lp (--p), min (= -max(-x)), stochastic (evaluation rule: "
-                    + "sum x^2 / sum x), mixed (--alpha), gaussian (weighted average, --sigma), fractional (fractional max, --ratio), "
-                    + "adaptive (adaptive average, --size), global (global average) (default max)")
+                    + "sum x^2 / sum x), mixed (--alpha), weighted_avg (Gaussian weights, --sigma), fractional_max"
+                    + " (--ratio), adaptive_avg (--size), global_avg (default max; also gaussian, fractional,"
+                    + " adaptive, global)")
     String op = "max";
 
-    @Option(names = "--kernel", split = ",", description = "kernel size, one value or H,W (default 2)")
+    @Option(
+            names = "--kernel",
+            paramLabel = "N",
+            split = ",",
+            description = "kernel size, one value or H,W (default 2)")
     int[] kernel = {2};
 
-    @Option(names = "--stride", split = ",", description = "stride, one value or H,W (default: the kernel)")
+    @Option(
+            names = "--stride",
+            paramLabel = "N",
+            split = ",",
+            description = "stride, one value or H,W (default: the kernel)")
     int[] stride;
 
-    @Option(names = "--padding", split = ",", description = "padding, one value or H,W (default 0)")
-    int[] padding = {0};
+    @Option(
+            names = "--padding",
+            paramLabel = "PAD",
+            split = ",",
+            description = "padding, one value or H,W (default 0), or same or valid as Keras means them")
+    String[] padding = {"0"};
 
-    @Option(names = "--p", description = "lp: norm order (default 2)")
+    @Option(names = "--p", paramLabel = "NUM", description = "lp: norm order (default 2)")
     double p = 2;
 
-    @Option(names = "--alpha", description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
+    @Option(
+            names = "--alpha",
+            paramLabel = "NUM",
+            description = "mixed: weight of the max in alpha*max + (1-alpha)*avg (default 0.5)")
     double alpha = 0.5;
 
-    @Option(names = "--sigma", description = "gaussian: sigma in taps (default 1)")
+    @Option(names = "--sigma", paramLabel = "NUM", description = "weighted_avg: Gaussian sigma in taps (default 1)")
     double sigma = 1;
 
-    @Option(names = "--ratio", description = "fractional: output size / input size, in (0, 1) (default 0.5)")
+    @Option(
+            names = "--ratio",
+            paramLabel = "NUM",
+            description = "fractional: output size / input size, in (0, 1) (default 0.5)")
     double ratio = 0.5;
 
     @Option(
             names = "--size",
+            paramLabel = "N",
             split = ",",
             description = "adaptive: output size, one value or H,W (default: half the input)")
     int[] size;
 
-    @Option(names = "--seed", description = "fractional: seed of the random pooling regions (default 0)")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "fractional: seed of the random pooling regions (default 0)")
     long seed;
 
     @Option(
             names = "--scale",
+            paramLabel = "N",
             description = "upscale the written picture by this factor, nearest neighbour (default 1)")
     int scale = 1;
 
@@ -93,11 +132,12 @@ public final class ImageCommand implements Callable<Integer> {
             description = "write the input and every kind side by side, each upscaled to the input's size and labelled")
     boolean grid;
 
-    @Option(names = "--out", description = "output PNG")
+    @Option(names = "--out", paramLabel = "FILE.png", description = "output PNG")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        if (!sample && input != null) InputFiles.file(input);
         if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale = " + scale + ": must be in [1, 64]");
         Tensor x;
         String name;
@@ -128,7 +168,8 @@ public final class ImageCommand implements Callable<Integer> {
                     + ", input and " + KINDS.size() + " kinds)");
             return 0;
         }
-        String kind = op.trim().toLowerCase(Locale.ROOT);
+        String kind = OpNames.canonical(op);
+        if (OpNames.impliedP(op) != null) p = OpNames.impliedP(op);
         Tensor y = pool(kind, x);
         BufferedImage img = Images.upscale(Images.toImage(y), scale, scale);
         Images.writePng(img, out);
@@ -136,6 +177,25 @@ public final class ImageCommand implements Callable<Integer> {
                 + (x.dim(1) == 1 ? "" : "s") + " -> " + kind + " " + y.dim(3) + "x" + y.dim(2)
                 + (scale > 1 ? ", shown x" + scale : "") + ")");
         return 0;
+    }
+
+    /** Keras's "same"/"valid" (or ONNX's names) given as --padding, else NOTSET. */
+    private AutoPad autoPad() {
+        AutoPad a = padding.length == 1 ? AutoPadText.parse(padding[0]) : null;
+        return a == null ? AutoPad.NOTSET : a;
+    }
+
+    private int[] paddingNumbers() {
+        int[] v = new int[padding.length];
+        for (int i = 0; i < v.length; i++) {
+            try {
+                v[i] = Integer.parseInt(padding[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--padding " + String.join(",", padding)
+                        + ": must be one integer or H,W, or one of " + AutoPadText.RULE);
+            }
+        }
+        return v;
     }
 
     private static int[] pair(int[] v, String name) {
@@ -148,27 +208,37 @@ public final class ImageCommand implements Callable<Integer> {
     Tensor pool(String kind, Tensor x) {
         int[] k = pair(kernel, "--kernel");
         int[] s = stride == null ? k : pair(stride, "--stride");
-        int[] pad = pair(padding, "--padding");
+        AutoPad auto = autoPad();
+        int[] pad = auto != AutoPad.NOTSET ? new int[2] : pair(paddingNumbers(), "--padding");
         switch (kind) {
             case "max":
-                return Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), x);
+                return Pooling.forward(
+                        PoolSpec.max(k).stride(s).padding(pad).autoPad(auto).build(), x);
             case "avg":
                 // Padding cells are not counted: zeros from outside the picture would darken its border.
                 return Pooling.forward(
                         PoolSpec.avg(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .countIncludePad(false)
                                 .build(),
                         x);
             case "lp":
-                return Pooling.forward(PoolSpec.lp(p, k).stride(s).padding(pad).build(), x);
+                return Pooling.forward(
+                        PoolSpec.lp(p, k).stride(s).padding(pad).autoPad(auto).build(), x);
             case "min": {
                 // Min pooling is not an operator of the library: it is -max(-x).
                 float[] neg = x.data().clone();
                 for (int i = 0; i < neg.length; i++) neg[i] = -neg[i];
-                Tensor m =
-                        Pooling.forward(PoolSpec.max(k).stride(s).padding(pad).build(), Tensor.of(neg, x.shape()));
+                Tensor m = Pooling.forward(
+                        PoolSpec.max(k)
+                                .stride(s)
+                                .padding(pad)
+                                .autoPad(auto)
+                                .autoPad(auto)
+                                .build(),
+                        Tensor.of(neg, x.shape()));
                 float[] d = m.data();
                 for (int i = 0; i < d.length; i++) d[i] = -d[i];
                 return m;
@@ -178,6 +248,7 @@ public final class ImageCommand implements Callable<Integer> {
                         PoolSpec.stochastic(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .training(false)
                                 .build(),
                         x);
@@ -186,30 +257,33 @@ public final class ImageCommand implements Callable<Integer> {
                         PoolSpec.mixed(alpha, k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .countIncludePad(false)
                                 .build(),
                         x);
-            case "gaussian":
+            case "weighted_avg":
                 return Pooling.forward(
                         PoolSpec.weightedAvg(k)
                                 .stride(s)
                                 .padding(pad)
+                                .autoPad(auto)
                                 .sigma(sigma)
                                 .build(),
                         x);
-            case "fractional":
+            case "fractional_max":
                 return Pooling.forward(
                         PoolSpec.fractionalMax(k).outputRatio(ratio).seed(seed).build(), x);
-            case "adaptive": {
+            case "adaptive_avg": {
                 int[] o = size == null
                         ? new int[] {Math.max(1, x.dim(2) / 2), Math.max(1, x.dim(3) / 2)}
                         : pair(size, "--size");
                 return Pooling.forward(PoolSpec.adaptiveAvg(o[0], o[1]).build(), x);
             }
-            case "global":
+            case "global_avg":
                 return Pooling.forward(PoolSpec.globalAvg(2).build(), x);
             default:
-                throw new IllegalArgumentException("--op " + kind + ": unknown; use " + String.join(", ", KINDS));
+                throw new IllegalArgumentException("--op " + kind + ": unknown; use " + String.join(", ", KINDS) + " ("
+                        + OpNames.aliasText() + ")");
         }
     }
 
@@ -220,19 +294,23 @@ public final class ImageCommand implements Callable<Integer> {
     String params(String kind, Tensor y) {
         int[] k = pair(kernel, "--kernel");
         int[] s = stride == null ? k : pair(stride, "--stride");
-        int[] pad = pair(padding, "--padding");
-        String ks = "k" + dims(k) + " s" + dims(s) + (pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
+        AutoPad auto = autoPad();
+        int[] pad = auto != AutoPad.NOTSET ? new int[2] : pair(paddingNumbers(), "--padding");
+        String ks = "k" + dims(k) + " s" + dims(s)
+                + (auto != AutoPad.NOTSET
+                        ? " " + padding[0].trim().toLowerCase(java.util.Locale.ROOT)
+                        : pad[0] == 0 && pad[1] == 0 ? "" : " pad" + dims(pad));
         switch (kind) {
             case "lp":
                 return ks + " p=" + ExplainCommand.num((float) p);
             case "mixed":
                 return ks + " \u03b1=" + ExplainCommand.num((float) alpha);
-            case "gaussian":
+            case "weighted_avg":
                 return ks + " \u03c3=" + ExplainCommand.num((float) sigma);
-            case "fractional":
+            case "fractional_max":
                 return "k" + dims(k) + " r=" + ExplainCommand.num((float) ratio);
-            case "adaptive":
-            case "global":
+            case "adaptive_avg":
+            case "global_avg":
                 return "out " + y.dim(2) + "x" + y.dim(3);
             default:
                 return ks;

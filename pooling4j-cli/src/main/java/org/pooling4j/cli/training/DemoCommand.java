@@ -22,9 +22,8 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "A tour in under two minutes: pooling worked out window by window, a short training run of the",
-            "same network with max and with average pooling, every pooling kind applied to a picture, and what",
-            "the tracking layer saw (calls, latency, GB/s per operator and kernel)."
+            "A tour of the library in under two minutes.",
+            "It works pooling out window by window, trains the same network briefly with max and with average pooling, applies every pooling kind to a picture, and shows what the tracking layer saw (calls, latency, GB/s per operator and kernel)."
         })
 public final class DemoCommand implements Callable<Integer> {
     @Option(

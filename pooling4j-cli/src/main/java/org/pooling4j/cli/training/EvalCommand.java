@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.InputFiles;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Sequential;
 import org.pooling4j.nn.data.Dataset;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a model saved by train on IDX files (MNIST format, gzipped or not):",
-            "prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."
+            "Evaluate a saved model on IDX files.",
+            "The files are in MNIST format, gzipped or not ('pooling4j digits --out DIR' writes a test set). Prints the accuracy and the confusion matrix (rows: true digit, columns: predicted)."
         })
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE.npz", required = true, description = "a model saved by train --save")
@@ -42,6 +43,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        InputFiles.file(model);
+        InputFiles.file(images);
+        InputFiles.file(labels);
         TrainCommand.Check.positive("--batch", batch);
         Sequential net = ModelIo.load(model);
         Dataset data = Idx.read(images, labels);

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OpNames;
 import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
@@ -23,10 +25,8 @@ import picocli.CommandLine.Option;
         name = "study",
         mixinStandardHelpOptions = true,
         description = {
-            "The claims about pooling, measured: the same network trained with each pooling kind",
-            "on the same data and seeds. Writes study.md (a table of test accuracy, accuracy on test digits",
-            "shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it),",
-            "accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."
+            "Compare the pooling kinds by training the same network with each.",
+            "Every kind trains on the same data with the same seeds. Writes study.md (test accuracy, accuracy on test digits shifted by 1-4 pixels, classifier-head parameters, time per epoch and pooling's share of it), accuracy.png (test accuracy per epoch) and shift.png (accuracy against the shift)."
         })
 public final class StudyCommand implements Callable<Integer> {
     /** Every kind the study compares, in table order. */
@@ -120,8 +120,10 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (chartsFrom != null) return redraw(chartsFrom);
-        List<String> ks = kinds == null || kinds.isEmpty() ? KINDS : kinds;
+        if (chartsFrom != null) return redraw(InputFiles.file(chartsFrom));
+        List<String> ks = new ArrayList<>();
+        // The layers' names (gaussian for weighted_avg, ...), which also label the study's rows.
+        for (String k : kinds == null || kinds.isEmpty() ? KINDS : kinds) ks.add(OpNames.layerKind(k));
         for (String k : ks) Models.lenet(k, seed); // an unknown kind fails before any training
         TrainCommand.Check.positive("--epochs", epochs);
         TrainCommand.Check.positive("--batch", batch);

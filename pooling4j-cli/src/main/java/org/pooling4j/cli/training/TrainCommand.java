@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
+import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OpNames;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Sequential;
@@ -17,16 +19,17 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a LeNet-style network (conv-relu-pool twice, then two linear layers) on digits.",
-            "Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."
+            "Train a LeNet-style network on digits.",
+            "The network is conv-relu-pool twice, then two linear layers. Prints per epoch: loss, train and test accuracy, images/s and the share of the time spent in pooling."
         })
 public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--pool",
             paramLabel = "KIND",
             defaultValue = "max",
-            description = "pooling of both stages: max, avg, lp2, lp4, stochastic, mixed, gated, gaussian, fractional, "
-                    + "or none (strided convolutions instead of pooling) (default: ${DEFAULT-VALUE})")
+            description = "pooling of both stages: max, avg, lp (p = 2), lp4 (p = 4), stochastic, mixed, gated,"
+                    + " weighted_avg (Gaussian weights), fractional_max, or none (strided convolutions instead of"
+                    + " pooling); also gaussian, fractional, lp2 (default: ${DEFAULT-VALUE})")
     String pool;
 
     @Option(
@@ -91,9 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (dataset != null && dataset.startsWith("mnist:")) InputFiles.directory(Path.of(dataset.substring(6)));
         Check.positive("--epochs", epochs);
         Check.positive("--batch", batch);
-        Models.lenet(pool, seed); // rejects an unknown kind before the data is made
+        Models.lenet(OpNames.layerKind(pool), seed); // rejects an unknown kind before the data is made
         if (threads != null) {
             Check.positive("--threads", threads);
             Pooling.setThreads(threads);
@@ -109,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
                 data.train().rows(),
                 data.train().cols(),
                 (System.nanoTime() - t0) * 1e-9);
-        Sequential model = Models.lenet(pool, seed);
+        Sequential model = Models.lenet(OpNames.layerKind(pool), seed);
         System.out.print(
                 model.summary(new int[] {1, 1, data.train().rows(), data.train().cols()}));
         Training.Settings s = settings(epochs, batch, lr, optimizer, seed, !noProgress);

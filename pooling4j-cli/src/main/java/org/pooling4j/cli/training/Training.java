@@ -52,7 +52,8 @@ public final class Training {
     public Training(Settings settings, PrintStream out, PrintStream progress) {
         this.settings = settings;
         this.out = out;
-        this.progress = progress;
+        // A progress bar redraws its line with \r: only for a person at a terminal, never into a file or pipe.
+        this.progress = progress != null && org.pooling4j.cli.Terminal.stderrIsTerminal() ? progress : null;
     }
 
     Optimizer optimizer() {

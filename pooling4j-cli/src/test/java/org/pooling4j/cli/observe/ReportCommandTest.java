@@ -325,7 +325,7 @@ class ReportCommandTest {
         Object[] r = CliTest.cli(
                 "report", missing.toString(), "--out", dir.resolve("x.html").toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertEquals("pooling4j report: recording " + missing + ": no such file", ((String) r[1]).trim());
+        assertEquals("pooling4j report: no such file: " + missing, ((String) r[1]).trim());
         assertFalse(Files.exists(dir.resolve("x.html")));
     }
 
@@ -349,6 +349,42 @@ class ReportCommandTest {
 
         r = CliTest.cli("report", dir.toString());
         assertEquals(2, r[0], (String) r[1]);
-        assertTrue(((String) r[1]).contains("recording " + dir + ": not a regular file"), (String) r[1]);
+        assertEquals("pooling4j report: not a file: " + dir + " (a directory)", ((String) r[1]).trim());
+    }
+
+    /**
+     * --skip-first N leaves out each key's first N calls: of the standard work's 3 max, 5 avg and 2
+     * global_max calls, --skip-first 2 keeps 1 max and 3 avg calls, and global_max has none left.
+     */
+    @Test
+    void skipFirstLeavesOutTheColdCallsOfEachKey() throws Exception {
+        String old = System.getProperty(MemoryBandwidth.GBPS_PROPERTY);
+        Path jfr;
+        try {
+            System.setProperty(MemoryBandwidth.GBPS_PROPERTY, "25");
+            jfr = record("rec.jfr", standardWork(), true, () -> MemoryBandwidth.reprobe(1));
+        } finally {
+            if (old == null) System.clearProperty(MemoryBandwidth.GBPS_PROPERTY);
+            else System.setProperty(MemoryBandwidth.GBPS_PROPERTY, old);
+        }
+        Path html = dir.resolve("warm.html");
+        Object[] r = CliTest.cli("report", jfr.toString(), "--skip-first", "2", "--out", html.toString());
+        assertEquals(0, r[0], (String) r[1]);
+        assertTrue(((String) r[1]).contains("4 pooling calls, 2 keys"), (String) r[1]);
+        String page = Files.readString(html);
+        assertTrue(
+                page.contains("<dd id=\"left-out\">the first 2 calls of each key (6 in all; --skip-first)</dd>"), page);
+        Map<String, String> calls = new HashMap<>();
+        for (Map<String, String> row : rows(page)) calls.put(row.get("op"), row.get("calls"));
+        assertEquals(Map.of("max", "1", "avg", "3"), calls);
+        // The copy bandwidth says which probe made it and when.
+        assertTrue(
+                page.matches("(?s).*25\\.0 GB/s on 1 thread — from the recording&#39;s org\\.pooling4j\\.CopyBandwidth"
+                        + " events, measured \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(1 thread\\) by the"
+                        + " pooling4j copy probe.*"),
+                page);
+        Object[] bad = CliTest.cli("report", jfr.toString(), "--skip-first", "-1");
+        assertEquals(2, bad[0]);
+        assertEquals("pooling4j report: --skip-first -1: must be >= 0", ((String) bad[1]).trim());
     }
 }

@@ -54,17 +54,26 @@ class OnnxCliTest {
         assertTrue(text.trim().endsWith("1 passed, 0 failed"), text);
 
         maxPoolCase("case_bad", true);
+        Files.createDirectories(dir.resolve("empty"));
         Object[] bad = cli(
                 "onnx-test",
                 dir.resolve("case_good").toString(),
                 dir.resolve("case_bad").toString(),
-                dir.resolve("missing").toString());
+                dir.resolve("empty").toString());
         text = (String) bad[1];
         assertEquals(1, bad[0], text);
         // 4 vs 4.01: |diff| = 0.01 > 1e-7 + 1e-3 * 4.01.
         assertTrue(text.contains("FAIL case_bad: test_data_set_0: output 0 ('out0'): 1 of 2 values differ"), text);
-        assertTrue(text.contains("FAIL missing: no model.onnx"), text);
+        assertTrue(text.contains("FAIL empty: no model.onnx"), text);
         assertTrue(text.trim().endsWith("1 passed, 2 failed"), text);
+
+        // A folder that does not exist is a usage error, reported before any case runs.
+        Object[] missing = cli(
+                "onnx-test",
+                dir.resolve("case_good").toString(),
+                dir.resolve("missing").toString());
+        assertEquals(2, missing[0]);
+        assertEquals("pooling4j onnx-test: no such file: " + dir.resolve("missing") + "\n", missing[1]);
     }
 
     @Test

@@ -33,8 +33,8 @@ class ExplainPngTest {
         assertTrue(text.contains("wrote " + png), text);
         BufferedImage img = ImageIO.read(png.toFile());
         // Two rows (max, avg), each with a 4x4 input grid and a 2x2 output grid. The longest number,
-        // 13.5, is (4 * 6 - 1) * 2 = 46 pixels wide at scale 2; with 20 pixels on either side a cell is 86.
-        int cell = 86;
+        // 13.5, is (4 * 6 - 1) * 2 = 46 pixels wide at scale 2; with 25 pixels on either side a cell is 96.
+        int cell = 96;
         assertTrue(img.getWidth() >= 16 + 4 * cell + 2 * cell + 16, "width " + img.getWidth());
         assertTrue(img.getHeight() >= 2 * 4 * cell, "height " + img.getHeight());
         // Four windows, four colours; each appears on the input side (outline) and the output side.
@@ -56,9 +56,9 @@ class ExplainPngTest {
         assertEquals(0, CliTest.cli("explain", "--png", png.toString())[0]);
         BufferedImage img = ImageIO.read(png.toFile());
         // The first row's input grid starts 16 pixels in, below a two-line caption (2 * (18 + 4) + 8);
-        // its 86-pixel cells hold black digits only, which must stay 20 pixels from every edge (the
-        // deepest window outline ends 2 + 3 * 4 + 3 = 17 pixels in).
-        int cell = 86;
+        // its 96-pixel cells hold black digits only, which must stay 25 pixels from every edge (the
+        // deepest window outline ends 2 + 3 * 4 + 3 = 17 pixels in, then a visible gap of 8).
+        int cell = 96;
         int top = 16 + 2 * (18 + 4) + 8;
         int black = 0;
         for (int r = 0; r < 4; r++) {
@@ -68,7 +68,7 @@ class ExplainPngTest {
                         if ((img.getRGB(16 + c * cell + x, top + r * cell + y) & 0xffffff) != 0) continue;
                         black++;
                         assertTrue(
-                                x >= 20 && x < cell - 20 && y >= 20 && y < cell - 20,
+                                x >= 25 && x < cell - 25 && y >= 25 && y < cell - 25,
                                 "cell (" + r + ", " + c + ") ink at " + x + ", " + y);
                     }
                 }
@@ -151,5 +151,23 @@ class ExplainPngTest {
         assertEquals(2, r[0], text);
         assertTrue(text.endsWith("--png: draws two-dimensional inputs only; this input has 1 spatial axes"), text);
         assertFalse(dir.resolve("p.png").toFile().exists());
+    }
+
+    /** The caption gives the padding the geometry resolved, so Keras's "same" shows its one cell at the end. */
+    @Test
+    void captionGivesKernelStrideAndResolvedPadding() {
+        org.pooling4j.PoolSpec spec = org.pooling4j.PoolSpec.max(3, 3)
+                .stride(2, 2)
+                .autoPad(org.pooling4j.AutoPad.SAME_UPPER)
+                .build();
+        org.pooling4j.Tensor x = org.pooling4j.Tensor.zeros(1, 1, 4, 4);
+        assertEquals(
+                "kernel 3, stride 2, padding 0 before, 1 after (same_upper), output 2x2",
+                ExplainPicture.params(spec, org.pooling4j.Pooling.geometry(spec, x)));
+        org.pooling4j.PoolSpec plain =
+                org.pooling4j.PoolSpec.avg(2, 2).padding(1, 1).build();
+        assertEquals(
+                "kernel 2, stride 2, padding 1, output 3x3",
+                ExplainPicture.params(plain, org.pooling4j.Pooling.geometry(plain, x)));
     }
 }

@@ -232,10 +232,10 @@ class ImageCommandTest {
 
     @Test
     void gridShowsTheInputAndEveryKind() throws IOException {
-        // 160 pixels wide, wider than every label with its margins (the longest, "k2 s2 α=0.5", is
-        // (11 * 6 - 1) * 2 = 130 pixels at scale 2, plus 2 * 6), so the layout is: gap 6, six panels to
-        // a row, each panel 160 + 6 wide, and under each panel two label lines of 18 + 4 pixels and a gap of 6.
-        BufferedImage src = random(160, 40, BufferedImage.TYPE_INT_RGB, SEED);
+        // 180 pixels wide, wider than every label with its margins (the longest, "fractional_max", is
+        // (14 * 6 - 1) * 2 = 166 pixels at scale 2, plus 2 * 6 = 178), so the layout is: gap 6, six panels
+        // to a row, each panel 180 + 6 wide, and under each panel two label lines of 18 + 4 pixels and a gap of 6.
+        BufferedImage src = random(180, 40, BufferedImage.TYPE_INT_RGB, SEED);
         Path in = png("in.png", src);
         BufferedImage grid = run(
                 "image",
@@ -243,21 +243,21 @@ class ImageCommandTest {
                 "--grid",
                 "--out",
                 dir.resolve("grid.png").toString());
-        assertEquals(6 + 6 * (160 + 6), grid.getWidth());
+        assertEquals(6 + 6 * (180 + 6), grid.getWidth());
         assertEquals(6 + 2 * (40 + 50 + 6), grid.getHeight());
         int panels = 1 + ImageCommand.KINDS.size();
         String[] content = new String[panels];
         for (int i = 0; i < panels; i++) {
-            int x0 = 6 + (i % 6) * 166;
+            int x0 = 6 + (i % 6) * 186;
             int y0 = 6 + (i / 6) * 96;
             StringBuilder key = new StringBuilder();
             for (int y = 0; y < 40; y++)
-                for (int x = 0; x < 160; x++)
+                for (int x = 0; x < 180; x++)
                     key.append(grid.getRGB(x0 + x, y0 + y)).append(',');
             content[i] = key.toString();
             if (i == 0) {
                 for (int y = 0; y < 40; y++)
-                    for (int x = 0; x < 160; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
+                    for (int x = 0; x < 180; x++) assertEquals(src.getRGB(x, y), grid.getRGB(x0 + x, y0 + y));
             }
         }
         // Panel order: input, then KINDS. Some kinds coincide here by their definitions: on 2x2 windows
@@ -267,9 +267,9 @@ class ImageCommandTest {
         // exactly, so its regions are the 2x2 windows of max pooling. Every other pair differs.
         int max = 1 + ImageCommand.KINDS.indexOf("max");
         int avg = 1 + ImageCommand.KINDS.indexOf("avg");
-        int gaussian = 1 + ImageCommand.KINDS.indexOf("gaussian");
-        int adaptive = 1 + ImageCommand.KINDS.indexOf("adaptive");
-        int fractional = 1 + ImageCommand.KINDS.indexOf("fractional");
+        int gaussian = 1 + ImageCommand.KINDS.indexOf("weighted_avg");
+        int adaptive = 1 + ImageCommand.KINDS.indexOf("adaptive_avg");
+        int fractional = 1 + ImageCommand.KINDS.indexOf("fractional_max");
         int[] group = new int[panels];
         for (int i = 0; i < panels; i++) group[i] = i;
         group[gaussian] = avg;

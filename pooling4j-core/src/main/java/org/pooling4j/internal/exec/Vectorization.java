@@ -11,8 +11,9 @@ import org.pooling4j.spi.VectorizationProvider;
 
 /**
  * The one place that finds the SIMD implementations: one {@link VectorizationProvider} looked up
- * once, the JDK checked once, the reason for a scalar fallback stated once (and logged once when
- * the remedy is a JVM option). The pooling kernels and the matrix product take their
+ * once, the JDK checked once, the reason for a scalar fallback stated once (and logged once, as a
+ * {@code System.Logger} warning of logger {@code org.pooling4j}, when the remedy is to add the
+ * {@code pooling4j-vector} module or the {@code jdk.incubator.vector} JVM module). The pooling kernels and the matrix product take their
  * implementations from here.
  */
 public final class Vectorization {
@@ -36,7 +37,9 @@ public final class Vectorization {
                                 VectorizationProvider.class, Vectorization.class.getClassLoader())
                         .iterator();
                 if (!it.hasNext()) {
-                    why = "SIMD kernels not on the class path (add the pooling4j-vector module)";
+                    why = "SIMD kernels not on the class path: add the pooling4j-vector module and run java with"
+                            + " --add-modules " + VectorizationProvider.REQUIRED_MODULE
+                            + " (or -D" + SIMD_PROPERTY + "=false to choose the scalar kernels without this message)";
                 } else if (ModuleLayer.boot()
                         .findModule(VectorizationProvider.REQUIRED_MODULE)
                         .isEmpty()) {
@@ -71,7 +74,8 @@ public final class Vectorization {
         GEMM = gemm;
         ROW_STATUS = rows != null ? rows.describe() : "scalar: " + rowWhy + "; using scalar kernels";
         GEMM_STATUS = gemm != null ? gemm.describe() : "scalar: " + gemmWhy + "; using the scalar matrix product";
-        // Said once, for a reason the user can act on with a JVM option.
+        // Said once, for a reason the user can act on (a module to add, a JVM option); never when the
+        // scalar kernels were asked for with -Dpooling4j.simd=false.
         String remedy = rows == null ? rowWhy : gemm == null ? gemmWhy : null;
         if (remedy != null && remedy.contains("--add-modules"))
             LOG.log(System.Logger.Level.WARNING, "pooling4j: " + remedy);
