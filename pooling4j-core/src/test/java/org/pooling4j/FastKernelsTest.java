@@ -708,6 +708,93 @@ class FastKernelsTest {
                 3,
                 5,
                 33));
+        // The flat path of the channels-first kernel, case by case: chunks spanning many narrow
+        // planes, planes larger than a chunk, rows shorter than a vector, the input itself as the
+        // buffer (1D, no fix-ups), runs of stride-1 rows, fix-up columns on both sides, windows that
+        // reach past a buffer row (refused: the row path runs), 3D taps, and average backward by
+        // transposed windows (stride 1, with and without padding, dilated).
+        list.add(problem(
+                rnd, "flat: many narrow planes", PoolSpec.max(2, 2).stride(2).build(), "floats", true, 3, 97, 14, 14));
+        list.add(problem(
+                rnd,
+                "flat: plane larger than a chunk",
+                PoolSpec.max(3, 3).stride(2).padding(1).build(),
+                "specials",
+                true,
+                1,
+                2,
+                90,
+                131));
+        list.add(problem(
+                rnd,
+                "flat: rows shorter than a vector",
+                PoolSpec.max(3, 3).stride(1).padding(1).build(),
+                "ints",
+                true,
+                2,
+                41,
+                7,
+                7));
+        list.add(problem(
+                rnd, "flat: 1D input as buffer", PoolSpec.max(4).stride(4).build(), "floats", true, 3, 5, 4096));
+        list.add(problem(
+                rnd, "flat: 1D input as buffer, avg", PoolSpec.avg(2).stride(2).build(), "floats", true, 2, 3, 100));
+        list.add(problem(
+                rnd,
+                "flat: stride-1 runs, avg",
+                PoolSpec.avg(3, 3).stride(1).padding(1).countIncludePad(false).build(),
+                "floats",
+                true,
+                2,
+                9,
+                35,
+                35));
+        list.add(problem(
+                rnd,
+                "flat: fix-ups both sides",
+                PoolSpec.max(5, 5).stride(3).padding(2).ceilMode(true).build(),
+                "specials",
+                true,
+                2,
+                5,
+                23,
+                29));
+        list.add(problem(
+                rnd,
+                "flat: windows past a buffer row",
+                PoolSpec.max(3, 3).stride(1).build(),
+                "ints",
+                true,
+                2,
+                64,
+                4,
+                4));
+        list.add(problem(rnd, "flat: width 1", PoolSpec.max(4, 1).stride(4, 1).build(), "floats", true, 2, 33, 118, 1));
+        list.add(problem(
+                rnd, "flat: 3D k2 s2", PoolSpec.max(2, 2, 2).stride(2).build(), "specials", true, 2, 7, 6, 10, 18));
+        list.add(problem(
+                rnd,
+                "flat: 3D k3 s2 avg",
+                PoolSpec.avg(3, 3, 3).stride(2).padding(1).build(),
+                "floats",
+                true,
+                1,
+                5,
+                9,
+                12,
+                12));
+        list.add(problem(
+                rnd,
+                "flat: avg backward dilated",
+                PoolSpec.avg(3, 3).stride(1).padding(1).dilation(2).build(),
+                "floats",
+                true,
+                2,
+                6,
+                19,
+                37));
+        list.add(problem(
+                rnd, "flat: avg backward valid", PoolSpec.avg(2, 3).stride(1).build(), "floats", true, 2, 6, 20, 17));
         return list;
     }
 

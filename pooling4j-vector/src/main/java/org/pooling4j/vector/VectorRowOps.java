@@ -212,6 +212,18 @@ final class VectorRowOps implements RowOps {
         return pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
     }
 
+    /**
+     * Four taps in scan order. (Pairing them would change which value survives when a NaN, which
+     * never wins here, sits between two candidates.)
+     */
+    private static FloatVector win4(float[] row, int p, int dil) {
+        return pick(
+                pick(
+                        pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                        FloatVector.fromArray(F, row, p + 2 * dil)),
+                FloatVector.fromArray(F, row, p + 3 * dil));
+    }
+
     private static FloatVector win3(float[] row, int p, int dil) {
         return pick(
                 pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
@@ -226,6 +238,16 @@ final class VectorRowOps implements RowOps {
 
     private static FloatVector winNan2(float[] row, int p, int dil) {
         return pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
+    }
+
+    /**
+     * Four taps as two pairs: with NaN propagation the later NaN wins either way, and a tie keeps
+     * the earlier pair's value, so the bits are the sequential scan's (zero signs aside).
+     */
+    private static FloatVector winNan4(float[] row, int p, int dil) {
+        return pickNan(
+                pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
+                pickNan(FloatVector.fromArray(F, row, p + 2 * dil), FloatVector.fromArray(F, row, p + 3 * dil)));
     }
 
     private static FloatVector winNan3(float[] row, int p, int dil) {
@@ -408,28 +430,48 @@ final class VectorRowOps implements RowOps {
 
     private static int max4(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        for (; j < end; j += L) {
-            int p = r + 4 * j;
-            pack4(
-                            win(row, p, k, dil),
-                            win(row, p + L, k, dil),
-                            win(row, p + 2 * L, k, dil),
-                            win(row, p + 3 * L, k, dil))
-                    .intoArray(out, o + j);
+        if (k == 4) {
+            for (; j < end; j += L) {
+                int p = r + 4 * j;
+                pack4(win4(row, p, dil), win4(row, p + L, dil), win4(row, p + 2 * L, dil), win4(row, p + 3 * L, dil))
+                        .intoArray(out, o + j);
+            }
+        } else {
+            for (; j < end; j += L) {
+                int p = r + 4 * j;
+                pack4(
+                                win(row, p, k, dil),
+                                win(row, p + L, k, dil),
+                                win(row, p + 2 * L, k, dil),
+                                win(row, p + 3 * L, k, dil))
+                        .intoArray(out, o + j);
+            }
         }
         return j;
     }
 
     private static int max4Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        for (; j < end; j += L) {
-            int p = r + 4 * j;
-            pack4(
-                            winNan(row, p, k, dil),
-                            winNan(row, p + L, k, dil),
-                            winNan(row, p + 2 * L, k, dil),
-                            winNan(row, p + 3 * L, k, dil))
-                    .intoArray(out, o + j);
+        if (k == 4) {
+            for (; j < end; j += L) {
+                int p = r + 4 * j;
+                pack4(
+                                winNan4(row, p, dil),
+                                winNan4(row, p + L, dil),
+                                winNan4(row, p + 2 * L, dil),
+                                winNan4(row, p + 3 * L, dil))
+                        .intoArray(out, o + j);
+            }
+        } else {
+            for (; j < end; j += L) {
+                int p = r + 4 * j;
+                pack4(
+                                winNan(row, p, k, dil),
+                                winNan(row, p + L, k, dil),
+                                winNan(row, p + 2 * L, k, dil),
+                                winNan(row, p + 3 * L, k, dil))
+                        .intoArray(out, o + j);
+            }
         }
         return j;
     }
