@@ -2,6 +2,7 @@ package org.pooling4j.internal;
 
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
+import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
 
 /**
@@ -247,6 +248,68 @@ public final class Box {
         f = java.util.Arrays.copyOf(all, count);
         flatFixups = f;
         return f;
+    }
+
+    private volatile Box squeezed;
+    private volatile boolean squeezedDone;
+
+    /**
+     * For max and average pooling whose last axis is trivial (width 1, one tap, no padding): the
+     * same problem one rank lower, where the height becomes the width, so that the flat kernels run
+     * long rows instead of one-float rows. Same memory layout per plane, same windows, same divisors.
+     * Null when there is none (or the spec rules refuse the lower-rank spec). Shared.
+     */
+    public Box squeezed() {
+        if (squeezedDone) return squeezed;
+        Box q = null;
+        PoolSpec sp = g.spec();
+        PoolOp op = sp.op();
+        int r = g.rank() - 1;
+        if (r >= 1
+                && sliding
+                && iw == 1
+                && ow == 1
+                && kw[0] == 1
+                && sw[0] == 0
+                && (op == PoolOp.MAX || op == PoolOp.AVG)) {
+            int[] k = new int[r];
+            int[] st = new int[r];
+            int[] dil = java.util.Arrays.copyOf(g.stepArray(), r);
+            int[] pb = new int[r];
+            int[] pe = new int[r];
+            int[] shape = new int[r + 2];
+            shape[0] = 1;
+            shape[1] = 1;
+            for (int a = 0; a < r; a++) {
+                k[a] = sp.kernelAt(a);
+                st[a] = sp.strideAt(a);
+                pb[a] = g.padBegin(a);
+                pe[a] = g.padEnd(a);
+                shape[2 + a] = g.inSize(a);
+            }
+            try {
+                PoolSpec.Builder b = (op == PoolOp.MAX ? PoolSpec.max(k) : PoolSpec.avg(k))
+                        .stride(st)
+                        .dilation(dil)
+                        .padding(pb, pe)
+                        .ceilMode(sp.ceilMode())
+                        .nanPolicy(sp.nanPolicy())
+                        .maxFloor(sp.maxFloor());
+                if (op == PoolOp.AVG) {
+                    b.countIncludePad(sp.countIncludePad());
+                    if (sp.divisorOverride() != 0) b.divisorOverride(sp.divisorOverride());
+                }
+                Geometry lower = Geometry.of(b.build(), shape, Layout.CHANNELS_FIRST);
+                boolean same = true;
+                for (int a = 0; a < r; a++) same &= lower.outSize(a) == g.outSize(a);
+                if (same) q = lower.box();
+            } catch (IllegalArgumentException refused) {
+                q = null; // the problem runs at its own rank
+            }
+        }
+        squeezed = q;
+        squeezedDone = true;
+        return q;
     }
 
     private volatile Box transposedSum;

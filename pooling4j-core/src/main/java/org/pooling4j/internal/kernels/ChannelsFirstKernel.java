@@ -142,7 +142,9 @@ public final class ChannelsFirstKernel extends FastKernel {
     private void rowPlanes(Box b, float[] in, float[] out, int p0, int p1) {
         PoolSpec spec = b.g.spec();
         if (flat(b, spec)) {
-            flatPlanes(b, in, out, p0, p1);
+            // A trivial last axis: the same problem one rank lower runs long rows, not one-float rows.
+            Box q = b.squeezed();
+            flatPlanes(q != null && flat(q, spec) ? q : b, in, out, p0, p1);
             return;
         }
         PoolOp op = spec.op();
