@@ -23,8 +23,9 @@ import org.pooling4j.internal.exec.Parallel;
  * loops instead of the reference's per-tap odometer, and with the passes the reference makes over
  * a window (maximum, sum, gate logit) fused into one. So maxima, indices, stochastic draws,
  * fractional windows and max gradients are bit-identical to the reference, and so are the other
- * values except where Lp takes a shortcut for an integer order ({@code |x|^4} as products instead
- * of {@link Math#pow}), which moves a double by an ulp or so and a float result by at most one.
+ * values except where Lp takes a shortcut for an integer order ({@code |x|^4} as products, the
+ * fourth root as two square roots, instead of {@link Math#pow}), which moves a double by an ulp or
+ * so and a float result by at most one.
  *
  * <p>Work is split by planes; within a plane outputs run in the reference's order, so input
  * gradients (float sums where windows overlap) come out in the same order whatever the thread
@@ -97,13 +98,33 @@ public final class VariantKernel implements PoolKernel {
         }
     }
 
-    /** Plane offset of tap (ta, tb) of window row (a, bb), in rows of the input plane times the width. */
-    private static int rowStart(Box b, int a, int bb, int ta, int tb) {
-        return FastKernel.rowOf(b, a, bb, ta, tb) * b.iw;
+    /**
+     * Fills {@code rows} with the plane offsets of the input rows inside the input of output row
+     * (a, bb), in the reference's tap order, and {@code taps} with each row's index within the full
+     * window ({@code ta * kh + tb}, padding included); returns their count (0: every window of the
+     * output row is empty). The table serves every window of the output row.
+     */
+    private static int rowTable(Box b, int a, int bb, int[] rows, int[] taps) {
+        int n = 0;
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                rows[n] = FastKernel.rowOf(b, a, bb, ta, tb) * b.iw;
+                taps[n] = ta * b.kh[bb] + tb;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Row tables large enough for any output row of {@code b}: at most one entry per input row. */
+    private static int[] rowScratch(Box b, int slot) {
+        return Scratch.ints(slot, b.id * b.ih);
     }
 
     /** Stochastic training: the tap drawn with each output's uniform, as the reference draws it. */
     private static void stochasticPlanes(Box b, float[] in, float[] out, long[] indices, float[] u, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         for (int pl = p0; pl < p1; pl++) {
@@ -111,9 +132,18 @@ public final class VariantKernel implements PoolKernel {
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        int pick = stochasticPick(b, in, inBase, a, bb, c, u[q]);
-                        out[q] = b.emptyAt(a, bb, c) ? 0f : in[inBase + pick];
+                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        if (nr == 0 || w1 <= w0) {
+                            // An empty window: 0, and the first valid position as its index.
+                            out[q] = 0f;
+                            if (indices != null) indices[q] = b.firstValid(a, bb, c);
+                            continue;
+                        }
+                        int pick = stochasticPick(in, inBase, rows, nr, w0, w1, b.dw, u[q]);
+                        out[q] = in[inBase + pick];
                         if (indices != null) indices[q] = pick;
                     }
                 }
@@ -122,36 +152,30 @@ public final class VariantKernel implements PoolKernel {
     }
 
     /**
-     * The reference's draw for one window: the first tap (row-major) whose running sum of
+     * The reference's draw for one non-empty window: the first tap (row-major) whose running sum of
      * {@code a_i / sum a} exceeds {@code u}, with the same fallbacks (the last positive tap when
-     * rounding leaves the total at or below {@code u}, the first tap of an all-zero window, the first
-     * valid position of an empty one). Returns a plane position.
+     * rounding leaves the total at or below {@code u}, the first tap of an all-zero window). Returns
+     * a plane position.
      */
-    private static int stochasticPick(Box b, float[] in, int inBase, int a, int bb, int c, float u) {
-        int first = b.firstValid(a, bb, c);
-        if (b.emptyAt(a, bb, c)) return first;
-        int w0 = b.sw[c] + b.lw[c] * b.dw;
-        int w1 = b.sw[c] + b.hw[c] * b.dw;
+    private static int stochasticPick(float[] in, int inBase, int[] rows, int nr, int w0, int w1, int dw, float u) {
         double sum = 0;
-        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                int r = inBase + rowStart(b, a, bb, ta, tb);
-                for (int w = w0; w < w1; w += b.dw) sum += in[r + w];
-            }
+        for (int i = 0; i < nr; i++) {
+            int r = inBase + rows[i];
+            for (int w = w0; w < w1; w += dw) sum += in[r + w];
         }
+        int first = rows[0] + w0;
         if (sum == 0) return first;
         double running = 0;
         int lastPositive = first;
-        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                int r = rowStart(b, a, bb, ta, tb);
-                for (int w = w0; w < w1; w += b.dw) {
-                    float v = in[inBase + r + w];
-                    if (v > 0) {
-                        lastPositive = r + w;
-                        running += v / sum;
-                        if (running > u) return r + w;
-                    }
+        for (int i = 0; i < nr; i++) {
+            int r = rows[i];
+            for (int w = w0; w < w1; w += dw) {
+                float v = in[inBase + r + w];
+                if (v > 0) {
+                    lastPositive = r + w;
+                    // The same division as the reference (not a product with 1 / sum), so the same tap wins.
+                    running += v / sum;
+                    if (running > u) return r + w;
                 }
             }
         }
@@ -160,28 +184,28 @@ public final class VariantKernel implements PoolKernel {
 
     /** Stochastic evaluation: {@code sum a^2 / sum a} per window, 0 for an all-zero or empty window. */
     private static void stochasticMeanPlanes(Box b, float[] in, float[] out, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
-                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
                         double sum = 0;
                         double squares = 0;
-                        if (!b.emptyAt(a, bb, c)) {
-                            for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                                for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                    int r = inBase + rowStart(b, a, bb, ta, tb);
-                                    for (int w = w0; w < w1; w += b.dw) {
-                                        double v = in[r + w];
-                                        sum += v;
-                                        squares += v * v;
-                                    }
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double v = in[r + w];
+                                sum += v;
+                                squares += v * v;
                             }
                         }
                         out[q] = sum == 0 ? 0f : (float) (squares / sum);
@@ -194,31 +218,35 @@ public final class VariantKernel implements PoolKernel {
     /** {@code sum w_k x_k / sum w_k} over the taps inside the input, in double; 0 for an empty window. */
     private static void weightedPlanes(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
         double[] wt = spec.tapWeights();
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) {
                             out[q] = 0f;
                             continue;
                         }
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
                         int kw = b.kw[c];
                         double num = 0;
                         double den = 0;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb) + w0;
-                                int k = (ta * b.kh[bb] + tb) * kw;
-                                for (int tc = b.lw[c], w = 0; tc < b.hw[c]; tc++, w += b.dw) {
-                                    double wk = wt[k + tc];
-                                    num += wk * in[r + w];
-                                    den += wk;
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i] + w0 - t0 * dw;
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                double wk = wt[k + tc];
+                                num += wk * in[r + tc * dw];
+                                den += wk;
                             }
                         }
                         out[q] = (float) (num / den);
@@ -243,42 +271,45 @@ public final class VariantKernel implements PoolKernel {
     private static final ThreadLocal<Pass> PASS = ThreadLocal.withInitial(Pass::new);
 
     /**
-     * One pass over a non-empty window of mixed or gated pooling: the maximum and its position as the
-     * reference's {@code maxArg} finds them, the sum of the taps and (when {@code wt} is not null) the
-     * gate logit {@code sum w_k x_k}, each accumulated in the reference's tap order.
+     * One pass over a non-empty window of mixed or gated pooling (output column {@code c} of the
+     * output row whose {@link #rowTable} is {@code rows}, {@code taps}): the maximum and its position as
+     * the reference's {@code maxArg} finds them (starting from {@code arg0}), the sum of the taps and
+     * (when {@code wt} is not null) the gate logit {@code sum w_k x_k}, each accumulated in the
+     * reference's tap order.
      */
     private static void blendPass(
             Box b,
             float[] in,
             int inBase,
-            int a,
-            int bb,
+            int[] rows,
+            int[] taps,
+            int nr,
             int c,
             float floor,
-            boolean lowest,
+            int arg0,
             boolean nan,
             double[] wt,
             int off,
             Pass s) {
         float best = floor;
-        int arg = lowest ? -1 : b.firstValid(a, bb, c);
+        int arg = arg0;
         double sum = 0;
         double z = 0;
-        int w0 = b.sw[c] + b.lw[c] * b.dw;
+        int t0 = b.lw[c];
+        int t1 = b.hw[c];
+        int base = b.sw[c];
         int kw = b.kw[c];
-        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                int r = rowStart(b, a, bb, ta, tb) + w0;
-                int k = off + (ta * b.kh[bb] + tb) * kw;
-                for (int tc = b.lw[c], w = 0; tc < b.hw[c]; tc++, w += b.dw) {
-                    float v = in[inBase + r + w];
-                    if (v > best || (nan && v != v)) {
-                        best = v;
-                        arg = r + w;
-                    }
-                    sum += v;
-                    if (wt != null) z += wt[k + tc] * v;
+        for (int i = 0; i < nr; i++) {
+            int r = rows[i] + base;
+            int k = off + taps[i] * kw;
+            for (int tc = t0; tc < t1; tc++) {
+                float v = in[inBase + r + tc];
+                if (v > best || (nan && v != v)) {
+                    best = v;
+                    arg = r + tc;
                 }
+                sum += v;
+                if (wt != null) z += wt[k + tc] * v;
             }
         }
         s.max = best;
@@ -287,21 +318,29 @@ public final class VariantKernel implements PoolKernel {
         s.z = z;
     }
 
-    /** Divisor of output (a, bb, c) as the reference computes it: the override, or a product of counts. */
-    private static double divisor(Box b, PoolSpec spec, int a, int bb, int c) {
-        if (spec.hasDivisorOverride()) return spec.divisorOverride();
-        if (spec.countIncludePad()) return spanCount(b, a, bb, c);
-        return (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]) * (b.hw[c] - b.lw[c]);
+    /**
+     * Factors of the reference's average divisor for the windows of one output row: per output column
+     * (taps of the width, valid or up to the end of the padded extent); the row's own factor comes from
+     * {@link #rowFactor}. Their product is exact (whole numbers), as the reference's is.
+     */
+    private static double[] columnFactors(Box b, PoolSpec spec) {
+        double[] f = Scratch.doubles(Scratch.ROW, b.ow);
+        Geometry g = b.g;
+        int r = g.rank();
+        for (int c = 0; c < b.ow; c++) {
+            f[c] = spec.countIncludePad() ? g.span(r - 1, c) : b.hw[c] - b.lw[c];
+        }
+        return f;
     }
 
-    /** Taps up to the end of the padded extent, the product over the geometry's axes. */
-    private static double spanCount(Box b, int a, int bb, int c) {
+    /** The depth and height factor of the divisor of output row (a, bb); see {@link #columnFactors}. */
+    private static double rowFactor(Box b, PoolSpec spec, int a, int bb) {
+        if (!spec.countIncludePad()) return (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]);
         Geometry g = b.g;
         int r = g.rank();
         double n = 1;
         if (r == 3) n *= g.span(0, a);
         if (r >= 2) n *= g.span(r - 2, bb);
-        n *= g.span(r - 1, c);
         return n;
     }
 
@@ -312,8 +351,13 @@ public final class VariantKernel implements PoolKernel {
         boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
         float floor = FastKernel.floor(spec);
         double[] wt = gated ? spec.tapWeights() : null;
-        int taps = spec.windowTaps();
+        int wTaps = spec.windowTaps();
         double alpha = spec.alpha();
+        boolean override = spec.hasDivisorOverride();
+        double fixed = override ? spec.divisorOverride() : 0;
+        double[] cols = columnFactors(b, spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         Pass s = PASS.get();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
@@ -321,17 +365,20 @@ public final class VariantKernel implements PoolKernel {
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
-            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * taps : 0;
+            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * wTaps : 0;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    double rowDiv = rowFactor(b, spec, a, bb);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) {
+                        if (nr == 0 || b.hw[c] <= b.lw[c]) {
                             out[q] = 0f;
                             continue;
                         }
-                        blendPass(b, in, inBase, a, bb, c, floor, lowest, nan, wt, off, s);
+                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + b.lw[c];
+                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
                         double max = s.max;
-                        double avg = s.sum / divisor(b, spec, a, bb, c);
+                        double avg = s.sum / (override ? fixed : rowDiv * cols[c]);
                         double m = gated ? ReferenceKernel.sigmoid(s.z) : alpha;
                         out[q] = (float) (m * max + (1 - m) * avg);
                     }
@@ -542,49 +589,68 @@ public final class VariantKernel implements PoolKernel {
         return p >= 1 && p <= 8 && p == Math.rint(p) ? (int) p : -1;
     }
 
-    /** d/dx (sum |x|^p)^(1/p) = sign(x) |x|^(p-1) / y^(p-1), zero where y is 0, as the reference. */
+    /** The Lp norm's root {@code s^(1/p)}: square roots for orders 2 and 4, else {@link Math#pow}. */
+    private static double root(double s, double p) {
+        if (p == 1) return s;
+        if (p == 2) return Math.sqrt(s);
+        if (p == 4) return Math.sqrt(Math.sqrt(s));
+        return Math.pow(s, 1.0 / p);
+    }
+
+    /**
+     * d/dx (sum |x|^p)^(1/p) = sign(x) |x|^(p-1) / y^(p-1), zero where y is 0, as the reference. The
+     * first pass keeps each tap's {@code sign(x) |x|^(p-1)} (0 at x = 0, as the reference takes it),
+     * from which it also forms the term {@code |x|^p}; the second only scales and scatters.
+     */
     private static void lpBackward(Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
         double p = spec.p();
         int n = integerOrder(p);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        double[] ds = Scratch.doubles(Scratch.TMP, (int) Math.min(Integer.MAX_VALUE - 8, b.maxTaps));
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) continue;
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
-                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) continue;
                         double sum = 0;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    double x = Math.abs((double) in[r + w]);
-                                    sum += n > 0 ? ipow(x, n) : Math.pow(x, p);
+                        int t = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                double ax = Math.abs(x);
+                                double d;
+                                if (n == 2) {
+                                    sum += ax * ax;
+                                    d = x;
+                                } else if (n > 0) {
+                                    double e = ipow(ax, n - 1);
+                                    sum += e * ax;
+                                    d = n == 1 ? Math.signum(x) : Math.signum(x) * e;
+                                } else {
+                                    sum += Math.pow(ax, p);
+                                    d = Math.signum(x) * Math.pow(ax, p - 1);
                                 }
+                                // At x = 0 the derivative is taken as 0 (for p < 1 the one-sided limits are infinite).
+                                ds[t++] = x == 0 ? 0 : d;
                             }
                         }
-                        double y = p == 1 ? sum : p == 2 ? Math.sqrt(sum) : Math.pow(sum, 1.0 / p);
+                        double y = root(sum, p);
                         if (y == 0) continue;
                         double scale = gradOut[q] / (n > 0 ? ipow(y, n - 1) : Math.pow(y, p - 1));
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    double x = in[r + w];
-                                    // At x = 0 the derivative is taken as 0, as in the reference.
-                                    double d;
-                                    if (x == 0) d = 0;
-                                    else if (n == 1) d = Math.signum(x);
-                                    else if (n == 2) d = x;
-                                    else if (n > 0) d = Math.signum(x) * ipow(Math.abs(x), n - 1);
-                                    else d = Math.signum(x) * Math.pow(Math.abs(x), p - 1);
-                                    gradIn[r + w] += (float) (d * scale);
-                                }
-                            }
+                        t = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) gradIn[r + w] += (float) (ds[t++] * scale);
                         }
                     }
                 }
@@ -605,40 +671,40 @@ public final class VariantKernel implements PoolKernel {
         double p = spec.p();
         int n = integerOrder(p);
         double k = torchVolume(spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) continue;
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
-                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) continue;
                         double sum = 0;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    double x = in[r + w];
-                                    sum += (float) (n > 0 ? ipow(x, n) : Math.pow(x, p));
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                sum += (float) (n > 0 ? ipow(x, n) : Math.pow(x, p));
                             }
                         }
-                        double valid = (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]) * (b.hw[c] - b.lw[c]);
+                        double valid = (double) nr * (b.hw[c] - b.lw[c]);
                         float avg = (float) (sum / valid);
                         if (!(Math.abs(avg) > 0)) continue;
                         double gAvg = gradOut[q] / p * Math.pow((double) avg * k, 1.0 / p - 1) * k;
                         double gTap = gAvg / valid;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    double x = in[r + w];
-                                    double d = n > 0 ? ipow(x, n - 1) : Math.pow(x, p - 1);
-                                    gradIn[r + w] += (float) (gTap * p * d);
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                double d = n > 0 ? ipow(x, n - 1) : Math.pow(x, p - 1);
+                                gradIn[r + w] += (float) (gTap * p * d);
                             }
                         }
                     }
@@ -650,6 +716,8 @@ public final class VariantKernel implements PoolKernel {
     /** Stochastic training backward: each output's gradient to its drawn tap (given or redrawn). */
     private static void stochasticBackward(
             Box b, float[] in, float[] gradOut, long[] indices, float[] u, float[] gradIn, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         for (int pl = p0; pl < p1; pl++) {
@@ -657,10 +725,16 @@ public final class VariantKernel implements PoolKernel {
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    boolean rowEmpty = b.hd[a] <= b.ld[a] || b.hh[bb] <= b.lh[bb];
+                    // Given indices need no window; a redraw needs its rows.
+                    int nr = indices != null || rowEmpty ? 0 : rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int w1 = b.sw[c] + b.hw[c] * b.dw;
                         // An empty window gave a constant 0 and passes nothing back.
-                        if (b.emptyAt(a, bb, c)) continue;
-                        long pick = indices != null ? indices[q] : stochasticPick(b, in, inBase, a, bb, c, u[q]);
+                        if (rowEmpty || w1 <= w0) continue;
+                        long pick =
+                                indices != null ? indices[q] : stochasticPick(in, inBase, rows, nr, w0, w1, b.dw, u[q]);
                         if (pick >= 0) gradIn[inBase + (int) pick] += gradOut[q];
                     }
                 }
@@ -670,38 +744,37 @@ public final class VariantKernel implements PoolKernel {
 
     /** Stochastic evaluation backward: {@code (2 a_j S - Q) / S^2}, nothing where {@code S = 0}. */
     private static void stochasticMeanBackward(Box b, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) continue;
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
-                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
                         double sum = 0;
                         double squares = 0;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    double v = in[r + w];
-                                    sum += v;
-                                    squares += v * v;
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double v = in[r + w];
+                                sum += v;
+                                squares += v * v;
                             }
                         }
                         if (sum == 0) continue;
                         double s2 = sum * sum;
                         float go = gradOut[q];
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb);
-                                for (int w = w0; w < w1; w += b.dw) {
-                                    gradIn[r + w] += (float) (go * (2 * in[r + w] * sum - squares) / s2);
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                gradIn[r + w] += (float) (go * (2 * in[r + w] * sum - squares) / s2);
                             }
                         }
                     }
@@ -714,42 +787,45 @@ public final class VariantKernel implements PoolKernel {
     private static void weightedBackward(
             Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, double[] partial, int p0, int p1) {
         double[] wt = spec.tapWeights();
-        int taps = spec.windowTaps();
+        int wTaps = spec.windowTaps();
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
+        int dw = b.dw;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
-            int gw = pl * taps;
+            int gw = pl * wTaps;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) continue;
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) continue;
+                        int base = inBase + b.sw[c];
                         int kw = b.kw[c];
                         double num = 0;
                         double den = 0;
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb) + w0;
-                                int k = (ta * b.kh[bb] + tb) * kw;
-                                for (int tc = b.lw[c], w = 0; tc < b.hw[c]; tc++, w += b.dw) {
-                                    double wk = wt[k + tc];
-                                    num += wk * in[r + w];
-                                    den += wk;
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                double wk = wt[k + tc];
+                                num += wk * in[r + tc * dw];
+                                den += wk;
                             }
                         }
                         double y = num / den;
                         float go = gradOut[q];
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb) + w0;
-                                int k = (ta * b.kh[bb] + tb) * kw;
-                                for (int tc = b.lw[c], w = 0; tc < b.hw[c]; tc++, w += b.dw) {
-                                    gradIn[r + w] += (float) (go * wt[k + tc] / den);
-                                    if (partial != null) partial[gw + k + tc] += go * (in[r + w] - y) / den;
-                                }
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                int at = r + tc * dw;
+                                gradIn[at] += (float) (go * wt[k + tc] / den);
+                                if (partial != null) partial[gw + k + tc] += go * (in[at] - y) / den;
                             }
                         }
                     }
@@ -761,7 +837,8 @@ public final class VariantKernel implements PoolKernel {
     /**
      * Mixed and gated backward, y = m max + (1 - m) avg: {@code go m} to the maximum's tap first, then
      * to every tap {@code go (1 - m) / divisor} plus, for gated, {@code dz w_k} with
-     * {@code dz = go (max - avg) m (1 - m)}, and {@code dz x_k} to each gate weight.
+     * {@code dz = go (max - avg) m (1 - m)}, and {@code dz x_k} to each gate weight. (These operators
+     * have no dilation, so a window's taps are adjacent along the width.)
      */
     private static void blendBackward(
             Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, double[] partial, int p0, int p1) {
@@ -770,8 +847,13 @@ public final class VariantKernel implements PoolKernel {
         boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
         float floor = FastKernel.floor(spec);
         double[] wt = gated ? spec.tapWeights() : null;
-        int taps = spec.windowTaps();
+        int wTaps = spec.windowTaps();
         double alpha = spec.alpha();
+        boolean override = spec.hasDivisorOverride();
+        double fixed = override ? spec.divisorOverride() : 0;
+        double[] cols = columnFactors(b, spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
         Pass s = PASS.get();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
@@ -779,15 +861,20 @@ public final class VariantKernel implements PoolKernel {
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
-            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * taps : 0;
-            int gw = pl * taps;
+            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * wTaps : 0;
+            int gw = pl * wTaps;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    double rowDiv = rowFactor(b, spec, a, bb);
                     for (int c = 0; c < b.ow; c++, q++) {
-                        if (b.emptyAt(a, bb, c)) continue;
-                        blendPass(b, in, inBase, a, bb, c, floor, lowest, nan, wt, off, s);
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) continue;
+                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + t0;
+                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
                         double max = s.max;
-                        double div = divisor(b, spec, a, bb, c);
+                        double div = override ? fixed : rowDiv * cols[c];
                         double avg = s.sum / div;
                         float go = gradOut[q];
                         double m;
@@ -800,20 +887,19 @@ public final class VariantKernel implements PoolKernel {
                         }
                         if (s.arg >= 0) gradIn[inBase + s.arg] += (float) (go * m);
                         double perTap = go * (1 - m) / div;
-                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int base = inBase + b.sw[c];
                         int kw = b.kw[c];
-                        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
-                            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowStart(b, a, bb, ta, tb) + w0;
-                                int k = (ta * b.kh[bb] + tb) * kw;
-                                for (int tc = b.lw[c], w = 0; tc < b.hw[c]; tc++, w += b.dw) {
-                                    if (gated) {
-                                        gradIn[r + w] += (float) (perTap + dz * wt[off + k + tc]);
-                                        if (partial != null) partial[gw + k + tc] += dz * in[r + w];
-                                    } else {
-                                        gradIn[r + w] += (float) perTap;
-                                    }
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            if (gated) {
+                                int k = taps[i] * kw;
+                                for (int tc = t0; tc < t1; tc++) {
+                                    gradIn[r + tc] += (float) (perTap + dz * wt[off + k + tc]);
+                                    if (partial != null) partial[gw + k + tc] += dz * in[r + tc];
                                 }
+                            } else {
+                                float share = (float) perTap;
+                                for (int tc = t0; tc < t1; tc++) gradIn[r + tc] += share;
                             }
                         }
                     }
