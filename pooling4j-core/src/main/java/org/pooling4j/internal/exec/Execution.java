@@ -5,6 +5,7 @@ import org.pooling4j.Geometry;
 import org.pooling4j.internal.kernels.FastKernel;
 import org.pooling4j.internal.kernels.PoolKernel;
 import org.pooling4j.internal.kernels.ReferenceKernel;
+import org.pooling4j.internal.kernels.VariantKernel;
 import org.pooling4j.monitor.PoolEvent;
 import org.pooling4j.monitor.PoolKey;
 import org.pooling4j.tuning.Tuner;
@@ -131,11 +132,17 @@ public final class Execution {
             unpool(call == Call.UNPOOL, x, dy, idx, y);
             kernel = UNPOOL_KERNEL;
         } else if (call == Call.BACKWARD_WEIGHTS) {
-            // Only the reference kernel computes weight gradients (the fast kernels decline these operators).
+            // Weight gradients come from the variant kernel or the reference kernel (the others decline
+            // these operators).
             PoolKernel h = heuristic(true);
-            ReferenceKernel ref = h instanceof ReferenceKernel ? (ReferenceKernel) h : Kernels.reference();
-            ref.backward(g, x, dy, null, null, y, gradWeights);
-            kernel = ref.name();
+            if (h instanceof VariantKernel) {
+                ((VariantKernel) h).backward(g, x, dy, null, null, y, gradWeights, threads);
+                kernel = h.name();
+            } else {
+                ReferenceKernel ref = h instanceof ReferenceKernel ? (ReferenceKernel) h : Kernels.reference();
+                ref.backward(g, x, dy, null, null, y, gradWeights);
+                kernel = ref.name();
+            }
         } else {
             PoolKernel k = call == Call.FORWARD_ARGMAX || call == Call.BACKWARD_ARGMAX
                     ? argmaxKernel(call.backward)

@@ -9,6 +9,7 @@ import org.pooling4j.internal.kernels.ChannelsLastKernel;
 import org.pooling4j.internal.kernels.FastKernel;
 import org.pooling4j.internal.kernels.PoolKernel;
 import org.pooling4j.internal.kernels.ReferenceKernel;
+import org.pooling4j.internal.kernels.VariantKernel;
 import org.pooling4j.spi.RowOps;
 import org.pooling4j.spi.ScalarRowOps;
 
@@ -21,7 +22,8 @@ import org.pooling4j.spi.ScalarRowOps;
  *
  * <p>The list: {@code cf-simd} and {@code cl-simd} when the SIMD row operations are usable (module
  * {@code pooling4j-vector} on the class path and {@code jdk.incubator.vector} in the module graph),
- * then {@code cf-scalar}, {@code cl-scalar}, then {@code reference}. When the SIMD module is on the
+ * then {@code cf-scalar}, {@code cl-scalar}, {@code variant} (the training variants and Lp backward,
+ * which the channels-first and channels-last kernels decline), then {@code reference}. When the SIMD module is on the
  * class path but cannot run, {@link Vectorization} logs one warning with the remedy.
  */
 public final class Kernels {
@@ -43,6 +45,7 @@ public final class Kernels {
         }
         list.add(new ChannelsFirstKernel(ScalarRowOps.INSTANCE));
         list.add(new ChannelsLastKernel(ScalarRowOps.INSTANCE));
+        list.add(new VariantKernel());
         list.add(new ReferenceKernel());
         KERNELS = Collections.unmodifiableList(list);
     }

@@ -134,6 +134,8 @@ public abstract class FastKernel implements PoolKernel {
         double a = Math.abs((double) x);
         if (p == 1) return (float) a;
         if (p == 2) return (float) (a * a);
+        // Order 4 (a common choice in training) as two products: Math.pow costs tens of nanoseconds per element.
+        if (p == 4) return (float) ((a * a) * (a * a));
         return (float) Math.pow(a, p);
     }
 

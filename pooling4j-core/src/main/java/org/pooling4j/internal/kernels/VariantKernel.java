@@ -1,0 +1,910 @@
+package org.pooling4j.internal.kernels;
+
+import java.util.Arrays;
+import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
+import org.pooling4j.LpMode;
+import org.pooling4j.MaxFloor;
+import org.pooling4j.NanPolicy;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.internal.Box;
+import org.pooling4j.internal.Shapes;
+import org.pooling4j.internal.exec.Parallel;
+
+/**
+ * The fast kernel of the pooling variants used in training, channels-first, rank up to 3:
+ * stochastic, mixed, gated, weighted average (learned or Gaussian weights) and fractional max
+ * pooling in both directions, and the backward of Lp pooling (whose forward runs on
+ * {@link ChannelsFirstKernel}).
+ *
+ * <p>Each window is evaluated by the reference kernel's own formulas, in the same tap order and
+ * with the same double-precision accumulators, but over the {@link Box} tables with plain nested
+ * loops instead of the reference's per-tap odometer, and with the passes the reference makes over
+ * a window (maximum, sum, gate logit) fused into one. So maxima, indices, stochastic draws,
+ * fractional windows and max gradients are bit-identical to the reference, and so are the other
+ * values except where Lp takes a shortcut for an integer order ({@code |x|^4} as products, the
+ * fourth root as two square roots, instead of {@link Math#pow}), which moves a double by an ulp or
+ * so and a float result by at most one.
+ *
+ * <p>Work is split by planes; within a plane outputs run in the reference's order, so input
+ * gradients (float sums where windows overlap) come out in the same order whatever the thread
+ * count. Weight gradients are summed per plane, then over the planes in order, again independent
+ * of the thread count (this differs from the reference's single running sum by double rounding
+ * only).
+ */
+public final class VariantKernel implements PoolKernel {
+    /** The kernel's name in logs, events and {@code -Dpooling4j.kernel}. */
+    public static final String NAME = "variant";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String declines(Geometry g, boolean backward) {
+        if (g.layout() != Layout.CHANNELS_FIRST) return "channels-last input";
+        PoolOp op = g.spec().op();
+        switch (op) {
+            case STOCHASTIC:
+            case MIXED:
+            case GATED:
+            case WEIGHTED_AVG:
+            case FRACTIONAL_MAX:
+                break;
+            case LP:
+            case GLOBAL_LP:
+                if (!backward) return "Lp forward runs on the channels-first kernel";
+                break;
+            default:
+                return op + " is not one of the variant operators";
+        }
+        if (g.rank() > 3) return "rank " + g.rank() + " > 3";
+        return null;
+    }
+
+    private static int planes(Geometry g) {
+        return g.batch() * g.channels();
+    }
+
+    // ---- forward -------------------------------------------------------------------------------
+
+    @Override
+    public void forward(Geometry g, float[] in, float[] out, long[] indices, float[] samples, int threads) {
+        int planes = planes(g);
+        if (planes == 0) return;
+        int t = Parallel.threadsFor(threads, planes, 4L * ((long) g.inputElements() + g.outputElements()));
+        if (t <= 1) forwardPlanes(g, in, out, indices, samples, 0, planes);
+        else Parallel.run(planes, t, (p0, p1) -> forwardPlanes(g, in, out, indices, samples, p0, p1));
+    }
+
+    private static void forwardPlanes(
+            Geometry g, float[] in, float[] out, long[] indices, float[] samples, int p0, int p1) {
+        PoolSpec spec = g.spec();
+        PoolOp op = spec.op();
+        if (op == PoolOp.FRACTIONAL_MAX) {
+            fractionalPlanes(g, in, out, indices, samples, null, null, p0, p1);
+            return;
+        }
+        Box b = g.box();
+        if (op == PoolOp.STOCHASTIC) {
+            if (spec.training()) stochasticPlanes(b, in, out, indices, samples, p0, p1);
+            else stochasticMeanPlanes(b, in, out, p0, p1);
+        } else if (op == PoolOp.WEIGHTED_AVG) {
+            weightedPlanes(b, spec, in, out, p0, p1);
+        } else {
+            blendPlanes(b, spec, in, out, p0, p1);
+        }
+    }
+
+    /**
+     * Fills {@code rows} with the plane offsets of the input rows inside the input of output row
+     * (a, bb), in the reference's tap order, and {@code taps} with each row's index within the full
+     * window ({@code ta * kh + tb}, padding included); returns their count (0: every window of the
+     * output row is empty). The table serves every window of the output row.
+     */
+    private static int rowTable(Box b, int a, int bb, int[] rows, int[] taps) {
+        int n = 0;
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                rows[n] = FastKernel.rowOf(b, a, bb, ta, tb) * b.iw;
+                taps[n] = ta * b.kh[bb] + tb;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Row tables large enough for any output row of {@code b}: at most one entry per input row. */
+    private static int[] rowScratch(Box b, int slot) {
+        return Scratch.ints(slot, b.id * b.ih);
+    }
+
+    /** Stochastic training: the tap drawn with each output's uniform, as the reference draws it. */
+    private static void stochasticPlanes(Box b, float[] in, float[] out, long[] indices, float[] u, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        if (nr == 0 || w1 <= w0) {
+                            // An empty window: 0, and the first valid position as its index.
+                            out[q] = 0f;
+                            if (indices != null) indices[q] = b.firstValid(a, bb, c);
+                            continue;
+                        }
+                        int pick = stochasticPick(in, inBase, rows, nr, w0, w1, b.dw, u[q]);
+                        out[q] = in[inBase + pick];
+                        if (indices != null) indices[q] = pick;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The reference's draw for one non-empty window: the first tap (row-major) whose running sum of
+     * {@code a_i / sum a} exceeds {@code u}, with the same fallbacks (the last positive tap when
+     * rounding leaves the total at or below {@code u}, the first tap of an all-zero window). Returns
+     * a plane position.
+     */
+    private static int stochasticPick(float[] in, int inBase, int[] rows, int nr, int w0, int w1, int dw, float u) {
+        double sum = 0;
+        for (int i = 0; i < nr; i++) {
+            int r = inBase + rows[i];
+            for (int w = w0; w < w1; w += dw) sum += in[r + w];
+        }
+        int first = rows[0] + w0;
+        if (sum == 0) return first;
+        double running = 0;
+        int lastPositive = first;
+        for (int i = 0; i < nr; i++) {
+            int r = rows[i];
+            for (int w = w0; w < w1; w += dw) {
+                float v = in[inBase + r + w];
+                if (v > 0) {
+                    lastPositive = r + w;
+                    // The same division as the reference (not a product with 1 / sum), so the same tap wins.
+                    running += v / sum;
+                    if (running > u) return r + w;
+                }
+            }
+        }
+        return lastPositive;
+    }
+
+    /** Stochastic evaluation: {@code sum a^2 / sum a} per window, 0 for an all-zero or empty window. */
+    private static void stochasticMeanPlanes(Box b, float[] in, float[] out, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        double sum = 0;
+                        double squares = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double v = in[r + w];
+                                sum += v;
+                                squares += v * v;
+                            }
+                        }
+                        out[q] = sum == 0 ? 0f : (float) (squares / sum);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code sum w_k x_k / sum w_k} over the taps inside the input, in double; 0 for an empty window. */
+    private static void weightedPlanes(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
+        double[] wt = spec.tapWeights();
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) {
+                            out[q] = 0f;
+                            continue;
+                        }
+                        int kw = b.kw[c];
+                        double num = 0;
+                        double den = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i] + w0 - t0 * dw;
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                double wk = wt[k + tc];
+                                num += wk * in[r + tc * dw];
+                                den += wk;
+                            }
+                        }
+                        out[q] = (float) (num / den);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-thread results of one window's fused pass: the maximum (reference rule), its plane position,
+     * the double sum and the gate logit. A small holder rather than fields of the kernel, which many
+     * threads share.
+     */
+    private static final class Pass {
+        float max;
+        int arg;
+        double sum;
+        double z;
+    }
+
+    private static final ThreadLocal<Pass> PASS = ThreadLocal.withInitial(Pass::new);
+
+    /**
+     * One pass over a non-empty window of mixed or gated pooling (output column {@code c} of the
+     * output row whose {@link #rowTable} is {@code rows}, {@code taps}): the maximum and its position as
+     * the reference's {@code maxArg} finds them (starting from {@code arg0}), the sum of the taps and
+     * (when {@code wt} is not null) the gate logit {@code sum w_k x_k}, each accumulated in the
+     * reference's tap order.
+     */
+    private static void blendPass(
+            Box b,
+            float[] in,
+            int inBase,
+            int[] rows,
+            int[] taps,
+            int nr,
+            int c,
+            float floor,
+            int arg0,
+            boolean nan,
+            double[] wt,
+            int off,
+            Pass s) {
+        float best = floor;
+        int arg = arg0;
+        double sum = 0;
+        double z = 0;
+        int t0 = b.lw[c];
+        int t1 = b.hw[c];
+        int base = b.sw[c];
+        int kw = b.kw[c];
+        for (int i = 0; i < nr; i++) {
+            int r = rows[i] + base;
+            int k = off + taps[i] * kw;
+            for (int tc = t0; tc < t1; tc++) {
+                float v = in[inBase + r + tc];
+                if (v > best || (nan && v != v)) {
+                    best = v;
+                    arg = r + tc;
+                }
+                sum += v;
+                if (wt != null) z += wt[k + tc] * v;
+            }
+        }
+        s.max = best;
+        s.arg = arg;
+        s.sum = sum;
+        s.z = z;
+    }
+
+    /**
+     * Factors of the reference's average divisor for the windows of one output row: per output column
+     * (taps of the width, valid or up to the end of the padded extent); the row's own factor comes from
+     * {@link #rowFactor}. Their product is exact (whole numbers), as the reference's is.
+     */
+    private static double[] columnFactors(Box b, PoolSpec spec) {
+        double[] f = Scratch.doubles(Scratch.ROW, b.ow);
+        Geometry g = b.g;
+        int r = g.rank();
+        for (int c = 0; c < b.ow; c++) {
+            f[c] = spec.countIncludePad() ? g.span(r - 1, c) : b.hw[c] - b.lw[c];
+        }
+        return f;
+    }
+
+    /** The depth and height factor of the divisor of output row (a, bb); see {@link #columnFactors}. */
+    private static double rowFactor(Box b, PoolSpec spec, int a, int bb) {
+        if (!spec.countIncludePad()) return (double) (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]);
+        Geometry g = b.g;
+        int r = g.rank();
+        double n = 1;
+        if (r == 3) n *= g.span(0, a);
+        if (r >= 2) n *= g.span(r - 2, bb);
+        return n;
+    }
+
+    /** Mixed and gated forward: {@code m * max + (1 - m) * avg} in double, as the reference's blend. */
+    private static void blendPlanes(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
+        boolean gated = spec.op() == PoolOp.GATED;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        float floor = FastKernel.floor(spec);
+        double[] wt = gated ? spec.tapWeights() : null;
+        int wTaps = spec.windowTaps();
+        double alpha = spec.alpha();
+        boolean override = spec.hasDivisorOverride();
+        double fixed = override ? spec.divisorOverride() : 0;
+        double[] cols = columnFactors(b, spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        Pass s = PASS.get();
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int channels = b.g.channels();
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * wTaps : 0;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    double rowDiv = rowFactor(b, spec, a, bb);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        if (nr == 0 || b.hw[c] <= b.lw[c]) {
+                            out[q] = 0f;
+                            continue;
+                        }
+                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + b.lw[c];
+                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
+                        double max = s.max;
+                        double avg = s.sum / (override ? fixed : rowDiv * cols[c]);
+                        double m = gated ? ReferenceKernel.sigmoid(s.z) : alpha;
+                        out[q] = (float) (m * max + (1 - m) * avg);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- fractional max ------------------------------------------------------------------------
+
+    /**
+     * Fractional max over planes {@code [p0, p1)}: forward ({@code gradIn == null}: values and
+     * indices) or backward ({@code gradIn} overwritten per plane, the gradient routed by
+     * {@code indices} when given, else by the maxima of windows rebuilt from {@code samples}).
+     * Windows have the full kernel inside the input (no padding, no dilation) and start where
+     * {@link Shapes#fractionalStarts} puts them for the plane's samples.
+     */
+    private static void fractionalPlanes(
+            Geometry g,
+            float[] in,
+            float[] out,
+            long[] indices,
+            float[] samples,
+            float[] gradOut,
+            float[] gradIn,
+            int p0,
+            int p1) {
+        PoolSpec spec = g.spec();
+        int r = g.rank();
+        int o = 3 - r;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        float floor = FastKernel.floor(spec);
+        int od = o > 0 ? 1 : g.outSize(0);
+        int oh = o > 1 ? 1 : g.outSize(1 - o);
+        int ow = g.outSize(r - 1);
+        int ih = o > 1 ? 1 : g.inSize(1 - o);
+        int iw = g.inSize(r - 1);
+        int kd = o > 0 ? 1 : spec.kernelAt(0);
+        int kh = o > 1 ? 1 : spec.kernelAt(1 - o);
+        int kw = spec.kernelAt(r - 1);
+        // Window starts per axis; a missing leading axis keeps the single start 0.
+        int[] sd = Scratch.ints(Scratch.ROW, od);
+        int[] sh = Scratch.ints(Scratch.TMP, oh);
+        int[] sw = Scratch.ints(Scratch.DELTA, ow);
+        int inPlane = g.inPlane();
+        int outPlane = g.outPlane();
+        boolean route = gradIn != null && indices != null;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            if (gradIn != null) Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
+            if (route) {
+                // The forward's indices name the winners; the windows are not needed.
+                for (int i = 0; i < outPlane; i++, q++) {
+                    long arg = indices[q];
+                    if (arg >= 0) gradIn[inBase + (int) arg] += gradOut[q];
+                }
+                continue;
+            }
+            // Without samples the windows keep the zero starts, as the reference's do.
+            for (int ax = 0; samples != null && ax < r; ax++) {
+                int[] dst = ax + o == 0 ? sd : ax + o == 1 ? sh : sw;
+                Shapes.fractionalStarts(samples[pl * r + ax], g.inSize(ax), g.outSize(ax), spec.kernelAt(ax), dst);
+            }
+            for (int a = 0; a < od; a++) {
+                for (int bb = 0; bb < oh; bb++) {
+                    int rowBase = (sd[a] * ih + sh[bb]) * iw;
+                    for (int c = 0; c < ow; c++, q++) {
+                        int first = rowBase + sw[c];
+                        float best = floor;
+                        int arg = lowest ? -1 : first;
+                        for (int ta = 0; ta < kd; ta++) {
+                            for (int tb = 0; tb < kh; tb++) {
+                                int row = first + (ta * ih + tb) * iw;
+                                for (int tc = 0; tc < kw; tc++) {
+                                    float v = in[inBase + row + tc];
+                                    if (v > best || (nan && v != v)) {
+                                        best = v;
+                                        arg = row + tc;
+                                    }
+                                }
+                            }
+                        }
+                        if (gradIn == null) {
+                            out[q] = best;
+                            if (indices != null) indices[q] = arg;
+                        } else if (arg >= 0) {
+                            gradIn[inBase + arg] += gradOut[q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- backward ------------------------------------------------------------------------------
+
+    @Override
+    public void backward(
+            Geometry g, float[] in, float[] gradOut, long[] indices, float[] samples, float[] gradIn, int threads) {
+        backward(g, in, gradOut, indices, samples, gradIn, null, threads);
+    }
+
+    /**
+     * The backward of every operator this kernel takes; for gated and weighted-average pooling also
+     * the gradient with respect to the weights, added into {@code gradWeights} (the layout of
+     * {@code spec.tapWeights()}) when it is not null, as {@link ReferenceKernel#backward(Geometry,
+     * float[], float[], long[], float[], float[], double[])} does. {@code gradIn} is overwritten.
+     */
+    public void backward(
+            Geometry g,
+            float[] in,
+            float[] gradOut,
+            long[] indices,
+            float[] samples,
+            float[] gradIn,
+            double[] gradWeights,
+            int threads) {
+        int planes = planes(g);
+        if (planes == 0) return;
+        PoolSpec spec = g.spec();
+        // Per-plane partial sums of the weight gradient, added up in plane order afterwards, so the
+        // result does not depend on how planes were split among threads.
+        int taps = gradWeights != null ? spec.windowTaps() : 0;
+        double[] partial = gradWeights != null ? new double[planes * taps] : null;
+        int t = Parallel.threadsFor(threads, planes, 4L * (2L * g.inputElements() + g.outputElements()));
+        if (t <= 1) backwardPlanes(g, in, gradOut, indices, samples, gradIn, partial, 0, planes);
+        else
+            Parallel.run(
+                    planes, t, (p0, p1) -> backwardPlanes(g, in, gradOut, indices, samples, gradIn, partial, p0, p1));
+        if (partial != null) {
+            boolean perChannel = spec.op() == PoolOp.GATED && spec.weightChannels() != 0;
+            int channels = g.channels();
+            for (int pl = 0; pl < planes; pl++) {
+                int off = perChannel ? (pl % channels) * taps : 0;
+                for (int k = 0; k < taps; k++) gradWeights[off + k] += partial[pl * taps + k];
+            }
+        }
+    }
+
+    private static void backwardPlanes(
+            Geometry g,
+            float[] in,
+            float[] gradOut,
+            long[] indices,
+            float[] samples,
+            float[] gradIn,
+            double[] partial,
+            int p0,
+            int p1) {
+        PoolSpec spec = g.spec();
+        PoolOp op = spec.op();
+        if (op == PoolOp.FRACTIONAL_MAX) {
+            fractionalPlanes(g, in, null, indices, samples, gradOut, gradIn, p0, p1);
+            return;
+        }
+        Box b = g.box();
+        int inPlane = b.inPlane();
+        for (int pl = p0; pl < p1; pl++) Arrays.fill(gradIn, pl * inPlane, (pl + 1) * inPlane, 0f);
+        switch (op) {
+            case LP:
+            case GLOBAL_LP:
+                if (spec.lpMode() == LpMode.PYTORCH) torchLpBackward(b, spec, in, gradOut, gradIn, p0, p1);
+                else lpBackward(b, spec, in, gradOut, gradIn, p0, p1);
+                break;
+            case STOCHASTIC:
+                if (spec.training()) stochasticBackward(b, in, gradOut, indices, samples, gradIn, p0, p1);
+                else stochasticMeanBackward(b, in, gradOut, gradIn, p0, p1);
+                break;
+            case WEIGHTED_AVG:
+                weightedBackward(b, spec, in, gradOut, gradIn, partial, p0, p1);
+                break;
+            default:
+                blendBackward(b, spec, in, gradOut, gradIn, partial, p0, p1);
+                break;
+        }
+    }
+
+    /** {@code x^n} for a small non-negative integer {@code n}, by products. */
+    private static double ipow(double x, int n) {
+        switch (n) {
+            case 0:
+                return 1;
+            case 1:
+                return x;
+            case 2:
+                return x * x;
+            case 3:
+                return x * x * x;
+            case 4: {
+                double x2 = x * x;
+                return x2 * x2;
+            }
+            default: {
+                double r = 1;
+                for (int i = 0; i < n; i++) r *= x;
+                return r;
+            }
+        }
+    }
+
+    /**
+     * The orders taken by products rather than {@link Math#pow}: whole numbers up to 8, where a few
+     * multiplications replace a call that costs tens of nanoseconds per tap.
+     */
+    private static int integerOrder(double p) {
+        return p >= 1 && p <= 8 && p == Math.rint(p) ? (int) p : -1;
+    }
+
+    /** The Lp norm's root {@code s^(1/p)}: square roots for orders 2 and 4, else {@link Math#pow}. */
+    private static double root(double s, double p) {
+        if (p == 1) return s;
+        if (p == 2) return Math.sqrt(s);
+        if (p == 4) return Math.sqrt(Math.sqrt(s));
+        return Math.pow(s, 1.0 / p);
+    }
+
+    /**
+     * d/dx (sum |x|^p)^(1/p) = sign(x) |x|^(p-1) / y^(p-1), zero where y is 0, as the reference. The
+     * first pass keeps each tap's {@code sign(x) |x|^(p-1)} (0 at x = 0, as the reference takes it),
+     * from which it also forms the term {@code |x|^p}; the second only scales and scatters.
+     */
+    private static void lpBackward(Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
+        double p = spec.p();
+        int n = integerOrder(p);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        double[] ds = Scratch.doubles(Scratch.TMP, (int) Math.min(Integer.MAX_VALUE - 8, b.maxTaps));
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) continue;
+                        double sum = 0;
+                        int t = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                double ax = Math.abs(x);
+                                double d;
+                                if (n == 2) {
+                                    sum += ax * ax;
+                                    d = x;
+                                } else if (n > 0) {
+                                    double e = ipow(ax, n - 1);
+                                    sum += e * ax;
+                                    d = n == 1 ? Math.signum(x) : Math.signum(x) * e;
+                                } else {
+                                    sum += Math.pow(ax, p);
+                                    d = Math.signum(x) * Math.pow(ax, p - 1);
+                                }
+                                // At x = 0 the derivative is taken as 0 (for p < 1 the one-sided limits are infinite).
+                                ds[t++] = x == 0 ? 0 : d;
+                            }
+                        }
+                        double y = root(sum, p);
+                        if (y == 0) continue;
+                        double scale = gradOut[q] / (n > 0 ? ipow(y, n - 1) : Math.pow(y, p - 1));
+                        t = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) gradIn[r + w] += (float) (ds[t++] * scale);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The reference's kernel volume for PyTorch-mode Lp: the product of the spec's kernel sizes. */
+    private static double torchVolume(PoolSpec spec) {
+        double v = 1;
+        for (int a = 0; a < spec.rank(); a++) v *= spec.kernelAt(a);
+        return v;
+    }
+
+    /** PyTorch-mode Lp backward, the reference's {@code torchLpBackward} per window. */
+    private static void torchLpBackward(
+            Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
+        double p = spec.p();
+        int n = integerOrder(p);
+        double k = torchVolume(spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) continue;
+                        double sum = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                sum += (float) (n > 0 ? ipow(x, n) : Math.pow(x, p));
+                            }
+                        }
+                        double valid = (double) nr * (b.hw[c] - b.lw[c]);
+                        float avg = (float) (sum / valid);
+                        if (!(Math.abs(avg) > 0)) continue;
+                        double gAvg = gradOut[q] / p * Math.pow((double) avg * k, 1.0 / p - 1) * k;
+                        double gTap = gAvg / valid;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double x = in[r + w];
+                                double d = n > 0 ? ipow(x, n - 1) : Math.pow(x, p - 1);
+                                gradIn[r + w] += (float) (gTap * p * d);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stochastic training backward: each output's gradient to its drawn tap (given or redrawn). */
+    private static void stochasticBackward(
+            Box b, float[] in, float[] gradOut, long[] indices, float[] u, float[] gradIn, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    boolean rowEmpty = b.hd[a] <= b.ld[a] || b.hh[bb] <= b.lh[bb];
+                    // Given indices need no window; a redraw needs its rows.
+                    int nr = indices != null || rowEmpty ? 0 : rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * b.dw;
+                        int w1 = b.sw[c] + b.hw[c] * b.dw;
+                        // An empty window gave a constant 0 and passes nothing back.
+                        if (rowEmpty || w1 <= w0) continue;
+                        long pick =
+                                indices != null ? indices[q] : stochasticPick(in, inBase, rows, nr, w0, w1, b.dw, u[q]);
+                        if (pick >= 0) gradIn[inBase + (int) pick] += gradOut[q];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stochastic evaluation backward: {@code (2 a_j S - Q) / S^2}, nothing where {@code S = 0}. */
+    private static void stochasticMeanBackward(Box b, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        double sum = 0;
+                        double squares = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                double v = in[r + w];
+                                sum += v;
+                                squares += v * v;
+                            }
+                        }
+                        if (sum == 0) continue;
+                        double s2 = sum * sum;
+                        float go = gradOut[q];
+                        for (int i = 0; i < nr; i++) {
+                            int r = inBase + rows[i];
+                            for (int w = w0; w < w1; w += dw) {
+                                gradIn[r + w] += (float) (go * (2 * in[r + w] * sum - squares) / s2);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Weighted average backward: {@code go w_k / den} to each tap, {@code go (x_k - y) / den} to each weight. */
+    private static void weightedBackward(
+            Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, double[] partial, int p0, int p1) {
+        double[] wt = spec.tapWeights();
+        int wTaps = spec.windowTaps();
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            int gw = pl * wTaps;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) continue;
+                        int base = inBase + b.sw[c];
+                        int kw = b.kw[c];
+                        double num = 0;
+                        double den = 0;
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                double wk = wt[k + tc];
+                                num += wk * in[r + tc * dw];
+                                den += wk;
+                            }
+                        }
+                        double y = num / den;
+                        float go = gradOut[q];
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            int k = taps[i] * kw;
+                            for (int tc = t0; tc < t1; tc++) {
+                                int at = r + tc * dw;
+                                gradIn[at] += (float) (go * wt[k + tc] / den);
+                                if (partial != null) partial[gw + k + tc] += go * (in[at] - y) / den;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Mixed and gated backward, y = m max + (1 - m) avg: {@code go m} to the maximum's tap first, then
+     * to every tap {@code go (1 - m) / divisor} plus, for gated, {@code dz w_k} with
+     * {@code dz = go (max - avg) m (1 - m)}, and {@code dz x_k} to each gate weight. (These operators
+     * have no dilation, so a window's taps are adjacent along the width.)
+     */
+    private static void blendBackward(
+            Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, double[] partial, int p0, int p1) {
+        boolean gated = spec.op() == PoolOp.GATED;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        float floor = FastKernel.floor(spec);
+        double[] wt = gated ? spec.tapWeights() : null;
+        int wTaps = spec.windowTaps();
+        double alpha = spec.alpha();
+        boolean override = spec.hasDivisorOverride();
+        double fixed = override ? spec.divisorOverride() : 0;
+        double[] cols = columnFactors(b, spec);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        Pass s = PASS.get();
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int channels = b.g.channels();
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            int off = gated && spec.weightChannels() != 0 ? (pl % channels) * wTaps : 0;
+            int gw = pl * wTaps;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    double rowDiv = rowFactor(b, spec, a, bb);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int t0 = b.lw[c];
+                        int t1 = b.hw[c];
+                        if (nr == 0 || t1 <= t0) continue;
+                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + t0;
+                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
+                        double max = s.max;
+                        double div = override ? fixed : rowDiv * cols[c];
+                        double avg = s.sum / div;
+                        float go = gradOut[q];
+                        double m;
+                        double dz = 0;
+                        if (gated) {
+                            m = ReferenceKernel.sigmoid(s.z);
+                            dz = go * (max - avg) * m * (1 - m);
+                        } else {
+                            m = alpha;
+                        }
+                        if (s.arg >= 0) gradIn[inBase + s.arg] += (float) (go * m);
+                        double perTap = go * (1 - m) / div;
+                        int base = inBase + b.sw[c];
+                        int kw = b.kw[c];
+                        for (int i = 0; i < nr; i++) {
+                            int r = base + rows[i];
+                            if (gated) {
+                                int k = taps[i] * kw;
+                                for (int tc = t0; tc < t1; tc++) {
+                                    gradIn[r + tc] += (float) (perTap + dz * wt[off + k + tc]);
+                                    if (partial != null) partial[gw + k + tc] += dz * in[r + tc];
+                                }
+                            } else {
+                                float share = (float) perTap;
+                                for (int tc = t0; tc < t1; tc++) gradIn[r + tc] += share;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
