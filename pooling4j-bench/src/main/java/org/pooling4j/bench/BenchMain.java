@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -222,10 +221,11 @@ public final class BenchMain implements Callable<Integer> {
                     spec.commandLine(), "Invalid value for option '--python': '" + python + "' must name a Python");
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
-            if (!Files.isRegularFile(shapes)) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
+            String unreadable = InputFile.problem(shapes);
+            if (unreadable != null) {
+                // The message every pooling4j command gives for a file it cannot read, and exit status 2.
+                spec.commandLine().getErr().println("pooling4j bench: " + unreadable);
+                return 2;
             }
             try {
                 corpus = ShapeCorpus.read(shapes);

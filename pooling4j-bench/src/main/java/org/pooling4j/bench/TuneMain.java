@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -162,10 +161,11 @@ public final class TuneMain implements Callable<Integer> {
             for (BenchCase c : StandardSuite.all()) if (!plan.contains(c)) plan.add(c);
         }
         if (shapes != null) {
-            if (!Files.isRegularFile(shapes)) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "Invalid value for option '--shapes': '" + shapes + "' is not a readable file");
+            String unreadable = InputFile.problem(shapes);
+            if (unreadable != null) {
+                // The message every pooling4j command gives for a file it cannot read, and exit status 2.
+                spec.commandLine().getErr().println("pooling4j tune: " + unreadable);
+                return 2;
             }
             List<ShapeCorpus.Row> corpus;
             try {

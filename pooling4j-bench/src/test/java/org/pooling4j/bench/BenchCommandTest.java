@@ -200,6 +200,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnreadableShapeFileIsReportedAsEveryCommandReportsIt(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.csv");
+        Run r = bench("--shapes", missing.toString());
+        assertEquals(2, r.status, r.out + r.err);
+        assertEquals("pooling4j bench: no such file: " + missing, r.err.strip());
+        assertEquals("", r.out, "nothing before the message");
+        Run d = bench("--shapes", dir.toString());
+        assertEquals(2, d.status, d.out + d.err);
+        assertEquals("pooling4j bench: not a file: " + dir + " (a directory)", d.err.strip());
+    }
+
+    @Test
     void otherBadValuesAreUsageErrors(@TempDir Path dir) {
         assertEquals(2, bench("--shapes", dir.resolve("missing.csv").toString()).status);
         assertEquals(2, bench("--rows", "5-2", "--shapes", "x.csv").status);

@@ -36,6 +36,15 @@ class TuningCommandsTest {
     }
 
     @Test
+    void anUnreadableShapeFileIsReportedAsEveryCommandReportsIt(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.csv");
+        String[] r = tune("--out", dir.resolve("w.json").toString(), "--shapes", missing.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertEquals("pooling4j tune: no such file: " + missing, r[2].strip());
+        assertEquals("", r[1], "nothing before the message");
+    }
+
+    @Test
     void tuneWritesAWisdomFileThatLoadsBack(@TempDir Path dir) throws Exception {
         Path w = dir.resolve("wisdom.json");
         String[] r = tune("--case", "small_latency", "--threads", "1,2", "--mode", "on", "--out", w.toString());

@@ -312,16 +312,30 @@ final class VectorRowOps implements RowOps {
     public void windowMax(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
         int j = 0;
         if (stride == 1) {
-            j = nan ? max1Nan(row, r, out, o, count, k, dil) : max1(row, r, out, o, count, k, dil);
+            j = nan
+                    ? (k == 2
+                            ? m1n2(row, r, out, o, count, k, dil)
+                            : k == 3 ? m1n3(row, r, out, o, count, k, dil) : m1nK(row, r, out, o, count, k, dil))
+                    : (k == 2
+                            ? m12(row, r, out, o, count, k, dil)
+                            : k == 3 ? m13(row, r, out, o, count, k, dil) : m1K(row, r, out, o, count, k, dil));
         } else if (stride == 2) {
             int end = blocks(row, r, count, 2, k, dil);
-            j = nan ? max2Nan(row, r, out, o, end, k, dil) : max2(row, r, out, o, end, k, dil);
+            j = nan
+                    ? (k == 2
+                            ? m2n2(row, r, out, o, end, k, dil)
+                            : k == 3 ? m2n3(row, r, out, o, end, k, dil) : m2nK(row, r, out, o, end, k, dil))
+                    : (k == 2
+                            ? m22(row, r, out, o, end, k, dil)
+                            : k == 3 ? m23(row, r, out, o, end, k, dil) : m2K(row, r, out, o, end, k, dil));
         } else if (stride == 4 && L >= 4) {
             int end = blocks(row, r, count, 4, k, dil);
-            j = nan ? max4Nan(row, r, out, o, end, k, dil) : max4(row, r, out, o, end, k, dil);
+            j = nan
+                    ? (k == 4 ? m4n4(row, r, out, o, end, k, dil) : m4nK(row, r, out, o, end, k, dil))
+                    : (k == 4 ? m44(row, r, out, o, end, k, dil) : m4K(row, r, out, o, end, k, dil));
         } else if (stride == 3 && L >= 4) {
             int end = blocks(row, r, count, 3, k, dil);
-            j = nan ? max3Nan(row, r, out, o, end, k, dil) : max3(row, r, out, o, end, k, dil);
+            j = nan ? (m3nK(row, r, out, o, end, k, dil)) : (m3K(row, r, out, o, end, k, dil));
         }
         if (j < count && j > 0 && (stride <= 2 || stride <= 4 && L >= 4)) {
             // One more block ending at the last window, overlapping the previous one (idempotent).
@@ -334,81 +348,105 @@ final class VectorRowOps implements RowOps {
         if (j < count) scalar.windowMax(row, r + j * stride, out, o + j, count - j, stride, k, dil, nan);
     }
 
-    private static int max1(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+    // One method per stride, NaN rule and tap count (2, 3, 4 or any), each a single loop.
+
+    private static int m12(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        int end = F.loopBound(count);
-        // Kernels of 2 and 3 taps (most networks') get loops of their own, without a tap loop: C2
-        // does not unroll a loop of unknown trip count. The choice is made outside the loops: a
-        // vector assigned in several branches inside one makes C2 box it.
-        if (k == 3) {
-            for (; j < end; j += L) win3(row, r + j, dil).intoArray(out, o + j);
-        } else if (k == 2) {
-            for (; j < end; j += L) win2(row, r + j, dil).intoArray(out, o + j);
-        } else {
-            for (; j < end; j += L) win(row, r + j, k, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L)
+            win2(row, r + j, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m13(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            win3(row, r + j, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m1K(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            win(row, r + j, k, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m1n2(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            winNan2(row, r + j, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m1n3(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            winNan3(row, r + j, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m1nK(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            winNan(row, r + j, k, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int m22(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(win2(row, p, dil), win2(row, p + L, dil)).intoArray(out, o + j);
         }
         return j;
     }
 
-    private static int max1Nan(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+    private static int m23(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        int end = F.loopBound(count);
-        // Kernels of 2 and 3 taps (most networks') get loops of their own, without a tap loop: C2
-        // does not unroll a loop of unknown trip count. The choice is made outside the loops: a
-        // vector assigned in several branches inside one makes C2 box it.
-        if (k == 3) {
-            for (; j < end; j += L) winNan3(row, r + j, dil).intoArray(out, o + j);
-        } else if (k == 2) {
-            for (; j < end; j += L) winNan2(row, r + j, dil).intoArray(out, o + j);
-        } else {
-            for (; j < end; j += L) winNan(row, r + j, k, dil).intoArray(out, o + j);
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(win3(row, p, dil), win3(row, p + L, dil)).intoArray(out, o + j);
         }
         return j;
     }
 
-    private static int max2(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m2K(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        if (k == 3) {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(win3(row, p, dil), win3(row, p + L, dil)).intoArray(out, o + j);
-            }
-        } else if (k == 2) {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(win2(row, p, dil), win2(row, p + L, dil)).intoArray(out, o + j);
-            }
-        } else {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
-            }
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
         }
         return j;
     }
 
-    private static int max2Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m2n2(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        if (k == 3) {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(winNan3(row, p, dil), winNan3(row, p + L, dil)).intoArray(out, o + j);
-            }
-        } else if (k == 2) {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(winNan2(row, p, dil), winNan2(row, p + L, dil)).intoArray(out, o + j);
-            }
-        } else {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
-            }
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(winNan2(row, p, dil), winNan2(row, p + L, dil)).intoArray(out, o + j);
         }
         return j;
     }
 
-    private static int max3(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m2n3(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(winNan3(row, p, dil), winNan3(row, p + L, dil)).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int m2nK(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int m3K(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 3 * j;
@@ -418,7 +456,7 @@ final class VectorRowOps implements RowOps {
         return j;
     }
 
-    private static int max3Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m3nK(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 3 * j;
@@ -428,50 +466,86 @@ final class VectorRowOps implements RowOps {
         return j;
     }
 
-    private static int max4(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m44(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        if (k == 4) {
-            for (; j < end; j += L) {
-                int p = r + 4 * j;
-                pack4(win4(row, p, dil), win4(row, p + L, dil), win4(row, p + 2 * L, dil), win4(row, p + 3 * L, dil))
-                        .intoArray(out, o + j);
-            }
-        } else {
-            for (; j < end; j += L) {
-                int p = r + 4 * j;
-                pack4(
-                                win(row, p, k, dil),
-                                win(row, p + L, k, dil),
-                                win(row, p + 2 * L, k, dil),
-                                win(row, p + 3 * L, k, dil))
-                        .intoArray(out, o + j);
-            }
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(win4(row, p, dil), win4(row, p + L, dil), win4(row, p + 2 * L, dil), win4(row, p + 3 * L, dil))
+                    .intoArray(out, o + j);
         }
         return j;
     }
 
-    private static int max4Nan(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+    private static int m4K(float[] row, int r, float[] out, int o, int end, int k, int dil) {
         int j = 0;
-        if (k == 4) {
-            for (; j < end; j += L) {
-                int p = r + 4 * j;
-                pack4(
-                                winNan4(row, p, dil),
-                                winNan4(row, p + L, dil),
-                                winNan4(row, p + 2 * L, dil),
-                                winNan4(row, p + 3 * L, dil))
-                        .intoArray(out, o + j);
-            }
-        } else {
-            for (; j < end; j += L) {
-                int p = r + 4 * j;
-                pack4(
-                                winNan(row, p, k, dil),
-                                winNan(row, p + L, k, dil),
-                                winNan(row, p + 2 * L, k, dil),
-                                winNan(row, p + 3 * L, k, dil))
-                        .intoArray(out, o + j);
-            }
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(
+                            win(row, p, k, dil),
+                            win(row, p + L, k, dil),
+                            win(row, p + 2 * L, k, dil),
+                            win(row, p + 3 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int m4n4(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(
+                            winNan4(row, p, dil),
+                            winNan4(row, p + L, dil),
+                            winNan4(row, p + 2 * L, dil),
+                            winNan4(row, p + 3 * L, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int m4nK(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            pack4(
+                            winNan(row, p, k, dil),
+                            winNan(row, p + L, k, dil),
+                            winNan(row, p + 2 * L, k, dil),
+                            winNan(row, p + 3 * L, k, dil))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int s13(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            sum3(row, r + j, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int s1K(float[] row, int r, float[] out, int o, int count, int k, int dil) {
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += L)
+            sum(row, r + j, k, dil).intoArray(out, o + j);
+        return j;
+    }
+
+    private static int s23(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(sum3(row, p, dil), sum3(row, p + L, dil)).intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    private static int s2K(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
         }
         return j;
     }
@@ -480,9 +554,10 @@ final class VectorRowOps implements RowOps {
     public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
         int j = 0;
         if (stride == 1) {
-            j = sum1(row, r, out, o, count, k, dil);
+            j = k == 3 ? s13(row, r, out, o, count, k, dil) : s1K(row, r, out, o, count, k, dil);
         } else if (stride == 2) {
-            j = sum2(row, r, out, o, blocks(row, r, count, 2, k, dil), k, dil);
+            int end = blocks(row, r, count, 2, k, dil);
+            j = k == 3 ? s23(row, r, out, o, end, k, dil) : s2K(row, r, out, o, end, k, dil);
         }
         if (j < count && j > 0 && stride <= 2) {
             int last = count - L;
@@ -492,33 +567,6 @@ final class VectorRowOps implements RowOps {
             }
         }
         if (j < count) scalar.windowSum(row, r + j * stride, out, o + j, count - j, stride, k, dil);
-    }
-
-    private static int sum1(float[] row, int r, float[] out, int o, int count, int k, int dil) {
-        int j = 0;
-        int end = F.loopBound(count);
-        if (k == 3) {
-            for (; j < end; j += L) sum3(row, r + j, dil).intoArray(out, o + j);
-        } else {
-            for (; j < end; j += L) sum(row, r + j, k, dil).intoArray(out, o + j);
-        }
-        return j;
-    }
-
-    private static int sum2(float[] row, int r, float[] out, int o, int end, int k, int dil) {
-        int j = 0;
-        if (k == 3) {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(sum3(row, p, dil), sum3(row, p + L, dil)).intoArray(out, o + j);
-            }
-        } else {
-            for (; j < end; j += L) {
-                int p = r + 2 * j;
-                pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
-            }
-        }
-        return j;
     }
 
     @Override
@@ -574,10 +622,11 @@ final class VectorRowOps implements RowOps {
     // registers and stored once, so a narrow plane costs one call instead of one call per row, and
     // the row buffer is written once instead of read and written per tap.
 
-    // One small method per row shape (taps, NaN rule): each compiles on its own, so no profile of
-    // another shape can push its vector code past C2's budget (the vertical methods used to hold
-    // every shape's loop, and on a busy machine C2 sometimes left them at the first tier, where the
-    // Vector API runs its boxed fallback).
+    // The vertical loops stay inside verticalMax and verticalSum, one loop per tap count: the two
+    // methods run once per output row, so C2 compiles them early and recompiles them when a new tap
+    // count appears. (Split into one small method per row shape, a shape first met on a cold path
+    // stayed at the first compilation tier, where the Vector API runs its boxed fallback: 2-D k2 s2
+    // on 224-wide rows ran 5x slower after a k3 s2 problem.)
 
     @Override
     public void verticalMax(
@@ -598,98 +647,65 @@ final class VectorRowOps implements RowOps {
             int d = dOff + (r - r0) * dStride;
             int o = r * maxT;
             int taps = cnt[r];
-            if (last < 0 && !shortRowFits(src, base, offs, o, taps, dst, d)) {
-                // A row shorter than a vector whose whole-vector reads would leave the array.
-                scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
-                continue;
+            if (last < 0) {
+                // A row shorter than a vector: one whole vector, its extra lanes written past the
+                // row (the contract's slack), unless the reads would leave the array.
+                int reach = 0;
+                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
+                if (base + reach + L > src.length || d + L > dst.length) {
+                    scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
+                    continue;
+                }
             }
+            int first = base + offs[o];
             // Whole blocks, then one block ending at the row's end (overlapping; a maximum recomputed
-            // from the inputs is the same), or a single block whose extra lanes land in the slack.
+            // from the inputs is the same), or the single short block.
+            int c = 0;
             int stop = Math.max(last, 0);
-            int a0 = base + offs[o];
-            if (taps == 1) {
-                copyRow(src, a0, dst, d, stop);
-            } else if (taps == 2) {
-                if (nan) max2RowNan(src, a0, base + offs[o + 1], dst, d, stop);
-                else max2Row(src, a0, base + offs[o + 1], dst, d, stop);
-            } else if (taps == 3) {
-                if (nan) max3RowNan(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
-                else max3Row(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
+            if (nan && taps == 3) {
+                int a1 = base + offs[o + 1];
+                int a2 = base + offs[o + 2];
+                while (true) {
+                    pickNan(
+                                    pickNan(
+                                            FloatVector.fromArray(F, src, first + c),
+                                            FloatVector.fromArray(F, src, a1 + c)),
+                                    FloatVector.fromArray(F, src, a2 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
+            } else if (nan && taps == 2) {
+                int a1 = base + offs[o + 1];
+                while (true) {
+                    pickNan(FloatVector.fromArray(F, src, first + c), FloatVector.fromArray(F, src, a1 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
             } else if (nan) {
-                maxKRowNan(src, base, offs, o, taps, dst, d, stop);
+                while (true) {
+                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                    for (int t = 1; t < taps; t++) {
+                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
+                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc).or(v.compare(VectorOperators.NE, v)));
+                    }
+                    acc.intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
             } else {
-                maxKRow(src, base, offs, o, taps, dst, d, stop);
+                while (true) {
+                    FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                    for (int t = 1; t < taps; t++) {
+                        FloatVector v = FloatVector.fromArray(F, src, base + offs[o + t] + c);
+                        acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
+                    }
+                    acc.intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
             }
-        }
-    }
-
-    /** Whether a row shorter than a vector can be read and written as one whole vector. */
-    private static boolean shortRowFits(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d) {
-        int reach = 0;
-        for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
-        return base + reach + L <= src.length && d + L <= dst.length;
-    }
-
-    private static void copyRow(float[] src, int a0, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector.fromArray(F, src, a0 + c).intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void max2Row(float[] src, int a0, int a1, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            pick(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void max2RowNan(float[] src, int a0, int a1, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            pickNan(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void max3Row(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            pick(
-                            pick(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c)),
-                            FloatVector.fromArray(F, src, a2 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void max3RowNan(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            pickNan(
-                            pickNan(FloatVector.fromArray(F, src, a0 + c), FloatVector.fromArray(F, src, a1 + c)),
-                            FloatVector.fromArray(F, src, a2 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void maxKRow(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
-        int a0 = base + offs[o];
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
-            for (int t = 1; t < taps; t++) acc = pick(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
-            acc.intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void maxKRowNan(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
-        int a0 = base + offs[o];
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
-            for (int t = 1; t < taps; t++) acc = pickNan(acc, FloatVector.fromArray(F, src, base + offs[o + t] + c));
-            acc.intoArray(dst, d + c);
-            if (c == stop) return;
         }
     }
 
@@ -711,45 +727,48 @@ final class VectorRowOps implements RowOps {
             int d = dOff + (r - r0) * dStride;
             int o = r * maxT;
             int taps = cnt[r];
-            if (last < 0 && !shortRowFits(src, base, offs, o, taps, dst, d)) {
-                scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
+            if (last < 0) {
+                int reach = 0;
+                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
+                if (base + reach + L > src.length || d + L > dst.length) {
+                    scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
+                    continue;
+                }
+            }
+            int first = base + offs[o];
+            int c = 0;
+            int stop = Math.max(last, 0);
+            if (taps == 3) {
+                int a1 = base + offs[o + 1];
+                int a2 = base + offs[o + 2];
+                while (true) {
+                    FloatVector.fromArray(F, src, first + c)
+                            .add(FloatVector.fromArray(F, src, a1 + c))
+                            .add(FloatVector.fromArray(F, src, a2 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
                 continue;
             }
-            int stop = Math.max(last, 0);
-            int a0 = base + offs[o];
-            if (taps == 1) copyRow(src, a0, dst, d, stop);
-            else if (taps == 2) sum2Row(src, a0, base + offs[o + 1], dst, d, stop);
-            else if (taps == 3) sum3Row(src, a0, base + offs[o + 1], base + offs[o + 2], dst, d, stop);
-            else sumKRow(src, base, offs, o, taps, dst, d, stop);
-        }
-    }
-
-    private static void sum2Row(float[] src, int a0, int a1, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector.fromArray(F, src, a0 + c)
-                    .add(FloatVector.fromArray(F, src, a1 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void sum3Row(float[] src, int a0, int a1, int a2, float[] dst, int d, int stop) {
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector.fromArray(F, src, a0 + c)
-                    .add(FloatVector.fromArray(F, src, a1 + c))
-                    .add(FloatVector.fromArray(F, src, a2 + c))
-                    .intoArray(dst, d + c);
-            if (c == stop) return;
-        }
-    }
-
-    private static void sumKRow(float[] src, int base, int[] offs, int o, int taps, float[] dst, int d, int stop) {
-        int a0 = base + offs[o];
-        for (int c = 0; ; c = Math.min(c + L, stop)) {
-            FloatVector acc = FloatVector.fromArray(F, src, a0 + c);
-            for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
-            acc.intoArray(dst, d + c);
-            if (c == stop) return;
+            if (taps == 2) {
+                int a1 = base + offs[o + 1];
+                while (true) {
+                    FloatVector.fromArray(F, src, first + c)
+                            .add(FloatVector.fromArray(F, src, a1 + c))
+                            .intoArray(dst, d + c);
+                    if (c == stop) break;
+                    c = Math.min(c + L, stop);
+                }
+                continue;
+            }
+            while (true) {
+                FloatVector acc = FloatVector.fromArray(F, src, first + c);
+                for (int t = 1; t < taps; t++) acc = acc.add(FloatVector.fromArray(F, src, base + offs[o + t] + c));
+                acc.intoArray(dst, d + c);
+                if (c == stop) break;
+                c = Math.min(c + L, stop);
+            }
         }
     }
 
