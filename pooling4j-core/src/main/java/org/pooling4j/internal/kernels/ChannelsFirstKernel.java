@@ -324,13 +324,23 @@ public final class ChannelsFirstKernel extends FastKernel {
                 if (wb == b.iw) {
                     // Buffer rows as far apart as input rows: a run of rows whose windows step one
                     // input row at a time is one long vertical pass.
+                    // Rows that merge with no neighbour (strided windows) stay one call per segment.
                     for (int q = r; q < r1; ) {
                         int len = Math.min(rt.run[q], r1 - q);
                         int dq = d + (q - r) * wb;
-                        if (max)
-                            ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n, true);
-                        else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n);
-                        q += len;
+                        if (len > 1) {
+                            if (max)
+                                ops.verticalMax(
+                                        in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n, true);
+                            else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n);
+                            q += len;
+                            continue;
+                        }
+                        int e = q + 1;
+                        while (e < r1 && rt.run[e] == 1) e++;
+                        if (max) ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n, true);
+                        else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n);
+                        q = e;
                     }
                 } else if (max) {
                     ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
