@@ -201,89 +201,6 @@ final class VectorRowOps implements RowOps {
         if (i < n) scalar.divide(acc, off + i, n - i, d);
     }
 
-    /** Max over the k taps of L consecutive windows starting at p (stride 1 between windows). */
-    private static FloatVector win(float[] row, int p, int k, int dil) {
-        FloatVector acc = FloatVector.fromArray(F, row, p);
-        for (int t = 1; t < k; t++) acc = pick(acc, FloatVector.fromArray(F, row, p + t * dil));
-        return acc;
-    }
-
-    private static FloatVector win2(float[] row, int p, int dil) {
-        return pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
-    }
-
-    /**
-     * Four taps in scan order. (Pairing them would change which value survives when a NaN, which
-     * never wins here, sits between two candidates.)
-     */
-    private static FloatVector win4(float[] row, int p, int dil) {
-        return pick(
-                pick(
-                        pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                        FloatVector.fromArray(F, row, p + 2 * dil)),
-                FloatVector.fromArray(F, row, p + 3 * dil));
-    }
-
-    private static FloatVector win3(float[] row, int p, int dil) {
-        return pick(
-                pick(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                FloatVector.fromArray(F, row, p + 2 * dil));
-    }
-
-    private static FloatVector winNan(float[] row, int p, int k, int dil) {
-        FloatVector acc = FloatVector.fromArray(F, row, p);
-        for (int t = 1; t < k; t++) acc = pickNan(acc, FloatVector.fromArray(F, row, p + t * dil));
-        return acc;
-    }
-
-    private static FloatVector winNan2(float[] row, int p, int dil) {
-        return pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil));
-    }
-
-    /**
-     * Four taps as two pairs: with NaN propagation the later NaN wins either way, and a tie keeps
-     * the earlier pair's value, so the bits are the sequential scan's (zero signs aside).
-     */
-    private static FloatVector winNan4(float[] row, int p, int dil) {
-        return pickNan(
-                pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                pickNan(FloatVector.fromArray(F, row, p + 2 * dil), FloatVector.fromArray(F, row, p + 3 * dil)));
-    }
-
-    private static FloatVector winNan3(float[] row, int p, int dil) {
-        return pickNan(
-                pickNan(FloatVector.fromArray(F, row, p), FloatVector.fromArray(F, row, p + dil)),
-                FloatVector.fromArray(F, row, p + 2 * dil));
-    }
-
-    private static FloatVector sum(float[] row, int p, int k, int dil) {
-        FloatVector acc = FloatVector.fromArray(F, row, p);
-        for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, row, p + t * dil));
-        return acc;
-    }
-
-    private static FloatVector sum3(float[] row, int p, int dil) {
-        return FloatVector.fromArray(F, row, p)
-                .add(FloatVector.fromArray(F, row, p + dil))
-                .add(FloatVector.fromArray(F, row, p + 2 * dil));
-    }
-
-    /** Lanes 0, s, 2s, ... of v0..v(s-1) (s = 2). */
-    private static FloatVector pack2(FloatVector v0, FloatVector v1) {
-        return v0.rearrange(S2_0).blend(v1.rearrange(S2_1), M2_1);
-    }
-
-    private static FloatVector pack3(FloatVector v0, FloatVector v1, FloatVector v2) {
-        return v0.rearrange(S3_0).blend(v1.rearrange(S3_1), M3_1).blend(v2.rearrange(S3_2), M3_2);
-    }
-
-    private static FloatVector pack4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        return v0.rearrange(S4_0)
-                .blend(v1.rearrange(S4_1), M4_1)
-                .blend(v2.rearrange(S4_2), M4_2)
-                .blend(v3.rearrange(S4_3), M4_3);
-    }
-
     /** Whole vectors of windows that stride {@code s} can serve without reading past {@code row}. */
     private static int blocks(float[] row, int r, int count, int s, int k, int dil) {
         long reach = (long) s * L - 1 + (long) (k - 1) * dil;
@@ -348,47 +265,82 @@ final class VectorRowOps implements RowOps {
         if (j < count) scalar.windowMax(row, r + j * stride, out, o + j, count - j, stride, k, dil, nan);
     }
 
-    // One method per stride, NaN rule and tap count (2, 3, 4 or any), each a single loop.
+    // One method per stride, NaN rule and tap count (2, 3, 4 or any), each a single loop with every
+    // vector operation written out: a helper method returning a vector is inlined only while its own
+    // compiled code is small, and where C2 declines, each returned vector is boxed (measured on JDK 25:
+    // 270 boxed vectors, 26 KB, per average-pooling call that should allocate nothing).
 
     private static int m12(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            win2(row, r + j, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            FloatVector a1 = FloatVector.fromArray(F, row, r + j + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a));
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int m13(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            win3(row, r + j, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            FloatVector a1 = FloatVector.fromArray(F, row, r + j + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a));
+            FloatVector a2 = FloatVector.fromArray(F, row, r + j + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a));
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int m1K(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            win(row, r + j, k, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, r + j + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a));
+            }
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int m1n2(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            winNan2(row, r + j, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            FloatVector a1 = FloatVector.fromArray(F, row, r + j + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int m1n3(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            winNan3(row, r + j, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            FloatVector a1 = FloatVector.fromArray(F, row, r + j + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            FloatVector a2 = FloatVector.fromArray(F, row, r + j + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a).or(a2.compare(VectorOperators.NE, a2)));
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int m1nK(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            winNan(row, r + j, k, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, r + j + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a).or(v.compare(VectorOperators.NE, v)));
+            }
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
@@ -396,7 +348,13 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(win2(row, p, dil), win2(row, p + L, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -405,7 +363,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(win3(row, p, dil), win3(row, p + L, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a));
+            FloatVector a2 = FloatVector.fromArray(F, row, p + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b));
+            FloatVector b2 = FloatVector.fromArray(F, row, p + L + 2 * dil);
+            b = b.blend(b2, b2.compare(VectorOperators.GT, b));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -414,7 +382,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(win(row, p, k, dil), win(row, p + L, k, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b));
+            }
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -423,7 +401,13 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(winNan2(row, p, dil), winNan2(row, p + L, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b).or(b1.compare(VectorOperators.NE, b1)));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -432,7 +416,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(winNan3(row, p, dil), winNan3(row, p + L, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            FloatVector a2 = FloatVector.fromArray(F, row, p + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a).or(a2.compare(VectorOperators.NE, a2)));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b).or(b1.compare(VectorOperators.NE, b1)));
+            FloatVector b2 = FloatVector.fromArray(F, row, p + L + 2 * dil);
+            b = b.blend(b2, b2.compare(VectorOperators.GT, b).or(b2.compare(VectorOperators.NE, b2)));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -441,7 +435,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(winNan(row, p, k, dil), winNan(row, p + L, k, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v)));
+            }
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -450,7 +454,24 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 3 * j;
-            pack3(win(row, p, k, dil), win(row, p + L, k, dil), win(row, p + 2 * L, k, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b));
+            }
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 2 * L + t * dil);
+                c = c.blend(v, v.compare(VectorOperators.GT, c));
+            }
+            a.rearrange(S3_0)
+                    .blend(b.rearrange(S3_1), M3_1)
+                    .blend(c.rearrange(S3_2), M3_2)
                     .intoArray(out, o + j);
         }
         return j;
@@ -460,7 +481,24 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 3 * j;
-            pack3(winNan(row, p, k, dil), winNan(row, p + L, k, dil), winNan(row, p + 2 * L, k, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 2 * L + t * dil);
+                c = c.blend(v, v.compare(VectorOperators.GT, c).or(v.compare(VectorOperators.NE, v)));
+            }
+            a.rearrange(S3_0)
+                    .blend(b.rearrange(S3_1), M3_1)
+                    .blend(c.rearrange(S3_2), M3_2)
                     .intoArray(out, o + j);
         }
         return j;
@@ -470,7 +508,38 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
-            pack4(win4(row, p, dil), win4(row, p + L, dil), win4(row, p + 2 * L, dil), win4(row, p + 3 * L, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a));
+            FloatVector a2 = FloatVector.fromArray(F, row, p + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a));
+            FloatVector a3 = FloatVector.fromArray(F, row, p + 3 * dil);
+            a = a.blend(a3, a3.compare(VectorOperators.GT, a));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b));
+            FloatVector b2 = FloatVector.fromArray(F, row, p + L + 2 * dil);
+            b = b.blend(b2, b2.compare(VectorOperators.GT, b));
+            FloatVector b3 = FloatVector.fromArray(F, row, p + L + 3 * dil);
+            b = b.blend(b3, b3.compare(VectorOperators.GT, b));
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            FloatVector c1 = FloatVector.fromArray(F, row, p + 2 * L + dil);
+            c = c.blend(c1, c1.compare(VectorOperators.GT, c));
+            FloatVector c2 = FloatVector.fromArray(F, row, p + 2 * L + 2 * dil);
+            c = c.blend(c2, c2.compare(VectorOperators.GT, c));
+            FloatVector c3 = FloatVector.fromArray(F, row, p + 2 * L + 3 * dil);
+            c = c.blend(c3, c3.compare(VectorOperators.GT, c));
+            FloatVector d = FloatVector.fromArray(F, row, p + 3 * L);
+            FloatVector d1 = FloatVector.fromArray(F, row, p + 3 * L + dil);
+            d = d.blend(d1, d1.compare(VectorOperators.GT, d));
+            FloatVector d2 = FloatVector.fromArray(F, row, p + 3 * L + 2 * dil);
+            d = d.blend(d2, d2.compare(VectorOperators.GT, d));
+            FloatVector d3 = FloatVector.fromArray(F, row, p + 3 * L + 3 * dil);
+            d = d.blend(d3, d3.compare(VectorOperators.GT, d));
+            a.rearrange(S4_0)
+                    .blend(b.rearrange(S4_1), M4_1)
+                    .blend(c.rearrange(S4_2), M4_2)
+                    .blend(d.rearrange(S4_3), M4_3)
                     .intoArray(out, o + j);
         }
         return j;
@@ -480,11 +549,30 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
-            pack4(
-                            win(row, p, k, dil),
-                            win(row, p + L, k, dil),
-                            win(row, p + 2 * L, k, dil),
-                            win(row, p + 3 * L, k, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b));
+            }
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 2 * L + t * dil);
+                c = c.blend(v, v.compare(VectorOperators.GT, c));
+            }
+            FloatVector d = FloatVector.fromArray(F, row, p + 3 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 3 * L + t * dil);
+                d = d.blend(v, v.compare(VectorOperators.GT, d));
+            }
+            a.rearrange(S4_0)
+                    .blend(b.rearrange(S4_1), M4_1)
+                    .blend(c.rearrange(S4_2), M4_2)
+                    .blend(d.rearrange(S4_3), M4_3)
                     .intoArray(out, o + j);
         }
         return j;
@@ -494,11 +582,38 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
-            pack4(
-                            winNan4(row, p, dil),
-                            winNan4(row, p + L, dil),
-                            winNan4(row, p + 2 * L, dil),
-                            winNan4(row, p + 3 * L, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            FloatVector a2 = FloatVector.fromArray(F, row, p + 2 * dil);
+            a = a.blend(a2, a2.compare(VectorOperators.GT, a).or(a2.compare(VectorOperators.NE, a2)));
+            FloatVector a3 = FloatVector.fromArray(F, row, p + 3 * dil);
+            a = a.blend(a3, a3.compare(VectorOperators.GT, a).or(a3.compare(VectorOperators.NE, a3)));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b).or(b1.compare(VectorOperators.NE, b1)));
+            FloatVector b2 = FloatVector.fromArray(F, row, p + L + 2 * dil);
+            b = b.blend(b2, b2.compare(VectorOperators.GT, b).or(b2.compare(VectorOperators.NE, b2)));
+            FloatVector b3 = FloatVector.fromArray(F, row, p + L + 3 * dil);
+            b = b.blend(b3, b3.compare(VectorOperators.GT, b).or(b3.compare(VectorOperators.NE, b3)));
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            FloatVector c1 = FloatVector.fromArray(F, row, p + 2 * L + dil);
+            c = c.blend(c1, c1.compare(VectorOperators.GT, c).or(c1.compare(VectorOperators.NE, c1)));
+            FloatVector c2 = FloatVector.fromArray(F, row, p + 2 * L + 2 * dil);
+            c = c.blend(c2, c2.compare(VectorOperators.GT, c).or(c2.compare(VectorOperators.NE, c2)));
+            FloatVector c3 = FloatVector.fromArray(F, row, p + 2 * L + 3 * dil);
+            c = c.blend(c3, c3.compare(VectorOperators.GT, c).or(c3.compare(VectorOperators.NE, c3)));
+            FloatVector d = FloatVector.fromArray(F, row, p + 3 * L);
+            FloatVector d1 = FloatVector.fromArray(F, row, p + 3 * L + dil);
+            d = d.blend(d1, d1.compare(VectorOperators.GT, d).or(d1.compare(VectorOperators.NE, d1)));
+            FloatVector d2 = FloatVector.fromArray(F, row, p + 3 * L + 2 * dil);
+            d = d.blend(d2, d2.compare(VectorOperators.GT, d).or(d2.compare(VectorOperators.NE, d2)));
+            FloatVector d3 = FloatVector.fromArray(F, row, p + 3 * L + 3 * dil);
+            d = d.blend(d3, d3.compare(VectorOperators.GT, d).or(d3.compare(VectorOperators.NE, d3)));
+            a.rearrange(S4_0)
+                    .blend(b.rearrange(S4_1), M4_1)
+                    .blend(c.rearrange(S4_2), M4_2)
+                    .blend(d.rearrange(S4_3), M4_3)
                     .intoArray(out, o + j);
         }
         return j;
@@ -508,11 +623,30 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
-            pack4(
-                            winNan(row, p, k, dil),
-                            winNan(row, p + L, k, dil),
-                            winNan(row, p + 2 * L, k, dil),
-                            winNan(row, p + 3 * L, k, dil))
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.blend(v, v.compare(VectorOperators.GT, a).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.blend(v, v.compare(VectorOperators.GT, b).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 2 * L + t * dil);
+                c = c.blend(v, v.compare(VectorOperators.GT, c).or(v.compare(VectorOperators.NE, v)));
+            }
+            FloatVector d = FloatVector.fromArray(F, row, p + 3 * L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + 3 * L + t * dil);
+                d = d.blend(v, v.compare(VectorOperators.GT, d).or(v.compare(VectorOperators.NE, v)));
+            }
+            a.rearrange(S4_0)
+                    .blend(b.rearrange(S4_1), M4_1)
+                    .blend(c.rearrange(S4_2), M4_2)
+                    .blend(d.rearrange(S4_3), M4_3)
                     .intoArray(out, o + j);
         }
         return j;
@@ -520,15 +654,27 @@ final class VectorRowOps implements RowOps {
 
     private static int s13(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            sum3(row, r + j, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            FloatVector a1 = FloatVector.fromArray(F, row, r + j + dil);
+            a = a.add(a1);
+            FloatVector a2 = FloatVector.fromArray(F, row, r + j + 2 * dil);
+            a = a.add(a2);
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
     private static int s1K(float[] row, int r, float[] out, int o, int count, int k, int dil) {
         int j = 0;
-        for (int end = F.loopBound(count); j < end; j += L)
-            sum(row, r + j, k, dil).intoArray(out, o + j);
+        for (int end = F.loopBound(count); j < end; j += L) {
+            FloatVector a = FloatVector.fromArray(F, row, r + j);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, r + j + t * dil);
+                a = a.add(v);
+            }
+            a.intoArray(out, o + j);
+        }
         return j;
     }
 
@@ -536,7 +682,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(sum3(row, p, dil), sum3(row, p + L, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + dil);
+            a = a.add(a1);
+            FloatVector a2 = FloatVector.fromArray(F, row, p + 2 * dil);
+            a = a.add(a2);
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + dil);
+            b = b.add(b1);
+            FloatVector b2 = FloatVector.fromArray(F, row, p + L + 2 * dil);
+            b = b.add(b2);
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -545,7 +701,17 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 2 * j;
-            pack2(sum(row, p, k, dil), sum(row, p + L, k, dil)).intoArray(out, o + j);
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + t * dil);
+                a = a.add(v);
+            }
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) {
+                FloatVector v = FloatVector.fromArray(F, row, p + L + t * dil);
+                b = b.add(v);
+            }
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(out, o + j);
         }
         return j;
     }
@@ -666,19 +832,21 @@ final class VectorRowOps implements RowOps {
                 int a1 = base + offs[o + 1];
                 int a2 = base + offs[o + 2];
                 while (true) {
-                    pickNan(
-                                    pickNan(
-                                            FloatVector.fromArray(F, src, first + c),
-                                            FloatVector.fromArray(F, src, a1 + c)),
-                                    FloatVector.fromArray(F, src, a2 + c))
-                            .intoArray(dst, d + c);
+                    FloatVector x = FloatVector.fromArray(F, src, first + c);
+                    FloatVector y = FloatVector.fromArray(F, src, a1 + c);
+                    x = x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)));
+                    FloatVector z = FloatVector.fromArray(F, src, a2 + c);
+                    x = x.blend(z, z.compare(VectorOperators.GT, x).or(z.compare(VectorOperators.NE, z)));
+                    x.intoArray(dst, d + c);
                     if (c == stop) break;
                     c = Math.min(c + L, stop);
                 }
             } else if (nan && taps == 2) {
                 int a1 = base + offs[o + 1];
                 while (true) {
-                    pickNan(FloatVector.fromArray(F, src, first + c), FloatVector.fromArray(F, src, a1 + c))
+                    FloatVector x = FloatVector.fromArray(F, src, first + c);
+                    FloatVector y = FloatVector.fromArray(F, src, a1 + c);
+                    x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)))
                             .intoArray(dst, d + c);
                     if (c == stop) break;
                     c = Math.min(c + L, stop);
