@@ -253,7 +253,7 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
         if ((long) b.od * b.oh * b.kd[0] * b.kh[0] > FLAT_TABLE_LIMIT) return false;
         // A window reaching past the floats a buffer row keeps (stride-1 windows without padding keep
-        // ow of iw floats) would be recomputed from the input output by output: the row path is faster.
+        // ow of iw floats) has no fix-up from the buffer: such problems run the row path.
         int n = Math.min(b.iw, b.ow * b.strideW);
         for (int f : b.flatFixups()) if (b.sw[f] + (b.hw[f] - 1) * b.dw >= n) return false;
         return true;
@@ -378,23 +378,14 @@ public final class ChannelsFirstKernel extends FastKernel {
         int rows = b.od * b.oh;
         int ow = b.ow;
         int wb = ow * b.strideW;
-        int n = Math.min(b.iw, wb);
         int inPlane = b.inPlane();
         // Column by column, rows inside: the window's taps are the same for every row.
         for (int f : fix) {
             int dw = b.dw;
             int w0 = b.sw[f] + b.lw[f] * dw;
             int wLast = b.sw[f] + (b.hw[f] - 1) * dw;
-            if (wLast >= n) {
-                for (int g = g0; g < g1; g++) {
-                    int p = g / rows;
-                    int r = g - p * rows;
-                    int base = inOff + p * inPlane;
-                    out[outOff + g * ow + f] = max
-                            ? scanMax(b, spec, in, base, 1, r / b.oh, r % b.oh, f, null)
-                            : sumFromInput(b, in, base, r, f);
-                }
-            } else if (max) {
+            // Every tap lies in the buffer row: flat() refuses problems whose windows reach past it.
+            if (max) {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
                     // Math.max: branch-free (a compare per tap on random data mispredicts half the
                     // time, measured as half the time of narrow planes); NaN propagates, and a zero
@@ -430,17 +421,6 @@ public final class ChannelsFirstKernel extends FastKernel {
             int r = g - p * rows;
             out[i] = scanMax(b, spec, in, inOff + p * inPlane, 1, r / b.oh, r % b.oh, i - outOff - g * ow, null);
         }
-    }
-
-    /** The window sum of output row r, column c of the plane at {@code base}, read from the input. */
-    private static float sumFromInput(Box b, float[] in, int base, int r, int c) {
-        Box.RowTable rt = b.rowTable();
-        float sum = 0;
-        for (int t = 0; t < rt.cnt[r]; t++) {
-            int row = base + rt.offs[r * rt.maxT + t] + b.sw[c];
-            for (int tc = b.lw[c]; tc < b.hw[c]; tc++) sum += in[row + tc * b.dw];
-        }
-        return sum;
     }
 
     /*
