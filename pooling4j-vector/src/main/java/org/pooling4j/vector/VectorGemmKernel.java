@@ -76,21 +76,22 @@ final class VectorGemmKernel implements GemmKernel {
             c51 = x.fma(b1, c51);
         }
         int r = cOff;
-        add(c, r, c00, c01);
+        FloatVector.fromArray(F, c, r).add(c00).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c01).intoArray(c, r + L);
         r += ldc;
-        add(c, r, c10, c11);
+        FloatVector.fromArray(F, c, r).add(c10).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c11).intoArray(c, r + L);
         r += ldc;
-        add(c, r, c20, c21);
+        FloatVector.fromArray(F, c, r).add(c20).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c21).intoArray(c, r + L);
         r += ldc;
-        add(c, r, c30, c31);
+        FloatVector.fromArray(F, c, r).add(c30).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c31).intoArray(c, r + L);
         r += ldc;
-        add(c, r, c40, c41);
+        FloatVector.fromArray(F, c, r).add(c40).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c41).intoArray(c, r + L);
         r += ldc;
-        add(c, r, c50, c51);
-    }
-
-    private static void add(float[] c, int at, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(F, c, at).add(v0).intoArray(c, at);
-        FloatVector.fromArray(F, c, at + L).add(v1).intoArray(c, at + L);
+        FloatVector.fromArray(F, c, r).add(c50).intoArray(c, r);
+        FloatVector.fromArray(F, c, r + L).add(c51).intoArray(c, r + L);
     }
 }
