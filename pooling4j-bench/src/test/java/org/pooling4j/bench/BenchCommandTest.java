@@ -132,7 +132,10 @@ class BenchCommandTest {
                 List.of("max", "forward", "channels_first"), List.of(cells.get(0), cells.get(1), cells.get(3)), row);
         // The quick plan's warm-up and timed calls: more than 5 calls; a percentage from the bench's copy probe.
         assertTrue(Long.parseLong(cells.get(8)) > 5, row);
-        assertTrue(Double.parseDouble(cells.get(cells.size() - 1)) > 0, row);
+        // (Known, so a number rather than "-"; on a loaded machine the cold calls of --quick can be
+        // slow enough to print 0.0.)
+        String pct = cells.get(cells.size() - 1);
+        assertTrue(!pct.equals("-") && Double.parseDouble(pct) >= 0, row);
     }
 
     @Test

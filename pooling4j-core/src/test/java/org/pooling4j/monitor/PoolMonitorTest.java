@@ -221,4 +221,24 @@ class PoolMonitorTest {
         assertTrue(one > 0.1 && one < 10_000, "copy bandwidth " + one + " GB/s");
         assertEquals(one, MemoryBandwidth.cachedGBps(1), 0);
     }
+
+    @Test
+    void oneProbeDefinitionWithItsFiguresAndTime() {
+        java.time.Instant before = java.time.Instant.now();
+        MemoryBandwidth.Probe p = MemoryBandwidth.probe(2, 1 << 20);
+        assertEquals(2, p.threads());
+        assertEquals(1 << 20, p.bytesPerArray());
+        assertTrue(p.minNanos() > 0 && p.medianNanos() >= p.minNanos(), p.toString());
+        // Two bytes moved (one read, one written) per byte of the array, over the median copy.
+        assertEquals(2.0 * (1 << 20) / p.medianNanos(), p.gbps(), 1e-9);
+        assertTrue(!p.measuredAt().isBefore(before), p.toString());
+        // Never more than an eighth of the heap per array (two arrays), never under 4 MiB.
+        long b = MemoryBandwidth.arrayBytes();
+        assertTrue(b <= MemoryBandwidth.ARRAY_BYTES && b >= 4L << 20, "arrayBytes " + b);
+        assertTrue(b <= Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 8), "arrayBytes " + b);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.probe(1, 100));
+        assertTrue(e.getMessage().startsWith("bytesPerArray = 100: must be in [4096, "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.probe(0, 1 << 20));
+        assertTrue(e.getMessage().contains("threads = 0"), e.getMessage());
+    }
 }
