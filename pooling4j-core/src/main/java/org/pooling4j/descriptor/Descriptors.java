@@ -366,6 +366,75 @@ public final class Descriptors {
      * @return (N, C), channels-first
      */
     public static Tensor rmac(Tensor input, int levels) {
+        int[][] regions = checkRmac(input, levels);
+        int h = spatial(input, 0);
+        int w = spatial(input, 1);
+        int n = input.dim(0);
+        int c = channels(input);
+        float[] x = input.data();
+        float[] out = new float[n * c];
+        boolean cl = input.layout() == Layout.CHANNELS_LAST;
+        float[] v = new float[c];
+        double[] sum = new double[c];
+        for (int b = 0; b < n; b++) {
+            regionSum(x, b, h, w, c, cl, regions, v, null, sum);
+            double scale = inverseNorm(sum);
+            for (int ch = 0; ch < c; ch++) out[b * c + ch] = (float) (sum[ch] * scale);
+        }
+        return Tensor.of(out, n, c);
+    }
+
+    /**
+     * The gradient of {@link #rmac} with respect to its input. With {@code u_r = v_r / |v_r|} the unit
+     * vector of region r, {@code S = sum(u_r)} and {@code y = S / |S|}: {@code dL/dS = (g - y (y . g)) /
+     * |S|}, {@code dL/dv_r = (dL/dS - u_r (u_r . dL/dS)) / |v_r|}, and each channel's {@code dL/dv_r}
+     * goes to the first maximum of the region in scan order (row, then column), as max pooling routes it.
+     * A vector left at 0 by the forward (norm 0) passes no gradient.
+     *
+     * @param gradOutput (N, C), channels-first
+     * @return the input's shape and layout
+     */
+    public static Tensor rmacBackward(Tensor input, int levels, Tensor gradOutput) {
+        int[][] regions = checkRmac(input, levels);
+        Check.notNull(gradOutput, "gradOutput");
+        int n = input.dim(0);
+        int c = channels(input);
+        int[] expect = {n, c};
+        if (!gradOutput.hasShape(expect)) {
+            throw Check.fail(
+                    "gradOutput.shape", gradOutput.shape(), "must equal the output shape " + Arrays.toString(expect));
+        }
+        int h = spatial(input, 0);
+        int w = spatial(input, 1);
+        float[] x = input.data();
+        float[] gy = gradOutput.data();
+        float[] gx = new float[x.length];
+        boolean cl = input.layout() == Layout.CHANNELS_LAST;
+        float[] v = new float[c];
+        int[] arg = new int[c];
+        double[] sum = new double[c];
+        double[] gs = new double[c];
+        for (int b = 0; b < n; b++) {
+            regionSum(x, b, h, w, c, cl, regions, v, null, sum);
+            double inv = inverseNorm(sum);
+            double dot = 0;
+            for (int ch = 0; ch < c; ch++) dot += sum[ch] * inv * gy[b * c + ch];
+            for (int ch = 0; ch < c; ch++) gs[ch] = (gy[b * c + ch] - sum[ch] * inv * dot) * inv;
+            for (int[] r : regions) {
+                regionMax(x, b, h, w, c, cl, r, v, arg);
+                double rinv = inverseNorm(v);
+                double rdot = 0;
+                for (int ch = 0; ch < c; ch++) rdot += v[ch] * rinv * gs[ch];
+                for (int ch = 0; ch < c; ch++) {
+                    double g = (gs[ch] - v[ch] * rinv * rdot) * rinv;
+                    gx[arg[ch]] += (float) g;
+                }
+            }
+        }
+        return new Tensor(gx, input.shape(), input.layout());
+    }
+
+    private static int[][] checkRmac(Tensor input, int levels) {
         Check.notNull(input, "input");
         if (input.rank() != 4) {
             throw Check.fail(
@@ -375,60 +444,81 @@ public final class Descriptors {
         int h = spatial(input, 0);
         int w = spatial(input, 1);
         if (h < 1 || w < 1) throw Check.fail("input.shape", input.shape(), "H and W must be >= 1");
-        int n = input.dim(0);
-        int c = channels(input);
-        int[][] regions = rmacRegions(h, w, levels);
-        float[] x = input.data();
-        float[] out = new float[n * c];
-        boolean cl = input.layout() == Layout.CHANNELS_LAST;
-        float[] v = new float[c];
-        double[] sum = new double[c];
-        for (int b = 0; b < n; b++) {
-            Arrays.fill(sum, 0);
-            for (int[] r : regions) {
-                if (cl) regionMaxLast(x, b, h, w, c, r, v);
-                else regionMaxFirst(x, b, h, w, c, r, v);
-                double norm = 0;
-                for (int ch = 0; ch < c; ch++) norm += (double) v[ch] * v[ch];
-                norm = Math.sqrt(norm);
-                double scale = norm > 0 ? 1 / norm : 1;
-                for (int ch = 0; ch < c; ch++) sum[ch] += v[ch] * scale;
-            }
-            double norm = 0;
-            for (int ch = 0; ch < c; ch++) norm += sum[ch] * sum[ch];
-            norm = Math.sqrt(norm);
-            double scale = norm > 0 ? 1 / norm : 1;
-            for (int ch = 0; ch < c; ch++) out[b * c + ch] = (float) (sum[ch] * scale);
-        }
-        return Tensor.of(out, n, c);
+        return rmacRegions(h, w, levels);
     }
 
-    private static void regionMaxFirst(float[] x, int b, int h, int w, int c, int[] r, float[] v) {
+    /** Sets {@code sum} to the sum of the unit vectors of the regions' maxima of sample {@code b}. */
+    private static void regionSum(
+            float[] x, int b, int h, int w, int c, boolean cl, int[][] regions, float[] v, int[] arg, double[] sum) {
+        Arrays.fill(sum, 0);
+        for (int[] r : regions) {
+            regionMax(x, b, h, w, c, cl, r, v, arg);
+            double scale = inverseNorm(v);
+            for (int ch = 0; ch < c; ch++) sum[ch] += v[ch] * scale;
+        }
+    }
+
+    /** 1 / |v| in double, or 0 for a zero vector, which so stays 0 (and passes no gradient). */
+    private static double inverseNorm(float[] v) {
+        double q = 0;
+        for (float e : v) q += (double) e * e;
+        return q > 0 ? 1 / Math.sqrt(q) : q == 0 ? 0 : q;
+    }
+
+    private static double inverseNorm(double[] v) {
+        double q = 0;
+        for (double e : v) q += e * e;
+        return q > 0 ? 1 / Math.sqrt(q) : q == 0 ? 0 : q;
+    }
+
+    /**
+     * The per-channel maximum of region {@code r} of sample {@code b} into {@code v}, and when
+     * {@code arg} is given the flat input index of each channel's first maximum in scan order.
+     */
+    private static void regionMax(float[] x, int b, int h, int w, int c, boolean cl, int[] r, float[] v, int[] arg) {
+        if (cl) regionMaxLast(x, b, h, w, c, r, v, arg);
+        else regionMaxFirst(x, b, h, w, c, r, v, arg);
+    }
+
+    private static void regionMaxFirst(float[] x, int b, int h, int w, int c, int[] r, float[] v, int[] arg) {
         int side = r[2];
         for (int ch = 0; ch < c; ch++) {
             float best = Float.NEGATIVE_INFINITY;
             int plane = (b * c + ch) * h * w;
+            int at = plane + r[0] * w + r[1];
             for (int i = r[0]; i < r[0] + side; i++) {
                 int row = plane + i * w;
                 for (int j = r[1]; j < r[1] + side; j++) {
                     float e = x[row + j];
                     // A NaN is taken and then kept (nothing compares greater), as max pooling propagates it.
-                    if (e > best || e != e) best = e;
+                    if (e > best || (e != e && best == best)) {
+                        best = e;
+                        at = row + j;
+                    }
                 }
             }
             v[ch] = best;
+            if (arg != null) arg[ch] = at;
         }
     }
 
-    private static void regionMaxLast(float[] x, int b, int h, int w, int c, int[] r, float[] v) {
+    private static void regionMaxLast(float[] x, int b, int h, int w, int c, int[] r, float[] v, int[] arg) {
         Arrays.fill(v, Float.NEGATIVE_INFINITY);
         int side = r[2];
+        if (arg != null) {
+            int first = ((b * h + r[0]) * w + r[1]) * c;
+            for (int ch = 0; ch < c; ch++) arg[ch] = first + ch;
+        }
         for (int i = r[0]; i < r[0] + side; i++) {
             for (int j = r[1]; j < r[1] + side; j++) {
                 int at = ((b * h + i) * w + j) * c;
                 for (int ch = 0; ch < c; ch++) {
                     float e = x[at + ch];
-                    if (e > v[ch] || e != e) v[ch] = e;
+                    float best = v[ch];
+                    if (e > best || (e != e && best == best)) {
+                        v[ch] = e;
+                        if (arg != null) arg[ch] = at + ch;
+                    }
                 }
             }
         }

@@ -437,12 +437,58 @@ class DescriptorsTest {
     }
 
     @Test
+    void rmacBackwardAgreesWithFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(SEED + 4);
+        int[][] shapes = {{2, 3, 5, 7}, {1, 4, 6, 6}, {1, 2, 9, 4}};
+        for (int[] shape : shapes) {
+            int n = shape[0] * shape[1] * shape[2] * shape[3];
+            float[] v = new float[n];
+            // Distinct values a step apart, so that no maximum changes within the difference step.
+            for (int i = 0; i < n; i++) v[i] = (float) (0.1 * i - 0.3 * n * 0.1);
+            for (int i = n - 1; i > 0; i--) {
+                int k = r.nextInt(i + 1);
+                float t = v[i];
+                v[i] = v[k];
+                v[k] = t;
+            }
+            Tensor x = Tensor.of(v, shape);
+            float[] gy = new float[shape[0] * shape[1]];
+            for (int i = 0; i < gy.length; i++) gy[i] = (float) (r.nextDouble() * 2 - 1);
+            Tensor g = Descriptors.rmacBackward(x, 3, Tensor.of(gy, shape[0], shape[1]));
+            Tensor gl = Descriptors.rmacBackward(
+                    x.toLayout(Layout.CHANNELS_LAST, true), 3, Tensor.of(gy, shape[0], shape[1]));
+            assertArrayEquals(g.data(), gl.toLayout(Layout.CHANNELS_FIRST, true).data(), 1e-6f);
+            double h = 1e-3;
+            for (int i = 0; i < n; i++) {
+                float keep = v[i];
+                v[i] = (float) (keep + h);
+                double up = rmacLoss(x, gy);
+                v[i] = (float) (keep - h);
+                double down = rmacLoss(x, gy);
+                v[i] = keep;
+                double fd = (up - down) / (2 * h);
+                assertEquals(fd, g.data()[i], 2e-3, "dL/dx[" + i + "] shape " + java.util.Arrays.toString(shape));
+            }
+        }
+    }
+
+    private static double rmacLoss(Tensor x, float[] gy) {
+        float[] y = Descriptors.rmac(x, 3).data();
+        double l = 0;
+        for (int i = 0; i < y.length; i++) l += (double) gy[i] * y[i];
+        return l;
+    }
+
+    @Test
     void rmacRejectsBadInput() {
         assertMessage(() -> Descriptors.rmac(Tensor.zeros(1, 2, 3, 3), 0), "levels = 0: must be >= 1");
         assertMessage(() -> Descriptors.rmac(Tensor.zeros(2, 3, 3), 3), "input.shape = [2, 3, 3]");
         assertMessage(() -> Descriptors.rmac(Tensor.zeros(1, 2, 3, 0), 3), "H and W must be >= 1");
         assertMessage(() -> Descriptors.rmacRegions(0, 3, 3), "h = 0: must be >= 1");
         assertMessage(() -> Descriptors.rmacRegions(5000, 5000, 5000), "levels = 5000: gives");
+        assertMessage(
+                () -> Descriptors.rmacBackward(Tensor.zeros(1, 2, 3, 3), 3, Tensor.zeros(1, 3)),
+                "gradOutput.shape = [1, 3]: must equal the output shape [1, 2]");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
