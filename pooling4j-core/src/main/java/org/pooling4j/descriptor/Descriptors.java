@@ -64,7 +64,7 @@ public final class Descriptors {
         Check.notNull(input, "input");
         Check.notNull(gradOutput, "gradOutput");
         Geometry g = Pooling.geometry(spec.averaging(), input);
-        int[] outShape = outputShape(g);
+        int[] outShape = g.outputShape();
         if (!gradOutput.hasShape(outShape) || gradOutput.layout() != input.layout()) {
             throw Check.fail(
                     "gradOutput.shape",
@@ -115,17 +115,6 @@ public final class Descriptors {
             z[i] = (float) Math.pow(c, p);
         }
         return new Tensor(z, input.shape(), input.layout());
-    }
-
-    private static int[] outputShape(Geometry g) {
-        int r = g.rank();
-        int[] s = new int[r + (g.batched() ? 2 : 1)];
-        int k = 0;
-        if (g.batched()) s[k++] = g.batch();
-        if (g.layout() == Layout.CHANNELS_FIRST) s[k++] = g.channels();
-        for (int a = 0; a < r; a++) s[k++] = g.outSize(a);
-        if (g.layout() == Layout.CHANNELS_LAST) s[k] = g.channels();
-        return s;
     }
 
     // ---------------------------------------------------------------- spatial pyramid pooling
