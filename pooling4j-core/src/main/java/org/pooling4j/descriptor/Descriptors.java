@@ -291,7 +291,8 @@ public final class Descriptors {
      * {@code floor(i * (D - r) / (k - 1))}, i = 0..k-1 (at 0 when k = 1). Levels whose side would be 0
      * are left out.
      *
-     * @throws IllegalArgumentException if h or w is below 1 or levels is below 1
+     * @throws IllegalArgumentException if h or w is below 1, levels is below 1, or the grid would have more
+     *     than {@link #MAX_RMAC_REGIONS} regions
      */
     public static int[][] rmacRegions(int h, int w, int levels) {
         if (h < 1) throw Check.fail("h", h, "must be >= 1");
