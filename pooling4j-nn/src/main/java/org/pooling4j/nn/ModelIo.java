@@ -80,8 +80,17 @@ public final class ModelIo {
         }
     }
 
-    private static final List<String> KNOWN =
-            List.of("conv2d", "linear", "relu", "flatten", "dropout", "batchnorm2d", "pool");
+    private static final List<String> KNOWN = List.of(
+            "conv2d",
+            "linear",
+            "relu",
+            "flatten",
+            "dropout",
+            "batchnorm2d",
+            "pool",
+            "gem_pool2d",
+            "spatial_pyramid_pool2d",
+            "rmac");
 
     /**
      * Rebuilds a model saved by {@link #save}: the layers from the architecture, then every array.
@@ -221,6 +230,12 @@ public final class ModelIo {
                         ConfigReader.number(c, "eps"));
             case "pool":
                 return PoolLayer.fromConfig(c);
+            case "gem_pool2d":
+                return GemPool2d.fromConfig(c);
+            case "spatial_pyramid_pool2d":
+                return SpatialPyramidPool2d.fromConfig(c);
+            case "rmac":
+                return new Rmac(ConfigReader.integer(c, "levels"));
             default:
                 throw new IllegalArgumentException("kind = \"" + kind + "\": unknown layer kind; known: " + KNOWN);
         }
