@@ -197,6 +197,30 @@ class SequencePoolingTest {
         });
     }
 
+    /** A plan call allocates nothing (least over rounds after a warm-up, on this thread). */
+    @Test
+    void planCallsAllocateNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        SequencePlan plan =
+                SequencePooling.plan(SequenceSpec.parse("cls,lasttoken,max,mean,weightedmean,gem"), 3, 5, 37);
+        float[] x = new float[3 * 5 * 37];
+        for (int i = 0; i < x.length; i++) x[i] = (i * 7 % 11) - 5;
+        SequenceMask m = SequenceMask.ofLengths(new int[] {5, 2, 0}, 5, PaddingSide.LEFT);
+        float[] y = new float[3 * plan.outputDim()];
+        float[] gx = new float[x.length];
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 20 && least > 0; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                plan.forward(x, m, y);
+                plan.backward(x, m, y, gx);
+            }
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertEquals(0, least, "bytes allocated by 200 forward and backward calls");
+    }
+
     @Test
     void badArguments() {
         bad("mask[1, 0] = 0.5", () -> SequenceMask.of(new float[] {1, 1, 0.5f, 0}, 2, 2));
