@@ -36,7 +36,7 @@ public final class ExplainCommand implements Callable<Integer> {
             split = ",",
             description = "max, avg, lp, adaptive_max, adaptive_avg, global_max, global_avg, "
                     + "stochastic, mixed, gated, weighted_avg (default: max,avg; also gaussian, adaptive, global, lp2,"
-                    + " lp4)")
+                    + " lp4); sequence_mean (and sequence_cls, sequence_max, ... for every sequence pooling mode)")
     List<String> ops;
 
     @Option(
@@ -123,6 +123,16 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (input != null) InputFiles.file(input);
+        if (ops != null && !ops.isEmpty() && SequenceExplain.handles(ops.get(0))) {
+            for (String op : ops) {
+                if (!SequenceExplain.handles(op)) {
+                    throw new IllegalArgumentException("--op " + String.join(",", ops)
+                            + ": sequence ops and window ops cannot be explained together (different inputs)");
+                }
+            }
+            SequenceExplain.print(ops, input == null ? null : Npy.readTensor(input));
+            return 0;
+        }
         Tensor x;
         int rank;
         if (input == null) {

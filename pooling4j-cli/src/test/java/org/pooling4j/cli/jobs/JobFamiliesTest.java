@@ -17,8 +17,9 @@ class JobFamiliesTest {
     void everyOpHasExactlyOneFamily() {
         // 7 PyTorch operators in 3 ranks (fractional max pooling in 2), 4 beyond in 3 ranks, TensorFlow's
         // max_pool and avg_pool bare and in 3 ranks plus max_pool_with_argmax, and torchvision's 2; each twice
-        // (_backward); the global descriptors gem_pool in 3 ranks, spatial_pyramid_pool2d and rmac, each twice.
-        assertEquals(2 * (20 + 12 + 9 + 2) + 2 * (3 + 1 + 1), JobFamilies.ops().size());
+        // (_backward); the global descriptors gem_pool in 3 ranks, spatial_pyramid_pool2d and rmac, each twice;
+        // and sequence_pool, twice.
+        assertEquals(2 * (20 + 12 + 9 + 2) + 2 * (3 + 1 + 1) + 2, JobFamilies.ops().size());
         int sum = 0;
         for (JobFamily f : JobFamilies.ALL) sum += f.ops().size();
         assertEquals(JobFamilies.ops().size(), sum);
@@ -28,6 +29,7 @@ class JobFamiliesTest {
         assertTrue(JobFamilies.forOp("roi_pool_backward") instanceof RoiJobs);
         assertTrue(JobFamilies.forOp("gem_pool3d_backward") instanceof DescriptorJobs);
         assertTrue(JobFamilies.forOp("rmac") instanceof DescriptorJobs);
+        assertTrue(JobFamilies.forOp("sequence_pool_backward") instanceof SequenceJobs);
         assertSame(JobFamilies.forOp("max_pool1d"), JobFamilies.forOp("max_unpool3d_backward"));
         assertNull(JobFamilies.forOp("fractional_max_pool1d"));
         assertNull(JobFamilies.forOp("tf.nn.max_pool_with_argmax2d"));
@@ -40,7 +42,7 @@ class JobFamiliesTest {
         assertEquals(
                 "adaptive_avg_pool{1d,2d,3d}, adaptive_max_pool{1d,2d,3d}, avg_pool{1d,2d,3d}, fractional_max_pool{2d,3d}, "
                         + "gated_pool{1d,2d,3d}, gem_pool{1d,2d,3d}, lp_pool{1d,2d,3d}, max_pool{1d,2d,3d}, max_unpool{1d,2d,3d}, mixed_pool{1d,2d,3d}, "
-                        + "rmac, roi_align, roi_pool, spatial_pyramid_pool2d, stochastic_pool{1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool{,1d,2d,3d}, "
+                        + "rmac, roi_align, roi_pool, sequence_pool, spatial_pyramid_pool2d, stochastic_pool{1d,2d,3d}, tf.nn.avg_pool{,1d,2d,3d}, tf.nn.max_pool{,1d,2d,3d}, "
                         + "tf.nn.max_pool_with_argmax, weighted_avg_pool{1d,2d,3d}; each also with _backward",
                 JobFamilies.describe());
     }
