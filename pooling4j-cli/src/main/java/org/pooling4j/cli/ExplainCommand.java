@@ -123,6 +123,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (input != null) InputFiles.file(input);
+        if (png != null) OutputFiles.file(png, "--png");
         Tensor x;
         int rank;
         if (input == null) {

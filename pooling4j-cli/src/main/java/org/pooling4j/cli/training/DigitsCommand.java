@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.nn.data.Dataset;
 import org.pooling4j.nn.data.DigitGenerator;
 import org.pooling4j.nn.data.Idx;
@@ -40,6 +41,10 @@ public final class DigitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out))
+            throw new IllegalArgumentException("--out " + out + ": is not a directory");
+        // The files inside must be writable: checked as for any output file, before the digits are made.
+        OutputFiles.file(out.resolve("t10k-images-idx3-ubyte"), "--out");
         Files.createDirectories(out);
         Dataset test = DigitGenerator.test();
         write(test, "t10k");
