@@ -34,6 +34,8 @@ class OutputPathTest {
                 "explain",
                 "--png",
                 dir.toString());
+        // ImageIO.write(img, "png", File) deleted an empty directory and wrote the picture in its place.
+        assertTrue(Files.isDirectory(dir));
     }
 
     @Test
