@@ -219,6 +219,17 @@ public final class BenchMain implements Callable<Integer> {
         if (python != null && python.isBlank())
             throw new ParameterException(
                     spec.commandLine(), "Invalid value for option '--python': '" + python + "' must name a Python");
+        // Before the timings (minutes): a result file that cannot be written ends the command here,
+        // with the line and status 2 every command gives for a bad output path.
+        for (String unwritable : new String[] {
+            json == null ? null : InputFile.outputProblem(json, "--json"),
+            chart == null ? null : InputFile.outputProblem(chart, "--chart")
+        }) {
+            if (unwritable != null) {
+                spec.commandLine().getErr().println("pooling4j bench: " + unwritable);
+                return 2;
+            }
+        }
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
             String unreadable = InputFile.problem(shapes);

@@ -154,6 +154,12 @@ public final class TuneMain implements Callable<Integer> {
         }
         if (sample != null && limit != null)
             throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
+        String unwritable = InputFile.outputProblem(out, "--out");
+        if (unwritable != null) {
+            // Before the tuning (minutes), as bench checks --json and --chart.
+            spec.commandLine().getErr().println("pooling4j tune: " + unwritable);
+            return 2;
+        }
         long s = seed == null ? BenchMain.DEFAULT_SEED : seed;
         List<BenchCase> plan = new ArrayList<>();
         for (String n : cases) plan.add(StandardSuite.get(n));
