@@ -186,6 +186,26 @@ public final class BenchMain implements Callable<Integer> {
         System.exit(execute(System.out, System.err, args));
     }
 
+    /**
+     * The exit status and line for an exception that escaped {@code bench} or {@code tune}, as every
+     * pooling4j command gives them: a bad value or a file that cannot be read or written is status 2
+     * with its message; anything else is an internal error, status 3, with a request to report it.
+     */
+    static int failed(CommandLine cmd, String name, Exception ex) {
+        String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        if (ex instanceof IllegalArgumentException
+                || ex instanceof IOException
+                || ex instanceof java.io.UncheckedIOException) {
+            cmd.getErr().println("pooling4j " + name + ": " + msg);
+            return 2;
+        }
+        StackTraceElement[] at = ex.getStackTrace();
+        cmd.getErr()
+                .println("pooling4j " + name + ": internal error: " + ex + (at.length > 0 ? " at " + at[0] : "")
+                        + " (please report this, with the command line)");
+        return 3;
+    }
+
     /** Runs the command with the given streams and returns the exit status (for tests). */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         System.setProperty("java.awt.headless", "true");
@@ -195,11 +215,7 @@ public final class BenchMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            cmd.getErr().println("pooling4j bench: " + msg);
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> BenchMain.failed(cmd, "bench", ex));
         return cl.execute(args);
     }
 

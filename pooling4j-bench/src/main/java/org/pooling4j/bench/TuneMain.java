@@ -131,10 +131,7 @@ public final class TuneMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("pooling4j tune: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> BenchMain.failed(cmd, "tune", ex));
         return cl.execute(args);
     }
 
