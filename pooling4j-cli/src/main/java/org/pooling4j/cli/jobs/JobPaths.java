@@ -1,5 +1,6 @@
 package org.pooling4j.cli.jobs;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -53,10 +54,12 @@ final class JobPaths {
                         "leads to " + real + ", outside the jobs file's folder " + base
                                 + " (give run --allow-outside to write there)");
             }
-            if (jobsFiles.contains(real)) {
+            if (jobsFiles.contains(real) || sameFileIn(real, jobsFiles) != null) {
                 throw job.bad(key, "is the jobs file " + real + "; writing it would destroy the jobs not yet run");
             }
             if (Files.isDirectory(real)) throw job.bad(key, "is a directory; give a file name");
+            Path hardLinked = sameFileIn(real, outputs.keySet());
+            if (hardLinked != null) real = hardLinked;
             String before = outputs.putIfAbsent(real, key);
             if (before != null) {
                 throw job.bad(
@@ -68,7 +71,8 @@ final class JobPaths {
             if (!JobFamily.FILE_KEYS.contains(key) || outputKeys.contains(key) || !(job.raw(key) instanceof String))
                 continue;
             Path real = OutputFiles.real(dir.resolve(parse(job, key, (String) job.raw(key))));
-            String output = outputs.get(real);
+            Path hardLinked = sameFileIn(real, outputs.keySet());
+            String output = outputs.get(hardLinked != null ? hardLinked : real);
             if (output != null) {
                 throw job.bad(
                         output,
@@ -76,6 +80,22 @@ final class JobPaths {
                                 + "); writing it would overwrite the input");
             }
         }
+    }
+
+    /**
+     * The path of {@code among} that is the same existing file as {@code real} under another name (a
+     * hard link), or null.
+     */
+    private static Path sameFileIn(Path real, Set<Path> among) {
+        if (!Files.exists(real)) return null;
+        for (Path p : among) {
+            try {
+                if (!p.equals(real) && Files.exists(p) && Files.isSameFile(p, real)) return p;
+            } catch (IOException | SecurityException e) {
+                // Unreadable attributes: the paths were compared already.
+            }
+        }
+        return null;
     }
 
     private static Path parse(Job job, String key, String value) {

@@ -290,16 +290,21 @@ class JobRunnerSafetyTest {
     }
 
     @Test
-    void anOutputThroughASymbolicLinkToAnInputIsRefused() throws IOException {
+    void anOutputThroughALinkToAnInputOrTheJobsFileIsRefused() throws IOException {
         Files.createSymbolicLink(dir.resolve("alias.npy"), dir.resolve("x4.npy"));
         // A dangling link: writing it would create its target, outside the jobs file's folder.
         Files.createSymbolicLink(dir.resolve("dangling.npy"), root.resolve("created.npy"));
         Files.createSymbolicLink(dir.resolve("jobs-link.jsonl"), dir.resolve("j.jsonl"));
+        Files.createLink(dir.resolve("hard.npy"), dir.resolve("x4.npy"));
         byte[] x4 = Files.readAllBytes(dir.resolve("x4.npy"));
         runner.run(jobs(
-                "j.jsonl", max("alias", "alias.npy"), max("dangling", "dangling.npy"), max("jobs", "jobs-link.jsonl")));
+                "j.jsonl",
+                max("alias", "alias.npy"),
+                max("dangling", "dangling.npy"),
+                max("jobs", "jobs-link.jsonl"),
+                max("hard", "hard.npy")));
         List<String> log = log();
-        assertEquals(3, log.size(), log.toString());
+        assertEquals(4, log.size(), log.toString());
         assertTrue(
                 log.get(0)
                         .startsWith(
@@ -313,6 +318,11 @@ class JobRunnerSafetyTest {
         assertTrue(
                 log.get(2).startsWith("FAIL  jobs: key \"output\" = \"jobs-link.jsonl\": is the jobs file"),
                 log.get(2));
+        assertTrue(
+                log.get(3)
+                        .startsWith(
+                                "FAIL  hard: key \"output\" = \"hard.npy\": is the same file as the input \"input\""),
+                log.get(3));
         assertArrayEquals(x4, Files.readAllBytes(dir.resolve("x4.npy")));
         assertFalse(Files.exists(root.resolve("created.npy")));
     }
