@@ -43,6 +43,22 @@ public final class OutputFiles {
     }
 
     /**
+     * Checks that {@code dir}, given as {@code option}, can take the files a command writes into it:
+     * it is a directory or does not exist yet (it is created on writing), and the files in it can be
+     * written ({@link #file}).
+     *
+     * @return {@code dir}
+     * @throws IllegalArgumentException {@code OPTION PATH: is not a directory} or the reason it cannot
+     *     be written
+     */
+    public static Path directory(Path dir, String option) {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new IllegalArgumentException(option + " " + dir + ": is not a directory");
+        file(dir.resolve("file"), option);
+        return dir;
+    }
+
+    /**
      * Where {@code p} really is: the absolute path with every symbolic link, {@code .} and {@code ..}
      * resolved as the file system resolves them, also for a file (or folders) that do not exist yet,
      * and for a link to a missing file (the link's target, where a write would go). Two paths name the

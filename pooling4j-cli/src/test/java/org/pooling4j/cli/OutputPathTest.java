@@ -98,4 +98,16 @@ class OutputPathTest {
         assertEquals(0, r[0], (String) r[1]);
         assertTrue(Files.size(png) > 0);
     }
+
+    @Test
+    void trainingCommandsCheckTheirOutputsBeforeTraining() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        assertOneLine(
+                "pooling4j train: --save " + dir + ": is a directory; give a file name",
+                "train",
+                "--save",
+                dir.toString());
+        assertOneLine("pooling4j study: --out " + file + ": is not a directory", "study", "--out", file.toString());
+        assertOneLine("pooling4j demo: --out " + file + ": is not a directory", "demo", "--out", file.toString());
+    }
 }

@@ -41,10 +41,7 @@ public final class DigitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out))
-            throw new IllegalArgumentException("--out " + out + ": is not a directory");
-        // The files inside must be writable: checked as for any output file, before the digits are made.
-        OutputFiles.file(out.resolve("t10k-images-idx3-ubyte"), "--out");
+        OutputFiles.directory(out, "--out");
         Files.createDirectories(out);
         Dataset test = DigitGenerator.test();
         write(test, "t10k");
