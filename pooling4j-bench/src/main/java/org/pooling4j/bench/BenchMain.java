@@ -186,6 +186,26 @@ public final class BenchMain implements Callable<Integer> {
         System.exit(execute(System.out, System.err, args));
     }
 
+    /**
+     * The exit status and line for an exception that escaped {@code bench} or {@code tune}, as every
+     * pooling4j command gives them: a bad value or a file that cannot be read or written is status 2
+     * with its message; anything else is an internal error, status 3, with a request to report it.
+     */
+    static int failed(CommandLine cmd, String name, Exception ex) {
+        String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        if (ex instanceof IllegalArgumentException
+                || ex instanceof IOException
+                || ex instanceof java.io.UncheckedIOException) {
+            cmd.getErr().println("pooling4j " + name + ": " + msg);
+            return 2;
+        }
+        StackTraceElement[] at = ex.getStackTrace();
+        cmd.getErr()
+                .println("pooling4j " + name + ": internal error: " + ex + (at.length > 0 ? " at " + at[0] : "")
+                        + " (please report this, with the command line)");
+        return 3;
+    }
+
     /** Runs the command with the given streams and returns the exit status (for tests). */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         System.setProperty("java.awt.headless", "true");
@@ -195,11 +215,7 @@ public final class BenchMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            cmd.getErr().println("pooling4j bench: " + msg);
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> BenchMain.failed(cmd, "bench", ex));
         return cl.execute(args);
     }
 
@@ -219,6 +235,17 @@ public final class BenchMain implements Callable<Integer> {
         if (python != null && python.isBlank())
             throw new ParameterException(
                     spec.commandLine(), "Invalid value for option '--python': '" + python + "' must name a Python");
+        // Before the timings (minutes): a result file that cannot be written ends the command here,
+        // with the line and status 2 every command gives for a bad output path.
+        for (String unwritable : new String[] {
+            json == null ? null : InputFile.outputProblem(json, "--json"),
+            chart == null ? null : InputFile.outputProblem(chart, "--chart")
+        }) {
+            if (unwritable != null) {
+                spec.commandLine().getErr().println("pooling4j bench: " + unwritable);
+                return 2;
+            }
+        }
         List<ShapeCorpus.Row> corpus = null;
         if (shapes != null) {
             String unreadable = InputFile.problem(shapes);

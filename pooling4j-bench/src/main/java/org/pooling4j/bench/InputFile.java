@@ -18,4 +18,21 @@ final class InputFile {
         if (!Files.isReadable(p)) return "cannot read: " + p + " (permission denied)";
         return null;
     }
+
+    /**
+     * {@code null} when {@code p} can be written (missing folders are created), else {@code OPTION
+     * PATH: is a directory; give a file name}, {@code OPTION PATH: FOLDER is not a directory} or
+     * {@code OPTION PATH: cannot write in FOLDER (permission denied)}, as the other commands say it.
+     */
+    static String outputProblem(Path p, String option) {
+        String at = option + " " + p + ": ";
+        if (Files.isDirectory(p)) return at + "is a directory; give a file name";
+        if (Files.exists(p) && !Files.isWritable(p)) return at + "cannot write (permission denied)";
+        Path parent = p.toAbsolutePath().getParent();
+        while (parent != null && !Files.exists(parent)) parent = parent.getParent();
+        if (parent != null && !Files.isDirectory(parent)) return at + parent + " is not a directory";
+        if (parent != null && !Files.isWritable(parent))
+            return at + "cannot write in " + parent + " (permission denied)";
+        return null;
+    }
 }

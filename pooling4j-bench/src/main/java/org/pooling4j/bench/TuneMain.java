@@ -131,10 +131,7 @@ public final class TuneMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("pooling4j tune: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> BenchMain.failed(cmd, "tune", ex));
         return cl.execute(args);
     }
 
@@ -154,6 +151,12 @@ public final class TuneMain implements Callable<Integer> {
         }
         if (sample != null && limit != null)
             throw new ParameterException(spec.commandLine(), "--sample and --limit exclude each other");
+        String unwritable = InputFile.outputProblem(out, "--out");
+        if (unwritable != null) {
+            // Before the tuning (minutes), as bench checks --json and --chart.
+            spec.commandLine().getErr().println("pooling4j tune: " + unwritable);
+            return 2;
+        }
         long s = seed == null ? BenchMain.DEFAULT_SEED : seed;
         List<BenchCase> plan = new ArrayList<>();
         for (String n : cases) plan.add(StandardSuite.get(n));

@@ -79,6 +79,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void aResultFileThatIsADirectoryEndsTheCommandBeforeTheTimings(@TempDir Path dir) throws Exception {
+        Run r = bench("--quick", "--case", "small_latency", "--threads", "1", "--json", dir.toString());
+        assertEquals(2, r.status, r.out + r.err);
+        assertEquals("pooling4j bench: --json " + dir + ": is a directory; give a file name\n", r.err);
+        assertEquals("", r.out);
+        Run c = bench("--quick", "--case", "small_latency", "--threads", "1", "--chart", dir.toString());
+        assertEquals(2, c.status, c.out + c.err);
+        assertEquals("pooling4j bench: --chart " + dir + ": is a directory; give a file name\n", c.err);
+    }
+
+    @Test
     void quickSuiteCaseWritesJsonForEveryImplementation(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out/bench.json");
         Run r = bench("--quick", "--case", "small_latency", "--threads", "1", "--json", json.toString());

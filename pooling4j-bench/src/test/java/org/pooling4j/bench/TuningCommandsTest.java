@@ -45,6 +45,14 @@ class TuningCommandsTest {
     }
 
     @Test
+    void aWisdomFileThatIsADirectoryEndsTheCommandBeforeTheTuning(@TempDir Path dir) {
+        String[] r = tune("--case", "small_latency", "--threads", "1", "--mode", "on", "--out", dir.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertEquals("pooling4j tune: --out " + dir + ": is a directory; give a file name", r[2].strip());
+        assertEquals("", r[1], "nothing before the message");
+    }
+
+    @Test
     void tuneWritesAWisdomFileThatLoadsBack(@TempDir Path dir) throws Exception {
         Path w = dir.resolve("wisdom.json");
         String[] r = tune("--case", "small_latency", "--threads", "1,2", "--mode", "on", "--out", w.toString());

@@ -123,6 +123,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (input != null) InputFiles.file(input);
+        if (png != null) OutputFiles.file(png, "--png");
         if (ops != null && !ops.isEmpty() && SequenceExplain.handles(ops.get(0))) {
             for (String op : ops) {
                 if (!SequenceExplain.handles(op)) {

@@ -24,7 +24,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Exact pooling (max, average, Lp, global, adaptive, fractional, unpool) for the JVM.",
-        footer = {"%nRun 'pooling4j COMMAND --help' for the options of a command."},
+        footer = {
+            "%nRun 'pooling4j COMMAND --help' for the options of a command.",
+            "%nExit status: 0 success (every job or case passed); 1 some job or case failed; 2 usage or file error"
+                    + " (a bad option or value, a file that cannot be read or written); 3 internal error (please"
+                    + " report it)."
+        },
         subcommands = {
             DemoCommand.class,
             TrainCommand.class,
@@ -44,26 +49,80 @@ import picocli.CommandLine.Parameters;
         })
 public final class Main implements Callable<Integer> {
 
+    /** Exit status: the command did all it was asked, every job or case passed. */
+    public static final int EXIT_OK = 0;
+    /** Exit status: the command ran, but some job ({@code run}) or case ({@code onnx-test}) failed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit status: a usage error or a file that cannot be read or written; nothing (more) was done. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status: an internal error (a bug, or the JVM out of memory); the message says so. */
+    public static final int EXIT_INTERNAL = 3;
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        // A user error (bad option value, unreadable file) prints one line, not a stack trace.
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /**
+     * Runs {@code cl} with the error handling every command shares: one line and exit status 2 for
+     * a usage or file error, one line with a request to report it and exit status 3 for anything
+     * else that escapes a command (a bug), the JVM running out of memory included.
+     */
+    static int execute(CommandLine cl, String... args) {
+        // A user error (bad option value, unreadable file) prints one line, not a stack trace; so does
+        // a bug, with a request to report it.
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            // A file that vanished or turned unreadable after the up-front check (InputFiles) reads the same.
-            if (ex instanceof java.nio.file.NoSuchFileException) {
-                msg = "no such file: " + ((java.nio.file.NoSuchFileException) ex).getFile();
-            } else if (ex instanceof java.nio.file.AccessDeniedException) {
-                msg = "cannot read: " + ((java.nio.file.AccessDeniedException) ex).getFile() + " (permission denied)";
+            String name = "pooling4j " + cmd.getCommandName() + ": ";
+            if (isUsageError(ex)) {
+                cmd.getErr().println(SafeText.escape(name + usageMessage(ex)));
+                return EXIT_USAGE;
             }
-            cmd.getErr().println("pooling4j " + cmd.getCommandName() + ": " + msg);
-            return 2;
+            cmd.getErr().println(SafeText.escape(name + internalMessage(ex)));
+            return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes errors through: the JVM still runs, and the user learns what to change.
+            cl.getErr()
+                    .println("pooling4j: out of memory (give the JVM more heap, e.g. POOLING4J_JAVA_OPTS=-Xmx8g,"
+                            + " or a smaller input)");
+            return EXIT_INTERNAL;
+        } catch (StackOverflowError e) {
+            cl.getErr().println("pooling4j: out of stack (" + e + "); please report this, with the command line");
+            return EXIT_INTERNAL;
+        }
+    }
+
+    /** The errors that are the user's to fix (exit status 2): a bad value, a file that cannot be read or written. */
+    static boolean isUsageError(Throwable ex) {
+        return ex instanceof IllegalArgumentException
+                || ex instanceof InputFiles.Unreadable
+                || ex instanceof java.io.IOException
+                || ex instanceof java.io.UncheckedIOException;
+    }
+
+    private static String usageMessage(Throwable ex) {
+        if (ex instanceof java.io.UncheckedIOException && ex.getCause() != null) ex = ex.getCause();
+        // A file that vanished or turned unreadable after the up-front check (InputFiles) reads the same.
+        if (ex instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + ((java.nio.file.NoSuchFileException) ex).getFile();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException) {
+            return "cannot read: " + ((java.nio.file.AccessDeniedException) ex).getFile() + " (permission denied)";
+        }
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
+    }
+
+    /** One line for a bug: the exception, where it was thrown, and a request to report it. */
+    static String internalMessage(Throwable ex) {
+        StackTraceElement[] at = ex.getStackTrace();
+        return "internal error: " + ex + (at.length > 0 ? " at " + at[0] : "")
+                + " (please report this, with the command line and its files)";
     }
 
     @Override
@@ -125,8 +184,12 @@ public final class Main implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Run every job of a JSON-lines file in one JVM.",
-                "Each line is one job, for example {\"id\": \"a\", \"op\": \"max_pool2d\", \"kernel_size\": [2, 2], \"input\": \"x.npy\", \"output\": \"y.npy\"}, with PyTorch's (torch.nn.functional) or TensorFlow's (tf.nn.*) names, keys and semantics. Paths are relative to the jobs file.",
-                "The last line reads 'N passed, M failed'; the exit status is 1 if any job failed."
+                "Each line is one job, for example {\"id\": \"a\", \"op\": \"max_pool2d\", \"kernel_size\": [2, 2], \"input\": \"x.npy\", \"output\": \"y.npy\"}, with PyTorch's (torch.nn.functional) or TensorFlow's (tf.nn.*) names, keys and semantics. Paths are relative to the jobs file; outputs must stay in its folder (see --allow-outside) and must not be the job's inputs, its other outputs or a jobs file.",
+                "A bad job (an undecodable or malformed line, an unknown key, a bad value or path, even one that runs out of memory) fails alone in one line; the others still run. The last line reads 'N passed, M failed'."
+            },
+            footer = {
+                "%nExit status: 0 every job passed; 1 some job failed; 2 usage or file error (a jobs file that cannot be"
+                        + " read); 3 internal error (a job failed on a bug: please report it)."
             })
     static final class Run implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "JOBS.jsonl", description = "jobs files")
@@ -137,13 +200,31 @@ public final class Main implements Callable<Integer> {
                 description = "print failing jobs only")
         boolean quiet;
 
+        @Option(
+                names = "--allow-outside",
+                description = "let outputs be absolute paths or lead (through .. or symbolic links) outside the jobs"
+                        + " file's folder")
+        boolean allowOutside;
+
         @Override
         public Integer call() throws Exception {
             for (Path f : files) InputFiles.file(f);
-            JobRunner runner = new JobRunner(System.out, quiet);
-            for (Path f : files) runner.run(f);
+            JobRunner runner =
+                    new JobRunner(System.out, quiet).allowOutside(allowOutside).jobsFiles(java.util.List.of(files));
+            boolean unreadable = false;
+            for (Path f : files) {
+                try {
+                    runner.run(f);
+                } catch (java.io.IOException e) {
+                    // Checked above, but gone or unreadable since: the other files still run.
+                    unreadable = true;
+                    System.out.println(SafeText.escape("FAIL  " + f + ": cannot read the jobs file (" + e + ")"));
+                }
+            }
             System.out.println(runner.passed + " passed, " + runner.failed + " failed");
-            return runner.failed == 0 ? 0 : 1;
+            if (runner.internalErrors > 0) return EXIT_INTERNAL;
+            if (unreadable) return EXIT_USAGE;
+            return runner.failed == 0 ? EXIT_OK : EXIT_FAILED;
         }
     }
 }

@@ -2,7 +2,9 @@ package org.pooling4j.draw;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -178,10 +180,19 @@ public final class Canvas {
         writePng(image, file);
     }
 
-    /** Writes {@code img} as a PNG file, creating its folder. */
+    /**
+     * Writes {@code img} as a PNG file, creating its folder.
+     *
+     * @throws IOException when the file cannot be written (a directory, no permission), with the
+     *     file system's reason; nothing is printed
+     */
     public static void writePng(BufferedImage img, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException(file + ": no PNG writer in this JVM");
+        // Through a stream of our own: given a File, ImageIO prints the stack trace of a file it cannot
+        // open (a directory, no permission) and then fails with a message that does not say why.
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            if (!ImageIO.write(img, "png", out)) throw new IOException(file + ": no PNG writer in this JVM");
+        }
     }
 }

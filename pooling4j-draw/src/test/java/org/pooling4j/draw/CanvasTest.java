@@ -1,9 +1,17 @@
 package org.pooling4j.draw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CanvasTest {
     @Test
@@ -56,5 +64,22 @@ class CanvasTest {
         assertEquals(0xffffff, c.get(8, 2));
         assertTrue(c.get(13, 2) != 0xffffff);
         assertEquals(0xffffff, c.get(18, 2));
+    }
+
+    @Test
+    void aPngIntoADirectoryFailsAndLeavesTheDirectory(@TempDir Path dir) throws Exception {
+        // ImageIO.write(img, "png", File) deletes what is there first (an empty folder too) and prints
+        // the stack trace of a file it cannot open.
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThrows(IOException.class, () -> new Canvas(4, 4, 0xffffff).writePng(empty));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(Files.isDirectory(empty));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -69,6 +69,16 @@ final class BeyondJobs implements JobFamily {
     }
 
     /**
+     * A forward stochastic job writes its draws to {@code indices}; a backward job of a learnable
+     * operator its weight gradient to {@code grad_weights}.
+     */
+    @Override
+    public Set<String> outputKeys(String op) {
+        if (op.endsWith("_backward")) return Set.of("output", "grad_weights");
+        return op.startsWith("stochastic_pool") ? Set.of("output", "indices") : Set.of("output");
+    }
+
+    /**
      * Another operator's parameter, as for {@link TorchJobs}, and grad_weights, whose rejection says
      * why the job has no weight gradient.
      */
@@ -90,7 +100,7 @@ final class BeyondJobs implements JobFamily {
             throws IOException {
         PoolSpec spec = spec(j, base, r);
         boolean learnable = spec.weightsShape() != null;
-        if (j.has("grad_weights")) {
+        if (j.present("grad_weights")) {
             if (!backward) throw j.bad("grad_weights", "is written by the _backward job only");
             if (!learnable) {
                 throw j.bad(
@@ -153,6 +163,15 @@ final class BeyondJobs implements JobFamily {
         switch (base) {
             case "stochastic_pool":
                 b = PoolSpec.stochastic(k).training(j.bool("training", true));
+                // Neither would be used, or one would hide the other: reject rather than ignore.
+                if (j.present("seed") && j.present("random_samples"))
+                    throw j.bad("seed", "give random_samples or seed, not both");
+                if (!j.bool("training", true)) {
+                    for (String key : List.of("seed", "random_samples")) {
+                        if (j.present(key))
+                            throw j.bad(key, "stochastic pooling draws only in training mode (\"training\": true)");
+                    }
+                }
                 // As fractional_max_pool: uniforms from random_samples when given, else from the seed (default 0).
                 if (!j.has("random_samples")) b.seed(seed(j));
                 break;

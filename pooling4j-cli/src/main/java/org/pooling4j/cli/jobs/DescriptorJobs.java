@@ -65,6 +65,12 @@ final class DescriptorJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** The backward gem_pool jobs also write dL/dp to grad_p. */
+    @Override
+    public Set<String> outputKeys(String op) {
+        return op.startsWith("gem_pool") && op.endsWith("_backward") ? Set.of("output", "grad_p") : Set.of("output");
+    }
+
     /** PyTorch's other pooling parameters on gem_pool, rejected as having no such parameter; grad_p on a forward job. */
     @Override
     public Set<String> keysRunRejects(String op) {

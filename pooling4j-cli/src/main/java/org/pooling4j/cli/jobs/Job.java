@@ -37,6 +37,14 @@ final class Job {
         return keys.containsKey(key) && keys.get(key) != null;
     }
 
+    /**
+     * Whether the job names {@code key} at all, even as {@code null}: a key that must not be there is
+     * rejected whatever its value, never passed over as absent.
+     */
+    boolean present(String key) {
+        return keys.containsKey(key);
+    }
+
     Object raw(String key) {
         return keys.get(key);
     }

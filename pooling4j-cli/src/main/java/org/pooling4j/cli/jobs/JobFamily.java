@@ -12,6 +12,24 @@ interface JobFamily {
     /** The keys every job may have, whatever its op. */
     Set<String> COMMON_KEYS = Set.of("id", "op");
 
+    /**
+     * The keys that name a file (relative to the jobs file), read or written: the runner compares
+     * where they lead before a job runs ({@link JobPaths}).
+     */
+    Set<String> FILE_KEYS = Set.of(
+            "input",
+            "output",
+            "grad_output",
+            "indices",
+            "argmax",
+            "random_samples",
+            "weights",
+            "boxes",
+            "grad_weights",
+            "attention_mask",
+            "lengths",
+            "grad_p");
+
     /** Every op name this family runs; no two families share a name. */
     Set<String> ops();
 
@@ -28,6 +46,14 @@ interface JobFamily {
      */
     default Set<String> keysRunRejects(String op) {
         return Set.of();
+    }
+
+    /**
+     * The keys of {@link #FILE_KEYS} whose files a job of {@code op} writes (the others it reads):
+     * {@code output}, unless a family says which others its op writes.
+     */
+    default Set<String> outputKeys(String op) {
+        return Set.of("output");
     }
 
     /**

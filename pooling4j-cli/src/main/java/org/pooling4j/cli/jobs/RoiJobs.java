@@ -45,6 +45,12 @@ final class RoiJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** The forward roi_pool writes its argmax to {@code indices} when given (the backward reads it). */
+    @Override
+    public Set<String> outputKeys(String op) {
+        return op.equals("roi_pool") ? Set.of("output", "indices") : Set.of("output");
+    }
+
     /** roi_align's parameters on roi_pool, rejected as torchvision's roi_pool has no such parameter. */
     @Override
     public Set<String> keysRunRejects(String op) {
@@ -58,8 +64,12 @@ final class RoiJobs implements JobFamily {
         if (!align) {
             for (String key : ALIGN_ONLY) {
                 // torchvision's roi_pool has no such parameter (an unexpected keyword in Python).
-                if (j.has(key)) throw j.bad(key, "roi_pool has no parameter " + key);
+                if (j.present(key)) throw j.bad(key, "roi_pool has no parameter " + key);
             }
+        }
+        if (backward && j.present("input_shape") && j.present("input")) {
+            // One of them would be ignored: say which shape counts rather than pick one.
+            throw j.bad("input_shape", "give input or input_shape, not both");
         }
         int[] out = outputSize(j);
         float scale = spatialScale(j);

@@ -61,6 +61,12 @@ final class TfJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** The forward max_pool_with_argmax writes its argmax (the backward reads it). */
+    @Override
+    public Set<String> outputKeys(String op) {
+        return op.equals("tf.nn.max_pool_with_argmax") ? Set.of("output", "argmax") : Set.of("output");
+    }
+
     /** include_batch_in_index on a plain max or avg pool, rejected as applying to max_pool_with_argmax only. */
     @Override
     public Set<String> keysRunRejects(String op) {
@@ -108,7 +114,7 @@ final class TfJobs implements JobFamily {
         }
         PoolSpec spec = b.build();
         boolean withBatch = j.bool("include_batch_in_index", false);
-        if (!argmax && j.has("include_batch_in_index"))
+        if (!argmax && j.present("include_batch_in_index"))
             throw j.bad("include_batch_in_index", "applies to tf.nn.max_pool_with_argmax only");
         PoolPlan plan = Pooling.plan(spec, x.shape(), x.layout());
         if (!backward) {

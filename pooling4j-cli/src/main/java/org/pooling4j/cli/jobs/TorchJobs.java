@@ -121,6 +121,16 @@ final class TorchJobs implements JobFamily {
         return Collections.unmodifiableSet(keys);
     }
 
+    /** Forward max-type jobs write their argmax to {@code indices} when given (max_unpool reads it). */
+    @Override
+    public Set<String> outputKeys(String op) {
+        boolean writesIndices = !op.endsWith("_backward")
+                && (op.startsWith("max_pool")
+                        || op.startsWith("adaptive_max_pool")
+                        || op.startsWith("fractional_max_pool"));
+        return writesIndices ? Set.of("output", "indices") : Set.of("output");
+    }
+
     /** Another operator's parameter: {@link Input#read} names the operator that lacks it. */
     @Override
     public Set<String> keysRunRejects(String op) {
@@ -225,7 +235,7 @@ final class TorchJobs implements JobFamily {
 
             for (String key : PARAMETERS) {
                 // A parameter of another pooling function is a mistake PyTorch would reject (unexpected keyword).
-                if (j.has(key) && !allowed.get(base).contains(key))
+                if (j.present(key) && !allowed.get(base).contains(key))
                     throw j.bad(key, base + r + "d has no parameter " + key);
             }
             Tensor x = j.readTensor("input");
@@ -349,6 +359,9 @@ final class TorchJobs implements JobFamily {
                 } else {
                     throw j.bad("output_size", "fractional_max_pool requires output_size or output_ratio");
                 }
+                // The draws come from the file or from the seed: a seed given with the file would be ignored.
+                if (j.present("seed") && j.present("random_samples"))
+                    throw j.bad("seed", "give random_samples or seed, not both");
                 if (!j.has("random_samples")) b.seed(j.has("seed") ? j.toInt("seed", j.raw("seed")) : 0);
                 return b.build();
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.pooling4j.cli.InputFiles;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.monitor.MemoryBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +70,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InputFiles.file(recording);
+        // Before the recording is read (which takes a while): a page that cannot be written ends here.
+        OutputFiles.file(out != null ? out : recording.toAbsolutePath().resolveSibling("report.html"), "--out");
         if (bandwidthGbps != null && !(bandwidthGbps > 0 && !bandwidthGbps.isInfinite())) {
             throw new IllegalArgumentException("--bandwidth-gbps " + bandwidthGbps + ": must be a finite number > 0");
         }

@@ -13,6 +13,7 @@ import org.pooling4j.cli.AutoPadText;
 import org.pooling4j.cli.ExplainCommand;
 import org.pooling4j.cli.InputFiles;
 import org.pooling4j.cli.OpNames;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.draw.BitmapFont;
 import org.pooling4j.draw.Canvas;
 import picocli.CommandLine.Command;
@@ -138,6 +139,8 @@ public final class ImageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!sample && input != null) InputFiles.file(input);
+        if (out != null) OutputFiles.file(out, "--out");
+        if (sample && input != null) OutputFiles.file(input, "IMAGE");
         if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale = " + scale + ": must be in [1, 64]");
         Tensor x;
         String name;

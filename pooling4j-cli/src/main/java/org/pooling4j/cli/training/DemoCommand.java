@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
 import org.pooling4j.cli.Main;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.monitor.PoolMonitor;
 import org.pooling4j.monitor.PoolStats;
 import org.pooling4j.nn.Models;
@@ -56,6 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputFiles.directory(out, "--out");
         TrainCommand.Check.positive("--train-size", trainSize);
         TrainCommand.Check.positive("--test-size", testSize);
         TrainCommand.Check.positive("--epochs", epochs);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.nn.data.Dataset;
 import org.pooling4j.nn.data.DigitGenerator;
 import org.pooling4j.nn.data.Idx;
@@ -40,6 +41,7 @@ public final class DigitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputFiles.directory(out, "--out");
         Files.createDirectories(out);
         Dataset test = DigitGenerator.test();
         write(test, "t10k");

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
 import org.pooling4j.cli.InputFiles;
 import org.pooling4j.cli.OpNames;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.cli.pictures.Charts;
 import org.pooling4j.nn.Layer;
 import org.pooling4j.nn.Models;
@@ -121,6 +122,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (chartsFrom != null) return redraw(InputFiles.file(chartsFrom));
+        // Before the training (minutes): a folder that cannot take study.md ends the command here.
+        OutputFiles.directory(out, "--out");
         List<String> ks = new ArrayList<>();
         // The layers' names (gaussian for weighted_avg, ...), which also label the study's rows.
         for (String k : kinds == null || kinds.isEmpty() ? KINDS : kinds) ks.add(OpNames.layerKind(k));

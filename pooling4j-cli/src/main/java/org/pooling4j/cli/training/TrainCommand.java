@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.pooling4j.Pooling;
 import org.pooling4j.cli.InputFiles;
 import org.pooling4j.cli.OpNames;
+import org.pooling4j.cli.OutputFiles;
 import org.pooling4j.nn.ModelIo;
 import org.pooling4j.nn.Models;
 import org.pooling4j.nn.Sequential;
@@ -95,6 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (dataset != null && dataset.startsWith("mnist:")) InputFiles.directory(Path.of(dataset.substring(6)));
+        // Before the training (minutes): a model file that cannot be written ends the command here.
+        if (save != null) OutputFiles.file(save, "--save");
         Check.positive("--epochs", epochs);
         Check.positive("--batch", batch);
         Models.lenet(OpNames.layerKind(pool), seed); // rejects an unknown kind before the data is made

@@ -2,10 +2,14 @@ package org.pooling4j.cli.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.cli.CliTest;
@@ -128,5 +132,81 @@ class OnnxCliTest {
     void outputFileNamesAreSafe() {
         assertEquals("_pool_MaxPool_output_0", OnnxRunCommand.fileName("/pool/MaxPool_output_0"));
         assertEquals("output..", OnnxRunCommand.fileName(".."));
+    }
+
+    /** MaxPool k=2 s=2 over 1-D input in0, its two outputs (values, indices) named {@code values} and {@code indices}. */
+    private Path namedOutputs(String values, String indices) throws Exception {
+        ModelProto.Builder m =
+                OnnxNode.of("MaxPool").attr("kernel_shape", 2).attr("strides", 2).outputs(2).toModel(1).toBuilder();
+        m.getGraphBuilder().getNodeBuilder(0).setOutput(0, values).setOutput(1, indices);
+        m.getGraphBuilder().getOutputBuilder(0).setName(values);
+        m.getGraphBuilder().getOutputBuilder(1).setName(indices);
+        Path model = dir.resolve("named.onnx");
+        Files.write(model, m.build().toByteArray());
+        return model;
+    }
+
+    // Issue finding 7: outputs "a/b" and "a:b" both became a_b.npy, the second overwriting the first.
+    @Test
+    void outputsThatMapToOneFileNameGetDistinctFiles() throws Exception {
+        Path model = namedOutputs("a/b", "a:b");
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NpyArray.of(new float[] {1, 5, 3, 2, 7, 7}, 1, 2, 3));
+        Object[] r = cli(
+                "onnx-run",
+                model.toString(),
+                "--input",
+                "in0=" + x,
+                "--output-dir",
+                dir.resolve("out").toString());
+        String text = (String) r[1];
+        assertEquals(0, r[0], text);
+        // Values (5, 7) and global indices (1, 4), as in onnxRunWritesEveryOutputAsNpy.
+        assertArrayEquals(
+                new float[] {5, 7}, Npy.read(dir.resolve("out/a_b.npy")).toFloats());
+        assertArrayEquals(
+                new long[] {1, 4}, Npy.read(dir.resolve("out/a_b_2.npy")).toLongs());
+        assertTrue(text.contains("a_b_2.npy") && text.contains("(output 'a:b': a_b.npy is another output's)"), text);
+    }
+
+    @Test
+    void fileNamesAreDistinctAndDeterministic() {
+        assertEquals(
+                Map.of("a/b", "a_b", "a:b", "a_b_3", "a_b_2", "a_b_2"),
+                OnnxRunCommand.fileNames(List.of("a/b", "a:b", "a_b_2")));
+        // One file on a case-insensitive file system.
+        Map<String, String> cases = OnnxRunCommand.fileNames(List.of("Y", "y", "y_2"));
+        assertEquals(List.of("Y", "y_3", "y_2"), List.copyOf(cases.values()));
+    }
+
+    @Test
+    void anOutputThatWouldOverwriteAnInputIsRefusedBeforeTheRun() throws Exception {
+        Path model = namedOutputs("x", "idx");
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, NpyArray.of(new float[] {1, 5, 3, 2, 7, 7}, 1, 2, 3));
+        byte[] before = Files.readAllBytes(x);
+        Object[] r = cli("onnx-run", model.toString(), "--input", "in0=" + x, "--output-dir", dir.toString());
+        assertEquals(2, r[0], (String) r[1]);
+        assertEquals(
+                "pooling4j onnx-run: output 'x' would be written to " + dir.resolve("x.npy") + ", which is the input "
+                        + x + "; give another --output-dir\n",
+                r[1]);
+        assertArrayEquals(before, Files.readAllBytes(x));
+        assertFalse(Files.exists(dir.resolve("idx.npy")));
+
+        Files.createDirectories(dir.resolve("o/idx.npy"));
+        Object[] d = cli(
+                "onnx-run",
+                model.toString(),
+                "--input",
+                "in0=" + x,
+                "--output-dir",
+                dir.resolve("o").toString());
+        assertEquals(2, d[0], (String) d[1]);
+        assertEquals(
+                "pooling4j onnx-run: output 'idx': " + dir.resolve("o/idx.npy")
+                        + ": is a directory; give a file name\n",
+                d[1]);
+        assertFalse(Files.exists(dir.resolve("o/x.npy")));
     }
 }
