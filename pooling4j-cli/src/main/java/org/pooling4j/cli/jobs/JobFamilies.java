@@ -13,14 +13,8 @@ import java.util.regex.Pattern;
 
 /** The job families the runner knows, in one place: adding a family is adding it to {@link #ALL}. */
 final class JobFamilies {
-    static final List<JobFamily> ALL =
-            List.of(
-                    new TorchJobs(),
-                    new BeyondJobs(),
-                    new TfJobs(),
-                    new RoiJobs(),
-                    new DescriptorJobs(),
-                    new SequenceJobs());
+    static final List<JobFamily> ALL = List.of(
+            new TorchJobs(), new BeyondJobs(), new TfJobs(), new RoiJobs(), new DescriptorJobs(), new SequenceJobs());
 
     private static final Map<String, JobFamily> BY_OP = index();
 

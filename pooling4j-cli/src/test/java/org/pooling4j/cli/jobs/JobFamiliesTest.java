@@ -19,7 +19,8 @@ class JobFamiliesTest {
         // max_pool and avg_pool bare and in 3 ranks plus max_pool_with_argmax, and torchvision's 2; each twice
         // (_backward); the global descriptors gem_pool in 3 ranks, spatial_pyramid_pool2d and rmac, each twice;
         // and sequence_pool, twice.
-        assertEquals(2 * (20 + 12 + 9 + 2) + 2 * (3 + 1 + 1) + 2, JobFamilies.ops().size());
+        assertEquals(
+                2 * (20 + 12 + 9 + 2) + 2 * (3 + 1 + 1) + 2, JobFamilies.ops().size());
         int sum = 0;
         for (JobFamily f : JobFamilies.ALL) sum += f.ops().size();
         assertEquals(JobFamilies.ops().size(), sum);
