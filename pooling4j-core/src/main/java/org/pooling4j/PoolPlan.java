@@ -12,6 +12,7 @@ import static org.pooling4j.internal.CallChecks.requireIndexed;
 import static org.pooling4j.internal.CallChecks.requireOp;
 
 import java.util.Arrays;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Execution;
 import org.pooling4j.internal.exec.Execution.Call;
@@ -104,6 +105,7 @@ public final class PoolPlan {
 
     /** A tensor for the indices of {@link #forwardWithIndices}: the output's shape and layout. */
     public LongTensor newIndices() {
+        Budget.shape("output shape", g.outputShapeRef(), "the indices", g.outputShapeRef(), Long.BYTES, "int64");
         return new LongTensor(new long[g.outputElements()], g.outputShape(), g.layout());
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.CallChecks;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Kernels;
@@ -337,6 +338,22 @@ public final class Pooling {
                     "sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
         }
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        // The kernels keep one partial weight gradient per plane and tap (summed in plane order).
+        Geometry g = p.geometry();
+        long partial = Budget.times((long) g.batch() * g.channels(), spec.windowTaps());
+        if (partial > Check.MAX_ELEMENTS)
+            throw Check.fail(
+                    "input shape",
+                    input.shape(),
+                    "the weight gradient's workspace of " + g.batch() + " x " + g.channels() + " planes x "
+                            + spec.windowTaps() + " taps does not fit in a Java array");
+        Budget.bytes(
+                "input shape",
+                input.shape(),
+                "the weight gradient's workspace",
+                partial,
+                Double.BYTES,
+                g.batch() + " x " + g.channels() + " planes x " + spec.windowTaps() + " taps doubles");
         Tensor gradIn = p.newGradInput();
         double[] gw = new double[spec.tapWeights().length];
         p.backwardWithWeights(input, gradOutput, gradIn.data(), gw);

@@ -63,7 +63,13 @@ public final class Main implements Callable<Integer> {
             cmd.getErr().println("pooling4j " + cmd.getCommandName() + ": " + msg);
             return 2;
         });
-        return cl.execute(args);
+        // --max-bytes / --max-work set the library's budgets while parsing; they hold for this command only.
+        BudgetOptions.Saved budgets = BudgetOptions.Saved.now();
+        try {
+            return cl.execute(args);
+        } finally {
+            budgets.restore();
+        }
     }
 
     @Override
@@ -136,6 +142,9 @@ public final class Main implements Callable<Integer> {
                 names = {"-q", "--quiet"},
                 description = "print failing jobs only")
         boolean quiet;
+
+        @picocli.CommandLine.Mixin
+        BudgetOptions budgets;
 
         @Override
         public Integer call() throws Exception {
