@@ -112,7 +112,8 @@ public final class Geometry {
      * is {@code spec.rank() + 1}.
      *
      * @throws IllegalArgumentException when the rank does not fit, a non-batch dimension is 0, a
-     *     window does not fit, or an output would be empty or too large
+     *     window does not fit, an output would be empty or too large, or the output, the window
+     *     tables or the input values one call reads are over the memory or work budget ({@link Limits})
      */
     public static Geometry of(PoolSpec spec, int[] inputShape, Layout layout) {
         Check.notNull(spec, "spec");
@@ -335,44 +336,39 @@ public final class Geometry {
                 Budget.times(positions, 6),
                 Integer.BYTES,
                 "6 x " + positions + " ints");
-        // Reads of one call: per plane, the product over axes of the taps of all windows on that axis.
+        // Reads of one call: per plane, the product over axes of the taps inside the input of all windows
+        // on that axis (taps in padding are never read).
         long reads = (long) n * c;
-        StringBuilder how = null;
+        long[] perAxis = new long[r];
         for (int a = 0; a < r; a++) {
-            long axis;
+            long axis = 0;
             if (op.isGlobal()) {
                 axis = in[a];
             } else if (op.isAdaptive()) {
-                axis = 0;
                 for (int i = 0; i < out[a]; i++) {
                     axis += Shapes.adaptiveEnd(i, in[a], out[a]) - Shapes.adaptiveStart(i, in[a], out[a]);
                 }
             } else {
-                axis = (long) out[a] * spec.kernelAt(a);
+                int k = spec.kernelAt(a);
+                long s = spec.strideAt(a);
+                long d = spec.dilationAt(a);
+                for (int i = 0; i < out[a]; i++) {
+                    long st = i * s - pb[a];
+                    long lo = st >= 0 ? 0 : Math.min(k, (-st + d - 1) / d);
+                    long hi = st >= in[a] ? 0 : Math.min(k, (in[a] - 1 - st) / d + 1);
+                    axis += Math.max(0, hi - lo);
+                }
             }
+            perAxis[a] = axis;
             reads = Budget.times(reads, axis);
         }
         if (reads > Budget.maxWork()) {
-            how = new StringBuilder(n + " x " + c + " planes");
-            for (int a = 0; a < r; a++) {
-                how.append(" x ").append(out[a]).append(" windows");
-                if (!op.isAdaptive() && !op.isGlobal())
-                    how.append(" of ").append(spec.kernelAt(a)).append(" taps");
-            }
+            StringBuilder how = new StringBuilder(n + " x " + c + " planes x ");
+            for (int a = 0; a < r; a++) how.append(a == 0 ? "" : " x ").append(perAxis[a]);
+            how.append(r == 1 ? " taps (over " : " taps per axis (over ").append(Budget.dims(out));
+            how.append(" windows)");
             boolean sized = op.isSliding();
             Budget.work(sized ? "kernel" : name, sized ? spec.kernel() : value, reads, how.toString());
-        }
-        if (op == PoolOp.LP || op == PoolOp.GLOBAL_LP) {
-            // Lp backward keeps one double per tap of a window, per thread.
-            long taps = 1;
-            for (int a = 0; a < r; a++) taps = Budget.times(taps, op.isGlobal() ? in[a] : spec.kernelAt(a));
-            Budget.bytes(
-                    op.isGlobal() ? "input shape" : "kernel",
-                    op.isGlobal() ? inputShape : spec.kernel(),
-                    "the Lp backward workspace",
-                    taps,
-                    Double.BYTES,
-                    taps + " doubles, one per tap of a window");
         }
     }
 

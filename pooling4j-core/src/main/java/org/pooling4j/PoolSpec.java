@@ -689,7 +689,9 @@ public final class PoolSpec {
         /**
          * Validates every parameter and returns the immutable spec.
          *
-         * @throws IllegalArgumentException naming the parameter, its value and the rule it breaks
+         * @throws IllegalArgumentException naming the parameter, its value and the rule it breaks;
+         *     also when the weights' tap count (the kernel's product, taken in {@code long}) exceeds a
+         *     Java array, or the weights the kernels keep are over the memory budget ({@link Limits})
          */
         public PoolSpec build() {
             boolean sliding = op.isSliding() || op == PoolOp.FRACTIONAL_MAX || op == PoolOp.MAX_UNPOOL;

@@ -13,7 +13,9 @@ import org.pooling4j.internal.exec.Parallel;
 /**
  * The entry points: forward and backward of every operator. Each call validates everything (spec
  * against input, related tensors against each other, user-given indices and samples) before it
- * allocates or computes, then runs the kernel the dispatcher picks ({@link Kernels}).
+ * allocates or computes, then runs the kernel the dispatcher picks ({@link Kernels}). The checks
+ * include the memory and work budgets of {@link Limits}: a call that would allocate more than
+ * {@link Limits#maxBytes()} at once or read more than {@link Limits#maxWork()} input values is refused.
  *
  * <p>Outputs have the input's layout and batchedness: a batched input (N, C, spatial...) gives a
  * batched output, an unbatched one (C, spatial...) an unbatched output. Inputs are never modified.

@@ -246,8 +246,9 @@ class LimitsTest {
         PoolSpec spec = PoolSpec.max(100_000).stride(1).build();
         IllegalArgumentException e = refused(() -> Pooling.forward(spec, x));
         assertEquals(
-                "kernel = [100000]: the call would read about 10000100000 input values (1 x 1 planes x 100001 windows"
-                        + " of 100000 taps), over the work budget of 4294967296 (-Dpooling4j.maxWork / --max-work)",
+                "kernel = [100000]: the call would read about 10000100000 input values (1 x 1 planes x 10000100000"
+                        + " taps (over 100001 windows)), over the work budget of 4294967296 (-Dpooling4j.maxWork /"
+                        + " --max-work)",
                 e.getMessage());
         // max 2x2 on 1x1x64x64 reads 32 x 32 x 4 = 4096 values.
         Tensor small = Tensor.zeros(1, 1, 64, 64);
@@ -255,13 +256,22 @@ class LimitsTest {
         e = refused(() -> Pooling.forward(PoolSpec.avg(2, 2).build(), small));
         assertTrue(
                 e.getMessage()
-                        .contains("about 4096 input values (1 x 1 planes x 32 windows of 2 taps x 32"
-                                + " windows of 2 taps), over the work budget of 4095"),
+                        .contains("about 4096 input values (1 x 1 planes x 64 x 64 taps per axis (over 32 x 32"
+                                + " windows)), over the work budget of 4095"),
                 e.getMessage());
         Limits.setMaxWork(0);
         System.setProperty(Limits.MAX_WORK_PROPERTY, "4k");
         assertEquals(4096, Limits.maxWork());
         assertEquals(1024, Pooling.forward(PoolSpec.avg(2, 2).build(), small).size());
+    }
+
+    @Test
+    void tapsInThePaddingAreNotCountedAsWork() {
+        // One window of 2^22 taps per axis over a single input value: it reads 1 value, not 2^66.
+        int k = 1 << 22;
+        Tensor x = Tensor.of(new float[] {1}, 1, 1, 1, 1, 1);
+        Tensor y = Pooling.forward(PoolSpec.avg(k, k, k).padding(k - 1).build(), x);
+        assertEquals((float) Math.pow(2, -66), y.data()[0]);
     }
 
     @Test

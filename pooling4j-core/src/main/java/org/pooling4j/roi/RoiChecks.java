@@ -82,7 +82,7 @@ final class RoiChecks {
      * parameter that chose the size.
      */
     static int resultElements(int[] shape, String name, Object value) {
-        int n = Check.elementCount(shape, name);
+        int n = Check.elementCount(shape, name.equals("inputShape") ? name : "output shape");
         Budget.shape(name, value, "the result", shape, Float.BYTES, "floats");
         return n;
     }

@@ -33,7 +33,9 @@ import org.pooling4j.roi.RoiKernels.FeatureMap;
  * {@link NullPointerException}). Besides the obvious rules, a ROI coordinate must be finite and, after
  * multiplication by {@code spatialScale}, at most {@link #MAX_SCALED_COORDINATE} in magnitude. R may be
  * 0 (the output is then empty); N may be 0 only when R is 0, since every ROI names a batch element.
- * Inputs are never modified.
+ * Results are held to the memory budget and ROI align to the work budget ({@link org.pooling4j.Limits}):
+ * its estimate covers the whole call, ROIs x channels x bins x samples per bin x 4 corners. Inputs are
+ * never modified.
  *
  * <p>Arithmetic follows ONNX Runtime's float32 kernels operation by operation (float32 sample
  * positions, weights and sums, in the same order), so results agree with it bit for bit wherever
