@@ -134,6 +134,24 @@ class LimitsTest {
     }
 
     @Test
+    void theCompactArgmaxTapTableIsChecked() {
+        // One 30000 x 30000 window (padding 29999 each side) over a single value: 9e8 taps of 4 bytes.
+        Limits.setMaxBytes(GIB);
+        PoolSpec spec = PoolSpec.max(30000, 30000).padding(29999).build();
+        PoolPlan plan = Pooling.plan(spec, new int[] {1, 1, 1, 1}, Layout.CHANNELS_FIRST);
+        IllegalArgumentException e = refused(plan::newArgmax);
+        assertEquals(
+                "kernel = [30000, 30000]: the compact argmax's tap table needs 3600000000 bytes (900000000 ints, one"
+                        + " per tap of a window), over the memory budget of 1073741824 bytes (-Dpooling4j.maxBytes /"
+                        + " --max-bytes)",
+                e.getMessage());
+        // The plain forward reads the one value inside the input.
+        assertEquals(
+                7f,
+                Pooling.forward(spec, Tensor.of(new float[] {7}, 1, 1, 1, 1)).data()[0]);
+    }
+
+    @Test
     void maxUnpoolOutputOverTheBudgetIsRefused() {
         Limits.setMaxBytes(GIB);
         // (2 - 1) * 20000 + 1 = 20001 per axis: 20001^2 floats = 1600160004 bytes.
