@@ -116,14 +116,9 @@ public final class TensorValue {
      * parameter ({@code name}, {@code value}) that chose the shape.
      */
     static void checkBudget(String name, Object value, DataType type, int[] shape) {
-        boolean wide = type == DataType.DOUBLE || !(type == DataType.FLOAT || type == DataType.FLOAT16);
-        Budget.shape(
-                name,
-                value,
-                "the tensor",
-                shape,
-                wide ? 8 : 4,
-                type == DataType.FLOAT || type == DataType.FLOAT16 ? "floats" : wide ? "8-byte values" : "values");
+        // float16 is held in float arrays; double and every integer type in 8-byte arrays.
+        boolean floats = type == DataType.FLOAT || type == DataType.FLOAT16;
+        Budget.shape(name, value, "the tensor", shape, floats ? 4 : 8, floats ? "floats" : "8-byte values");
     }
 
     private static int[] checked(int[] shape, int length) {
