@@ -78,6 +78,8 @@ public final class Argmax {
     public LongTensor toIndices() {
         Geometry g = geometry;
         Box b = g.box();
+        org.pooling4j.internal.Budget.shape(
+                "output shape", g.outputShapeRef(), "the indices", g.outputShapeRef(), Long.BYTES, "int64");
         long[] idx = new long[size];
         int ch = g.channels();
         boolean cf = g.layout() == Layout.CHANNELS_FIRST;

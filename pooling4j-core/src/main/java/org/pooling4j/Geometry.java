@@ -2,6 +2,7 @@ package org.pooling4j;
 
 import java.util.Arrays;
 import org.pooling4j.internal.Box;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.Shapes;
 
@@ -111,7 +112,8 @@ public final class Geometry {
      * is {@code spec.rank() + 1}.
      *
      * @throws IllegalArgumentException when the rank does not fit, a non-batch dimension is 0, a
-     *     window does not fit, or an output would be empty or too large
+     *     window does not fit, an output would be empty or too large, or the output, the window
+     *     tables or the input values one call reads are over the memory or work budget ({@link Limits})
      */
     public static Geometry of(PoolSpec spec, int[] inputShape, Layout layout) {
         Check.notNull(spec, "spec");
@@ -255,9 +257,126 @@ public final class Geometry {
                                 + " elements does not fit in a Java array (at most " + Check.MAX_ELEMENTS + ")");
             }
         }
+        checkBudgets(spec, inputShape, layout, batched, n, c, in, out, pb);
         Geometry geometry = new Geometry(spec, layout, batched, n, c, in, out, pb, pe);
         geometry.checkWeights(inputShape);
         return geometry;
+    }
+
+    /**
+     * The memory and work budgets ({@link Limits}) of a plan on this shape, checked before its window
+     * tables or any output are allocated: the output tensor, the window tables, and the input values
+     * one call reads (the taps of every window of every plane).
+     */
+    private static void checkBudgets(
+            PoolSpec spec,
+            int[] inputShape,
+            Layout layout,
+            boolean batched,
+            int n,
+            int c,
+            int[] in,
+            int[] out,
+            int[] pb) {
+        PoolOp op = spec.op();
+        int r = in.length;
+        // The parameter that chose the output size: a requested size, or else the shape that follows.
+        String name;
+        Object value;
+        if (spec.outputSize() != null && (op.isAdaptive() || op == PoolOp.FRACTIONAL_MAX || op == PoolOp.MAX_UNPOOL)) {
+            name = "outputSize";
+            value = adaptiveText(spec.outputSize());
+        } else if (spec.outputRatio() != null) {
+            name = "outputRatio";
+            value = spec.outputRatio();
+        } else if (op == PoolOp.MAX_UNPOOL || (op.isSliding() && !Arrays.equals(pb, new int[r]))) {
+            name = op == PoolOp.MAX_UNPOOL ? "kernel/stride" : "padding";
+            value = op == PoolOp.MAX_UNPOOL
+                    ? Arrays.toString(spec.kernel()) + "/" + Arrays.toString(spec.stride())
+                    : pb;
+        } else {
+            name = "input shape";
+            value = inputShape;
+        }
+        int lead = batched ? 1 : 0;
+        int[] outShape = new int[r + 1 + lead];
+        if (batched) outShape[0] = n;
+        if (layout == Layout.CHANNELS_FIRST) {
+            outShape[lead] = c;
+            System.arraycopy(out, 0, outShape, lead + 1, r);
+        } else {
+            System.arraycopy(out, 0, outShape, lead, r);
+            outShape[outShape.length - 1] = c;
+        }
+        Budget.shape(name, value, "the output", outShape, Float.BYTES, "floats");
+        boolean windows = op != PoolOp.FRACTIONAL_MAX && op != PoolOp.MAX_UNPOOL;
+        if (!windows) {
+            if (op == PoolOp.FRACTIONAL_MAX) {
+                long reads =
+                        Budget.times(Budget.times((long) n * c, Budget.product(out)), Budget.product(spec.kernel()));
+                if (reads > Budget.maxWork()) {
+                    Budget.work(
+                            "kernel",
+                            spec.kernel(),
+                            reads,
+                            n + " x " + c + " planes x " + Budget.dims(out) + " windows x " + Budget.dims(spec.kernel())
+                                    + " taps");
+                }
+            }
+            return;
+        }
+        // Six int tables per axis and output position: start, taps, valid range, span, and the fast
+        // kernels' copy of the taps.
+        long positions = 0;
+        for (int o : out) positions += o;
+        Budget.bytes(
+                name,
+                value,
+                "the window tables",
+                Budget.times(positions, 6),
+                Integer.BYTES,
+                "6 x " + positions + " ints");
+        // Reads of one call: per plane, the product over axes of the taps inside the input of all windows
+        // on that axis (taps in padding are never read).
+        long reads = (long) n * c;
+        long[] perAxis = new long[r];
+        for (int a = 0; a < r; a++) {
+            long axis = 0;
+            if (op.isGlobal()) {
+                axis = in[a];
+            } else if (op.isAdaptive()) {
+                for (int i = 0; i < out[a]; i++) {
+                    axis += Shapes.adaptiveEnd(i, in[a], out[a]) - Shapes.adaptiveStart(i, in[a], out[a]);
+                }
+            } else {
+                int k = spec.kernelAt(a);
+                long s = spec.strideAt(a);
+                long d = spec.dilationAt(a);
+                for (int i = 0; i < out[a]; i++) {
+                    long st = i * s - pb[a];
+                    long lo = st >= 0 ? 0 : Math.min(k, (-st + d - 1) / d);
+                    long hi = st >= in[a] ? 0 : Math.min(k, (in[a] - 1 - st) / d + 1);
+                    axis += Math.max(0, hi - lo);
+                }
+            }
+            perAxis[a] = axis;
+            reads = Budget.times(reads, axis);
+        }
+        if (reads > Budget.maxWork()) {
+            StringBuilder how = new StringBuilder(n + " x " + c + " planes x ");
+            for (int a = 0; a < r; a++) how.append(a == 0 ? "" : " x ").append(perAxis[a]);
+            how.append(r == 1 ? " taps (over " : " taps per axis (over ").append(Budget.dims(out));
+            how.append(" windows)");
+            boolean sized = op.isSliding();
+            Budget.work(sized ? "kernel" : name, sized ? spec.kernel() : value, reads, how.toString());
+        }
+    }
+
+    /** An adaptive size for a message: -1 (keep the input size) shown as null, as it was given. */
+    private static String adaptiveText(int[] sizes) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < sizes.length; i++) s.append(i == 0 ? "" : ", ").append(sizes[i] < 0 ? "null" : sizes[i]);
+        return s.append(']').toString();
     }
 
     /**

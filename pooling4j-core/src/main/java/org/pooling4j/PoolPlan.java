@@ -12,6 +12,7 @@ import static org.pooling4j.internal.CallChecks.requireIndexed;
 import static org.pooling4j.internal.CallChecks.requireOp;
 
 import java.util.Arrays;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Execution;
 import org.pooling4j.internal.exec.Execution.Call;
@@ -104,6 +105,7 @@ public final class PoolPlan {
 
     /** A tensor for the indices of {@link #forwardWithIndices}: the output's shape and layout. */
     public LongTensor newIndices() {
+        Budget.shape("output shape", g.outputShapeRef(), "the indices", g.outputShapeRef(), Long.BYTES, "int64");
         return new LongTensor(new long[g.outputElements()], g.outputShape(), g.layout());
     }
 
@@ -119,6 +121,31 @@ public final class PoolPlan {
         if (why == null && g.spec().op() == PoolOp.FRACTIONAL_MAX) why = "fractional windows vary per plane";
         if (why == null) why = FastKernel.declinesCommon(g, false);
         if (why != null) throw Check.fail("spec", g.spec(), "no compact argmax: " + why);
+        // Entries are window-local tap numbers (padding included), and sliding windows' backward keeps
+        // a table of one int per such tap: both must fit before the workspace is made.
+        long taps = g.box().maxTaps;
+        if (taps > Check.MAX_ELEMENTS) {
+            throw Check.fail(
+                    "spec",
+                    g.spec(),
+                    "no compact argmax: a window of " + taps + " taps (padding included) does not fit an int index");
+        }
+        if (g.box().sliding) {
+            Budget.bytes(
+                    "kernel",
+                    g.spec().kernel(),
+                    "the compact argmax's tap table",
+                    taps,
+                    Integer.BYTES,
+                    taps + " ints, one per tap of a window");
+        }
+        Budget.shape(
+                "output shape",
+                g.outputShapeRef(),
+                "the compact argmax",
+                g.outputShapeRef(),
+                Argmax.bytesPerEntry(g),
+                "entries of " + Argmax.bytesPerEntry(g) + " bytes");
         return new Argmax(g);
     }
 

@@ -1,6 +1,7 @@
 package org.pooling4j;
 
 import java.util.Arrays;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.Shapes;
 
@@ -307,11 +308,13 @@ public final class PoolSpec {
         return weightChannels;
     }
 
-    /** Number of taps of one window: the product of the kernel. */
+    /**
+     * Number of taps of one window: the product of the kernel, or {@link Integer#MAX_VALUE} when that
+     * does not fit an {@code int} (the operators with weights reject such kernels in {@link
+     * Builder#build()}, so for them this is exact).
+     */
     public int windowTaps() {
-        int t = 1;
-        for (int k : kernel) t *= k;
-        return t;
+        return (int) Math.min(Budget.product(kernel), Integer.MAX_VALUE);
     }
 
     /** The per-tap weights the kernels use (no copy): learned weights as doubles or the Gaussian. */
@@ -686,7 +689,9 @@ public final class PoolSpec {
         /**
          * Validates every parameter and returns the immutable spec.
          *
-         * @throws IllegalArgumentException naming the parameter, its value and the rule it breaks
+         * @throws IllegalArgumentException naming the parameter, its value and the rule it breaks;
+         *     also when the weights' tap count (the kernel's product, taken in {@code long}) exceeds a
+         *     Java array, or the weights the kernels keep are over the memory budget ({@link Limits})
          */
         public PoolSpec build() {
             boolean sliding = op.isSliding() || op == PoolOp.FRACTIONAL_MAX || op == PoolOp.MAX_UNPOOL;
@@ -831,8 +836,16 @@ public final class PoolSpec {
             tapWeights = null;
             weightChannels = 0;
             if (!op.hasWeights()) return;
-            int taps = 1;
-            for (int k : kernel) taps *= k;
+            // The tap count in long: a kernel such as [65536, 65537] must not wrap to a small count.
+            long tapCount = Budget.product(kernel);
+            if (tapCount > Check.MAX_ELEMENTS) {
+                throw Check.fail(
+                        "kernel",
+                        kernel,
+                        "a window of " + Budget.dims(kernel) + " = " + tapCount + " taps has more weights than a Java"
+                                + " array holds (" + Check.MAX_ELEMENTS + ")");
+            }
+            int taps = (int) tapCount;
             if (op == PoolOp.WEIGHTED_AVG) {
                 if (weights != null && sigmaGiven) {
                     throw Check.fail("sigma", sigma, "give learnable weights or a Gaussian sigma, not both");
@@ -846,6 +859,13 @@ public final class PoolSpec {
                 if (weights == null) {
                     if (!(sigma > 0) || Double.isInfinite(sigma))
                         throw Check.fail("sigma", sigma, "must be finite and > 0");
+                    Budget.bytes(
+                            "kernel",
+                            kernel,
+                            "the Gaussian weights",
+                            taps,
+                            Double.BYTES,
+                            Budget.dims(kernel) + " doubles, one per tap");
                     tapWeights = gaussian(kernel, sigma);
                     double total = 0;
                     for (double w : tapWeights) total += w;
@@ -895,6 +915,13 @@ public final class PoolSpec {
                 if (!Float.isFinite(weights[i]))
                     throw Check.fail("weights[" + i + "]", weights[i], "weights must be finite");
             }
+            Budget.bytes(
+                    "weights shape",
+                    weightsShape,
+                    "the weights as doubles",
+                    weights.length,
+                    Double.BYTES,
+                    weights.length + " doubles");
             tapWeights = new double[weights.length];
             double total = 0;
             for (int i = 0; i < weights.length; i++) {
@@ -909,8 +936,7 @@ public final class PoolSpec {
 
         /** Gaussian over each tap's distance from the window centre (k-1)/2, in taps, row-major. */
         private static double[] gaussian(int[] kernel, double sigma) {
-            int taps = 1;
-            for (int k : kernel) taps *= k;
+            int taps = (int) Budget.product(kernel); // checked against Check.MAX_ELEMENTS by the caller
             double[] w = new double[taps];
             int[] t = new int[kernel.length];
             for (int i = 0; i < taps; i++) {

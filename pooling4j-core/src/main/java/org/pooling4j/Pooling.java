@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.CallChecks;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Kernels;
@@ -12,7 +13,9 @@ import org.pooling4j.internal.exec.Parallel;
 /**
  * The entry points: forward and backward of every operator. Each call validates everything (spec
  * against input, related tensors against each other, user-given indices and samples) before it
- * allocates or computes, then runs the kernel the dispatcher picks ({@link Kernels}).
+ * allocates or computes, then runs the kernel the dispatcher picks ({@link Kernels}). The checks
+ * include the memory and work budgets of {@link Limits}: a call that would allocate more than
+ * {@link Limits#maxBytes()} at once or read more than {@link Limits#maxWork()} input values is refused.
  *
  * <p>Outputs have the input's layout and batchedness: a batched input (N, C, spatial...) gives a
  * batched output, an unbatched one (C, spatial...) an unbatched output. Inputs are never modified.
@@ -337,6 +340,22 @@ public final class Pooling {
                     "sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
         }
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        // The kernels keep one partial weight gradient per plane and tap (summed in plane order).
+        Geometry g = p.geometry();
+        long partial = Budget.times((long) g.batch() * g.channels(), spec.windowTaps());
+        if (partial > Check.MAX_ELEMENTS)
+            throw Check.fail(
+                    "input shape",
+                    input.shape(),
+                    "the weight gradient's workspace of " + g.batch() + " x " + g.channels() + " planes x "
+                            + spec.windowTaps() + " taps does not fit in a Java array");
+        Budget.bytes(
+                "input shape",
+                input.shape(),
+                "the weight gradient's workspace",
+                partial,
+                Double.BYTES,
+                g.batch() + " x " + g.channels() + " planes x " + spec.windowTaps() + " taps doubles");
         Tensor gradIn = p.newGradInput();
         double[] gw = new double[spec.tapWeights().length];
         p.backwardWithWeights(input, gradOutput, gradIn.data(), gw);

@@ -1,6 +1,7 @@
 package org.pooling4j;
 
 import java.util.Arrays;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 
 /**
@@ -45,14 +46,26 @@ public final class Tensor {
         return new Tensor(data, shape, Layout.CHANNELS_FIRST);
     }
 
-    /** A zero-filled channels-first tensor. */
+    /**
+     * A zero-filled channels-first tensor.
+     *
+     * @throws IllegalArgumentException if a dimension is negative, or the tensor would not fit a Java
+     *     array or the memory budget ({@link Limits#maxBytes()})
+     */
     public static Tensor zeros(int... shape) {
-        return new Tensor(new float[Check.elementCount(shape, "shape")], shape, Layout.CHANNELS_FIRST);
+        return zeros(Layout.CHANNELS_FIRST, shape);
     }
 
-    /** A zero-filled tensor in the given layout. */
+    /**
+     * A zero-filled tensor in the given layout.
+     *
+     * @throws IllegalArgumentException if a dimension is negative, or the tensor would not fit a Java
+     *     array or the memory budget ({@link Limits#maxBytes()})
+     */
     public static Tensor zeros(Layout layout, int... shape) {
-        return new Tensor(new float[Check.elementCount(shape, "shape")], shape, layout);
+        int n = Check.elementCount(shape, "shape");
+        Budget.shape("shape", shape, "the tensor", shape, Float.BYTES, "floats");
+        return new Tensor(new float[n], shape, layout);
     }
 
     /** The backing array (shared, not a copy). */

@@ -120,6 +120,9 @@ public final class ExplainCommand implements Callable<Integer> {
                     + "and the output cells in the same colours (2D inputs up to 24x24; the first plane)")
     Path png;
 
+    @picocli.CommandLine.Mixin
+    org.pooling4j.cli.BudgetOptions budgets;
+
     @Override
     public Integer call() throws Exception {
         if (input != null) InputFiles.file(input);

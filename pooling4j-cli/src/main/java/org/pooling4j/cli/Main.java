@@ -84,6 +84,8 @@ public final class Main implements Callable<Integer> {
             cmd.getErr().println(SafeText.escape(name + internalMessage(ex)));
             return EXIT_INTERNAL;
         });
+        // --max-bytes / --max-work set the library's budgets while parsing; they hold for this command only.
+        BudgetOptions.Saved budgets = BudgetOptions.Saved.now();
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
@@ -95,6 +97,8 @@ public final class Main implements Callable<Integer> {
         } catch (StackOverflowError e) {
             cl.getErr().println("pooling4j: out of stack (" + e + "); please report this, with the command line");
             return EXIT_INTERNAL;
+        } finally {
+            budgets.restore();
         }
     }
 
@@ -205,6 +209,9 @@ public final class Main implements Callable<Integer> {
                 description = "let outputs be absolute paths or lead (through .. or symbolic links) outside the jobs"
                         + " file's folder")
         boolean allowOutside;
+
+        @picocli.CommandLine.Mixin
+        BudgetOptions budgets;
 
         @Override
         public Integer call() throws Exception {

@@ -26,6 +26,8 @@ public final class Box {
     public final boolean anyEmpty;
     /** Largest number of taps of one window (padding included). */
     public final long maxTaps;
+    /** Largest number of taps of one window inside the input (at most the input plane). */
+    public final int maxValidTaps;
 
     public Box(Geometry g) {
         this.g = g;
@@ -66,6 +68,13 @@ public final class Box {
         strideW = sliding ? g.spec().strideAt(r - 1) : 1;
         anyEmpty = empty(ld, hd) || empty(lh, hh) || empty(lw, hw);
         maxTaps = (long) max(kd) * max(kh) * max(kw);
+        maxValidTaps = maxSpan(ld, hd) * maxSpan(lh, hh) * maxSpan(lw, hw);
+    }
+
+    private static int maxSpan(int[] lo, int[] hi) {
+        int m = 0;
+        for (int i = 0; i < lo.length; i++) m = Math.max(m, hi[i] - lo[i]);
+        return m;
     }
 
     private static int[] taps(Geometry g, int a) {

@@ -239,7 +239,11 @@ public final class CallChecks {
             throw Check.fail("seed", "null", "fractional max pooling needs samples or a seed (PoolSpec.Builder.seed)");
         }
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] s = new float[g.batch() * g.channels() * g.rank()];
+        // N x C planes, each with one sample per axis: the product is taken in long and checked.
+        int[] shape = {g.batch(), g.channels(), g.rank()};
+        int count = Check.elementCount(shape, "samples shape (N, C, rank)");
+        Budget.shape("input shape", g.inputShapeRef(), "the samples", shape, Float.BYTES, "floats");
+        float[] s = new float[count];
         for (int i = 0; i < s.length; i++) s[i] = rnd.nextInt(1 << 24) / (float) (1 << 24);
         return s;
     }

@@ -2,6 +2,7 @@ package org.pooling4j.roi;
 
 import java.util.Arrays;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.roi.RoiKernels.AlignBox;
 import org.pooling4j.roi.RoiKernels.FeatureMap;
@@ -72,6 +73,43 @@ final class RoiChecks {
                             + "count, " + g.gridH + " x " + g.gridW
                             + " per bin, which torchvision fails on; give samplingRatio > 0 or "
                             + "order the corners");
+        }
+    }
+
+    /**
+     * The element count of a result tensor of {@code shape}, checked against the Java array limit and
+     * the memory budget ({@link org.pooling4j.Limits}); {@code name} and {@code value} are the
+     * parameter that chose the size.
+     */
+    static int resultElements(int[] shape, String name, Object value) {
+        int n = Check.elementCount(shape, name.equals("inputShape") ? name : "output shape");
+        Budget.shape(name, value, "the result", shape, Float.BYTES, "floats");
+        return n;
+    }
+
+    /** Bilinear samples of the ROI last loaded into {@code g}, over all its bins (0 for an empty grid). */
+    static long samples(AlignBox g, int outH, int outW) {
+        if (g.gridH <= 0 || g.gridW <= 0) return 0;
+        return Budget.times(Budget.times(g.gridH, g.gridW), (long) outH * outW);
+    }
+
+    /**
+     * The work budget of one ROI align call: every bilinear sample of every bin of every ROI reads four
+     * input values per channel. {@code samples} is the sum of {@link #samples} over the ROIs.
+     */
+    static void checkAlignWork(long samples, int rois, int channels, int outH, int outW, int samplingRatio) {
+        long reads = Budget.times(Budget.times(samples, channels), 4);
+        if (reads > Budget.maxWork()) {
+            String how = samplingRatio > 0
+                    ? rois + " boxes x " + channels + " channels x " + outH + " x " + outW + " bins x " + samplingRatio
+                            + " x " + samplingRatio + " samples x 4 corners"
+                    : rois + " boxes with " + samples + " samples in all their " + outH + " x " + outW
+                            + " bins (ceil of the bin size per axis) x " + channels + " channels x 4 corners";
+            Budget.work(
+                    "samplingRatio",
+                    samplingRatio > 0 ? (Object) samplingRatio : samplingRatio + " (adaptive)",
+                    reads,
+                    how);
         }
     }
 

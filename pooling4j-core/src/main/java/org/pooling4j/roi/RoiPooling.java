@@ -6,6 +6,7 @@ import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
 import org.pooling4j.Pooled;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Trace;
 import org.pooling4j.monitor.PoolEvent;
@@ -32,7 +33,9 @@ import org.pooling4j.roi.RoiKernels.FeatureMap;
  * {@link NullPointerException}). Besides the obvious rules, a ROI coordinate must be finite and, after
  * multiplication by {@code spatialScale}, at most {@link #MAX_SCALED_COORDINATE} in magnitude. R may be
  * 0 (the output is then empty); N may be 0 only when R is 0, since every ROI names a batch element.
- * Inputs are never modified.
+ * Results are held to the memory budget and ROI align to the work budget ({@link org.pooling4j.Limits}):
+ * its estimate covers the whole call, ROIs x channels x bins x samples per bin x 4 corners. Inputs are
+ * never modified.
  *
  * <p>Arithmetic follows ONNX Runtime's float32 kernels operation by operation (float32 sample
  * positions, weights and sums, in the same order), so results agree with it bit for bit wherever
@@ -111,10 +114,11 @@ public final class RoiPooling {
         RoiChecks.checkScale(spatialScale, "spatialScale");
         RoiChecks.checkSampleCount(samplingRatio, outH, outW, "samplingRatio");
         int[] outShape = f.outputShape(r, outH, outW);
-        int total = Check.elementCount(outShape, "output shape");
+        int total = RoiChecks.resultElements(outShape, "output size (outH, outW)", new int[] {outH, outW});
         float[] box = rois.data();
         boolean halfPixel = coords == RoiCoordinates.HALF_PIXEL;
         AlignBox g = new AlignBox();
+        long samples = 0;
         for (int i = 0; i < r; i++) {
             long b = batchIndices[i];
             if (b < 0 || b >= f.n) {
@@ -123,7 +127,9 @@ public final class RoiPooling {
             for (int k = 0; k < 4; k++) RoiChecks.checkCoordinate(box, i, 4, k, spatialScale, "rois");
             RoiChecks.checkGrid(
                     g, box, i, 4, spatialScale, halfPixel, outH, outW, samplingRatio, "rois", "samplingRatio");
+            samples = Budget.plus(samples, RoiChecks.samples(g, outH, outW));
         }
+        RoiChecks.checkAlignWork(samples, r, f.c, outH, outW, samplingRatio);
 
         int[] batch = new int[r];
         for (int i = 0; i < r; i++) batch[i] = (int) batchIndices[i];
@@ -188,7 +194,7 @@ public final class RoiPooling {
         RoiChecks.atLeastOne(pooledW, "pooledW");
         RoiChecks.checkScale(spatialScale, "spatialScale");
         int[] outShape = f.outputShape(r, pooledH, pooledW);
-        int total = Check.elementCount(outShape, "output shape");
+        int total = RoiChecks.resultElements(outShape, "pooled size (pooledH, pooledW)", new int[] {pooledH, pooledW});
         float[] box = rois.data();
         for (int i = 0; i < r; i++) {
             float b = box[i * 5];
@@ -263,13 +269,16 @@ public final class RoiPooling {
         RoiChecks.checkSampleCount(grid, outH, outW, "samplingRatio");
         int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
         float[] box = boxes.data();
+        int[] outShape = f.outputShape(batch.length, outH, outW);
+        int total = RoiChecks.resultElements(outShape, "output size (outH, outW)", new int[] {outH, outW});
         AlignBox g = new AlignBox();
+        long samples = 0;
         for (int i = 0; i < batch.length; i++) {
             RoiChecks.checkGrid(g, box, i, 5, spatialScale, aligned, outH, outW, grid, "boxes", "samplingRatio");
             RoiChecks.checkSignedGrid(g, box, i);
+            samples = Budget.plus(samples, RoiChecks.samples(g, outH, outW));
         }
-        int[] outShape = f.outputShape(batch.length, outH, outW);
-        int total = Check.elementCount(outShape, "output shape");
+        RoiChecks.checkAlignWork(samples, batch.length, f.c, outH, outW, grid);
 
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
@@ -323,12 +332,15 @@ public final class RoiPooling {
         int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
         RoiChecks.roisMatchGradient(batch.length, go.n, gradOutput.shape());
         float[] box = boxes.data();
+        int total = RoiChecks.resultElements(inputShape, "inputShape", inputShape);
         AlignBox g = new AlignBox();
+        long samples = 0;
         for (int i = 0; i < batch.length; i++) {
             RoiChecks.checkGrid(g, box, i, 5, spatialScale, aligned, go.h, go.w, grid, "boxes", "samplingRatio");
             RoiChecks.checkSignedGrid(g, box, i);
+            samples = Budget.plus(samples, RoiChecks.samples(g, go.h, go.w));
         }
-        int total = Check.elementCount(inputShape, "inputShape");
+        RoiChecks.checkAlignWork(samples, batch.length, f.c, go.h, go.w, grid);
 
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);
@@ -375,7 +387,8 @@ public final class RoiPooling {
         RoiChecks.checkScale(spatialScale, "spatialScale");
         int[] batch = RoiChecks.torchBatch(boxes, f.n, spatialScale, true);
         int[] outShape = f.outputShape(batch.length, outH, outW);
-        int total = Check.elementCount(outShape, "output shape");
+        int total = RoiChecks.resultElements(outShape, "output size (outH, outW)", new int[] {outH, outW});
+        Budget.shape("output size (outH, outW)", new int[] {outH, outW}, "the argmax", outShape, Long.BYTES, "int64");
 
         float[] out = new float[total];
         long[] argmax = new long[total];
@@ -442,7 +455,7 @@ public final class RoiPooling {
                         "must be -1 (nothing taken) or a position h * W + w in [0, H * W) = [0, " + plane + ")");
             }
         }
-        int total = Check.elementCount(inputShape, "inputShape");
+        int total = RoiChecks.resultElements(inputShape, "inputShape", inputShape);
 
         PoolEvent ev = Trace.event();
         long t0 = Trace.start(ev);

@@ -156,6 +156,7 @@ final class PoolOps {
     static TensorValue[] maxWithIndices(PoolSpec spec, TensorValue x, IndexFormat format) {
         Geometry g = Geometry.of(spec, x.shape(), Layout.CHANNELS_FIRST);
         int[] outShape = g.outputShape();
+        org.pooling4j.internal.Budget.shape("output shape", outShape, "the indices", outShape, Long.BYTES, "int64");
         float[] v = null;
         long[] idx;
         if (x.type() == DataType.DOUBLE) {
@@ -451,6 +452,11 @@ final class PoolOps {
             }
             int total = Check.elementCount(inferred, "inferred shape");
             Check.elementCount(outShape, "output_shape");
+            TensorValue.checkBudget(
+                    outShape == inferred || Arrays.equals(outShape, inferred) ? "kernel_shape/strides" : "output_shape",
+                    Arrays.toString(outShape),
+                    x.type(),
+                    outShape);
             long[] where = idx.l;
             for (int i = 0; i < where.length; i++) {
                 if (where[i] < 0 || where[i] >= total) {

@@ -105,6 +105,8 @@ final class RearrangeOps {
                 }
             }
             int[] os = dims(n, outL, "padded shape");
+            TensorValue.checkBudget(
+                    "pads", Arrays.toString(pads) + " (padded shape " + Arrays.toString(os) + ")", x.type(), os);
             TensorValue out = TensorValue.zeros(x.type(), os);
             int[] ist = strides(shape);
             int[] c = new int[r];

@@ -3,6 +3,7 @@ package org.pooling4j.onnx;
 import java.util.Arrays;
 import org.pooling4j.Layout;
 import org.pooling4j.Tensor;
+import org.pooling4j.internal.Budget;
 import org.pooling4j.internal.Check;
 import org.pooling4j.io.Float16;
 import org.pooling4j.io.NpyArray;
@@ -88,11 +89,17 @@ public final class TensorValue {
         return ofFloat(t.data(), t.shape());
     }
 
-    /** A zero tensor. */
+    /**
+     * A zero tensor.
+     *
+     * @throws IllegalArgumentException if a dimension is negative, or the tensor would not fit a Java
+     *     array or the memory budget ({@link org.pooling4j.Limits#maxBytes()})
+     */
     public static TensorValue zeros(DataType type, int... shape) {
         Check.notNull(type, "type");
         int[] s = Check.notNull(shape, "shape").clone();
         int n = Check.elementCount(s, "shape");
+        checkBudget("shape", s, type, s);
         switch (type) {
             case FLOAT:
             case FLOAT16:
@@ -102,6 +109,16 @@ public final class TensorValue {
             default:
                 return new TensorValue(type, s, null, null, new long[n]);
         }
+    }
+
+    /**
+     * Checks a tensor of {@code type} and {@code shape} against the memory budget, naming the
+     * parameter ({@code name}, {@code value}) that chose the shape.
+     */
+    static void checkBudget(String name, Object value, DataType type, int[] shape) {
+        // float16 is held in float arrays; double and every integer type in 8-byte arrays.
+        boolean floats = type == DataType.FLOAT || type == DataType.FLOAT16;
+        Budget.shape(name, value, "the tensor", shape, floats ? 4 : 8, floats ? "floats" : "8-byte values");
     }
 
     private static int[] checked(int[] shape, int length) {

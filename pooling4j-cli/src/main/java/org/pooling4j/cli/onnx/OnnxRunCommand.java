@@ -50,6 +50,9 @@ public final class OnnxRunCommand implements Callable<Integer> {
             description = "Folder for the outputs (created if missing).")
     Path outputDir;
 
+    @picocli.CommandLine.Mixin
+    org.pooling4j.cli.BudgetOptions budgets;
+
     @Override
     public Integer call() throws Exception {
         InputFiles.file(model);

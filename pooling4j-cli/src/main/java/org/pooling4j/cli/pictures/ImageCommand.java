@@ -136,6 +136,9 @@ public final class ImageCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.png", description = "output PNG")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    org.pooling4j.cli.BudgetOptions budgets;
+
     @Override
     public Integer call() throws Exception {
         if (!sample && input != null) InputFiles.file(input);

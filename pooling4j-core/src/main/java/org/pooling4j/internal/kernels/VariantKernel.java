@@ -607,7 +607,8 @@ public final class VariantKernel implements PoolKernel {
         int n = integerOrder(p);
         int[] rows = rowScratch(b, Scratch.ROW);
         int[] taps = rowScratch(b, Scratch.TMP);
-        double[] ds = Scratch.doubles(Scratch.TMP, (int) Math.min(Integer.MAX_VALUE - 8, b.maxTaps));
+        // One entry per tap inside the input (taps in padding are skipped), so at most the input plane.
+        double[] ds = Scratch.doubles(Scratch.TMP, b.maxValidTaps);
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         int dw = b.dw;
