@@ -39,6 +39,8 @@ class JobRunnerAcceptanceTest {
         for (int i = 0; i < x.length; i++) x[i] = i + 1;
         // x4 = arange(1, 17).reshape(1, 1, 4, 4), the input.
         Npy.write(dir.resolve("x4.npy"), Tensor.of(x, 1, 1, 4, 4));
+        Npy.write(dir.resolve("w.npy"), Tensor.zeros(65536));
+        Npy.write(dir.resolve("box.npy"), Tensor.of(new float[] {0, 0, 0, 3, 3}, 1, 5));
         Files.createDirectories(dir.resolve("sub"));
         String outside = root.resolve("outside.npy").toString();
 
@@ -92,7 +94,31 @@ class JobRunnerAcceptanceTest {
         expected.add(new String[] {"FAIL  absolute: key \"output\" = \"" + outside + "\": an absolute output path"});
         // Finding 1: 40000 x 40000 floats from a 4 x 4 input, 6.4 GB.
         line(file, job("huge", "\"op\": \"adaptive_avg_pool2d\", \"output_size\": [40000, 40000]", "huge.npy"));
-        expected.add(new String[] {"FAIL  huge: "});
+        expected.add(new String[] {"FAIL  huge: outputSize = [40000, 40000]: the output needs 6400000000 bytes"});
+        // Finding 2: tap counts of weighted-average and gated pooling that overflowed an int.
+        line(
+                file,
+                job(
+                        "taps",
+                        "\"op\": \"weighted_avg_pool2d\", \"kernel_size\": [1000000, 1000000], \"sigma\": 1",
+                        "taps.npy"));
+        expected.add(new String[] {"FAIL  taps: kernel = [1000000, 1000000]: a window of 1000000 x 1000000"});
+        line(
+                file,
+                job(
+                        "gated",
+                        "\"op\": \"gated_pool2d\", \"kernel_size\": [65536, 65537], \"weights\": \"w.npy\"",
+                        "gated.npy"));
+        expected.add(
+                new String[] {"FAIL  gated: kernel = [65536, 65537]: a window of 65536 x 65537 = 4295032832 taps"});
+        // Finding 3: ROI align sampling 46340^2 points per bin of a 4 x 4 input (25 s per box before).
+        line(
+                file,
+                job(
+                        "slow-roi",
+                        "\"op\": \"roi_align\", \"boxes\": \"box.npy\", \"output_size\": 1, \"sampling_ratio\": 46340",
+                        "roi.npy"));
+        expected.add(new String[] {"FAIL  slow-roi: samplingRatio = 46340: the call would read about 8589582400"});
         line(file, job("avg-after", "\"op\": \"avg_pool2d\", \"kernel_size\": 2", "avg_after.npy"));
         expected.add(new String[] {"ok    avg-after  avg_pool2d  "});
         line(
@@ -137,7 +163,7 @@ class JobRunnerAcceptanceTest {
                     log.get(i).startsWith(e[0]), "line " + i + ": " + log.get(i) + "\nexpected to start with " + e[0]);
             if (e.length > 1) assertTrue(log.get(i).endsWith(e[1]), log.get(i));
         }
-        assertEquals("5 passed, 11 failed", log.get(log.size() - 1));
+        assertEquals("5 passed, 14 failed", log.get(log.size() - 1));
         assertFalse(out.contains("\u001b"), "an escape code reached the output");
         String err = Files.readString(root.resolve("stderr.txt"));
         assertFalse(out.contains("\tat ") || err.contains("\tat "), "a stack trace: " + out + err);
@@ -156,8 +182,16 @@ class JobRunnerAcceptanceTest {
         assertArrayEquals(
                 new float[] {3.5f, 5.5f, 11.5f, 13.5f},
                 Npy.readTensor(dir.resolve("avg_after.npy")).data());
-        for (String none : List.of("latin1.npy", "strides.npy", "df.npy", "forged.npy", "same.npy", "huge.npy"))
-            assertFalse(Files.exists(dir.resolve(none)), none);
+        for (String none : List.of(
+                "latin1.npy",
+                "strides.npy",
+                "df.npy",
+                "forged.npy",
+                "same.npy",
+                "huge.npy",
+                "taps.npy",
+                "gated.npy",
+                "roi.npy")) assertFalse(Files.exists(dir.resolve(none)), none);
         assertFalse(Files.exists(root.resolve("outside.npy")));
         assertArrayEquals(jobsBefore, Files.readAllBytes(jobs));
         assertArrayEquals(x4Before, Files.readAllBytes(dir.resolve("x4.npy")));
