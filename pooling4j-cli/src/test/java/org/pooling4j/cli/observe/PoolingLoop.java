@@ -8,7 +8,11 @@ import org.pooling4j.Tensor;
 /**
  * A JVM for {@link TopCommandTest} to watch: max-pools a 1x8x32x32 input (3x3, stride 2, padding 1)
  * about a thousand times a second, prints {@code ready KERNEL} after the first call, and exits after
- * {@code args[0]} seconds (default 60) so that a test that forgets it does not leave it running.
+ * {@code args[0]} seconds (default 60) so that a test that forgets it does not leave it running. With
+ * {@code args[1]} = {@code after-watch}, the seconds count from the moment a Flight Recorder recording
+ * starts in this JVM, which is what {@code top} does when it attaches (at most 60 s after start
+ * all the same): a test of what {@code top} does when its target exits then does not depend on how
+ * long attaching takes on a loaded machine.
  */
 public final class PoolingLoop {
     /** The input shape, as the pooling events spell it. */
@@ -29,8 +33,17 @@ public final class PoolingLoop {
         String kernel = Pooling.forwardInto(spec, x, y, 1);
         System.out.println("ready " + kernel);
         System.out.flush();
-        long until = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < until) {
+        boolean afterWatch = args.length > 1 && args[1].equals("after-watch");
+        long start = System.nanoTime();
+        long until = afterWatch ? Long.MAX_VALUE : start + (long) (seconds * 1e9);
+        while (System.nanoTime() < until && System.nanoTime() - start < 60_000_000_000L) {
+            if (afterWatch
+                    && until == Long.MAX_VALUE
+                    && !jdk.jfr.FlightRecorder.getFlightRecorder()
+                            .getRecordings()
+                            .isEmpty()) {
+                until = System.nanoTime() + (long) (seconds * 1e9);
+            }
             Pooling.forwardInto(spec, x, y, 1);
             // About a thousand calls a second: a steady stream without loading the machine.
             Thread.sleep(1);

@@ -49,7 +49,7 @@ class TopCommandTest {
     }
 
     /** Starts a PoolingLoop JVM that runs for {@code seconds} and waits for its "ready" line. */
-    Child startLoop(double seconds) throws Exception {
+    Child startLoop(double seconds, String... more) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve("child-" + children.size() + ".err");
         Process p = new ProcessBuilder(
@@ -58,7 +58,8 @@ class TopCommandTest {
                         System.getProperty("java.class.path"),
                         "-Dpooling4j.bandwidth.gbps=20",
                         PoolingLoop.class.getName(),
-                        Double.toString(seconds))
+                        Double.toString(seconds),
+                        more.length > 0 ? more[0] : "")
                 .redirectError(err.toFile())
                 .start();
         children.add(p);
@@ -111,7 +112,8 @@ class TopCommandTest {
     @Test
     @Timeout(60)
     void endsWithStatus0WhenTheTargetExits() throws Exception {
-        Child c = startLoop(5);
+        // The target exits 3 s after top has attached (started its recording), however long that took.
+        Child c = startLoop(3, "after-watch");
         Object[] r = CliTest.cli("top", "--pid", Long.toString(c.pid()), "--interval", "0.5");
         String text = (String) r[1];
         assertEquals(0, r[0], text);
