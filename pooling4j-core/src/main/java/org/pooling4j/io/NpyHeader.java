@@ -163,7 +163,7 @@ final class NpyHeader {
                 boolean indented = false;
                 while (pos < src.length() && " \t\f".indexOf(src.charAt(pos)) >= 0) {
                     char c = src.charAt(pos++);
-                    indented = c == '\f' ? false : true;
+                    indented = c != '\f'; // a form feed resets the indentation, as in Python
                 }
                 if (pos < src.length() && src.charAt(pos) == '#') skipComment();
                 if (pos < src.length() && isNewline(src.charAt(pos))) {
