@@ -33,12 +33,17 @@ public final class Npy {
     public static NpyArray read(Path file) throws IOException {
         Check.notNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         }
     }
 
     /** Reads one array from a stream; {@code name} is used in error messages. */
     public static NpyArray read(InputStream in, String name) throws IOException {
+        return read(in, name, -1);
+    }
+
+    /** {@code size}: the whole file's length when known (else -1), to refuse a short file before reading it. */
+    private static NpyArray read(InputStream in, String name, long size) throws IOException {
         Check.notNull(in, "in");
         Check.notNull(name, "name");
         byte[] pre = in.readNBytes(8);
@@ -132,6 +137,11 @@ public final class Npy {
             }
         }
         long bytes = count * dtype.bytes;
+        long preamble = 8 + (major == 1 ? 2 : 4) + headerLen;
+        if (size >= 0 && size - preamble < bytes) {
+            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of "
+                    + descr + " needs " + bytes + " data bytes, found " + (size - preamble));
+        }
         // Read in chunks and allocate the array only once all its bytes have arrived, so that a
         // header claiming a huge shape over a short file costs no more memory than the file.
         List<byte[]> chunks = new ArrayList<>();

@@ -10,10 +10,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pooling4j.internal.json.Json;
@@ -27,6 +31,9 @@ import org.pooling4j.internal.json.Json;
  * overflowing shapes, short data, bad versions, over-long headers...).
  */
 class NpyNumpyVerdictTest {
+    @TempDir
+    Path dir;
+
     static Stream<Map<?, ?>> cases() throws IOException {
         List<Map<?, ?>> out = new ArrayList<>();
         try (InputStream in = resource("manifest.jsonl")) {
@@ -80,5 +87,25 @@ class NpyNumpyVerdictTest {
                 file + ": NumPy says " + c.get("numpy") + " " + c.get("error"));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         if (ours.equals("refuse")) assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+        // The same verdict from a file, where the reader also knows the file's size.
+        Path f = dir.resolve(file);
+        Files.write(f, bytes);
+        NpyFormatException fromFile = assertThrowsExactly(NpyFormatException.class, () -> Npy.read(f), file);
+        assertTrue(fromFile.getMessage().startsWith(f + ": "), fromFile.getMessage());
+    }
+
+    @Test
+    void aShapeLargerThanTheFileIsRefusedFromTheFileSize() throws IOException {
+        // 10^9 float32 claimed, 8 data bytes present: refused before any data is read.
+        String h = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000,), }";
+        byte[] head = h.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] file = new byte[10 + head.length + 8];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) head.length, 0};
+        System.arraycopy(magic, 0, file, 0, 10);
+        System.arraycopy(head, 0, file, 10, head.length);
+        Path f = dir.resolve("short.npy");
+        Files.write(f, file);
+        NpyFormatException e = assertThrowsExactly(NpyFormatException.class, () -> Npy.read(f));
+        assertEquals(f + ": truncated: shape [1000000000] of <f4 needs 4000000000 data bytes, found 8", e.getMessage());
     }
 }
