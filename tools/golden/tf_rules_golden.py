@@ -15,6 +15,11 @@ tf.nn.max_pool_with_argmax and the behaviour of TF's CPU kernels:
   max       running max starts at -FLT_MAX, replaced only when value > current
             (strict): first maximum in row-major window order wins, NaN never
             wins, a window with no winner yields -FLT_MAX (argmax -1)
+  argmax op max_pool_with_argmax, and the argmax that routes the 1-D/2-D
+            max-pool gradients: the window's first in-bounds cell is taken
+            whatever it holds, later cells only when strictly larger (NaN stays
+            only as the first cell; all -inf gives -inf at the first cell).
+            Checked against TensorFlow 2.21 by tf_argmax_golden.py.
   avg       sum of in-bounds elements / their count (padding never counted)
   argmax    (y*W + x)*C + c  (+ b*H*W*C with include_batch_in_index=True)
   backward  max: grad to the argmax (dropped when no element won);
@@ -127,8 +132,12 @@ def out_shape(S, k, s, pads):
     return [geometry(S[d], k[d], s[d], pads[d])[0] for d in range(len(S))]
 
 
-def max_pool(x, k, s, pads):
-    """-> (values float32, per-plane spatial flat argmax int64, -1 = none)."""
+def max_pool(x, k, s, pads, first_tap=False):
+    """-> (values float32, per-plane spatial flat argmax int64, -1 = none).
+
+    first_tap: max_pool_with_argmax's rule (and the argmax behind the 1-D/2-D
+    max-pool gradient): the window's first in-bounds cell is taken whatever it
+    holds, later cells replace it only when strictly larger."""
     N, S, C = x.shape[0], x.shape[1:-1], x.shape[-1]
     O = out_shape(S, k, s, pads)
     out = np.zeros([N] + O + [C], dtype=np.float32)
@@ -138,9 +147,9 @@ def max_pool(x, k, s, pads):
             for c in range(C):
                 cur = -FLT_MAX
                 best = -1
-                for ipos in cells:
+                for j, ipos in enumerate(cells):
                     v = float(x[(n,) + ipos + (c,)])
-                    if v > cur:  # strict: first max wins, NaN never wins
+                    if v > cur or (first_tap and j == 0):  # strict: first max wins, NaN never wins
                         cur = v
                         best = int(np.ravel_multi_index(ipos, S))
                 out[(n,) + opos + (c,)] = cur
@@ -164,7 +173,7 @@ def avg_pool(x, k, s, pads):
 
 def max_pool_backward(x, g, k, s, pads):
     N, S, C = x.shape[0], x.shape[1:-1], x.shape[-1]
-    _, arg = max_pool(x, k, s, pads)
+    _, arg = max_pool(x, k, s, pads, first_tap=len(S) <= 2)
     dx = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(*arg.shape):
         a = arg[idx]
@@ -341,7 +350,7 @@ class Golden:
 
         if not backward:
             if is_max:
-                out_cl, arg = max_pool(x_cl, k, s, pads)
+                out_cl, arg = max_pool(x_cl, k, s, pads, first_tap=is_argmax)
             else:
                 out_cl = avg_pool(x_cl, k, s, pads)
             out = to_file_layout(out_cl, cfirst)
@@ -364,7 +373,7 @@ class Golden:
             if is_argmax and argmax_file is not None:
                 if isinstance(argmax_file, str):
                     assert argmax_file == "forward"
-                    _, arg = max_pool(x_cl, k, s, pads)
+                    _, arg = max_pool(x_cl, k, s, pads, first_tap=True)
                     argmax_file = tf_argmax(arg, x_cl.shape, ib)
                 argmax_file = np.asarray(argmax_file, dtype=np.int64)
                 job["argmax"] = "in/%s.argmax.npy" % jid
@@ -429,15 +438,17 @@ def hand_cases(g):
     x = f32([[NAN, NAN, NAN, 1], [NAN, NAN, -INF, NAN]]).reshape(1, 2, 4, 1)
     g.emit("tf.nn.max_pool2d", "hand_nan_valid", x=x, ksize=2, strides=2, padding="VALID",
            expect=f32([M, 1]).reshape(1, 1, 2, 1))
+    # max_pool_with_argmax takes each window's first cell (here NaN) and keeps it: NaN at 0 and 2
     g.emit("tf.nn.max_pool_with_argmax", "hand_nan_valid", x=x, ksize=2, strides=2, padding="VALID",
-           expect=f32([M, 1]).reshape(1, 1, 2, 1), expect_argmax=[[[[-1], [3]]]])
+           expect=f32([NAN, NAN]).reshape(1, 1, 2, 1), expect_argmax=[[[[0], [2]]]])
+    # the 2-D gradient routes through that same first-cell argmax
     g.emit("tf.nn.max_pool2d_backward", "hand_nan_valid", x=x, ksize=2, strides=2, padding="VALID",
            grad=f32([5, 7]).reshape(1, 1, 2, 1),
-           expect=f32([[0, 0, 0, 7], [0, 0, 0, 0]]).reshape(1, 2, 4, 1))
-    # a window holding -FLT_MAX itself: value -FLT_MAX but no element is ever "> current" -> -1
+           expect=f32([[5, 0, 7, 0], [0, 0, 0, 0]]).reshape(1, 2, 4, 1))
+    # [-inf, -FLT_MAX]: the first cell -inf, then -FLT_MAX > -inf wins at 1
     g.emit("tf.nn.max_pool_with_argmax", "hand_flt_max_no_winner",
            x=f32([-INF, -FLT_MAX, 2, -FLT_MAX]).reshape(1, 1, 4, 1), ksize=[1, 2], strides=[1, 2],
-           padding="VALID", expect=f32([M, 2]).reshape(1, 1, 2, 1), expect_argmax=[[[[-1], [2]]]])
+           padding="VALID", expect=f32([M, 2]).reshape(1, 1, 2, 1), expect_argmax=[[[[1], [2]]]])
     # ties: the first element in row-major window order takes the whole gradient
     g.emit("tf.nn.max_pool2d_backward", "hand_ties", x=np.ones((1, 2, 2, 1), np.float32), ksize=2,
            strides=2, padding="VALID", grad=f32([5]).reshape(1, 1, 1, 1),

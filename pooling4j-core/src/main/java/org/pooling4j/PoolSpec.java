@@ -694,6 +694,13 @@ public final class PoolSpec {
          *     Java array, or the weights the kernels keep are over the memory budget ({@link Limits})
          */
         public PoolSpec build() {
+            if (nanPolicy == NanPolicy.FIRST_TAP
+                    && op != PoolOp.MAX
+                    && op != PoolOp.GLOBAL_MAX
+                    && op != PoolOp.ADAPTIVE_MAX) {
+                throw Check.fail(
+                        "nanPolicy", nanPolicy, "applies to max, global max and adaptive max pooling only, not " + op);
+            }
             boolean sliding = op.isSliding() || op == PoolOp.FRACTIONAL_MAX || op == PoolOp.MAX_UNPOOL;
             if (sliding) {
                 Check.atLeast(kernel, 1, "kernel");

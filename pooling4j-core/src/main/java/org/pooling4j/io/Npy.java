@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,9 @@ import org.pooling4j.internal.Check;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): little-endian
- * float32, float64, int32 and int64 in C order. Anything else (another dtype, big-endian data,
+ * float32, float64, int32 and int64 in C order. The header is read as strictly as NumPy's own reader
+ * reads it (a Python dict literal with exactly the keys 'descr', 'fortran_order' and 'shape', the last
+ * of duplicate keys winning, at most 10000 characters): what NumPy rejects is rejected. Anything else (another dtype, big-endian data,
  * Fortran order, a truncated or malformed file) is rejected with an {@link NpyFormatException} that
  * says what was found.
  */
@@ -29,12 +33,17 @@ public final class Npy {
     public static NpyArray read(Path file) throws IOException {
         Check.notNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         }
     }
 
     /** Reads one array from a stream; {@code name} is used in error messages. */
     public static NpyArray read(InputStream in, String name) throws IOException {
+        return read(in, name, -1);
+    }
+
+    /** {@code size}: the whole file's length when known (else -1), to refuse a short file before reading it. */
+    private static NpyArray read(InputStream in, String name, long size) throws IOException {
         Check.notNull(in, "in");
         Check.notNull(name, "name");
         byte[] pre = in.readNBytes(8);
@@ -46,36 +55,60 @@ public final class Npy {
                 throw new NpyFormatException(name + ": not a .npy file (magic string \\x93NUMPY missing)");
         }
         int major = pre[6] & 0xff;
+        int minor = pre[7] & 0xff;
+        if ((major != 1 && major != 2 && major != 3) || minor != 0) {
+            throw new NpyFormatException(
+                    name + ": format version " + major + "." + minor + " is not supported (1.0, 2.0, 3.0 are)");
+        }
         int headerLen;
         if (major == 1) {
             byte[] l = in.readNBytes(2);
             if (l.length < 2) throw new NpyFormatException(name + ": truncated in the header length");
             headerLen = (l[0] & 0xff) | (l[1] & 0xff) << 8;
-        } else if (major == 2 || major == 3) {
+        } else {
             byte[] l = in.readNBytes(4);
             if (l.length < 4) throw new NpyFormatException(name + ": truncated in the header length");
             long len = (l[0] & 0xffL) | (l[1] & 0xffL) << 8 | (l[2] & 0xffL) << 16 | (l[3] & 0xffL) << 24;
-            if (len > 1 << 20) throw new NpyFormatException(name + ": header length " + len + " is larger than 1 MiB");
+            // A UTF-8 character takes at most 4 bytes: anything longer holds too many characters.
+            if (len > 4L * NpyHeader.MAX_CHARS)
+                throw new NpyFormatException(name + ": header length " + len + " bytes: more than NumPy's limit of "
+                        + NpyHeader.MAX_CHARS + " characters");
             headerLen = (int) len;
-        } else {
-            throw new NpyFormatException(name + ": format version " + major + "." + (pre[7] & 0xff)
-                    + " is not supported (1.0, 2.0, 3.0 are)");
         }
         byte[] hb = in.readNBytes(headerLen);
         if (hb.length < headerLen)
             throw new NpyFormatException(
                     name + ": truncated in the header (" + hb.length + " of " + headerLen + " bytes)");
-        String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = stringField(header, "descr", name);
-        String fortran = rawField(header, "fortran_order", name);
-        String shapeText = rawField(header, "shape", name);
-        if (!fortran.startsWith("False")) {
-            if (fortran.startsWith("True"))
-                throw new NpyFormatException(
-                        name
-                                + ": fortran_order = True is not supported; save the array in C order (numpy.ascontiguousarray)");
-            throw new NpyFormatException(name + ": fortran_order = " + fortran + " is not a boolean");
+        String header;
+        if (major == 3) {
+            try {
+                header = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(hb))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new NpyFormatException(name + ": a version 3.0 header must be UTF-8: " + e.getMessage());
+            }
+        } else {
+            header = new String(hb, StandardCharsets.ISO_8859_1);
         }
+        int chars = header.codePointCount(0, header.length());
+        if (chars > NpyHeader.MAX_CHARS)
+            throw new NpyFormatException(
+                    name + ": header of " + chars + " characters: more than NumPy's limit of " + NpyHeader.MAX_CHARS);
+        NpyHeader h = NpyHeader.parse(header, major < 3, name);
+        if (h.fortranOrder) {
+            throw new NpyFormatException(name
+                    + ": fortran_order = True is not supported; save the array in C order (numpy.ascontiguousarray)");
+        }
+        if (!(h.descr instanceof String)) {
+            throw new NpyFormatException(
+                    name + ": 'descr' is not a string: " + NpyHeader.repr(h.descr)
+                            + " (structured and other non-string dtypes are not supported); supported are <f4 (float32), <f8 (float64), <f2 (float16), <i4 (int32), <i8 (int64), |u1 (uint8), |i1 (int8)");
+        }
+        String descr = (String) h.descr;
         NpyArray.DType dtype = null;
         for (NpyArray.DType t : NpyArray.DType.values()) {
             // One-byte types have no byte order: NumPy writes '|u1', some writers '<u1'.
@@ -84,14 +117,14 @@ public final class Npy {
         if (dtype == null && descr.length() > 1 && descr.charAt(0) == '>') {
             throw new NpyFormatException(
                     name + ": dtype '" + descr
-                            + "' is big-endian; only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
+                            + "' is big-endian, which is not supported; only little-endian data is (numpy: a.astype(a.dtype.newbyteorder('<')))");
         }
         if (dtype == null) {
             throw new NpyFormatException(
                     name + ": dtype '" + descr
                             + "' is not supported; supported are <f4 (float32), <f8 (float64), <f2 (float16), <i4 (int32), <i8 (int64), |u1 (uint8), |i1 (int8)");
         }
-        int[] shape = parseShape(shapeText, name);
+        int[] shape = h.shape;
         long count = 1;
         for (int d : shape) count = d == 0 ? 0 : count;
         if (count != 0) {
@@ -104,6 +137,11 @@ public final class Npy {
             }
         }
         long bytes = count * dtype.bytes;
+        long preamble = 8 + (major == 1 ? 2 : 4) + headerLen;
+        if (size >= 0 && size - preamble < bytes) {
+            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of "
+                    + descr + " needs " + bytes + " data bytes, found " + (size - preamble));
+        }
         // Read in chunks and allocate the array only once all its bytes have arrived, so that a
         // header claiming a huge shape over a short file costs no more memory than the file.
         List<byte[]> chunks = new ArrayList<>();
@@ -254,49 +292,5 @@ public final class Npy {
                 break;
         }
         out.write(bb.array());
-    }
-
-    private static String rawField(String header, String key, String name) throws NpyFormatException {
-        int k = header.indexOf("'" + key + "'");
-        if (k < 0) k = header.indexOf("\"" + key + "\"");
-        if (k < 0) throw new NpyFormatException(name + ": header has no '" + key + "' entry: " + header.trim());
-        int colon = header.indexOf(':', k);
-        if (colon < 0) throw new NpyFormatException(name + ": malformed header: " + header.trim());
-        return header.substring(colon + 1).trim();
-    }
-
-    private static String stringField(String header, String key, String name) throws NpyFormatException {
-        String raw = rawField(header, key, name);
-        if (raw.isEmpty() || (raw.charAt(0) != '\'' && raw.charAt(0) != '"')) {
-            throw new NpyFormatException(name + ": '" + key + "' is not a string in header: " + header.trim());
-        }
-        int end = raw.indexOf(raw.charAt(0), 1);
-        if (end < 0) throw new NpyFormatException(name + ": unterminated '" + key + "' in header");
-        return raw.substring(1, end);
-    }
-
-    private static int[] parseShape(String raw, String name) throws NpyFormatException {
-        if (!raw.startsWith("(")) throw new NpyFormatException(name + ": 'shape' is not a tuple: " + raw);
-        int end = raw.indexOf(')');
-        if (end < 0) throw new NpyFormatException(name + ": unterminated 'shape' tuple: " + raw);
-        String body = raw.substring(1, end);
-        List<Integer> dims = new ArrayList<>();
-        for (String part : body.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) continue;
-            if (p.endsWith("L")) p = p.substring(0, p.length() - 1);
-            long v;
-            try {
-                v = Long.parseLong(p);
-            } catch (NumberFormatException e) {
-                throw new NpyFormatException(name + ": shape entry '" + p + "' is not an integer");
-            }
-            if (v < 0 || v > Integer.MAX_VALUE)
-                throw new NpyFormatException(name + ": shape entry " + v + " is out of range [0, 2^31)");
-            dims.add((int) v);
-        }
-        int[] shape = new int[dims.size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = dims.get(i);
-        return shape;
     }
 }

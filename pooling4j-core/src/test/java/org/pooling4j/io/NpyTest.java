@@ -390,12 +390,15 @@ class NpyTest {
 
         @Test
         void version2WithLongHeader() throws IOException {
-            // a header over 64 KiB needs the 4-byte length of version 2.0
+            // the 4-byte length of version 2.0; NumPy itself refuses headers over 10000 characters
             StringBuilder d = new StringBuilder(dict("<i8", "False", "(1,)"));
             d.setLength(d.length() - 1);
-            d.append("'pad': '").append("x".repeat(70_000)).append("', }");
+            d.append("# ").append("x".repeat(9_000)).append("\n }");
             NpyArray a = read(npy(2, d.toString(), new byte[] {9, 0, 0, 0, 0, 0, 0, 0}));
             assertArrayEquals(new long[] {9}, (long[]) a.data());
+            d.setLength(d.length() - 3);
+            d.append("x".repeat(70_000)).append("\n }");
+            rejects(() -> read(npy(2, d.toString(), new byte[8])), "header length", "limit of 10000 characters");
         }
 
         @Test
@@ -522,7 +525,8 @@ class NpyTest {
             byte[] file = {
                 (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{'
             };
-            long bytes = allocatedBy(() -> rejects(() -> read(file), "header length 4294967295", "1 MiB"));
+            long bytes = allocatedBy(
+                    () -> rejects(() -> read(file), "header length 4294967295", "limit of 10000 characters"));
             assertTrue(bytes < 1_000_000, "allocated " + bytes + " bytes");
         }
 
@@ -536,13 +540,11 @@ class NpyTest {
                     "[2, 3]");
             rejects(
                     () -> read(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3", new byte[24])),
-                    "unterminated 'shape'");
+                    "unexpected end of the header");
             rejects(
                     () -> read(npy(1, "{'descr': 5, 'fortran_order': False, 'shape': (1,), }", new byte[4])),
                     "'descr' is not a string");
-            rejects(
-                    () -> read(npy(1, dict("<f4", "False", "(2, x)"), new byte[8])),
-                    "shape entry 'x' is not an integer");
+            rejects(() -> read(npy(1, dict("<f4", "False", "(2, x)"), new byte[8])), "name 'x' is not a literal");
         }
 
         @ParameterizedTest
@@ -573,7 +575,7 @@ class NpyTest {
                     "shape entry 9223372036854775807");
             rejects(
                     () -> read(npy(1, dict("<f4", "False", "(99999999999999999999,)"), new byte[0])),
-                    "shape entry '99999999999999999999' is not an integer");
+                    "shape entry 99999999999999999999 is out of range [0, 2^31)");
         }
 
         @Test

@@ -27,7 +27,8 @@ import org.pooling4j.cli.AutoPadText;
  * channels-last by default ({@code data_format}), {@code ksize}/{@code strides} as an int, a spatial
  * list or a full list with 1 on the batch and channel axes, {@code padding} "SAME" (extra cell at the
  * end), "VALID" (either in any case, so Keras's "same"/"valid" too) or explicit per-side pairs (max pooling only), averages over in-bounds elements only,
- * max starting from {@code -FLT_MAX} with NaN never selected, and argmax in
+ * max starting from {@code -FLT_MAX} with NaN never selected ({@code max_pool_with_argmax} and the 1-D/2-D
+ * max-pool gradients take each window's first tap, {@link NanPolicy#FIRST_TAP}), and argmax in
  * {@code (y*W + x)*C + c} form (plus the batch term with {@code include_batch_in_index}).
  */
 final class TfJobs implements JobFamily {
@@ -94,8 +95,15 @@ final class TfJobs implements JobFamily {
         int[] k = window(j, "ksize", r, layout);
         int[] s = window(j, "strides", r, layout);
         boolean max = !base.equals("avg_pool");
+        // TensorFlow's CPU kernels: tf.nn.max_pool's values never take NaN and start at -FLT_MAX, but
+        // max_pool_with_argmax, and the argmax behind the 1-D/2-D max-pool gradient, take each
+        // window's first tap and then only strictly larger values (checked against TensorFlow 2.21;
+        // docs/semantics.md). The 3-D gradient keeps the plain max rule.
+        boolean firstTap = max && (argmax || (backward && r <= 2));
         PoolSpec.Builder b = max
-                ? PoolSpec.max(k).nanPolicy(NanPolicy.IGNORE).maxFloor(MaxFloor.LOWEST_FINITE)
+                ? PoolSpec.max(k)
+                        .nanPolicy(firstTap ? NanPolicy.FIRST_TAP : NanPolicy.IGNORE)
+                        .maxFloor(MaxFloor.LOWEST_FINITE)
                 : PoolSpec.avg(k).countIncludePad(false);
         b.stride(s);
         Object pad = j.raw("padding");

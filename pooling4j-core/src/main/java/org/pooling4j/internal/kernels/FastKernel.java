@@ -49,6 +49,7 @@ public abstract class FastKernel implements PoolKernel {
             default:
                 return op + " runs on the reference kernel";
         }
+        if (g.spec().nanPolicy() == NanPolicy.FIRST_TAP) return "NanPolicy.FIRST_TAP runs on the reference kernel";
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
         if (lp && backward) return "Lp backward runs on the reference kernel";

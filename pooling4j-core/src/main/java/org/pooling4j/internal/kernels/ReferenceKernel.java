@@ -78,6 +78,15 @@ public final class ReferenceKernel implements PoolKernel {
         long arg = lowest ? -1 : w.firstNonNegativePosition();
         if (!w.empty()) {
             w.firstTap();
+            if (spec.nanPolicy() == NanPolicy.FIRST_TAP) {
+                // The first tap is taken unconditionally; the loop below then compares the rest.
+                arg = w.tapPosition();
+                best = in[inBase + (int) arg * ps];
+                if (!w.nextTap()) {
+                    w.best = best;
+                    return arg;
+                }
+            }
             do {
                 int pos = w.tapPosition();
                 float v = in[inBase + pos * ps];
