@@ -32,11 +32,11 @@ public final class ImageFiles {
      */
     public static BufferedImage toBufferedImage(Row image) {
         if (image == null) throw new IllegalArgumentException("image = null: nothing to write");
-        int h = image.getInt(image.fieldIndex("height"));
-        int w = image.getInt(image.fieldIndex("width"));
-        int c = image.getInt(image.fieldIndex("nChannels"));
-        int mode = image.getInt(image.fieldIndex("mode"));
-        byte[] d = (byte[]) image.get(image.fieldIndex("data"));
+        int h = image.getInt(index(image, "height", 1));
+        int w = image.getInt(index(image, "width", 2));
+        int c = image.getInt(index(image, "nChannels", 3));
+        int mode = image.getInt(index(image, "mode", 4));
+        byte[] d = (byte[]) image.get(index(image, "data", 5));
         if (h < 1 || w < 1 || ImagePooler.mode8u(c) < 0 || mode != ImagePooler.mode8u(c)) {
             throw new IllegalArgumentException("image " + h + " x " + w + ", nChannels " + c + ", mode " + mode
                     + ": must be at least 1 x 1, 8-bit with 1, 3 or 4 channels (modes 0, 16, 24)");
@@ -61,6 +61,11 @@ public final class ImageFiles {
         }
         img.setRGB(0, 0, w, h, argb, 0, w);
         return img;
+    }
+
+    // A row without a schema (built by hand) is read in the image source's field order.
+    private static int index(Row image, String field, int position) {
+        return image.schema() == null ? position : image.fieldIndex(field);
     }
 
     /** Writes one image struct to a PNG file (replacing it). */
@@ -91,7 +96,7 @@ public final class ImageFiles {
                 if (r.isNullAt(index)) continue;
                 Row img = r.getStruct(index);
                 BufferedImage picture = toBufferedImage(img);
-                String base = baseName(img.getString(img.fieldIndex("origin")));
+                String base = baseName(img.getString(index(img, "origin", 0)));
                 Path file = base.isEmpty() ? null : d.resolve(base + ".png");
                 if (file == null || !create(file, picture)) {
                     Path other = d.resolve("image-" + partition + "-" + n + ".png");
