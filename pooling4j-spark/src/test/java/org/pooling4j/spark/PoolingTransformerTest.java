@@ -502,4 +502,57 @@ class PoolingTransformerTest {
             assertBits(want.data(), floats(r, r.fieldIndex("y")), "row " + r.getLong(0));
         }
     }
+
+    @Test
+    void theJobReadsParquetAndWritesParquet() {
+        Random rnd = new Random(SEED + 3);
+        List<Row> rows = new ArrayList<>();
+        List<float[]> xs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            float[] x = new float[4 * 5 * 7];
+            for (int k = 0; k < x.length; k++) x[k] = rnd.nextFloat() * 100;
+            xs.add(x);
+            rows.add(tensorRow(i, x));
+        }
+        String in = tmp.resolve("job-in.parquet").toString();
+        String out = tmp.resolve("job-out.parquet").toString();
+        spark.createDataFrame(rows, TENSORS).write().parquet(in);
+        String[] args = {
+            "--input",
+            in,
+            "--format",
+            "parquet",
+            "--column",
+            "x",
+            "--shape",
+            "5,7,4",
+            "--layout",
+            "channels_last",
+            "--op",
+            "max",
+            "--kernel",
+            "2,3",
+            "--stride=1",
+            "--ceil-mode",
+            "--output",
+            out,
+            "--output-shape-column",
+            "pooled_shape"
+        };
+        long n = PoolingJob.run(spark, new JobArgs(args, JOB_KEYS, JOB_FLAGS));
+        assertEquals(12, n);
+        PoolSpec spec = PoolSpec.max(2, 3).stride(1, 1).ceilMode(true).build();
+        for (Row r : spark.read().parquet(out).collectAsList()) {
+            float[] x = xs.get((int) r.getLong(0));
+            Tensor want = Pooling.forward(spec, new Tensor(x, new int[] {1, 5, 7, 4}, Layout.CHANNELS_LAST));
+            assertBits(want.data(), floats(r, r.fieldIndex("pooled")), "job row " + r.getLong(0));
+            assertArrayEquals(new int[] {4, 5, 4}, ints(r, r.fieldIndex("pooled_shape")));
+        }
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new JobArgs(new String[] {"--kernal", "2"}, JOB_KEYS, JOB_FLAGS));
+        assertTrue(e.getMessage().startsWith("unknown argument --kernal"), e.getMessage());
+    }
+
+    private static final List<String> JOB_KEYS = PoolingJob.KEYS;
+    private static final List<String> JOB_FLAGS = PoolingJob.FLAGS;
 }
