@@ -6,9 +6,10 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.pooling4j.spark.internal.HandleInvalid;
@@ -139,11 +140,24 @@ public abstract class BatchedTransformer<T extends BatchedTransformer<T>> extend
      */
     public abstract RowBatcher batcher(StructType schema);
 
+    /**
+     * Pools the input column of every row. The rows are handled in Spark's internal row format (a
+     * {@code mapPartitions} over the dataset's internal rows, made into a DataFrame again): going through
+     * {@code Row} objects would box every tensor element twice. This uses the classic (non-Connect) Spark
+     * session's {@code queryExecution().toRdd()} and {@code internalCreateDataFrame}.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema(), true);
         RowBatcher f = batcher(dataset.schema());
-        return dataset.toDF().mapPartitions(f, Encoders.row(out));
+        if (!(dataset instanceof org.apache.spark.sql.classic.Dataset)) {
+            throw new IllegalArgumentException("dataset: a Spark Connect dataset; pooling4j transformers run in a"
+                    + " classic Spark session (the driver holds the SparkContext)");
+        }
+        org.apache.spark.sql.classic.Dataset<?> classic = (org.apache.spark.sql.classic.Dataset<?>) dataset;
+        RDD<InternalRow> rows = classic.queryExecution().toRdd();
+        RDD<InternalRow> pooled = rows.toJavaRDD().mapPartitions(f).rdd();
+        return classic.sparkSession().internalCreateDataFrame(pooled, out, false);
     }
 
     /** The input column's field; fails naming the column when it is missing or not set. */

@@ -3,7 +3,7 @@ package org.pooling4j.spark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -69,13 +69,8 @@ public final class PoolingBench {
         }
         int size = 1;
         for (int d : shape) size *= d;
-        Random rnd = new Random(42);
         List<float[]> data = new ArrayList<>(rows);
-        for (int i = 0; i < rows; i++) {
-            float[] x = new float[size];
-            for (int k = 0; k < size; k++) x[k] = rnd.nextFloat();
-            data.add(x);
-        }
+        for (int i = 0; i < rows; i++) data.add(row(i, size));
         PoolingTransformer t = new PoolingTransformer()
                 .setInputCol("x")
                 .setOutputCol("y")
@@ -106,6 +101,14 @@ public final class PoolingBench {
                 s2,
                 s2 / s1,
                 s2 / lib1);
+    }
+
+    /** Row {@code i} of the data set, the same in this JVM and on Spark's executors. */
+    static float[] row(long i, int size) {
+        SplittableRandom rnd = new SplittableRandom(42 + i);
+        float[] x = new float[size];
+        for (int k = 0; k < size; k++) x[k] = (float) rnd.nextDouble();
+        return x;
     }
 
     private static double library(

@@ -38,7 +38,7 @@ import org.pooling4j.spark.internal.TensorPooler;
  *   <li>a Spark ML {@code Vector} with a shape as above; the values are pooled as floats (each double rounded
  *       to the nearest float) and the output is a dense {@code Vector} of the pooled floats;
  *   <li>an image struct of Spark's image data source ({@code spark.read.format("image")}: origin, height,
- *       width, nChannels, mode, data, 8-bit BGR(A) pixels row-major, height × width × channels); the image is
+ *       width, nChannels, mode, data in that order, 8-bit BGR(A) pixels row-major, height × width × channels); the image is
  *       pooled over height and width, channels-last, and the output is an image struct of the same schema
  *       (origin, nChannels and mode kept, height and width the pooled ones) whose bytes are the pooled floats
  *       rounded to the nearest integer, ties to even ({@code Math.rint}), then clamped to 0..255.
@@ -306,11 +306,13 @@ public class PoolingTransformer extends BatchedTransformer<PoolingTransformer> i
                 + " width, nChannels, mode, data)");
     }
 
+    // The image source's fields, names and types in its order.
     private static boolean isImage(StructType t) {
-        StructType img = ImageSchema.columnSchema();
-        for (StructField want : img.fields()) {
-            if (!Arrays.asList(t.fieldNames()).contains(want.name())) return false;
-            if (!t.apply(want.name()).dataType().equals(want.dataType())) return false;
+        StructField[] want = ImageSchema.columnSchema().fields();
+        StructField[] got = t.fields();
+        if (got.length != want.length) return false;
+        for (int i = 0; i < want.length; i++) {
+            if (!got[i].name().equals(want[i].name()) || !got[i].dataType().equals(want[i].dataType())) return false;
         }
         return true;
     }
@@ -366,9 +368,17 @@ public class PoolingTransformer extends BatchedTransformer<PoolingTransformer> i
         int inputIndex = schema.fieldIndex(in.name());
         int rowId = rowIdIndex(schema);
         String rowIdName = getRowIdCol();
+        DataType rowIdType = rowId < 0 ? null : schema.fields()[rowId].dataType();
         if (kind == Kind.IMAGE) {
             return new ImagePooler(
-                    inputIndex, rowId, rowIdName, handleInvalidMode(), getBatchSize(), BATCH_ELEMENTS, recipe());
+                    inputIndex,
+                    rowId,
+                    rowIdName,
+                    rowIdType,
+                    handleInvalidMode(),
+                    getBatchSize(),
+                    BATCH_ELEMENTS,
+                    recipe());
         }
         int[] fixed = getOrDefault(shape);
         String sc = getOrDefault(shapeCol);
@@ -376,13 +386,16 @@ public class PoolingTransformer extends BatchedTransformer<PoolingTransformer> i
                 inputIndex,
                 rowId,
                 rowIdName,
+                rowIdType,
                 handleInvalidMode(),
                 getBatchSize(),
                 BATCH_ELEMENTS,
                 recipe(),
                 tensorLayout(),
                 in.name(),
-                kind == Kind.VECTOR ? TensorPooler.Source.VECTOR : TensorPooler.Source.ARRAY,
+                kind == Kind.VECTOR
+                        ? TensorPooler.Source.VECTOR
+                        : kind == Kind.FLOATS ? TensorPooler.Source.FLOATS : TensorPooler.Source.DOUBLES,
                 fixed.length == 0 ? null : fixed,
                 sc.isEmpty() ? -1 : schema.fieldIndex(sc),
                 !getOrDefault(outputShapeCol).isEmpty());

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,9 +222,10 @@ class ImagePoolingTest {
         };
         List<Row> local = df.collectAsList();
         for (int i = 0; i < rules.length; i++) {
-            java.util.Iterator<Row> it = t.setHandleInvalid("error")
+            java.util.Iterator<InternalRow> it = t.setHandleInvalid("error")
                     .batcher(df.schema())
-                    .call(List.of(local.get(i + 1)).iterator());
+                    .call(List.of(LocalSpark.internal(local.get(i + 1), df.schema()))
+                            .iterator());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, it::hasNext);
             assertTrue(
                     e.getMessage().startsWith("invalid row at partition 0, index 0 within it: " + rules[i]),

@@ -1,6 +1,10 @@
 package org.pooling4j.spark;
 
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters$;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 
 /** The tests' local[2] session: no UI, few shuffle partitions, so that a test class starts in seconds. */
 final class LocalSpark {
@@ -14,5 +18,12 @@ final class LocalSpark {
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
                 .getOrCreate();
+    }
+
+    /** A row in Spark's internal format, for running a transformer's partition function outside Spark. */
+    static InternalRow internal(Row row, StructType schema) {
+        return (InternalRow) CatalystTypeConverters$.MODULE$
+                .createToCatalystConverter(schema)
+                .apply(row);
     }
 }

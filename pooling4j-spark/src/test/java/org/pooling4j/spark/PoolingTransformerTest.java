@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -364,18 +365,20 @@ class PoolingTransformerTest {
                     + " [2, 2]: has 2 entries but the input has 1 spatial axis",
         };
         for (int i = 0; i < want.length; i++) {
-            Row bad = rows.get(i + 1);
-            java.util.Iterator<Row> it = f.call(List.of(bad).iterator());
+            InternalRow bad = LocalSpark.internal(rows.get(i + 1), df.schema());
+            java.util.Iterator<InternalRow> it = f.call(List.of(bad).iterator());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, it::hasNext);
             assertTrue(e.getMessage().startsWith(want[i]), e.getMessage());
         }
         // The good rows around a bad one in one batch come out whole with skip.
         RowBatcher skip = badRowsTransformer().setHandleInvalid("skip").batcher(df.schema());
-        List<Row> kept = new ArrayList<>();
-        skip.call(rows.iterator()).forEachRemaining(kept::add);
+        List<InternalRow> all = new ArrayList<>();
+        for (Row r : rows) all.add(LocalSpark.internal(r, df.schema()));
+        List<InternalRow> kept = new ArrayList<>();
+        skip.call(all.iterator()).forEachRemaining(kept::add);
         assertEquals(2, kept.size());
-        assertEquals("a", kept.get(0).getString(0));
-        assertEquals("i", kept.get(1).getString(0));
+        assertEquals("a", kept.get(0).getUTF8String(0).toString());
+        assertEquals("i", kept.get(1).getUTF8String(0).toString());
     }
 
     @Test

@@ -2,8 +2,9 @@ package org.pooling4j.spark.internal;
 
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.Pooling;
@@ -12,7 +13,8 @@ import org.pooling4j.Tensor;
 /**
  * Pools the image structs of Spark's image data source: 8-bit pixels, 1, 3 or 4 channels (OpenCV modes
  * CV_8UC1 = 0, CV_8UC3 = 16, CV_8UC4 = 24), row-major height × width × channels, pooled channels-last over
- * height and width; the pooled floats are rounded half to even and clamped to 0..255.
+ * height and width; the pooled floats are rounded half to even and clamped to 0..255. The struct's fields are
+ * read in the image source's order: origin, height, width, nChannels, mode, data.
  */
 public final class ImagePooler extends RowBatcher {
     private static final long serialVersionUID = 1L;
@@ -23,11 +25,12 @@ public final class ImagePooler extends RowBatcher {
             int inputIndex,
             int rowIdIndex,
             String rowIdName,
+            DataType rowIdType,
             HandleInvalid handleInvalid,
             int batchRows,
             long batchElements,
             SpecRecipe recipe) {
-        super(inputIndex, rowIdIndex, rowIdName, handleInvalid, batchRows, batchElements, 1);
+        super(inputIndex, rowIdIndex, rowIdName, rowIdType, handleInvalid, batchRows, batchElements, 1);
         this.recipe = recipe;
     }
 
@@ -45,18 +48,21 @@ public final class ImagePooler extends RowBatcher {
         }
     }
 
+    private static final String[] FIELDS = {"origin", "height", "width", "nChannels", "mode", "data"};
+    private static final int HEIGHT = 1, WIDTH = 2, CHANNELS = 3, MODE = 4, DATA = 5;
+
     @Override
-    protected int[] shapeOf(Row row, int inputIndex) {
+    protected int[] shapeOf(InternalRow row, int inputIndex) {
         if (row.isNullAt(inputIndex)) throw new InvalidRowException("the image is null");
-        Row img = row.getStruct(inputIndex);
-        for (String f : new String[] {"height", "width", "nChannels", "mode", "data"}) {
-            if (img.isNullAt(img.fieldIndex(f))) throw new InvalidRowException("the image's " + f + " is null");
+        InternalRow img = row.getStruct(inputIndex, FIELDS.length);
+        for (int f = HEIGHT; f <= DATA; f++) {
+            if (img.isNullAt(f)) throw new InvalidRowException("the image's " + FIELDS[f] + " is null");
         }
-        int h = img.getInt(img.fieldIndex("height"));
-        int w = img.getInt(img.fieldIndex("width"));
-        int c = img.getInt(img.fieldIndex("nChannels"));
-        int mode = img.getInt(img.fieldIndex("mode"));
-        byte[] data = (byte[]) img.get(img.fieldIndex("data"));
+        int h = img.getInt(HEIGHT);
+        int w = img.getInt(WIDTH);
+        int c = img.getInt(CHANNELS);
+        int mode = img.getInt(MODE);
+        byte[] data = img.getBinary(DATA);
         if (h < 1 || w < 1) throw new InvalidRowException("image size " + h + " x " + w + ": must be at least 1 x 1");
         if (mode8u(c) < 0) throw new InvalidRowException("nChannels = " + c + ": must be 1, 3 or 4");
         if (mode != mode8u(c)) {
@@ -85,7 +91,8 @@ public final class ImagePooler extends RowBatcher {
     }
 
     @Override
-    protected void poolGroup(int[] shape, Row[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid) {
+    protected void poolGroup(
+            int[] shape, InternalRow[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid) {
         List<Integer> key = Arrays.asList(count, shape[0], shape[1], shape[2]);
         Object cached = cache().get(key);
         if (cached == null) {
@@ -103,8 +110,7 @@ public final class ImagePooler extends RowBatcher {
         int rowIn = in.length / count;
         int index = inputIndex();
         for (int j = 0; j < count; j++) {
-            Row img = chunk[rows[j]].getStruct(index);
-            byte[] data = (byte[]) img.get(img.fieldIndex("data"));
+            byte[] data = chunk[rows[j]].getStruct(index, FIELDS.length).getBinary(DATA);
             int off = j * rowIn;
             for (int k = 0; k < rowIn; k++) in[off + k] = data[k] & 0xFF;
         }
@@ -116,15 +122,10 @@ public final class ImagePooler extends RowBatcher {
             byte[] bytes = new byte[rowOut];
             int off = j * rowOut;
             for (int k = 0; k < rowOut; k++) bytes[k] = toByte(out[off + k]);
-            Row img = chunk[rows[j]].getStruct(index);
+            InternalRow img = chunk[rows[j]].getStruct(index, FIELDS.length);
+            Object origin = img.isNullAt(0) ? null : img.getUTF8String(0).clone();
             outputs[rows[j]] = new Object[] {
-                RowFactory.create(
-                        img.get(img.fieldIndex("origin")),
-                        os[1],
-                        os[2],
-                        shape[2],
-                        img.getInt(img.fieldIndex("mode")),
-                        bytes)
+                new GenericInternalRow(new Object[] {origin, os[1], os[2], shape[2], img.getInt(MODE), bytes})
             };
         }
     }

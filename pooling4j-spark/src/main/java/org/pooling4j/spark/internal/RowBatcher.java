@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * The per-partition loop every pooling4j transformer shares: rows are read in chunks of at most
@@ -20,15 +22,18 @@ import org.apache.spark.sql.RowFactory;
  * and the rows come out in their input order with the output columns appended. Bad rows follow
  * {@link HandleInvalid}; the other rows of the partition are unaffected.
  *
- * <p>A subclass says how to read one row ({@link #shapeOf}) and how to pool a group of rows of one shape;
- * it keeps its plans and buffers in {@link #cache}, which lives as long as the task.
+ * <p>Rows are Spark's internal rows (Catalyst's {@code InternalRow}): values are read from and written to
+ * Spark's own binary arrays, without a boxed object per element. A subclass says how to read one row
+ * ({@link #shapeOf}) and how to pool a group of rows of one shape; it keeps its plans and buffers in
+ * {@link #cache}, which lives as long as the task.
  */
-public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
+public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private static final long serialVersionUID = 1L;
 
     private final int inputIndex;
     private final int rowIdIndex;
     private final String rowIdName;
+    private final DataType rowIdType;
     private final HandleInvalid handleInvalid;
     private final int batchRows;
     private final long batchElements;
@@ -41,6 +46,7 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
      * @param inputIndex the input column's index in the row
      * @param rowIdIndex the row id column's index, or -1 (positions are then partition and index)
      * @param rowIdName the row id column's name (for messages), or null
+     * @param rowIdType the row id column's type, or null
      * @param handleInvalid what to do with bad rows
      * @param batchRows most rows pooled by one call
      * @param batchElements about the most input values gathered for one chunk (a chunk ends after the row that
@@ -51,6 +57,7 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
             int inputIndex,
             int rowIdIndex,
             String rowIdName,
+            DataType rowIdType,
             HandleInvalid handleInvalid,
             int batchRows,
             long batchElements,
@@ -59,6 +66,7 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
         this.inputIndex = inputIndex;
         this.rowIdIndex = rowIdIndex;
         this.rowIdName = rowIdName;
+        this.rowIdType = rowIdType;
         this.handleInvalid = handleInvalid;
         this.batchRows = batchRows;
         this.batchElements = batchElements;
@@ -71,7 +79,7 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
      *
      * @throws InvalidRowException naming the rule the row breaks
      */
-    protected abstract int[] shapeOf(Row row, int inputIndex);
+    protected abstract int[] shapeOf(InternalRow row, int inputIndex);
 
     /**
      * Pools {@code count} rows of one shape in one call and stores each row's output column values in
@@ -88,7 +96,7 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
      *     invalid)
      */
     protected abstract void poolGroup(
-            int[] shape, Row[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid);
+            int[] shape, InternalRow[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid);
 
     /** The task's cache of plans and buffers (created on first use). */
     protected final Map<Object, Object> cache() {
@@ -102,15 +110,15 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> input) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
         TaskContext tc = TaskContext.get();
         return new Chunks(input, tc == null ? 0 : tc.partitionId());
     }
 
-    private final class Chunks implements Iterator<Row> {
-        private final Iterator<Row> input;
+    private final class Chunks implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> input;
         private final int partition;
-        private final Row[] chunk = new Row[batchRows];
+        private final InternalRow[] chunk = new InternalRow[batchRows];
         private final int[][] shapes = new int[batchRows][];
         private final String[] invalid = new String[batchRows];
         private final Object[][] outputs = new Object[batchRows][];
@@ -119,9 +127,9 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
         private long seen; // rows of the partition read so far
         private int size; // rows in the current chunk
         private int next; // next row of the chunk to hand out
-        private Row pending;
+        private InternalRow pending;
 
-        Chunks(Iterator<Row> input, int partition) {
+        Chunks(Iterator<InternalRow> input, int partition) {
             this.input = input;
             this.partition = partition;
         }
@@ -140,9 +148,9 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
             if (!hasNext()) throw new NoSuchElementException();
-            Row r = pending;
+            InternalRow r = pending;
             pending = null;
             return r;
         }
@@ -156,7 +164,8 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
             groups.clear();
             groupCounts.clear();
             while (size < batchRows && elements < batchElements && input.hasNext()) {
-                Row row = input.next();
+                // Spark reuses the row object it hands out: a row kept past next() is copied.
+                InternalRow row = input.next().copy();
                 int i = size++;
                 chunk[i] = row;
                 invalid[i] = null;
@@ -209,24 +218,24 @@ public abstract class RowBatcher implements MapPartitionsFunction<Row, Row> {
             outputs[i] = null;
         }
 
-        private String position(Row row, long index) {
+        private String position(InternalRow row, long index) {
             String where = "at partition " + partition + ", index " + index + " within it";
-            if (rowIdIndex >= 0) return rowIdName + " = " + row.get(rowIdIndex) + " (" + where + ")";
+            if (rowIdIndex >= 0) {
+                Object id = row.isNullAt(rowIdIndex) ? null : row.get(rowIdIndex, rowIdType);
+                return rowIdName + " = " + id + " (" + where + ")";
+            }
             return where;
         }
 
-        private Row emit(int i) {
-            Row row = chunk[i];
+        private InternalRow emit(int i) {
+            InternalRow row = chunk[i];
             Object[] out = outputs[i];
             if (out == null) {
                 if (handleInvalid == HandleInvalid.SKIP) return null;
                 out = new Object[outputColumns];
             }
-            int w = row.length();
-            Object[] values = new Object[w + outputColumns];
-            for (int c = 0; c < w; c++) values[c] = row.get(c);
-            System.arraycopy(out, 0, values, w, outputColumns);
-            return RowFactory.create(values);
+            // The input columns, then the outputs; Spark turns the pair into its binary row format downstream.
+            return new JoinedRow(row, new GenericInternalRow(out));
         }
     }
 

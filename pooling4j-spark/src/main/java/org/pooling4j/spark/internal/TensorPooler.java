@@ -4,15 +4,18 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
 import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
-import scala.collection.Iterator;
-import scala.collection.Seq;
 
 /** Pools tensor rows ({@code array<float>}, {@code array<double>} or a Spark ML {@code Vector}). */
 public final class TensorPooler extends RowBatcher {
@@ -20,9 +23,13 @@ public final class TensorPooler extends RowBatcher {
 
     /** Where a row's values are. */
     public enum Source {
-        ARRAY,
+        FLOATS,
+        DOUBLES,
         VECTOR
     }
+
+    // Spark ML's Vector type is a struct of 4 fields (type, size, indices, values) in a row.
+    private static final int VECTOR_FIELDS = 4;
 
     private final SpecRecipe recipe;
     private final Layout layout;
@@ -31,11 +38,13 @@ public final class TensorPooler extends RowBatcher {
     private final int[] fixedShape;
     private final int shapeIndex;
     private final boolean writeShape;
+    private transient VectorUDT vectors;
 
     public TensorPooler(
             int inputIndex,
             int rowIdIndex,
             String rowIdName,
+            DataType rowIdType,
             HandleInvalid handleInvalid,
             int batchRows,
             long batchElements,
@@ -46,7 +55,15 @@ public final class TensorPooler extends RowBatcher {
             int[] fixedShape,
             int shapeIndex,
             boolean writeShape) {
-        super(inputIndex, rowIdIndex, rowIdName, handleInvalid, batchRows, batchElements, writeShape ? 2 : 1);
+        super(
+                inputIndex,
+                rowIdIndex,
+                rowIdName,
+                rowIdType,
+                handleInvalid,
+                batchRows,
+                batchElements,
+                writeShape ? 2 : 1);
         this.recipe = recipe;
         this.layout = layout;
         this.column = column;
@@ -78,24 +95,29 @@ public final class TensorPooler extends RowBatcher {
         return null;
     }
 
+    private Vector vector(InternalRow row, int index) {
+        if (vectors == null) vectors = new VectorUDT();
+        return vectors.deserialize(row.getStruct(index, VECTOR_FIELDS));
+    }
+
     @Override
-    protected int[] shapeOf(Row row, int inputIndex) {
+    protected int[] shapeOf(InternalRow row, int inputIndex) {
         int[] shape = fixedShape;
         if (shape == null) {
             if (row.isNullAt(shapeIndex)) throw new InvalidRowException("the shape column is null");
-            List<Object> s = row.getList(shapeIndex);
-            shape = new int[s.size()];
+            ArrayData s = row.getArray(shapeIndex);
+            shape = new int[s.numElements()];
             for (int i = 0; i < shape.length; i++) {
-                Object v = s.get(i);
-                if (v == null) throw new InvalidRowException("the shape column " + s + " holds a null");
-                shape[i] = (Integer) v;
+                if (s.isNullAt(i)) throw new InvalidRowException("the shape column holds a null at element " + i);
+                shape[i] = s.getInt(i);
             }
             String rule = shapeRule(shape);
             if (rule != null) throw new InvalidRowException("shape " + Arrays.toString(shape) + ": " + rule);
         }
         if (row.isNullAt(inputIndex)) throw new InvalidRowException("inputCol " + column + " is null");
-        Object v = row.get(inputIndex);
-        long length = source == Source.VECTOR ? ((Vector) v).size() : ((Seq<?>) v).length();
+        long length = source == Source.VECTOR
+                ? vector(row, inputIndex).size()
+                : row.getArray(inputIndex).numElements();
         long need = 1;
         for (int d : shape) need *= d;
         if (length != need) {
@@ -114,28 +136,25 @@ public final class TensorPooler extends RowBatcher {
 
         Slot(PoolPlan plan) {
             this.plan = plan;
-            this.in =
-                    new Tensor(new float[Math.toIntExact(count(plan.inputShape()))], plan.inputShape(), plan.layout());
+            int[] s = plan.inputShape();
+            long n = 1;
+            for (int d : s) n *= d;
+            this.in = new Tensor(new float[Math.toIntExact(n)], s, plan.layout());
             this.out = plan.newOutput();
             int[] o = plan.outputShape();
             this.rowOutShape = Arrays.copyOfRange(o, 1, o.length);
         }
     }
 
-    private static long count(int[] shape) {
-        long n = 1;
-        for (int d : shape) n *= d;
-        return n;
-    }
-
     @Override
-    protected void poolGroup(int[] shape, Row[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid) {
+    protected void poolGroup(
+            int[] shape, InternalRow[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid) {
         Slot slot = slot(shape, count);
         float[] in = slot.in.data();
         int rowIn = in.length / count;
         int index = inputIndex();
         for (int j = 0; j < count; j++) {
-            String bad = copy(chunk[rows[j]].get(index), in, j * rowIn, rowIn);
+            String bad = copy(chunk[rows[j]], index, in, j * rowIn, rowIn);
             if (bad != null) invalid[rows[j]] = bad;
         }
         slot.plan.forward(slot.in, slot.out);
@@ -146,24 +165,31 @@ public final class TensorPooler extends RowBatcher {
             if (source == Source.VECTOR) {
                 double[] d = new double[rowOut];
                 for (int k = 0; k < rowOut; k++) d[k] = out[j * rowOut + k];
-                value = Vectors.dense(d);
+                if (vectors == null) vectors = new VectorUDT();
+                value = vectors.serialize(Vectors.dense(d));
             } else {
-                value = Arrays.copyOfRange(out, j * rowOut, (j + 1) * rowOut);
+                // Straight from the batch's output into Spark's binary array: one copy.
+                value = UnsafeArrayData.fromPrimitiveArray(
+                        out, Math.toIntExact(Platform.FLOAT_ARRAY_OFFSET + (long) j * rowOut * 4), rowOut, 4);
             }
-            outputs[rows[j]] = writeShape ? new Object[] {value, slot.rowOutShape.clone()} : new Object[] {value};
+            outputs[rows[j]] = writeShape
+                    ? new Object[] {value, UnsafeArrayData.fromPrimitiveArray(slot.rowOutShape)}
+                    : new Object[] {value};
         }
     }
 
     private Slot slot(int[] shape, int count) {
-        int[] batch = new int[shape.length + 1];
+        Integer[] batch = new Integer[shape.length + 1];
         batch[0] = count;
-        System.arraycopy(shape, 0, batch, 1, shape.length);
-        List<Integer> key = Arrays.asList(Arrays.stream(batch).boxed().toArray(Integer[]::new));
+        for (int a = 0; a < shape.length; a++) batch[a + 1] = shape[a];
+        List<Integer> key = Arrays.asList(batch);
         Object cached = cache().get(key);
         if (cached == null) {
+            int[] full = new int[batch.length];
+            for (int a = 0; a < full.length; a++) full[a] = batch[a];
             try {
                 PoolSpec spec = recipe.build(shape.length - 1);
-                cached = new Slot(Pooling.plan(spec, batch, layout, 1));
+                cached = new Slot(Pooling.plan(spec, full, layout, 1));
             } catch (IllegalArgumentException e) {
                 cached = "shape " + Arrays.toString(shape) + " does not fit the operator: " + e.getMessage();
             }
@@ -174,34 +200,30 @@ public final class TensorPooler extends RowBatcher {
     }
 
     /** Copies one row's values; returns the rule it breaks (a null element), or null. */
-    private String copy(Object v, float[] dst, int off, int n) {
-        if (v instanceof DenseVector) {
-            double[] d = ((DenseVector) v).values();
+    private String copy(InternalRow row, int index, float[] dst, int off, int n) {
+        if (source == Source.VECTOR) {
+            Vector v = vector(row, index);
+            double[] d = v instanceof DenseVector ? ((DenseVector) v).values() : v.toArray();
             for (int k = 0; k < n; k++) dst[off + k] = (float) d[k];
             return null;
         }
-        if (v instanceof Vector) {
-            double[] d = ((Vector) v).toArray();
-            for (int k = 0; k < n; k++) dst[off + k] = (float) d[k];
-            return null;
-        }
-        if (v instanceof scala.collection.mutable.ArraySeq.ofFloat) {
-            System.arraycopy(((scala.collection.mutable.ArraySeq.ofFloat) v).array(), 0, dst, off, n);
-            return null;
-        }
-        if (v instanceof scala.collection.immutable.ArraySeq.ofFloat) {
-            System.arraycopy(((scala.collection.immutable.ArraySeq.ofFloat) v).unsafeArray(), 0, dst, off, n);
-            return null;
-        }
-        Iterator<?> it = ((Seq<?>) v).iterator();
-        for (int k = 0; k < n; k++) {
-            Object e = it.next();
-            if (e == null) {
-                java.util.Arrays.fill(dst, off, off + n, 0f);
-                return "inputCol " + column + " holds a null at element " + k;
+        ArrayData a = row.getArray(index);
+        if (source == Source.FLOATS) {
+            for (int k = 0; k < n; k++) {
+                if (a.isNullAt(k)) return nullElement(dst, off, n, k);
+                dst[off + k] = a.getFloat(k);
             }
-            dst[off + k] = ((Number) e).floatValue();
+        } else {
+            for (int k = 0; k < n; k++) {
+                if (a.isNullAt(k)) return nullElement(dst, off, n, k);
+                dst[off + k] = (float) a.getDouble(k);
+            }
         }
         return null;
+    }
+
+    private String nullElement(float[] dst, int off, int n, int k) {
+        Arrays.fill(dst, off, off + n, 0f);
+        return "inputCol " + column + " holds a null at element " + k;
     }
 }
