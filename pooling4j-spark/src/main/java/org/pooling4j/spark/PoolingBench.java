@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -150,10 +152,11 @@ public final class PoolingBench {
                 .getOrCreate();
         try {
             StructType schema = new StructType().add("x", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-            List<Row> rows = new ArrayList<>(data.size());
-            for (float[] x : data) rows.add(RowFactory.create((Object) x));
-            Dataset<Row> df =
-                    spark.createDataFrame(rows, schema).repartition(partitions).persist(StorageLevel.MEMORY_ONLY());
+            int size = data.get(0).length;
+            // Generated on the executors (the driver's list would be one task of the whole data set).
+            Dataset<Row> df = spark.range(0, data.size(), 1, partitions)
+                    .map((MapFunction<Long, Row>) i -> RowFactory.create((Object) row(i, size)), Encoders.row(schema))
+                    .persist(StorageLevel.MEMORY_ONLY());
             df.count();
             long best = Long.MAX_VALUE;
             for (int r = 0; r <= repeat; r++) {

@@ -208,6 +208,21 @@ public final class TensorPooler extends RowBatcher {
             return null;
         }
         ArrayData a = row.getArray(index);
+        if (source == Source.FLOATS && a instanceof UnsafeArrayData) {
+            // Spark's binary array: a null bit set, then the floats; one bulk copy when no bit is set.
+            UnsafeArrayData u = (UnsafeArrayData) a;
+            Object base = u.getBaseObject();
+            long start = u.getBaseOffset() + 8;
+            long header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            for (long w = start; w < u.getBaseOffset() + header; w += 8) {
+                if (Platform.getLong(base, w) != 0) {
+                    for (int k = 0; k < n; k++) if (u.isNullAt(k)) return nullElement(dst, off, n, k);
+                }
+            }
+            Platform.copyMemory(
+                    base, u.getBaseOffset() + header, dst, Platform.FLOAT_ARRAY_OFFSET + (long) off * 4, (long) n * 4);
+            return null;
+        }
         if (source == Source.FLOATS) {
             for (int k = 0; k < n; k++) {
                 if (a.isNullAt(k)) return nullElement(dst, off, n, k);
