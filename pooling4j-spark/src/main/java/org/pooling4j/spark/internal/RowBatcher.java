@@ -1,0 +1,247 @@
+package org.pooling4j.spark.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * The per-partition loop every pooling4j transformer shares: rows are read in chunks of at most
+ * {@code batchRows} rows (and about {@code batchElements} input values), each row's input is checked and
+ * keyed by its shape, the rows of one shape in a chunk are pooled by one library call ({@link #poolGroup}),
+ * and the rows come out in their input order with the output columns appended. Bad rows follow
+ * {@link HandleInvalid}; the other rows of the partition are unaffected.
+ *
+ * <p>Rows are Spark's internal rows (Catalyst's {@code InternalRow}): values are read from and written to
+ * Spark's own binary arrays, without a boxed object per element. A subclass says how to read one row
+ * ({@link #shapeOf}) and how to pool a group of rows of one shape; it keeps its plans and buffers in
+ * {@link #cache}, which lives as long as the task.
+ */
+public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+
+    private final int inputIndex;
+    private final int rowIdIndex;
+    private final String rowIdName;
+    private final DataType rowIdType;
+    private final HandleInvalid handleInvalid;
+    private final int batchRows;
+    private final long batchElements;
+    private final int outputColumns;
+
+    // Plans and buffers by key; per task (the function is deserialized for each task).
+    private transient Map<Object, Object> cache;
+
+    /**
+     * @param inputIndex the input column's index in the row
+     * @param rowIdIndex the row id column's index, or -1 (positions are then partition and index)
+     * @param rowIdName the row id column's name (for messages), or null
+     * @param rowIdType the row id column's type, or null
+     * @param handleInvalid what to do with bad rows
+     * @param batchRows most rows pooled by one call
+     * @param batchElements about the most input values gathered for one chunk (a chunk ends after the row that
+     *     reaches it)
+     * @param outputColumns how many columns the transformer appends
+     */
+    protected RowBatcher(
+            int inputIndex,
+            int rowIdIndex,
+            String rowIdName,
+            DataType rowIdType,
+            HandleInvalid handleInvalid,
+            int batchRows,
+            long batchElements,
+            int outputColumns) {
+        if (batchRows < 1) throw new IllegalArgumentException("batchSize = " + batchRows + ": must be >= 1");
+        this.inputIndex = inputIndex;
+        this.rowIdIndex = rowIdIndex;
+        this.rowIdName = rowIdName;
+        this.rowIdType = rowIdType;
+        this.handleInvalid = handleInvalid;
+        this.batchRows = batchRows;
+        this.batchElements = batchElements;
+        this.outputColumns = outputColumns;
+    }
+
+    /**
+     * Checks one row's input and returns its shape (the key rows are grouped by; compared with
+     * {@link Arrays#equals(int[], int[])}) without copying its values.
+     *
+     * @throws InvalidRowException naming the rule the row breaks
+     */
+    protected abstract int[] shapeOf(InternalRow row, int inputIndex);
+
+    /**
+     * Pools {@code count} rows of one shape in one call and stores each row's output column values in
+     * {@code outputs[rows[i]]}.
+     *
+     * @param shape the rows' common shape, as {@link #shapeOf} returned it
+     * @param chunk the chunk's rows
+     * @param rows the indices in {@code chunk} of the rows to pool
+     * @param count how many entries of {@code rows} are used
+     * @param outputs where each row's output values go (one array of {@code outputColumns} values per row)
+     * @param invalid where a row found bad while its values are copied gets its rule ({@code invalid[rows[i]]});
+     *     its output is then ignored
+     * @throws InvalidRowException when the operator cannot apply to the shape (then every row of the group is
+     *     invalid)
+     */
+    protected abstract void poolGroup(
+            int[] shape, InternalRow[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid);
+
+    /** The task's cache of plans and buffers (created on first use). */
+    protected final Map<Object, Object> cache() {
+        if (cache == null) cache = new HashMap<>();
+        return cache;
+    }
+
+    /** The input column's index. */
+    protected final int inputIndex() {
+        return inputIndex;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
+        TaskContext tc = TaskContext.get();
+        return new Chunks(input, tc == null ? 0 : tc.partitionId());
+    }
+
+    private final class Chunks implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> input;
+        private final int partition;
+        private final InternalRow[] chunk = new InternalRow[batchRows];
+        private final int[][] shapes = new int[batchRows][];
+        private final String[] invalid = new String[batchRows];
+        private final Object[][] outputs = new Object[batchRows][];
+        private final Map<List<Integer>, int[]> groups = new LinkedHashMap<>();
+        private final Map<List<Integer>, Integer> groupCounts = new HashMap<>();
+        private long seen; // rows of the partition read so far
+        private int size; // rows in the current chunk
+        private int next; // next row of the chunk to hand out
+        private InternalRow pending;
+
+        Chunks(Iterator<InternalRow> input, int partition) {
+            this.input = input;
+            this.partition = partition;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pending == null) {
+                if (next == size) {
+                    if (!input.hasNext()) return false;
+                    fill();
+                    continue;
+                }
+                pending = emit(next++);
+            }
+            return true;
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            InternalRow r = pending;
+            pending = null;
+            return r;
+        }
+
+        private void fill() {
+            Arrays.fill(chunk, 0, size, null);
+            Arrays.fill(outputs, 0, size, null);
+            size = 0;
+            next = 0;
+            long elements = 0;
+            groups.clear();
+            groupCounts.clear();
+            while (size < batchRows && elements < batchElements && input.hasNext()) {
+                // Spark reuses the row object it hands out: a row kept past next() is copied.
+                InternalRow row = input.next().copy();
+                int i = size++;
+                chunk[i] = row;
+                invalid[i] = null;
+                shapes[i] = null;
+                long index = seen++;
+                try {
+                    int[] shape = shapeOf(row, inputIndex);
+                    shapes[i] = shape;
+                    long n = 1;
+                    for (int d : shape) n *= d;
+                    elements += n;
+                } catch (InvalidRowException e) {
+                    fail(i, index, e.getMessage());
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                if (shapes[i] == null) continue;
+                List<Integer> key = key(shapes[i]);
+                int[] members = groups.get(key);
+                int c = groupCounts.getOrDefault(key, 0);
+                if (members == null) {
+                    members = new int[size];
+                    groups.put(key, members);
+                }
+                members[c] = i;
+                groupCounts.put(key, c + 1);
+            }
+            for (Map.Entry<List<Integer>, int[]> g : groups.entrySet()) {
+                int[] members = g.getValue();
+                int count = groupCounts.get(g.getKey());
+                try {
+                    poolGroup(shapes[members[0]], chunk, members, count, outputs, invalid);
+                } catch (InvalidRowException e) {
+                    for (int j = 0; j < count; j++) invalid[members[j]] = e.getMessage();
+                }
+                for (int j = 0; j < count; j++) {
+                    int i = members[j];
+                    if (invalid[i] != null) fail(i, seen - size + i, invalid[i]);
+                }
+            }
+        }
+
+        private void fail(int i, long index, String rule) {
+            if (handleInvalid == HandleInvalid.ERROR) {
+                throw new IllegalArgumentException("invalid row " + position(chunk[i], index) + ": " + rule
+                        + " (set handleInvalid to skip or keep to drop or keep such rows)");
+            }
+            invalid[i] = rule;
+            shapes[i] = null;
+            outputs[i] = null;
+        }
+
+        private String position(InternalRow row, long index) {
+            String where = "at partition " + partition + ", index " + index + " within it";
+            if (rowIdIndex >= 0) {
+                Object id = row.isNullAt(rowIdIndex) ? null : row.get(rowIdIndex, rowIdType);
+                return rowIdName + " = " + id + " (" + where + ")";
+            }
+            return where;
+        }
+
+        private InternalRow emit(int i) {
+            InternalRow row = chunk[i];
+            Object[] out = outputs[i];
+            if (out == null) {
+                if (handleInvalid == HandleInvalid.SKIP) return null;
+                out = new Object[outputColumns];
+            }
+            // The input columns, then the outputs; Spark turns the pair into its binary row format downstream.
+            return new JoinedRow(row, new GenericInternalRow(out));
+        }
+    }
+
+    private static List<Integer> key(int[] shape) {
+        List<Integer> k = new ArrayList<>(shape.length);
+        for (int d : shape) k.add(d);
+        return k;
+    }
+}
