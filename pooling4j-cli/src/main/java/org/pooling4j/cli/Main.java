@@ -45,6 +45,8 @@ import picocli.CommandLine.Parameters;
             OnnxRunCommand.class,
             Main.Bench.class,
             Main.Tune.class,
+            Main.Spark.class,
+            Main.SparkBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
@@ -182,6 +184,37 @@ public final class Main implements Callable<Integer> {
                         + " options."
             })
     static final class Tune extends InBenchJar {}
+
+    /**
+     * {@code spark} and {@code spark-bench} run from the pooling4j-spark module with Spark's class path,
+     * which the {@code ./pooling4j} launcher puts together; listed here so that the help shows them.
+     */
+    abstract static class InSparkModule implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            String name = getClass().getAnnotation(Command.class).name();
+            System.err.println("pooling4j " + name + ": runs from the pooling4j-spark module with Spark on the class"
+                    + " path; use ./pooling4j " + name + " (see the README's Apache Spark section)");
+            return EXIT_USAGE;
+        }
+    }
+
+    @Command(
+            name = "spark",
+            description = {
+                "Pool a dataset in an embedded local Apache Spark.",
+                "Reads a folder of images or a Parquet file, pools a column with PoolingTransformer and writes Parquet"
+                        + " (or PNG files). Run './pooling4j spark --help' for its options."
+            })
+    static final class Spark extends InSparkModule {}
+
+    @Command(
+            name = "spark-bench",
+            description = {
+                "Time the Spark job on local[1] and local[2] against the plain library.",
+                "Prints rows per second of each and their ratios. Run './pooling4j spark-bench --help' for its options."
+            })
+    static final class SparkBench extends InSparkModule {}
 
     @Command(
             name = "run",

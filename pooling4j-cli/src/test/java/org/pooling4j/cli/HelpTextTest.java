@@ -29,6 +29,8 @@ class HelpTextTest {
             "onnx-run",
             "bench",
             "tune",
+            "spark",
+            "spark-bench",
             "help");
 
     private static void assertFitsIn80Columns(String text, String what) {
