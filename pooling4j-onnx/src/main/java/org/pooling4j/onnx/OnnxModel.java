@@ -166,7 +166,11 @@ public final class OnnxModel {
         Check.notNull(bytes, "bytes");
         ModelProto m;
         try {
-            m = ModelProto.parseFrom(CodedInputStream.newInstance(bytes));
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            m = ModelProto.parseFrom(in);
+            // parseFrom(CodedInputStream) stops at an end-group tag and ignores what follows: such bytes
+            // are no serialized message (protobuf's byte-array parser rejects them too).
+            in.checkLastTagWas(0);
         } catch (IOException e) {
             throw new OnnxFormatException("not a valid ONNX model (" + e.getMessage() + ")", e);
         }

@@ -64,6 +64,20 @@ class OnnxModelTest {
     }
 
     @Test
+    void anEndGroupTagAtTopLevelIsNoModel() throws Exception {
+        // Found by OnnxFuzzTest: a valid model followed by an end-group tag (field 9, wire type 4 = 0x4c)
+        // and junk loaded, the junk ignored; protobuf's own byte-array parser rejects these bytes.
+        byte[] good = OnnxNode.of("MaxPool").attr("kernel_shape", 2).toModel(1).toByteArray();
+        byte[] bad = java.util.Arrays.copyOf(good, good.length + 3);
+        bad[good.length] = 0x4c;
+        bad[good.length + 1] = 'L';
+        bad[good.length + 2] = 'L';
+        assertThrows(com.google.protobuf.InvalidProtocolBufferException.class, () -> ModelProto.parseFrom(bad));
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxModel.parse(bad));
+        assertTrue(e.getMessage().startsWith("not a valid ONNX model"), e.getMessage());
+    }
+
+    @Test
     void deeplyNestedGraphsStopAtTheRecursionLimit() {
         // graph.node -> node.attribute -> attribute.g -> graph.node ..., 400 levels deep.
         byte[] b = new byte[0];
