@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,22 +23,21 @@ import org.pooling4j.io.Npy;
  * input gradients and, for GeM, the gradient with respect to p, in both layouts.
  */
 class DescriptorsGoldenTest {
-    private static final Path DIR = dir();
+    // Read as class-path resources through streams: these tests also run from the core's test jar
+    // (module pooling4j-vector), where the files are jar entries, not paths.
+    private static final String DIR = "/golden/descriptors/";
 
-    private static Path dir() {
-        try {
-            return Path.of(DescriptorsGoldenTest.class
-                            .getResource("/golden/descriptors/manifest.json")
-                            .toURI())
-                    .getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+    private static byte[] resource(String file) throws IOException {
+        try (java.io.InputStream in = DescriptorsGoldenTest.class.getResourceAsStream(DIR + file)) {
+            if (in == null) throw new IOException("missing golden file " + DIR + file);
+            return in.readAllBytes();
         }
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> cases() throws IOException {
-        Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(DIR.resolve("manifest.json")));
+        Map<String, Object> m = (Map<String, Object>)
+                Json.parse(new String(resource("manifest.json"), java.nio.charset.StandardCharsets.UTF_8));
         return (List<Map<String, Object>>) m.get("cases");
     }
 
@@ -65,7 +61,9 @@ class DescriptorsGoldenTest {
     }
 
     private static Tensor read(Map<String, Object> c, String key) throws IOException {
-        return Npy.readTensor(DIR.resolve((String) c.get(key)));
+        String file = (String) c.get(key);
+        org.pooling4j.io.NpyArray a = Npy.read(new java.io.ByteArrayInputStream(resource(file)), file);
+        return new Tensor(a.toFloats(), a.shape(), Layout.CHANNELS_FIRST);
     }
 
     private static int[] ints(Object o) {
