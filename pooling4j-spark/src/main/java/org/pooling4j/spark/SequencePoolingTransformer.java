@@ -179,6 +179,13 @@ public class SequencePoolingTransformer extends BatchedTransformer<SequencePooli
         DataType t = in.dataType();
         if (isArrayOf(t, DataTypes.createArrayType(DataTypes.FloatType, true))
                 || isArrayOf(t, DataTypes.createArrayType(DataTypes.FloatType, false))) {
+            int d = (Integer) getOrDefault(dim);
+            String lc = getOrDefault(lengthCol);
+            // Each token's array gives D and the outer array L: a param that would say otherwise is a mistake.
+            if (d != 0 || !lc.isEmpty()) {
+                throw new IllegalArgumentException("dim = " + d + ", lengthCol = '" + lc + "': only for a flat"
+                        + " array<float> inputCol; " + in.name() + " is array<array<float>> (leave both unset)");
+            }
             return SequencePooler.Tokens.NESTED;
         }
         if (isArrayOf(t, DataTypes.FloatType)) {

@@ -319,6 +319,10 @@ class SequencePoolingTransformerTest {
                 IllegalArgumentException.class,
                 () -> badRowsTransformer().setMaskCol("id").transform(df));
         assertTrue(mask.getMessage().startsWith("maskCol = id: type string is not"), mask.getMessage());
+        IllegalArgumentException dim = assertThrows(
+                IllegalArgumentException.class,
+                () -> badRowsTransformer().setDim(2).transform(df));
+        assertTrue(dim.getMessage().startsWith("dim = 2, lengthCol = '': only for a flat"), dim.getMessage());
         IllegalArgumentException p = assertThrows(
                 IllegalArgumentException.class,
                 () -> badRowsTransformer().setP(-1).transform(df));
