@@ -7,7 +7,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.pooling4j.Layout;
 import org.pooling4j.Tensor;
@@ -100,13 +99,7 @@ public final class DescriptorPooler extends RowBatcher {
     protected int[] shapeOf(InternalRow row, int inputIndex) {
         int[] shape = fixedShape;
         if (shape == null) {
-            if (row.isNullAt(shapeIndex)) throw new InvalidRowException("the shape column is null");
-            ArrayData s = row.getArray(shapeIndex);
-            shape = new int[s.numElements()];
-            for (int i = 0; i < shape.length; i++) {
-                if (s.isNullAt(i)) throw new InvalidRowException("the shape column holds a null at element " + i);
-                shape[i] = s.getInt(i);
-            }
+            shape = shapeColumn(row, shapeIndex);
             String rule = shapeRule(shape);
             if (rule != null) throw new InvalidRowException("shape " + Arrays.toString(shape) + ": " + rule);
         }

@@ -244,4 +244,16 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
         for (int d : shape) k.add(d);
         return k;
     }
+
+    /** The int entries of a row's shape column (the rules of the shape are the caller's). */
+    protected static int[] shapeColumn(InternalRow row, int shapeIndex) {
+        if (row.isNullAt(shapeIndex)) throw new InvalidRowException("the shape column is null");
+        org.apache.spark.sql.catalyst.util.ArrayData s = row.getArray(shapeIndex);
+        int[] shape = new int[s.numElements()];
+        for (int i = 0; i < shape.length; i++) {
+            if (s.isNullAt(i)) throw new InvalidRowException("the shape column holds a null at element " + i);
+            shape[i] = s.getInt(i);
+        }
+        return shape;
+    }
 }

@@ -104,13 +104,7 @@ public final class TensorPooler extends RowBatcher {
     protected int[] shapeOf(InternalRow row, int inputIndex) {
         int[] shape = fixedShape;
         if (shape == null) {
-            if (row.isNullAt(shapeIndex)) throw new InvalidRowException("the shape column is null");
-            ArrayData s = row.getArray(shapeIndex);
-            shape = new int[s.numElements()];
-            for (int i = 0; i < shape.length; i++) {
-                if (s.isNullAt(i)) throw new InvalidRowException("the shape column holds a null at element " + i);
-                shape[i] = s.getInt(i);
-            }
+            shape = shapeColumn(row, shapeIndex);
             String rule = shapeRule(shape);
             if (rule != null) throw new InvalidRowException("shape " + Arrays.toString(shape) + ": " + rule);
         }
