@@ -13,7 +13,10 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * The per-partition loop every pooling4j transformer shares: rows are read in chunks of at most
@@ -41,6 +44,8 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
 
     // Plans and buffers by key; per task (the function is deserialized for each task).
     private transient Map<Object, Object> cache;
+    // The chunk whose groups are being pooled (set around each poolGroup call), for floatArray.
+    private transient Chunks filling;
 
     /**
      * @param inputIndex the input column's index in the row
@@ -104,11 +109,27 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
         return cache;
     }
 
+    /**
+     * A float array column value holding {@code n} values of {@code src} from {@code off}, in Spark's binary
+     * array format, written into the current chunk's output buffer (reused for the next chunk, as the rows
+     * are); only for use inside {@link #poolGroup}.
+     */
+    protected final UnsafeArrayData floatArray(float[] src, int off, int n) {
+        Chunks c = filling;
+        if (c == null) throw new IllegalStateException("floatArray is only for use inside poolGroup");
+        return c.floatArray(src, off, n);
+    }
+
     /** The input column's index. */
     protected final int inputIndex() {
         return inputIndex;
     }
 
+    /**
+     * Pools a partition's rows. As Spark's own operators do, the function reuses its buffers: a row handed out
+     * stays valid until the rows of the next chunk are read (at most {@code batchRows} rows later); a consumer
+     * that keeps rows longer copies them ({@link InternalRow#copy()}).
+     */
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
         TaskContext tc = TaskContext.get();
@@ -128,6 +149,17 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
         private int size; // rows in the current chunk
         private int next; // next row of the chunk to hand out
         private InternalRow pending;
+        // The chunk's input rows, copied into one reused buffer: a fresh array per row (InternalRow.copy) costs
+        // more than the pooling for rows of tens of kilobytes (new memory is cold), and the JVM's collector
+        // then has to reclaim it.
+        private final UnsafeRow[] held = new UnsafeRow[batchRows];
+        private byte[] arena = new byte[0];
+        private int used; // bytes of the arena used by the chunk's rows
+        // The chunk's float array outputs (floatArray), likewise reused.
+        private byte[] outArena = new byte[0];
+        private int outUsed;
+        private final java.util.ArrayList<UnsafeArrayData> outArrays = new java.util.ArrayList<>();
+        private int outCount;
 
         Chunks(Iterator<InternalRow> input, int partition) {
             this.input = input;
@@ -163,10 +195,13 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
             long elements = 0;
             groups.clear();
             groupCounts.clear();
+            used = 0;
+            outUsed = 0;
+            outCount = 0;
             while (size < batchRows && elements < batchElements && input.hasNext()) {
                 // Spark reuses the row object it hands out: a row kept past next() is copied.
-                InternalRow row = input.next().copy();
                 int i = size++;
+                InternalRow row = hold(i, input.next());
                 chunk[i] = row;
                 invalid[i] = null;
                 shapes[i] = null;
@@ -196,16 +231,90 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
             for (Map.Entry<List<Integer>, int[]> g : groups.entrySet()) {
                 int[] members = g.getValue();
                 int count = groupCounts.get(g.getKey());
+                filling = this;
                 try {
                     poolGroup(shapes[members[0]], chunk, members, count, outputs, invalid);
                 } catch (InvalidRowException e) {
                     for (int j = 0; j < count; j++) invalid[members[j]] = e.getMessage();
+                } finally {
+                    filling = null;
                 }
                 for (int j = 0; j < count; j++) {
                     int i = members[j];
                     if (invalid[i] != null) fail(i, seen - size + i, invalid[i]);
                 }
             }
+        }
+
+        /** Slot {@code i}'s copy of {@code row}: in the arena when it is Spark's binary row, else a fresh copy. */
+        private InternalRow hold(int i, InternalRow row) {
+            if (!(row instanceof UnsafeRow)) return row.copy();
+            UnsafeRow u = (UnsafeRow) row;
+            int bytes = u.getSizeInBytes();
+            if ((long) used + bytes > arena.length) grow(bytes);
+            u.writeToMemory(arena, Platform.BYTE_ARRAY_OFFSET + used);
+            UnsafeRow h = held[i];
+            if (h == null || h.numFields() != u.numFields()) h = held[i] = new UnsafeRow(u.numFields());
+            h.pointTo(arena, Platform.BYTE_ARRAY_OFFSET + used, bytes);
+            used += bytes; // a multiple of 8, as every UnsafeRow's size is
+            return h;
+        }
+
+        UnsafeArrayData floatArray(float[] src, int off, int n) {
+            // Spark's layout: the element count (8 bytes), a null bit per element rounded up to 8 bytes, then
+            // the values, padded to 8 bytes.
+            long header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            long bytes = header + (((long) n * 4 + 7) & ~7L);
+            if (outUsed + bytes > outArena.length) growOut(bytes);
+            long at = Platform.BYTE_ARRAY_OFFSET + outUsed;
+            Platform.putLong(outArena, at, n);
+            for (long w = 8; w < header; w += 8) Platform.putLong(outArena, at + w, 0L);
+            Platform.copyMemory(src, Platform.FLOAT_ARRAY_OFFSET + (long) off * 4, outArena, at + header, (long) n * 4);
+            if ((n & 1) == 1) Platform.putInt(outArena, at + header + (long) n * 4, 0);
+            UnsafeArrayData a;
+            if (outCount < outArrays.size()) {
+                a = outArrays.get(outCount);
+            } else {
+                a = new UnsafeArrayData();
+                outArrays.add(a);
+            }
+            outCount++;
+            a.pointTo(outArena, at, (int) bytes);
+            outUsed += (int) bytes;
+            return a;
+        }
+
+        private void growOut(long bytes) {
+            long want = Math.max(outUsed + bytes, 2L * outArena.length);
+            if (want > Integer.MAX_VALUE - 16) want = outUsed + bytes;
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a chunk's outputs need more than 2 GiB; lower batchSize");
+            }
+            byte[] bigger = new byte[(int) want];
+            System.arraycopy(outArena, 0, bigger, 0, outUsed);
+            for (int k = 0; k < outCount; k++) {
+                UnsafeArrayData a = outArrays.get(k);
+                a.pointTo(bigger, a.getBaseOffset(), a.getSizeInBytes());
+            }
+            outArena = bigger;
+        }
+
+        /** A larger arena holding the chunk's rows so far (the slots that point into it are moved along). */
+        private void grow(int bytes) {
+            long want = Math.max((long) used + bytes, 2L * arena.length);
+            if (want > Integer.MAX_VALUE - 16) want = (long) used + bytes;
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a chunk of rows needs more than 2 GiB; lower batchSize");
+            }
+            byte[] bigger = new byte[(int) want];
+            System.arraycopy(arena, 0, bigger, 0, used);
+            for (int k = 0; k < size - 1; k++) {
+                UnsafeRow h = held[k];
+                if (h != null && h.getBaseObject() == arena) {
+                    h.pointTo(bigger, h.getBaseOffset(), h.getSizeInBytes());
+                }
+            }
+            arena = bigger;
         }
 
         private void fail(int i, long index, String rule) {

@@ -8,9 +8,7 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.unsafe.Platform;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
@@ -162,9 +160,8 @@ public final class TensorPooler extends RowBatcher {
                 if (vectors == null) vectors = new VectorUDT();
                 value = vectors.serialize(Vectors.dense(d));
             } else {
-                // Straight from the batch's output into Spark's binary array: one copy.
-                value = UnsafeArrayData.fromPrimitiveArray(
-                        out, Math.toIntExact(Platform.FLOAT_ARRAY_OFFSET + (long) j * rowOut * 4), rowOut, 4);
+                // Straight from the batch's output into Spark's binary array, in the chunk's reused buffer.
+                value = floatArray(out, j * rowOut, rowOut);
             }
             outputs[rows[j]] = writeShape
                     ? new Object[] {value, UnsafeArrayData.fromPrimitiveArray(slot.rowOutShape)}
@@ -201,34 +198,8 @@ public final class TensorPooler extends RowBatcher {
             for (int k = 0; k < n; k++) dst[off + k] = (float) d[k];
             return null;
         }
-        ArrayData a = row.getArray(index);
-        if (source == Source.FLOATS && a instanceof UnsafeArrayData) {
-            // Spark's binary array: a null bit set, then the floats; one bulk copy when no bit is set.
-            UnsafeArrayData u = (UnsafeArrayData) a;
-            Object base = u.getBaseObject();
-            long start = u.getBaseOffset() + 8;
-            long header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
-            for (long w = start; w < u.getBaseOffset() + header; w += 8) {
-                if (Platform.getLong(base, w) != 0) {
-                    for (int k = 0; k < n; k++) if (u.isNullAt(k)) return nullElement(dst, off, n, k);
-                }
-            }
-            Platform.copyMemory(
-                    base, u.getBaseOffset() + header, dst, Platform.FLOAT_ARRAY_OFFSET + (long) off * 4, (long) n * 4);
-            return null;
-        }
-        if (source == Source.FLOATS) {
-            for (int k = 0; k < n; k++) {
-                if (a.isNullAt(k)) return nullElement(dst, off, n, k);
-                dst[off + k] = a.getFloat(k);
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                if (a.isNullAt(k)) return nullElement(dst, off, n, k);
-                dst[off + k] = (float) a.getDouble(k);
-            }
-        }
-        return null;
+        int bad = FloatArrays.copy(row.getArray(index), source == Source.DOUBLES, dst, off, n);
+        return bad < 0 ? null : nullElement(dst, off, n, bad);
     }
 
     private String nullElement(float[] dst, int off, int n, int k) {
