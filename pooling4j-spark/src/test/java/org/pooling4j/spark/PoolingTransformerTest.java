@@ -210,6 +210,46 @@ class PoolingTransformerTest {
     }
 
     @Test
+    void largeRowsReuseTheExecutorsBuffersAcrossPartitionsAndJobs() {
+        // Batches of 8 rows of 4 x 64 x 64 floats are large enough (131,072 floats) for the buffers to come from
+        // the executor's pool: the second job, and the later partitions of each job, run on buffers that hold
+        // another partition's values (and the first job's data differ from the second's).
+        int[] shape = {4, 64, 64};
+        int size = 4 * 64 * 64;
+        Random rnd = new Random(SEED + 7);
+        for (int job = 0; job < 2; job++) {
+            List<Row> rows = new ArrayList<>();
+            List<float[]> xs = new ArrayList<>();
+            for (int i = 0; i < 27; i++) {
+                float[] x = new float[size];
+                for (int k = 0; k < x.length; k++) x[k] = (float) rnd.nextGaussian() * (job + 1);
+                xs.add(x);
+                rows.add(tensorRow(i, x));
+            }
+            Dataset<Row> df = spark.createDataFrame(rows, TENSORS).repartition(3);
+            PoolingTransformer t = new PoolingTransformer()
+                    .setInputCol("x")
+                    .setOutputCol("y")
+                    .setShape(shape)
+                    .setOp(job == 0 ? "max" : "avg")
+                    .setKernel(3)
+                    .setStride(2)
+                    .setBatchSize(8);
+            PoolSpec spec = (job == 0 ? PoolSpec.max(3, 3) : PoolSpec.avg(3, 3))
+                    .stride(2, 2)
+                    .build();
+            List<Row> out = t.transform(df).collectAsList();
+            assertEquals(27, out.size());
+            for (Row r : out) {
+                int id = (int) r.getLong(0);
+                Tensor want = Pooling.forward(spec, Tensor.of(xs.get(id), 1, 4, 64, 64));
+                assertBits(want.data(), floats(r, 2), "seed " + (SEED + 7) + ", job " + job + ", row " + id);
+                assertBits(xs.get(id), floats(r, 1), "job " + job + ", row " + id + ": the input column");
+            }
+        }
+    }
+
+    @Test
     void shapeColumnMixesShapesInOnePartitionAndKeepsRowOrder() {
         StructType schema = new StructType()
                 .add("x", DataTypes.createArrayType(DataTypes.DoubleType, false))
@@ -375,7 +415,7 @@ class PoolingTransformerTest {
         List<InternalRow> all = new ArrayList<>();
         for (Row r : rows) all.add(LocalSpark.internal(r, df.schema()));
         List<InternalRow> kept = new ArrayList<>();
-        skip.call(all.iterator()).forEachRemaining(kept::add);
+        skip.call(all.iterator()).forEachRemaining(r -> kept.add(r.copy()));
         assertEquals(2, kept.size());
         assertEquals("a", kept.get(0).getUTF8String(0).toString());
         assertEquals("i", kept.get(1).getUTF8String(0).toString());

@@ -42,9 +42,8 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
     private final long batchElements;
     private final int outputColumns;
 
-    // Plans and buffers by key; per task (the function is deserialized for each task).
-    private transient Map<Object, Object> cache;
-    // The chunk whose groups are being pooled (set around each poolGroup call), for floatArray.
+    // The partition whose groups are being pooled (set around each poolGroup call), for cache, floats and
+    // floatArray.
     private transient Chunks filling;
 
     /**
@@ -103,10 +102,30 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
     protected abstract void poolGroup(
             int[] shape, InternalRow[] chunk, int[] rows, int count, Object[][] outputs, String[] invalid);
 
-    /** The task's cache of plans and buffers (created on first use). */
+    /**
+     * The partition's cache of plans and buffers, which lives until the partition's rows are all handed out;
+     * only for use inside {@link #poolGroup}.
+     */
     protected final Map<Object, Object> cache() {
-        if (cache == null) cache = new HashMap<>();
-        return cache;
+        return current("cache").cache;
+    }
+
+    /**
+     * A float array of {@code n} elements for a buffer kept in {@link #cache()}: large ones come from a pool
+     * shared by the executor's tasks and go back to it when the partition is done, so they must not be
+     * referenced by anything handed out. Contents undefined; only for use inside {@link #poolGroup}.
+     */
+    protected final float[] floats(int n) {
+        Chunks c = current("floats");
+        float[] a = BufferPool.floats(n);
+        c.borrowed.add(a);
+        return a;
+    }
+
+    private Chunks current(String what) {
+        Chunks c = filling;
+        if (c == null) throw new IllegalStateException(what + " is only for use inside poolGroup");
+        return c;
     }
 
     /**
@@ -115,9 +134,7 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
      * are); only for use inside {@link #poolGroup}.
      */
     protected final UnsafeArrayData floatArray(float[] src, int off, int n) {
-        Chunks c = filling;
-        if (c == null) throw new IllegalStateException("floatArray is only for use inside poolGroup");
-        return c.floatArray(src, off, n);
+        return current("floatArray").floatArray(src, off, n);
     }
 
     /** The input column's index. */
@@ -127,13 +144,18 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
 
     /**
      * Pools a partition's rows. As Spark's own operators do, the function reuses its buffers: a row handed out
-     * stays valid until the rows of the next chunk are read (at most {@code batchRows} rows later); a consumer
-     * that keeps rows longer copies them ({@link InternalRow#copy()}).
+     * stays valid until the rows of the next chunk are read (at most {@code batchRows} rows later) or the
+     * partition ends; a consumer that keeps rows longer copies them ({@link InternalRow#copy()}).
      */
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
         TaskContext tc = TaskContext.get();
-        return new Chunks(input, tc == null ? 0 : tc.partitionId());
+        Chunks chunks = new Chunks(input, tc == null ? 0 : tc.partitionId());
+        // A task that stops reading early (a limit) still gives its buffers back.
+        if (tc != null) {
+            tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> chunks.release());
+        }
+        return chunks;
     }
 
     private final class Chunks implements Iterator<InternalRow> {
@@ -153,10 +175,14 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
         // more than the pooling for rows of tens of kilobytes (new memory is cold), and the JVM's collector
         // then has to reclaim it.
         private final UnsafeRow[] held = new UnsafeRow[batchRows];
-        private byte[] arena = new byte[0];
+        private byte[] arena = BufferPool.bytes();
+        // Plans and buffers by key (cache()), and the pooled arrays they hold (floats()).
+        private final Map<Object, Object> cache = new HashMap<>();
+        private final List<float[]> borrowed = new ArrayList<>();
+        private boolean released;
         private int used; // bytes of the arena used by the chunk's rows
         // The chunk's float array outputs (floatArray), likewise reused.
-        private byte[] outArena = new byte[0];
+        private byte[] outArena = BufferPool.bytes();
         private int outUsed;
         private final java.util.ArrayList<UnsafeArrayData> outArrays = new java.util.ArrayList<>();
         private int outCount;
@@ -170,7 +196,10 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
         public boolean hasNext() {
             while (pending == null) {
                 if (next == size) {
-                    if (!input.hasNext()) return false;
+                    if (released || !input.hasNext()) {
+                        release();
+                        return false;
+                    }
                     fill();
                     continue;
                 }
@@ -244,6 +273,24 @@ public abstract class RowBatcher implements FlatMapFunction<Iterator<InternalRow
                     if (invalid[i] != null) fail(i, seen - size + i, invalid[i]);
                 }
             }
+        }
+
+        /** Gives the partition's large buffers back to the pool (once; the rows handed out are then invalid). */
+        void release() {
+            if (released) return;
+            released = true;
+            Arrays.fill(chunk, 0, size, null);
+            Arrays.fill(held, null);
+            size = 0;
+            next = 0;
+            cache.clear();
+            for (float[] a : borrowed) BufferPool.give(a);
+            borrowed.clear();
+            BufferPool.give(arena);
+            BufferPool.give(outArena);
+            arena = new byte[0];
+            outArena = new byte[0];
+            outArrays.clear();
         }
 
         /** Slot {@code i}'s copy of {@code row}: in the arena when it is Spark's binary row, else a fresh copy. */

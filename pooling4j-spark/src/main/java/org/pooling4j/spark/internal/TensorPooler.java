@@ -126,13 +126,10 @@ public final class TensorPooler extends RowBatcher {
         final Tensor out;
         final int[] rowOutShape;
 
-        Slot(PoolPlan plan) {
+        Slot(PoolPlan plan, float[] in, float[] out) {
             this.plan = plan;
-            int[] s = plan.inputShape();
-            long n = 1;
-            for (int d : s) n *= d;
-            this.in = new Tensor(new float[Math.toIntExact(n)], s, plan.layout());
-            this.out = plan.newOutput();
+            this.in = new Tensor(in, plan.inputShape(), plan.layout());
+            this.out = new Tensor(out, plan.outputShape(), plan.layout());
             int[] o = plan.outputShape();
             this.rowOutShape = Arrays.copyOfRange(o, 1, o.length);
         }
@@ -180,7 +177,8 @@ public final class TensorPooler extends RowBatcher {
             for (int a = 0; a < full.length; a++) full[a] = batch[a];
             try {
                 PoolSpec spec = recipe.build(shape.length - 1);
-                cached = new Slot(Pooling.plan(spec, full, layout, 1));
+                PoolPlan plan = Pooling.plan(spec, full, layout, 1);
+                cached = new Slot(plan, floats(count(plan.inputShape())), floats(count(plan.outputShape())));
             } catch (IllegalArgumentException e) {
                 cached = "shape " + Arrays.toString(shape) + " does not fit the operator: " + e.getMessage();
             }
@@ -188,6 +186,12 @@ public final class TensorPooler extends RowBatcher {
         }
         if (cached instanceof String) throw new InvalidRowException((String) cached);
         return (Slot) cached;
+    }
+
+    private static int count(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return Math.toIntExact(n);
     }
 
     /** Copies one row's values; returns the rule it breaks (a null element), or null. */
