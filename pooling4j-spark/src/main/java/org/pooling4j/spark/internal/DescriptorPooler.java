@@ -167,12 +167,12 @@ public final class DescriptorPooler extends RowBatcher {
         }
     }
 
-    // One input buffer per batch shape and task, reused from batch to batch.
+    // One input buffer per batch shape and partition, reused from batch to batch (large ones from the pool).
     private float[] buffer(int count, int rowIn) {
         List<Integer> key = List.of(count, rowIn);
         Object b = cache().get(key);
         if (b == null) {
-            b = new float[Math.toIntExact((long) count * rowIn)];
+            b = floats(Math.toIntExact((long) count * rowIn));
             cache().put(key, b);
         }
         return (float[]) b;

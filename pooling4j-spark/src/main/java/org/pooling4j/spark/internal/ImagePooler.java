@@ -82,11 +82,10 @@ public final class ImagePooler extends RowBatcher {
         final Tensor in;
         final Tensor out;
 
-        Slot(PoolPlan plan) {
+        Slot(PoolPlan plan, float[] in, float[] out) {
             this.plan = plan;
-            int[] s = plan.inputShape();
-            this.in = new Tensor(new float[s[0] * s[1] * s[2] * s[3]], s, Layout.CHANNELS_LAST);
-            this.out = plan.newOutput();
+            this.in = new Tensor(in, plan.inputShape(), Layout.CHANNELS_LAST);
+            this.out = new Tensor(out, plan.outputShape(), Layout.CHANNELS_LAST);
         }
     }
 
@@ -97,8 +96,9 @@ public final class ImagePooler extends RowBatcher {
         Object cached = cache().get(key);
         if (cached == null) {
             try {
-                cached = new Slot(Pooling.plan(
-                        recipe.build(2), new int[] {count, shape[0], shape[1], shape[2]}, Layout.CHANNELS_LAST, 1));
+                PoolPlan plan = Pooling.plan(
+                        recipe.build(2), new int[] {count, shape[0], shape[1], shape[2]}, Layout.CHANNELS_LAST, 1);
+                cached = new Slot(plan, floats(size(plan.inputShape())), floats(size(plan.outputShape())));
             } catch (IllegalArgumentException e) {
                 cached = "image " + shape[0] + " x " + shape[1] + " does not fit the operator: " + e.getMessage();
             }
@@ -128,6 +128,12 @@ public final class ImagePooler extends RowBatcher {
                 new GenericInternalRow(new Object[] {origin, os[1], os[2], shape[2], img.getInt(MODE), bytes})
             };
         }
+    }
+
+    private static int size(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return Math.toIntExact(n);
     }
 
     /** Rounds half to even and clamps to 0..255 (NaN, which 8-bit inputs cannot give, becomes 0). */

@@ -172,12 +172,11 @@ public final class SequencePooler extends RowBatcher {
         final float[] mask;
         final float[] out;
 
-        Slot(SequencePlan plan) {
+        Slot(SequencePlan plan, float[] x, float[] mask, float[] out) {
             this.plan = plan;
-            int[] s = plan.inputShape();
-            this.x = new float[Math.toIntExact((long) s[0] * s[1] * s[2])];
-            this.mask = new float[s[0] * s[1]];
-            this.out = new float[s[0] * plan.outputDim()];
+            this.x = x;
+            this.mask = mask;
+            this.out = out;
         }
     }
 
@@ -233,7 +232,12 @@ public final class SequencePooler extends RowBatcher {
         if (cached == null) {
             if (spec == null) spec = SequenceSpec.of(Arrays.asList(modes), p, eps);
             try {
-                cached = new Slot(SequencePooling.plan(spec, count, len, d));
+                SequencePlan plan = SequencePooling.plan(spec, count, len, d);
+                cached = new Slot(
+                        plan,
+                        floats(Math.toIntExact((long) count * len * d)),
+                        floats(count * len),
+                        floats(count * plan.outputDim()));
             } catch (IllegalArgumentException e) {
                 cached = "shape (L = " + len + ", D = " + d + ") does not fit: " + e.getMessage();
             }
