@@ -797,6 +797,63 @@ class FastKernelsTest {
                 37));
         list.add(problem(
                 rnd, "flat: avg backward valid", PoolSpec.avg(2, 3).stride(1).build(), "floats", true, 2, 6, 20, 17));
+        // Windows reaching past the ow * stride floats a buffer row keeps run on rows iw (or the next
+        // multiple of the stride) floats apart: stride 1 without right padding, strides that do not divide the
+        // row, dilation, left padding only, rows shorter and longer than a vector, 1-D to 3-D, max and average.
+        list.add(problem(
+                rnd,
+                "wide: max s1 left pad only",
+                PoolSpec.max(4, 3)
+                        .stride(1)
+                        .padding(new int[] {0, 1}, new int[] {0, 0})
+                        .build(),
+                "specials",
+                true,
+                2,
+                5,
+                20,
+                15));
+        list.add(problem(
+                rnd, "wide: max s1 tiny planes", PoolSpec.max(3, 3).stride(1).build(), "ints", true, 2, 9, 4, 4));
+        list.add(problem(
+                rnd, "wide: max s2 k6 odd width", PoolSpec.max(4, 6).stride(2).build(), "floats", true, 2, 3, 37, 33));
+        list.add(problem(
+                rnd,
+                "wide: max s3 dilated",
+                PoolSpec.max(2, 4).stride(3).dilation(1, 2).build(),
+                "specials",
+                true,
+                1,
+                4,
+                11,
+                40));
+        list.add(problem(
+                rnd,
+                "wide: avg s1 valid long rows",
+                PoolSpec.avg(3, 3).stride(1).build(),
+                "floats",
+                true,
+                1,
+                3,
+                9,
+                70));
+        list.add(problem(
+                rnd,
+                "wide: avg s2 right pad short",
+                PoolSpec.avg(3, 5)
+                        .stride(2)
+                        .padding(new int[] {1, 2}, new int[] {0, 0})
+                        .countIncludePad(false)
+                        .build(),
+                "floats",
+                true,
+                2,
+                3,
+                13,
+                21));
+        list.add(problem(rnd, "wide: max 1D s1", PoolSpec.max(5).stride(1).build(), "ints", true, 3, 4, 23));
+        list.add(problem(
+                rnd, "wide: max 3D s1", PoolSpec.max(2, 2, 3).stride(1).build(), "specials", true, 1, 3, 4, 5, 17));
         return list;
     }
 

@@ -247,16 +247,34 @@ public final class Box {
     public int[] flatFixups() {
         int[] f = flatFixups;
         if (f != null) return f;
-        int n = Math.min(iw, ow * strideW);
+        f = fixups(Math.min(iw, ow * strideW));
+        flatFixups = f;
+        return f;
+    }
+
+    private volatile int[] wideFixups;
+
+    /**
+     * As {@link #flatFixups}, with the vertical results of each output row stored {@code iw} floats apart,
+     * all valid (the wide layout of stride-1 windows whose rows keep fewer outputs than inputs): the
+     * columns whose windows are clipped by the padding.
+     */
+    public int[] wideFixups() {
+        int[] f = wideFixups;
+        if (f != null) return f;
+        f = fixups(iw);
+        wideFixups = f;
+        return f;
+    }
+
+    private int[] fixups(int n) {
         int count = 0;
         int[] all = new int[ow];
         for (int c = 0; c < ow; c++) {
             boolean inside = lw[c] == 0 && hw[c] == kw[c] && sw[c] >= 0 && sw[c] + (kw[c] - 1) * dw < n;
             if (!inside) all[count++] = c;
         }
-        f = java.util.Arrays.copyOf(all, count);
-        flatFixups = f;
-        return f;
+        return java.util.Arrays.copyOf(all, count);
     }
 
     private volatile Box squeezed;

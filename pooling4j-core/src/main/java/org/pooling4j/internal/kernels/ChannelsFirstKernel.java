@@ -180,7 +180,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                         continue;
                     }
                     if (narrow && max && nan) {
-                        narrowMaxRow(b, in, inBase, a, bb, out, o, floor);
+                        narrowMaxRow(b, in, inBase, a, bb, out, o, floor, buf);
                         continue;
                     }
                     // Vertical pass: the window's input rows reduced into one row.
@@ -251,12 +251,9 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (!b.sliding || b.anyEmpty) return false;
         PoolOp op = spec.op();
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
-        if ((long) b.od * b.oh * b.kd[0] * b.kh[0] > FLAT_TABLE_LIMIT) return false;
-        // A window reaching past the floats a buffer row keeps (stride-1 windows without padding keep
-        // ow of iw floats) has no fix-up from the buffer: such problems run the row path.
-        int n = Math.min(b.iw, b.ow * b.strideW);
-        for (int f : b.flatFixups()) if (b.sw[f] + (b.hw[f] - 1) * b.dw >= n) return false;
-        return true;
+        // Windows reaching past the floats a buffer row keeps (stride-1 windows without padding keep ow of
+        // iw floats) run widePlanes.
+        return (long) b.od * b.oh * b.kd[0] * b.kh[0] <= FLAT_TABLE_LIMIT;
     }
 
     /** Whether the input rows themselves can serve as the chunk buffer: one input row per output row, in order. */
@@ -304,8 +301,12 @@ public final class ChannelsFirstKernel extends FastKernel {
                 int from = inOff + c0 * b.iw;
                 if (max) ops.windowMax(in, from, out, outOff + c0 * ow, count, s, k, dw, true);
                 else ops.windowSum(in, from, out, outOff + c0 * ow, count, s, k, dw);
-                finishFlat(b, in, inOff, in, out, outOff, c0, c1, 0, -inOff, max, divide);
+                finishFlat(b, in, inOff, in, out, outOff, c0, c1, 0, -inOff, max, divide, wb, b.flatFixups());
             }
+            return;
+        }
+        if (reachesPast(b)) {
+            widePlanes(b, rt, in, inOff, out, outOff, g0, g1, max, divide);
             return;
         }
         int chunkRows = Math.max(1, FLAT_CHUNK / wb);
@@ -315,50 +316,120 @@ public final class ChannelsFirstKernel extends FastKernel {
         float[] buf = Scratch.floats(Scratch.FLAT, lead + chunkRows * wb + slack);
         for (int c0 = g0; c0 < g1; c0 += chunkRows) {
             int c1 = Math.min(g1, c0 + chunkRows);
-            for (int g = c0; g < c1; ) {
-                int p = g / rows;
-                int r = g - p * rows;
-                int r1 = Math.min(rows, r + (c1 - g));
-                int d = lead + (g - c0) * wb;
-                int base = inOff + p * inPlane;
-                if (wb == b.iw) {
-                    // Buffer rows as far apart as input rows: a run of rows whose windows step one
-                    // input row at a time is one long vertical pass.
-                    // Rows that merge with no neighbour (strided windows) stay one call per segment.
-                    for (int q = r; q < r1; ) {
-                        int len = Math.min(rt.run[q], r1 - q);
-                        int dq = d + (q - r) * wb;
-                        if (len > 1) {
-                            if (max)
-                                ops.verticalMax(
-                                        in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n, true);
-                            else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n);
-                            q += len;
-                            continue;
-                        }
-                        int e = q + 1;
-                        while (e < r1 && rt.run[e] == 1) e++;
-                        if (max) ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n, true);
-                        else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n);
-                        q = e;
-                    }
-                } else if (max) {
-                    ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
-                } else {
-                    ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
-                }
-                g += r1 - r;
-            }
+            vertical(b, rt, in, inOff, buf, lead, wb, n, c0, c1, max);
             int count = (c1 - c0) * ow;
             if (max) ops.windowMax(buf, 0, out, outOff + c0 * ow, count, s, k, dw, true);
             else ops.windowSum(buf, 0, out, outOff + c0 * ow, count, s, k, dw);
-            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide);
+            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, wb, b.flatFixups());
         }
     }
 
     /**
-     * Fix-up columns, then the divisors (when {@code divide}) or the zero re-scan (max), for global
-     * output rows {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
+     * The vertical passes of global output rows {@code [c0, c1)} into {@code buf}: row g's results start at
+     * {@code buf[lead + (g - c0) * wb]}, {@code n} floats of them.
+     */
+    private void vertical(
+            Box b,
+            Box.RowTable rt,
+            float[] in,
+            int inOff,
+            float[] buf,
+            int lead,
+            int wb,
+            int n,
+            int c0,
+            int c1,
+            boolean max) {
+        int rows = b.od * b.oh;
+        int inPlane = b.inPlane();
+        for (int g = c0; g < c1; ) {
+            int p = g / rows;
+            int r = g - p * rows;
+            int r1 = Math.min(rows, r + (c1 - g));
+            int d = lead + (g - c0) * wb;
+            int base = inOff + p * inPlane;
+            if (wb == b.iw) {
+                // Buffer rows as far apart as input rows: a run of rows whose windows step one
+                // input row at a time is one long vertical pass.
+                // Rows that merge with no neighbour (strided windows) stay one call per segment.
+                for (int q = r; q < r1; ) {
+                    int len = Math.min(rt.run[q], r1 - q);
+                    int dq = d + (q - r) * wb;
+                    if (len > 1) {
+                        if (max)
+                            ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n, true);
+                        else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, q + 1, buf, dq, wb, len * n);
+                        q += len;
+                        continue;
+                    }
+                    int e = q + 1;
+                    while (e < r1 && rt.run[e] == 1) e++;
+                    if (max) ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n, true);
+                    else ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, q, e, buf, dq, wb, n);
+                    q = e;
+                }
+            } else if (max) {
+                ops.verticalMax(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n, true);
+            } else {
+                ops.verticalSum(in, base, rt.offs, rt.cnt, rt.maxT, r, r1, buf, d, wb, n);
+            }
+            g += r1 - r;
+        }
+    }
+
+    /**
+     * Windows that reach past the {@code ow * strideW} floats a buffer row keeps (stride-1 windows without
+     * padding on the right, or strides that do not divide the row): the vertical results stored {@code wb}
+     * floats apart, the first multiple of the stride that holds a whole input row, so that every window lies
+     * in its buffer row (and, where {@code wb == iw}, runs of stride-1 rows are one long vertical pass); the
+     * flat horizontal pass computes {@code wb / strideW} values per row into a second buffer, of which each
+     * row's first {@code ow} are copied out.
+     */
+    private void widePlanes(
+            Box b,
+            Box.RowTable rt,
+            float[] in,
+            int inOff,
+            float[] out,
+            int outOff,
+            int g0,
+            int g1,
+            boolean max,
+            boolean divide) {
+        int ow = b.ow;
+        int iw = b.iw;
+        int s = b.strideW;
+        int k = b.kw[0];
+        int dw = b.dw;
+        int lead = -b.sw[0];
+        int owW = (iw + s - 1) / s;
+        int wb = owW * s;
+        int chunkRows = Math.max(1, FLAT_CHUNK / wb);
+        int slack = RowOps.VERTICAL_SLACK + ROW_SLACK + (k - 1) * dw + s;
+        float[] buf = Scratch.floats(Scratch.FLAT, lead + chunkRows * wb + slack);
+        float[] wide = Scratch.floats(Scratch.WIDE, chunkRows * owW + ROW_SLACK);
+        int[] fix = b.wideFixups();
+        for (int c0 = g0; c0 < g1; c0 += chunkRows) {
+            int c1 = Math.min(g1, c0 + chunkRows);
+            vertical(b, rt, in, inOff, buf, lead, wb, iw, c0, c1, max);
+            int count = (c1 - c0) * owW;
+            if (max) ops.windowMax(buf, 0, wide, 0, count, s, k, dw, true);
+            else ops.windowSum(buf, 0, wide, 0, count, s, k, dw);
+            for (int g = c0; g < c1; g++) System.arraycopy(wide, (g - c0) * owW, out, outOff + g * ow, ow);
+            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, wb, fix);
+        }
+    }
+
+    /** Whether a column's window reaches past the {@code min(iw, ow * strideW)} floats a buffer row keeps. */
+    private static boolean reachesPast(Box b) {
+        int n = Math.min(b.iw, b.ow * b.strideW);
+        for (int f : b.flatFixups()) if (b.sw[f] + (b.hw[f] - 1) * b.dw >= n) return true;
+        return false;
+    }
+
+    /**
+     * Fix-up columns ({@code fix}), then the divisors (when {@code divide}) or the zero re-scan (max), for
+     * global output rows {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
      */
     private void finishFlat(
             Box b,
@@ -372,19 +443,19 @@ public final class ChannelsFirstKernel extends FastKernel {
             int lead,
             int shift,
             boolean max,
-            boolean divide) {
+            boolean divide,
+            int wb,
+            int[] fix) {
         PoolSpec spec = b.g.spec();
-        int[] fix = b.flatFixups();
         int rows = b.od * b.oh;
         int ow = b.ow;
-        int wb = ow * b.strideW;
         int inPlane = b.inPlane();
         // Column by column, rows inside: the window's taps are the same for every row.
         for (int f : fix) {
             int dw = b.dw;
             int w0 = b.sw[f] + b.lw[f] * dw;
             int wLast = b.sw[f] + (b.hw[f] - 1) * dw;
-            // Every tap lies in the buffer row: flat() refuses problems whose windows reach past it.
+            // Every tap lies in the buffer row: problems whose windows reach past it run widePlanes.
             if (max) {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
                     // Math.max: branch-free (a compare per tap on random data mispredicts half the
@@ -430,26 +501,33 @@ public final class ChannelsFirstKernel extends FastKernel {
      */
 
     /**
-     * One output row of NaN-propagating max, window by window with {@link Math#max} (branch-free),
-     * zero results re-scanned for the reference's sign.
+     * One output row of NaN-propagating max with {@link Math#max} (branch-free): the window's input rows
+     * reduced into {@code buf}, then each window's columns; zero results re-scanned for the reference's sign.
+     * Two passes rather than one running maximum per window: a running maximum is one chain of dependent
+     * max operations per output (taps x their latency), while each pass's operations are independent
+     * across columns, so they overlap (about 5x faster on 15-wide rows with 4 x 3 windows).
      */
-    private static void narrowMaxRow(Box b, float[] in, int inBase, int a, int bb, float[] out, int o, float floor) {
+    private static void narrowMaxRow(
+            Box b, float[] in, int inBase, int a, int bb, float[] out, int o, float floor, float[] buf) {
         PoolSpec spec = b.g.spec();
         int iw = b.iw;
-        int d0 = b.ld[a];
-        int d1 = b.hd[a];
-        int h0 = b.lh[bb];
-        int h1 = b.hh[bb];
-        for (int c = 0; c < b.ow; c++) {
-            float best = floor;
-            int w0 = b.sw[c] + b.lw[c] * b.dw;
-            int w1 = b.sw[c] + b.hw[c] * b.dw;
-            for (int ta = d0; ta < d1; ta++) {
-                for (int tb = h0; tb < h1; tb++) {
-                    int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
-                    for (int w = w0; w < w1; w += b.dw) best = Math.max(best, in[r + w]);
+        boolean first = true;
+        for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+            for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
+                if (first) {
+                    System.arraycopy(in, r, buf, 0, iw);
+                    first = false;
+                } else {
+                    for (int w = 0; w < iw; w++) buf[w] = Math.max(buf[w], in[r + w]);
                 }
             }
+        }
+        int dw = b.dw;
+        for (int c = 0; c < b.ow; c++) {
+            float best = floor;
+            int w1 = b.sw[c] + b.hw[c] * dw;
+            for (int w = b.sw[c] + b.lw[c] * dw; w < w1; w += dw) best = Math.max(best, buf[w]);
             out[o + c] = best == 0f ? scanMax(b, spec, in, inBase, 1, a, bb, c, null) : best;
         }
     }

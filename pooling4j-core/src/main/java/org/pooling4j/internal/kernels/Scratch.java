@@ -19,7 +19,8 @@ final class Scratch {
     static final int BLOCKS = 5;
     static final int FLAT = 6;
     static final int PLANES = 7;
-    private static final int SLOTS = 8;
+    static final int WIDE = 8;
+    private static final int SLOTS = 9;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
