@@ -35,6 +35,17 @@ public interface RowOps {
     void maxIndexInto(
             float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan);
 
+    /**
+     * The taps of one channels-last window at once: for {@code i < n},
+     * {@code out[o + i] = max over t < k, in t order, of src[s + t * tapStride + i]}, the first tap starting
+     * the running maximum ({@code k >= 1}); {@code out} does not overlap what is read. The sign of a zero
+     * maximum is unspecified; everything else follows the rule above.
+     */
+    void maxTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, boolean nan);
+
+    /** As {@link #maxTaps}, with sums (taps added in t order per element). */
+    void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n);
+
     /** {@code acc[i] += src[i]}; {@code src} and {@code acc} may be the same array at distinct ranges. */
     void addInto(float[] src, int sOff, float[] acc, int accOff, int n);
 

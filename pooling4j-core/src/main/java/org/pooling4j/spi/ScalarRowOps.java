@@ -51,6 +51,27 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void maxTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, boolean nan) {
+        for (int i = 0; i < n; i++) {
+            float best = src[s + i];
+            for (int t = 1; t < k; t++) {
+                float v = src[s + t * tapStride + i];
+                if (v > best || (nan && v != v)) best = v;
+            }
+            out[o + i] = best;
+        }
+    }
+
+    @Override
+    public void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n) {
+        for (int i = 0; i < n; i++) {
+            float sum = src[s + i];
+            for (int t = 1; t < k; t++) sum += src[s + t * tapStride + i];
+            out[o + i] = sum;
+        }
+    }
+
+    @Override
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         for (int i = 0; i < n; i++) acc[accOff + i] += src[sOff + i];
     }

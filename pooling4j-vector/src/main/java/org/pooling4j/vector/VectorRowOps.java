@@ -182,6 +182,60 @@ final class VectorRowOps implements RowOps {
         if (i < n) scalar.maxIndexInto(src, sOff + i, acc, accOff + i, arg, argOff + i, n - i, tag, nan);
     }
 
+    // One channels-last window's taps per call: each block of channels is reduced over the taps in
+    // registers and stored once (per-tap calls read and wrote the output once per tap). A last whole
+    // vector overlapping the previous one recomputes a few lanes instead of a scalar tail.
+
+    @Override
+    public void maxTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, boolean nan) {
+        if (n < L) {
+            scalar.maxTaps(src, s, tapStride, k, out, o, n, nan);
+            return;
+        }
+        int last = n - L;
+        int i = 0;
+        if (nan) {
+            while (true) {
+                FloatVector acc = FloatVector.fromArray(F, src, s + i);
+                for (int t = 1; t < k; t++) {
+                    FloatVector v = FloatVector.fromArray(F, src, s + t * tapStride + i);
+                    acc = acc.blend(v, v.compare(VectorOperators.GT, acc).or(v.compare(VectorOperators.NE, v)));
+                }
+                acc.intoArray(out, o + i);
+                if (i == last) break;
+                i = Math.min(i + L, last);
+            }
+        } else {
+            while (true) {
+                FloatVector acc = FloatVector.fromArray(F, src, s + i);
+                for (int t = 1; t < k; t++) {
+                    FloatVector v = FloatVector.fromArray(F, src, s + t * tapStride + i);
+                    acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
+                }
+                acc.intoArray(out, o + i);
+                if (i == last) break;
+                i = Math.min(i + L, last);
+            }
+        }
+    }
+
+    @Override
+    public void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n) {
+        if (n < L) {
+            scalar.sumTaps(src, s, tapStride, k, out, o, n);
+            return;
+        }
+        int last = n - L;
+        int i = 0;
+        while (true) {
+            FloatVector acc = FloatVector.fromArray(F, src, s + i);
+            for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, src, s + t * tapStride + i));
+            acc.intoArray(out, o + i);
+            if (i == last) break;
+            i = Math.min(i + L, last);
+        }
+    }
+
     @Override
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         int i = 0;

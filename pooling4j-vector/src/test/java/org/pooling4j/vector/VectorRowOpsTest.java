@@ -137,6 +137,45 @@ class VectorRowOpsTest {
     }
 
     @Test
+    void channelsLastWindowTapsMatchTheScalarOnes() {
+        // Hand-worked first (scalar, then SIMD): two taps 3 floats apart over 2 channels, a NaN, a tie and
+        // a later larger value.
+        float[] src = {1, 5, 0, 2, Float.NaN, 7, 9, 8};
+        for (RowOps ops : new RowOps[] {SCALAR, simd}) {
+            float[] out = new float[2];
+            ops.maxTaps(src, 0, 3, 2, out, 0, 2, true); // max(1, 2), max(5, NaN)
+            assertEquals(2f, out[0], ops.name());
+            assertEquals(Float.NaN, out[1], ops.name());
+            ops.maxTaps(src, 0, 3, 2, out, 0, 2, false); // without NaN propagation the running value stays
+            assertEquals(5f, out[1], ops.name());
+            ops.maxTaps(src, 1, 6, 2, out, 0, 1, true); // max(5, 8)
+            assertEquals(8f, out[0], ops.name());
+            ops.sumTaps(src, 0, 6, 2, out, 0, 2); // 1 + 9, 5 + 8
+            assertArrayEquals(new float[] {10, 13}, out, ops.name());
+        }
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        for (int n : SIZES) {
+            if (n == 0) continue;
+            for (int k = 1; k <= 4; k++) {
+                for (int gap : new int[] {0, 1, 5}) {
+                    int tapStride = n + gap;
+                    boolean nan = r.nextBoolean();
+                    float[] in = data(r, 3 + (k - 1) * tapStride + n + 3);
+                    float[] w = new float[n + 2];
+                    float[] g = new float[n + 2];
+                    SCALAR.maxTaps(in, 3, tapStride, k, w, 1, n, nan);
+                    simd.maxTaps(in, 3, tapStride, k, g, 1, n, nan);
+                    sameBitsButZeroSign(w, g, "maxTaps n=" + n + " k=" + k + " stride=" + tapStride + " nan=" + nan);
+                    float[] f = finite(r, in.length);
+                    SCALAR.sumTaps(f, 3, tapStride, k, w, 1, n);
+                    simd.sumTaps(f, 3, tapStride, k, g, 1, n);
+                    close(w, g, k, "sumTaps n=" + n + " k=" + k + " stride=" + tapStride);
+                }
+            }
+        }
+    }
+
+    @Test
     void sumsAgreeWithinFloatRounding() {
         SplittableRandom r = new SplittableRandom(SEED + 2);
         for (int count : SIZES) {

@@ -73,8 +73,12 @@ public final class ChannelsLastKernel extends FastKernel {
         int outPlane = b.outPlane();
         float[] div = max ? null : b.divisors();
         int[] blockEnd = columnBlocks(b, ch);
-        float[] buf =
-                Scratch.floats(Scratch.ROW, Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch)));
+        // Slack: the vertical pass may write up to a vector past a block's span.
+        float[] buf = Scratch.floats(
+                Scratch.ROW,
+                Math.min(rowLen, Math.max(BLOCK_FLOATS, maxBlockSpan(b, blockEnd) * ch)) + RowOps.VERTICAL_SLACK);
+        int[] taps = Scratch.ints(Scratch.TAPS, maxRows(b));
+        int[] tapCount = Scratch.ints(Scratch.TAP_COUNT, 1);
         int rowsPerItem = b.od * b.oh;
         for (int u = u0; u < u1; u++) {
             int n = u / rowsPerItem;
@@ -100,20 +104,24 @@ public final class ChannelsLastKernel extends FastKernel {
                 if (rows == 1 && (!max || fromFirst)) {
                     src = in;
                     srcOff = inBase + rowOf(b, a, bb, b.ld[a], b.lh[bb]) * rowLen;
-                } else if (span > 0) {
-                    boolean first = !max || fromFirst;
-                    if (!first) Arrays.fill(buf, 0, span, floor);
+                } else if (span > 0 && (!max || fromFirst)) {
+                    // All the window's rows in one pass: each block of the span reduced in registers and
+                    // stored once, instead of the buffer read and written once per row.
+                    int t = 0;
                     for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
                         for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                            int r = inBase + rowOf(b, a, bb, ta, tb) * rowLen + x0 * ch;
-                            if (first) {
-                                System.arraycopy(in, r, buf, 0, span);
-                                first = false;
-                            } else if (max) {
-                                ops.maxInto(in, r, buf, 0, span, nan);
-                            } else {
-                                ops.addInto(in, r, buf, 0, span);
-                            }
+                            taps[t++] = rowOf(b, a, bb, ta, tb) * rowLen + x0 * ch;
+                        }
+                    }
+                    tapCount[0] = t;
+                    if (max) ops.verticalMax(in, inBase, taps, tapCount, t, 0, 1, buf, 0, span, span, nan);
+                    else ops.verticalSum(in, inBase, taps, tapCount, t, 0, 1, buf, 0, span, span);
+                } else if (span > 0) {
+                    // Max from a floor (the floor is the first value): every row folded into the buffer.
+                    Arrays.fill(buf, 0, span, floor);
+                    for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                        for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
+                            ops.maxInto(in, inBase + rowOf(b, a, bb, ta, tb) * rowLen + x0 * ch, buf, 0, span, nan);
                         }
                     }
                 }
@@ -125,22 +133,21 @@ public final class ChannelsLastKernel extends FastKernel {
                         Arrays.fill(out, o, o + ch, max ? floor : 0f);
                         continue;
                     }
-                    boolean first = !max || fromFirst;
-                    if (!first) Arrays.fill(out, o, o + ch, floor);
-                    for (int tc = t0; tc < t1; tc++) {
-                        int p = srcOff + (b.sw[c] + tc * b.dw) * ch;
-                        if (first) {
-                            System.arraycopy(src, p, out, o, ch);
-                            first = false;
-                        } else if (max) {
-                            ops.maxInto(src, p, out, o, ch, nan);
-                        } else {
-                            ops.addInto(src, p, out, o, ch);
-                        }
+                    int p = srcOff + (b.sw[c] + t0 * b.dw) * ch;
+                    if (!max) {
+                        ops.sumTaps(src, p, b.dw * ch, t1 - t0, out, o, ch);
+                    } else if (fromFirst) {
+                        ops.maxTaps(src, p, b.dw * ch, t1 - t0, out, o, ch, nan);
+                    } else {
+                        Arrays.fill(out, o, o + ch, floor);
+                        for (int tc = t0; tc < t1; tc++) ops.maxInto(src, p + (tc - t0) * b.dw * ch, out, o, ch, nan);
                     }
                     if (max) {
-                        for (int k = 0; k < ch; k++) {
-                            if (out[o + k] == 0f) out[o + k] = scanMax(b, spec, in, inBase + k, ch, a, bb, c, null);
+                        // Zeros are rare: a vector search skips the rest (a scalar loop over the channels
+                        // took a fifth of the NHWC stem's time).
+                        int end = o + ch;
+                        for (int i = ops.nextZero(out, o, end); i < end; i = ops.nextZero(out, i + 1, end)) {
+                            out[i] = scanMax(b, spec, in, inBase + (i - o), ch, a, bb, c, null);
                         }
                     } else {
                         ops.divide(out, o, ch, div[q0 + c]);
@@ -148,6 +155,15 @@ public final class ChannelsLastKernel extends FastKernel {
                 }
             }
         }
+    }
+
+    /** The most input rows of any window (rows of the window's depth and height taps). */
+    private static int maxRows(Box b) {
+        int m = 1;
+        for (int a = 0; a < b.od; a++) {
+            for (int bb = 0; bb < b.oh; bb++) m = Math.max(m, (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]));
+        }
+        return m;
     }
 
     /**

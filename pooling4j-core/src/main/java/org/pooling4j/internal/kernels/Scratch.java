@@ -20,7 +20,9 @@ final class Scratch {
     static final int FLAT = 6;
     static final int PLANES = 7;
     static final int WIDE = 8;
-    private static final int SLOTS = 9;
+    static final int TAPS = 9;
+    static final int TAP_COUNT = 10;
+    private static final int SLOTS = 11;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
