@@ -33,12 +33,15 @@ public final class PoolingBench {
 
     static final String USAGE = String.join(
             "\n",
-            "Usage: pooling4j spark-bench [--rows N] [--shape C,H,W] [--op OP] [--kernel K] [--repeat R]",
+            "Usage: pooling4j spark-bench [--rows N] [--shape C,H,W] [--op OP] [--kernel K] [--stride S]"
+                    + " [--padding P] [--repeat R]",
             "Rows/s of a pooling job on local[1] and local[2] against the plain library on the same rows.",
             "  --rows N        rows (default 6000)",
             "  --shape C,H,W   row shape, channels-first (default 8,32,32)",
             "  --op OP         operator (default avg)",
             "  --kernel K      kernel (default 2)",
+            "  --stride S      stride (default: the kernel)",
+            "  --padding P     padding (default 0)",
             "  --batch-size N  rows per library call (default 64)",
             "  --partitions P  partitions of the cached data (default 8)",
             "  --repeat R      timed runs of each, the best is reported (default 5)");
@@ -48,7 +51,16 @@ public final class PoolingBench {
         try {
             a = new JobArgs(
                     args,
-                    List.of("--rows", "--shape", "--op", "--kernel", "--batch-size", "--partitions", "--repeat"),
+                    List.of(
+                            "--rows",
+                            "--shape",
+                            "--op",
+                            "--kernel",
+                            "--stride",
+                            "--padding",
+                            "--batch-size",
+                            "--partitions",
+                            "--repeat"),
                     List.of("--help", "-h"));
         } catch (IllegalArgumentException e) {
             System.err.println("pooling4j spark-bench: " + e.getMessage());
@@ -81,14 +93,19 @@ public final class PoolingBench {
                 .setOp(op)
                 .setKernel(kernel)
                 .setBatchSize(batch);
+        if (a.get("--stride", null) != null) t.setStride(a.ints("--stride", kernel));
+        if (a.get("--padding", null) != null) t.setPadding(a.ints("--padding", new int[] {0}));
         System.out.printf(
                 Locale.ROOT,
-                "%d rows of shape %s (%.1f MB of floats), %s kernel %s, batches of %d, %s cores, %s%n",
+                "%d rows of shape %s (%.1f MB of floats), %s kernel %s stride %s padding %s, batches of %d, %s cores,"
+                        + " %s%n",
                 rows,
                 java.util.Arrays.toString(shape),
                 rows * (double) size * 4 / 1e6,
                 op,
                 java.util.Arrays.toString(kernel),
+                a.get("--stride", "(kernel)"),
+                a.get("--padding", "0"),
                 batch,
                 Runtime.getRuntime().availableProcessors(),
                 Pooling.vectorization());
