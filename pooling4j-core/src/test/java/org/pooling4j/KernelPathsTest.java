@@ -1,0 +1,952 @@
+package org.pooling4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pooling4j.internal.Check;
+import org.pooling4j.internal.exec.Kernels;
+import org.pooling4j.internal.exec.Parallel;
+import org.pooling4j.internal.kernels.ChannelsFirstKernel;
+import org.pooling4j.internal.kernels.ChannelsLastKernel;
+import org.pooling4j.internal.kernels.PoolKernel;
+
+/**
+ * The code paths of the fast kernels ({@link ChannelsFirstKernel}, {@link ChannelsLastKernel}, with
+ * every row-operation implementation the dispatcher has) one by one, each on a small problem chosen
+ * for the path, against the {@code reference} kernel. Where {@link FastKernelsTest} runs hundreds of
+ * shapes (too slow to rerun for every mutant), this class is short enough for PIT's test set: the
+ * cases below are the ones that decide which branch a kernel takes (row width against
+ * {@link ChannelsFirstKernel#NARROW_WIDTH} and {@link ChannelsFirstKernel#SHORT_ROW}, the flat path
+ * and its chunks, fix-up columns and direct input rows, windows cut by padding or wholly outside the
+ * input, the NaN policy and the floor, column blocks of the channels-last rows, compact argmax of one
+ * and more bytes per entry, and work split across threads).
+ *
+ * <p>Each case runs in both layouts through every fast kernel that accepts it (forced by name as
+ * {@link FastKernelsTest} does): forward values into an output prefilled with NaN, forward with
+ * indices, the compact argmax and its backward, backward with the reference's indices and with the
+ * argmax recomputed, or average backward. Expected values are the reference kernel's
+ * ({@link FastKernelsTest#expected}); max-type values, indices and gradients must match bit for bit,
+ * averages and Lp within {@value FastKernelsTest#RTOL} relative to {@code max(1, |expected|)}.
+ *
+ * <p>Data: seeded from {@code pooling4j.seed} (default {@value FastKernelsTest#DEFAULT_SEED}); every
+ * failure names the seed, the case, the layout and the kernel.
+ */
+class KernelPathsTest {
+    private static final long SEED = Long.getLong("pooling4j.seed", FastKernelsTest.DEFAULT_SEED);
+    /** Threads of the calls that split their work: more than one chunk, and an uneven split. */
+    private static final int THREADS = 3;
+
+    @AfterEach
+    void clearForcedKernels() {
+        System.clearProperty(Kernels.FORCE_PROPERTY);
+        System.clearProperty(Kernels.FORCE_BACKWARD_PROPERTY);
+    }
+
+    // =============================================================================================
+    // Channels-first: the row path (problems the flat path does not take)
+    // =============================================================================================
+
+    @Test
+    void channelsFirstNarrowRows() {
+        // Rows narrower than NARROW_WIDTH with NaN propagating: the direct per-window loop.
+        run(
+                "cf narrow",
+                c("adaptive max, narrow", PoolSpec.adaptiveMax(3, 4).build(), "zeros", 2, 3, 7, 9),
+                c("adaptive max, narrow, specials", PoolSpec.adaptiveMax(4, 5).build(), "specials", 1, 5, 8, 13),
+                c(
+                        "max lowest-finite floor, narrow",
+                        PoolSpec.max(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        3,
+                        7,
+                        11),
+                c(
+                        "max, empty columns, narrow",
+                        PoolSpec.max(2, 3)
+                                .stride(1)
+                                .dilation(1, 2)
+                                .padding(0, 4)
+                                .build(),
+                        "zeros",
+                        1,
+                        3,
+                        4,
+                        1),
+                c("adaptive max 3D, narrow", PoolSpec.adaptiveMax(2, 3, 4).build(), "zeros", 1, 3, 4, 5, 9));
+    }
+
+    @Test
+    void channelsFirstWideRowsMax() {
+        run(
+                "cf wide max",
+                // Adaptive windows of one input row: the input row is the vertical result.
+                c("adaptive max, one row per window", PoolSpec.adaptiveMax(6, 7).build(), "zeros", 1, 3, 6, 40),
+                // Adaptive windows of several rows shorter than SHORT_ROW: the first two rows side by side.
+                c("adaptive max, short rows", PoolSpec.adaptiveMax(2, 9).build(), "zeros", 1, 3, 7, 40),
+                c(
+                        "adaptive max, short rows, specials",
+                        PoolSpec.adaptiveMax(3, 9).build(),
+                        "specials",
+                        1,
+                        2,
+                        8,
+                        41),
+                // Rows of SHORT_ROW floats and more: the first row copied.
+                c("adaptive max, long rows", PoolSpec.adaptiveMax(2, 50).build(), "zeros", 1, 2, 5, 130),
+                // NaN ignored: from the floor, every column by the scalar loop.
+                c(
+                        "max nan ignore",
+                        PoolSpec.max(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        3,
+                        7,
+                        40),
+                c(
+                        "max nan ignore, long rows",
+                        PoolSpec.max(3, 2)
+                                .stride(1, 2)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        2,
+                        4,
+                        130),
+                c(
+                        "max lowest-finite floor, wide",
+                        PoolSpec.max(2, 3)
+                                .stride(1, 2)
+                                .padding(0, 1)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        3,
+                        4,
+                        37),
+                // Empty windows (dilation and padding): the row path; whole output rows without a tap.
+                c(
+                        "max, empty rows",
+                        PoolSpec.max(3, 3)
+                                .stride(1)
+                                .dilation(2, 1)
+                                .padding(4, 1)
+                                .build(),
+                        "zeros",
+                        1,
+                        3,
+                        1,
+                        40),
+                c(
+                        "max, empty rows, nan ignore",
+                        PoolSpec.max(3, 3)
+                                .stride(1)
+                                .dilation(2, 1)
+                                .padding(4, 1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        2,
+                        1,
+                        40),
+                c(
+                        "max, empty columns, wide",
+                        PoolSpec.max(2, 2)
+                                .stride(1)
+                                .dilation(1, 40)
+                                .padding(0, 39)
+                                .build(),
+                        "zeros",
+                        1,
+                        2,
+                        3,
+                        33),
+                // Windows reaching past a buffer row: flat() refuses, the row path runs.
+                c("max, windows past a buffer row", PoolSpec.max(3, 3).stride(1).build(), "zeros", 1, 3, 5, 34),
+                c(
+                        "max 3D nan ignore",
+                        PoolSpec.max(2, 2, 3)
+                                .stride(1, 2, 2)
+                                .padding(0, 1, 1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        2,
+                        3,
+                        4,
+                        35));
+    }
+
+    @Test
+    void channelsFirstWideRowsAverageAndLp() {
+        run(
+                "cf wide avg/lp",
+                c("adaptive avg, one row per window", PoolSpec.adaptiveAvg(5, 7).build(), "floats", 1, 3, 5, 40),
+                c("adaptive avg, several rows", PoolSpec.adaptiveAvg(2, 7).build(), "floats", 1, 3, 7, 40),
+                c(
+                        "avg, empty windows",
+                        PoolSpec.avg(3, 3)
+                                .stride(1)
+                                .dilation(2, 1)
+                                .padding(4, 1)
+                                .build(),
+                        "floats",
+                        1,
+                        3,
+                        1,
+                        40),
+                c(
+                        "avg exclude pad, empty columns",
+                        PoolSpec.avg(2, 3)
+                                .stride(1)
+                                .dilation(1, 40)
+                                .padding(0, 39)
+                                .countIncludePad(false)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        3,
+                        33),
+                c(
+                        "avg, windows past a buffer row",
+                        PoolSpec.avg(3, 3).stride(1).countIncludePad(false).build(),
+                        "floats",
+                        1,
+                        3,
+                        5,
+                        34),
+                c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 3, 7, 40),
+                c("lp 1, narrow", PoolSpec.lp(1, 2, 2).stride(1).build(), "floats", 2, 2, 4, 9),
+                c("lp 3", PoolSpec.lp(3, 2, 3).stride(1, 2).padding(1, 1).build(), "floats", 1, 2, 5, 33),
+                c("lp 4", PoolSpec.lp(4, 2, 2).stride(2).build(), "floats", 1, 2, 4, 34),
+                c(
+                        "lp torch",
+                        PoolSpec.lp(2, 3, 3)
+                                .stride(2)
+                                .lpMode(LpMode.PYTORCH)
+                                .ceilMode(true)
+                                .build(),
+                        "floats",
+                        1,
+                        3,
+                        7,
+                        35),
+                c(
+                        "lp, empty windows",
+                        PoolSpec.lp(2, 2, 2)
+                                .stride(1)
+                                .dilation(1, 40)
+                                .padding(0, 39)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        3,
+                        33),
+                c(
+                        "lp, empty rows",
+                        PoolSpec.lp(1.5, 3, 2)
+                                .stride(1, 2)
+                                .dilation(2, 1)
+                                .padding(4, 0)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        1,
+                        34),
+                c("lp 3D", PoolSpec.lp(2, 2, 2, 2).stride(2).build(), "floats", 1, 2, 4, 4, 36));
+    }
+
+    @Test
+    void channelsFirstGlobal() {
+        run(
+                "cf global",
+                c("global max", PoolSpec.globalMax(2).build(), "zeros", 2, 3, 5, 7),
+                c("global max specials", PoolSpec.globalMax(1).build(), "specials", 2, 3, 100),
+                c(
+                        "global max nan ignore",
+                        PoolSpec.globalMax(2).nanPolicy(NanPolicy.IGNORE).build(),
+                        "specials",
+                        1,
+                        5,
+                        3,
+                        4),
+                c(
+                        "global max, no winner",
+                        PoolSpec.globalMax(1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        7,
+                        2),
+                // Planes longer than the 512-float chunks of the average's sum, and shorter.
+                c("global avg, chunks", PoolSpec.globalAvg(1).build(), "floats", 1, 3, 1300),
+                c("global avg", PoolSpec.globalAvg(3).build(), "floats", 2, 2, 3, 4, 5),
+                c("global lp 1", PoolSpec.globalLp(1, 2).build(), "floats", 1, 3, 5, 6),
+                c("global lp 2", PoolSpec.globalLp(2, 1).build(), "floats", 1, 3, 20),
+                c("global lp 3", PoolSpec.globalLp(3, 2).build(), "floats", 1, 2, 4, 5),
+                c("global lp 4", PoolSpec.globalLp(4, 1).build(), "floats", 1, 2, 9));
+    }
+
+    // =============================================================================================
+    // Channels-first: the flat path
+    // =============================================================================================
+
+    @Test
+    void channelsFirstFlatMax() {
+        run(
+                "cf flat max",
+                // Buffer rows as far apart as input rows (ow * stride = iw), windows stepping two rows.
+                c("flat, k2 s2", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 3, 6, 10),
+                // Stride-1 vertical windows: runs of rows in one vertical pass; fix-ups on both sides.
+                c("flat, k3 s1 p1", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 2, 2, 7, 12),
+                c(
+                        "flat, k3 s1 p1 specials",
+                        PoolSpec.max(3, 3).stride(1).padding(1).build(),
+                        "specials",
+                        1,
+                        2,
+                        6,
+                        9),
+                // ow * stride != iw: one vertical call per plane's rows.
+                c(
+                        "flat, k3 s2 p1, odd width",
+                        PoolSpec.max(3, 3).stride(2).padding(1).build(),
+                        "zeros",
+                        2,
+                        2,
+                        7,
+                        21),
+                c("flat, ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "zeros", 1, 3, 7, 11),
+                c(
+                        "flat, dilated",
+                        PoolSpec.max(3, 3).stride(1).dilation(2).padding(2).build(),
+                        "zeros",
+                        1,
+                        2,
+                        8,
+                        13),
+                c(
+                        "flat, k5 s3 p2 ceil",
+                        PoolSpec.max(5, 5).stride(3).padding(2).ceilMode(true).build(),
+                        "specials",
+                        1,
+                        2,
+                        11,
+                        14),
+                // One input row per output row: the input itself is the buffer, 1D and 2D.
+                c("flat direct 1D", PoolSpec.max(4).stride(4).build(), "zeros", 2, 3, 24),
+                c("flat direct 2D", PoolSpec.max(1, 2).stride(1, 2).build(), "zeros", 2, 3, 5, 16),
+                c("flat direct, chunks", PoolSpec.max(2).stride(2).build(), "zeros", 1, 3, 4200),
+                // More output rows than one chunk of FLAT_CHUNK floats: a plane split across chunks.
+                c("flat, chunks", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 12, 20, 40),
+                c(
+                        "flat, chunk of one row",
+                        PoolSpec.max(3, 3).stride(1).padding(1).build(),
+                        "zeros",
+                        1,
+                        2,
+                        4,
+                        4500),
+                // A trivial last axis: the problem one rank lower.
+                c("flat, width 1", PoolSpec.max(4, 1).stride(4, 1).build(), "zeros", 2, 3, 16, 1),
+                c("flat 3D", PoolSpec.max(2, 2, 2).stride(2).build(), "zeros", 1, 2, 4, 6, 8),
+                c("flat 3D k3 p1", PoolSpec.max(3, 3, 3).stride(1).padding(1).build(), "zeros", 1, 2, 3, 4, 6));
+    }
+
+    @Test
+    void channelsFirstFlatAverage() {
+        run(
+                "cf flat avg",
+                c("flat avg, k3 s1 p1", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 2, 2, 7, 12),
+                c(
+                        "flat avg exclude pad",
+                        PoolSpec.avg(3, 3)
+                                .stride(1)
+                                .padding(1)
+                                .countIncludePad(false)
+                                .build(),
+                        "floats",
+                        1,
+                        3,
+                        6,
+                        9),
+                c("flat avg, k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 3, 6, 10),
+                c("flat avg, k3 s2 p1", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", 2, 2, 7, 21),
+                c(
+                        "flat avg, divisor override",
+                        PoolSpec.avg(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .divisorOverride(7)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        7,
+                        13),
+                c(
+                        "flat avg, ceil",
+                        PoolSpec.avg(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .ceilMode(true)
+                                .countIncludePad(false)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        8,
+                        16),
+                c("flat avg direct 1D", PoolSpec.avg(2).stride(2).build(), "floats", 2, 3, 20),
+                c("flat avg, chunks", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 12, 20, 40),
+                c(
+                        "flat avg, width 1",
+                        PoolSpec.avg(3, 1).stride(1).padding(1, 0).build(),
+                        "floats",
+                        2,
+                        3,
+                        15,
+                        1),
+                c("flat avg 3D", PoolSpec.avg(3, 3, 3).stride(2).padding(1).build(), "floats", 1, 2, 5, 6, 7),
+                // Average backward by transposed windows: stride 1, several groups of planes.
+                c("flat avg backward, groups", PoolSpec.avg(3, 3).stride(1).build(), "floats", 3, 16, 22, 22),
+                c(
+                        "flat avg backward dilated",
+                        PoolSpec.avg(3, 3).stride(1).padding(1).dilation(2).build(),
+                        "floats",
+                        1,
+                        2,
+                        9,
+                        15));
+    }
+
+    // =============================================================================================
+    // Channels-first backward
+    // =============================================================================================
+
+    @Test
+    void channelsFirstBackward() {
+        run(
+                "cf backward",
+                // Max backward from a byte argmax, from a wider argmax (more than 256 taps), with empty
+                // windows, and for adaptive windows (no fixed tap offsets).
+                c("max k3 s2 p1", PoolSpec.max(3, 3).stride(2).padding(1).build(), "zeros", 2, 2, 7, 9),
+                c("max k17, two-byte argmax", PoolSpec.max(17, 17).stride(3).build(), "ints", 1, 2, 20, 20),
+                c(
+                        "max, empty windows",
+                        PoolSpec.max(2, 3)
+                                .stride(1)
+                                .dilation(1, 2)
+                                .padding(0, 4)
+                                .build(),
+                        "ints",
+                        1,
+                        3,
+                        4,
+                        1),
+                c("adaptive max", PoolSpec.adaptiveMax(3, 4).build(), "ints", 1, 2, 7, 10),
+                c("global max", PoolSpec.globalMax(2).build(), "ints", 2, 2, 3, 3),
+                // Average backward: strided windows (the scatter path), empty windows and rows, adaptive.
+                c("avg k3 s2 p1", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", 2, 2, 7, 40),
+                c(
+                        "avg k2 s2, narrow",
+                        PoolSpec.avg(2, 2).stride(2).countIncludePad(false).build(),
+                        "floats",
+                        1,
+                        2,
+                        6,
+                        9),
+                c(
+                        "avg, empty rows",
+                        PoolSpec.avg(3, 3)
+                                .stride(1)
+                                .dilation(2, 1)
+                                .padding(4, 1)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        1,
+                        12),
+                c(
+                        "avg, empty columns",
+                        PoolSpec.avg(2, 2)
+                                .stride(1)
+                                .dilation(1, 40)
+                                .padding(0, 39)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        3,
+                        33),
+                c("adaptive avg", PoolSpec.adaptiveAvg(3, 4).build(), "floats", 1, 2, 7, 10),
+                c("global avg", PoolSpec.globalAvg(2).build(), "floats", 1, 2, 3, 5));
+    }
+
+    // =============================================================================================
+    // Channels-last
+    // =============================================================================================
+
+    @Test
+    void channelsLastRows() {
+        run(
+                "cl rows",
+                // One input row per window: read from the input itself.
+                c("max 1D", PoolSpec.max(3).stride(2).padding(1).build(), "zeros", 2, 5, 11),
+                c("avg 1D", PoolSpec.avg(3).stride(2).padding(1).build(), "floats", 2, 5, 11),
+                // Several rows: reduced into the row buffer first.
+                c("max 2D", PoolSpec.max(3, 3).stride(2).padding(1).build(), "zeros", 1, 7, 6, 9),
+                c(
+                        "avg 2D",
+                        PoolSpec.avg(2, 3).stride(1, 2).countIncludePad(false).build(),
+                        "floats",
+                        1,
+                        7,
+                        5,
+                        9),
+                // From the floor: NaN ignored, or the lowest-finite floor.
+                c(
+                        "max nan ignore",
+                        PoolSpec.max(3, 2)
+                                .stride(1, 2)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        5,
+                        4,
+                        9),
+                c(
+                        "max nan ignore 1D",
+                        PoolSpec.max(3).stride(2).nanPolicy(NanPolicy.IGNORE).build(),
+                        "specials",
+                        1,
+                        5,
+                        11),
+                c(
+                        "max lowest-finite floor",
+                        PoolSpec.max(2, 2)
+                                .stride(1)
+                                .padding(1)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        5,
+                        4,
+                        5),
+                // Empty windows: whole output rows, and single columns.
+                c(
+                        "max, empty rows and columns",
+                        PoolSpec.max(3, 3).stride(1).dilation(3).padding(6).build(),
+                        "zeros",
+                        1,
+                        5,
+                        2,
+                        2),
+                c(
+                        "avg, empty rows and columns",
+                        PoolSpec.avg(3, 3)
+                                .stride(1)
+                                .dilation(3)
+                                .padding(6)
+                                .countIncludePad(false)
+                                .build(),
+                        "floats",
+                        1,
+                        5,
+                        2,
+                        2),
+                c(
+                        "max nan ignore, empty columns",
+                        PoolSpec.max(2, 3)
+                                .stride(1)
+                                .dilation(1, 40)
+                                .padding(0, 39)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        3,
+                        3,
+                        33),
+                // Rows longer than BLOCK_FLOATS: several column blocks, with dilation and padding.
+                c(
+                        "max, column blocks",
+                        PoolSpec.max(2, 3).stride(1, 2).padding(0, 1).build(),
+                        "zeros",
+                        1,
+                        17,
+                        3,
+                        150),
+                c(
+                        "avg, column blocks, dilated",
+                        PoolSpec.avg(2, 3)
+                                .stride(1, 2)
+                                .dilation(1, 3)
+                                .padding(0, 3)
+                                .build(),
+                        "floats",
+                        1,
+                        17,
+                        3,
+                        150),
+                c(
+                        "max, column blocks, one row",
+                        PoolSpec.max(1, 3)
+                                .stride(1, 2)
+                                .padding(0, 1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        17,
+                        2,
+                        150),
+                c("adaptive max", PoolSpec.adaptiveMax(3, 4).build(), "zeros", 1, 5, 7, 9),
+                c("adaptive avg", PoolSpec.adaptiveAvg(3, 4).build(), "floats", 1, 5, 7, 9),
+                c("global max", PoolSpec.globalMax(2).build(), "zeros", 2, 5, 3, 4),
+                c("global avg", PoolSpec.globalAvg(2).build(), "floats", 2, 5, 3, 4),
+                c(
+                        "max 3D",
+                        PoolSpec.max(2, 2, 2).stride(1, 2, 2).padding(0, 1, 1).build(),
+                        "zeros",
+                        1,
+                        5,
+                        3,
+                        4,
+                        5));
+    }
+
+    @Test
+    void channelsLastPositions() {
+        run(
+                "cl positions",
+                // Lp: per output position; norm mode with padding and empty windows, PyTorch mode.
+                c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 5, 6, 9),
+                c("lp 1", PoolSpec.lp(1, 2).stride(1).build(), "floats", 2, 3, 7),
+                c("lp 3 3D", PoolSpec.lp(3, 2, 2, 2).stride(1, 2, 2).build(), "floats", 1, 3, 3, 4, 5),
+                c(
+                        "lp torch",
+                        PoolSpec.lp(2, 2, 3)
+                                .stride(2)
+                                .lpMode(LpMode.PYTORCH)
+                                .ceilMode(true)
+                                .build(),
+                        "floats",
+                        1,
+                        5,
+                        5,
+                        9),
+                c(
+                        "lp, empty windows",
+                        PoolSpec.lp(2, 3, 3).stride(1).dilation(3).padding(6).build(),
+                        "floats",
+                        1,
+                        3,
+                        2,
+                        2),
+                c("global lp", PoolSpec.globalLp(2, 2).build(), "floats", 2, 5, 3, 4),
+                // Max with indices and compact argmax: empty windows with either floor.
+                c(
+                        "max indices, empty windows",
+                        PoolSpec.max(3, 3).stride(1).dilation(3).padding(6).build(),
+                        "zeros",
+                        1,
+                        5,
+                        2,
+                        2),
+                c(
+                        "max indices, lowest-finite, empty windows",
+                        PoolSpec.max(3, 3)
+                                .stride(1)
+                                .dilation(3)
+                                .padding(6)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        5,
+                        2,
+                        2),
+                c(
+                        "max indices nan ignore",
+                        PoolSpec.max(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        5,
+                        5,
+                        7),
+                c("max indices, ties", PoolSpec.max(3, 3).stride(1).padding(1).build(), "ints", 1, 7, 5, 6));
+    }
+
+    @Test
+    void channelsLastBackward() {
+        run(
+                "cl backward",
+                c("max k3 s1 p1", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 2, 5, 5, 6),
+                c(
+                        "max, empty windows",
+                        PoolSpec.max(3, 3).stride(1).dilation(3).padding(6).build(),
+                        "ints",
+                        2,
+                        3,
+                        2,
+                        2),
+                c(
+                        "max lowest-finite",
+                        PoolSpec.max(2, 2)
+                                .stride(1)
+                                .padding(1)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        2,
+                        5,
+                        3,
+                        4),
+                c("adaptive max", PoolSpec.adaptiveMax(2, 3).build(), "ints", 2, 3, 5, 7),
+                c("avg k3 s2 p1", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", 2, 5, 5, 7),
+                c(
+                        "avg, empty windows",
+                        PoolSpec.avg(3, 3)
+                                .stride(1)
+                                .dilation(3)
+                                .padding(6)
+                                .countIncludePad(false)
+                                .build(),
+                        "floats",
+                        2,
+                        3,
+                        2,
+                        2),
+                c("avg 3D", PoolSpec.avg(2, 2, 2).stride(1).build(), "floats", 2, 3, 3, 3, 4));
+    }
+
+    // =============================================================================================
+    // Work split across threads
+    // =============================================================================================
+
+    @Test
+    void workSplitAcrossThreads() {
+        // Each problem moves at least Parallel.WORK_THRESHOLD_BYTES, so calls with THREADS threads split it.
+        Case[] cases = {
+            c("max k3 s2 p1", PoolSpec.max(3, 3).stride(2).padding(1).build(), "zeros", 2, 8, 64, 64),
+            c(
+                    "max nan ignore",
+                    PoolSpec.max(2, 2).stride(2).nanPolicy(NanPolicy.IGNORE).build(),
+                    "specials",
+                    2,
+                    8,
+                    64,
+                    64),
+            c("avg k3 s1", PoolSpec.avg(3, 3).stride(1).build(), "floats", 2, 8, 64, 64),
+            c("avg k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
+            c("global max", PoolSpec.globalMax(2).build(), "zeros", 2, 8, 64, 64),
+            c("lp", PoolSpec.lp(2, 2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
+        };
+        for (Case k : cases) {
+            Geometry g = Pooling.geometry(k.spec, Tensor.zeros(k.shape));
+            assertTrue(
+                    4L * (g.inputElements() + g.outputElements()) >= Parallel.WORK_THRESHOLD_BYTES,
+                    k.what + " is below the work threshold");
+        }
+        run("threads", THREADS, cases);
+    }
+
+    // =============================================================================================
+    // Running one group
+    // =============================================================================================
+
+    /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
+    static final class Case {
+        final String what;
+        final PoolSpec spec;
+        final String mode;
+        final int[] shape;
+
+        Case(String what, PoolSpec spec, String mode, int[] shape) {
+            this.what = what;
+            this.spec = spec;
+            this.mode = mode;
+            this.shape = shape;
+        }
+    }
+
+    private static Case c(String what, PoolSpec spec, String mode, int n, int ch, int... spatial) {
+        int[] shape = new int[spatial.length + 2];
+        shape[0] = n;
+        shape[1] = ch;
+        System.arraycopy(spatial, 0, shape, 2, spatial.length);
+        return new Case(what, spec, mode, shape);
+    }
+
+    private static void run(String group, Case... cases) {
+        run(group, 1, cases);
+    }
+
+    /**
+     * Compares every fast kernel with the reference on each case, both layouts; fails with every
+     * difference found. Each case must be taken, forward, by at least one fast kernel of each layout.
+     */
+    private static void run(String group, int threads, Case... cases) {
+        List<String> failures = new ArrayList<>();
+        long groupSeed = FastKernelsTest.mix(SEED, group.hashCode());
+        SplittableRandom master = new SplittableRandom(groupSeed);
+        for (Case k : cases) {
+            long caseSeed = master.nextLong();
+            SplittableRandom rnd = new SplittableRandom(caseSeed);
+            String label = group + ": " + k.what + ": " + FastKernelsTest.describe(k.spec) + " x"
+                    + Arrays.toString(k.shape) + " values=" + k.mode + " threads=" + threads + " (seed " + SEED
+                    + ", caseSeed " + caseSeed + ")";
+            FastKernelsTest.Problem p =
+                    new FastKernelsTest.Problem(label, k.spec, values(rnd, k.mode, k.shape), true, rnd);
+            compare(p, threads, failures);
+        }
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " comparisons failed:\n  " + String.join("\n  ", failures));
+        }
+    }
+
+    private static void compare(FastKernelsTest.Problem p, int threads, List<String> failures) {
+        FastKernelsTest.Expected e = FastKernelsTest.expected(p);
+        PoolSpec spec = p.spec;
+        boolean max = spec.op().isMaxType();
+        boolean compact = max && spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY;
+        int r = spec.rank();
+        for (Layout layout : Layout.values()) {
+            Tensor x = FastKernelsTest.toLayout(p.x, layout, true);
+            Geometry g = Pooling.geometry(spec, x);
+            Tensor y = FastKernelsTest.toLayout(e.y, layout, true);
+            Tensor gradOut = FastKernelsTest.toLayout(e.gradOut, layout, true);
+            LongTensor indices = e.indices == null ? null : e.indices.toLayout(layout, true);
+            Tensor gradIdx =
+                    e.gradWithIndices == null ? null : FastKernelsTest.toLayout(e.gradWithIndices, layout, true);
+            Tensor gradRe = e.gradRecomputed == null ? null : FastKernelsTest.toLayout(e.gradRecomputed, layout, true);
+            int forwards = 0;
+            for (PoolKernel k : FastKernelsTest.fastKernels()) {
+                if (k.declines(g, false) != null) continue;
+                boolean bwd = k.declines(g, true) == null && gradRe != null;
+                String ctx = p.label + ", " + layout + ", kernel " + k.name() + ": ";
+                System.setProperty(Kernels.FORCE_PROPERTY, k.name());
+                System.setProperty(Kernels.FORCE_BACKWARD_PROPERTY, k.name());
+                try {
+                    Tensor out = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
+                    assertEquals(k.name(), Pooling.forwardInto(spec, x, out, threads), ctx + "kernel that ran");
+                    forwards++;
+                    note(
+                            failures,
+                            ctx + "forward ",
+                            max
+                                    ? FastKernelsTest.diffExact(y, out, layout, r)
+                                    : FastKernelsTest.diffClose(y, out, layout, r));
+                    if (max) {
+                        Tensor o2 = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
+                        long[] idx = new long[y.size()];
+                        Arrays.fill(idx, Long.MIN_VALUE);
+                        LongTensor got = new LongTensor(idx, y.shape(), layout);
+                        assertEquals(k.name(), Pooling.forwardInto(spec, x, o2, got, threads), ctx + "kernel that ran");
+                        note(
+                                failures,
+                                ctx + "forward with indices: values ",
+                                FastKernelsTest.diffExact(y, o2, layout, r));
+                        note(failures, ctx, FastKernelsTest.diffIndices(indices, got, "indices", r));
+                    }
+                    if (compact) {
+                        Tensor o3 = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
+                        Argmax a = Pooling.forwardArgmax(spec, x, o3, threads);
+                        note(failures, ctx + "argmax forward: values ", FastKernelsTest.diffExact(y, o3, layout, r));
+                        note(
+                                failures,
+                                ctx,
+                                FastKernelsTest.diffIndices(indices, a.toIndices(), "argmax.toIndices()", r));
+                        if (bwd) {
+                            Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                            assertEquals(
+                                    k.name(), Pooling.backwardInto(a, gradOut, gi, threads), ctx + "kernel that ran");
+                            note(failures, ctx + "argmax backward ", FastKernelsTest.diffExact(gradIdx, gi, layout, r));
+                        }
+                    }
+                    if (bwd && max) {
+                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        assertEquals(
+                                k.name(),
+                                Pooling.backwardInto(spec, x, gradOut, indices, gi, threads),
+                                ctx + "kernel that ran");
+                        note(failures, ctx + "backward (indices) ", FastKernelsTest.diffExact(gradIdx, gi, layout, r));
+                        Tensor gr = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        assertEquals(
+                                k.name(),
+                                Pooling.backwardInto(spec, x, gradOut, null, gr, threads),
+                                ctx + "kernel that ran");
+                        note(
+                                failures,
+                                ctx + "backward (recomputed) ",
+                                FastKernelsTest.diffExact(gradRe, gr, layout, r));
+                    } else if (bwd) {
+                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        assertEquals(
+                                k.name(),
+                                Pooling.backwardInto(spec, x, gradOut, null, gi, threads),
+                                ctx + "kernel that ran");
+                        note(failures, ctx + "backward ", FastKernelsTest.diffClose(gradRe, gi, layout, r));
+                    }
+                } catch (RuntimeException ex) {
+                    failures.add(ctx + "threw " + ex);
+                } finally {
+                    System.clearProperty(Kernels.FORCE_PROPERTY);
+                    System.clearProperty(Kernels.FORCE_BACKWARD_PROPERTY);
+                }
+            }
+            if (forwards == 0) failures.add(p.label + ", " + layout + ": no fast kernel took the case");
+        }
+    }
+
+    private static void note(List<String> failures, String ctx, String diff) {
+        if (diff != null) failures.add(ctx + diff);
+    }
+
+    /**
+     * A channels-first tensor: the modes of {@link FastKernelsTest#randomTensor}, and {@code zeros}
+     * (mostly +0.0 and -0.0 among negative integers, some NaN): many windows whose maximum is a zero
+     * of either sign, the case where the separable maxima must be re-scanned in the reference's order.
+     */
+    private static Tensor values(SplittableRandom rnd, String mode, int[] shape) {
+        if (!mode.equals("zeros")) return FastKernelsTest.randomTensor(rnd, mode, shape);
+        float[] v = new float[Check.elementCount(shape, "shape")];
+        for (int i = 0; i < v.length; i++) {
+            int u = rnd.nextInt(100);
+            v[i] = u < 35 ? 0f : u < 70 ? -0f : u < 72 ? Float.NaN : u < 90 ? -1 - rnd.nextInt(3) : 1 + rnd.nextInt(2);
+        }
+        return new Tensor(v, shape, Layout.CHANNELS_FIRST);
+    }
+}
