@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pooling4j.internal.Check;
@@ -15,7 +16,12 @@ import org.pooling4j.internal.exec.Kernels;
 import org.pooling4j.internal.exec.Parallel;
 import org.pooling4j.internal.kernels.ChannelsFirstKernel;
 import org.pooling4j.internal.kernels.ChannelsLastKernel;
+import org.pooling4j.internal.kernels.FastKernel;
 import org.pooling4j.internal.kernels.PoolKernel;
+import org.pooling4j.monitor.PoolMonitor;
+import org.pooling4j.monitor.PoolStats;
+import org.pooling4j.spi.RowOps;
+import org.pooling4j.spi.ScalarRowOps;
 
 /**
  * The code paths of the fast kernels ({@link ChannelsFirstKernel}, {@link ChannelsLastKernel}, with
@@ -29,7 +35,7 @@ import org.pooling4j.internal.kernels.PoolKernel;
  * and more bytes per entry, and work split across threads).
  *
  * <p>Each case runs in both layouts through every fast kernel that accepts it (forced by name as
- * {@link FastKernelsTest} does): forward values into an output prefilled with NaN, forward with
+ * {@link FastKernelsTest} does): forward values into an output prefilled with a value no case produces, forward with
  * indices, the compact argmax and its backward, backward with the reference's indices and with the
  * argmax recomputed, or average backward. Expected values are the reference kernel's
  * ({@link FastKernelsTest#expected}); max-type values, indices and gradients must match bit for bit,
@@ -42,6 +48,11 @@ class KernelPathsTest {
     private static final long SEED = Long.getLong("pooling4j.seed", FastKernelsTest.DEFAULT_SEED);
     /** Threads of the calls that split their work: more than one chunk, and an uneven split. */
     private static final int THREADS = 3;
+    /**
+     * What outputs and gradients are filled with before a call: a value no case can produce (NaN
+     * would hide an element a kernel forgets to write wherever the expected value is NaN).
+     */
+    private static final float UNWRITTEN = 1234.5f;
 
     @AfterEach
     void clearForcedKernels() {
@@ -58,6 +69,60 @@ class KernelPathsTest {
         // Rows narrower than NARROW_WIDTH with NaN propagating: the direct per-window loop.
         run(
                 "cf narrow",
+                c(
+                        "max nan ignore, narrow",
+                        PoolSpec.max(3, 3)
+                                .stride(2)
+                                .padding(1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        3,
+                        7,
+                        11),
+                c("adaptive avg, narrow", PoolSpec.adaptiveAvg(3, 4).build(), "floats", 1, 3, 7, 9),
+                c("lp, narrow", PoolSpec.lp(2, 2, 3).stride(1, 2).padding(1).build(), "floats", 1, 3, 5, 9),
+                // 3D: windows with no tap in depth (whole planes of empty rows), and depth padding.
+                c(
+                        "max 3D, empty depth, narrow",
+                        PoolSpec.max(3, 2, 2)
+                                .stride(1)
+                                .dilation(2, 1, 1)
+                                .padding(4, 0, 0)
+                                .build(),
+                        "zeros",
+                        1,
+                        2,
+                        1,
+                        3,
+                        9),
+                c(
+                        "avg 3D, empty depth, narrow",
+                        PoolSpec.avg(3, 2, 2)
+                                .stride(1)
+                                .dilation(2, 1, 1)
+                                .padding(4, 0, 0)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        1,
+                        3,
+                        9),
+                c(
+                        "max 3D, depth padding, narrow",
+                        PoolSpec.max(2, 2, 3)
+                                .stride(1, 1, 2)
+                                .padding(1, 0, 1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        2,
+                        3,
+                        3,
+                        9),
                 c("adaptive max, narrow", PoolSpec.adaptiveMax(3, 4).build(), "zeros", 2, 3, 7, 9),
                 c("adaptive max, narrow, specials", PoolSpec.adaptiveMax(4, 5).build(), "specials", 1, 5, 8, 13),
                 c(
@@ -91,6 +156,42 @@ class KernelPathsTest {
     void channelsFirstWideRowsMax() {
         run(
                 "cf wide max",
+                c(
+                        "max 3D, empty depth",
+                        PoolSpec.max(3, 2, 2)
+                                .stride(1)
+                                .dilation(2, 1, 1)
+                                .padding(4, 1, 1)
+                                .build(),
+                        "zeros",
+                        1,
+                        2,
+                        1,
+                        3,
+                        40),
+                c(
+                        "max 3D, depth padding",
+                        PoolSpec.max(2, 2, 3).stride(1, 1, 2).padding(1, 0, 1).build(),
+                        "zeros",
+                        1,
+                        2,
+                        3,
+                        3,
+                        40),
+                c(
+                        "max 3D, depth padding, nan ignore",
+                        PoolSpec.max(2, 2, 3)
+                                .stride(1, 1, 2)
+                                .padding(1, 0, 1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "specials",
+                        1,
+                        2,
+                        3,
+                        3,
+                        40),
+                c("adaptive max 3D", PoolSpec.adaptiveMax(2, 3, 5).build(), "zeros", 1, 2, 3, 4, 40),
                 // Adaptive windows of one input row: the input row is the vertical result.
                 c("adaptive max, one row per window", PoolSpec.adaptiveMax(6, 7).build(), "zeros", 1, 3, 6, 40),
                 // Adaptive windows of several rows shorter than SHORT_ROW: the first two rows side by side.
@@ -200,6 +301,33 @@ class KernelPathsTest {
     void channelsFirstWideRowsAverageAndLp() {
         run(
                 "cf wide avg/lp",
+                c(
+                        "avg 3D, empty depth",
+                        PoolSpec.avg(3, 2, 2)
+                                .stride(1)
+                                .dilation(2, 1, 1)
+                                .padding(4, 1, 1)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        1,
+                        3,
+                        40),
+                c(
+                        "lp 3D, empty depth",
+                        PoolSpec.lp(2, 3, 2, 2)
+                                .stride(1)
+                                .dilation(2, 1, 1)
+                                .padding(4, 1, 1)
+                                .build(),
+                        "floats",
+                        1,
+                        2,
+                        1,
+                        3,
+                        40),
+                c("adaptive avg 3D", PoolSpec.adaptiveAvg(2, 3, 5).build(), "floats", 1, 2, 3, 4, 40),
                 c("adaptive avg, one row per window", PoolSpec.adaptiveAvg(5, 7).build(), "floats", 1, 3, 5, 40),
                 c("adaptive avg, several rows", PoolSpec.adaptiveAvg(2, 7).build(), "floats", 1, 3, 7, 40),
                 c(
@@ -760,7 +888,10 @@ class KernelPathsTest {
     void workSplitAcrossThreads() {
         // Each problem moves at least Parallel.WORK_THRESHOLD_BYTES, so calls with THREADS threads split it.
         Case[] cases = {
-            c("max k3 s2 p1", PoolSpec.max(3, 3).stride(2).padding(1).build(), "zeros", 2, 8, 64, 64),
+            c("max k3 s2 p1", PoolSpec.max(3, 3).stride(2).padding(1).build(), "ints", 2, 8, 64, 64),
+            // Input alone below the threshold, input and output above it.
+            c("max k2 s2", PoolSpec.max(2, 2).stride(2).build(), "ints", 2, 8, 60, 62),
+            c("adaptive max", PoolSpec.adaptiveMax(20, 20).build(), "ints", 2, 8, 64, 64),
             c(
                     "max nan ignore",
                     PoolSpec.max(2, 2).stride(2).nanPolicy(NanPolicy.IGNORE).build(),
@@ -771,7 +902,7 @@ class KernelPathsTest {
                     64),
             c("avg k3 s1", PoolSpec.avg(3, 3).stride(1).build(), "floats", 2, 8, 64, 64),
             c("avg k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
-            c("global max", PoolSpec.globalMax(2).build(), "zeros", 2, 8, 64, 64),
+            c("global max", PoolSpec.globalMax(2).build(), "ints", 2, 8, 64, 64),
             c("lp", PoolSpec.lp(2, 2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
         };
         for (Case k : cases) {
@@ -820,6 +951,22 @@ class KernelPathsTest {
      */
     private static void run(String group, int threads, Case... cases) {
         List<String> failures = new ArrayList<>();
+        boolean monitored = PoolMonitor.isEnabled();
+        if (threads > 1) PoolMonitor.enable();
+        try {
+            runCases(group, threads, failures, cases);
+        } finally {
+            if (threads > 1) {
+                PoolMonitor.reset();
+                if (!monitored) PoolMonitor.disable();
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " comparisons failed:\n  " + String.join("\n  ", failures));
+        }
+    }
+
+    private static void runCases(String group, int threads, List<String> failures, Case... cases) {
         long groupSeed = FastKernelsTest.mix(SEED, group.hashCode());
         SplittableRandom master = new SplittableRandom(groupSeed);
         for (Case k : cases) {
@@ -831,9 +978,6 @@ class KernelPathsTest {
             FastKernelsTest.Problem p =
                     new FastKernelsTest.Problem(label, k.spec, values(rnd, k.mode, k.shape), true, rnd);
             compare(p, threads, failures);
-        }
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " comparisons failed:\n  " + String.join("\n  ", failures));
         }
     }
 
@@ -860,8 +1004,11 @@ class KernelPathsTest {
                 System.setProperty(Kernels.FORCE_PROPERTY, k.name());
                 System.setProperty(Kernels.FORCE_BACKWARD_PROPERTY, k.name());
                 try {
-                    Tensor out = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
-                    assertEquals(k.name(), Pooling.forwardInto(spec, x, out, threads), ctx + "kernel that ran");
+                    Tensor out = FastKernelsTest.filled(y.shape(), layout, UNWRITTEN);
+                    assertEquals(
+                            k.name(),
+                            call(() -> Pooling.forwardInto(spec, x, out, threads), threads, ctx + "forward ", failures),
+                            ctx + "kernel that ran");
                     forwards++;
                     note(
                             failures,
@@ -870,11 +1017,18 @@ class KernelPathsTest {
                                     ? FastKernelsTest.diffExact(y, out, layout, r)
                                     : FastKernelsTest.diffClose(y, out, layout, r));
                     if (max) {
-                        Tensor o2 = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
+                        Tensor o2 = FastKernelsTest.filled(y.shape(), layout, UNWRITTEN);
                         long[] idx = new long[y.size()];
                         Arrays.fill(idx, Long.MIN_VALUE);
                         LongTensor got = new LongTensor(idx, y.shape(), layout);
-                        assertEquals(k.name(), Pooling.forwardInto(spec, x, o2, got, threads), ctx + "kernel that ran");
+                        assertEquals(
+                                k.name(),
+                                call(
+                                        () -> Pooling.forwardInto(spec, x, o2, got, threads),
+                                        threads,
+                                        ctx + "forward with indices ",
+                                        failures),
+                                ctx + "kernel that ran");
                         note(
                                 failures,
                                 ctx + "forward with indices: values ",
@@ -882,41 +1036,63 @@ class KernelPathsTest {
                         note(failures, ctx, FastKernelsTest.diffIndices(indices, got, "indices", r));
                     }
                     if (compact) {
-                        Tensor o3 = FastKernelsTest.filled(y.shape(), layout, Float.NaN);
-                        Argmax a = Pooling.forwardArgmax(spec, x, o3, threads);
+                        Tensor o3 = FastKernelsTest.filled(y.shape(), layout, UNWRITTEN);
+                        Argmax a = call(
+                                () -> Pooling.forwardArgmax(spec, x, o3, threads),
+                                threads,
+                                ctx + "argmax forward ",
+                                failures);
                         note(failures, ctx + "argmax forward: values ", FastKernelsTest.diffExact(y, o3, layout, r));
                         note(
                                 failures,
                                 ctx,
                                 FastKernelsTest.diffIndices(indices, a.toIndices(), "argmax.toIndices()", r));
                         if (bwd) {
-                            Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                            Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
                             assertEquals(
-                                    k.name(), Pooling.backwardInto(a, gradOut, gi, threads), ctx + "kernel that ran");
+                                    k.name(),
+                                    call(
+                                            () -> Pooling.backwardInto(a, gradOut, gi, threads),
+                                            threads,
+                                            ctx + "argmax backward ",
+                                            failures),
+                                    ctx + "kernel that ran");
                             note(failures, ctx + "argmax backward ", FastKernelsTest.diffExact(gradIdx, gi, layout, r));
                         }
                     }
                     if (bwd && max) {
-                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
                         assertEquals(
                                 k.name(),
-                                Pooling.backwardInto(spec, x, gradOut, indices, gi, threads),
+                                call(
+                                        () -> Pooling.backwardInto(spec, x, gradOut, indices, gi, threads),
+                                        threads,
+                                        ctx + "backward (indices) ",
+                                        failures),
                                 ctx + "kernel that ran");
                         note(failures, ctx + "backward (indices) ", FastKernelsTest.diffExact(gradIdx, gi, layout, r));
-                        Tensor gr = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        Tensor gr = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
                         assertEquals(
                                 k.name(),
-                                Pooling.backwardInto(spec, x, gradOut, null, gr, threads),
+                                call(
+                                        () -> Pooling.backwardInto(spec, x, gradOut, null, gr, threads),
+                                        threads,
+                                        ctx + "backward (recomputed) ",
+                                        failures),
                                 ctx + "kernel that ran");
                         note(
                                 failures,
                                 ctx + "backward (recomputed) ",
                                 FastKernelsTest.diffExact(gradRe, gr, layout, r));
                     } else if (bwd) {
-                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, Float.NaN);
+                        Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
                         assertEquals(
                                 k.name(),
-                                Pooling.backwardInto(spec, x, gradOut, null, gi, threads),
+                                call(
+                                        () -> Pooling.backwardInto(spec, x, gradOut, null, gi, threads),
+                                        threads,
+                                        ctx + "backward ",
+                                        failures),
                                 ctx + "kernel that ran");
                         note(failures, ctx + "backward ", FastKernelsTest.diffClose(gradRe, gi, layout, r));
                     }
@@ -928,7 +1104,254 @@ class KernelPathsTest {
                 }
             }
             if (forwards == 0) failures.add(p.label + ", " + layout + ": no fast kernel took the case");
+            FastKernel edge = layout == Layout.CHANNELS_FIRST ? EDGE_CF : EDGE_CL;
+            if (edge.declines(g, false) == null) {
+                Expected want = new Expected(y, indices, gradOut, gradIdx, gradRe);
+                try {
+                    direct(
+                            edge,
+                            g,
+                            x,
+                            want,
+                            threads,
+                            p.label + ", " + layout + ", kernel " + edge.name() + ": ",
+                            failures);
+                } catch (RuntimeException ex) {
+                    failures.add(p.label + ", " + layout + ", kernel " + edge.name() + ": threw " + ex);
+                }
+            }
         }
+    }
+
+    /** The reference's results of one case in one layout. */
+    private static final class Expected {
+        final Tensor y;
+        final LongTensor indices;
+        final Tensor gradOut;
+        final Tensor gradIdx;
+        final Tensor gradRe;
+
+        Expected(Tensor y, LongTensor indices, Tensor gradOut, Tensor gradIdx, Tensor gradRe) {
+            this.y = y;
+            this.indices = indices;
+            this.gradOut = gradOut;
+            this.gradIdx = gradIdx;
+            this.gradRe = gradRe;
+        }
+    }
+
+    /** Every direction of kernel {@code k}, called directly (it is not in the dispatcher's list). */
+    private static void direct(
+            FastKernel k, Geometry g, Tensor x, Expected e, int threads, String ctx, List<String> failures) {
+        PoolSpec spec = g.spec();
+        boolean max = spec.op().isMaxType();
+        int r = spec.rank();
+        Layout layout = g.layout();
+        Tensor out = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
+        k.forward(g, x.data(), out.data(), null, null, threads);
+        note(
+                failures,
+                ctx + "forward ",
+                max ? FastKernelsTest.diffExact(e.y, out, layout, r) : FastKernelsTest.diffClose(e.y, out, layout, r));
+        boolean bwd = k.declines(g, true) == null && e.gradRe != null;
+        if (max) {
+            Tensor o2 = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
+            long[] idx = new long[e.y.size()];
+            Arrays.fill(idx, Long.MIN_VALUE);
+            k.forward(g, x.data(), o2.data(), idx, null, threads);
+            note(failures, ctx + "forward with indices: values ", FastKernelsTest.diffExact(e.y, o2, layout, r));
+            note(
+                    failures,
+                    ctx,
+                    FastKernelsTest.diffIndices(e.indices, new LongTensor(idx, e.y.shape(), layout), "indices", r));
+            if (spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY) {
+                Tensor o3 = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
+                Argmax a = new Argmax(g);
+                k.forwardArgmax(g, x.data(), o3.data(), a, threads);
+                note(failures, ctx + "argmax forward: values ", FastKernelsTest.diffExact(e.y, o3, layout, r));
+                note(failures, ctx, FastKernelsTest.diffIndices(e.indices, a.toIndices(), "argmax.toIndices()", r));
+                if (bwd) {
+                    Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
+                    k.backwardArgmax(g, e.gradOut.data(), a, gi.data(), threads);
+                    note(failures, ctx + "argmax backward ", FastKernelsTest.diffExact(e.gradIdx, gi, layout, r));
+                }
+            }
+            if (bwd) {
+                Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
+                k.backward(g, x.data(), e.gradOut.data(), e.indices.data(), null, gi.data(), threads);
+                note(failures, ctx + "backward (indices) ", FastKernelsTest.diffExact(e.gradIdx, gi, layout, r));
+                Tensor gr = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
+                k.backward(g, x.data(), e.gradOut.data(), null, null, gr.data(), threads);
+                note(failures, ctx + "backward (recomputed) ", FastKernelsTest.diffExact(e.gradRe, gr, layout, r));
+            }
+        } else if (bwd) {
+            Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
+            k.backward(g, x.data(), e.gradOut.data(), null, null, gi.data(), threads);
+            note(failures, ctx + "backward ", FastKernelsTest.diffClose(e.gradRe, gi, layout, r));
+        }
+    }
+
+    // =============================================================================================
+    // Row operations at the edge of their contract
+    // =============================================================================================
+
+    private static final FastKernel EDGE_CF = new ChannelsFirstKernel(new EdgeRowOps());
+    private static final FastKernel EDGE_CL = new ChannelsLastKernel(new EdgeRowOps());
+
+    /**
+     * Row operations that use every freedom {@link RowOps} leaves an implementation, so that a kernel
+     * relying on more than the contract shows: the results of the scalar operations, except that
+     * every zero maximum where the sign is unspecified ({@link RowOps#maxInto},
+     * {@link RowOps#windowMax}, {@link RowOps#maxRange}, {@link RowOps#verticalMax}) gets the other
+     * sign, and the vertical passes fill a row shorter than {@link RowOps#VERTICAL_SLACK} floats up
+     * to that length with a value no case produces, as a vector of that many lanes could.
+     */
+    static final class EdgeRowOps implements RowOps {
+        /** What the vertical passes leave past a short row. */
+        static final float JUNK = 9.5e9f;
+
+        private static final RowOps S = ScalarRowOps.INSTANCE;
+
+        @Override
+        public String name() {
+            return "edge";
+        }
+
+        @Override
+        public String describe() {
+            return "scalar row operations at the edge of their contract (tests)";
+        }
+
+        private static void flipZeros(float[] a, int off, int n) {
+            for (int i = off; i < off + n; i++) if (a[i] == 0f) a[i] = -a[i];
+        }
+
+        @Override
+        public void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan) {
+            S.max2(a, aOff, b, bOff, dst, dOff, n, nan);
+        }
+
+        @Override
+        public void maxInto(float[] src, int sOff, float[] acc, int accOff, int n, boolean nan) {
+            S.maxInto(src, sOff, acc, accOff, n, nan);
+            flipZeros(acc, accOff, n);
+        }
+
+        @Override
+        public void maxIndexInto(
+                float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
+            S.maxIndexInto(src, sOff, acc, accOff, arg, argOff, n, tag, nan);
+        }
+
+        @Override
+        public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
+            S.addInto(src, sOff, acc, accOff, n);
+        }
+
+        @Override
+        public void divide(float[] acc, int off, int n, float d) {
+            S.divide(acc, off, n, d);
+        }
+
+        @Override
+        public void divideEach(float[] acc, int off, float[] d, int dOff, int n) {
+            S.divideEach(acc, off, d, dOff, n);
+        }
+
+        @Override
+        public void windowMax(
+                float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
+            S.windowMax(row, r, out, o, count, stride, k, dil, nan);
+            flipZeros(out, o, count);
+        }
+
+        @Override
+        public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
+            S.windowSum(row, r, out, o, count, stride, k, dil);
+        }
+
+        @Override
+        public void windowScatter(float[] delta, int d, float[] row, int r, int count, int stride, int k, int dil) {
+            S.windowScatter(delta, d, row, r, count, stride, k, dil);
+        }
+
+        @Override
+        public float maxRange(float[] a, int off, int n, float init, boolean nan) {
+            float v = S.maxRange(a, off, n, init, nan);
+            return v == 0f ? -v : v;
+        }
+
+        @Override
+        public float sumRange(float[] a, int off, int n) {
+            return S.sumRange(a, off, n);
+        }
+
+        @Override
+        public void verticalMax(
+                float[] src,
+                int base,
+                int[] offs,
+                int[] cnt,
+                int maxT,
+                int r0,
+                int r1,
+                float[] dst,
+                int dOff,
+                int dStride,
+                int n,
+                boolean nan) {
+            // Row by row, in increasing order as the contract says, each followed by its junk.
+            for (int row = r0; row < r1; row++) {
+                int d = dOff + (row - r0) * dStride;
+                S.verticalMax(src, base, offs, cnt, maxT, row, row + 1, dst, d, dStride, n, nan);
+                flipZeros(dst, d, n);
+                junk(dst, d, n);
+            }
+        }
+
+        @Override
+        public void verticalSum(
+                float[] src,
+                int base,
+                int[] offs,
+                int[] cnt,
+                int maxT,
+                int r0,
+                int r1,
+                float[] dst,
+                int dOff,
+                int dStride,
+                int n) {
+            for (int row = r0; row < r1; row++) {
+                int d = dOff + (row - r0) * dStride;
+                S.verticalSum(src, base, offs, cnt, maxT, row, row + 1, dst, d, dStride, n);
+                junk(dst, d, n);
+            }
+        }
+
+        private static void junk(float[] dst, int d, int n) {
+            if (n < VERTICAL_SLACK) Arrays.fill(dst, d + n, d + VERTICAL_SLACK, JUNK);
+        }
+
+        @Override
+        public int nextZero(float[] a, int from, int to) {
+            return S.nextZero(a, from, to);
+        }
+    }
+
+    /**
+     * Runs one call; with {@code threads > 1} the problem is above the work threshold, and the
+     * monitor must show that the call was split over more than one thread.
+     */
+    private static <T> T call(Supplier<T> body, int threads, String what, List<String> failures) {
+        if (threads > 1) PoolMonitor.reset();
+        T result = body.get();
+        if (threads > 1) {
+            int most = 0;
+            for (PoolStats s : PoolMonitor.snapshot(false)) most = Math.max(most, s.threads());
+            if (most < 2) failures.add(what + "ran on " + most + " thread(s) with " + threads + " allowed");
+        }
+        return result;
     }
 
     private static void note(List<String> failures, String ctx, String diff) {
