@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,20 @@ class KernelPathsTest {
     void channelsFirstWideRowsMax() {
         run(
                 "cf wide max",
+                // Stride 2 with padding: the first full window starts past the row's first float.
+                c(
+                                "max, empty rows, stride 2",
+                                PoolSpec.max(3, 3)
+                                        .stride(1, 2)
+                                        .dilation(2, 1)
+                                        .padding(4, 1)
+                                        .build(),
+                                "zeros",
+                                1,
+                                2,
+                                1,
+                                40)
+                        .on(Path.ROWS),
                 c(
                         "max 3D, empty depth",
                         PoolSpec.max(3, 2, 2)
@@ -208,17 +223,18 @@ class KernelPathsTest {
                 c("adaptive max, long rows", PoolSpec.adaptiveMax(2, 50).build(), "zeros", 1, 2, 5, 130),
                 // NaN ignored: from the floor, every column by the scalar loop.
                 c(
-                        "max nan ignore",
-                        PoolSpec.max(3, 3)
-                                .stride(2)
-                                .padding(1)
-                                .nanPolicy(NanPolicy.IGNORE)
-                                .build(),
-                        "specials",
-                        1,
-                        3,
-                        7,
-                        40),
+                                "max nan ignore",
+                                PoolSpec.max(3, 3)
+                                        .stride(2)
+                                        .padding(1)
+                                        .nanPolicy(NanPolicy.IGNORE)
+                                        .build(),
+                                "specials",
+                                1,
+                                3,
+                                7,
+                                40)
+                        .on(Path.ROWS),
                 c(
                         "max nan ignore, long rows",
                         PoolSpec.max(3, 2)
@@ -281,7 +297,8 @@ class KernelPathsTest {
                         3,
                         33),
                 // Windows reaching past a buffer row: flat() refuses, the row path runs.
-                c("max, windows past a buffer row", PoolSpec.max(3, 3).stride(1).build(), "zeros", 1, 3, 5, 34),
+                c("max, windows past a buffer row", PoolSpec.max(3, 3).stride(1).build(), "zeros", 1, 3, 5, 34)
+                        .on(Path.ROWS),
                 c(
                         "max 3D nan ignore",
                         PoolSpec.max(2, 2, 3)
@@ -356,13 +373,17 @@ class KernelPathsTest {
                         3,
                         33),
                 c(
-                        "avg, windows past a buffer row",
-                        PoolSpec.avg(3, 3).stride(1).countIncludePad(false).build(),
-                        "floats",
-                        1,
-                        3,
-                        5,
-                        34),
+                                "avg, windows past a buffer row",
+                                PoolSpec.avg(3, 3)
+                                        .stride(1)
+                                        .countIncludePad(false)
+                                        .build(),
+                                "floats",
+                                1,
+                                3,
+                                5,
+                                34)
+                        .on(Path.ROWS),
                 c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 3, 7, 40),
                 c("lp 1, narrow", PoolSpec.lp(1, 2, 2).stride(1).build(), "floats", 2, 2, 4, 9),
                 c("lp 3", PoolSpec.lp(3, 2, 3).stride(1, 2).padding(1, 1).build(), "floats", 1, 2, 5, 33),
@@ -447,10 +468,32 @@ class KernelPathsTest {
     void channelsFirstFlatMax() {
         run(
                 "cf flat max",
+                // The squeezed problem's windows reach past its buffer row: the problem runs at its own rank.
+                c(
+                                "flat, width 1, windows past a buffer row",
+                                PoolSpec.max(3, 1).stride(1).build(),
+                                "zeros",
+                                1,
+                                2,
+                                10,
+                                1)
+                        .on(Path.FLAT),
+                // ow * stride != iw with one output row per chunk: each chunk's vertical pass fills the buffer anew.
+                c(
+                                "flat, odd width, a row per chunk",
+                                PoolSpec.max(3, 3).stride(2).padding(1).build(),
+                                "ints",
+                                1,
+                                1,
+                                4,
+                                4501)
+                        .on(Path.FLAT),
                 // Buffer rows as far apart as input rows (ow * stride = iw), windows stepping two rows.
-                c("flat, k2 s2", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 3, 6, 10),
+                c("flat, k2 s2", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 3, 6, 10)
+                        .on(Path.FLAT),
                 // Stride-1 vertical windows: runs of rows in one vertical pass; fix-ups on both sides.
-                c("flat, k3 s1 p1", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 2, 2, 7, 12),
+                c("flat, k3 s1 p1", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 2, 2, 7, 12)
+                        .on(Path.FLAT),
                 c(
                         "flat, k3 s1 p1 specials",
                         PoolSpec.max(3, 3).stride(1).padding(1).build(),
@@ -461,13 +504,14 @@ class KernelPathsTest {
                         9),
                 // ow * stride != iw: one vertical call per plane's rows.
                 c(
-                        "flat, k3 s2 p1, odd width",
-                        PoolSpec.max(3, 3).stride(2).padding(1).build(),
-                        "zeros",
-                        2,
-                        2,
-                        7,
-                        21),
+                                "flat, k3 s2 p1, odd width",
+                                PoolSpec.max(3, 3).stride(2).padding(1).build(),
+                                "zeros",
+                                2,
+                                2,
+                                7,
+                                21)
+                        .on(Path.FLAT),
                 c("flat, ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "zeros", 1, 3, 7, 11),
                 c(
                         "flat, dilated",
@@ -486,11 +530,14 @@ class KernelPathsTest {
                         11,
                         14),
                 // One input row per output row: the input itself is the buffer, 1D and 2D.
-                c("flat direct 1D", PoolSpec.max(4).stride(4).build(), "zeros", 2, 3, 24),
-                c("flat direct 2D", PoolSpec.max(1, 2).stride(1, 2).build(), "zeros", 2, 3, 5, 16),
+                c("flat direct 1D", PoolSpec.max(4).stride(4).build(), "zeros", 2, 3, 24)
+                        .on(Path.DIRECT),
+                c("flat direct 2D", PoolSpec.max(1, 2).stride(1, 2).build(), "zeros", 2, 3, 5, 16)
+                        .on(Path.DIRECT),
                 c("flat direct, chunks", PoolSpec.max(2).stride(2).build(), "zeros", 1, 3, 4200),
                 // More output rows than one chunk of FLAT_CHUNK floats: a plane split across chunks.
-                c("flat, chunks", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 12, 20, 40),
+                c("flat, chunks", PoolSpec.max(2, 2).stride(2).build(), "zeros", 1, 12, 20, 40)
+                        .on(Path.FLAT),
                 c(
                         "flat, chunk of one row",
                         PoolSpec.max(3, 3).stride(1).padding(1).build(),
@@ -500,8 +547,10 @@ class KernelPathsTest {
                         4,
                         4500),
                 // A trivial last axis: the problem one rank lower.
-                c("flat, width 1", PoolSpec.max(4, 1).stride(4, 1).build(), "zeros", 2, 3, 16, 1),
-                c("flat 3D", PoolSpec.max(2, 2, 2).stride(2).build(), "zeros", 1, 2, 4, 6, 8),
+                c("flat, width 1", PoolSpec.max(4, 1).stride(4, 1).build(), "zeros", 2, 3, 16, 1)
+                        .on(Path.DIRECT),
+                c("flat 3D", PoolSpec.max(2, 2, 2).stride(2).build(), "zeros", 1, 2, 4, 6, 8)
+                        .on(Path.FLAT),
                 c("flat 3D k3 p1", PoolSpec.max(3, 3, 3).stride(1).padding(1).build(), "zeros", 1, 2, 3, 4, 6));
     }
 
@@ -509,7 +558,32 @@ class KernelPathsTest {
     void channelsFirstFlatAverage() {
         run(
                 "cf flat avg",
-                c("flat avg, k3 s1 p1", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 2, 2, 7, 12),
+                c(
+                                "flat avg, width 1, windows past a buffer row",
+                                PoolSpec.avg(3, 1).stride(1).build(),
+                                "floats",
+                                1,
+                                2,
+                                10,
+                                1)
+                        .on(Path.FLAT),
+                c("flat avg direct, chunks", PoolSpec.avg(2).stride(2).build(), "floats", 1, 3, 4200),
+                // Divisors that differ from row to row, with a chunk that starts inside a plane.
+                c(
+                                "flat avg exclude pad, chunks",
+                                PoolSpec.avg(3, 3)
+                                        .stride(2)
+                                        .padding(1)
+                                        .countIncludePad(false)
+                                        .build(),
+                                "floats",
+                                1,
+                                12,
+                                20,
+                                40)
+                        .on(Path.FLAT),
+                c("flat avg, k3 s1 p1", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 2, 2, 7, 12)
+                        .on(Path.FLAT),
                 c(
                         "flat avg exclude pad",
                         PoolSpec.avg(3, 3)
@@ -522,7 +596,8 @@ class KernelPathsTest {
                         3,
                         6,
                         9),
-                c("flat avg, k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 3, 6, 10),
+                c("flat avg, k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 3, 6, 10)
+                        .on(Path.FLAT),
                 c("flat avg, k3 s2 p1", PoolSpec.avg(3, 3).stride(2).padding(1).build(), "floats", 2, 2, 7, 21),
                 c(
                         "flat avg, divisor override",
@@ -549,8 +624,10 @@ class KernelPathsTest {
                         2,
                         8,
                         16),
-                c("flat avg direct 1D", PoolSpec.avg(2).stride(2).build(), "floats", 2, 3, 20),
-                c("flat avg, chunks", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 12, 20, 40),
+                c("flat avg direct 1D", PoolSpec.avg(2).stride(2).build(), "floats", 2, 3, 20)
+                        .on(Path.DIRECT),
+                c("flat avg, chunks", PoolSpec.avg(2, 2).stride(2).build(), "floats", 1, 12, 20, 40)
+                        .on(Path.FLAT),
                 c(
                         "flat avg, width 1",
                         PoolSpec.avg(3, 1).stride(1).padding(1, 0).build(),
@@ -559,9 +636,17 @@ class KernelPathsTest {
                         3,
                         15,
                         1),
-                c("flat avg 3D", PoolSpec.avg(3, 3, 3).stride(2).padding(1).build(), "floats", 1, 2, 5, 6, 7),
+                c("flat avg 3D", PoolSpec.avg(3, 3, 3).stride(2).padding(1).build(), "floats", 1, 2, 5, 6, 7)
+                        .on(Path.FLAT),
                 // Average backward by transposed windows: stride 1, several groups of planes.
-                c("flat avg backward, groups", PoolSpec.avg(3, 3).stride(1).build(), "floats", 3, 16, 22, 22),
+                c(
+                        "flat avg backward, groups",
+                        PoolSpec.avg(3, 3).stride(1).padding(1).build(),
+                        "floats",
+                        3,
+                        16,
+                        22,
+                        22),
                 c(
                         "flat avg backward dilated",
                         PoolSpec.avg(3, 3).stride(1).padding(1).dilation(2).build(),
@@ -644,6 +729,23 @@ class KernelPathsTest {
     void channelsLastRows() {
         run(
                 "cl rows",
+                // One window wider than a column block: the row buffer grows to the window.
+                c(
+                        "max, a window wider than a block",
+                        PoolSpec.max(2, 200).stride(1, 50).build(),
+                        "zeros",
+                        1,
+                        17,
+                        3,
+                        250),
+                c(
+                        "avg, a window wider than a block",
+                        PoolSpec.avg(2, 200).stride(1, 50).build(),
+                        "floats",
+                        1,
+                        17,
+                        3,
+                        250),
                 // One input row per window: read from the input itself.
                 c("max 1D", PoolSpec.max(3).stride(2).padding(1).build(), "zeros", 2, 5, 11),
                 c("avg 1D", PoolSpec.avg(3).stride(2).padding(1).build(), "floats", 2, 5, 11),
@@ -900,7 +1002,7 @@ class KernelPathsTest {
                     8,
                     64,
                     64),
-            c("avg k3 s1", PoolSpec.avg(3, 3).stride(1).build(), "floats", 2, 8, 64, 64),
+            c("avg k3 s1 p1", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 2, 8, 64, 64),
             c("avg k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
             c("global max", PoolSpec.globalMax(2).build(), "ints", 2, 8, 64, 64),
             c("lp", PoolSpec.lp(2, 2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
@@ -918,18 +1020,41 @@ class KernelPathsTest {
     // Running one group
     // =============================================================================================
 
+    /**
+     * The forward path of the channels-first kernel a case is written for, checked through the
+     * row operations it calls ({@link EdgeRowOps}): the results are the same on every path, so
+     * without the check a case could drift off its path unnoticed.
+     */
+    enum Path {
+        /** Not checked. */
+        ANY,
+        /** The flat path with its vertical pass into a chunk buffer. */
+        FLAT,
+        /** The flat path reading the input rows themselves (no vertical pass). */
+        DIRECT,
+        /** The row path: one output row at a time. */
+        ROWS
+    }
+
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
     static final class Case {
         final String what;
         final PoolSpec spec;
         final String mode;
         final int[] shape;
+        final Path path;
 
-        Case(String what, PoolSpec spec, String mode, int[] shape) {
+        Case(String what, PoolSpec spec, String mode, int[] shape, Path path) {
             this.what = what;
             this.spec = spec;
             this.mode = mode;
             this.shape = shape;
+            this.path = path;
+        }
+
+        /** This case, written for {@code p}. */
+        Case on(Path p) {
+            return new Case(what, spec, mode, shape, p);
         }
     }
 
@@ -938,7 +1063,7 @@ class KernelPathsTest {
         shape[0] = n;
         shape[1] = ch;
         System.arraycopy(spatial, 0, shape, 2, spatial.length);
-        return new Case(what, spec, mode, shape);
+        return new Case(what, spec, mode, shape, Path.ANY);
     }
 
     private static void run(String group, Case... cases) {
@@ -977,11 +1102,11 @@ class KernelPathsTest {
                     + ", caseSeed " + caseSeed + ")";
             FastKernelsTest.Problem p =
                     new FastKernelsTest.Problem(label, k.spec, values(rnd, k.mode, k.shape), true, rnd);
-            compare(p, threads, failures);
+            compare(p, k.path, threads, failures);
         }
     }
 
-    private static void compare(FastKernelsTest.Problem p, int threads, List<String> failures) {
+    private static void compare(FastKernelsTest.Problem p, Path path, int threads, List<String> failures) {
         FastKernelsTest.Expected e = FastKernelsTest.expected(p);
         PoolSpec spec = p.spec;
         boolean max = spec.op().isMaxType();
@@ -1108,14 +1233,11 @@ class KernelPathsTest {
             if (edge.declines(g, false) == null) {
                 Expected want = new Expected(y, indices, gradOut, gradIdx, gradRe);
                 try {
-                    direct(
-                            edge,
-                            g,
-                            x,
-                            want,
-                            threads,
-                            p.label + ", " + layout + ", kernel " + edge.name() + ": ",
-                            failures);
+                    String ctx = p.label + ", " + layout + ", kernel " + edge.name() + ": ";
+                    Path expect = layout == Layout.CHANNELS_FIRST ? path : Path.ANY;
+                    Runnable body = () -> direct(edge, g, x, want, expect, threads, ctx, failures);
+                    if (threads == 1) inFreshThread(body);
+                    else body.run();
                 } catch (RuntimeException ex) {
                     failures.add(p.label + ", " + layout + ", kernel " + edge.name() + ": threw " + ex);
                 }
@@ -1140,15 +1262,46 @@ class KernelPathsTest {
         }
     }
 
-    /** Every direction of kernel {@code k}, called directly (it is not in the dispatcher's list). */
+    /**
+     * Runs {@code body} in a new thread, whose scratch arrays are then exactly as long as the kernel
+     * asks: a request too short for what the kernel and its row operations write fails at once
+     * instead of hiding behind a longer array left by an earlier call.
+     */
+    private static void inFreshThread(Runnable body) {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable ex) {
+                thrown[0] = ex;
+            }
+        });
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+        if (thrown[0] instanceof RuntimeException) throw (RuntimeException) thrown[0];
+        if (thrown[0] instanceof Error) throw (Error) thrown[0];
+    }
+
+    /**
+     * Every direction of kernel {@code k}, called directly (it is not in the dispatcher's list); the
+     * forward call must take {@code path}.
+     */
     private static void direct(
-            FastKernel k, Geometry g, Tensor x, Expected e, int threads, String ctx, List<String> failures) {
+            FastKernel k, Geometry g, Tensor x, Expected e, Path path, int threads, String ctx, List<String> failures) {
         PoolSpec spec = g.spec();
         boolean max = spec.op().isMaxType();
         int r = spec.rank();
         Layout layout = g.layout();
         Tensor out = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
+        EdgeRowOps spy = (EdgeRowOps) k.ops;
+        spy.reset();
         k.forward(g, x.data(), out.data(), null, null, threads);
+        note(failures, ctx, spy.pathDiffers(path, g.outSize(g.rank() - 1)));
         note(
                 failures,
                 ctx + "forward ",
@@ -1210,6 +1363,49 @@ class KernelPathsTest {
         /** What the vertical passes leave past a short row. */
         static final float JUNK = 9.5e9f;
 
+        /** Calls of the vertical passes since {@link #reset}. */
+        private final AtomicInteger verticalCalls = new AtomicInteger();
+        /** The most windows one window operation computed since {@link #reset}. */
+        private final AtomicInteger widestWindowCall = new AtomicInteger();
+
+        void reset() {
+            verticalCalls.set(0);
+            widestWindowCall.set(0);
+        }
+
+        /**
+         * Null when the calls since {@link #reset} fit {@code path}, for outputs {@code ow} wide: only
+         * the buffered flat path makes vertical passes; the flat paths compute a chunk of output rows
+         * per window call (several rows, where a chunk holds several), the row path one row.
+         */
+        String pathDiffers(Path path, int ow) {
+            int vertical = verticalCalls.get();
+            int widest = widestWindowCall.get();
+            boolean ok;
+            switch (path) {
+                case FLAT:
+                    ok = vertical > 0;
+                    break;
+                case DIRECT:
+                    ok = vertical == 0 && widest > ow;
+                    break;
+                case ROWS:
+                    ok = vertical == 0 && widest <= ow;
+                    break;
+                default:
+                    ok = true;
+            }
+            return ok
+                    ? null
+                    : "forward should take the " + path + " path, but made " + vertical
+                            + " vertical passes and window calls of up to " + widest + " windows (outputs " + ow
+                            + " wide)";
+        }
+
+        private void windows(int count) {
+            widestWindowCall.accumulateAndGet(count, Math::max);
+        }
+
         private static final RowOps S = ScalarRowOps.INSTANCE;
 
         @Override
@@ -1261,12 +1457,14 @@ class KernelPathsTest {
         @Override
         public void windowMax(
                 float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, boolean nan) {
+            windows(count);
             S.windowMax(row, r, out, o, count, stride, k, dil, nan);
             flipZeros(out, o, count);
         }
 
         @Override
         public void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil) {
+            windows(count);
             S.windowSum(row, r, out, o, count, stride, k, dil);
         }
 
@@ -1300,6 +1498,7 @@ class KernelPathsTest {
                 int dStride,
                 int n,
                 boolean nan) {
+            verticalCalls.incrementAndGet();
             // Row by row, in increasing order as the contract says, each followed by its junk.
             for (int row = r0; row < r1; row++) {
                 int d = dOff + (row - r0) * dStride;
@@ -1322,6 +1521,7 @@ class KernelPathsTest {
                 int dOff,
                 int dStride,
                 int n) {
+            verticalCalls.incrementAndGet();
             for (int row = r0; row < r1; row++) {
                 int d = dOff + (row - r0) * dStride;
                 S.verticalSum(src, base, offs, cnt, maxT, row, row + 1, dst, d, dStride, n);
