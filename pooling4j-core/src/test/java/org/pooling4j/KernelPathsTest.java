@@ -468,6 +468,16 @@ class KernelPathsTest {
     void channelsFirstFlatMax() {
         run(
                 "cf flat max",
+                // Narrow planes filling whole chunks: the chunk buffer is used to its end.
+                c(
+                                "flat, full chunks of narrow planes",
+                                PoolSpec.max(2, 2).stride(2).build(),
+                                "ints",
+                                3,
+                                97,
+                                14,
+                                14)
+                        .on(Path.FLAT),
                 // The squeezed problem's windows reach past its buffer row: the problem runs at its own rank.
                 c(
                                 "flat, width 1, windows past a buffer row",
@@ -655,6 +665,18 @@ class KernelPathsTest {
                         2,
                         9,
                         15));
+    }
+
+    @Test
+    void channelsFirstFlatRowTableLimit() {
+        // Output rows times taps per window's rows: 1024 * 1024, the largest row table the flat path
+        // builds, and 1026 * 1024, one the row path runs instead.
+        run(
+                "cf flat table",
+                c("flat, table at the limit", PoolSpec.max(1024, 1).stride(1).build(), "ints", 1, 1, 2047, 2)
+                        .on(Path.FLAT),
+                c("flat, table past the limit", PoolSpec.max(1024, 1).stride(1).build(), "ints", 1, 1, 2049, 2)
+                        .on(Path.ROWS));
     }
 
     // =============================================================================================
