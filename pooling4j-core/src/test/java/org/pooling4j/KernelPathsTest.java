@@ -36,11 +36,19 @@ import org.pooling4j.spi.ScalarRowOps;
  * and more bytes per entry, and work split across threads).
  *
  * <p>Each case runs in both layouts through every fast kernel that accepts it (forced by name as
- * {@link FastKernelsTest} does): forward values into an output prefilled with a value no case produces, forward with
- * indices, the compact argmax and its backward, backward with the reference's indices and with the
- * argmax recomputed, or average backward. Expected values are the reference kernel's
- * ({@link FastKernelsTest#expected}); max-type values, indices and gradients must match bit for bit,
- * averages and Lp within {@value FastKernelsTest#RTOL} relative to {@code max(1, |expected|)}.
+ * {@link FastKernelsTest} does): forward values into an output prefilled with a value no case
+ * produces, forward with indices, the compact argmax and its backward, backward with the
+ * reference's indices and with the argmax recomputed, or average backward. Expected values are the
+ * reference kernel's ({@link FastKernelsTest#expected}); max-type values, indices and gradients must
+ * match bit for bit, averages and Lp within {@value FastKernelsTest#RTOL} relative to
+ * {@code max(1, |expected|)}.
+ *
+ * <p>Each case also runs, called directly, through both kernels built on {@link EdgeRowOps}: row
+ * operations that use every freedom the {@link RowOps} contract leaves (the sign of a zero maximum,
+ * floats written past a short row), in a fresh thread so that the kernels' scratch arrays are
+ * exactly as long as asked. There the channels-first forward must also take the path the case is
+ * written for ({@link Path}). The cases of {@link #workSplitAcrossThreads} are above the work
+ * threshold, and every call must show in the {@link PoolMonitor} as split over several threads.
  *
  * <p>Data: seeded from {@code pooling4j.seed} (default {@value FastKernelsTest#DEFAULT_SEED}); every
  * failure names the seed, the case, the layout and the kernel.
