@@ -907,6 +907,19 @@ class KernelPathsTest {
     void channelsLastPositions() {
         run(
                 "cl positions",
+                // Windows cut by padding where no tap beats the floor: the winner is the first valid tap.
+                c(
+                        "max nan ignore, no winner, cut windows",
+                        PoolSpec.max(3, 3)
+                                .stride(1)
+                                .padding(1)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        3,
+                        4,
+                        5),
                 // Lp: per output position; norm mode with padding and empty windows, PyTorch mode.
                 c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 5, 6, 9),
                 c("lp 1", PoolSpec.lp(1, 2).stride(1).build(), "floats", 2, 3, 7),
