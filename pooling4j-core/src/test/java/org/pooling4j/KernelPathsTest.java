@@ -304,9 +304,9 @@ class KernelPathsTest {
                         2,
                         3,
                         33),
-                // Windows reaching past a buffer row: flat() refuses, the row path runs.
+                // Windows reaching past a buffer row: the flat path on buffer rows a whole input row wide.
                 c("max, windows past a buffer row", PoolSpec.max(3, 3).stride(1).build(), "zeros", 1, 3, 5, 34)
-                        .on(Path.ROWS),
+                        .on(Path.FLAT),
                 c(
                         "max 3D nan ignore",
                         PoolSpec.max(2, 2, 3)
@@ -391,7 +391,7 @@ class KernelPathsTest {
                                 3,
                                 5,
                                 34)
-                        .on(Path.ROWS),
+                        .on(Path.FLAT),
                 c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 3, 7, 40),
                 c("lp 1, narrow", PoolSpec.lp(1, 2, 2).stride(1).build(), "floats", 2, 2, 4, 9),
                 c("lp 3", PoolSpec.lp(3, 2, 3).stride(1, 2).padding(1, 1).build(), "floats", 1, 2, 5, 33),
@@ -486,7 +486,7 @@ class KernelPathsTest {
                                 14,
                                 14)
                         .on(Path.FLAT),
-                // The squeezed problem's windows reach past its buffer row: the problem runs at its own rank.
+                // The squeezed problem's windows reach past its buffer row: it runs on rows a whole input row wide.
                 c(
                                 "flat, width 1, windows past a buffer row",
                                 PoolSpec.max(3, 1).stride(1).build(),
@@ -1397,7 +1397,7 @@ class KernelPathsTest {
     /**
      * Row operations that use every freedom {@link RowOps} leaves an implementation, so that a kernel
      * relying on more than the contract shows: the results of the scalar operations, except that
-     * every zero maximum where the sign is unspecified ({@link RowOps#maxInto},
+     * every zero maximum where the sign is unspecified ({@link RowOps#maxInto}, {@link RowOps#maxTaps},
      * {@link RowOps#windowMax}, {@link RowOps#maxRange}, {@link RowOps#verticalMax}) gets the other
      * sign, and the vertical passes fill a row shorter than {@link RowOps#VERTICAL_SLACK} floats up
      * to that length with a value no case produces, as a vector of that many lanes could.
@@ -1480,6 +1480,17 @@ class KernelPathsTest {
         public void maxIndexInto(
                 float[] src, int sOff, float[] acc, int accOff, int[] arg, int argOff, int n, int tag, boolean nan) {
             S.maxIndexInto(src, sOff, acc, accOff, arg, argOff, n, tag, nan);
+        }
+
+        @Override
+        public void maxTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, boolean nan) {
+            S.maxTaps(src, s, tapStride, k, out, o, n, nan);
+            flipZeros(out, o, n);
+        }
+
+        @Override
+        public void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n) {
+            S.sumTaps(src, s, tapStride, k, out, o, n);
         }
 
         @Override
