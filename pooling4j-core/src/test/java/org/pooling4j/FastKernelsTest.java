@@ -852,6 +852,57 @@ class FastKernelsTest {
                 13,
                 21));
         list.add(problem(rnd, "wide: max 1D s1", PoolSpec.max(5).stride(1).build(), "ints", true, 3, 4, 23));
+        // Small planes whose edge columns are many (padding): buffer rows that carry their pad lanes.
+        list.add(problem(
+                rnd,
+                "padded: max k5 p2 13x13",
+                PoolSpec.max(5, 5).stride(1).padding(2).build(),
+                "specials",
+                true,
+                2,
+                5,
+                13,
+                13));
+        list.add(problem(
+                rnd,
+                "padded: avg k5 p2 exclude pad",
+                PoolSpec.avg(5, 5).stride(1).padding(2).countIncludePad(false).build(),
+                "floats",
+                true,
+                2,
+                3,
+                13,
+                13));
+        list.add(problem(
+                rnd,
+                "padded: max dilated k3 p2",
+                PoolSpec.max(3, 3).stride(1).padding(2).dilation(2).build(),
+                "ints",
+                true,
+                1,
+                4,
+                9,
+                11));
+        list.add(problem(
+                rnd,
+                "padded: max s2 p1 7x7",
+                PoolSpec.max(3, 3).stride(2).padding(1).build(),
+                "specials",
+                true,
+                2,
+                6,
+                7,
+                7));
+        list.add(problem(
+                rnd,
+                "padded: avg s1 p1 8x8",
+                PoolSpec.avg(3, 3).stride(1).padding(1).build(),
+                "floats",
+                true,
+                3,
+                4,
+                8,
+                8));
         list.add(problem(
                 rnd, "wide: max 3D s1", PoolSpec.max(2, 2, 3).stride(1).build(), "specials", true, 1, 3, 4, 5, 17));
         return list;

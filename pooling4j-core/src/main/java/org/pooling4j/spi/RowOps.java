@@ -88,7 +88,8 @@ public interface RowOps {
      * Vertical max over a table of input rows, one output row per table row: for {@code R} in
      * {@code [r0, r1)} and {@code i < n},
      * {@code dst[dOff + (R - r0) * dStride + i] = max over t < cnt[R], in t order, of src[base + offs[R * maxT + t] + i]},
-     * the first tap starting the running maximum ({@code cnt[R] >= 1}). Rows are written in
+     * the first tap starting the running maximum ({@code cnt[R] >= 1}; a row's offsets increase with
+     * {@code t}, as the input rows of a window in scan order do). Rows are written in
      * increasing {@code R}; an implementation may also write {@code dst} beyond {@code n} in a row,
      * up to {@link #VERTICAL_SLACK} floats, which a later row or the caller's slack absorbs
      * ({@code dStride >= n}). It reads only elements of {@code src} that exist. The sign of a zero

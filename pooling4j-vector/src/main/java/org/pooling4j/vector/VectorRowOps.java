@@ -877,9 +877,8 @@ final class VectorRowOps implements RowOps {
             if (last < 0) {
                 // A row shorter than a vector: one whole vector, its extra lanes written past the
                 // row (the contract's slack), unless the reads would leave the array.
-                int reach = 0;
-                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
-                if (base + reach + L > src.length || d + L > dst.length) {
+                // A row's offsets increase with t (the contract): its last tap reaches furthest.
+                if (base + offs[o + taps - 1] + L > src.length || d + L > dst.length) {
                     scalar.verticalMax(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n, nan);
                     continue;
                 }
@@ -957,9 +956,8 @@ final class VectorRowOps implements RowOps {
             int o = r * maxT;
             int taps = cnt[r];
             if (last < 0) {
-                int reach = 0;
-                for (int t = 0; t < taps; t++) reach = Math.max(reach, offs[o + t]);
-                if (base + reach + L > src.length || d + L > dst.length) {
+                // A row's offsets increase with t (the contract): its last tap reaches furthest.
+                if (base + offs[o + taps - 1] + L > src.length || d + L > dst.length) {
                     scalar.verticalSum(src, base, offs, cnt, maxT, r, r + 1, dst, d, dStride, n);
                     continue;
                 }
