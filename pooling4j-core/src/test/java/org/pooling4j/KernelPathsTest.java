@@ -469,6 +469,94 @@ class KernelPathsTest {
     }
 
     // =============================================================================================
+    // Channels-first: the blocked path
+    // =============================================================================================
+
+    @Test
+    void channelsFirstBlocked() {
+        run(
+                "cf blocked",
+                // 51 planes: three blocks of 16 and three planes left over for the row path; NaN in some
+                // blocks (the NaN-aware comparisons), zeros of both signs (the re-scan).
+                c(
+                                "max k5 s1 p2 on 13x13",
+                                PoolSpec.max(5, 5).stride(1).padding(2).build(),
+                                "zeros",
+                                3,
+                                17,
+                                13,
+                                13)
+                        .on(Path.BLOCKED),
+                // Integers: ties, and no NaN anywhere (the plain comparisons).
+                c(
+                                "max k5 s1 p2, 20 wide",
+                                PoolSpec.max(5, 5).stride(1).padding(2).build(),
+                                "ints",
+                                1,
+                                16,
+                                20,
+                                20)
+                        .on(Path.BLOCKED),
+                // Even windows with padding: one more output than input per axis, windows cut on both sides.
+                c("max k4 s1 p2", PoolSpec.max(4, 4).stride(1).padding(2).build(), "specials", 2, 16, 9, 7)
+                        .on(Path.BLOCKED),
+                // A single output row and column per window row: windows wider than the plane is tall.
+                c("max k4 without padding", PoolSpec.max(4, 6).stride(1).build(), "zeros", 1, 32, 4, 17)
+                        .on(Path.BLOCKED),
+                c(
+                                "max k4 dilation 2",
+                                PoolSpec.max(4, 4)
+                                        .stride(1)
+                                        .dilation(2)
+                                        .padding(3)
+                                        .build(),
+                                "zeros",
+                                1,
+                                16,
+                                11,
+                                12)
+                        .on(Path.BLOCKED),
+                c(
+                                "avg k5 p2, count_include_pad",
+                                PoolSpec.avg(5, 5).stride(1).padding(2).build(),
+                                "floats",
+                                2,
+                                17,
+                                13,
+                                13)
+                        .on(Path.BLOCKED),
+                c(
+                                "avg k5 p2, padding not counted",
+                                PoolSpec.avg(5, 5)
+                                        .stride(1)
+                                        .padding(2)
+                                        .countIncludePad(false)
+                                        .build(),
+                                "floats",
+                                1,
+                                16,
+                                20,
+                                20)
+                        .on(Path.BLOCKED),
+                // Just outside the blocked path: 15 planes, 21 wide, k3, stride 2.
+                c("15 planes", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 1, 15, 13, 13)
+                        .on(Path.FLAT),
+                c("21 wide", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 1, 16, 13, 21)
+                        .on(Path.FLAT),
+                c("k3", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 1, 16, 13, 13)
+                        .on(Path.FLAT),
+                c("stride 2", PoolSpec.max(5, 5).stride(2).padding(2).build(), "zeros", 1, 16, 13, 13)
+                        .on(Path.FLAT));
+        // Both threads take blocks; the three planes left over run after them.
+        Case split = c(
+                "max k5 s1 p2, threads", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 4, 67, 13, 13);
+        Geometry g = Pooling.geometry(split.spec, Tensor.zeros(split.shape));
+        assertTrue(
+                4L * (g.inputElements() + g.outputElements()) >= Parallel.WORK_THRESHOLD_BYTES, "below the threshold");
+        run("cf blocked threads", THREADS, split.on(Path.BLOCKED));
+    }
+
+    // =============================================================================================
     // Channels-first: the flat path
     // =============================================================================================
 
@@ -1076,7 +1164,9 @@ class KernelPathsTest {
         /** The flat path reading the input rows themselves (no vertical pass). */
         DIRECT,
         /** The row path: one output row at a time. */
-        ROWS
+        ROWS,
+        /** The blocked path: 16 planes interleaved into one block. */
+        BLOCKED
     }
 
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
@@ -1411,7 +1501,11 @@ class KernelPathsTest {
         /** The most windows one window operation computed since {@link #reset}. */
         private final AtomicInteger widestWindowCall = new AtomicInteger();
 
+        /** Calls of {@link RowOps#interleave} since {@link #reset}. */
+        private final AtomicInteger interleaveCalls = new AtomicInteger();
+
         void reset() {
+            interleaveCalls.set(0);
             verticalCalls.set(0);
             widestWindowCall.set(0);
         }
@@ -1424,24 +1518,29 @@ class KernelPathsTest {
         String pathDiffers(Path path, int ow) {
             int vertical = verticalCalls.get();
             int widest = widestWindowCall.get();
+            int interleaves = interleaveCalls.get();
             boolean ok;
             switch (path) {
                 case FLAT:
-                    ok = vertical > 0;
+                    ok = vertical > 0 && interleaves == 0;
                     break;
                 case DIRECT:
-                    ok = vertical == 0 && widest > ow;
+                    ok = vertical == 0 && widest > ow && interleaves == 0;
                     break;
                 case ROWS:
-                    ok = vertical == 0 && widest <= ow;
+                    ok = vertical == 0 && widest <= ow && interleaves == 0;
+                    break;
+                case BLOCKED:
+                    ok = interleaves > 0;
                     break;
                 default:
                     ok = true;
             }
             return ok
                     ? null
-                    : "forward should take the " + path + " path, but made " + vertical
-                            + " vertical passes and window calls of up to " + widest + " windows (outputs " + ow
+                    : "forward should take the " + path + " path, but made " + interleaves + " interleaves, "
+                            + vertical + " vertical passes and window calls of up to " + widest + " windows (outputs "
+                            + ow
                             + " wide)";
         }
 
@@ -1450,6 +1549,17 @@ class KernelPathsTest {
         }
 
         private static final RowOps S = ScalarRowOps.INSTANCE;
+
+        @Override
+        public boolean interleave(float[] src, int s, int planeStride, int planes, int n, float[] dst, int d) {
+            interleaveCalls.incrementAndGet();
+            return S.interleave(src, s, planeStride, planes, n, dst, d);
+        }
+
+        @Override
+        public void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride) {
+            S.deinterleave(src, s, planes, n, dst, d, planeStride);
+        }
 
         @Override
         public String name() {

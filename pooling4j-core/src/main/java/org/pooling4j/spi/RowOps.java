@@ -125,4 +125,20 @@ public interface RowOps {
 
     /** The first {@code i} in {@code [from, to)} with {@code a[i] == 0} (either sign), or {@code to}. */
     int nextZero(float[] a, int from, int to);
+
+    /**
+     * Interleaves {@code planes} rows of {@code n} floats, {@code planeStride} apart, into one
+     * position-major block: for {@code i < n} and {@code j < planes},
+     * {@code dst[d + i * planes + j] = src[s + j * planeStride + i]}. Values are copied bit for bit.
+     *
+     * @return whether any value copied is NaN (callers then know whether NaN-aware maxima are needed)
+     */
+    boolean interleave(float[] src, int s, int planeStride, int planes, int n, float[] dst, int d);
+
+    /**
+     * The inverse of {@link #interleave}: for {@code i < n} and {@code j < planes},
+     * {@code dst[d + j * planeStride + i] = src[s + i * planes + j]}. Values are copied bit for bit;
+     * nothing else of {@code dst} is written.
+     */
+    void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride);
 }

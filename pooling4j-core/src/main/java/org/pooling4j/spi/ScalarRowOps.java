@@ -195,4 +195,33 @@ public final class ScalarRowOps implements RowOps {
         for (int i = from; i < to; i++) if (a[i] == 0f) return i;
         return to;
     }
+
+    @Override
+    public boolean interleave(float[] src, int s, int planeStride, int planes, int n, float[] dst, int d) {
+        // Plane by plane: each source row is read as one stream.
+        boolean nan = false;
+        for (int j = 0; j < planes; j++) {
+            int r = s + j * planeStride;
+            for (int i = 0; i < n; i++) {
+                float v = src[r + i];
+                nan |= v != v;
+                dst[d + i * planes + j] = v;
+            }
+        }
+        return nan;
+    }
+
+    /** Whether any of {@code a[off .. off+n)} is NaN. */
+    public boolean anyNaN(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) if (a[i] != a[i]) return true;
+        return false;
+    }
+
+    @Override
+    public void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride) {
+        for (int j = 0; j < planes; j++) {
+            int r = d + j * planeStride;
+            for (int i = 0; i < n; i++) dst[r + i] = src[s + i * planes + j];
+        }
+    }
 }

@@ -137,6 +137,58 @@ class VectorRowOpsTest {
     }
 
     @Test
+    void interleavesCopyEveryBitAndReportNaN() {
+        // Hand-worked: two planes of three floats, 4 apart, into position-major order and back.
+        float[] src = {1, 2, 3, -9, 4, -0f, 6, -9};
+        for (RowOps ops : new RowOps[] {SCALAR, simd}) {
+            float[] x = new float[6];
+            assertEquals(false, ops.interleave(src, 0, 4, 2, 3, x, 0), ops.name());
+            assertArrayEquals(new float[] {1, 4, 2, -0f, 3, 6}, x, ops.name());
+            float[] back = {7, 7, 7, 7, 7, 7, 7, 7, 7};
+            ops.deinterleave(x, 0, 2, 3, back, 1, 4);
+            // Rows land at 1 and 5; the floats between are not written.
+            assertArrayEquals(new float[] {7, 1, 2, 3, 7, 4, -0f, 6, 7}, back, ops.name());
+            src[6] = Float.NaN;
+            assertEquals(true, ops.interleave(src, 0, 4, 2, 3, x, 0), ops.name() + ": a NaN");
+            src[6] = Float.POSITIVE_INFINITY;
+            assertEquals(false, ops.interleave(src, 0, 4, 2, 3, x, 0), ops.name() + ": infinity is not NaN");
+            src[6] = 6;
+        }
+        // Against the scalar copies over plane counts with and without whole vectors of planes, rows
+        // shorter and longer than a vector, and a NaN placed in the last plane's last float, or nowhere.
+        SplittableRandom r = new SplittableRandom(SEED + 11);
+        for (int planes : new int[] {1, 3, 8, 16, 17, 32, 48}) {
+            for (int n : new int[] {1, 5, 15, 16, 17, 49, 169, 400}) {
+                for (boolean withNaN : new boolean[] {false, true}) {
+                    int gap = r.nextInt(3);
+                    int stride = n + gap;
+                    float[] in = finite(r, 2 + planes * stride);
+                    if (withNaN) in[2 + (planes - 1) * stride + n - 1] = Float.NaN;
+                    String what = "planes=" + planes + " n=" + n + " stride=" + stride + " nan=" + withNaN;
+                    float[] w = new float[planes * n + 3];
+                    float[] g = new float[planes * n + 3];
+                    assertEquals(withNaN, SCALAR.interleave(in, 2, stride, planes, n, w, 1), what);
+                    assertEquals(withNaN, simd.interleave(in, 2, stride, planes, n, g, 1), what);
+                    sameBits(w, g, "interleave " + what);
+                    float[] wb = finite(r, 5 + planes * stride);
+                    float[] gb = wb.clone();
+                    SCALAR.deinterleave(w, 1, planes, n, wb, 5, stride);
+                    simd.deinterleave(w, 1, planes, n, gb, 5, stride);
+                    sameBits(wb, gb, "deinterleave " + what);
+                    for (int j = 0; j < planes; j++) {
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(
+                                    Float.floatToRawIntBits(in[2 + j * stride + i]),
+                                    Float.floatToRawIntBits(gb[5 + j * stride + i]),
+                                    what + ": round trip of plane " + j + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void channelsLastWindowTapsMatchTheScalarOnes() {
         // Hand-worked first (scalar, then SIMD): two taps 3 floats apart over 2 channels, a NaN, a tie and
         // a later larger value.

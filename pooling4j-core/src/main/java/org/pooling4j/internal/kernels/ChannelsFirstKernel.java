@@ -36,6 +36,12 @@ public final class ChannelsFirstKernel extends FastKernel {
      * chunk stays in L1 between the two passes).
      */
     public static final int FLAT_CHUNK = 4096;
+    /** Planes interleaved into one block by the blocked path: a 512-bit vector of floats per position. */
+    public static final int BLOCK_PLANES = 16;
+    /** Planes at most this many floats wide take the blocked path (when it applies). */
+    public static final int BLOCK_WIDTH = 20;
+    /** Windows at least this many taps wide (and high) take the blocked path (when it applies). */
+    public static final int BLOCK_TAPS = 4;
     /** Largest row table (output rows times taps per window's rows) the flat path builds. */
     private static final long FLAT_TABLE_LIMIT = 1 << 20;
 
@@ -69,6 +75,14 @@ public final class ChannelsFirstKernel extends FastKernel {
         } else if (op.isGlobal()) {
             if (t <= 1) globalPlanes(b, in, out, 0, planes);
             else Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
+        } else if (blocked(b, g.spec(), planes)) {
+            int blocks = planes / BLOCK_PLANES;
+            int tb = Parallel.threadsFor(threads, blocks, bytes(g));
+            if (tb <= 1) blockedPlanes(b, in, out, 0, blocks);
+            else Parallel.run(blocks, tb, (k0, k1) -> blockedPlanes(b, in, out, k0, k1));
+            // The planes left over run the row path, whatever the thread count, so results do not
+            // depend on it.
+            if (blocks * BLOCK_PLANES < planes) rowPlanes(b, in, out, blocks * BLOCK_PLANES, planes);
         } else {
             if (t <= 1) rowPlanes(b, in, out, 0, planes);
             else Parallel.run(planes, t, (p0, p1) -> rowPlanes(b, in, out, p0, p1));
@@ -231,6 +245,92 @@ public final class ChannelsFirstKernel extends FastKernel {
                     }
                 }
             }
+        }
+    }
+
+    // ---- blocked path --------------------------------------------------------------------------
+
+    /*
+     * The blocked path pools many small planes 16 at a time: the 16 planes are interleaved into one
+     * position-major block (a plane's value at each position is one lane, as in a channels-last
+     * tensor of 16 channels), pooled there a whole vector of planes per tap, and the output block is
+     * split back into the 16 output planes. Rows of a small plane are too short for vectors, and the
+     * row and flat paths pay per-row calls and edge fix-ups on each plane; here every call covers 16
+     * planes, and padding only shortens a window's tap range. Both interleaves run in cache.
+     */
+
+    private static boolean blocked(Box b, PoolSpec spec, int planes) {
+        if (!b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES) return false;
+        PoolOp op = spec.op();
+        if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
+        // Measured (docs/performance.md): the interleaves pay for themselves only where each output
+        // reads many taps of a short row, as k >= 4 stride-1 windows do; k2 and k3 windows, and
+        // strided ones, ran faster on the row and flat paths on JDK 17.
+        return b.iw <= BLOCK_WIDTH
+                && spec.kernelAt(0) >= BLOCK_TAPS
+                && spec.kernelAt(1) >= BLOCK_TAPS
+                && b.strideH == 1
+                && b.strideW == 1;
+    }
+
+    private void blockedPlanes(Box b, float[] in, float[] out, int k0, int k1) {
+        PoolSpec spec = b.g.spec();
+        boolean max = spec.op().isMaxType();
+        boolean nanPolicy = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        int lanes = BLOCK_PLANES;
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int rowLen = b.iw * lanes;
+        float[] x = Scratch.floats(Scratch.BLOCK_IN, inPlane * lanes);
+        float[] y = Scratch.floats(Scratch.BLOCK_OUT, outPlane * lanes);
+        float[] buf = Scratch.floats(Scratch.ROW, rowLen + RowOps.VERTICAL_SLACK);
+        int[] taps = Scratch.ints(Scratch.TAPS, maxRows(b));
+        int[] tapCount = Scratch.ints(Scratch.TAP_COUNT, 1);
+        float[] div = max ? null : b.divisors();
+        for (int k = k0; k < k1; k++) {
+            int p0 = k * lanes;
+            // Without a NaN in the block the plain comparisons give the same maxima, and cost less.
+            boolean nan = ops.interleave(in, p0 * inPlane, inPlane, lanes, inPlane, x, 0) && nanPolicy;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int q0 = (a * b.oh + bb) * b.ow;
+                    float[] src = x;
+                    int srcOff = rowOf(b, a, bb, b.ld[a], b.lh[bb]) * rowLen;
+                    int t = 0;
+                    for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
+                        for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) taps[t++] = rowOf(b, a, bb, ta, tb) * rowLen;
+                    }
+                    if (t > 1) {
+                        // The window's rows reduced into one row of the block, then each output's taps.
+                        tapCount[0] = t;
+                        if (max) ops.verticalMax(x, 0, taps, tapCount, t, 0, 1, buf, 0, rowLen, rowLen, nan);
+                        else ops.verticalSum(x, 0, taps, tapCount, t, 0, 1, buf, 0, rowLen, rowLen);
+                        src = buf;
+                        srcOff = 0;
+                    }
+                    for (int c = 0; c < b.ow; c++) {
+                        int o = (q0 + c) * lanes;
+                        int s = srcOff + (b.sw[c] + b.lw[c] * b.dw) * lanes;
+                        int kw = b.hw[c] - b.lw[c];
+                        if (max) {
+                            ops.maxTaps(src, s, b.dw * lanes, kw, y, o, lanes, nan);
+                        } else {
+                            ops.sumTaps(src, s, b.dw * lanes, kw, y, o, lanes);
+                            ops.divide(y, o, lanes, div[q0 + c]);
+                        }
+                    }
+                    if (max) {
+                        // Zero maxima re-scanned in the reference's order, for the sign of the zero.
+                        int end = (q0 + b.ow) * lanes;
+                        for (int i = ops.nextZero(y, q0 * lanes, end); i < end; i = ops.nextZero(y, i + 1, end)) {
+                            int c = i / lanes - q0;
+                            int j = i - (q0 + c) * lanes;
+                            y[i] = scanMax(b, spec, in, (p0 + j) * inPlane, 1, a, bb, c, null);
+                        }
+                    }
+                }
+            }
+            ops.deinterleave(y, 0, lanes, outPlane, out, p0 * outPlane, outPlane);
         }
     }
 

@@ -157,15 +157,6 @@ public final class ChannelsLastKernel extends FastKernel {
         }
     }
 
-    /** The most input rows of any window (rows of the window's depth and height taps). */
-    private static int maxRows(Box b) {
-        int m = 1;
-        for (int a = 0; a < b.od; a++) {
-            for (int bb = 0; bb < b.oh; bb++) m = Math.max(m, (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]));
-        }
-        return m;
-    }
-
     /**
      * Floats of input one column block reduces into its row buffer: small enough to stay in a 32 KiB
      * L1 cache beside the input stream (a whole 28 KiB row buffer measured about 40 % slower).

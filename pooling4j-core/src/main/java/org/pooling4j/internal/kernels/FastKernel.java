@@ -88,6 +88,15 @@ public abstract class FastKernel implements PoolKernel {
         return spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY && spec.nanPolicy() == NanPolicy.PROPAGATE;
     }
 
+    /** The most input rows of any window (rows of the window's depth and height taps). */
+    static int maxRows(Box b) {
+        int m = 1;
+        for (int a = 0; a < b.od; a++) {
+            for (int bb = 0; bb < b.oh; bb++) m = Math.max(m, (b.hd[a] - b.ld[a]) * (b.hh[bb] - b.lh[bb]));
+        }
+        return m;
+    }
+
     /** Row stride of the input plane for axis d (channels-first offsets; multiply by C for channels-last). */
     public static int rowOf(Box b, int a, int bb, int ta, int tb) {
         return (b.sd[a] + ta * b.dd) * b.ih + b.sh[bb] + tb * b.dh;

@@ -22,7 +22,9 @@ final class Scratch {
     static final int WIDE = 8;
     static final int TAPS = 9;
     static final int TAP_COUNT = 10;
-    private static final int SLOTS = 11;
+    static final int BLOCK_IN = 11;
+    static final int BLOCK_OUT = 12;
+    private static final int SLOTS = 13;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
