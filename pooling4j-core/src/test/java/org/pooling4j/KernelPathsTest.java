@@ -538,13 +538,18 @@ class KernelPathsTest {
                                 20,
                                 20)
                         .on(Path.BLOCKED),
-                // Just outside the blocked path: 15 planes, 21 wide, k3, stride 2.
+                // Just outside the blocked path: 15 planes, 21 wide, k3 14 wide, stride 2.
                 c("15 planes", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 1, 15, 13, 13)
                         .on(Path.FLAT),
                 c("21 wide", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 1, 16, 13, 21)
                         .on(Path.FLAT),
-                c("k3", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 1, 16, 13, 13)
+                c("k3, 14 wide", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 1, 16, 13, 14)
                         .on(Path.FLAT),
+                // k3 windows up to 13 wide: blocked on the JDKs where that measured faster.
+                c("k3, 13 wide", PoolSpec.max(3, 3).stride(1).padding(1).build(), "zeros", 1, 16, 8, 13)
+                        .on(ChannelsFirstKernel.MASK_REGISTERS ? Path.BLOCKED : Path.FLAT),
+                c("avg k3, 8 wide", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 1, 17, 8, 8)
+                        .on(ChannelsFirstKernel.MASK_REGISTERS ? Path.BLOCKED : Path.FLAT),
                 c("stride 2", PoolSpec.max(5, 5).stride(2).padding(2).build(), "zeros", 1, 16, 13, 13)
                         .on(Path.FLAT));
         // Both threads take blocks; the three planes left over run after them.
@@ -1569,6 +1574,12 @@ class KernelPathsTest {
         @Override
         public String describe() {
             return "scalar row operations at the edge of their contract (tests)";
+        }
+
+        /** As wide as a 512-bit vector, so that the kernels take the paths they take with SIMD. */
+        @Override
+        public int lanes() {
+            return 16;
         }
 
         private static void flipZeros(float[] a, int off, int n) {

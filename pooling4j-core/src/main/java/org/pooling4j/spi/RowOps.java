@@ -19,6 +19,12 @@ public interface RowOps {
     /** One line for logs: the implementation and, for SIMD, the vector width. */
     String describe();
 
+    /**
+     * Floats one operation handles at once: the vector width in lanes, 1 for scalar loops. Kernels
+     * choose layouts by it (the blocked path only pays with whole vectors of planes).
+     */
+    int lanes();
+
     /** {@code dst[i] = b[i] > a[i] (or nan && b[i] is NaN) ? b[i] : a[i]}, where a is earlier in scan order. */
     void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan);
 

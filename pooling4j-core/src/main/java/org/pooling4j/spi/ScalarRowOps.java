@@ -17,6 +17,11 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
     public void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan) {
         for (int i = 0; i < n; i++) {
             float x = a[aOff + i];

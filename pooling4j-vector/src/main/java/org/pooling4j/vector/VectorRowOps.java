@@ -109,6 +109,11 @@ final class VectorRowOps implements RowOps {
         return "simd: " + F.vectorBitSize() + "-bit vectors, " + L + " float lanes (jdk.incubator.vector)";
     }
 
+    @Override
+    public int lanes() {
+        return L;
+    }
+
     // Maxima come in two copies, with and without NaN propagation, each a loop without branches:
     // a mask chosen by a branch inside the loop makes C2 box the vectors (measured 5x slower). The
     // comparisons are written out at each use rather than in a helper returning a vector: when C2

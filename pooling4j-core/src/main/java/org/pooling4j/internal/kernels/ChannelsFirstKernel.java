@@ -42,6 +42,14 @@ public final class ChannelsFirstKernel extends FastKernel {
     public static final int BLOCK_WIDTH = 20;
     /** Windows at least this many taps wide (and high) take the blocked path (when it applies). */
     public static final int BLOCK_TAPS = 4;
+    /** Planes at most this many floats wide take the blocked path with 3x3 windows, where it applies. */
+    public static final int BLOCK_WIDTH_K3 = 13;
+    /**
+     * Whether the blocked path takes 3x3 windows: measured faster than the row path on JDK 25 and
+     * slower on JDK 17, where the comparisons of the Vector API compile to longer sequences; the cut
+     * is placed at the next long-term release, 21 (not measured).
+     */
+    public static final boolean MASK_REGISTERS = Runtime.version().feature() >= 21;
     /** Largest row table (output rows times taps per window's rows) the flat path builds. */
     private static final long FLAT_TABLE_LIMIT = 1 << 20;
 
@@ -259,18 +267,18 @@ public final class ChannelsFirstKernel extends FastKernel {
      * planes, and padding only shortens a window's tap range. Both interleaves run in cache.
      */
 
-    private static boolean blocked(Box b, PoolSpec spec, int planes) {
-        if (!b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES) return false;
+    private boolean blocked(Box b, PoolSpec spec, int planes) {
+        if (ops.lanes() < 8 || !b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES) return false;
         PoolOp op = spec.op();
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
-        // Measured (docs/performance.md): the interleaves pay for themselves only where each output
-        // reads many taps of a short row, as k >= 4 stride-1 windows do; k2 and k3 windows, and
-        // strided ones, ran faster on the row and flat paths on JDK 17.
-        return b.iw <= BLOCK_WIDTH
-                && spec.kernelAt(0) >= BLOCK_TAPS
-                && spec.kernelAt(1) >= BLOCK_TAPS
-                && b.strideH == 1
-                && b.strideW == 1;
+        if (b.strideH != 1 || b.strideW != 1) return false;
+        int k = Math.min(spec.kernelAt(0), spec.kernelAt(1));
+        // Measured (docs/performance.md): the interleaves pay for themselves where each output reads
+        // many taps of a short row, as k >= 4 stride-1 windows do; k3 windows only on newer JDKs
+        // (faster on JDK 25 up to 13 wide, slower on JDK 17);
+        // k2 windows, strided ones and scalar loops ran faster on the row and flat paths.
+        if (k >= BLOCK_TAPS) return b.iw <= BLOCK_WIDTH;
+        return k == 3 && MASK_REGISTERS && b.iw <= BLOCK_WIDTH_K3;
     }
 
     private void blockedPlanes(Box b, float[] in, float[] out, int k0, int k1) {
