@@ -552,6 +552,14 @@ class KernelPathsTest {
                         .on(ChannelsFirstKernel.MASK_REGISTERS ? Path.BLOCKED : Path.FLAT),
                 c("stride 2", PoolSpec.max(5, 5).stride(2).padding(2).build(), "zeros", 1, 16, 13, 13)
                         .on(Path.FLAT));
+        // One NaN anywhere (the blocks' NaN check), in a block or among the planes left over.
+        List<Case> oneNaN = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            oneNaN.add(
+                    c("one NaN #" + i, PoolSpec.max(5, 5).stride(1).padding(2).build(), "oneNaN", 2, 17, 9, 11)
+                            .on(Path.BLOCKED));
+        }
+        run("cf blocked, one NaN", oneNaN.toArray(new Case[0]));
         // Both threads take blocks; the three planes left over run after them.
         Case split = c(
                 "max k5 s1 p2, threads", PoolSpec.max(5, 5).stride(1).padding(2).build(), "zeros", 4, 67, 13, 13);
@@ -1739,6 +1747,13 @@ class KernelPathsTest {
      * of either sign, the case where the separable maxima must be re-scanned in the reference's order.
      */
     private static Tensor values(SplittableRandom rnd, String mode, int[] shape) {
+        if (mode.equals("oneNaN")) {
+            // Integers (no NaN) except one NaN somewhere: a pass that skips its NaN-aware comparisons
+            // for input it believes NaN-free must have looked at every float it reads.
+            float[] v = FastKernelsTest.randomTensor(rnd, "ints", shape).data().clone();
+            v[rnd.nextInt(v.length)] = Float.NaN;
+            return new Tensor(v, shape, Layout.CHANNELS_FIRST);
+        }
         if (!mode.equals("zeros")) return FastKernelsTest.randomTensor(rnd, mode, shape);
         float[] v = new float[Check.elementCount(shape, "shape")];
         for (int i = 0; i < v.length; i++) {
