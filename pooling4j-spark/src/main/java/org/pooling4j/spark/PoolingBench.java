@@ -42,6 +42,7 @@ public final class PoolingBench {
             "  --kernel K      kernel (default 2)",
             "  --stride S      stride (default: the kernel)",
             "  --padding P     padding (default 0)",
+            "  --p P           norm order of lp (default 2)",
             "  --batch-size N  rows per library call (default 64)",
             "  --partitions P  partitions of the cached data (default 8)",
             "  --repeat R      timed runs of each, the best is reported (default 5)");
@@ -58,6 +59,7 @@ public final class PoolingBench {
                             "--kernel",
                             "--stride",
                             "--padding",
+                            "--p",
                             "--batch-size",
                             "--partitions",
                             "--repeat"),
@@ -95,6 +97,7 @@ public final class PoolingBench {
                 .setBatchSize(batch);
         if (a.get("--stride", null) != null) t.setStride(a.ints("--stride", kernel));
         if (a.get("--padding", null) != null) t.setPadding(a.ints("--padding", new int[] {0}));
+        if (a.get("--p", null) != null) t.setP(a.number("--p", 2));
         System.out.printf(
                 Locale.ROOT,
                 "%d rows of shape %s (%.1f MB of floats), %s kernel %s stride %s padding %s, batches of %d, %s cores,"
