@@ -551,6 +551,11 @@ class KernelPathsTest {
                 c("avg k3, 8 wide", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 1, 17, 8, 8)
                         .on(ChannelsFirstKernel.MASK_REGISTERS ? Path.BLOCKED : Path.FLAT),
                 c("stride 2", PoolSpec.max(5, 5).stride(2).padding(2).build(), "zeros", 1, 16, 13, 13)
+                        .on(Path.FLAT),
+                // Planes of exactly BLOCK_PLANE_LIMIT floats, and one row more.
+                c("4096-float planes", PoolSpec.max(5, 5).stride(1).padding(2).build(), "ints", 1, 16, 256, 16)
+                        .on(Path.BLOCKED),
+                c("4112-float planes", PoolSpec.max(5, 5).stride(1).padding(2).build(), "ints", 1, 16, 257, 16)
                         .on(Path.FLAT));
         // One NaN anywhere (the blocks' NaN check), in a block or among the planes left over.
         List<Case> oneNaN = new ArrayList<>();

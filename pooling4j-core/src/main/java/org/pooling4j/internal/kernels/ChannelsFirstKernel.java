@@ -42,6 +42,11 @@ public final class ChannelsFirstKernel extends FastKernel {
     public static final int BLOCK_WIDTH = 20;
     /** Windows at least this many taps wide (and high) take the blocked path (when it applies). */
     public static final int BLOCK_TAPS = 4;
+    /**
+     * Largest plane (floats) the blocked path takes: 16 planes of it and their outputs stay in the L2
+     * cache (256 KiB of input), and a tall narrow plane does not make a huge block.
+     */
+    public static final int BLOCK_PLANE_LIMIT = 4096;
     /** Planes at most this many floats wide take the blocked path with 3x3 windows, where it applies. */
     public static final int BLOCK_WIDTH_K3 = 13;
     /**
@@ -269,6 +274,7 @@ public final class ChannelsFirstKernel extends FastKernel {
 
     private boolean blocked(Box b, PoolSpec spec, int planes) {
         if (ops.lanes() < 8 || !b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES) return false;
+        if (b.inPlane() > BLOCK_PLANE_LIMIT) return false;
         PoolOp op = spec.op();
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
         if (b.strideH != 1 || b.strideW != 1) return false;
