@@ -91,17 +91,28 @@ class VariantKernelTest {
 
     /** A random problem of {@code kind}, or null when the drawn parameters make no valid geometry. */
     static Problem randomProblem(long seed, Kind kind) {
+        return randomProblem(seed, kind, null);
+    }
+
+    /**
+     * A seeded problem of {@code kind}; with {@code fixedKernel} (one size per axis, its length the
+     * rank) the window has that shape and is never larger than the input, everything else is drawn as
+     * usual.
+     */
+    static Problem randomProblem(long seed, Kind kind, int[] fixedKernel) {
         SplittableRandom r = new SplittableRandom(seed);
-        int rank = kind == Kind.GLOBAL_LP ? 1 + r.nextInt(3) : 1 + r.nextInt(3);
+        int rank = fixedKernel != null ? fixedKernel.length : 1 + r.nextInt(3);
         int[] in = new int[rank];
         int[] k = new int[rank];
         int[] s = new int[rank];
         int[] p = new int[rank];
         int[] d = new int[rank];
         boolean dilated = kind == Kind.WEIGHTED || kind == Kind.GAUSSIAN || kind == Kind.LP;
-        boolean tiny = r.nextInt(8) == 0; // kernels larger than the input, padding making up the rest
+        // Kernels larger than the input, padding making up the rest.
+        boolean tiny = r.nextInt(8) == 0 && fixedKernel == null;
         for (int a = 0; a < rank; a++) {
             k[a] = 1 + r.nextInt(rank == 3 ? 3 : 4);
+            if (fixedKernel != null) k[a] = fixedKernel[a];
             d[a] = dilated && r.nextInt(3) == 0 ? 2 : 1;
             s[a] = 1 + r.nextInt(3);
             p[a] = r.nextInt(k[a] / 2 + 1);
@@ -117,6 +128,7 @@ class VariantKernelTest {
                 d[a] = 1;
             }
             if (in[a] < 1) in[a] = 1;
+            if (fixedKernel != null) in[a] = Math.max(in[a], k[a]);
         }
         int n = r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(2);
         int c = 1 + r.nextInt(3);
@@ -266,6 +278,34 @@ class VariantKernelTest {
         }
         assertTrue(empty >= 10, "seed " + SEED + ": only " + empty + " empty batches");
         assertTrue(tiny >= 10, "seed " + SEED + ": only " + tiny + " kernels larger than the input");
+    }
+
+    /**
+     * The 2 x 2 windows of training layers, which the kernel takes by an unrolled scan with selects
+     * (and, in padded or cropped windows of larger kernels, whenever two rows of two taps are
+     * valid): rank 2 (k 2x2) and rank 3 (k 1x2x2 or 2x1x2), with the usual draws of strides, padding,
+     * ceil mode, dilation, both NaN policies and max floors, and data full of ties, signed zeros,
+     * NaN and infinities.
+     */
+    @Test
+    void twoByTwoWindowsAgreeWithTheReference() {
+        SplittableRandom base = new SplittableRandom(SEED ^ 0x2b2L);
+        int[][] kernels = {{2, 2}, {2, 2}, {1, 2, 2}, {2, 1, 2}};
+        Map<Kind, Integer> ran = new EnumMap<>(Kind.class);
+        Kind[] kinds = Kind.values();
+        for (int i = 0; i < 3000; i++) {
+            long seed = base.nextLong();
+            Kind kind = kinds[i % kinds.length];
+            if (kind == Kind.GLOBAL_LP) continue;
+            Problem pr = randomProblem(seed, kind, kernels[(i / kinds.length) % kernels.length]);
+            if (pr == null) continue;
+            compare(pr, 1 + (int) Math.floorMod(seed, 3));
+            ran.merge(kind, 1, Integer::sum);
+        }
+        for (Kind kind : kinds) {
+            if (kind == Kind.GLOBAL_LP) continue;
+            assertTrue(ran.getOrDefault(kind, 0) >= 50, "seed " + SEED + ": only " + ran.get(kind) + " " + kind);
+        }
     }
 
     /** Forward (values, indices) and backward (with and without indices, weight gradients) of one problem. */

@@ -158,6 +158,7 @@ public final class VariantKernel implements PoolKernel {
      * a plane position.
      */
     private static int stochasticPick(float[] in, int inBase, int[] rows, int nr, int w0, int w1, int dw, float u) {
+        if (nr == 2 && w1 - w0 == 2 * dw) return stochasticPick2x2(in, inBase, rows[0] + w0, rows[1] + w0, dw, u);
         double sum = 0;
         for (int i = 0; i < nr; i++) {
             int r = inBase + rows[i];
@@ -180,6 +181,40 @@ public final class VariantKernel implements PoolKernel {
             }
         }
         return lastPositive;
+    }
+
+    /**
+     * {@link #stochasticPick} of a 2 x 2 window whose rows start at plane positions {@code p0} and
+     * {@code p2} (taps {@code dw} apart), unrolled: the same sum, running sum and fallbacks.
+     */
+    private static int stochasticPick2x2(float[] in, int inBase, int p0, int p2, int dw, float u) {
+        int p1 = p0 + dw;
+        int p3 = p2 + dw;
+        float a0 = in[inBase + p0];
+        float a1 = in[inBase + p1];
+        float a2 = in[inBase + p2];
+        float a3 = in[inBase + p3];
+        double sum = 0;
+        sum += a0;
+        sum += a1;
+        sum += a2;
+        sum += a3;
+        if (sum == 0) return p0;
+        // The inputs are finite and >= 0 (checked before any kernel runs), so a zero tap adds +0 to
+        // the running sum, which leaves it as it was: running over every tap gives the reference's
+        // running sums at its positive taps. They never decrease, so the drawn tap is the one after
+        // the taps whose running sum is still <= u; selects instead of four data-dependent branches.
+        double r0 = 0;
+        r0 += a0 / sum;
+        double r1 = r0 + a1 / sum;
+        double r2 = r1 + a2 / sum;
+        double r3 = r2 + a3 / sum;
+        int below = (r0 > u ? 0 : 1) + (r1 > u ? 0 : 1) + (r2 > u ? 0 : 1) + (r3 > u ? 0 : 1);
+        if (below == 4) {
+            // Rounding left the total at or below u: the last positive tap.
+            return a3 > 0 ? p3 : a2 > 0 ? p2 : a1 > 0 ? p1 : p0;
+        }
+        return below < 2 ? (below == 0 ? p0 : p1) : (below == 2 ? p2 : p3);
     }
 
     /** Stochastic evaluation: {@code sum a^2 / sum a} per window, 0 for an all-zero or empty window. */
@@ -299,6 +334,46 @@ public final class VariantKernel implements PoolKernel {
         int t1 = b.hw[c];
         int base = b.sw[c];
         int kw = b.kw[c];
+        if (nr == 2 && t1 - t0 == 2) {
+            // The 2 x 2 window of training layers, unrolled: the same taps in the same order, but
+            // the maximum is taken with selects rather than a branch per tap (ReLU outputs are full
+            // of zero ties, on which that branch mispredicts).
+            int r0 = rows[0] + base + t0;
+            int r1 = rows[1] + base + t0;
+            float v0 = in[inBase + r0];
+            float v1 = in[inBase + r0 + 1];
+            float v2 = in[inBase + r1];
+            float v3 = in[inBase + r1 + 1];
+            boolean take = v0 > best | (nan & v0 != v0);
+            best = take ? v0 : best;
+            arg = take ? r0 : arg;
+            take = v1 > best | (nan & v1 != v1);
+            best = take ? v1 : best;
+            arg = take ? r0 + 1 : arg;
+            take = v2 > best | (nan & v2 != v2);
+            best = take ? v2 : best;
+            arg = take ? r1 : arg;
+            take = v3 > best | (nan & v3 != v3);
+            best = take ? v3 : best;
+            arg = take ? r1 + 1 : arg;
+            sum += v0;
+            sum += v1;
+            sum += v2;
+            sum += v3;
+            if (wt != null) {
+                int k0 = off + taps[0] * kw + t0;
+                int k1 = off + taps[1] * kw + t0;
+                z += wt[k0] * v0;
+                z += wt[k0 + 1] * v1;
+                z += wt[k1] * v2;
+                z += wt[k1 + 1] * v3;
+            }
+            s.max = best;
+            s.arg = arg;
+            s.sum = sum;
+            s.z = z;
+            return;
+        }
         for (int i = 0; i < nr; i++) {
             int r = rows[i] + base;
             int k = off + taps[i] * kw;
@@ -427,6 +502,8 @@ public final class VariantKernel implements PoolKernel {
         int inPlane = g.inPlane();
         int outPlane = g.outPlane();
         boolean route = gradIn != null && indices != null;
+        // The 2 x 2 window of training layers (depth 1), taken by an unrolled scan.
+        boolean square2 = kd == 1 && kh == 2 && kw == 2;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
@@ -451,14 +528,35 @@ public final class VariantKernel implements PoolKernel {
                         int first = rowBase + sw[c];
                         float best = floor;
                         int arg = lowest ? -1 : first;
-                        for (int ta = 0; ta < kd; ta++) {
-                            for (int tb = 0; tb < kh; tb++) {
-                                int row = first + (ta * ih + tb) * iw;
-                                for (int tc = 0; tc < kw; tc++) {
-                                    float v = in[inBase + row + tc];
-                                    if (v > best || (nan && v != v)) {
-                                        best = v;
-                                        arg = row + tc;
+                        if (square2) {
+                            // The 2 x 2 window, unrolled, its maximum taken with selects (see blendPass).
+                            int second = first + iw;
+                            float v0 = in[inBase + first];
+                            float v1 = in[inBase + first + 1];
+                            float v2 = in[inBase + second];
+                            float v3 = in[inBase + second + 1];
+                            boolean take = v0 > best | (nan & v0 != v0);
+                            best = take ? v0 : best;
+                            arg = take ? first : arg;
+                            take = v1 > best | (nan & v1 != v1);
+                            best = take ? v1 : best;
+                            arg = take ? first + 1 : arg;
+                            take = v2 > best | (nan & v2 != v2);
+                            best = take ? v2 : best;
+                            arg = take ? second : arg;
+                            take = v3 > best | (nan & v3 != v3);
+                            best = take ? v3 : best;
+                            arg = take ? second + 1 : arg;
+                        } else {
+                            for (int ta = 0; ta < kd; ta++) {
+                                for (int tb = 0; tb < kh; tb++) {
+                                    int row = first + (ta * ih + tb) * iw;
+                                    for (int tc = 0; tc < kw; tc++) {
+                                        float v = in[inBase + row + tc];
+                                        if (v > best || (nan && v != v)) {
+                                            best = v;
+                                            arg = row + tc;
+                                        }
                                     }
                                 }
                             }
@@ -622,6 +720,10 @@ public final class VariantKernel implements PoolKernel {
                         int w0 = b.sw[c] + b.lw[c] * dw;
                         int w1 = b.sw[c] + b.hw[c] * dw;
                         if (nr == 0 || w1 <= w0) continue;
+                        if (n > 0 && nr == 2 && w1 - w0 == 2 * dw) {
+                            lp2x2(in, inBase + rows[0] + w0, inBase + rows[1] + w0, dw, n, p, gradOut[q], gradIn);
+                            continue;
+                        }
                         double sum = 0;
                         int t = 0;
                         for (int i = 0; i < nr; i++) {
@@ -657,6 +759,47 @@ public final class VariantKernel implements PoolKernel {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #lpBackward} of one 2 x 2 window of integer order {@code n} whose rows start at
+     * {@code i0} and {@code i1} (taps {@code dw} apart): the same terms, sums and scatter in the same
+     * order as the general loop, without its per-tap table.
+     */
+    private static void lp2x2(float[] in, int i0, int i1, int dw, int n, double p, float go, float[] gradIn) {
+        double x0 = in[i0];
+        double x1 = in[i0 + dw];
+        double x2 = in[i1];
+        double x3 = in[i1 + dw];
+        double sum = 0;
+        sum += lpTerm(x0, n);
+        sum += lpTerm(x1, n);
+        sum += lpTerm(x2, n);
+        sum += lpTerm(x3, n);
+        double y = root(sum, p);
+        if (y == 0) return;
+        double scale = go / ipow(y, n - 1);
+        gradIn[i0] += (float) (lpSlope(x0, n) * scale);
+        gradIn[i0 + dw] += (float) (lpSlope(x1, n) * scale);
+        gradIn[i1] += (float) (lpSlope(x2, n) * scale);
+        gradIn[i1 + dw] += (float) (lpSlope(x3, n) * scale);
+    }
+
+    /** {@code |x|^n} for integer order {@code n}, as {@link #lpBackward} forms it. */
+    private static double lpTerm(double x, int n) {
+        double ax = Math.abs(x);
+        return n == 2 ? ax * ax : ipow(ax, n - 1) * ax;
+    }
+
+    /**
+     * {@code sign(x) |x|^(n-1)} for integer order {@code n}, as {@link #lpBackward} forms it, but
+     * without its test for x = 0: there this gives a signed zero where the general loop gives +0, and
+     * a signed zero times the scale added to the gradient (a float sum that starts at +0, and so is
+     * never -0) leaves it unchanged either way. The test mispredicts on ReLU outputs, half of them 0.
+     */
+    private static double lpSlope(double x, int n) {
+        if (n == 2) return x;
+        return n == 1 ? Math.signum(x) : Math.copySign(ipow(Math.abs(x), n - 1), x);
     }
 
     /** The reference's kernel volume for PyTorch-mode Lp: the product of the spec's kernel sizes. */
@@ -807,6 +950,23 @@ public final class VariantKernel implements PoolKernel {
                         if (nr == 0 || t1 <= t0) continue;
                         int base = inBase + b.sw[c];
                         int kw = b.kw[c];
+                        if (nr == 2 && t1 - t0 == 2) {
+                            int k0 = taps[0] * kw + t0;
+                            int k1 = taps[1] * kw + t0;
+                            weighted2x2(
+                                    in,
+                                    base + rows[0] + t0 * dw,
+                                    base + rows[1] + t0 * dw,
+                                    dw,
+                                    wt,
+                                    k0,
+                                    k1,
+                                    gradOut[q],
+                                    gradIn,
+                                    partial,
+                                    gw);
+                            continue;
+                        }
                         double num = 0;
                         double den = 0;
                         for (int i = 0; i < nr; i++) {
@@ -832,6 +992,54 @@ public final class VariantKernel implements PoolKernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #weightedBackward} of one 2 x 2 window whose rows start at {@code i0} and {@code i1}
+     * (taps {@code dw} apart) with tap weights {@code wt[k0], wt[k0 + 1]} and {@code wt[k1], wt[k1 +
+     * 1]}: the same sums and updates in the same order as the general loop.
+     */
+    private static void weighted2x2(
+            float[] in,
+            int i0,
+            int i1,
+            int dw,
+            double[] wt,
+            int k0,
+            int k1,
+            float go,
+            float[] gradIn,
+            double[] partial,
+            int gw) {
+        double w0 = wt[k0];
+        double w1 = wt[k0 + 1];
+        double w2 = wt[k1];
+        double w3 = wt[k1 + 1];
+        float x0 = in[i0];
+        float x1 = in[i0 + dw];
+        float x2 = in[i1];
+        float x3 = in[i1 + dw];
+        double num = 0;
+        double den = 0;
+        num += w0 * x0;
+        den += w0;
+        num += w1 * x1;
+        den += w1;
+        num += w2 * x2;
+        den += w2;
+        num += w3 * x3;
+        den += w3;
+        double y = num / den;
+        gradIn[i0] += (float) (go * w0 / den);
+        gradIn[i0 + dw] += (float) (go * w1 / den);
+        gradIn[i1] += (float) (go * w2 / den);
+        gradIn[i1 + dw] += (float) (go * w3 / den);
+        if (partial != null) {
+            partial[gw + k0] += go * (x0 - y) / den;
+            partial[gw + k0 + 1] += go * (x1 - y) / den;
+            partial[gw + k1] += go * (x2 - y) / den;
+            partial[gw + k1 + 1] += go * (x3 - y) / den;
         }
     }
 
@@ -890,6 +1098,32 @@ public final class VariantKernel implements PoolKernel {
                         double perTap = go * (1 - m) / div;
                         int base = inBase + b.sw[c];
                         int kw = b.kw[c];
+                        if (nr == 2 && t1 - t0 == 2) {
+                            // The 2 x 2 window unrolled, the same updates in the same order.
+                            int r0 = base + rows[0] + t0;
+                            int r1 = base + rows[1] + t0;
+                            if (gated) {
+                                int k0 = taps[0] * kw + t0;
+                                int k1 = taps[1] * kw + t0;
+                                gradIn[r0] += (float) (perTap + dz * wt[off + k0]);
+                                gradIn[r0 + 1] += (float) (perTap + dz * wt[off + k0 + 1]);
+                                gradIn[r1] += (float) (perTap + dz * wt[off + k1]);
+                                gradIn[r1 + 1] += (float) (perTap + dz * wt[off + k1 + 1]);
+                                if (partial != null) {
+                                    partial[gw + k0] += dz * in[r0];
+                                    partial[gw + k0 + 1] += dz * in[r0 + 1];
+                                    partial[gw + k1] += dz * in[r1];
+                                    partial[gw + k1 + 1] += dz * in[r1 + 1];
+                                }
+                            } else {
+                                float share = (float) perTap;
+                                gradIn[r0] += share;
+                                gradIn[r0 + 1] += share;
+                                gradIn[r1] += share;
+                                gradIn[r1 + 1] += share;
+                            }
+                            continue;
+                        }
                         for (int i = 0; i < nr; i++) {
                             int r = base + rows[i];
                             if (gated) {
