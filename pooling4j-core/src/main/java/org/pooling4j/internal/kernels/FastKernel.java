@@ -148,6 +148,9 @@ public abstract class FastKernel implements PoolKernel {
         }
         if (p == 1) return (float) sum;
         if (p == 2) return (float) Math.sqrt(sum);
+        // Order 4 as two square roots (as the variant kernel's Lp backward takes it): Math.pow per
+        // output cost more than the whole rest of a 2 x 2 window.
+        if (p == 4) return (float) Math.sqrt(Math.sqrt(sum));
         return (float) Math.pow(sum, 1.0 / p);
     }
 
