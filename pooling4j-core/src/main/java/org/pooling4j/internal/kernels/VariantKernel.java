@@ -334,46 +334,6 @@ public final class VariantKernel implements PoolKernel {
         int t1 = b.hw[c];
         int base = b.sw[c];
         int kw = b.kw[c];
-        if (nr == 2 && t1 - t0 == 2) {
-            // The 2 x 2 window of training layers, unrolled: the same taps in the same order, but
-            // the maximum is taken with selects rather than a branch per tap (ReLU outputs are full
-            // of zero ties, on which that branch mispredicts).
-            int r0 = rows[0] + base + t0;
-            int r1 = rows[1] + base + t0;
-            float v0 = in[inBase + r0];
-            float v1 = in[inBase + r0 + 1];
-            float v2 = in[inBase + r1];
-            float v3 = in[inBase + r1 + 1];
-            boolean take = v0 > best | (nan & v0 != v0);
-            best = take ? v0 : best;
-            arg = take ? r0 : arg;
-            take = v1 > best | (nan & v1 != v1);
-            best = take ? v1 : best;
-            arg = take ? r0 + 1 : arg;
-            take = v2 > best | (nan & v2 != v2);
-            best = take ? v2 : best;
-            arg = take ? r1 : arg;
-            take = v3 > best | (nan & v3 != v3);
-            best = take ? v3 : best;
-            arg = take ? r1 + 1 : arg;
-            sum += v0;
-            sum += v1;
-            sum += v2;
-            sum += v3;
-            if (wt != null) {
-                int k0 = off + taps[0] * kw + t0;
-                int k1 = off + taps[1] * kw + t0;
-                z += wt[k0] * v0;
-                z += wt[k0 + 1] * v1;
-                z += wt[k1] * v2;
-                z += wt[k1 + 1] * v3;
-            }
-            s.max = best;
-            s.arg = arg;
-            s.sum = sum;
-            s.z = z;
-            return;
-        }
         for (int i = 0; i < nr; i++) {
             int r = rows[i] + base;
             int k = off + taps[i] * kw;
@@ -450,10 +410,45 @@ public final class VariantKernel implements PoolKernel {
                             out[q] = 0f;
                             continue;
                         }
+                        double div = override ? fixed : rowDiv * cols[c];
+                        if (nr == 2 && b.hw[c] - b.lw[c] == 2) {
+                            // The 2 x 2 window inline, maximum by selects (see blendBackward): forward
+                            // needs the maximum's value only, not its position, so the scan keeps no index.
+                            int i0 = inBase + rows[0] + b.sw[c] + b.lw[c];
+                            int i2 = inBase + rows[1] + b.sw[c] + b.lw[c];
+                            float v0 = in[i0];
+                            float v1 = in[i0 + 1];
+                            float v2 = in[i2];
+                            float v3 = in[i2 + 1];
+                            float best = floor;
+                            best = v0 > best | (nan & v0 != v0) ? v0 : best;
+                            best = v1 > best | (nan & v1 != v1) ? v1 : best;
+                            best = v2 > best | (nan & v2 != v2) ? v2 : best;
+                            best = v3 > best | (nan & v3 != v3) ? v3 : best;
+                            double sum = 0;
+                            sum += v0;
+                            sum += v1;
+                            sum += v2;
+                            sum += v3;
+                            double m = alpha;
+                            if (gated) {
+                                int k0 = off + taps[0] * b.kw[c] + b.lw[c];
+                                int k1 = off + taps[1] * b.kw[c] + b.lw[c];
+                                double z = 0;
+                                z += wt[k0] * v0;
+                                z += wt[k0 + 1] * v1;
+                                z += wt[k1] * v2;
+                                z += wt[k1 + 1] * v3;
+                                m = ReferenceKernel.sigmoid(z);
+                            }
+                            double max = best;
+                            out[q] = (float) (m * max + (1 - m) * (sum / div));
+                            continue;
+                        }
                         int arg0 = lowest ? -1 : rows[0] + b.sw[c] + b.lw[c];
                         blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
                         double max = s.max;
-                        double avg = s.sum / (override ? fixed : rowDiv * cols[c]);
+                        double avg = s.sum / div;
                         double m = gated ? ReferenceKernel.sigmoid(s.z) : alpha;
                         out[q] = (float) (m * max + (1 - m) * avg);
                     }
@@ -529,7 +524,7 @@ public final class VariantKernel implements PoolKernel {
                         float best = floor;
                         int arg = lowest ? -1 : first;
                         if (square2) {
-                            // The 2 x 2 window, unrolled, its maximum taken with selects (see blendPass).
+                            // The 2 x 2 window, unrolled, its maximum taken with selects (see blendBackward).
                             int second = first + iw;
                             float v0 = in[inBase + first];
                             float v1 = in[inBase + first + 1];
@@ -1080,31 +1075,59 @@ public final class VariantKernel implements PoolKernel {
                         int t0 = b.lw[c];
                         int t1 = b.hw[c];
                         if (nr == 0 || t1 <= t0) continue;
-                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + t0;
-                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
-                        double max = s.max;
                         double div = override ? fixed : rowDiv * cols[c];
-                        double avg = s.sum / div;
-                        float go = gradOut[q];
-                        double m;
-                        double dz = 0;
-                        if (gated) {
-                            m = ReferenceKernel.sigmoid(s.z);
-                            dz = go * (max - avg) * m * (1 - m);
-                        } else {
-                            m = alpha;
-                        }
-                        if (s.arg >= 0) gradIn[inBase + s.arg] += (float) (go * m);
-                        double perTap = go * (1 - m) / div;
-                        int base = inBase + b.sw[c];
-                        int kw = b.kw[c];
                         if (nr == 2 && t1 - t0 == 2) {
-                            // The 2 x 2 window unrolled, the same updates in the same order.
-                            int r0 = base + rows[0] + t0;
-                            int r1 = base + rows[1] + t0;
+                            // The 2 x 2 window of training layers inline, each tap's updates in the
+                            // reference's order. The maximum is taken with selects rather than a
+                            // branch per tap (ReLU outputs are full of zero ties, on which that
+                            // branch mispredicts); mixed needs neither the sum nor the maximum's value.
+                            int kw = b.kw[c];
+                            int s0 = rows[0] + b.sw[c] + t0;
+                            int s2 = rows[1] + b.sw[c] + t0;
+                            int r0 = inBase + s0;
+                            int r1 = inBase + s2;
+                            float v0 = in[r0];
+                            float v1 = in[r0 + 1];
+                            float v2 = in[r1];
+                            float v3 = in[r1 + 1];
+                            float best = floor;
+                            int arg = lowest ? -1 : s0;
+                            boolean take = v0 > best | (nan & v0 != v0);
+                            best = take ? v0 : best;
+                            arg = take ? s0 : arg;
+                            take = v1 > best | (nan & v1 != v1);
+                            best = take ? v1 : best;
+                            arg = take ? s0 + 1 : arg;
+                            take = v2 > best | (nan & v2 != v2);
+                            best = take ? v2 : best;
+                            arg = take ? s2 : arg;
+                            take = v3 > best | (nan & v3 != v3);
+                            best = take ? v3 : best;
+                            arg = take ? s2 + 1 : arg;
+                            float go = gradOut[q];
+                            int k0 = taps[0] * kw + t0;
+                            int k1 = taps[1] * kw + t0;
+                            double m = alpha;
+                            double dz = 0;
                             if (gated) {
-                                int k0 = taps[0] * kw + t0;
-                                int k1 = taps[1] * kw + t0;
+                                double sum = 0;
+                                sum += v0;
+                                sum += v1;
+                                sum += v2;
+                                sum += v3;
+                                double z = 0;
+                                z += wt[off + k0] * v0;
+                                z += wt[off + k0 + 1] * v1;
+                                z += wt[off + k1] * v2;
+                                z += wt[off + k1 + 1] * v3;
+                                double max = best;
+                                double avg = sum / div;
+                                m = ReferenceKernel.sigmoid(z);
+                                dz = go * (max - avg) * m * (1 - m);
+                            }
+                            if (arg >= 0) gradIn[inBase + arg] += (float) (go * m);
+                            double perTap = go * (1 - m) / div;
+                            if (gated) {
                                 gradIn[r0] += (float) (perTap + dz * wt[off + k0]);
                                 gradIn[r0 + 1] += (float) (perTap + dz * wt[off + k0 + 1]);
                                 gradIn[r1] += (float) (perTap + dz * wt[off + k1]);
@@ -1124,6 +1147,23 @@ public final class VariantKernel implements PoolKernel {
                             }
                             continue;
                         }
+                        int arg0 = lowest ? -1 : rows[0] + b.sw[c] + t0;
+                        blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
+                        double max = s.max;
+                        double avg = s.sum / div;
+                        float go = gradOut[q];
+                        double m;
+                        double dz = 0;
+                        if (gated) {
+                            m = ReferenceKernel.sigmoid(s.z);
+                            dz = go * (max - avg) * m * (1 - m);
+                        } else {
+                            m = alpha;
+                        }
+                        if (s.arg >= 0) gradIn[inBase + s.arg] += (float) (go * m);
+                        double perTap = go * (1 - m) / div;
+                        int base = inBase + b.sw[c];
+                        int kw = b.kw[c];
                         for (int i = 0; i < nr; i++) {
                             int r = base + rows[i];
                             if (gated) {
