@@ -18,7 +18,7 @@ import org.pooling4j.internal.kernels.ReferenceKernel;
 import org.pooling4j.internal.kernels.VariantKernel;
 
 /**
- * The {@code variant} kernel (stochastic, mixed, gated, weighted average, fractional max, Lp backward)
+ * The {@code variant} kernel (stochastic, mixed, gated, weighted average, fractional max, Lp backward, Lp forward over 2 x 2 windows)
  * against the {@code reference} kernel, called directly on seeded random problems: ranks 1 to 3, odd
  * sizes, widths around vector lengths, padding, dilation, ceil mode, kernels larger than the input,
  * empty batches, the NaN policy and max floor, and data with ties, -0.0, NaN and infinities for the
@@ -315,7 +315,14 @@ class VariantKernelTest {
         Geometry g = pr.g;
         PoolSpec spec = pr.spec;
         PoolOp op = spec.op();
-        boolean backwardOnly = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
+        boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
+        // Lp forward: only true-norm 2-D windows of 2 x 2 taps.
+        boolean lpForward = op == PoolOp.LP
+                && spec.lpMode() != LpMode.PYTORCH
+                && g.rank() == 2
+                && spec.kernelAt(0) == 2
+                && spec.kernelAt(1) == 2;
+        boolean backwardOnly = lp && !lpForward;
         assertNull(v.declines(g, true), pr.toString());
         assertEquals(backwardOnly, v.declines(g, false) != null, pr.toString());
         float[] x = pr.x.data();
@@ -330,15 +337,16 @@ class VariantKernelTest {
             long[] idx = indexed ? new long[outN] : null;
             if (idx != null) Arrays.fill(idx, Long.MIN_VALUE);
             v.forward(g, x, out, idx, pr.samples, threads);
-            assertBits(refOut, out, pr + ": forward");
+            if (lp) assertClose(refOut, out, pr + ": forward");
+            else assertBits(refOut, out, pr + ": forward");
             if (indexed) assertEquals(Arrays.toString(refIdx), Arrays.toString(idx), pr + ": indices");
             // Without indices the values are the same.
             float[] plain = new float[outN];
             v.forward(g, x, plain, null, pr.samples, threads);
-            assertBits(refOut, plain, pr + ": forward without indices");
+            if (lp) assertClose(refOut, plain, pr + ": forward without indices");
+            else assertBits(refOut, plain, pr + ": forward without indices");
         }
         int inN = g.inputElements();
-        boolean lp = backwardOnly;
         // Backward recomputing the argmax / draw (or without any index for the others).
         float[] refGrad = new float[inN];
         ref.backward(g, x, pr.gy, null, pr.samples, refGrad, 1);
@@ -507,9 +515,14 @@ class VariantKernelTest {
             assertEquals(VariantKernel.NAME, Pooling.kernelFor(spec, x, false), spec.toString());
             assertEquals(VariantKernel.NAME, Pooling.kernelFor(spec, x, true), spec.toString());
         }
-        PoolSpec lp = PoolSpec.lp(2, 2, 2).build();
+        PoolSpec lp = PoolSpec.lp(2, 3, 3).build();
         assertEquals(VariantKernel.NAME, Pooling.kernelFor(lp, x, true));
         assertTrue(Pooling.kernelFor(lp, x, false).startsWith("cf-"));
+        // The training layers' 2 x 2 window: Lp forward too, in true-norm mode.
+        PoolSpec lp2x2 = PoolSpec.lp(4, 2, 2).stride(2, 2).build();
+        assertEquals(VariantKernel.NAME, Pooling.kernelFor(lp2x2, x, false));
+        PoolSpec torch2x2 = PoolSpec.lp(2, 2, 2).lpMode(LpMode.PYTORCH).build();
+        assertTrue(Pooling.kernelFor(torch2x2, x, false).startsWith("cf-"));
         Tensor cl = Tensor.zeros(Layout.CHANNELS_LAST, 2, 12, 12, 3);
         assertEquals("reference", Pooling.kernelFor(specs[2], cl, false));
         assertNotNull(variant().declines(Pooling.geometry(PoolSpec.max(2, 2).build(), x), false));

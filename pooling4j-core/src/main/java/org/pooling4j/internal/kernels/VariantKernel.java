@@ -16,7 +16,7 @@ import org.pooling4j.internal.exec.Parallel;
  * The fast kernel of the pooling variants used in training, channels-first, rank up to 3:
  * stochastic, mixed, gated, weighted average (learned or Gaussian weights) and fractional max
  * pooling in both directions, and the backward of Lp pooling (whose forward runs on
- * {@link ChannelsFirstKernel}).
+ * {@link ChannelsFirstKernel}, except over the 2 x 2 windows of training layers).
  *
  * <p>Each window is evaluated by the reference kernel's own formulas, in the same tap order and
  * with the same double-precision accumulators, but over the {@link Box} tables with plain nested
@@ -55,13 +55,28 @@ public final class VariantKernel implements PoolKernel {
                 break;
             case LP:
             case GLOBAL_LP:
-                if (!backward) return "Lp forward runs on the channels-first kernel";
+                if (!backward && !takesLpForward(g))
+                    return "Lp forward runs on the channels-first kernel, except true-norm 2 x 2 windows";
                 break;
             default:
                 return op + " is not one of the variant operators";
         }
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         return null;
+    }
+
+    /**
+     * Whether this kernel takes the forward of Lp pooling on {@code g} (the fast kernels leave it
+     * here): true-norm Lp over 2-D windows of 2 x 2 taps, the training layers' window, where the
+     * channels-first kernel's row passes cost more than the windows themselves.
+     */
+    public static boolean takesLpForward(Geometry g) {
+        PoolSpec spec = g.spec();
+        return spec.op() == PoolOp.LP
+                && spec.lpMode() != LpMode.PYTORCH
+                && g.rank() == 2
+                && spec.kernelAt(0) == 2
+                && spec.kernelAt(1) == 2;
     }
 
     private static int planes(Geometry g) {
@@ -93,6 +108,8 @@ public final class VariantKernel implements PoolKernel {
             else stochasticMeanPlanes(b, in, out, p0, p1);
         } else if (op == PoolOp.WEIGHTED_AVG) {
             weightedPlanes(b, spec, in, out, p0, p1);
+        } else if (op == PoolOp.LP) {
+            lpForward(b, spec, in, out, p0, p1);
         } else {
             blendPlanes(b, spec, in, out, p0, p1);
         }
@@ -757,6 +774,56 @@ public final class VariantKernel implements PoolKernel {
     }
 
     /**
+     * Lp forward, {@code (sum |x|^p)^(1/p)} over the taps inside the input in double, 0 for an empty
+     * window: the reference's sum in its tap order, with the integer orders' terms and roots taken as
+     * {@link #lpBackward} takes them.
+     */
+    private static void lpForward(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
+        double p = spec.p();
+        int n = integerOrder(p);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) {
+                            out[q] = 0f;
+                            continue;
+                        }
+                        double sum = 0;
+                        if (n > 0 && nr == 2 && w1 - w0 == 2 * dw) {
+                            int i0 = inBase + rows[0] + w0;
+                            int i1 = inBase + rows[1] + w0;
+                            sum += lpTerm(in[i0], n);
+                            sum += lpTerm(in[i0 + dw], n);
+                            sum += lpTerm(in[i1], n);
+                            sum += lpTerm(in[i1 + dw], n);
+                        } else {
+                            for (int i = 0; i < nr; i++) {
+                                int r = inBase + rows[i];
+                                for (int w = w0; w < w1; w += dw) {
+                                    double x = in[r + w];
+                                    sum += n > 0 ? lpTerm(x, n) : Math.pow(Math.abs(x), p);
+                                }
+                            }
+                        }
+                        out[q] = (float) root(sum, p);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@link #lpBackward} of one 2 x 2 window of integer order {@code n} whose rows start at
      * {@code i0} and {@code i1} (taps {@code dw} apart): the same terms, sums and scatter in the same
      * order as the general loop, without its per-tap table.
@@ -773,7 +840,7 @@ public final class VariantKernel implements PoolKernel {
         sum += lpTerm(x3, n);
         double y = root(sum, p);
         if (y == 0) return;
-        double scale = go / ipow(y, n - 1);
+        double scale = go / (n == 4 ? y * y * y : ipow(y, n - 1));
         gradIn[i0] += (float) (lpSlope(x0, n) * scale);
         gradIn[i0 + dw] += (float) (lpSlope(x1, n) * scale);
         gradIn[i1] += (float) (lpSlope(x2, n) * scale);
@@ -783,7 +850,10 @@ public final class VariantKernel implements PoolKernel {
     /** {@code |x|^n} for integer order {@code n}, as {@link #lpBackward} forms it. */
     private static double lpTerm(double x, int n) {
         double ax = Math.abs(x);
-        return n == 2 ? ax * ax : ipow(ax, n - 1) * ax;
+        if (n == 2) return ax * ax;
+        // Order 4 spelled out (the same products as ipow's), so the common orders need no call.
+        if (n == 4) return ax * ax * ax * ax;
+        return ipow(ax, n - 1) * ax;
     }
 
     /**
@@ -794,6 +864,10 @@ public final class VariantKernel implements PoolKernel {
      */
     private static double lpSlope(double x, int n) {
         if (n == 2) return x;
+        if (n == 4) {
+            double ax = Math.abs(x);
+            return Math.copySign(ax * ax * ax, x);
+        }
         return n == 1 ? Math.signum(x) : Math.copySign(ipow(Math.abs(x), n - 1), x);
     }
 
