@@ -393,9 +393,9 @@ class KernelPathsTest {
                                 34)
                         .on(Path.FLAT),
                 c("lp 2", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", 1, 3, 7, 40),
-                c("lp 1, narrow", PoolSpec.lp(1, 2, 2).stride(1).build(), "floats", 2, 2, 4, 9),
+                c("lp 1, narrow", PoolSpec.lp(1, 2, 3).stride(1).build(), "floats", 2, 2, 4, 9),
                 c("lp 3", PoolSpec.lp(3, 2, 3).stride(1, 2).padding(1, 1).build(), "floats", 1, 2, 5, 33),
-                c("lp 4", PoolSpec.lp(4, 2, 2).stride(2).build(), "floats", 1, 2, 4, 34),
+                c("lp 4", PoolSpec.lp(4, 3, 2).stride(2).build(), "floats", 1, 2, 5, 34),
                 c(
                         "lp torch",
                         PoolSpec.lp(2, 3, 3)
@@ -410,7 +410,7 @@ class KernelPathsTest {
                         35),
                 c(
                         "lp, empty windows",
-                        PoolSpec.lp(2, 2, 2)
+                        PoolSpec.lp(2, 1, 2)
                                 .stride(1)
                                 .dilation(1, 40)
                                 .padding(0, 39)
@@ -1154,7 +1154,7 @@ class KernelPathsTest {
             c("avg k3 s1 p1", PoolSpec.avg(3, 3).stride(1).padding(1).build(), "floats", 2, 8, 64, 64),
             c("avg k2 s2", PoolSpec.avg(2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
             c("global max", PoolSpec.globalMax(2).build(), "ints", 2, 8, 64, 64),
-            c("lp", PoolSpec.lp(2, 2, 2).stride(2).build(), "floats", 2, 8, 64, 64),
+            c("lp", PoolSpec.lp(2, 3, 2).stride(2).build(), "floats", 2, 8, 64, 64),
         };
         for (Case k : cases) {
             Geometry g = Pooling.geometry(k.spec, Tensor.zeros(k.shape));

@@ -18,7 +18,7 @@ import org.pooling4j.internal.kernels.ReferenceKernel;
 import org.pooling4j.internal.kernels.VariantKernel;
 
 /**
- * The {@code variant} kernel (stochastic, mixed, gated, weighted average, fractional max, Lp backward)
+ * The {@code variant} kernel (stochastic, mixed, gated, weighted average, fractional max, Lp backward, Lp forward over 2 x 2 windows)
  * against the {@code reference} kernel, called directly on seeded random problems: ranks 1 to 3, odd
  * sizes, widths around vector lengths, padding, dilation, ceil mode, kernels larger than the input,
  * empty batches, the NaN policy and max floor, and data with ties, -0.0, NaN and infinities for the
@@ -91,17 +91,28 @@ class VariantKernelTest {
 
     /** A random problem of {@code kind}, or null when the drawn parameters make no valid geometry. */
     static Problem randomProblem(long seed, Kind kind) {
+        return randomProblem(seed, kind, null);
+    }
+
+    /**
+     * A seeded problem of {@code kind}; with {@code fixedKernel} (one size per axis, its length the
+     * rank) the window has that shape and is never larger than the input, everything else is drawn as
+     * usual.
+     */
+    static Problem randomProblem(long seed, Kind kind, int[] fixedKernel) {
         SplittableRandom r = new SplittableRandom(seed);
-        int rank = kind == Kind.GLOBAL_LP ? 1 + r.nextInt(3) : 1 + r.nextInt(3);
+        int rank = fixedKernel != null ? fixedKernel.length : 1 + r.nextInt(3);
         int[] in = new int[rank];
         int[] k = new int[rank];
         int[] s = new int[rank];
         int[] p = new int[rank];
         int[] d = new int[rank];
         boolean dilated = kind == Kind.WEIGHTED || kind == Kind.GAUSSIAN || kind == Kind.LP;
-        boolean tiny = r.nextInt(8) == 0; // kernels larger than the input, padding making up the rest
+        // Kernels larger than the input, padding making up the rest.
+        boolean tiny = r.nextInt(8) == 0 && fixedKernel == null;
         for (int a = 0; a < rank; a++) {
             k[a] = 1 + r.nextInt(rank == 3 ? 3 : 4);
+            if (fixedKernel != null) k[a] = fixedKernel[a];
             d[a] = dilated && r.nextInt(3) == 0 ? 2 : 1;
             s[a] = 1 + r.nextInt(3);
             p[a] = r.nextInt(k[a] / 2 + 1);
@@ -117,6 +128,7 @@ class VariantKernelTest {
                 d[a] = 1;
             }
             if (in[a] < 1) in[a] = 1;
+            if (fixedKernel != null) in[a] = Math.max(in[a], k[a]);
         }
         int n = r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(2);
         int c = 1 + r.nextInt(3);
@@ -268,6 +280,34 @@ class VariantKernelTest {
         assertTrue(tiny >= 10, "seed " + SEED + ": only " + tiny + " kernels larger than the input");
     }
 
+    /**
+     * The 2 x 2 windows of training layers, which the kernel takes by an unrolled scan with selects
+     * (and, in padded or cropped windows of larger kernels, whenever two rows of two taps are
+     * valid): rank 2 (k 2x2) and rank 3 (k 1x2x2 or 2x1x2), with the usual draws of strides, padding,
+     * ceil mode, dilation, both NaN policies and max floors, and data full of ties, signed zeros,
+     * NaN and infinities.
+     */
+    @Test
+    void twoByTwoWindowsAgreeWithTheReference() {
+        SplittableRandom base = new SplittableRandom(SEED ^ 0x2b2L);
+        int[][] kernels = {{2, 2}, {2, 2}, {1, 2, 2}, {2, 1, 2}};
+        Map<Kind, Integer> ran = new EnumMap<>(Kind.class);
+        Kind[] kinds = Kind.values();
+        for (int i = 0; i < 3000; i++) {
+            long seed = base.nextLong();
+            Kind kind = kinds[i % kinds.length];
+            if (kind == Kind.GLOBAL_LP) continue;
+            Problem pr = randomProblem(seed, kind, kernels[(i / kinds.length) % kernels.length]);
+            if (pr == null) continue;
+            compare(pr, 1 + (int) Math.floorMod(seed, 3));
+            ran.merge(kind, 1, Integer::sum);
+        }
+        for (Kind kind : kinds) {
+            if (kind == Kind.GLOBAL_LP) continue;
+            assertTrue(ran.getOrDefault(kind, 0) >= 50, "seed " + SEED + ": only " + ran.get(kind) + " " + kind);
+        }
+    }
+
     /** Forward (values, indices) and backward (with and without indices, weight gradients) of one problem. */
     static void compare(Problem pr, int threads) {
         VariantKernel v = variant();
@@ -275,7 +315,14 @@ class VariantKernelTest {
         Geometry g = pr.g;
         PoolSpec spec = pr.spec;
         PoolOp op = spec.op();
-        boolean backwardOnly = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
+        boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
+        // Lp forward: only true-norm 2-D windows of 2 x 2 taps.
+        boolean lpForward = op == PoolOp.LP
+                && spec.lpMode() != LpMode.PYTORCH
+                && g.rank() == 2
+                && spec.kernelAt(0) == 2
+                && spec.kernelAt(1) == 2;
+        boolean backwardOnly = lp && !lpForward;
         assertNull(v.declines(g, true), pr.toString());
         assertEquals(backwardOnly, v.declines(g, false) != null, pr.toString());
         float[] x = pr.x.data();
@@ -290,15 +337,16 @@ class VariantKernelTest {
             long[] idx = indexed ? new long[outN] : null;
             if (idx != null) Arrays.fill(idx, Long.MIN_VALUE);
             v.forward(g, x, out, idx, pr.samples, threads);
-            assertBits(refOut, out, pr + ": forward");
+            if (lp) assertClose(refOut, out, pr + ": forward");
+            else assertBits(refOut, out, pr + ": forward");
             if (indexed) assertEquals(Arrays.toString(refIdx), Arrays.toString(idx), pr + ": indices");
             // Without indices the values are the same.
             float[] plain = new float[outN];
             v.forward(g, x, plain, null, pr.samples, threads);
-            assertBits(refOut, plain, pr + ": forward without indices");
+            if (lp) assertClose(refOut, plain, pr + ": forward without indices");
+            else assertBits(refOut, plain, pr + ": forward without indices");
         }
         int inN = g.inputElements();
-        boolean lp = backwardOnly;
         // Backward recomputing the argmax / draw (or without any index for the others).
         float[] refGrad = new float[inN];
         ref.backward(g, x, pr.gy, null, pr.samples, refGrad, 1);
@@ -467,9 +515,14 @@ class VariantKernelTest {
             assertEquals(VariantKernel.NAME, Pooling.kernelFor(spec, x, false), spec.toString());
             assertEquals(VariantKernel.NAME, Pooling.kernelFor(spec, x, true), spec.toString());
         }
-        PoolSpec lp = PoolSpec.lp(2, 2, 2).build();
+        PoolSpec lp = PoolSpec.lp(2, 3, 3).build();
         assertEquals(VariantKernel.NAME, Pooling.kernelFor(lp, x, true));
         assertTrue(Pooling.kernelFor(lp, x, false).startsWith("cf-"));
+        // The training layers' 2 x 2 window: Lp forward too, in true-norm mode.
+        PoolSpec lp2x2 = PoolSpec.lp(4, 2, 2).stride(2, 2).build();
+        assertEquals(VariantKernel.NAME, Pooling.kernelFor(lp2x2, x, false));
+        PoolSpec torch2x2 = PoolSpec.lp(2, 2, 2).lpMode(LpMode.PYTORCH).build();
+        assertTrue(Pooling.kernelFor(torch2x2, x, false).startsWith("cf-"));
         Tensor cl = Tensor.zeros(Layout.CHANNELS_LAST, 2, 12, 12, 3);
         assertEquals("reference", Pooling.kernelFor(specs[2], cl, false));
         assertNotNull(variant().declines(Pooling.geometry(PoolSpec.max(2, 2).build(), x), false));

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
+import org.pooling4j.LongTensor;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
@@ -71,6 +72,9 @@ public final class PoolLayer extends Layer {
     private PoolSpec lastSpec;
     private Tensor lastX;
     private Tensor lastSamples;
+    // The taps fractional max and stochastic training picked in the last forward: backward routes by
+    // them instead of redrawing every window.
+    private LongTensor lastIndices;
     private Argmax lastArgmax;
     private int[] lastOut;
     private String lastKernel;
@@ -428,6 +432,7 @@ public final class PoolLayer extends Layer {
         Tensor y;
         lastArgmax = null;
         lastSamples = null;
+        lastIndices = null;
         boolean train = training();
         switch (op) {
             case MAX:
@@ -456,6 +461,7 @@ public final class PoolLayer extends Layer {
                 y = r.values();
                 lastKernel = r.kernel();
                 lastSamples = s;
+                lastIndices = r.indices();
                 break;
             }
             case STOCHASTIC: {
@@ -468,6 +474,8 @@ public final class PoolLayer extends Layer {
                 y = r.values();
                 lastKernel = r.kernel();
                 lastSamples = u;
+                // Training only: evaluation's result has no indices.
+                lastIndices = r.indices();
                 break;
             }
             default:
@@ -508,8 +516,10 @@ public final class PoolLayer extends Layer {
                 }
                 return Pooling.backward(lastSpec, lastX, gradOut);
             case FRACTIONAL_MAX:
+                if (lastIndices != null) return Pooling.backward(lastSpec, lastX, gradOut, lastIndices);
                 return Pooling.fractionalMaxPoolBackward(lastSpec, lastX, gradOut, lastSamples);
             case STOCHASTIC:
+                if (lastIndices != null) return Pooling.backward(lastSpec, lastX, gradOut, lastIndices);
                 return Pooling.stochasticPoolBackward(lastSpec, lastX, gradOut, lastSamples);
             case GATED:
             case WEIGHTED_AVG: {

@@ -2,6 +2,7 @@ package org.pooling4j.internal.kernels;
 
 import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
+import org.pooling4j.Layout;
 import org.pooling4j.LpMode;
 import org.pooling4j.MaxFloor;
 import org.pooling4j.NanPolicy;
@@ -53,6 +54,9 @@ public abstract class FastKernel implements PoolKernel {
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
         if (lp && backward) return "Lp backward runs on the reference kernel";
+        // Over 2 x 2 windows the row passes cost more than the windows: VariantKernel takes those.
+        if (lp && g.layout() == Layout.CHANNELS_FIRST && VariantKernel.takesLpForward(g))
+            return "Lp forward over 2 x 2 windows runs on the variant kernel";
         if (lp && g.spec().lpMode() == LpMode.PYTORCH) {
             for (int a = 0; a < g.rank(); a++) {
                 if (g.padBegin(a) != 0 || g.padEnd(a) != 0)
@@ -157,6 +161,9 @@ public abstract class FastKernel implements PoolKernel {
         }
         if (p == 1) return (float) sum;
         if (p == 2) return (float) Math.sqrt(sum);
+        // Order 4 as two square roots (as the variant kernel's Lp backward takes it): Math.pow per
+        // output cost more than the whole rest of a 2 x 2 window.
+        if (p == 4) return (float) Math.sqrt(Math.sqrt(sum));
         return (float) Math.pow(sum, 1.0 / p);
     }
 

@@ -16,7 +16,7 @@ import org.pooling4j.internal.exec.Parallel;
  * The fast kernel of the pooling variants used in training, channels-first, rank up to 3:
  * stochastic, mixed, gated, weighted average (learned or Gaussian weights) and fractional max
  * pooling in both directions, and the backward of Lp pooling (whose forward runs on
- * {@link ChannelsFirstKernel}).
+ * {@link ChannelsFirstKernel}, except over the 2 x 2 windows of training layers).
  *
  * <p>Each window is evaluated by the reference kernel's own formulas, in the same tap order and
  * with the same double-precision accumulators, but over the {@link Box} tables with plain nested
@@ -55,13 +55,28 @@ public final class VariantKernel implements PoolKernel {
                 break;
             case LP:
             case GLOBAL_LP:
-                if (!backward) return "Lp forward runs on the channels-first kernel";
+                if (!backward && !takesLpForward(g))
+                    return "Lp forward runs on the channels-first kernel, except true-norm 2 x 2 windows";
                 break;
             default:
                 return op + " is not one of the variant operators";
         }
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         return null;
+    }
+
+    /**
+     * Whether this kernel takes the forward of Lp pooling on {@code g} (the fast kernels leave it
+     * here): true-norm Lp over 2-D windows of 2 x 2 taps, the training layers' window, where the
+     * channels-first kernel's row passes cost more than the windows themselves.
+     */
+    public static boolean takesLpForward(Geometry g) {
+        PoolSpec spec = g.spec();
+        return spec.op() == PoolOp.LP
+                && spec.lpMode() != LpMode.PYTORCH
+                && g.rank() == 2
+                && spec.kernelAt(0) == 2
+                && spec.kernelAt(1) == 2;
     }
 
     private static int planes(Geometry g) {
@@ -93,6 +108,8 @@ public final class VariantKernel implements PoolKernel {
             else stochasticMeanPlanes(b, in, out, p0, p1);
         } else if (op == PoolOp.WEIGHTED_AVG) {
             weightedPlanes(b, spec, in, out, p0, p1);
+        } else if (op == PoolOp.LP) {
+            lpForward(b, spec, in, out, p0, p1);
         } else {
             blendPlanes(b, spec, in, out, p0, p1);
         }
@@ -158,6 +175,7 @@ public final class VariantKernel implements PoolKernel {
      * a plane position.
      */
     private static int stochasticPick(float[] in, int inBase, int[] rows, int nr, int w0, int w1, int dw, float u) {
+        if (nr == 2 && w1 - w0 == 2 * dw) return stochasticPick2x2(in, inBase, rows[0] + w0, rows[1] + w0, dw, u);
         double sum = 0;
         for (int i = 0; i < nr; i++) {
             int r = inBase + rows[i];
@@ -180,6 +198,40 @@ public final class VariantKernel implements PoolKernel {
             }
         }
         return lastPositive;
+    }
+
+    /**
+     * {@link #stochasticPick} of a 2 x 2 window whose rows start at plane positions {@code p0} and
+     * {@code p2} (taps {@code dw} apart), unrolled: the same sum, running sum and fallbacks.
+     */
+    private static int stochasticPick2x2(float[] in, int inBase, int p0, int p2, int dw, float u) {
+        int p1 = p0 + dw;
+        int p3 = p2 + dw;
+        float a0 = in[inBase + p0];
+        float a1 = in[inBase + p1];
+        float a2 = in[inBase + p2];
+        float a3 = in[inBase + p3];
+        double sum = 0;
+        sum += a0;
+        sum += a1;
+        sum += a2;
+        sum += a3;
+        if (sum == 0) return p0;
+        // The inputs are finite and >= 0 (checked before any kernel runs), so a zero tap adds +0 to
+        // the running sum, which leaves it as it was: running over every tap gives the reference's
+        // running sums at its positive taps. They never decrease, so the drawn tap is the one after
+        // the taps whose running sum is still <= u; selects instead of four data-dependent branches.
+        double r0 = 0;
+        r0 += a0 / sum;
+        double r1 = r0 + a1 / sum;
+        double r2 = r1 + a2 / sum;
+        double r3 = r2 + a3 / sum;
+        int below = (r0 > u ? 0 : 1) + (r1 > u ? 0 : 1) + (r2 > u ? 0 : 1) + (r3 > u ? 0 : 1);
+        if (below == 4) {
+            // Rounding left the total at or below u: the last positive tap.
+            return a3 > 0 ? p3 : a2 > 0 ? p2 : a1 > 0 ? p1 : p0;
+        }
+        return below < 2 ? (below == 0 ? p0 : p1) : (below == 2 ? p2 : p3);
     }
 
     /** Stochastic evaluation: {@code sum a^2 / sum a} per window, 0 for an all-zero or empty window. */
@@ -375,10 +427,45 @@ public final class VariantKernel implements PoolKernel {
                             out[q] = 0f;
                             continue;
                         }
+                        double div = override ? fixed : rowDiv * cols[c];
+                        if (nr == 2 && b.hw[c] - b.lw[c] == 2) {
+                            // The 2 x 2 window inline, maximum by selects (see blendBackward): forward
+                            // needs the maximum's value only, not its position, so the scan keeps no index.
+                            int i0 = inBase + rows[0] + b.sw[c] + b.lw[c];
+                            int i2 = inBase + rows[1] + b.sw[c] + b.lw[c];
+                            float v0 = in[i0];
+                            float v1 = in[i0 + 1];
+                            float v2 = in[i2];
+                            float v3 = in[i2 + 1];
+                            float best = floor;
+                            best = v0 > best | (nan & v0 != v0) ? v0 : best;
+                            best = v1 > best | (nan & v1 != v1) ? v1 : best;
+                            best = v2 > best | (nan & v2 != v2) ? v2 : best;
+                            best = v3 > best | (nan & v3 != v3) ? v3 : best;
+                            double sum = 0;
+                            sum += v0;
+                            sum += v1;
+                            sum += v2;
+                            sum += v3;
+                            double m = alpha;
+                            if (gated) {
+                                int k0 = off + taps[0] * b.kw[c] + b.lw[c];
+                                int k1 = off + taps[1] * b.kw[c] + b.lw[c];
+                                double z = 0;
+                                z += wt[k0] * v0;
+                                z += wt[k0 + 1] * v1;
+                                z += wt[k1] * v2;
+                                z += wt[k1 + 1] * v3;
+                                m = ReferenceKernel.sigmoid(z);
+                            }
+                            double max = best;
+                            out[q] = (float) (m * max + (1 - m) * (sum / div));
+                            continue;
+                        }
                         int arg0 = lowest ? -1 : rows[0] + b.sw[c] + b.lw[c];
                         blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
                         double max = s.max;
-                        double avg = s.sum / (override ? fixed : rowDiv * cols[c]);
+                        double avg = s.sum / div;
                         double m = gated ? ReferenceKernel.sigmoid(s.z) : alpha;
                         out[q] = (float) (m * max + (1 - m) * avg);
                     }
@@ -427,6 +514,8 @@ public final class VariantKernel implements PoolKernel {
         int inPlane = g.inPlane();
         int outPlane = g.outPlane();
         boolean route = gradIn != null && indices != null;
+        // The 2 x 2 window of training layers (depth 1), taken by an unrolled scan.
+        boolean square2 = kd == 1 && kh == 2 && kw == 2;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int q = pl * outPlane;
@@ -451,14 +540,35 @@ public final class VariantKernel implements PoolKernel {
                         int first = rowBase + sw[c];
                         float best = floor;
                         int arg = lowest ? -1 : first;
-                        for (int ta = 0; ta < kd; ta++) {
-                            for (int tb = 0; tb < kh; tb++) {
-                                int row = first + (ta * ih + tb) * iw;
-                                for (int tc = 0; tc < kw; tc++) {
-                                    float v = in[inBase + row + tc];
-                                    if (v > best || (nan && v != v)) {
-                                        best = v;
-                                        arg = row + tc;
+                        if (square2) {
+                            // The 2 x 2 window, unrolled, its maximum taken with selects (see blendBackward).
+                            int second = first + iw;
+                            float v0 = in[inBase + first];
+                            float v1 = in[inBase + first + 1];
+                            float v2 = in[inBase + second];
+                            float v3 = in[inBase + second + 1];
+                            boolean take = v0 > best | (nan & v0 != v0);
+                            best = take ? v0 : best;
+                            arg = take ? first : arg;
+                            take = v1 > best | (nan & v1 != v1);
+                            best = take ? v1 : best;
+                            arg = take ? first + 1 : arg;
+                            take = v2 > best | (nan & v2 != v2);
+                            best = take ? v2 : best;
+                            arg = take ? second : arg;
+                            take = v3 > best | (nan & v3 != v3);
+                            best = take ? v3 : best;
+                            arg = take ? second + 1 : arg;
+                        } else {
+                            for (int ta = 0; ta < kd; ta++) {
+                                for (int tb = 0; tb < kh; tb++) {
+                                    int row = first + (ta * ih + tb) * iw;
+                                    for (int tc = 0; tc < kw; tc++) {
+                                        float v = in[inBase + row + tc];
+                                        if (v > best || (nan && v != v)) {
+                                            best = v;
+                                            arg = row + tc;
+                                        }
                                     }
                                 }
                             }
@@ -622,6 +732,10 @@ public final class VariantKernel implements PoolKernel {
                         int w0 = b.sw[c] + b.lw[c] * dw;
                         int w1 = b.sw[c] + b.hw[c] * dw;
                         if (nr == 0 || w1 <= w0) continue;
+                        if (n > 0 && nr == 2 && w1 - w0 == 2 * dw) {
+                            lp2x2(in, inBase + rows[0] + w0, inBase + rows[1] + w0, dw, n, p, gradOut[q], gradIn);
+                            continue;
+                        }
                         double sum = 0;
                         int t = 0;
                         for (int i = 0; i < nr; i++) {
@@ -657,6 +771,104 @@ public final class VariantKernel implements PoolKernel {
                 }
             }
         }
+    }
+
+    /**
+     * Lp forward, {@code (sum |x|^p)^(1/p)} over the taps inside the input in double, 0 for an empty
+     * window: the reference's sum in its tap order, with the integer orders' terms and roots taken as
+     * {@link #lpBackward} takes them.
+     */
+    private static void lpForward(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
+        double p = spec.p();
+        int n = integerOrder(p);
+        int[] rows = rowScratch(b, Scratch.ROW);
+        int[] taps = rowScratch(b, Scratch.TMP);
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int dw = b.dw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int a = 0; a < b.od; a++) {
+                for (int bb = 0; bb < b.oh; bb++) {
+                    int nr = rowTable(b, a, bb, rows, taps);
+                    for (int c = 0; c < b.ow; c++, q++) {
+                        int w0 = b.sw[c] + b.lw[c] * dw;
+                        int w1 = b.sw[c] + b.hw[c] * dw;
+                        if (nr == 0 || w1 <= w0) {
+                            out[q] = 0f;
+                            continue;
+                        }
+                        double sum = 0;
+                        if (n > 0 && nr == 2 && w1 - w0 == 2 * dw) {
+                            int i0 = inBase + rows[0] + w0;
+                            int i1 = inBase + rows[1] + w0;
+                            sum += lpTerm(in[i0], n);
+                            sum += lpTerm(in[i0 + dw], n);
+                            sum += lpTerm(in[i1], n);
+                            sum += lpTerm(in[i1 + dw], n);
+                        } else {
+                            for (int i = 0; i < nr; i++) {
+                                int r = inBase + rows[i];
+                                for (int w = w0; w < w1; w += dw) {
+                                    double x = in[r + w];
+                                    sum += n > 0 ? lpTerm(x, n) : Math.pow(Math.abs(x), p);
+                                }
+                            }
+                        }
+                        out[q] = (float) root(sum, p);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #lpBackward} of one 2 x 2 window of integer order {@code n} whose rows start at
+     * {@code i0} and {@code i1} (taps {@code dw} apart): the same terms, sums and scatter in the same
+     * order as the general loop, without its per-tap table.
+     */
+    private static void lp2x2(float[] in, int i0, int i1, int dw, int n, double p, float go, float[] gradIn) {
+        double x0 = in[i0];
+        double x1 = in[i0 + dw];
+        double x2 = in[i1];
+        double x3 = in[i1 + dw];
+        double sum = 0;
+        sum += lpTerm(x0, n);
+        sum += lpTerm(x1, n);
+        sum += lpTerm(x2, n);
+        sum += lpTerm(x3, n);
+        double y = root(sum, p);
+        if (y == 0) return;
+        double scale = go / (n == 4 ? y * y * y : ipow(y, n - 1));
+        gradIn[i0] += (float) (lpSlope(x0, n) * scale);
+        gradIn[i0 + dw] += (float) (lpSlope(x1, n) * scale);
+        gradIn[i1] += (float) (lpSlope(x2, n) * scale);
+        gradIn[i1 + dw] += (float) (lpSlope(x3, n) * scale);
+    }
+
+    /** {@code |x|^n} for integer order {@code n}, as {@link #lpBackward} forms it. */
+    private static double lpTerm(double x, int n) {
+        double ax = Math.abs(x);
+        if (n == 2) return ax * ax;
+        // Order 4 spelled out (the same products as ipow's), so the common orders need no call.
+        if (n == 4) return ax * ax * ax * ax;
+        return ipow(ax, n - 1) * ax;
+    }
+
+    /**
+     * {@code sign(x) |x|^(n-1)} for integer order {@code n}, as {@link #lpBackward} forms it, but
+     * without its test for x = 0: there this gives a signed zero where the general loop gives +0, and
+     * a signed zero times the scale added to the gradient (a float sum that starts at +0, and so is
+     * never -0) leaves it unchanged either way. The test mispredicts on ReLU outputs, half of them 0.
+     */
+    private static double lpSlope(double x, int n) {
+        if (n == 2) return x;
+        if (n == 4) {
+            double ax = Math.abs(x);
+            return Math.copySign(ax * ax * ax, x);
+        }
+        return n == 1 ? Math.signum(x) : Math.copySign(ipow(Math.abs(x), n - 1), x);
     }
 
     /** The reference's kernel volume for PyTorch-mode Lp: the product of the spec's kernel sizes. */
@@ -807,6 +1019,23 @@ public final class VariantKernel implements PoolKernel {
                         if (nr == 0 || t1 <= t0) continue;
                         int base = inBase + b.sw[c];
                         int kw = b.kw[c];
+                        if (nr == 2 && t1 - t0 == 2) {
+                            int k0 = taps[0] * kw + t0;
+                            int k1 = taps[1] * kw + t0;
+                            weighted2x2(
+                                    in,
+                                    base + rows[0] + t0 * dw,
+                                    base + rows[1] + t0 * dw,
+                                    dw,
+                                    wt,
+                                    k0,
+                                    k1,
+                                    gradOut[q],
+                                    gradIn,
+                                    partial,
+                                    gw);
+                            continue;
+                        }
                         double num = 0;
                         double den = 0;
                         for (int i = 0; i < nr; i++) {
@@ -832,6 +1061,54 @@ public final class VariantKernel implements PoolKernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #weightedBackward} of one 2 x 2 window whose rows start at {@code i0} and {@code i1}
+     * (taps {@code dw} apart) with tap weights {@code wt[k0], wt[k0 + 1]} and {@code wt[k1], wt[k1 +
+     * 1]}: the same sums and updates in the same order as the general loop.
+     */
+    private static void weighted2x2(
+            float[] in,
+            int i0,
+            int i1,
+            int dw,
+            double[] wt,
+            int k0,
+            int k1,
+            float go,
+            float[] gradIn,
+            double[] partial,
+            int gw) {
+        double w0 = wt[k0];
+        double w1 = wt[k0 + 1];
+        double w2 = wt[k1];
+        double w3 = wt[k1 + 1];
+        float x0 = in[i0];
+        float x1 = in[i0 + dw];
+        float x2 = in[i1];
+        float x3 = in[i1 + dw];
+        double num = 0;
+        double den = 0;
+        num += w0 * x0;
+        den += w0;
+        num += w1 * x1;
+        den += w1;
+        num += w2 * x2;
+        den += w2;
+        num += w3 * x3;
+        den += w3;
+        double y = num / den;
+        gradIn[i0] += (float) (go * w0 / den);
+        gradIn[i0 + dw] += (float) (go * w1 / den);
+        gradIn[i1] += (float) (go * w2 / den);
+        gradIn[i1 + dw] += (float) (go * w3 / den);
+        if (partial != null) {
+            partial[gw + k0] += go * (x0 - y) / den;
+            partial[gw + k0 + 1] += go * (x1 - y) / den;
+            partial[gw + k1] += go * (x2 - y) / den;
+            partial[gw + k1 + 1] += go * (x3 - y) / den;
         }
     }
 
@@ -872,10 +1149,81 @@ public final class VariantKernel implements PoolKernel {
                         int t0 = b.lw[c];
                         int t1 = b.hw[c];
                         if (nr == 0 || t1 <= t0) continue;
+                        double div = override ? fixed : rowDiv * cols[c];
+                        if (nr == 2 && t1 - t0 == 2) {
+                            // The 2 x 2 window of training layers inline, each tap's updates in the
+                            // reference's order. The maximum is taken with selects rather than a
+                            // branch per tap (ReLU outputs are full of zero ties, on which that
+                            // branch mispredicts); mixed needs neither the sum nor the maximum's value.
+                            int kw = b.kw[c];
+                            int s0 = rows[0] + b.sw[c] + t0;
+                            int s2 = rows[1] + b.sw[c] + t0;
+                            int r0 = inBase + s0;
+                            int r1 = inBase + s2;
+                            float v0 = in[r0];
+                            float v1 = in[r0 + 1];
+                            float v2 = in[r1];
+                            float v3 = in[r1 + 1];
+                            float best = floor;
+                            int arg = lowest ? -1 : s0;
+                            boolean take = v0 > best | (nan & v0 != v0);
+                            best = take ? v0 : best;
+                            arg = take ? s0 : arg;
+                            take = v1 > best | (nan & v1 != v1);
+                            best = take ? v1 : best;
+                            arg = take ? s0 + 1 : arg;
+                            take = v2 > best | (nan & v2 != v2);
+                            best = take ? v2 : best;
+                            arg = take ? s2 : arg;
+                            take = v3 > best | (nan & v3 != v3);
+                            best = take ? v3 : best;
+                            arg = take ? s2 + 1 : arg;
+                            float go = gradOut[q];
+                            int k0 = taps[0] * kw + t0;
+                            int k1 = taps[1] * kw + t0;
+                            double m = alpha;
+                            double dz = 0;
+                            if (gated) {
+                                double sum = 0;
+                                sum += v0;
+                                sum += v1;
+                                sum += v2;
+                                sum += v3;
+                                double z = 0;
+                                z += wt[off + k0] * v0;
+                                z += wt[off + k0 + 1] * v1;
+                                z += wt[off + k1] * v2;
+                                z += wt[off + k1 + 1] * v3;
+                                double max = best;
+                                double avg = sum / div;
+                                m = ReferenceKernel.sigmoid(z);
+                                dz = go * (max - avg) * m * (1 - m);
+                            }
+                            if (arg >= 0) gradIn[inBase + arg] += (float) (go * m);
+                            double perTap = go * (1 - m) / div;
+                            if (gated) {
+                                gradIn[r0] += (float) (perTap + dz * wt[off + k0]);
+                                gradIn[r0 + 1] += (float) (perTap + dz * wt[off + k0 + 1]);
+                                gradIn[r1] += (float) (perTap + dz * wt[off + k1]);
+                                gradIn[r1 + 1] += (float) (perTap + dz * wt[off + k1 + 1]);
+                                if (partial != null) {
+                                    partial[gw + k0] += dz * in[r0];
+                                    partial[gw + k0 + 1] += dz * in[r0 + 1];
+                                    partial[gw + k1] += dz * in[r1];
+                                    partial[gw + k1 + 1] += dz * in[r1 + 1];
+                                }
+                            } else {
+                                float share = (float) perTap;
+                                gradIn[r0] += share;
+                                gradIn[r0 + 1] += share;
+                                gradIn[r1] += share;
+                                gradIn[r1 + 1] += share;
+                            }
+                            continue;
+                        }
                         int arg0 = lowest ? -1 : rows[0] + b.sw[c] + t0;
                         blendPass(b, in, inBase, rows, taps, nr, c, floor, arg0, nan, wt, off, s);
                         double max = s.max;
-                        double div = override ? fixed : rowDiv * cols[c];
                         double avg = s.sum / div;
                         float go = gradOut[q];
                         double m;
