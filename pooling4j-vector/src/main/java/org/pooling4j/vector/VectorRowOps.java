@@ -1043,11 +1043,18 @@ final class VectorRowOps implements RowOps {
 
     private static final ThreadLocal<Maps> MAPS = ThreadLocal.withInitial(Maps::new);
 
+    /**
+     * Whether the interleaves use the Vector API's gathers: on JDK 17 a gather with an index map
+     * compiled, in some runs, to its boxed fallback (tens of KB allocated per call, found with JFR's
+     * allocation samples), so there the scalar loops run, which allocate nothing.
+     */
+    private static final boolean GATHERS = Runtime.version().feature() >= 21;
+
     @Override
     public boolean interleave(float[] src, int s, int planeStride, int planes, int n, float[] dst, int d) {
         // One gather per position and group of L planes, stored as one vector: measured faster than
         // either scalar loop order (the reads stay L sequential streams, the writes whole vectors).
-        if (planes % L != 0 || n < L) return scalar.interleave(src, s, planeStride, planes, n, dst, d);
+        if (!GATHERS || planes % L != 0 || n < L) return scalar.interleave(src, s, planeStride, planes, n, dst, d);
         int[] map = MAPS.get().planes(planeStride);
         boolean nan = false;
         for (int g = 0; g < planes; g += L) {
@@ -1081,7 +1088,7 @@ final class VectorRowOps implements RowOps {
     public void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride) {
         // Each plane's row gathered L positions at a time from the block (in cache) and stored as one
         // vector; the last vector of a row overlaps the one before instead of running a scalar tail.
-        if (n < L) {
+        if (!GATHERS || n < L) {
             scalar.deinterleave(src, s, planes, n, dst, d, planeStride);
             return;
         }

@@ -47,14 +47,15 @@ public final class ChannelsFirstKernel extends FastKernel {
      * cache (256 KiB of input), and a tall narrow plane does not make a huge block.
      */
     public static final int BLOCK_PLANE_LIMIT = 4096;
-    /** Planes at most this many floats wide take the blocked path with 3x3 windows, where it applies. */
+    /** Planes at most this many floats wide take the blocked path with 3x3 windows, and on JDK 17 with any. */
     public static final int BLOCK_WIDTH_K3 = 13;
     /**
-     * Whether the blocked path takes 3x3 windows: measured faster than the row path on JDK 25 and
-     * slower on JDK 17, where the comparisons of the Vector API compile to longer sequences; the cut
-     * is placed at the next long-term release, 21 (not measured).
+     * Whether the JDK is 21 or later, where the blocked path measured faster over more shapes: on JDK 25
+     * the SIMD interleaves use gathers and 3x3 windows gain too; on JDK 17 the gathers sometimes compiled
+     * to their allocating fallback, so the interleaves run scalar there, which pays only up to 13 wide,
+     * and the comparisons of 3x3 windows cost more than the row path's. (JDK 21 itself is not measured.)
      */
-    public static final boolean MASK_REGISTERS = Runtime.version().feature() >= 21;
+    public static final boolean NEWER_JDK = Runtime.version().feature() >= 21;
     /** Largest row table (output rows times taps per window's rows) the flat path builds. */
     private static final long FLAT_TABLE_LIMIT = 1 << 20;
 
@@ -280,11 +281,11 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (b.strideH != 1 || b.strideW != 1) return false;
         int k = Math.min(spec.kernelAt(0), spec.kernelAt(1));
         // Measured (docs/performance.md): the interleaves pay for themselves where each output reads
-        // many taps of a short row, as k >= 4 stride-1 windows do; k3 windows only on newer JDKs
-        // (faster on JDK 25 up to 13 wide, slower on JDK 17);
+        // many taps of a short row, as k >= 4 stride-1 windows do (up to 20 wide on JDK 25, 13 on JDK 17);
+        // k3 windows only on newer JDKs (faster on JDK 25 up to 13 wide, slower on JDK 17);
         // k2 windows, strided ones and scalar loops ran faster on the row and flat paths.
-        if (k >= BLOCK_TAPS) return b.iw <= BLOCK_WIDTH;
-        return k == 3 && MASK_REGISTERS && b.iw <= BLOCK_WIDTH_K3;
+        if (k >= BLOCK_TAPS) return b.iw <= (NEWER_JDK ? BLOCK_WIDTH : BLOCK_WIDTH_K3);
+        return k == 3 && NEWER_JDK && b.iw <= BLOCK_WIDTH_K3;
     }
 
     private void blockedPlanes(Box b, float[] in, float[] out, int k0, int k1) {
