@@ -47,13 +47,12 @@ public final class ChannelsFirstKernel extends FastKernel {
      * cache (256 KiB of input), and a tall narrow plane does not make a huge block.
      */
     public static final int BLOCK_PLANE_LIMIT = 4096;
-    /** Planes at most this many floats wide take the blocked path with 3x3 windows, and on JDK 17 with any. */
+    /** Planes at most this many floats wide take the blocked path with 3x3 windows, where it applies. */
     public static final int BLOCK_WIDTH_K3 = 13;
     /**
-     * Whether the JDK is 21 or later, where the blocked path measured faster over more shapes: on JDK 25
-     * the SIMD interleaves use gathers and 3x3 windows gain too; on JDK 17 the gathers sometimes compiled
-     * to their allocating fallback, so the interleaves run scalar there, which pays only up to 13 wide,
-     * and the comparisons of 3x3 windows cost more than the row path's. (JDK 21 itself is not measured.)
+     * Whether the blocked path runs at all: on JDK 21 and later (measured on JDK 25). On JDK 17 the
+     * Vector API's gathers sometimes compiled to their allocating fallback, and with plain-loop
+     * interleaves instead the path no longer paid (13x13 k5: 1.50 against 1.52 ms on the flat path).
      */
     public static final boolean NEWER_JDK = Runtime.version().feature() >= 21;
     /** Largest row table (output rows times taps per window's rows) the flat path builds. */
@@ -274,18 +273,18 @@ public final class ChannelsFirstKernel extends FastKernel {
      */
 
     private boolean blocked(Box b, PoolSpec spec, int planes) {
-        if (ops.lanes() < 8 || !b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES) return false;
+        if (!NEWER_JDK || ops.lanes() < 8 || !b.sliding || b.anyEmpty || b.g.rank() != 2 || planes < BLOCK_PLANES)
+            return false;
         if (b.inPlane() > BLOCK_PLANE_LIMIT) return false;
         PoolOp op = spec.op();
         if (!(op == PoolOp.MAX && startsFromFirstTap(spec)) && op != PoolOp.AVG) return false;
         if (b.strideH != 1 || b.strideW != 1) return false;
         int k = Math.min(spec.kernelAt(0), spec.kernelAt(1));
         // Measured (docs/performance.md): the interleaves pay for themselves where each output reads
-        // many taps of a short row, as k >= 4 stride-1 windows do (up to 20 wide on JDK 25, 13 on JDK 17);
-        // k3 windows only on newer JDKs (faster on JDK 25 up to 13 wide, slower on JDK 17);
+        // many taps of a short row, as k >= 4 stride-1 windows do, and 3x3 windows up to 13 wide;
         // k2 windows, strided ones and scalar loops ran faster on the row and flat paths.
-        if (k >= BLOCK_TAPS) return b.iw <= (NEWER_JDK ? BLOCK_WIDTH : BLOCK_WIDTH_K3);
-        return k == 3 && NEWER_JDK && b.iw <= BLOCK_WIDTH_K3;
+        if (k >= BLOCK_TAPS) return b.iw <= BLOCK_WIDTH;
+        return k == 3 && b.iw <= BLOCK_WIDTH_K3;
     }
 
     private void blockedPlanes(Box b, float[] in, float[] out, int k0, int k1) {
