@@ -596,6 +596,91 @@ class KernelPathsTest {
     }
 
     // =============================================================================================
+    // Channels-first: the pairs path (2 x 2 stride-2 windows with indices or the compact argmax)
+    // =============================================================================================
+
+    @Test
+    void channelsFirstPairs() {
+        PoolSpec k2 = PoolSpec.max(2, 2).stride(2).build();
+        run(
+                "cf pairs",
+                // Widths twice the output width (one run of pairs per plane) and one more (a run per
+                // row); outputs narrower than a vector (the merges' whole vectors past the row end),
+                // exactly one vector, and vector tails.
+                c("24 wide", k2, "zeros", 2, 3, 24, 24).on(Path.PAIRS),
+                c("8 wide", k2, "zeros", 1, 5, 8, 8).on(Path.PAIRS),
+                c("odd width and height", k2, "zeros", 1, 3, 9, 7).on(Path.PAIRS),
+                c("2x2 planes", k2, "ints", 1, 7, 2, 2).on(Path.PAIRS),
+                c("2x3 planes", k2, "ints", 1, 7, 3, 2).on(Path.PAIRS),
+                c("32 wide", k2, "ints", 1, 2, 6, 32).on(Path.PAIRS),
+                c("33 wide", k2, "ints", 1, 2, 6, 33).on(Path.PAIRS),
+                c("34 wide", k2, "zeros", 1, 2, 5, 34).on(Path.PAIRS),
+                c("67 wide", k2, "specials", 1, 2, 4, 67).on(Path.PAIRS),
+                // More output rows than one band of 2048 floats holds.
+                c("bands", k2, "ints", 1, 2, 132, 130).on(Path.PAIRS),
+                c("bands, odd width", k2, "zeros", 1, 1, 100, 91).on(Path.PAIRS),
+                c("NaN", k2, "specials", 2, 3, 12, 12).on(Path.PAIRS),
+                c("NaN, odd width", k2, "specials", 1, 3, 13, 11).on(Path.PAIRS),
+                c(
+                                "NaN ignored",
+                                PoolSpec.max(2, 2)
+                                        .stride(2)
+                                        .nanPolicy(NanPolicy.IGNORE)
+                                        .build(),
+                                "specials",
+                                1,
+                                4,
+                                10,
+                                20)
+                        .on(Path.PAIRS),
+                c(
+                                "no winner",
+                                PoolSpec.max(2, 2)
+                                        .stride(2)
+                                        .nanPolicy(NanPolicy.IGNORE)
+                                        .maxFloor(MaxFloor.LOWEST_FINITE)
+                                        .build(),
+                                "no-winner",
+                                1,
+                                3,
+                                8,
+                                36)
+                        .on(Path.PAIRS),
+                c("one NaN", k2, "oneNaN", 1, 5, 14, 14).on(Path.PAIRS),
+                // Just outside the pairs path: a cut last window, padding, dilation, 3x3 and 1-D windows.
+                c("ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "zeros", 1, 3, 9, 9),
+                c("padding", PoolSpec.max(2, 2).stride(2).padding(1).build(), "zeros", 1, 3, 8, 8),
+                c("dilation", PoolSpec.max(2, 2).stride(2).dilation(2).build(), "zeros", 1, 3, 9, 9),
+                c("k3 s2", PoolSpec.max(3, 3).stride(2).build(), "zeros", 1, 3, 9, 9),
+                c("3-D k2 s2", PoolSpec.max(2, 2, 2).stride(2).build(), "zeros", 1, 3, 4, 6, 6),
+                c("1-D k2 s2", PoolSpec.max(2).stride(2).build(), "zeros", 1, 3, 20),
+                // Two-row windows whose second row is the next depth tap (the unrolled 2 x 2 scan).
+                c(
+                        "3-D 2x1x2, depth dilation",
+                        PoolSpec.max(2, 1, 2).stride(1, 2, 1).dilation(2, 1, 1).build(),
+                        "ints",
+                        1,
+                        3,
+                        5,
+                        4,
+                        6),
+                c("3-D 1x2x2", PoolSpec.max(1, 2, 2).stride(1).build(), "zeros", 1, 3, 3, 5, 6),
+                c(
+                        "k3 s1 p1 (border windows)",
+                        PoolSpec.max(3, 3).stride(1).padding(1).build(),
+                        "zeros",
+                        1,
+                        3,
+                        7,
+                        9));
+        Case split = c("k2 s2, threads", k2, "zeros", 2, 64, 64, 64);
+        Geometry g = Pooling.geometry(split.spec, Tensor.zeros(split.shape));
+        assertTrue(
+                4L * (g.inputElements() + g.outputElements()) >= Parallel.WORK_THRESHOLD_BYTES, "below the threshold");
+        run("cf pairs threads", THREADS, split.on(Path.PAIRS));
+    }
+
+    // =============================================================================================
     // Channels-first: the flat path
     // =============================================================================================
 
@@ -1205,7 +1290,12 @@ class KernelPathsTest {
         /** The row path: one output row at a time. */
         ROWS,
         /** The blocked path: 16 planes interleaved into one block. */
-        BLOCKED
+        BLOCKED,
+        /**
+         * Forward with indices (and the compact argmax) on the pairs path of 2 x 2 stride-2 windows;
+         * the plain forward's path is not checked.
+         */
+        PAIRS
     }
 
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
@@ -1483,7 +1573,11 @@ class KernelPathsTest {
             Tensor o2 = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
             long[] idx = new long[e.y.size()];
             Arrays.fill(idx, Long.MIN_VALUE);
+            spy.reset();
             k.forward(g, x.data(), o2.data(), idx, null, threads);
+            if (path == Path.PAIRS && layout == Layout.CHANNELS_FIRST && spy.pairCalls.get() == 0) {
+                failures.add(ctx + "forward with indices should take the pairs path, but made no pair scans");
+            }
             note(failures, ctx + "forward with indices: values ", FastKernelsTest.diffExact(e.y, o2, layout, r));
             note(
                     failures,
@@ -1543,7 +1637,11 @@ class KernelPathsTest {
         /** Calls of {@link RowOps#interleave} since {@link #reset}. */
         private final AtomicInteger interleaveCalls = new AtomicInteger();
 
+        /** Calls of {@link RowOps#pairMax} since {@link #reset}. */
+        final AtomicInteger pairCalls = new AtomicInteger();
+
         void reset() {
+            pairCalls.set(0);
             interleaveCalls.set(0);
             verticalCalls.set(0);
             widestWindowCall.set(0);
@@ -1572,6 +1670,9 @@ class KernelPathsTest {
                 case BLOCKED:
                     ok = interleaves > 0;
                     break;
+                case PAIRS:
+                    ok = true;
+                    break;
                 default:
                     ok = true;
             }
@@ -1598,6 +1699,29 @@ class KernelPathsTest {
         @Override
         public void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride) {
             S.deinterleave(src, s, planes, n, dst, d, planeStride);
+        }
+
+        @Override
+        public void pairMax(float[] src, int s, int n, float floor, boolean nan, float[] dst, float[] tap, int d) {
+            pairCalls.incrementAndGet();
+            S.pairMax(src, s, n, floor, nan, dst, tap, d);
+        }
+
+        @Override
+        public void maxMerge(
+                float[] a,
+                float[] aTap,
+                int aOff,
+                float[] b,
+                float[] bTap,
+                int bOff,
+                float tapShift,
+                float[] dst,
+                float[] dTap,
+                int d,
+                int n,
+                boolean nan) {
+            S.maxMerge(a, aTap, aOff, b, bTap, bOff, tapShift, dst, dTap, d, n, nan);
         }
 
         @Override

@@ -147,4 +147,34 @@ public interface RowOps {
      * nothing else of {@code dst} is written.
      */
     void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride);
+
+    /**
+     * The first half of a 2 x 2, stride-2 max in scan order: for {@code i < n}, {@code src[s + 2i]}
+     * and then {@code src[s + 2i + 1]} are scanned from {@code floor}, a value winning when it is
+     * greater than the best so far or, with {@code nan}, NaN. {@code dst[d + i]} is the best
+     * ({@code floor} when neither won) and, unless {@code tap} is null, {@code tap[d + i]} the winner:
+     * 0, 1, or -1 when neither won. Values are copied bit for bit (the sign of a zero included).
+     */
+    void pairMax(float[] src, int s, int n, float floor, boolean nan, float[] dst, float[] tap, int d);
+
+    /**
+     * The scan continued over a later candidate: for {@code i < n}, {@code b[bOff + i]} wins over
+     * {@code a[aOff + i]} when greater or, with {@code nan}, NaN; {@code dst[d + i]} is the winner's
+     * value (bit for bit) and {@code dTap[d + i]} is {@code bTap[bOff + i] + tapShift} where b won,
+     * {@code aTap[aOff + i]} where not. {@code dst} and {@code dTap} may be {@code a} and {@code aTap}
+     * (same offsets) but do not otherwise overlap what is read.
+     */
+    void maxMerge(
+            float[] a,
+            float[] aTap,
+            int aOff,
+            float[] b,
+            float[] bTap,
+            int bOff,
+            float tapShift,
+            float[] dst,
+            float[] dTap,
+            int d,
+            int n,
+            boolean nan);
 }

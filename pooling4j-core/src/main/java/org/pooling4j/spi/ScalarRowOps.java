@@ -229,4 +229,51 @@ public final class ScalarRowOps implements RowOps {
             for (int i = 0; i < n; i++) dst[r + i] = src[s + i * planes + j];
         }
     }
+
+    @Override
+    public void pairMax(float[] src, int s, int n, float floor, boolean nan, float[] dst, float[] tap, int d) {
+        for (int i = 0; i < n; i++) {
+            float x = src[s + 2 * i];
+            float y = src[s + 2 * i + 1];
+            float best = floor;
+            int t = -1;
+            if (x > best || (nan && x != x)) {
+                best = x;
+                t = 0;
+            }
+            if (y > best || (nan && y != y)) {
+                best = y;
+                t = 1;
+            }
+            dst[d + i] = best;
+            if (tap != null) tap[d + i] = t;
+        }
+    }
+
+    @Override
+    public void maxMerge(
+            float[] a,
+            float[] aTap,
+            int aOff,
+            float[] b,
+            float[] bTap,
+            int bOff,
+            float tapShift,
+            float[] dst,
+            float[] dTap,
+            int d,
+            int n,
+            boolean nan) {
+        for (int i = 0; i < n; i++) {
+            float x = a[aOff + i];
+            float y = b[bOff + i];
+            if (y > x || (nan && y != y)) {
+                dst[d + i] = y;
+                dTap[d + i] = bTap[bOff + i] + tapShift;
+            } else {
+                dst[d + i] = x;
+                dTap[d + i] = aTap[aOff + i];
+            }
+        }
+    }
 }

@@ -1102,4 +1102,186 @@ final class VectorRowOps implements RowOps {
             }
         }
     }
+
+    // pairMax computes the pair's scan at every position of two vectors (shifted loads), then keeps
+    // the even positions with the stride-2 shuffles, values and taps alike.
+
+    @Override
+    public void pairMax(float[] src, int s, int n, float floor, boolean nan, float[] dst, float[] tap, int d) {
+        int j = 0;
+        // The shifted load of the second vector reads one float past the last pair.
+        int end = Math.min(n - L, Math.floorDiv(src.length - s - 2 * L - 1, 2));
+        if (end >= 0) {
+            if (tap == null) j = nan ? pairsNaN(src, s, end, floor, dst, d) : pairs(src, s, end, floor, dst, d);
+            else j = nan ? pairTapsNaN(src, s, end, floor, dst, tap, d) : pairTaps(src, s, end, floor, dst, tap, d);
+        }
+        if (j < n) scalar.pairMax(src, s + 2 * j, n - j, floor, nan, dst, tap, d + j);
+    }
+
+    private static int pairs(float[] src, int s, int end, float floor, float[] dst, int d) {
+        FloatVector f = FloatVector.broadcast(F, floor);
+        int j = 0;
+        for (; j <= end; j += L) {
+            int p = s + 2 * j;
+            FloatVector x0 = FloatVector.fromArray(F, src, p);
+            FloatVector x1 = FloatVector.fromArray(F, src, p + 1);
+            FloatVector a = f.blend(x0, x0.compare(VectorOperators.GT, f));
+            a = a.blend(x1, x1.compare(VectorOperators.GT, a));
+            FloatVector y0 = FloatVector.fromArray(F, src, p + L);
+            FloatVector y1 = FloatVector.fromArray(F, src, p + L + 1);
+            FloatVector b = f.blend(y0, y0.compare(VectorOperators.GT, f));
+            b = b.blend(y1, y1.compare(VectorOperators.GT, b));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(dst, d + j);
+        }
+        return j;
+    }
+
+    private static int pairsNaN(float[] src, int s, int end, float floor, float[] dst, int d) {
+        FloatVector f = FloatVector.broadcast(F, floor);
+        int j = 0;
+        for (; j <= end; j += L) {
+            int p = s + 2 * j;
+            FloatVector x0 = FloatVector.fromArray(F, src, p);
+            FloatVector x1 = FloatVector.fromArray(F, src, p + 1);
+            FloatVector a = f.blend(x0, x0.compare(VectorOperators.GT, f).or(x0.compare(VectorOperators.NE, x0)));
+            a = a.blend(x1, x1.compare(VectorOperators.GT, a).or(x1.compare(VectorOperators.NE, x1)));
+            FloatVector y0 = FloatVector.fromArray(F, src, p + L);
+            FloatVector y1 = FloatVector.fromArray(F, src, p + L + 1);
+            FloatVector b = f.blend(y0, y0.compare(VectorOperators.GT, f).or(y0.compare(VectorOperators.NE, y0)));
+            b = b.blend(y1, y1.compare(VectorOperators.GT, b).or(y1.compare(VectorOperators.NE, y1)));
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(dst, d + j);
+        }
+        return j;
+    }
+
+    private static int pairTaps(float[] src, int s, int end, float floor, float[] dst, float[] tap, int d) {
+        FloatVector f = FloatVector.broadcast(F, floor);
+        FloatVector none = FloatVector.broadcast(F, -1f);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int j = 0;
+        for (; j <= end; j += L) {
+            int p = s + 2 * j;
+            FloatVector x0 = FloatVector.fromArray(F, src, p);
+            FloatVector x1 = FloatVector.fromArray(F, src, p + 1);
+            VectorMask<Float> m = x0.compare(VectorOperators.GT, f);
+            FloatVector a = f.blend(x0, m);
+            FloatVector ta = none.blend(zero, m);
+            m = x1.compare(VectorOperators.GT, a);
+            a = a.blend(x1, m);
+            ta = ta.blend(one, m);
+            FloatVector y0 = FloatVector.fromArray(F, src, p + L);
+            FloatVector y1 = FloatVector.fromArray(F, src, p + L + 1);
+            m = y0.compare(VectorOperators.GT, f);
+            FloatVector b = f.blend(y0, m);
+            FloatVector tb = none.blend(zero, m);
+            m = y1.compare(VectorOperators.GT, b);
+            b = b.blend(y1, m);
+            tb = tb.blend(one, m);
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(dst, d + j);
+            ta.rearrange(S2_0).blend(tb.rearrange(S2_1), M2_1).intoArray(tap, d + j);
+        }
+        return j;
+    }
+
+    private static int pairTapsNaN(float[] src, int s, int end, float floor, float[] dst, float[] tap, int d) {
+        FloatVector f = FloatVector.broadcast(F, floor);
+        FloatVector none = FloatVector.broadcast(F, -1f);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int j = 0;
+        for (; j <= end; j += L) {
+            int p = s + 2 * j;
+            FloatVector x0 = FloatVector.fromArray(F, src, p);
+            FloatVector x1 = FloatVector.fromArray(F, src, p + 1);
+            VectorMask<Float> m = x0.compare(VectorOperators.GT, f).or(x0.compare(VectorOperators.NE, x0));
+            FloatVector a = f.blend(x0, m);
+            FloatVector ta = none.blend(zero, m);
+            m = x1.compare(VectorOperators.GT, a).or(x1.compare(VectorOperators.NE, x1));
+            a = a.blend(x1, m);
+            ta = ta.blend(one, m);
+            FloatVector y0 = FloatVector.fromArray(F, src, p + L);
+            FloatVector y1 = FloatVector.fromArray(F, src, p + L + 1);
+            m = y0.compare(VectorOperators.GT, f).or(y0.compare(VectorOperators.NE, y0));
+            FloatVector b = f.blend(y0, m);
+            FloatVector tb = none.blend(zero, m);
+            m = y1.compare(VectorOperators.GT, b).or(y1.compare(VectorOperators.NE, y1));
+            b = b.blend(y1, m);
+            tb = tb.blend(one, m);
+            a.rearrange(S2_0).blend(b.rearrange(S2_1), M2_1).intoArray(dst, d + j);
+            ta.rearrange(S2_0).blend(tb.rearrange(S2_1), M2_1).intoArray(tap, d + j);
+        }
+        return j;
+    }
+
+    @Override
+    public void maxMerge(
+            float[] a,
+            float[] aTap,
+            int aOff,
+            float[] b,
+            float[] bTap,
+            int bOff,
+            float tapShift,
+            float[] dst,
+            float[] dTap,
+            int d,
+            int n,
+            boolean nan) {
+        int end = F.loopBound(n);
+        int i = nan
+                ? mergeNaN(a, aTap, aOff, b, bTap, bOff, tapShift, dst, dTap, d, end)
+                : merge(a, aTap, aOff, b, bTap, bOff, tapShift, dst, dTap, d, end);
+        if (i < n) scalar.maxMerge(a, aTap, aOff + i, b, bTap, bOff + i, tapShift, dst, dTap, d + i, n - i, nan);
+    }
+
+    private static int merge(
+            float[] a,
+            float[] aTap,
+            int aOff,
+            float[] b,
+            float[] bTap,
+            int bOff,
+            float tapShift,
+            float[] dst,
+            float[] dTap,
+            int d,
+            int end) {
+        int i = 0;
+        for (; i < end; i += L) {
+            FloatVector x = FloatVector.fromArray(F, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(F, b, bOff + i);
+            VectorMask<Float> m = y.compare(VectorOperators.GT, x);
+            FloatVector tx = FloatVector.fromArray(F, aTap, aOff + i);
+            FloatVector ty = FloatVector.fromArray(F, bTap, bOff + i).add(tapShift);
+            x.blend(y, m).intoArray(dst, d + i);
+            tx.blend(ty, m).intoArray(dTap, d + i);
+        }
+        return i;
+    }
+
+    private static int mergeNaN(
+            float[] a,
+            float[] aTap,
+            int aOff,
+            float[] b,
+            float[] bTap,
+            int bOff,
+            float tapShift,
+            float[] dst,
+            float[] dTap,
+            int d,
+            int end) {
+        int i = 0;
+        for (; i < end; i += L) {
+            FloatVector x = FloatVector.fromArray(F, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(F, b, bOff + i);
+            VectorMask<Float> m = y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y));
+            FloatVector tx = FloatVector.fromArray(F, aTap, aOff + i);
+            FloatVector ty = FloatVector.fromArray(F, bTap, bOff + i).add(tapShift);
+            x.blend(y, m).intoArray(dst, d + i);
+            tx.blend(ty, m).intoArray(dTap, d + i);
+        }
+        return i;
+    }
 }

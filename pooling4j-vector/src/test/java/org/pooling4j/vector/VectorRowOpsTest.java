@@ -137,6 +137,56 @@ class VectorRowOpsTest {
     }
 
     @Test
+    void pairMaximaAndTheirMergesKeepEveryBitAndTap() {
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        for (int n : SIZES) {
+            for (boolean nan : new boolean[] {true, false}) {
+                for (float floor : new float[] {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE}) {
+                    // The source ends exactly after the last pair (no float to spare for a shifted load),
+                    // or has a few more.
+                    for (int spare : new int[] {0, 1, 37}) {
+                        float[] src = data(r, 3 + 2 * n + spare);
+                        float[] w = new float[n + 2];
+                        float[] g = new float[n + 2];
+                        float[] wt = new float[n + 2];
+                        float[] gt = new float[n + 2];
+                        SCALAR.pairMax(src, 3, n, floor, nan, w, wt, 1);
+                        simd.pairMax(src, 3, n, floor, nan, g, gt, 1);
+                        String what = "pairMax n=" + n + " nan=" + nan + " floor=" + floor + " spare=" + spare;
+                        sameBits(w, g, what);
+                        sameBits(wt, gt, what + " taps");
+                        float[] gv = new float[n + 2];
+                        simd.pairMax(src, 3, n, floor, nan, gv, null, 1);
+                        sameBits(w, gv, what + " without taps");
+                    }
+                    float[] a = data(r, n + 3);
+                    float[] b = data(r, n + 5);
+                    float[] at = new float[n + 3];
+                    float[] bt = new float[n + 5];
+                    for (int i = 0; i < at.length; i++) at[i] = r.nextInt(3) - 1;
+                    for (int i = 0; i < bt.length; i++) bt[i] = r.nextInt(3) - 1;
+                    float[] w = new float[n + 2];
+                    float[] g = new float[n + 2];
+                    float[] wt = new float[n + 2];
+                    float[] gt = new float[n + 2];
+                    SCALAR.maxMerge(a, at, 2, b, bt, 4, 2f, w, wt, 1, n, nan);
+                    simd.maxMerge(a, at, 2, b, bt, 4, 2f, g, gt, 1, n, nan);
+                    sameBits(w, g, "maxMerge n=" + n + " nan=" + nan);
+                    sameBits(wt, gt, "maxMerge taps n=" + n + " nan=" + nan);
+                    // In place: the result over the first candidate.
+                    float[] ga = a.clone();
+                    float[] gat = at.clone();
+                    simd.maxMerge(ga, gat, 2, b, bt, 4, 2f, ga, gat, 2, n, nan);
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(Float.floatToRawIntBits(w[1 + i]), Float.floatToRawIntBits(ga[2 + i]), "in place");
+                        assertEquals(wt[1 + i], gat[2 + i], "in place taps");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void interleavesCopyEveryBitAndReportNaN() {
         // Hand-worked: two planes of three floats, 4 apart, into position-major order and back.
         float[] src = {1, 2, 3, -9, 4, -0f, 6, -9};

@@ -5,6 +5,7 @@ import org.pooling4j.Argmax;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.LpMode;
+import org.pooling4j.MaxFloor;
 import org.pooling4j.NanPolicy;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolSpec;
@@ -118,18 +119,249 @@ public final class ChannelsFirstKernel extends FastKernel {
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
         int[] arg = Scratch.ints(Scratch.ARG, 2);
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        float floor = floor(spec);
+        // With a finite floor a window no tap beats has no winner position (-1), as in the reference.
+        boolean noWinner = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
+        if (pairs(b, spec)) {
+            pairPlanes(b, in, out, indices, argmax, p0, p1, floor, nan, noWinner);
+            return;
+        }
+        int[] inner = interior(b);
+        int c0 = inner[0];
+        int c1 = inner[1];
+        int[] delta = c1 > c0 ? b.tapDeltas() : null;
+        boolean twoByTwo = delta != null && delta.length == 4 && b.kw[0] == 2 && b.dw == 1;
         for (int p = p0; p < p1; p++) {
             int inBase = p * inPlane;
             int q = p * outPlane;
             for (int a = 0; a < b.od; a++) {
-                for (int bb = 0; bb < b.oh; bb++) {
-                    for (int c = 0; c < b.ow; c++, q++) {
-                        out[q] = scanMax(b, spec, in, inBase, 1, a, bb, c, arg);
-                        if (indices != null) indices[q] = arg[0];
-                        else argmax.set(q, arg[1]);
+                for (int bb = 0; bb < b.oh; bb++, q += b.ow) {
+                    boolean full = delta != null
+                            && b.ld[a] == 0
+                            && b.hd[a] == b.kd[a]
+                            && b.lh[bb] == 0
+                            && b.hh[bb] == b.kh[bb];
+                    int f0 = full ? c0 : b.ow;
+                    int f1 = full ? c1 : b.ow;
+                    for (int c = 0; c < f0; c++)
+                        argmaxOne(b, spec, in, inBase, a, bb, c, q + c, out, indices, argmax, arg);
+                    if (f1 > f0) {
+                        int rowBase = rowOf(b, a, bb, 0, 0) * b.iw;
+                        if (twoByTwo) {
+                            argmaxRow2x2(in, inBase, rowBase, b, f0, f1, q, out, indices, argmax, nan, floor, noWinner);
+                        } else {
+                            argmaxRow(
+                                    in, inBase, rowBase, b, delta, f0, f1, q, out, indices, argmax, nan, floor,
+                                    noWinner);
+                        }
+                    }
+                    for (int c = f1; c < b.ow; c++)
+                        argmaxOne(b, spec, in, inBase, a, bb, c, q + c, out, indices, argmax, arg);
+                }
+            }
+        }
+    }
+
+    /** Output floats the pairs path computes per band of output rows (8 KiB: the band stays in L1). */
+    private static final int PAIR_BAND = 2048;
+
+    /**
+     * Whether every window is a whole 2 x 2 stride-2 window of a plane, without padding or dilation:
+     * the windows of the pairs path ({@link #pairPlanes}).
+     */
+    static boolean pairs(Box b, PoolSpec spec) {
+        if (spec.op() != PoolOp.MAX || b.od != 1 || b.kd[0] != 1 || b.oh == 0 || b.ow == 0 || b.anyEmpty) return false;
+        if (b.strideH != 2 || b.strideW != 2 || b.dh != 1 || b.dw != 1 || b.kw[0] != 2 || b.sw[0] != 0) return false;
+        int[] inner = interior(b);
+        if (inner[0] != 0 || inner[1] != b.ow) return false;
+        for (int r = 0; r < b.oh; r++) {
+            if (b.sh[r] != 2 * r || b.lh[r] != 0 || b.hh[r] != 2 || b.kh[r] != 2) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Max over whole 2 x 2 stride-2 windows, with the winners when {@code indices} or {@code argmax}
+     * asks: each input row's pairs are scanned ({@link RowOps#pairMax}; a plane whose width is
+     * twice the output width is one run of pairs), then each output row merges its two rows' pairs
+     * ({@link RowOps#maxMerge}), which is the reference's scan order. A band of output rows is
+     * computed into scratch, where the merges run whole vectors past each row's end (the next row
+     * overwrites what they wrote there), so narrow planes use whole vectors too.
+     */
+    private void pairPlanes(
+            Box b,
+            float[] in,
+            float[] out,
+            long[] indices,
+            Argmax argmax,
+            int p0,
+            int p1,
+            float floor,
+            boolean nan,
+            boolean noWinner) {
+        int iw = b.iw;
+        int ow = b.ow;
+        int oh = b.oh;
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int lanes = ops.lanes();
+        boolean taps = indices != null || argmax != null;
+        int band = Math.max(1, Math.min(oh, PAIR_BAND / ow));
+        int wide = (ow + lanes - 1) / lanes * lanes;
+        float[] h = Scratch.floats(Scratch.PAIRS, 2 * band * ow + lanes);
+        float[] ht = taps ? Scratch.floats(Scratch.PAIR_TAPS, 2 * band * ow + lanes) : null;
+        float[] o = Scratch.floats(Scratch.PAIR_OUT, band * ow + lanes);
+        float[] ot = taps ? Scratch.floats(Scratch.PAIR_OUT_TAPS, band * ow + lanes) : null;
+        byte[] small = argmax != null ? argmax.byteArray() : null;
+        boolean oneRun = iw == 2 * ow;
+        for (int p = p0; p < p1; p++) {
+            int inBase = p * inPlane;
+            int outBase = p * outPlane;
+            for (int r0 = 0; r0 < oh; r0 += band) {
+                int rows = Math.min(band, oh - r0);
+                int src = inBase + 2 * r0 * iw;
+                if (oneRun) {
+                    ops.pairMax(in, src, 2 * rows * ow, floor, nan, h, ht, 0);
+                } else {
+                    for (int r = 0; r < 2 * rows; r++) ops.pairMax(in, src + r * iw, ow, floor, nan, h, ht, r * ow);
+                }
+                for (int r = 0; r < rows; r++) {
+                    int top = 2 * r * ow;
+                    if (taps) ops.maxMerge(h, ht, top, h, ht, top + ow, 2f, o, ot, r * ow, wide, nan);
+                    else ops.max2(h, top, h, top + ow, o, r * ow, wide, nan);
+                }
+                int q0 = outBase + r0 * ow;
+                int count = rows * ow;
+                System.arraycopy(o, 0, out, q0, count);
+                if (small != null) {
+                    // No winner (-1): the reference's initial winner, the first tap.
+                    for (int i = 0; i < count; i++) small[q0 + i] = (byte) Math.max((int) ot[i], 0);
+                } else if (argmax != null) {
+                    for (int i = 0; i < count; i++) argmax.set(q0 + i, Math.max((int) ot[i], 0));
+                } else if (indices != null) {
+                    for (int i = 0; i < count; i++) {
+                        int t = (int) ot[i];
+                        int start = 2 * (r0 + i / ow) * iw + 2 * (i % ow);
+                        indices[q0 + i] = t >= 0 ? start + (t >> 1) * iw + (t & 1) : noWinner ? -1 : start;
                     }
                 }
             }
+        }
+    }
+
+    private static void argmaxOne(
+            Box b,
+            PoolSpec spec,
+            float[] in,
+            int inBase,
+            int a,
+            int bb,
+            int c,
+            int q,
+            float[] out,
+            long[] indices,
+            Argmax argmax,
+            int[] arg) {
+        out[q] = scanMax(b, spec, in, inBase, 1, a, bb, c, arg);
+        if (indices != null) indices[q] = arg[0];
+        else argmax.set(q, arg[1]);
+    }
+
+    /**
+     * Whole windows of one output row, in the reference's tap order and with its rule (a tap wins when
+     * strictly greater than the best so far, or when NaN propagates and it is NaN), the updates taken
+     * by selects instead of branches: on ReLU outputs full of equal zeros the branch of the reference's
+     * scan mispredicts about once per window.
+     */
+    private static void argmaxRow(
+            float[] in,
+            int inBase,
+            int rowBase,
+            Box b,
+            int[] delta,
+            int c0,
+            int c1,
+            int q,
+            float[] out,
+            long[] indices,
+            Argmax argmax,
+            boolean nan,
+            float floor,
+            boolean noWinner) {
+        int taps = delta.length;
+        for (int c = c0; c < c1; c++) {
+            int s = rowBase + b.sw[c];
+            float best = floor;
+            int local = -1;
+            for (int t = 0; t < taps; t++) {
+                float v = in[inBase + s + delta[t]];
+                boolean take = v > best | (nan & v != v);
+                best = take ? v : best;
+                local = take ? t : local;
+            }
+            store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
+        }
+    }
+
+    /** {@link #argmaxRow} for 2 x 2 windows without dilation, unrolled. */
+    private static void argmaxRow2x2(
+            float[] in,
+            int inBase,
+            int rowBase,
+            Box b,
+            int c0,
+            int c1,
+            int q,
+            float[] out,
+            long[] indices,
+            Argmax argmax,
+            boolean nan,
+            float floor,
+            boolean noWinner) {
+        // The second window row: the next height tap, or the next depth tap for a 2 x 1 x 2 window.
+        int[] delta = b.tapDeltas();
+        int dh = delta[2];
+        for (int c = c0; c < c1; c++) {
+            int s = rowBase + b.sw[c];
+            int i = inBase + s;
+            float v0 = in[i];
+            float v1 = in[i + 1];
+            float v2 = in[i + dh];
+            float v3 = in[i + dh + 1];
+            boolean take = v0 > floor | (nan & v0 != v0);
+            float best = take ? v0 : floor;
+            int local = take ? 0 : -1;
+            take = v1 > best | (nan & v1 != v1);
+            best = take ? v1 : best;
+            local = take ? 1 : local;
+            take = v2 > best | (nan & v2 != v2);
+            best = take ? v2 : best;
+            local = take ? 2 : local;
+            take = v3 > best | (nan & v3 != v3);
+            best = take ? v3 : best;
+            local = take ? 3 : local;
+            store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
+        }
+    }
+
+    /** Writes one whole window's maximum and winner; {@code local} is -1 when no tap beat the floor. */
+    private static void store(
+            int q,
+            float best,
+            int local,
+            int start,
+            int[] delta,
+            float[] out,
+            long[] indices,
+            Argmax argmax,
+            boolean noWinner) {
+        out[q] = best;
+        if (indices != null) {
+            // No winner: the reference keeps its initial position, the first tap (or -1 with a finite floor).
+            indices[q] = local >= 0 ? start + delta[local] : noWinner ? -1 : start;
+        } else {
+            argmax.set(q, Math.max(local, 0));
         }
     }
 

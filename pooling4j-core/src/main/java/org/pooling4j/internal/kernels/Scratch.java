@@ -24,7 +24,11 @@ final class Scratch {
     static final int TAP_COUNT = 10;
     static final int BLOCK_IN = 11;
     static final int BLOCK_OUT = 12;
-    private static final int SLOTS = 13;
+    static final int PAIRS = 13;
+    static final int PAIR_TAPS = 14;
+    static final int PAIR_OUT = 15;
+    static final int PAIR_OUT_TAPS = 16;
+    private static final int SLOTS = 17;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
