@@ -673,6 +673,29 @@ class KernelPathsTest {
                         3,
                         7,
                         9));
+        // Average backward where windows tile the plane: every input gradient written once, zeros
+        // outside the windows (odd widths and heights), k2 by the vector expansion, others scalar.
+        PoolSpec a2 = PoolSpec.avg(2, 2).stride(2).build();
+        run(
+                "cf tiles",
+                c("avg k2 s2, 24 wide", a2, "floats", 2, 3, 24, 24),
+                c("avg k2 s2, odd sides", a2, "floats", 1, 3, 9, 35),
+                c("avg k2 s2, 2x2", a2, "floats", 1, 3, 2, 2),
+                c("avg k2 s2, 66 wide", a2, "floats", 1, 2, 6, 66),
+                c("avg k3 s3", PoolSpec.avg(3, 3).stride(3).build(), "floats", 1, 3, 10, 11),
+                c("avg 2x3 s(2,3)", PoolSpec.avg(2, 3).stride(2, 3).build(), "floats", 1, 3, 7, 20),
+                c(
+                        "avg k2 s2, divisor override",
+                        PoolSpec.avg(2, 2).stride(2).divisorOverride(3).build(),
+                        "floats",
+                        1,
+                        3,
+                        8,
+                        8),
+                // Not tiles: padding, ceil mode, overlapping windows.
+                c("avg k2 s2 p1", PoolSpec.avg(2, 2).stride(2).padding(1).build(), "floats", 1, 3, 8, 8),
+                c("avg k2 s2 ceil", PoolSpec.avg(2, 2).stride(2).ceilMode(true).build(), "floats", 1, 3, 9, 9),
+                c("avg k3 s2", PoolSpec.avg(3, 3).stride(2).build(), "floats", 1, 3, 9, 9));
         Case split = c("k2 s2, threads", k2, "zeros", 2, 64, 64, 64);
         Geometry g = Pooling.geometry(split.spec, Tensor.zeros(split.shape));
         assertTrue(
@@ -1699,6 +1722,11 @@ class KernelPathsTest {
         @Override
         public void deinterleave(float[] src, int s, int planes, int n, float[] dst, int d, int planeStride) {
             S.deinterleave(src, s, planes, n, dst, d, planeStride);
+        }
+
+        @Override
+        public void expand(float[] src, int s, int n, int k, float[] dst, int d) {
+            S.expand(src, s, n, k, dst, d);
         }
 
         @Override

@@ -177,4 +177,10 @@ public interface RowOps {
             int d,
             int n,
             boolean nan);
+
+    /**
+     * Each value repeated {@code k} times: for {@code i < n} and {@code t < k},
+     * {@code dst[d + i * k + t] = src[s + i]}, bit for bit; {@code dst} does not overlap {@code src}.
+     */
+    void expand(float[] src, int s, int n, int k, float[] dst, int d);
 }

@@ -276,4 +276,13 @@ public final class ScalarRowOps implements RowOps {
             }
         }
     }
+
+    @Override
+    public void expand(float[] src, int s, int n, int k, float[] dst, int d) {
+        for (int i = 0; i < n; i++) {
+            float v = src[s + i];
+            int o = d + i * k;
+            for (int t = 0; t < k; t++) dst[o + t] = v;
+        }
+    }
 }

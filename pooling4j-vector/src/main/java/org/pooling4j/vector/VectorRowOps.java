@@ -56,6 +56,11 @@ final class VectorRowOps implements RowOps {
     private static final VectorMask<Float> M4_2 = L >= 4 ? MASKS[4][2] : null;
     private static final VectorMask<Float> M4_3 = L >= 4 ? MASKS[4][3] : null;
 
+    /** Lane j takes lane j / 2 (DUP_LO) or L / 2 + j / 2 (DUP_HI): a vector's values, each twice. */
+    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, j -> j / 2);
+
+    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, j -> L / 2 + j / 2);
+
     private final ScalarRowOps scalar = ScalarRowOps.INSTANCE;
 
     private VectorRowOps() {}
@@ -1283,5 +1288,19 @@ final class VectorRowOps implements RowOps {
             tx.blend(ty, m).intoArray(dTap, d + i);
         }
         return i;
+    }
+
+    @Override
+    public void expand(float[] src, int s, int n, int k, float[] dst, int d) {
+        int i = 0;
+        if (k == 2) {
+            int end = F.loopBound(n);
+            for (; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(F, src, s + i);
+                v.rearrange(DUP_LO).intoArray(dst, d + 2 * i);
+                v.rearrange(DUP_HI).intoArray(dst, d + 2 * i + L);
+            }
+        }
+        if (i < n) scalar.expand(src, s + i, n - i, k, dst, d + i * k);
     }
 }

@@ -137,6 +137,26 @@ class VectorRowOpsTest {
     }
 
     @Test
+    void expansionsCopyEveryBit() {
+        SplittableRandom r = new SplittableRandom(SEED + 4);
+        for (int n : SIZES) {
+            for (int k = 1; k <= 4; k++) {
+                float[] src = data(r, n + 3);
+                float[] w = new float[n * k + 5];
+                float[] g = new float[n * k + 5];
+                java.util.Arrays.fill(w, 7f);
+                java.util.Arrays.fill(g, 7f);
+                SCALAR.expand(src, 2, n, k, w, 3);
+                simd.expand(src, 2, n, k, g, 3);
+                sameBits(w, g, "expand n=" + n + " k=" + k);
+                for (int i = 0; i < n * k; i++) {
+                    assertEquals(Float.floatToRawIntBits(src[2 + i / k]), Float.floatToRawIntBits(w[3 + i]), "scalar");
+                }
+            }
+        }
+    }
+
+    @Test
     void pairMaximaAndTheirMergesKeepEveryBitAndTap() {
         SplittableRandom r = new SplittableRandom(SEED + 3);
         for (int n : SIZES) {

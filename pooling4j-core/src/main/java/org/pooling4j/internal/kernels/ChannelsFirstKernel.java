@@ -1002,7 +1002,10 @@ public final class ChannelsFirstKernel extends FastKernel {
             else Parallel.run(planes, t, (p0, p1) -> maxBackward(b, in, gradOut, indices, null, gradIn, p0, p1));
         } else {
             Box tb = g.spec().op() == PoolOp.AVG && flat(b, g.spec()) ? b.transposedSum() : null;
-            if (tb != null && flat(tb, tb.g.spec())) {
+            if (tiles(b)) {
+                if (t <= 1) avgBackwardTiles(b, gradOut, gradIn, 0, planes);
+                else Parallel.run(planes, t, (p0, p1) -> avgBackwardTiles(b, gradOut, gradIn, p0, p1));
+            } else if (tb != null && flat(tb, tb.g.spec())) {
                 if (t <= 1) avgBackwardFlat(b, tb, gradOut, gradIn, 0, planes);
                 else Parallel.run(planes, t, (p0, p1) -> avgBackwardFlat(b, tb, gradOut, gradIn, p0, p1));
             } else if (t <= 1) {
@@ -1075,6 +1078,55 @@ public final class ChannelsFirstKernel extends FastKernel {
     /** Plane offset of each window-local tap from the window's first tap (fixed-size sliding windows). */
     public static int[] tapDeltas(Box b) {
         return b.tapDeltas();
+    }
+
+    /**
+     * Whether the windows tile the plane: sliding 2-D windows with stride equal to the kernel, no
+     * dilation and no padding, so that each input has at most one window (the tiles path).
+     */
+    static boolean tiles(Box b) {
+        if (!b.sliding || b.od != 1 || b.kd[0] != 1 || b.oh == 0 || b.ow == 0 || b.anyEmpty) return false;
+        int kh = b.kh[0];
+        int kw = b.kw[0];
+        if (b.strideH != kh || b.strideW != kw || b.dh != 1 || b.dw != 1 || b.sw[0] != 0) return false;
+        int[] inner = interior(b);
+        if (inner[0] != 0 || inner[1] != b.ow) return false;
+        for (int r = 0; r < b.oh; r++) {
+            if (b.sh[r] != kh * r || b.lh[r] != 0 || b.hh[r] != kh || b.kh[r] != kh) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Average backward where windows tile the plane ({@link #tiles}): each input gradient is written
+     * once, its window's gradient over its divisor (plus +0, as the reference adds it to a zeroed
+     * gradient), and inputs outside every window get 0; no zero fill first, no accumulation.
+     */
+    private void avgBackwardTiles(Box b, float[] gradOut, float[] gradIn, int p0, int p1) {
+        int iw = b.iw;
+        int ow = b.ow;
+        int oh = b.oh;
+        int kh = b.kh[0];
+        int kw = b.kw[0];
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int covered = ow * kw;
+        float[] div = b.divisors();
+        float[] delta = Scratch.floats(Scratch.DELTA, ow);
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int outBase = pl * outPlane;
+            for (int r = 0; r < oh; r++) {
+                int q = outBase + r * ow;
+                for (int c = 0; c < ow; c++) delta[c] = 0f + gradOut[q + c] / div[r * ow + c];
+                int row = inBase + r * kh * iw;
+                ops.expand(delta, 0, ow, kw, gradIn, row);
+                if (covered < iw) Arrays.fill(gradIn, row + covered, row + iw, 0f);
+                for (int t = 1; t < kh; t++) System.arraycopy(gradIn, row, gradIn, row + t * iw, iw);
+            }
+            int done = oh * kh * iw;
+            if (done < inPlane) Arrays.fill(gradIn, inBase + done, inBase + inPlane, 0f);
+        }
     }
 
     /** Output floats of divided gradients gathered before one flat pass of average backward. */
