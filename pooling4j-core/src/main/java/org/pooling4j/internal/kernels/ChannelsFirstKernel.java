@@ -269,10 +269,11 @@ public final class ChannelsFirstKernel extends FastKernel {
     }
 
     /**
-     * Whole windows of one output row, in the reference's tap order and with its rule (a tap wins when
-     * strictly greater than the best so far, or when NaN propagates and it is NaN), the updates taken
-     * by selects instead of branches: on ReLU outputs full of equal zeros the branch of the reference's
-     * scan mispredicts about once per window.
+     * Whole windows of one output row, with the reference's winner (the first tap, in its tap order,
+     * strictly greater than the best so far, or the last NaN when NaN propagates): the maximum by
+     * {@link Math#max} and the winner as the first tap equal to it, both without branches (on ReLU
+     * outputs full of equal zeros the reference scan's branch mispredicts about once per window);
+     * windows with a NaN, or none above a finite floor, take the scan itself.
      */
     private static void argmaxRow(
             float[] in,
@@ -292,13 +293,26 @@ public final class ChannelsFirstKernel extends FastKernel {
         int taps = delta.length;
         for (int c = c0; c < c1; c++) {
             int s = rowBase + b.sw[c];
-            float best = floor;
-            int local = -1;
-            for (int t = 0; t < taps; t++) {
-                float v = in[inBase + s + delta[t]];
-                boolean take = v > best | (nan & v != v);
-                best = take ? v : best;
-                local = take ? t : local;
+            int i = inBase + s;
+            // The maximum by Math.max (no branches), then the first tap equal to it, walking back.
+            float m = in[i];
+            for (int t = 1; t < taps; t++) m = Math.max(m, in[i + delta[t]]);
+            float best;
+            int local;
+            if (beats(m, floor, noWinner)) {
+                local = taps - 1;
+                for (int t = taps - 2; t >= 0; t--) local = in[i + delta[t]] == m ? t : local;
+                best = in[i + delta[local]];
+            } else {
+                best = floor;
+                local = -1;
+                for (int t = 0; t < taps; t++) {
+                    float v = in[i + delta[t]];
+                    if (v > best || (nan && v != v)) {
+                        best = v;
+                        local = t;
+                    }
+                }
             }
             store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
         }
@@ -329,18 +343,27 @@ public final class ChannelsFirstKernel extends FastKernel {
             float v1 = in[i + 1];
             float v2 = in[i + dh];
             float v3 = in[i + dh + 1];
-            boolean take = v0 > floor | (nan & v0 != v0);
-            float best = take ? v0 : floor;
-            int local = take ? 0 : -1;
-            take = v1 > best | (nan & v1 != v1);
-            best = take ? v1 : best;
-            local = take ? 1 : local;
-            take = v2 > best | (nan & v2 != v2);
-            best = take ? v2 : best;
-            local = take ? 2 : local;
-            take = v3 > best | (nan & v3 != v3);
-            best = take ? v3 : best;
-            local = take ? 3 : local;
+            float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+            float best;
+            int local;
+            if (beats(m, floor, noWinner)) {
+                // The winner's own value (its zero sign), read again from L1.
+                local = firstEqual4(v0, v1, v2, v3, m);
+                best = in[i + delta[local]];
+            } else {
+                boolean take = v0 > floor | (nan & v0 != v0);
+                best = take ? v0 : floor;
+                local = take ? 0 : -1;
+                take = v1 > best | (nan & v1 != v1);
+                best = take ? v1 : best;
+                local = take ? 1 : local;
+                take = v2 > best | (nan & v2 != v2);
+                best = take ? v2 : best;
+                local = take ? 2 : local;
+                take = v3 > best | (nan & v3 != v3);
+                best = take ? v3 : best;
+                local = take ? 3 : local;
+            }
             store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
         }
     }

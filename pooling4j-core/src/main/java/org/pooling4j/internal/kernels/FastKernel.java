@@ -142,6 +142,29 @@ public abstract class FastKernel implements PoolKernel {
         return best;
     }
 
+    /**
+     * The first of four taps, in scan order, equal to {@code m} as floats (so +0 and -0 are equal):
+     * 0 to 3, or 3 when none is. With {@code m} the taps' maximum by {@link Math#max} (which C2
+     * compiles without branches), this is the reference scan's winner when {@code m} is a number
+     * that beats the floor ({@link #beats}): int selects, where the scan's branch per tap mispredicts
+     * about once per window on ReLU outputs full of equal zeros.
+     */
+    public static int firstEqual4(float v0, float v1, float v2, float v3, float m) {
+        int l = 3;
+        l = v2 == m ? 2 : l;
+        l = v1 == m ? 1 : l;
+        return v0 == m ? 0 : l;
+    }
+
+    /**
+     * Whether a window maximum {@code m} taken by {@link Math#max} is the reference scan's: a number
+     * greater than the floor, or equal to it when the floor is negative infinity (the first tap then
+     * stays the winner). NaN, or a maximum at or below a finite floor, needs the scan itself.
+     */
+    public static boolean beats(float m, float floor, boolean finiteFloor) {
+        return m > floor | (!finiteFloor & m == floor);
+    }
+
     /** |x|^p (norm mode) or the signed x^p (PyTorch mode), as the reference kernel computes each term. */
     public static float lpTerm(float x, double p, boolean torch) {
         if (torch) return (float) Math.pow(x, p);

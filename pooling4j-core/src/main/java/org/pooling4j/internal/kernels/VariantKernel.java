@@ -429,19 +429,26 @@ public final class VariantKernel implements PoolKernel {
                         }
                         double div = override ? fixed : rowDiv * cols[c];
                         if (nr == 2 && b.hw[c] - b.lw[c] == 2) {
-                            // The 2 x 2 window inline, maximum by selects (see blendBackward): forward
-                            // needs the maximum's value only, not its position, so the scan keeps no index.
+                            // The 2 x 2 window inline (see blendBackward). The winner's own value is
+                            // read again: Math.max gives +0 where the scan keeps a -0, and with
+                            // m = 1 the blend keeps that sign.
                             int i0 = inBase + rows[0] + b.sw[c] + b.lw[c];
                             int i2 = inBase + rows[1] + b.sw[c] + b.lw[c];
                             float v0 = in[i0];
                             float v1 = in[i0 + 1];
                             float v2 = in[i2];
                             float v3 = in[i2 + 1];
-                            float best = floor;
-                            best = v0 > best | (nan & v0 != v0) ? v0 : best;
-                            best = v1 > best | (nan & v1 != v1) ? v1 : best;
-                            best = v2 > best | (nan & v2 != v2) ? v2 : best;
-                            best = v3 > best | (nan & v3 != v3) ? v3 : best;
+                            float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                            if (FastKernel.beats(best, floor, lowest)) {
+                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
+                                best = in[i0 + (l & 1) + (l >> 1) * (i2 - i0)];
+                            } else {
+                                best = floor;
+                                best = v0 > best | (nan & v0 != v0) ? v0 : best;
+                                best = v1 > best | (nan & v1 != v1) ? v1 : best;
+                                best = v2 > best | (nan & v2 != v2) ? v2 : best;
+                                best = v3 > best | (nan & v3 != v3) ? v3 : best;
+                            }
                             double sum = 0;
                             sum += v0;
                             sum += v1;
@@ -541,24 +548,32 @@ public final class VariantKernel implements PoolKernel {
                         float best = floor;
                         int arg = lowest ? -1 : first;
                         if (square2) {
-                            // The 2 x 2 window, unrolled, its maximum taken with selects (see blendBackward).
+                            // The 2 x 2 window, unrolled, its maximum taken without branches (see blendBackward).
                             int second = first + iw;
                             float v0 = in[inBase + first];
                             float v1 = in[inBase + first + 1];
                             float v2 = in[inBase + second];
                             float v3 = in[inBase + second + 1];
-                            boolean take = v0 > best | (nan & v0 != v0);
-                            best = take ? v0 : best;
-                            arg = take ? first : arg;
-                            take = v1 > best | (nan & v1 != v1);
-                            best = take ? v1 : best;
-                            arg = take ? first + 1 : arg;
-                            take = v2 > best | (nan & v2 != v2);
-                            best = take ? v2 : best;
-                            arg = take ? second : arg;
-                            take = v3 > best | (nan & v3 != v3);
-                            best = take ? v3 : best;
-                            arg = take ? second + 1 : arg;
+                            float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                            if (FastKernel.beats(m, floor, lowest)) {
+                                // The first tap equal to the maximum, and its own value (zero sign).
+                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, m);
+                                arg = first + (l & 1) + (l >> 1) * iw;
+                                best = in[inBase + arg];
+                            } else {
+                                boolean take = v0 > best | (nan & v0 != v0);
+                                best = take ? v0 : best;
+                                arg = take ? first : arg;
+                                take = v1 > best | (nan & v1 != v1);
+                                best = take ? v1 : best;
+                                arg = take ? first + 1 : arg;
+                                take = v2 > best | (nan & v2 != v2);
+                                best = take ? v2 : best;
+                                arg = take ? second : arg;
+                                take = v3 > best | (nan & v3 != v3);
+                                best = take ? v3 : best;
+                                arg = take ? second + 1 : arg;
+                            }
                         } else {
                             for (int ta = 0; ta < kd; ta++) {
                                 for (int tb = 0; tb < kh; tb++) {
@@ -1152,9 +1167,11 @@ public final class VariantKernel implements PoolKernel {
                         double div = override ? fixed : rowDiv * cols[c];
                         if (nr == 2 && t1 - t0 == 2) {
                             // The 2 x 2 window of training layers inline, each tap's updates in the
-                            // reference's order. The maximum is taken with selects rather than a
-                            // branch per tap (ReLU outputs are full of zero ties, on which that
-                            // branch mispredicts); mixed needs neither the sum nor the maximum's value.
+                            // reference's order. The maximum is taken by Math.max and the winner as the
+                            // first tap equal to it, without branches (ReLU outputs are full of zero
+                            // ties, on which a branch per tap mispredicts); NaN windows, and windows at
+                            // or below a finite floor, take the scan. Mixed needs neither the sum nor
+                            // the maximum's value.
                             int kw = b.kw[c];
                             int s0 = rows[0] + b.sw[c] + t0;
                             int s2 = rows[1] + b.sw[c] + t0;
@@ -1164,20 +1181,30 @@ public final class VariantKernel implements PoolKernel {
                             float v1 = in[r0 + 1];
                             float v2 = in[r1];
                             float v3 = in[r1 + 1];
-                            float best = floor;
-                            int arg = lowest ? -1 : s0;
-                            boolean take = v0 > best | (nan & v0 != v0);
-                            best = take ? v0 : best;
-                            arg = take ? s0 : arg;
-                            take = v1 > best | (nan & v1 != v1);
-                            best = take ? v1 : best;
-                            arg = take ? s0 + 1 : arg;
-                            take = v2 > best | (nan & v2 != v2);
-                            best = take ? v2 : best;
-                            arg = take ? s2 : arg;
-                            take = v3 > best | (nan & v3 != v3);
-                            best = take ? v3 : best;
-                            arg = take ? s2 + 1 : arg;
+                            float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                            int arg;
+                            if (FastKernel.beats(best, floor, lowest)) {
+                                // The winner is the first tap equal to the maximum; its own value (the
+                                // sign of a zero) is read again where gated needs it.
+                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
+                                arg = s0 + (l & 1) + (l >> 1) * (s2 - s0);
+                                if (gated) best = in[inBase + arg];
+                            } else {
+                                best = floor;
+                                arg = lowest ? -1 : s0;
+                                boolean take = v0 > best | (nan & v0 != v0);
+                                best = take ? v0 : best;
+                                arg = take ? s0 : arg;
+                                take = v1 > best | (nan & v1 != v1);
+                                best = take ? v1 : best;
+                                arg = take ? s0 + 1 : arg;
+                                take = v2 > best | (nan & v2 != v2);
+                                best = take ? v2 : best;
+                                arg = take ? s2 : arg;
+                                take = v3 > best | (nan & v3 != v3);
+                                best = take ? v3 : best;
+                                arg = take ? s2 + 1 : arg;
+                            }
                             float go = gradOut[q];
                             int k0 = taps[0] * kw + t0;
                             int k1 = taps[1] * kw + t0;
