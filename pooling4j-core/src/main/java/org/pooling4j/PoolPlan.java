@@ -17,6 +17,7 @@ import org.pooling4j.internal.Check;
 import org.pooling4j.internal.exec.Execution;
 import org.pooling4j.internal.exec.Execution.Call;
 import org.pooling4j.internal.kernels.FastKernel;
+import org.pooling4j.internal.kernels.VariantKernel;
 
 /**
  * A pooling operator resolved once against one input shape and layout: geometry, per-axis window
@@ -291,6 +292,28 @@ public final class PoolPlan {
         checkInput(input);
         checkSameShape(g, gradOutput, "gradOutput");
         return ex.run(Call.BACKWARD_WEIGHTS, input.data(), gradOutput.data(), null, null, null, gradIn, gradWeights);
+    }
+
+    /** Gated forward into {@code output} that keeps the windows' gates, maxima and winners in {@code cache}. */
+    String forwardGates(Tensor input, Tensor output, GateCache cache) {
+        checkForward(input, output);
+        if (!(ex.heuristic(false) instanceof VariantKernel)) {
+            String kernel = ex.run(Call.FORWARD, input.data(), null, null, null, null, output.data(), null);
+            cache.filled(kernel, false);
+            return kernel;
+        }
+        String kernel = ex.runGates(input.data(), output.data(), cache.gates, cache.maxima, cache.winners);
+        cache.filled(kernel, true);
+        return kernel;
+    }
+
+    /** As {@link #backwardWithWeights(Tensor, Tensor, float[], double[])}, from what {@code cache} kept. */
+    String backwardWithWeights(Tensor input, Tensor gradOutput, float[] gradIn, double[] gradWeights, GateCache cache) {
+        if (!cache.kept()) return backwardWithWeights(input, gradOutput, gradIn, gradWeights);
+        checkInput(input);
+        checkSameShape(g, gradOutput, "gradOutput");
+        return ex.runGatesBackward(
+                input.data(), gradOutput.data(), gradIn, gradWeights, cache.gates, cache.maxima, cache.winners);
     }
 
     /** The samples the spec's seed gives (fractional max, stochastic training), or null. */

@@ -1,6 +1,7 @@
 package org.pooling4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -332,6 +333,41 @@ public final class Pooling {
      *     Gaussian (it has no learnable weights)
      */
     public static Gradients backwardWithWeights(PoolSpec spec, Tensor input, Tensor gradOutput) {
+        return backwardWithWeights(spec, input, gradOutput, null);
+    }
+
+    /**
+     * Gated pooling forward into {@code output} that keeps, per window, what its backward needs (the
+     * gate, the maximum and its position) for {@link #backwardWithWeights(PoolSpec, Tensor, Tensor,
+     * GateCache)}. The output is the same as {@link #forwardInto(PoolSpec, Tensor, Tensor, int)}'s.
+     *
+     * @throws IllegalArgumentException for other operators, or when the cache (16 bytes per output)
+     *     exceeds the memory budget
+     */
+    public static GateCache gatedForwardInto(PoolSpec spec, Tensor input, Tensor output) {
+        PoolPlan p = cached(spec, input, 0);
+        CallChecks.requireOp(spec, PoolOp.GATED);
+        Geometry g = p.geometry();
+        Budget.bytes(
+                "input shape",
+                input.shape(),
+                "the gate cache",
+                g.outputElements(),
+                GateCache.BYTES_PER_OUTPUT,
+                g.outputElements() + " outputs x " + GateCache.BYTES_PER_OUTPUT + " bytes");
+        GateCache cache = new GateCache(g);
+        p.forwardGates(input, output, cache);
+        return cache;
+    }
+
+    /**
+     * As {@link #backwardWithWeights(PoolSpec, Tensor, Tensor)}, from what a gated forward kept in
+     * {@code cache} ({@link #gatedForwardInto}) on this spec and input; {@code cache} may be null (the
+     * backward then recomputes). The gradients are the same bits either way.
+     *
+     * @throws IllegalArgumentException also when {@code cache} belongs to another spec or input shape
+     */
+    public static Gradients backwardWithWeights(PoolSpec spec, Tensor input, Tensor gradOutput, GateCache cache) {
         PoolPlan p = cached(spec, input, 0);
         if (!spec.op().hasWeights())
             throw Check.fail("spec.op", spec.op(), "only GATED and WEIGHTED_AVG have learnable weights");
@@ -340,6 +376,19 @@ public final class Pooling {
                     "sigma", spec.sigma(), "a Gaussian weighted average has fixed weights and so no weight gradient");
         }
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
+        if (cache != null) {
+            Geometry a = cache.geometry();
+            Geometry b = p.geometry();
+            if (a != b
+                    && !(a.spec().equals(b.spec())
+                            && Arrays.equals(a.inputShapeRef(), b.inputShapeRef())
+                            && a.layout() == b.layout())) {
+                throw Check.fail(
+                        "cache",
+                        "of " + a.spec() + " on " + Arrays.toString(a.inputShapeRef()),
+                        "must come from a forward of this spec and input shape " + Arrays.toString(b.inputShapeRef()));
+            }
+        }
         // The kernels keep one partial weight gradient per plane and tap (summed in plane order).
         Geometry g = p.geometry();
         long partial = Budget.times((long) g.batch() * g.channels(), spec.windowTaps());
@@ -358,7 +407,8 @@ public final class Pooling {
                 g.batch() + " x " + g.channels() + " planes x " + spec.windowTaps() + " taps doubles");
         Tensor gradIn = p.newGradInput();
         double[] gw = new double[spec.tapWeights().length];
-        p.backwardWithWeights(input, gradOutput, gradIn.data(), gw);
+        if (cache == null) p.backwardWithWeights(input, gradOutput, gradIn.data(), gw);
+        else p.backwardWithWeights(input, gradOutput, gradIn.data(), gw, cache);
         float[] w = new float[gw.length];
         for (int i = 0; i < w.length; i++) w[i] = (float) gw[i];
         return new Gradients(gradIn, new Tensor(w, spec.weightsShape(), Layout.CHANNELS_FIRST));

@@ -375,6 +375,27 @@ class VariantKernelTest {
             Arrays.fill(gi, Float.NaN);
             v.backward(g, x, pr.gy, null, null, gi, w, threads);
             assertBits(refGi, gi, pr + ": backward with weights, input gradient");
+            if (op == PoolOp.GATED) {
+                // From the forward's gates, maxima and winners: the same output, and the same bits of
+                // both gradients as the backward that computes them again.
+                float[] outG = new float[outN];
+                double[] gates = new double[outN];
+                float[] maxima = new float[outN];
+                int[] winners = new int[outN];
+                v.forwardGates(g, x, outG, gates, maxima, winners, threads);
+                assertBits(refOut, outG, pr + ": forward keeping the gates");
+                double[] wc = new double[refW.length];
+                Arrays.fill(wc, 0.25);
+                float[] gc = new float[inN];
+                Arrays.fill(gc, Float.NaN);
+                v.backward(g, x, pr.gy, null, null, gc, wc, gates, maxima, winners, threads);
+                assertBits(refGi, gc, pr + ": backward from the kept gates, input gradient");
+                for (int i = 0; i < w.length; i++) {
+                    if (Double.doubleToLongBits(w[i]) != Double.doubleToLongBits(wc[i])) {
+                        fail(pr + ": weight gradient " + i + " from the kept gates: " + wc[i] + ", recomputed " + w[i]);
+                    }
+                }
+            }
             for (int i = 0; i < w.length; i++) {
                 double tol = RTOL * Math.max(1, Math.abs(refW[i]));
                 // A NaN or infinite input makes the weight gradient non-finite: it must then match exactly.

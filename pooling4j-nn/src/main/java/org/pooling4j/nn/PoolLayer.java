@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
+import org.pooling4j.GateCache;
 import org.pooling4j.Geometry;
 import org.pooling4j.Layout;
 import org.pooling4j.LongTensor;
@@ -433,6 +434,7 @@ public final class PoolLayer extends Layer {
         lastArgmax = null;
         lastSamples = null;
         lastIndices = null;
+        lastGates = null;
         boolean train = training();
         switch (op) {
             case MAX:
@@ -478,6 +480,17 @@ public final class PoolLayer extends Layer {
                 lastIndices = r.indices();
                 break;
             }
+            case GATED:
+                y = Tensor.zeros(os);
+                if (weights != null) {
+                    // The backward takes the gates, maxima and winners from here instead of
+                    // computing them again.
+                    lastGates = Pooling.gatedForwardInto(spec, x, y);
+                    lastKernel = lastGates.kernel();
+                } else {
+                    lastKernel = Pooling.forwardInto(spec, x, y, 0);
+                }
+                break;
             default:
                 y = Tensor.zeros(os);
                 lastKernel = Pooling.forwardInto(spec, x, y, 0);
@@ -491,6 +504,9 @@ public final class PoolLayer extends Layer {
     }
 
     private Tensor lastDraws;
+
+    /** Gated pooling's gates, maxima and winners from the last forward, or null. */
+    private GateCache lastGates;
 
     /** Uniforms in [0, 1) from the layer's generator. */
     private Tensor draws(int... shape) {
@@ -524,7 +540,7 @@ public final class PoolLayer extends Layer {
             case GATED:
             case WEIGHTED_AVG: {
                 if (weights == null) return Pooling.backward(lastSpec, lastX, gradOut);
-                Pooling.Gradients g = Pooling.backwardWithWeights(lastSpec, lastX, gradOut);
+                Pooling.Gradients g = Pooling.backwardWithWeights(lastSpec, lastX, gradOut, lastGates);
                 float[] gw = g.weights().data();
                 float[] acc = weights.grad();
                 for (int i = 0; i < acc.length; i++) acc[i] += gw[i];

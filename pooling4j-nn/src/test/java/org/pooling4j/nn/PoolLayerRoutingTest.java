@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.pooling4j.Tensor;
 
 /**
- * Stochastic and fractional max layers route their backward by the taps the forward picked. Their
- * gradients must be those of the reference kernel run on the same draws (the layers are seeded, so a
- * second layer with the same seed draws the same), bit for bit, and those of a hand-worked example.
+ * Stochastic and fractional max layers route their backward by the taps the forward picked, and gated
+ * layers by the gates and winners their forward kept. Their gradients must be those of the reference
+ * kernel run on the same draws (the layers are seeded, so a second layer with the same seed draws the
+ * same), bit for bit, and those of a hand-worked example.
  */
 class PoolLayerRoutingTest {
     private static final long SEED = Long.getLong("pooling4j.seed", 7321L);
@@ -87,6 +88,9 @@ class PoolLayerRoutingTest {
             sameAsReference("stochastic k2 s2", () -> PoolLayer.stochastic(2, 2, layerSeed), true, seed);
             sameAsReference("stochastic k3 s2", () -> PoolLayer.stochastic(3, 2, layerSeed), true, seed);
             sameAsReference("stochastic k2 s2 evaluation", () -> PoolLayer.stochastic(2, 2, layerSeed), false, seed);
+            // Gated keeps its forward's gates and winners for the backward (the reference keeps none).
+            sameAsReference("gated k2 s2", () -> PoolLayer.gated(2, 2, layerSeed), true, seed);
+            sameAsReference("gated k3 s2", () -> PoolLayer.gated(3, 2, layerSeed), true, seed);
             sameAsReference("fractional k2 /2", () -> PoolLayer.fractionalDivide(2, 2, layerSeed), true, seed);
             sameAsReference("fractional k2 x0.7", () -> PoolLayer.fractionalMax(2, 0.7, layerSeed), true, seed);
             sameAsReference("fractional k2 evaluation", () -> PoolLayer.fractionalDivide(2, 2, layerSeed), false, seed);

@@ -161,6 +161,51 @@ public final class Execution {
         return kernel;
     }
 
+    /**
+     * Gated forward on the variant kernel, keeping per output the gate, the window's maximum and its
+     * winner for {@link #runGatesBackward}; observed as a forward call. The caller has checked that the
+     * heuristic forward kernel is the variant kernel.
+     */
+    public String runGates(float[] x, float[] y, double[] gates, float[] maxima, int[] winners) {
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        VariantKernel k = (VariantKernel) heuristic(false);
+        k.forwardGates(g, x, y, gates, maxima, winners, threads);
+        if (t0 != Trace.UNOBSERVED)
+            Trace.end(ev, t0, key(Call.FORWARD, k.name()), g.rank(), bytes(Call.FORWARD, false), false);
+        return k.name();
+    }
+
+    /**
+     * Gated backward with weight gradients from what {@link #runGates} kept (the variant kernel;
+     * as {@link Call#BACKWARD_WEIGHTS} otherwise, recomputing).
+     */
+    public String runGatesBackward(
+            float[] x,
+            float[] dy,
+            float[] gradIn,
+            double[] gradWeights,
+            double[] gates,
+            float[] maxima,
+            int[] winners) {
+        PoolEvent ev = Trace.event();
+        long t0 = Trace.start(ev);
+        PoolKernel h = heuristic(true);
+        String kernel;
+        if (h instanceof VariantKernel) {
+            ((VariantKernel) h).backward(g, x, dy, null, null, gradIn, gradWeights, gates, maxima, winners, threads);
+            kernel = h.name();
+        } else {
+            ReferenceKernel ref = h instanceof ReferenceKernel ? (ReferenceKernel) h : Kernels.reference();
+            ref.backward(g, x, dy, null, null, gradIn, gradWeights);
+            kernel = ref.name();
+        }
+        if (t0 != Trace.UNOBSERVED) {
+            Trace.end(ev, t0, key(Call.BACKWARD_WEIGHTS, kernel), g.rank(), bytes(Call.BACKWARD_WEIGHTS, false), false);
+        }
+        return kernel;
+    }
+
     private FastKernel argmaxKernel(boolean backward) {
         FastKernel k = backward ? argmaxBackward : argmaxForward;
         if (k == null) {

@@ -94,6 +94,22 @@ public final class VariantKernel implements PoolKernel {
         else Parallel.run(planes, t, (p0, p1) -> forwardPlanes(g, in, out, indices, samples, p0, p1));
     }
 
+    /**
+     * Gated forward that also keeps, per output, what its backward needs ({@code gates}: the gate
+     * {@code m}; {@code maxima}: the window's maximum; {@code winners}: its plane position, or -1),
+     * each exactly as the backward would compute it again.
+     */
+    public void forwardGates(
+            Geometry g, float[] in, float[] out, double[] gates, float[] maxima, int[] winners, int threads) {
+        int planes = planes(g);
+        if (planes == 0) return;
+        Box b = g.box();
+        PoolSpec spec = g.spec();
+        int t = Parallel.threadsFor(threads, planes, 4L * ((long) g.inputElements() + 4L * g.outputElements()));
+        if (t <= 1) blendPlanes(b, spec, in, out, gates, maxima, winners, 0, planes);
+        else Parallel.run(planes, t, (p0, p1) -> blendPlanes(b, spec, in, out, gates, maxima, winners, p0, p1));
+    }
+
     private static void forwardPlanes(
             Geometry g, float[] in, float[] out, long[] indices, float[] samples, int p0, int p1) {
         PoolSpec spec = g.spec();
@@ -111,7 +127,7 @@ public final class VariantKernel implements PoolKernel {
         } else if (op == PoolOp.LP) {
             lpForward(b, spec, in, out, p0, p1);
         } else {
-            blendPlanes(b, spec, in, out, p0, p1);
+            blendPlanes(b, spec, in, out, null, null, null, p0, p1);
         }
     }
 
@@ -397,7 +413,17 @@ public final class VariantKernel implements PoolKernel {
     }
 
     /** Mixed and gated forward: {@code m * max + (1 - m) * avg} in double, as the reference's blend. */
-    private static void blendPlanes(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
+    private static void blendPlanes(
+            Box b,
+            PoolSpec spec,
+            float[] in,
+            float[] out,
+            double[] gates,
+            float[] maxima,
+            int[] winners,
+            int p0,
+            int p1) {
+        boolean keep = gates != null;
         boolean gated = spec.op() == PoolOp.GATED;
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
@@ -439,15 +465,29 @@ public final class VariantKernel implements PoolKernel {
                             float v2 = in[i2];
                             float v3 = in[i2 + 1];
                             float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                            int arg;
                             if (FastKernel.beats(best, floor, lowest)) {
                                 int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
-                                best = in[i0 + (l & 1) + (l >> 1) * (i2 - i0)];
+                                arg = i0 + (l & 1) + (l >> 1) * (i2 - i0);
+                                best = in[arg];
+                                arg -= inBase;
                             } else {
+                                int s0 = i0 - inBase;
+                                int s2 = i2 - inBase;
                                 best = floor;
-                                best = v0 > best | (nan & v0 != v0) ? v0 : best;
-                                best = v1 > best | (nan & v1 != v1) ? v1 : best;
-                                best = v2 > best | (nan & v2 != v2) ? v2 : best;
-                                best = v3 > best | (nan & v3 != v3) ? v3 : best;
+                                arg = lowest ? -1 : s0;
+                                boolean take = v0 > best | (nan & v0 != v0);
+                                best = take ? v0 : best;
+                                arg = take ? s0 : arg;
+                                take = v1 > best | (nan & v1 != v1);
+                                best = take ? v1 : best;
+                                arg = take ? s0 + 1 : arg;
+                                take = v2 > best | (nan & v2 != v2);
+                                best = take ? v2 : best;
+                                arg = take ? s2 : arg;
+                                take = v3 > best | (nan & v3 != v3);
+                                best = take ? v3 : best;
+                                arg = take ? s2 + 1 : arg;
                             }
                             double sum = 0;
                             sum += v0;
@@ -467,6 +507,11 @@ public final class VariantKernel implements PoolKernel {
                             }
                             double max = best;
                             out[q] = (float) (m * max + (1 - m) * (sum / div));
+                            if (keep) {
+                                gates[q] = m;
+                                maxima[q] = best;
+                                winners[q] = arg;
+                            }
                             continue;
                         }
                         int arg0 = lowest ? -1 : rows[0] + b.sw[c] + b.lw[c];
@@ -475,6 +520,11 @@ public final class VariantKernel implements PoolKernel {
                         double avg = s.sum / div;
                         double m = gated ? ReferenceKernel.sigmoid(s.z) : alpha;
                         out[q] = (float) (m * max + (1 - m) * avg);
+                        if (keep) {
+                            gates[q] = m;
+                            maxima[q] = s.max;
+                            winners[q] = s.arg;
+                        }
                     }
                 }
             }
@@ -623,6 +673,26 @@ public final class VariantKernel implements PoolKernel {
             float[] gradIn,
             double[] gradWeights,
             int threads) {
+        backward(g, in, gradOut, indices, samples, gradIn, gradWeights, null, null, null, threads);
+    }
+
+    /**
+     * As {@link #backward(Geometry, float[], float[], long[], float[], float[], double[], int)}; for
+     * gated pooling, {@code gates}, {@code maxima} and {@code winners} (all null, or all filled by
+     * {@link #forwardGates} on this geometry and input) save the windows' scans and gates.
+     */
+    public void backward(
+            Geometry g,
+            float[] in,
+            float[] gradOut,
+            long[] indices,
+            float[] samples,
+            float[] gradIn,
+            double[] gradWeights,
+            double[] gates,
+            float[] maxima,
+            int[] winners,
+            int threads) {
         int planes = planes(g);
         if (planes == 0) return;
         PoolSpec spec = g.spec();
@@ -631,10 +701,14 @@ public final class VariantKernel implements PoolKernel {
         int taps = gradWeights != null ? spec.windowTaps() : 0;
         double[] partial = gradWeights != null ? new double[planes * taps] : null;
         int t = Parallel.threadsFor(threads, planes, 4L * (2L * g.inputElements() + g.outputElements()));
-        if (t <= 1) backwardPlanes(g, in, gradOut, indices, samples, gradIn, partial, 0, planes);
+        if (t <= 1)
+            backwardPlanes(g, in, gradOut, indices, samples, gradIn, partial, gates, maxima, winners, 0, planes);
         else
             Parallel.run(
-                    planes, t, (p0, p1) -> backwardPlanes(g, in, gradOut, indices, samples, gradIn, partial, p0, p1));
+                    planes,
+                    t,
+                    (p0, p1) -> backwardPlanes(
+                            g, in, gradOut, indices, samples, gradIn, partial, gates, maxima, winners, p0, p1));
         if (partial != null) {
             boolean perChannel = spec.op() == PoolOp.GATED && spec.weightChannels() != 0;
             int channels = g.channels();
@@ -653,6 +727,9 @@ public final class VariantKernel implements PoolKernel {
             float[] samples,
             float[] gradIn,
             double[] partial,
+            double[] gates,
+            float[] maxima,
+            int[] winners,
             int p0,
             int p1) {
         PoolSpec spec = g.spec();
@@ -678,7 +755,7 @@ public final class VariantKernel implements PoolKernel {
                 weightedBackward(b, spec, in, gradOut, gradIn, partial, p0, p1);
                 break;
             default:
-                blendBackward(b, spec, in, gradOut, gradIn, partial, p0, p1);
+                blendBackward(b, spec, in, gradOut, gradIn, partial, gates, maxima, winners, p0, p1);
                 break;
         }
     }
@@ -1134,8 +1211,20 @@ public final class VariantKernel implements PoolKernel {
      * have no dilation, so a window's taps are adjacent along the width.)
      */
     private static void blendBackward(
-            Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, double[] partial, int p0, int p1) {
+            Box b,
+            PoolSpec spec,
+            float[] in,
+            float[] gradOut,
+            float[] gradIn,
+            double[] partial,
+            double[] gates,
+            float[] maxima,
+            int[] winners,
+            int p0,
+            int p1) {
         boolean gated = spec.op() == PoolOp.GATED;
+        // The forward's gates, maxima and winners (forwardGates), used by the 2 x 2 windows.
+        boolean cached = gates != null;
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         boolean lowest = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
         float floor = FastKernel.floor(spec);
@@ -1181,9 +1270,14 @@ public final class VariantKernel implements PoolKernel {
                             float v1 = in[r0 + 1];
                             float v2 = in[r1];
                             float v3 = in[r1 + 1];
-                            float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                            float best;
                             int arg;
-                            if (FastKernel.beats(best, floor, lowest)) {
+                            if (cached) {
+                                // The forward's maximum and winner (forwardGates), as computed below.
+                                best = maxima[q];
+                                arg = winners[q];
+                            } else if (FastKernel.beats(
+                                    best = Math.max(Math.max(v0, v1), Math.max(v2, v3)), floor, lowest)) {
                                 // The winner is the first tap equal to the maximum; its own value (the
                                 // sign of a zero) is read again where gated needs it.
                                 int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
@@ -1216,14 +1310,18 @@ public final class VariantKernel implements PoolKernel {
                                 sum += v1;
                                 sum += v2;
                                 sum += v3;
-                                double z = 0;
-                                z += wt[off + k0] * v0;
-                                z += wt[off + k0 + 1] * v1;
-                                z += wt[off + k1] * v2;
-                                z += wt[off + k1 + 1] * v3;
+                                if (cached) {
+                                    m = gates[q];
+                                } else {
+                                    double z = 0;
+                                    z += wt[off + k0] * v0;
+                                    z += wt[off + k0 + 1] * v1;
+                                    z += wt[off + k1] * v2;
+                                    z += wt[off + k1 + 1] * v3;
+                                    m = ReferenceKernel.sigmoid(z);
+                                }
                                 double max = best;
                                 double avg = sum / div;
-                                m = ReferenceKernel.sigmoid(z);
                                 dz = go * (max - avg) * m * (1 - m);
                             }
                             if (arg >= 0) gradIn[inBase + arg] += (float) (go * m);
