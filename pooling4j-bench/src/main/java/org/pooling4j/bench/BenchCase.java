@@ -23,13 +23,14 @@ public final class BenchCase {
         /**
          * The forward a pooling4j-nn pooling layer runs in training, for any operator, on inputs after a
          * ReLU (non-negative, as stochastic pooling needs): max with its compact argmax, stochastic and
-         * fractional max with fixed draws, the others {@code Pooling.forwardInto}.
+         * fractional max with fixed draws, gated keeping its gate cache, the others
+         * {@code Pooling.forwardInto}.
          */
         TRAINING_FORWARD,
         /**
          * The backward a pooling4j-nn pooling layer runs after {@link #TRAINING_FORWARD}: max by the
-         * argmax, stochastic and fractional max with the forward's draws, gated and weighted average
-         * with their weight gradients, the others {@code Pooling.backward}.
+         * argmax, stochastic and fractional max with the forward's draws, gated (from the forward's gate
+         * cache) and weighted average with their weight gradients, the others {@code Pooling.backward}.
          */
         TRAINING_BACKWARD;
 

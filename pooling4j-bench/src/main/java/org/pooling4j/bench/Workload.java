@@ -2,6 +2,7 @@ package org.pooling4j.bench;
 
 import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
+import org.pooling4j.GateCache;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
@@ -103,6 +104,7 @@ public final class Workload {
                 // As for the plain max backward cases, the argmax replaces the input.
                 input = null;
             }
+            if (op == PoolOp.GATED) gates = Pooling.gatedForwardInto(c.spec(), input, Tensor.zeros(outShape));
             // Max and average write into a preallocated gradient; the other calls return a new one.
             if (op == PoolOp.MAX || op == PoolOp.AVG) gradInput = Tensor.zeros(c.layout(), c.inputShape());
             output = null;
@@ -179,6 +181,13 @@ public final class Workload {
                     output = r.values();
                     return r.kernel();
                 };
+            case GATED:
+                // PoolLayer's gated forward keeps its gates, maxima and winners for the backward.
+                return () -> {
+                    Pooling.setThreads(threads);
+                    gates = Pooling.gatedForwardInto(spec, input, output);
+                    return gates.kernel();
+                };
             default:
                 return () -> Pooling.forwardInto(spec, input, output, threads);
         }
@@ -210,7 +219,8 @@ public final class Workload {
             case WEIGHTED_AVG:
                 return () -> {
                     Pooling.setThreads(threads);
-                    Pooling.Gradients g = Pooling.backwardWithWeights(spec, input, gradOutput);
+                    // Gated: from the forward's cache (made once, untimed), as PoolLayer does.
+                    Pooling.Gradients g = Pooling.backwardWithWeights(spec, input, gradOutput, gates);
                     gradInput = g.input();
                     weightGrad = g.weights();
                     return kernel;
@@ -225,6 +235,9 @@ public final class Workload {
     }
 
     private Tensor weightGrad;
+
+    /** Gated training's forward cache (the backward cases make it once, before timing), else null. */
+    private GateCache gates;
 
     /** The weight gradient of the last gated or weighted-average training backward, else null. */
     public Tensor weightGrad() {
