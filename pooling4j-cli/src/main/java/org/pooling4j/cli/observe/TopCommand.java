@@ -67,6 +67,8 @@ public final class TopCommand implements Callable<Integer> {
     static final long LAG_NANOS = 3_000_000_000L;
     /** How long to wait for the stream's first batch before showing tables anyway. */
     static final long FIRST_BATCH_WAIT_MS = 10_000;
+    /** Seconds Ctrl-C waits for the event stream and the JMX connection to close before the JVM ends. */
+    static final int EXIT_WAIT_SECONDS = 10;
 
     @Option(names = "--pid", required = true, paramLabel = "PID", description = "process id of the JVM to watch")
     long pid;
@@ -122,18 +124,19 @@ public final class TopCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: the hook stops the loop, waits for it to close the stream (so the target's
         // recording is closed too), then ends the JVM with status 0, as Ctrl-C is the normal way out.
+        // It ends the JVM even when closing takes longer than it waits: the other shutdown hooks run
+        // at the same time, and JFR's own can block behind a slow close for as long as that lasts.
         Thread hook = new Thread(
                 () -> {
                     stop.countDown();
                     live.wake();
                     try {
-                        if (done.await(3, TimeUnit.SECONDS)) {
-                            out.flush();
-                            Runtime.getRuntime().halt(0);
-                        }
+                        done.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    out.flush();
+                    Runtime.getRuntime().halt(0);
                 },
                 "pooling4j-top-exit");
         Runtime.getRuntime().addShutdownHook(hook);
