@@ -127,18 +127,22 @@ class TopCommandTest {
         Child c = startLoop(60);
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Path err = dir.resolve("top.err");
-        Process top = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "top",
-                        "--pid",
-                        Long.toString(c.pid()),
-                        "--interval",
-                        "0.5")
-                .redirectError(err.toFile())
-                .start();
+        List<String> cmd = new ArrayList<>();
+        // A process started in the background inherits SIGINT ignored (shells start background jobs so),
+        // and a JVM then never sees the signal; GNU env gives top the default disposition back, as a
+        // terminal's foreground job has it.
+        if (envResetsSignals()) cmd.addAll(List.of("env", "--default-signal=INT"));
+        cmd.addAll(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "top",
+                "--pid",
+                Long.toString(c.pid()),
+                "--interval",
+                "0.5"));
+        Process top = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         children.add(top);
         BufferedReader out = new BufferedReader(new InputStreamReader(top.getInputStream(), StandardCharsets.UTF_8));
         // Interrupt once the first table is out, so the stream to the target is up.
@@ -163,6 +167,21 @@ class TopCommandTest {
         assertEquals(0, top.exitValue(), stderr);
         assertTrue(stderr.contains("pooling4j top: stopped"), stderr);
         assertTrue(c.process().isAlive(), "the target must outlive top");
+    }
+
+    /** Whether {@code env --default-signal} (GNU coreutils 8.31 and later) is there. */
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
+                    .redirectErrorStream(true)
+                    .start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test
