@@ -131,7 +131,6 @@ public final class ChannelsFirstKernel extends FastKernel {
         int c0 = inner[0];
         int c1 = inner[1];
         int[] delta = c1 > c0 ? b.tapDeltas() : null;
-        boolean twoByTwo = delta != null && delta.length == 4 && b.kw[0] == 2 && b.dw == 1;
         for (int p = p0; p < p1; p++) {
             int inBase = p * inPlane;
             int q = p * outPlane;
@@ -148,13 +147,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                         argmaxOne(b, spec, in, inBase, a, bb, c, q + c, out, indices, argmax, arg);
                     if (f1 > f0) {
                         int rowBase = rowOf(b, a, bb, 0, 0) * b.iw;
-                        if (twoByTwo) {
-                            argmaxRow2x2(in, inBase, rowBase, b, f0, f1, q, out, indices, argmax, nan, floor, noWinner);
-                        } else {
-                            argmaxRow(
-                                    in, inBase, rowBase, b, delta, f0, f1, q, out, indices, argmax, nan, floor,
-                                    noWinner);
-                        }
+                        argmaxRow(in, inBase, rowBase, b, delta, f0, f1, q, out, indices, argmax, nan, floor, noWinner);
                     }
                     for (int c = f1; c < b.ow; c++)
                         argmaxOne(b, spec, in, inBase, a, bb, c, q + c, out, indices, argmax, arg);
@@ -313,56 +306,6 @@ public final class ChannelsFirstKernel extends FastKernel {
                         local = t;
                     }
                 }
-            }
-            store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
-        }
-    }
-
-    /** {@link #argmaxRow} for 2 x 2 windows without dilation, unrolled. */
-    private static void argmaxRow2x2(
-            float[] in,
-            int inBase,
-            int rowBase,
-            Box b,
-            int c0,
-            int c1,
-            int q,
-            float[] out,
-            long[] indices,
-            Argmax argmax,
-            boolean nan,
-            float floor,
-            boolean noWinner) {
-        // The second window row: the next height tap, or the next depth tap for a 2 x 1 x 2 window.
-        int[] delta = b.tapDeltas();
-        int dh = delta[2];
-        for (int c = c0; c < c1; c++) {
-            int s = rowBase + b.sw[c];
-            int i = inBase + s;
-            float v0 = in[i];
-            float v1 = in[i + 1];
-            float v2 = in[i + dh];
-            float v3 = in[i + dh + 1];
-            float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-            float best;
-            int local;
-            if (beats(m, floor, noWinner)) {
-                // The winner's own value (its zero sign), read again from L1.
-                local = firstEqual4(v0, v1, v2, v3, m);
-                best = in[i + delta[local]];
-            } else {
-                boolean take = v0 > floor | (nan & v0 != v0);
-                best = take ? v0 : floor;
-                local = take ? 0 : -1;
-                take = v1 > best | (nan & v1 != v1);
-                best = take ? v1 : best;
-                local = take ? 1 : local;
-                take = v2 > best | (nan & v2 != v2);
-                best = take ? v2 : best;
-                local = take ? 2 : local;
-                take = v3 > best | (nan & v3 != v3);
-                best = take ? v3 : best;
-                local = take ? 3 : local;
             }
             store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
         }

@@ -143,25 +143,44 @@ public abstract class FastKernel implements PoolKernel {
     }
 
     /**
-     * The first of four taps, in scan order, equal to {@code m} as floats (so +0 and -0 are equal):
-     * 0 to 3, or 3 when none is. With {@code m} the taps' maximum by {@link Math#max} (which C2
-     * compiles without branches), this is the reference scan's winner when {@code m} is a number
-     * that beats the floor ({@link #beats}): int selects, where the scan's branch per tap mispredicts
-     * about once per window on ReLU outputs full of equal zeros.
+     * The reference scan's winner among the four taps of a 2 x 2 window, in scan order: 0 to 3, or -1
+     * when none beats the floor. Where the maximum by {@link Math#max} (which C2 compiles without
+     * branches) is a number above the floor, or the floor itself when that is negative infinity (the
+     * first tap then stays the winner, and holds the floor's value), the winner is the first tap equal
+     * to it, taken by int selects: on ReLU outputs full of equal zeros the scan's branch per tap
+     * mispredicts about once per window. Otherwise (NaN, or nothing above a finite floor) the scan.
      */
-    public static int firstEqual4(float v0, float v1, float v2, float v3, float m) {
-        int l = 3;
-        l = v2 == m ? 2 : l;
-        l = v1 == m ? 1 : l;
-        return v0 == m ? 0 : l;
+    public static int winner4(float v0, float v1, float v2, float v3, float floor, boolean finiteFloor, boolean nan) {
+        float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        if (beats(m, floor, finiteFloor)) {
+            int l = 3;
+            l = v2 == m ? 2 : l;
+            l = v1 == m ? 1 : l;
+            return v0 == m ? 0 : l;
+        }
+        float best = floor;
+        int l = -1;
+        if (v0 > best || (nan && v0 != v0)) {
+            best = v0;
+            l = 0;
+        }
+        if (v1 > best || (nan && v1 != v1)) {
+            best = v1;
+            l = 1;
+        }
+        if (v2 > best || (nan && v2 != v2)) {
+            best = v2;
+            l = 2;
+        }
+        if (v3 > best || (nan && v3 != v3)) l = 3;
+        return l;
     }
 
     /**
      * Whether a window maximum {@code m} taken by {@link Math#max} is the reference scan's: a number
-     * greater than the floor, or equal to it when the floor is negative infinity (the first tap then
-     * stays the winner). NaN, or a maximum at or below a finite floor, needs the scan itself.
+     * greater than the floor, or equal to it when the floor is negative infinity.
      */
-    public static boolean beats(float m, float floor, boolean finiteFloor) {
+    static boolean beats(float m, float floor, boolean finiteFloor) {
         return m > floor | (!finiteFloor & m == floor);
     }
 

@@ -464,31 +464,10 @@ public final class VariantKernel implements PoolKernel {
                             float v1 = in[i0 + 1];
                             float v2 = in[i2];
                             float v3 = in[i2 + 1];
-                            float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-                            int arg;
-                            if (FastKernel.beats(best, floor, lowest)) {
-                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
-                                arg = i0 + (l & 1) + (l >> 1) * (i2 - i0);
-                                best = in[arg];
-                                arg -= inBase;
-                            } else {
-                                int s0 = i0 - inBase;
-                                int s2 = i2 - inBase;
-                                best = floor;
-                                arg = lowest ? -1 : s0;
-                                boolean take = v0 > best | (nan & v0 != v0);
-                                best = take ? v0 : best;
-                                arg = take ? s0 : arg;
-                                take = v1 > best | (nan & v1 != v1);
-                                best = take ? v1 : best;
-                                arg = take ? s0 + 1 : arg;
-                                take = v2 > best | (nan & v2 != v2);
-                                best = take ? v2 : best;
-                                arg = take ? s2 : arg;
-                                take = v3 > best | (nan & v3 != v3);
-                                best = take ? v3 : best;
-                                arg = take ? s2 + 1 : arg;
-                            }
+                            int l = FastKernel.winner4(v0, v1, v2, v3, floor, lowest, nan);
+                            int arg =
+                                    l < 0 ? (lowest ? -1 : i0 - inBase) : i0 - inBase + (l & 1) + (l >> 1) * (i2 - i0);
+                            float best = l < 0 ? floor : in[inBase + arg];
                             double sum = 0;
                             sum += v0;
                             sum += v1;
@@ -604,25 +583,11 @@ public final class VariantKernel implements PoolKernel {
                             float v1 = in[inBase + first + 1];
                             float v2 = in[inBase + second];
                             float v3 = in[inBase + second + 1];
-                            float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-                            if (FastKernel.beats(m, floor, lowest)) {
-                                // The first tap equal to the maximum, and its own value (zero sign).
-                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, m);
+                            int l = FastKernel.winner4(v0, v1, v2, v3, floor, lowest, nan);
+                            if (l >= 0) {
+                                // The winner's own value (the sign of a zero).
                                 arg = first + (l & 1) + (l >> 1) * iw;
                                 best = in[inBase + arg];
-                            } else {
-                                boolean take = v0 > best | (nan & v0 != v0);
-                                best = take ? v0 : best;
-                                arg = take ? first : arg;
-                                take = v1 > best | (nan & v1 != v1);
-                                best = take ? v1 : best;
-                                arg = take ? first + 1 : arg;
-                                take = v2 > best | (nan & v2 != v2);
-                                best = take ? v2 : best;
-                                arg = take ? second : arg;
-                                take = v3 > best | (nan & v3 != v3);
-                                best = take ? v3 : best;
-                                arg = take ? second + 1 : arg;
                             }
                         } else {
                             for (int ta = 0; ta < kd; ta++) {
@@ -1276,28 +1241,11 @@ public final class VariantKernel implements PoolKernel {
                                 // The forward's maximum and winner (forwardGates), as computed below.
                                 best = maxima[q];
                                 arg = winners[q];
-                            } else if (FastKernel.beats(
-                                    best = Math.max(Math.max(v0, v1), Math.max(v2, v3)), floor, lowest)) {
-                                // The winner is the first tap equal to the maximum; its own value (the
-                                // sign of a zero) is read again where gated needs it.
-                                int l = FastKernel.firstEqual4(v0, v1, v2, v3, best);
-                                arg = s0 + (l & 1) + (l >> 1) * (s2 - s0);
-                                if (gated) best = in[inBase + arg];
                             } else {
-                                best = floor;
-                                arg = lowest ? -1 : s0;
-                                boolean take = v0 > best | (nan & v0 != v0);
-                                best = take ? v0 : best;
-                                arg = take ? s0 : arg;
-                                take = v1 > best | (nan & v1 != v1);
-                                best = take ? v1 : best;
-                                arg = take ? s0 + 1 : arg;
-                                take = v2 > best | (nan & v2 != v2);
-                                best = take ? v2 : best;
-                                arg = take ? s2 : arg;
-                                take = v3 > best | (nan & v3 != v3);
-                                best = take ? v3 : best;
-                                arg = take ? s2 + 1 : arg;
+                                int l = FastKernel.winner4(v0, v1, v2, v3, floor, lowest, nan);
+                                arg = l < 0 ? (lowest ? -1 : s0) : s0 + (l & 1) + (l >> 1) * (s2 - s0);
+                                // The winner's own value (the sign of a zero), which gated needs.
+                                best = l < 0 ? floor : gated ? in[inBase + arg] : 0f;
                             }
                             float go = gradOut[q];
                             int k0 = taps[0] * kw + t0;
