@@ -461,7 +461,15 @@ class KernelPathsTest {
                         2),
                 // Planes longer than the 512-float chunks of the average's sum, and shorter.
                 c("global avg, chunks", PoolSpec.globalAvg(1).build(), "floats", 1, 3, 1300),
-                c("global avg", PoolSpec.globalAvg(3).build(), "floats", 2, 2, 3, 4, 5),
+                c("global avg", PoolSpec.globalAvg(3).build(), "floats", 2, 2, 3, 4, 5)
+                        .on(Path.RUNS),
+                // ResNet's head: 7x7 planes, an odd count of them (runs go two at a time).
+                c("global avg 7x7", PoolSpec.globalAvg(2).build(), "floats", 3, 13, 7, 7)
+                        .on(Path.RUNS),
+                c("global avg 1 float", PoolSpec.globalAvg(2).build(), "floats", 2, 5, 1, 1)
+                        .on(Path.RUNS),
+                c("global avg 512", PoolSpec.globalAvg(1).build(), "floats", 1, 3, 512)
+                        .on(Path.RUNS),
                 c("global lp 1", PoolSpec.globalLp(1, 2).build(), "floats", 1, 3, 5, 6),
                 c("global lp 2", PoolSpec.globalLp(2, 1).build(), "floats", 1, 3, 20),
                 c("global lp 3", PoolSpec.globalLp(3, 2).build(), "floats", 1, 2, 4, 5),
@@ -1318,7 +1326,9 @@ class KernelPathsTest {
          * Forward with indices (and the compact argmax) on the pairs path of 2 x 2 stride-2 windows;
          * the plain forward's path is not checked.
          */
-        PAIRS
+        PAIRS,
+        /** Global average of planes short enough to be summed as runs by one {@link RowOps#sumRuns} call. */
+        RUNS
     }
 
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
@@ -1586,7 +1596,13 @@ class KernelPathsTest {
         EdgeRowOps spy = (EdgeRowOps) k.ops;
         spy.reset();
         k.forward(g, x.data(), out.data(), null, null, threads);
-        note(failures, ctx, spy.pathDiffers(path, g.outSize(g.rank() - 1)));
+        if (path == Path.RUNS) {
+            if (layout == Layout.CHANNELS_FIRST && spy.sumRunsCalls.get() == 0) {
+                failures.add(ctx + "global average should sum its planes as runs, but made no sumRuns call");
+            }
+        } else {
+            note(failures, ctx, spy.pathDiffers(path, g.outSize(g.rank() - 1)));
+        }
         note(
                 failures,
                 ctx + "forward ",
@@ -1663,7 +1679,11 @@ class KernelPathsTest {
         /** Calls of {@link RowOps#pairMax} since {@link #reset}. */
         final AtomicInteger pairCalls = new AtomicInteger();
 
+        /** Calls of {@link RowOps#sumRuns} since {@link #reset}. */
+        final AtomicInteger sumRunsCalls = new AtomicInteger();
+
         void reset() {
+            sumRunsCalls.set(0);
             pairCalls.set(0);
             interleaveCalls.set(0);
             verticalCalls.set(0);
@@ -1843,6 +1863,12 @@ class KernelPathsTest {
         @Override
         public float sumRange(float[] a, int off, int n) {
             return S.sumRange(a, off, n);
+        }
+
+        @Override
+        public void sumRuns(float[] a, int off, int n, int runs, float[] dst, int d) {
+            sumRunsCalls.incrementAndGet();
+            S.sumRuns(a, off, n, runs, dst, d);
         }
 
         @Override

@@ -85,6 +85,13 @@ public interface RowOps {
     float sumRange(float[] a, int off, int n);
 
     /**
+     * Sums of {@code runs} consecutive runs of {@code n} floats: for {@code r < runs},
+     * {@code dst[d + r] = } the sum of {@code a[off + r*n .. off + (r+1)*n)}; {@code n >= 1}.
+     * Implementations may read (never write) past a run's end while they stay inside {@code a}.
+     */
+    void sumRuns(float[] a, int off, int n, int runs, float[] dst, int d);
+
+    /**
      * How many floats past the end of a row {@link #verticalMax} and {@link #verticalSum} may write,
      * and read past the last tap row, when a row is shorter than one vector.
      */

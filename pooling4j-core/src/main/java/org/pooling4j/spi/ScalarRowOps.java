@@ -153,6 +153,11 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void sumRuns(float[] a, int off, int n, int runs, float[] dst, int d) {
+        for (int r = 0; r < runs; r++) dst[d + r] = sumRange(a, off + r * n, n);
+    }
+
+    @Override
     public void verticalMax(
             float[] src,
             int base,

@@ -339,6 +339,46 @@ class VectorRowOpsTest {
         }
     }
 
+    /**
+     * Runs of every length up to past two vectors and over the whole-run limit, in arrays that end
+     * exactly at the last run (the last runs cannot take a whole-vector tail load) and with room
+     * after it; the floats past the runs are huge, so a tail lane not masked off shows.
+     */
+    @Test
+    void runSumsAgreeWithinFloatRoundingAndIgnoreWhatFollows() {
+        SplittableRandom r = new SplittableRandom(SEED + 5);
+        int L = simd.lanes();
+        int[] lengths = new int[3 * L + 4 + 3];
+        for (int i = 0; i < 3 * L + 4; i++) lengths[i] = i + 1;
+        lengths[3 * L + 4] = 49;
+        lengths[3 * L + 5] = 1024;
+        lengths[3 * L + 6] = 1025;
+        for (int n : lengths) {
+            for (int runs = 0; runs <= 5; runs++) {
+                for (int extra : new int[] {0, 1, L, 2 * L + 3}) {
+                    int off = 3;
+                    float[] a = finite(r, off + runs * n + extra);
+                    for (int i = off + runs * n; i < a.length; i++) a[i] = 3e30f;
+                    for (int i = 0; i < off; i++) a[i] = -3e30f;
+                    float[] want = new float[runs + 2];
+                    float[] got = new float[runs + 2];
+                    java.util.Arrays.fill(want, 7f);
+                    java.util.Arrays.fill(got, 7f);
+                    SCALAR.sumRuns(a, off, n, runs, want, 1);
+                    simd.sumRuns(a, off, n, runs, got, 1);
+                    String what = "sumRuns n=" + n + " runs=" + runs + " extra=" + extra + " seed " + SEED;
+                    assertEquals(7f, got[0], what + ": wrote before its first run");
+                    assertEquals(7f, got[runs + 1], what + ": wrote past its last run");
+                    for (int k = 1; k <= runs; k++) {
+                        double sumAbs = 0;
+                        for (int i = 0; i < n; i++) sumAbs += Math.abs(a[off + (k - 1) * n + i]);
+                        assertEquals(want[k], got[k], 1e-6 * Math.max(1, sumAbs), what + " run " + (k - 1));
+                    }
+                }
+            }
+        }
+    }
+
     private static float[] finite(SplittableRandom r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);

@@ -340,6 +340,13 @@ public final class ChannelsFirstKernel extends FastKernel {
         float div = op == PoolOp.GLOBAL_AVG ? b.divisors()[0] : 0;
         double p = spec.p();
         boolean torch = spec.lpMode() == LpMode.PYTORCH;
+        if (op == PoolOp.GLOBAL_AVG && n <= GLOBAL_RUN) {
+            // Short planes: the plane sums in one call (the SIMD version overlaps their reductions
+            // across lanes), written into the output and divided in place, as the loop below would.
+            ops.sumRuns(in, p0 * n, n, p1 - p0, out, p0);
+            for (int pl = p0; pl < p1; pl++) out[pl] = (float) (out[pl] / (double) div);
+            return;
+        }
         for (int pl = p0; pl < p1; pl++) {
             int base = pl * n;
             if (op == PoolOp.GLOBAL_MAX) {
@@ -357,10 +364,13 @@ public final class ChannelsFirstKernel extends FastKernel {
         }
     }
 
+    /** Floats summed in float before the sum goes on in double (see {@link #chunkedSum}). */
+    private static final int GLOBAL_RUN = 512;
+
     /** Sum in float over short chunks and in double across them, so long planes keep float accuracy. */
     private double chunkedSum(float[] a, int off, int n) {
         double s = 0;
-        for (int i = 0; i < n; i += 512) s += ops.sumRange(a, off + i, Math.min(512, n - i));
+        for (int i = 0; i < n; i += GLOBAL_RUN) s += ops.sumRange(a, off + i, Math.min(GLOBAL_RUN, n - i));
         return s;
     }
 
