@@ -470,6 +470,45 @@ class KernelPathsTest {
                         .on(Path.RUNS),
                 c("global avg 512", PoolSpec.globalAvg(1).build(), "floats", 1, 3, 512)
                         .on(Path.RUNS),
+                // Plain max and average whose one window is the whole plane take the global path.
+                c("avg window = 7x7 plane", PoolSpec.avg(7, 7).build(), "floats", 2, 9, 7, 7)
+                        .on(Path.RUNS),
+                c(
+                                "avg window = plane, ceil, stride 2",
+                                PoolSpec.avg(7, 7).stride(2, 2).ceilMode(true).build(),
+                                "floats",
+                                1,
+                                5,
+                                7,
+                                7)
+                        .on(Path.RUNS),
+                c(
+                                "avg window = plane, divisor override",
+                                PoolSpec.avg(3, 5).divisorOverride(7).build(),
+                                "floats",
+                                1,
+                                4,
+                                3,
+                                5)
+                        .on(Path.RUNS),
+                c("avg window = 3-D plane", PoolSpec.avg(2, 3, 4).build(), "floats", 2, 3, 2, 3, 4)
+                        .on(Path.RUNS),
+                c("max window = plane", PoolSpec.max(5, 6).build(), "zeros", 2, 3, 5, 6),
+                c("max window = 1-D plane", PoolSpec.max(9).build(), "specials", 2, 3, 9),
+                c(
+                        "max window = plane, nan ignore, no winner",
+                        PoolSpec.max(7, 2)
+                                .nanPolicy(NanPolicy.IGNORE)
+                                .maxFloor(MaxFloor.LOWEST_FINITE)
+                                .build(),
+                        "no-winner",
+                        1,
+                        3,
+                        7,
+                        2),
+                // Windows as large as the plane but not the plane: padding, dilation.
+                c("avg 7x7 p1 on 7x7", PoolSpec.avg(7, 7).padding(1, 1).build(), "floats", 1, 3, 7, 7),
+                c("max 3x3 d2 on 5x5", PoolSpec.max(3, 3).dilation(2, 2).build(), "zeros", 1, 3, 5, 5),
                 c("global lp 1", PoolSpec.globalLp(1, 2).build(), "floats", 1, 3, 5, 6),
                 c("global lp 2", PoolSpec.globalLp(2, 1).build(), "floats", 1, 3, 20),
                 c("global lp 3", PoolSpec.globalLp(3, 2).build(), "floats", 1, 2, 4, 5),

@@ -86,7 +86,7 @@ public final class ChannelsFirstKernel extends FastKernel {
         if (indices != null) {
             if (t <= 1) argmaxPlanes(b, in, out, indices, null, 0, planes);
             else Parallel.run(planes, t, (p0, p1) -> argmaxPlanes(b, in, out, indices, null, p0, p1));
-        } else if (op.isGlobal()) {
+        } else if (op.isGlobal() || wholePlane(g)) {
             if (t <= 1) globalPlanes(b, in, out, 0, planes);
             else Parallel.run(planes, t, (p0, p1) -> globalPlanes(b, in, out, p0, p1));
         } else if (blocked(b, g.spec(), planes)) {
@@ -331,9 +331,30 @@ public final class ChannelsFirstKernel extends FastKernel {
         }
     }
 
+    /**
+     * Whether max or average pooling has one window per plane that is the plane itself, in its order:
+     * no padding, no dilation, the kernel as large as the input (ResNet's and Inception's 7x7 and 8x8
+     * average at the head, written as a plain average). Such windows take the global path.
+     */
+    static boolean wholePlane(Geometry g) {
+        PoolOp op = g.spec().op();
+        if (op != PoolOp.MAX && op != PoolOp.AVG) return false;
+        if (g.outPlane() != 1) return false;
+        for (int a = 0; a < g.rank(); a++) {
+            int taps = g.taps(a, 0);
+            if (g.start(a, 0) != 0 || taps != g.inSize(a) || g.validLo(a, 0) != 0 || g.validHi(a, 0) != taps)
+                return false;
+            if (taps > 1 && g.step(a) != 1) return false;
+        }
+        return true;
+    }
+
     private void globalPlanes(Box b, float[] in, float[] out, int p0, int p1) {
         PoolSpec spec = b.g.spec();
         PoolOp op = spec.op();
+        // A plain max or average whose one window is the whole plane (wholePlane) is the global one.
+        if (op == PoolOp.MAX) op = PoolOp.GLOBAL_MAX;
+        else if (op == PoolOp.AVG) op = PoolOp.GLOBAL_AVG;
         int n = b.inPlane();
         boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
         float floor = floor(spec);
