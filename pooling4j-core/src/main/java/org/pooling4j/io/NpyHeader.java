@@ -482,7 +482,8 @@ final class NpyHeader {
                             out.append('\\').append(e);
                         } else {
                             int cp = hex(e == 'u' ? 4 : 8);
-                            if (cp > Character.MAX_CODE_POINT) throw error("\\U escape out of range");
+                            // Eight hex digits above 7fffffff overflow to a negative int.
+                            if (cp < 0 || cp > Character.MAX_CODE_POINT) throw error("\\U escape out of range");
                             out.appendCodePoint(cp);
                         }
                         break;

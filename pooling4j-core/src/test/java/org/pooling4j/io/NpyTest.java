@@ -545,6 +545,20 @@ class NpyTest {
                     () -> read(npy(1, "{'descr': 5, 'fortran_order': False, 'shape': (1,), }", new byte[4])),
                     "'descr' is not a string");
             rejects(() -> read(npy(1, dict("<f4", "False", "(2, x)"), new byte[8])), "name 'x' is not a literal");
+            // Code points past U+10FFFF, and eight digits past 7fffffff (a fuzzing find: they overflowed an int
+            // and reached appendCodePoint as a negative number).
+            rejects(
+                    () -> read(npy(
+                            1,
+                            "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': '\\U00110000', }",
+                            new byte[4])),
+                    "\\U escape out of range");
+            rejects(
+                    () -> read(npy(
+                            1,
+                            "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': '\\U88888888', }",
+                            new byte[4])),
+                    "\\U escape out of range");
         }
 
         @ParameterizedTest
