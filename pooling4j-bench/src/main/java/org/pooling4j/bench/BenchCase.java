@@ -128,9 +128,9 @@ public final class BenchCase {
     /**
      * Bytes one call reads or writes: forward 4·(input + output); max backward 4·gradOutput +
      * {@code argmaxBytesPerEntry}·outputs + 4·gradInput; average backward 4·(gradOutput + gradInput).
-     * Training forward: 4·(input + output), plus {@code argmaxBytesPerEntry}·outputs for max (the
-     * argmax it writes). Training backward: as max or average backward for those operators; the
-     * others read the input too: 4·(gradOutput + input + gradInput). Index and draw arrays of
+     * Training forward: 4·(input + output), plus {@code argmaxBytesPerEntry}·outputs for max and
+     * adaptive max (the argmax they write; 0 for the others). Training backward: as max backward
+     * where there is an argmax, as average backward for average; the others read the input too: 4·(gradOutput + input + gradInput). Index and draw arrays of
      * stochastic and fractional pooling are not counted (they are no tensors of the problem).
      */
     public long bytesMoved(int argmaxBytesPerEntry) {
@@ -144,9 +144,10 @@ public final class BenchCase {
             case AVG_BACKWARD:
                 return 4 * (out + in);
             case TRAINING_FORWARD:
-                return 4 * (in + out) + (spec.op() == PoolOp.MAX ? (long) argmaxBytesPerEntry * out : 0);
+                // Max and adaptive max train with the compact argmax (0 bytes per entry otherwise).
+                return 4 * (in + out) + (long) argmaxBytesPerEntry * out;
             case TRAINING_BACKWARD:
-                if (spec.op() == PoolOp.MAX) return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
+                if (argmaxBytesPerEntry > 0) return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
                 if (spec.op() == PoolOp.AVG) return 4 * (out + in);
                 return 4 * (out + 2 * in);
             default:

@@ -128,8 +128,9 @@ public final class StandardSuite {
 
     /**
      * The kinds of {@code Pools.of(kind, 2, 2, seed)} (pooling4j-nn) with the same parameters, plus
-     * adaptive max pooling to the same 12x12 output (the same windows as max, through the adaptive
-     * path). Each forward, then each backward.
+     * adaptive max pooling to the same 12x12 output (the same windows as max: its plan runs them on
+     * max's kernels, and the layer trains it with the compact argmax, as max). Each forward, then
+     * each backward.
      */
     private static List<BenchCase> trainingCases() {
         List<String> names = new ArrayList<>();

@@ -92,21 +92,23 @@ public final class Workload {
             draws = Tensor.of(uniforms(in[0] * in[1] * 2, seed + 2), in[0], in[1], 2);
         }
         int argmaxBytes = 0;
-        if (op == PoolOp.MAX) {
+        // Max and adaptive max train with the compact argmax, as PoolLayer does.
+        boolean argmaxed = op == PoolOp.MAX || op == PoolOp.ADAPTIVE_MAX;
+        if (argmaxed) {
             plan = Pooling.plan(c.spec(), c.inputShape(), c.layout());
             argmax = plan.newArgmax();
             argmaxBytes = argmax.bytesPerEntry();
         }
         if (c.kind() == Kind.TRAINING_BACKWARD) {
             gradOutput = new Tensor(random(Math.toIntExact(c.outputElements()), seed + 1), outShape, c.layout());
-            if (op == PoolOp.MAX) {
+            if (argmaxed) {
                 plan.forwardArgmax(input, output, argmax);
                 // As for the plain max backward cases, the argmax replaces the input.
                 input = null;
             }
             if (op == PoolOp.GATED) gates = Pooling.gatedForwardInto(c.spec(), input, Tensor.zeros(outShape));
             // Max and average write into a preallocated gradient; the other calls return a new one.
-            if (op == PoolOp.MAX || op == PoolOp.AVG) gradInput = Tensor.zeros(c.layout(), c.inputShape());
+            if (argmaxed || op == PoolOp.AVG) gradInput = Tensor.zeros(c.layout(), c.inputShape());
             output = null;
         }
         return c.bytesMoved(argmaxBytes);
@@ -162,7 +164,8 @@ public final class Workload {
     private Timing.Call trainingForward(int threads) {
         PoolSpec spec = c.spec();
         switch (spec.op()) {
-            case MAX: {
+            case MAX:
+            case ADAPTIVE_MAX: {
                 // PoolLayer's training forward: the plan's forward with the compact argmax for backward.
                 PoolPlan p = Pooling.plan(spec, c.inputShape(), c.layout(), threads);
                 return () -> p.forwardArgmax(input, output, argmax);
@@ -199,6 +202,7 @@ public final class Workload {
         String kernel = input == null ? null : Pooling.kernelFor(spec, input, true);
         switch (spec.op()) {
             case MAX:
+            case ADAPTIVE_MAX:
                 return () -> Pooling.backwardInto(argmax, gradOutput, gradInput, threads);
             case AVG:
                 // The layer's Pooling.backward, into a preallocated gradient (the same kernel).

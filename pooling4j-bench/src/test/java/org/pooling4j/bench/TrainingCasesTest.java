@@ -74,6 +74,10 @@ class TrainingCasesTest {
         // Max forward writes its argmax too; backward reads it instead of the input.
         assertEquals(4 * (in + out) + out, StandardSuite.get("lenet_max").bytesMoved(1));
         assertEquals(4 * out + out + 4 * in, StandardSuite.get("lenet_max_bwd").bytesMoved(1));
+        // Adaptive max trains with the compact argmax too.
+        assertEquals(4 * (in + out) + out, StandardSuite.get("lenet_adaptive").bytesMoved(1));
+        assertEquals(
+                4 * out + out + 4 * in, StandardSuite.get("lenet_adaptive_bwd").bytesMoved(1));
         assertEquals(4 * (out + in), StandardSuite.get("lenet_avg_bwd").bytesMoved(0));
         assertEquals(4 * (out + 2 * in), StandardSuite.get("lenet_gated_bwd").bytesMoved(0));
     }

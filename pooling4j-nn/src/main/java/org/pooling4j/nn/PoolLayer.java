@@ -438,6 +438,9 @@ public final class PoolLayer extends Layer {
         boolean train = training();
         switch (op) {
             case MAX:
+            case ADAPTIVE_MAX:
+                // Max and adaptive max keep the compact argmax for the backward (adaptive max whose
+                // windows tile the input runs the same kernels as max).
                 y = Tensor.zeros(os);
                 if (!argmaxUnavailable) {
                     try {
@@ -525,6 +528,7 @@ public final class PoolLayer extends Layer {
         Layers.checkSame("pool " + opName(), lastOut, gradOut);
         switch (op) {
             case MAX:
+            case ADAPTIVE_MAX:
                 if (lastArgmax != null) {
                     Tensor gi = Tensor.zeros(lastX.shape());
                     Pooling.backwardInto(lastArgmax, gradOut, gi, 0);

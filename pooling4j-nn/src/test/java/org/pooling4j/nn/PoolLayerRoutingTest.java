@@ -7,11 +7,14 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.pooling4j.PoolSpec;
+import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
 
 /**
- * Stochastic and fractional max layers route their backward by the taps the forward picked, and gated
- * layers by the gates and winners their forward kept. Their gradients must be those of the reference
+ * Stochastic and fractional max layers route their backward by the taps the forward picked, gated
+ * layers by the gates and winners their forward kept, and max and adaptive max layers by their
+ * forward's compact argmax. Their gradients must be those of the reference
  * kernel run on the same draws (the layers are seeded, so a second layer with the same seed draws the
  * same), bit for bit, and those of a hand-worked example.
  */
@@ -94,6 +97,55 @@ class PoolLayerRoutingTest {
             sameAsReference("fractional k2 /2", () -> PoolLayer.fractionalDivide(2, 2, layerSeed), true, seed);
             sameAsReference("fractional k2 x0.7", () -> PoolLayer.fractionalMax(2, 0.7, layerSeed), true, seed);
             sameAsReference("fractional k2 evaluation", () -> PoolLayer.fractionalDivide(2, 2, layerSeed), false, seed);
+        }
+    }
+
+    /**
+     * Max and adaptive max layers keep their forward's compact argmax (a fast kernel's, whatever kernel
+     * is forced); their outputs and gradients must be the reference kernel's, computed here by the core's
+     * recomputing calls with the reference kernel forced. Input sizes 4 to 12 against outputs of 2 and 3:
+     * adaptive windows that tile the input (run as max) and ones that do not.
+     */
+    @Test
+    void maxAndAdaptiveMaxLayersMatchTheReference() {
+        SplittableRandom base = new SplittableRandom(SEED + 1);
+        for (int i = 0; i < 40; i++) {
+            long seed = base.nextLong();
+            SplittableRandom r = new SplittableRandom(seed);
+            int[] shape = {1 + r.nextInt(3), 1 + r.nextInt(3), 4 + r.nextInt(9), 4 + r.nextInt(9)};
+            Object[][] cases = {
+                {
+                    "max k2 s2",
+                    PoolLayer.max(2, 2),
+                    PoolSpec.max(2, 2).stride(2, 2).build()
+                },
+                {
+                    "adaptive max 2x2",
+                    PoolLayer.adaptiveMax(2, 2),
+                    PoolSpec.adaptiveMax(2, 2).build()
+                },
+                {
+                    "adaptive max 3x2",
+                    PoolLayer.adaptiveMax(3, 2),
+                    PoolSpec.adaptiveMax(3, 2).build()
+                },
+            };
+            for (Object[] c : cases) {
+                PoolLayer layer = (PoolLayer) c[1];
+                PoolSpec spec = (PoolSpec) c[2];
+                layer.setTraining(true);
+                Tensor x = reluLike(r, shape);
+                Tensor gy = gradient(r, layer.outputShape(x.shape()));
+                Tensor y = layer.forward(x);
+                Tensor gx = layer.backward(gy);
+                System.setProperty(FORCE, "reference");
+                Tensor yRef = Pooling.forward(spec, x);
+                Tensor gxRef = Pooling.backward(spec, x, gy);
+                System.clearProperty(FORCE);
+                String at = c[0] + " on " + java.util.Arrays.toString(shape) + ", seed " + seed;
+                assertBits(yRef.data(), y.data(), at + ": forward");
+                assertBits(gxRef.data(), gx.data(), at + ": backward");
+            }
         }
     }
 

@@ -52,6 +52,9 @@ public final class Execution {
     public static final String UNPOOL_KERNEL = "unpool-scalar";
 
     private final Geometry g;
+    // What the kernels other than the reference run (Kernels.kernelGeometry): g, or the sliding
+    // windows equal to g's adaptive ones.
+    private final Geometry kg;
     private final int threads;
     // The heuristic kernel of each direction, selected on the direction's first call (a kernel
     // forced for one direction must not fail plans that never run the other).
@@ -75,6 +78,7 @@ public final class Execution {
      */
     public Execution(Geometry g, int threads) {
         this.g = g;
+        this.kg = Kernels.kernelGeometry(g);
         this.threads = threads;
     }
 
@@ -93,7 +97,7 @@ public final class Execution {
         if (g.spec().op() == org.pooling4j.PoolOp.MAX_UNPOOL) return null;
         PoolKernel k = backward ? backwardKernel : forwardKernel;
         if (k == null) {
-            k = Kernels.select(g, backward);
+            k = Kernels.select(kg, backward);
             if (backward) backwardKernel = k;
             else forwardKernel = k;
         }
@@ -209,7 +213,7 @@ public final class Execution {
     private FastKernel argmaxKernel(boolean backward) {
         FastKernel k = backward ? argmaxBackward : argmaxForward;
         if (k == null) {
-            k = Kernels.selectArgmax(g, backward);
+            k = Kernels.selectArgmax(kg, backward);
             if (backward) argmaxBackward = k;
             else argmaxForward = k;
         }
@@ -231,7 +235,7 @@ public final class Execution {
         if (c != null && c.generation() == gen) return c.choice();
         boolean fastOnly = call == Call.FORWARD_ARGMAX || call == Call.BACKWARD_ARGMAX;
         Tuner.Choice made = Tuner.choose(
-                g,
+                kg,
                 call.backward,
                 call.variant,
                 threads,
@@ -252,21 +256,22 @@ public final class Execution {
             Argmax argmax,
             float[] samples,
             float[] y) {
+        Geometry geo = k instanceof ReferenceKernel ? g : kg;
         switch (call) {
             case FORWARD:
             case FORWARD_INDICES:
-                k.forward(g, x, y, idx, samples, t);
+                k.forward(geo, x, y, idx, samples, t);
                 break;
             case FORWARD_ARGMAX:
-                ((FastKernel) k).forwardArgmax(g, x, y, argmax, t);
+                ((FastKernel) k).forwardArgmax(geo, x, y, argmax, t);
                 break;
             case BACKWARD:
             case BACKWARD_RECOMPUTE:
             case BACKWARD_INDICES:
-                k.backward(g, x, dy, idx, samples, y, t);
+                k.backward(geo, x, dy, idx, samples, y, t);
                 break;
             case BACKWARD_ARGMAX:
-                ((FastKernel) k).backwardArgmax(g, dy, argmax, y, t);
+                ((FastKernel) k).backwardArgmax(geo, dy, argmax, y, t);
                 break;
             default:
                 throw new AssertionError(call);

@@ -1,9 +1,12 @@
 package org.pooling4j.internal.exec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.pooling4j.Geometry;
+import org.pooling4j.PoolOp;
+import org.pooling4j.PoolSpec;
 import org.pooling4j.internal.kernels.ChannelsFirstKernel;
 import org.pooling4j.internal.kernels.ChannelsLastKernel;
 import org.pooling4j.internal.kernels.FastKernel;
@@ -53,6 +56,38 @@ public final class Kernels {
     private Kernels() {}
 
     /** The reference kernel: the last of the list, which accepts every problem. */
+    /**
+     * The geometry the fast kernels run for {@code g}: adaptive max or average pooling whose windows
+     * tile the input (each input size a multiple of the output size, as LeNet's 24 to 12 or a
+     * 14 to 7 head) has exactly the windows of max or average pooling with kernel = stride =
+     * input / output, whose sliding paths then run it; otherwise {@code g} itself. The plan keeps
+     * reporting {@code g}; the reference kernel runs {@code g} too, as the independent check.
+     */
+    public static Geometry kernelGeometry(Geometry g) {
+        PoolSpec spec = g.spec();
+        PoolOp op = spec.op();
+        if (op != PoolOp.ADAPTIVE_MAX && op != PoolOp.ADAPTIVE_AVG) return g;
+        int r = g.rank();
+        int[] k = new int[r];
+        for (int a = 0; a < r; a++) {
+            int in = g.inSize(a);
+            int out = g.outSize(a);
+            if (out <= 0 || in % out != 0) return g;
+            k[a] = in / out;
+            for (int o = 0; o < out; o++) {
+                if (g.start(a, o) != o * k[a]
+                        || g.taps(a, o) != k[a]
+                        || g.validLo(a, o) != 0
+                        || g.validHi(a, o) != k[a]) return g;
+            }
+        }
+        PoolSpec.Builder b = op == PoolOp.ADAPTIVE_MAX
+                ? PoolSpec.max(k).nanPolicy(spec.nanPolicy()).maxFloor(spec.maxFloor())
+                : PoolSpec.avg(k);
+        Geometry e = Geometry.of(b.stride(k).build(), g.inputShapeRef(), g.layout());
+        return Arrays.equals(e.outputShapeRef(), g.outputShapeRef()) ? e : g;
+    }
+
     public static ReferenceKernel reference() {
         return (ReferenceKernel) KERNELS.get(KERNELS.size() - 1);
     }
