@@ -283,32 +283,44 @@ public final class ChannelsFirstKernel extends FastKernel {
             boolean nan,
             float floor,
             boolean noWinner) {
-        int taps = delta.length;
         for (int c = c0; c < c1; c++) {
             int s = rowBase + b.sw[c];
             int i = inBase + s;
-            // The maximum by Math.max (no branches), then the first tap equal to it, walking back.
-            float m = in[i];
-            for (int t = 1; t < taps; t++) m = Math.max(m, in[i + delta[t]]);
-            float best;
-            int local;
-            if (beats(m, floor, noWinner)) {
-                local = taps - 1;
-                for (int t = taps - 2; t >= 0; t--) local = in[i + delta[t]] == m ? t : local;
-                best = in[i + delta[local]];
-            } else {
-                best = floor;
-                local = -1;
-                for (int t = 0; t < taps; t++) {
-                    float v = in[i + delta[t]];
-                    if (v > best || (nan && v != v)) {
-                        best = v;
-                        local = t;
-                    }
-                }
-            }
-            store(q + c, best, local, s, delta, out, indices, argmax, noWinner);
+            int local = winner(in, i, delta, floor, nan, noWinner);
+            store(q + c, local >= 0 ? in[i + delta[local]] : floor, local, s, delta, out, indices, argmax, noWinner);
         }
+    }
+
+    /**
+     * The reference's winner of the whole window whose taps are {@code in[i + delta[t]]}: its
+     * window-local tap, or -1 when no tap beats the floor. The maximum by {@link Math#max} and the
+     * first tap equal to it, both without branches; a window with a NaN, or with none above a finite
+     * floor, takes the scan itself.
+     */
+    private static int winner(float[] in, int i, int[] delta, float floor, boolean nan, boolean noWinner) {
+        int taps = delta.length;
+        // 2 x 2 windows unrolled: a loop over the tap table ran about 30 ns per window on ReLU outputs,
+        // winner4 about 8 (one thread, 147,456 windows with their gradient scatter: 4.4 against 1.2 ms).
+        if (taps == 4) {
+            return winner4(in[i], in[i + delta[1]], in[i + delta[2]], in[i + delta[3]], floor, noWinner, nan);
+        }
+        float m = in[i];
+        for (int t = 1; t < taps; t++) m = Math.max(m, in[i + delta[t]]);
+        if (beats(m, floor, noWinner)) {
+            int local = taps - 1;
+            for (int t = taps - 2; t >= 0; t--) local = in[i + delta[t]] == m ? t : local;
+            return local;
+        }
+        float best = floor;
+        int local = -1;
+        for (int t = 0; t < taps; t++) {
+            float v = in[i + delta[t]];
+            if (v > best || (nan && v != v)) {
+                best = v;
+                local = t;
+            }
+        }
+        return local;
     }
 
     /** Writes one whole window's maximum and winner; {@code local} is -1 when no tap beat the floor. */
@@ -1032,6 +1044,14 @@ public final class ChannelsFirstKernel extends FastKernel {
         int[] tapDelta = argmax != null && b.sliding ? tapDeltas(b) : null;
         byte[] small = argmax != null ? argmax.byteArray() : null;
         boolean fast = tapDelta != null && small != null && !b.anyEmpty;
+        // Recomputed winners: whole windows (interior columns of rows whose windows keep every row)
+        // find theirs without branches (winner), the others by the reference scan.
+        boolean recompute = indices == null && argmax == null;
+        int[] inner = recompute && b.sliding ? interior(b) : null;
+        int[] delta = inner != null && inner[1] > inner[0] ? b.tapDeltas() : null;
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        float floor = floor(spec);
+        boolean noWinner = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
@@ -1052,7 +1072,24 @@ public final class ChannelsFirstKernel extends FastKernel {
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
                     int rowBase = rowOf(b, a, bb, 0, 0) * b.iw;
+                    boolean full = delta != null
+                            && b.ld[a] == 0
+                            && b.hd[a] == b.kd[a]
+                            && b.lh[bb] == 0
+                            && b.hh[bb] == b.kh[bb];
+                    int f0 = full ? inner[0] : b.ow;
+                    int f1 = full ? inner[1] : b.ow;
                     for (int c = 0; c < b.ow; c++, q++) {
+                        if (c == f0) {
+                            // Outputs in the same order as the scan below, so sums of overlapping windows agree.
+                            for (; c < f1; c++, q++) {
+                                int s0 = rowBase + b.sw[c];
+                                int local = winner(in, inBase + s0, delta, floor, nan, noWinner);
+                                int pos = local >= 0 ? s0 + delta[local] : noWinner ? -1 : s0;
+                                if (pos >= 0) gradIn[inBase + pos] += gradOut[q];
+                            }
+                            if (c == b.ow) break;
+                        }
                         if (b.anyEmpty && b.emptyAt(a, bb, c)) continue;
                         int pos;
                         if (indices != null) {
