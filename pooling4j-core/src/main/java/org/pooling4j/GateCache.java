@@ -10,9 +10,13 @@ package org.pooling4j;
  *
  * <p>Where the forward ran on a kernel that keeps nothing (channels-last input, rank above 3),
  * {@link #kept()} is false and the backward recomputes, as without a cache.
+ *
+ * <p>A training loop can hand each step's forward the cache of the step before
+ * ({@link Pooling#gatedForwardInto(PoolSpec, Tensor, Tensor, GateCache)}): the forward then refills
+ * it, and a step allocates nothing for it. The cache then belongs to the new forward only.
  */
 public final class GateCache {
-    private final Geometry geometry;
+    private volatile Geometry geometry;
     final double[] gates;
     final float[] maxima;
     final int[] winners;
@@ -29,6 +33,18 @@ public final class GateCache {
 
     /** Bytes one cache holds per output element: a double gate, a float maximum and an int position. */
     static final int BYTES_PER_OUTPUT = Double.BYTES + Float.BYTES + Integer.BYTES;
+
+    /** Whether this cache's arrays hold the windows of {@code g} (at least as many outputs). */
+    boolean fits(Geometry g) {
+        return gates.length >= g.outputElements();
+    }
+
+    /** Makes this cache the one of a new forward of {@code g}, before it fills it again. */
+    void renew(Geometry g) {
+        kept = false;
+        kernel = null;
+        geometry = g;
+    }
 
     void filled(String kernel, boolean kept) {
         this.kernel = kernel;

@@ -345,9 +345,28 @@ public final class Pooling {
      *     exceeds the memory budget
      */
     public static GateCache gatedForwardInto(PoolSpec spec, Tensor input, Tensor output) {
+        return gatedForwardInto(spec, input, output, null);
+    }
+
+    /**
+     * As {@link #gatedForwardInto(PoolSpec, Tensor, Tensor)}, refilling {@code reuse} (the cache of an
+     * earlier gated forward, of any spec) when it holds as many outputs as this forward has, so that a
+     * training step allocates no cache; otherwise, or when {@code reuse} is null, a new one. Returns
+     * the cache filled, which then belongs to this forward only.
+     *
+     * @throws IllegalArgumentException for other operators, or when a new cache (16 bytes per output)
+     *     would exceed the memory budget
+     */
+    public static GateCache gatedForwardInto(PoolSpec spec, Tensor input, Tensor output, GateCache reuse) {
         PoolPlan p = cached(spec, input, 0);
         CallChecks.requireOp(spec, PoolOp.GATED);
         Geometry g = p.geometry();
+        if (reuse != null && reuse.fits(g)) {
+            CallChecks.checkSameShape(g, output, "output");
+            reuse.renew(g);
+            p.forwardGates(input, output, reuse);
+            return reuse;
+        }
         Budget.bytes(
                 "input shape",
                 input.shape(),

@@ -3,6 +3,8 @@ package org.pooling4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +68,52 @@ class GateCacheTest {
             sameBits(want.input(), got.input(), "input gradient " + java.util.Arrays.toString(shape));
             sameBits(want.weights(), got.weights(), "weight gradient " + java.util.Arrays.toString(shape));
         }
+    }
+
+    /**
+     * Training steps hand each forward the cache of the step before: it is refilled (same object) while
+     * it has room, with each step's new weights, and its gradients are those of a fresh cache; a larger
+     * input gets a new cache; a bad output leaves the old cache as it was.
+     */
+    @Test
+    void aReusedCacheIsRefilledForEachStep() {
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        int[] shape = {2, 3, 10, 10};
+        GateCache reused = null;
+        for (int step = 0; step < 4; step++) {
+            PoolSpec spec = spec(r, 4);
+            Tensor x = Tensor.of(relu(r, 2 * 3 * 10 * 10), shape);
+            Tensor y = Tensor.zeros(2, 3, 5, 5);
+            GateCache before = reused;
+            reused = Pooling.gatedForwardInto(spec, x, y, reused);
+            if (before != null) assertSame(before, reused, "step " + step + " reuses the cache");
+            assertTrue(reused.kept());
+            sameBits(Pooling.forward(spec, x), y, "forward, step " + step);
+            float[] go = new float[y.size()];
+            for (int i = 0; i < go.length; i++) go[i] = (float) (r.nextDouble() * 2 - 1);
+            Tensor gy = Tensor.of(go, y.shape());
+            Pooling.Gradients want = Pooling.backwardWithWeights(
+                    spec, x, gy, Pooling.gatedForwardInto(spec, x, Tensor.zeros(2, 3, 5, 5)));
+            Pooling.Gradients got = Pooling.backwardWithWeights(spec, x, gy, reused);
+            sameBits(want.input(), got.input(), "input gradient, step " + step);
+            sameBits(want.weights(), got.weights(), "weight gradient, step " + step);
+            // The refilled cache belongs to this step's spec only.
+            PoolSpec older = spec(r, 4);
+            GateCache mine = reused;
+            assertThrows(IllegalArgumentException.class, () -> Pooling.backwardWithWeights(older, x, gy, mine));
+        }
+        PoolSpec spec = spec(r, 4);
+        Tensor big = Tensor.of(relu(r, 2 * 3 * 12 * 12), 2, 3, 12, 12);
+        GateCache grown = Pooling.gatedForwardInto(spec, big, Tensor.zeros(2, 3, 6, 6), reused);
+        assertNotSame(reused, grown, "a forward with more outputs gets a new cache");
+        Geometry kept = reused.geometry();
+        GateCache last = reused;
+        Tensor x = Tensor.of(relu(r, 2 * 3 * 10 * 10), shape);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Pooling.gatedForwardInto(spec, x, Tensor.zeros(2, 3, 4, 4), last));
+        assertSame(kept, reused.geometry(), "a refused call leaves the cache as it was");
+        assertTrue(reused.kept());
     }
 
     @Test

@@ -188,7 +188,8 @@ public final class Workload {
                 // PoolLayer's gated forward keeps its gates, maxima and winners for the backward.
                 return () -> {
                     Pooling.setThreads(threads);
-                    gates = Pooling.gatedForwardInto(spec, input, output);
+                    // Each step refills the cache of the step before, as the layer does.
+                    gates = Pooling.gatedForwardInto(spec, input, output, gates);
                     return gates.kernel();
                 };
             default:

@@ -487,8 +487,8 @@ public final class PoolLayer extends Layer {
                 y = Tensor.zeros(os);
                 if (weights != null) {
                     // The backward takes the gates, maxima and winners from here instead of
-                    // computing them again.
-                    lastGates = Pooling.gatedForwardInto(spec, x, y);
+                    // computing them again; each forward refills the previous one's cache.
+                    lastGates = gateCache = Pooling.gatedForwardInto(spec, x, y, gateCache);
                     lastKernel = lastGates.kernel();
                 } else {
                     lastKernel = Pooling.forwardInto(spec, x, y, 0);
@@ -510,6 +510,9 @@ public final class PoolLayer extends Layer {
 
     /** Gated pooling's gates, maxima and winners from the last forward, or null. */
     private GateCache lastGates;
+
+    /** The cache the gated forwards refill (kept when lastGates is cleared, so steps allocate none). */
+    private GateCache gateCache;
 
     /** Uniforms in [0, 1) from the layer's generator. */
     private Tensor draws(int... shape) {
