@@ -89,10 +89,13 @@ public final class OnnxModel {
             nodes.add(n);
             defs.add(def);
         }
+        Set<String> listed = new HashSet<>();
         for (ValueInfoProto v : g.getOutputList()) {
             if (!defined.contains(v.getName()))
                 throw new OnnxException(
                         "graph output '" + v.getName() + "' is not produced by any node, input or initializer");
+            // The ONNX checker refuses this too (single assignment); run() returns one value per name.
+            if (!listed.add(v.getName())) throw new OnnxException("graph output '" + v.getName() + "' is listed twice");
             outputs.add(v.getName());
         }
         if (outputs.isEmpty()) throw new OnnxException("graph has no outputs");

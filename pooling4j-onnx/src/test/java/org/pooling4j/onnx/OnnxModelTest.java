@@ -192,6 +192,12 @@ class OnnxModelTest {
         assertTrue(assertThrows(OnnxException.class, () -> OnnxModel.of(twice))
                 .getMessage()
                 .contains("already defined"));
+        // A graph output listed twice (found by the fuzz run: run() returned one value for the two names).
+        ModelProto twoOutputs = m.toBuilder()
+                .setGraph(m.getGraph().toBuilder().addOutput(m.getGraph().getOutput(0)))
+                .build();
+        OnnxException listed = assertThrows(OnnxException.class, () -> OnnxModel.of(twoOutputs));
+        assertTrue(listed.getMessage().contains("graph output 'out0' is listed twice"), listed.getMessage());
         ModelProto domain = m.toBuilder()
                 .setGraph(m.getGraph().toBuilder()
                         .setNode(0, m.getGraph().getNode(0).toBuilder().setDomain("com.microsoft")))
