@@ -877,7 +877,8 @@ final class VectorRowOps implements RowOps {
         VectorMask<Float> tail = F.indexInRange(0, n - end);
         FloatVector zero = FloatVector.zero(F);
         // Runs whose whole-vector tail load stays inside the array.
-        long fit = ((long) a.length - off - end - L) / n + 1;
+        long room = (long) a.length - off - end - L;
+        long fit = room < 0 ? 0 : room / n + 1;
         int safe = (int) Math.max(0, Math.min(runs, fit));
         int r = 0;
         for (; r + 1 < safe; r += 2) {
@@ -892,7 +893,17 @@ final class VectorRowOps implements RowOps {
             dst[d + r] = s0.reduceLanes(VectorOperators.ADD);
             dst[d + r + 1] = s1.reduceLanes(VectorOperators.ADD);
         }
-        for (; r < runs; r++) dst[d + r] = sumRange(a, off + r * n, n);
+        // The runs left, one at a time in the same order of operations, so that a run's sum does not
+        // depend on its neighbours (the thread split, the batch): near the array's end the tail is a
+        // masked load, which reads only the run's lanes and gives the same zeros as the blend.
+        for (; r < runs; r++) {
+            int o0 = off + r * n;
+            FloatVector s0 = r < safe
+                    ? zero.blend(FloatVector.fromArray(F, a, o0 + end), tail)
+                    : end < n ? FloatVector.fromArray(F, a, o0 + end, tail) : zero;
+            for (int i = 0; i < end; i += L) s0 = s0.add(FloatVector.fromArray(F, a, o0 + i));
+            dst[d + r] = s0.reduceLanes(VectorOperators.ADD);
+        }
     }
 
     // Vertical passes over a table of rows: each output row's taps are reduced block by block in

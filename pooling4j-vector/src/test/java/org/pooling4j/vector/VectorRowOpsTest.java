@@ -379,6 +379,41 @@ class VectorRowOpsTest {
         }
     }
 
+    /**
+     * A run's sum must not depend on the runs computed with it: the same bits whether the run is summed
+     * in a batch (paired with a neighbour or left over), alone, or as the last run of its array (where
+     * its tail cannot be loaded whole). Otherwise global average pooling would change with the thread
+     * split and the batch.
+     */
+    @Test
+    void aRunsSumDoesNotDependOnItsNeighbours() {
+        SplittableRandom r = new SplittableRandom(SEED + 6);
+        int L = simd.lanes();
+        for (int n : new int[] {L, L + 1, 2 * L - 1, 49, 3 * L + 5, 1024}) {
+            for (int runs = 1; runs <= 7; runs++) {
+                int off = 5;
+                float[] a = finite(r, off + runs * n);
+                float[] batch = new float[runs];
+                simd.sumRuns(a, off, n, runs, batch, 0);
+                for (int k = 0; k < runs; k++) {
+                    float[] one = new float[1];
+                    simd.sumRuns(a, off + k * n, n, 1, one, 0);
+                    // The same run copied to the end of an array of its own length.
+                    float[] alone = java.util.Arrays.copyOfRange(a, off + k * n, off + (k + 1) * n);
+                    float[] end = new float[1];
+                    simd.sumRuns(alone, 0, n, 1, end, 0);
+                    String what = "sumRuns n=" + n + " runs=" + runs + " run " + k + " (seed " + SEED + ")";
+                    assertEquals(
+                            Float.floatToIntBits(batch[k]), Float.floatToIntBits(one[0]), what + ": batch vs alone");
+                    assertEquals(
+                            Float.floatToIntBits(batch[k]),
+                            Float.floatToIntBits(end[0]),
+                            what + ": batch vs at the array's end");
+                }
+            }
+        }
+    }
+
     private static float[] finite(SplittableRandom r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
