@@ -1359,6 +1359,11 @@ class FastKernelsTest {
             },
             {"max 3D k2 s2", PoolSpec.max(2, 2, 2).stride(2).build(), new int[] {2, 8, 16, 24, 24}},
             {"max 1D k4 s4", PoolSpec.max(4).stride(4).build(), new int[] {4, 24, 2048}},
+            // Averages of non-integer values, whose float sums show any change of order; odd plane counts,
+            // so that the threads' chunks start at odd planes too.
+            {"global avg 7x7 floats", PoolSpec.globalAvg(2).build(), new int[] {31, 65, 7, 7}, "floats"},
+            {"avg k7 on 7x7 floats", PoolSpec.avg(7, 7).build(), new int[] {31, 65, 7, 7}, "floats"},
+            {"adaptive avg 14 to 7 floats", PoolSpec.adaptiveAvg(7, 7).build(), new int[] {8, 41, 14, 14}, "floats"},
         };
         int compared = 0;
         List<String> failures = new ArrayList<>();
@@ -1367,7 +1372,7 @@ class FastKernelsTest {
             int[] shape = (int[]) pr[2];
             long caseSeed = master.nextLong();
             SplittableRandom rnd = new SplittableRandom(caseSeed);
-            Tensor xCf = randomTensor(rnd, "ints", shape);
+            Tensor xCf = randomTensor(rnd, pr.length > 3 ? (String) pr[3] : "ints", shape);
             Geometry gCf = Pooling.geometry(spec, xCf);
             // Above the threshold, so that the calls below really split their work.
             assertTrue(
@@ -1403,9 +1408,10 @@ class FastKernelsTest {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-        // 4 problems x 2 layouts x each kernel of that layout x 3 thread counts x at least 2 results.
+        // Each problem x 2 layouts x each kernel of that layout x 3 thread counts x at least 2 results.
         assertTrue(
-                compared >= 4 * 2 * (fastKernels().size() / 2) * 3 * 2, "only " + compared + " thread comparisons ran");
+                compared >= problems.length * 2 * (fastKernels().size() / 2) * 3 * 2,
+                "only " + compared + " thread comparisons ran");
     }
 
     /** Every result of the preallocated-output entry points with {@code threads} threads. */
