@@ -5,6 +5,7 @@ import static org.pooling4j.internal.CallChecks.checkIndices;
 import static org.pooling4j.internal.CallChecks.checkInputShape;
 import static org.pooling4j.internal.CallChecks.checkNonNegative;
 import static org.pooling4j.internal.CallChecks.checkOutputIndices;
+import static org.pooling4j.internal.CallChecks.checkSameProblem;
 import static org.pooling4j.internal.CallChecks.checkSameShape;
 import static org.pooling4j.internal.CallChecks.defaultSamples;
 import static org.pooling4j.internal.CallChecks.notUnpool;
@@ -363,16 +364,7 @@ public final class PoolPlan {
 
     private void checkArgmaxOf(Argmax argmax) {
         Check.notNull(argmax, "argmax");
-        Geometry a = argmax.geometry();
-        if (a != g
-                && !(a.spec().equals(g.spec())
-                        && Arrays.equals(a.inputShapeRef(), g.inputShapeRef())
-                        && a.layout() == g.layout())) {
-            throw Check.fail(
-                    "argmax",
-                    "of " + a.spec() + " on " + Arrays.toString(a.inputShapeRef()),
-                    "must come from this plan's spec and input shape " + Arrays.toString(g.inputShapeRef()));
-        }
+        checkSameProblem(argmax.geometry(), g, "argmax", "must come from this plan's spec and input shape");
     }
 
     @Override

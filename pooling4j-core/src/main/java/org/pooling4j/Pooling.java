@@ -1,7 +1,6 @@
 package org.pooling4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -396,17 +395,8 @@ public final class Pooling {
         }
         CallChecks.checkSameShape(p.geometry(), gradOutput, "gradOutput");
         if (cache != null) {
-            Geometry a = cache.geometry();
-            Geometry b = p.geometry();
-            if (a != b
-                    && !(a.spec().equals(b.spec())
-                            && Arrays.equals(a.inputShapeRef(), b.inputShapeRef())
-                            && a.layout() == b.layout())) {
-                throw Check.fail(
-                        "cache",
-                        "of " + a.spec() + " on " + Arrays.toString(a.inputShapeRef()),
-                        "must come from a forward of this spec and input shape " + Arrays.toString(b.inputShapeRef()));
-            }
+            CallChecks.checkSameProblem(
+                    cache.geometry(), p.geometry(), "cache", "must come from a forward of this spec and input shape");
         }
         // The kernels keep one partial weight gradient per plane and tap (summed in plane order).
         Geometry g = p.geometry();

@@ -49,6 +49,21 @@ public final class CallChecks {
         if (spec.op() != op) throw Check.fail("spec.op", spec.op(), "this call needs " + op);
     }
 
+    /**
+     * Refuses {@code kept} (an argmax or gate cache, named {@code name}) unless it comes from a forward
+     * of {@code g}'s problem: the same spec, input shape and layout.
+     */
+    public static void checkSameProblem(Geometry kept, Geometry g, String name, String rule) {
+        if (kept == g
+                || kept.spec().equals(g.spec())
+                        && Arrays.equals(kept.inputShapeRef(), g.inputShapeRef())
+                        && kept.layout() == g.layout()) return;
+        throw Check.fail(
+                name,
+                "of " + kept.spec() + " on " + Arrays.toString(kept.inputShapeRef()),
+                rule + " " + Arrays.toString(g.inputShapeRef()));
+    }
+
     /** The gradient must have exactly the forward output's shape and the input's layout. */
     public static void checkSameShape(Geometry g, Tensor t, String name) {
         Check.notNull(t, name);
