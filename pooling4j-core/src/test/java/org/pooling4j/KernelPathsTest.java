@@ -643,6 +643,36 @@ class KernelPathsTest {
     }
 
     // =============================================================================================
+    // Channels-first: whole windows scanned by rows (indices, compact argmax, recomputed backward)
+    // =============================================================================================
+
+    @Test
+    void channelsFirstWindowScans() {
+        PoolSpec stem = PoolSpec.max(3, 3).stride(2).padding(1).build();
+        run(
+                "cf window scans",
+                // ResNet's stem window (stride 2, padding: edge windows take the scan one at a time),
+                // stride 1, stride 3 (scalar inside the row operation), dilation, 3-D and 1-D windows,
+                // rows of whole windows shorter than a vector, one vector and vector tails.
+                c("stem 3x3 s2 p1", stem, "zeros", 2, 3, 23, 23).on(Path.SCANS),
+                c("stem, 70 wide", stem, "ints", 1, 2, 9, 70).on(Path.SCANS),
+                c("stem, NaN", stem, "specials", 2, 3, 15, 37).on(Path.SCANS),
+                c("3x3 s1", PoolSpec.max(3, 3).build(), "zeros", 1, 3, 10, 19).on(Path.SCANS),
+                c("3x3 s1 p1, NaN", PoolSpec.max(3, 3).padding(1).build(), "specials", 1, 2, 8, 35)
+                        .on(Path.SCANS),
+                c("3x3 s3", PoolSpec.max(3, 3).stride(3).build(), "ints", 1, 2, 12, 50)
+                        .on(Path.SCANS),
+                c("2x3 s2 dilated", PoolSpec.max(2, 3).stride(2).dilation(2).build(), "zeros", 1, 2, 11, 41)
+                        .on(Path.SCANS),
+                c("3-D 2x3x3 s2", PoolSpec.max(2, 3, 3).stride(2).build(), "zeros", 1, 2, 5, 9, 37)
+                        .on(Path.SCANS),
+                c("1-D k4 s2", PoolSpec.max(4).stride(2).build(), "specials", 2, 3, 77)
+                        .on(Path.SCANS),
+                c("1 whole window per row", PoolSpec.max(3, 3).stride(2).build(), "zeros", 1, 2, 5, 4)
+                        .on(Path.SCANS));
+    }
+
+    // =============================================================================================
     // Channels-first: the pairs path (2 x 2 stride-2 windows with indices or the compact argmax)
     // =============================================================================================
 
@@ -1367,7 +1397,12 @@ class KernelPathsTest {
          */
         PAIRS,
         /** Global average of planes short enough to be summed as runs by one {@link RowOps#sumRuns} call. */
-        RUNS
+        RUNS,
+        /**
+         * Max with indices, with the compact argmax and the recomputed backward scan their whole windows
+         * a row at a time ({@link RowOps#windowArgmax}); the plain forward's path is not checked.
+         */
+        SCANS
     }
 
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
@@ -1639,7 +1674,7 @@ class KernelPathsTest {
             if (layout == Layout.CHANNELS_FIRST && spy.sumRunsCalls.get() == 0) {
                 failures.add(ctx + "global average should sum its planes as runs, but made no sumRuns call");
             }
-        } else {
+        } else if (path != Path.SCANS) {
             note(failures, ctx, spy.pathDiffers(path, g.outSize(g.rank() - 1)));
         }
         note(
@@ -1656,6 +1691,7 @@ class KernelPathsTest {
             if (path == Path.PAIRS && layout == Layout.CHANNELS_FIRST && spy.pairCalls.get() == 0) {
                 failures.add(ctx + "forward with indices should take the pairs path, but made no pair scans");
             }
+            scans(spy, failures, ctx + "forward with indices", path, layout);
             note(failures, ctx + "forward with indices: values ", FastKernelsTest.diffExact(e.y, o2, layout, r));
             note(
                     failures,
@@ -1664,7 +1700,9 @@ class KernelPathsTest {
             if (spec.maxFloor() == MaxFloor.NEGATIVE_INFINITY) {
                 Tensor o3 = FastKernelsTest.filled(e.y.shape(), layout, UNWRITTEN);
                 Argmax a = new Argmax(g);
+                spy.reset();
                 k.forwardArgmax(g, x.data(), o3.data(), a, threads);
+                scans(spy, failures, ctx + "argmax forward", path, layout);
                 note(failures, ctx + "argmax forward: values ", FastKernelsTest.diffExact(e.y, o3, layout, r));
                 note(failures, ctx, FastKernelsTest.diffIndices(e.indices, a.toIndices(), "argmax.toIndices()", r));
                 if (bwd) {
@@ -1678,13 +1716,22 @@ class KernelPathsTest {
                 k.backward(g, x.data(), e.gradOut.data(), e.indices.data(), null, gi.data(), threads);
                 note(failures, ctx + "backward (indices) ", FastKernelsTest.diffExact(e.gradIdx, gi, layout, r));
                 Tensor gr = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
+                spy.reset();
                 k.backward(g, x.data(), e.gradOut.data(), null, null, gr.data(), threads);
+                scans(spy, failures, ctx + "recomputed backward", path, layout);
                 note(failures, ctx + "backward (recomputed) ", FastKernelsTest.diffExact(e.gradRe, gr, layout, r));
             }
         } else if (bwd) {
             Tensor gi = FastKernelsTest.filled(x.shape(), layout, UNWRITTEN);
             k.backward(g, x.data(), e.gradOut.data(), null, null, gi.data(), threads);
             note(failures, ctx + "backward ", FastKernelsTest.diffClose(e.gradRe, gi, layout, r));
+        }
+    }
+
+    /** Notes a failure when a {@link Path#SCANS} case made no {@link RowOps#windowArgmax} call since the reset. */
+    private static void scans(EdgeRowOps spy, List<String> failures, String ctx, Path path, Layout layout) {
+        if (path == Path.SCANS && layout == Layout.CHANNELS_FIRST && spy.argmaxCalls.get() == 0) {
+            failures.add(ctx + " should scan whole windows by rows, but made no windowArgmax call");
         }
     }
 
@@ -1721,7 +1768,11 @@ class KernelPathsTest {
         /** Calls of {@link RowOps#sumRuns} since {@link #reset}. */
         final AtomicInteger sumRunsCalls = new AtomicInteger();
 
+        /** Calls of {@link RowOps#windowArgmax} since {@link #reset}. */
+        final AtomicInteger argmaxCalls = new AtomicInteger();
+
         void reset() {
+            argmaxCalls.set(0);
             sumRunsCalls.set(0);
             pairCalls.set(0);
             interleaveCalls.set(0);
@@ -1902,6 +1953,23 @@ class KernelPathsTest {
         @Override
         public float sumRange(float[] a, int off, int n) {
             return S.sumRange(a, off, n);
+        }
+
+        @Override
+        public void windowArgmax(
+                float[] src,
+                int s,
+                int stride,
+                int[] delta,
+                int taps,
+                boolean nan,
+                float[] max,
+                int m,
+                int[] win,
+                int w,
+                int n) {
+            argmaxCalls.incrementAndGet();
+            S.windowArgmax(src, s, stride, delta, taps, nan, max, m, win, w, n);
         }
 
         @Override

@@ -85,6 +85,26 @@ public interface RowOps {
     float sumRange(float[] a, int off, int n);
 
     /**
+     * The reference's scan of {@code n} whole windows spaced {@code stride} floats apart: window
+     * {@code i}'s taps are {@code src[s + i * stride + delta[t]]}, {@code t < taps}, scanned in
+     * {@code t} order from the first tap, a later tap winning when it is greater than the best so far
+     * or, with {@code nan}, when it is NaN. Writes the best value to {@code max[m + i]} (bit for bit
+     * the winning tap) and the winning {@code t} to {@code win[w + i]}; {@code taps >= 1}.
+     */
+    void windowArgmax(
+            float[] src,
+            int s,
+            int stride,
+            int[] delta,
+            int taps,
+            boolean nan,
+            float[] max,
+            int m,
+            int[] win,
+            int w,
+            int n);
+
+    /**
      * Sums of {@code runs} consecutive runs of {@code n} floats: for {@code r < runs},
      * {@code dst[d + r] = } the sum of {@code a[off + r*n .. off + (r+1)*n)}; {@code n >= 1}.
      * Implementations may read (never write) past a run's end while they stay inside {@code a}.

@@ -153,6 +153,35 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void windowArgmax(
+            float[] src,
+            int s,
+            int stride,
+            int[] delta,
+            int taps,
+            boolean nan,
+            float[] max,
+            int m,
+            int[] win,
+            int w,
+            int n) {
+        for (int i = 0; i < n; i++) {
+            int p = s + i * stride;
+            float best = src[p + delta[0]];
+            int arg = 0;
+            for (int t = 1; t < taps; t++) {
+                float v = src[p + delta[t]];
+                if (v > best || (nan && v != v)) {
+                    best = v;
+                    arg = t;
+                }
+            }
+            max[m + i] = best;
+            win[w + i] = arg;
+        }
+    }
+
+    @Override
     public void sumRuns(float[] a, int off, int n, int runs, float[] dst, int d) {
         for (int r = 0; r < runs; r++) dst[d + r] = sumRange(a, off + r * n, n);
     }

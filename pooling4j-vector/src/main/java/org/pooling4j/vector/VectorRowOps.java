@@ -233,6 +233,150 @@ final class VectorRowOps implements RowOps {
         }
     }
 
+    // Tap numbers ride in float lanes as 2^23 + t, whose bits are those of 2^23 plus t: the integers
+    // come out by a reinterpretation and one subtraction. A float-to-int conversion (F2I) ran the
+    // Vector API's allocating fallback on JDK 17.
+    private static final float TAP_ZERO = 8388608f;
+    private static final int TAP_BITS = Float.floatToRawIntBits(TAP_ZERO);
+
+    @Override
+    public void windowArgmax(
+            float[] src,
+            int s,
+            int stride,
+            int[] delta,
+            int taps,
+            boolean nan,
+            float[] max,
+            int m,
+            int[] win,
+            int w,
+            int n) {
+        // Whole vectors of windows (strides 1 and 2: shifted loads, and for stride 2 the compaction of
+        // two loads by the stride-2 shuffles); each lane runs the scan with a compare and two blends
+        // per tap, its tap numbers kept as floats (see TAP_ZERO). The last vector overlaps
+        // the one before; with stride 2 a load reads one float past its last window, so vectors that
+        // would read past the array take the scalar loop.
+        int done = 0;
+        if (n >= L && (stride == 1 || stride == 2)) {
+            int span = 0;
+            for (int t = 0; t < taps; t++) span = Math.max(span, delta[t]);
+            int last = n - L;
+            if (stride == 2) last = Math.min(last, Math.floorDiv(src.length - s - span - 2 * L, 2));
+            if (last >= 0) {
+                if (stride == 1) {
+                    done = nan
+                            ? argmax1NaN(src, s, delta, taps, max, m, win, w, 0, last)
+                            : argmax1(src, s, delta, taps, max, m, win, w, 0, last);
+                } else {
+                    done = nan
+                            ? argmax2NaN(src, s, delta, taps, max, m, win, w, 0, last)
+                            : argmax2(src, s, delta, taps, max, m, win, w, 0, last);
+                }
+                if (done < n && last == n - L) {
+                    // The overlapping last vector.
+                    if (stride == 1) {
+                        if (nan) argmax1NaN(src, s, delta, taps, max, m, win, w, last, last);
+                        else argmax1(src, s, delta, taps, max, m, win, w, last, last);
+                    } else if (nan) {
+                        argmax2NaN(src, s, delta, taps, max, m, win, w, last, last);
+                    } else {
+                        argmax2(src, s, delta, taps, max, m, win, w, last, last);
+                    }
+                    done = n;
+                }
+            }
+        }
+        if (done < n) {
+            scalar.windowArgmax(
+                    src, s + done * stride, stride, delta, taps, nan, max, m + done, win, w + done, n - done);
+        }
+    }
+
+    private static int argmax1(
+            float[] src, int s, int[] delta, int taps, float[] max, int m, int[] win, int w, int from, int to) {
+        int i = from;
+        for (; i <= to; i += L) {
+            int p = s + i;
+            FloatVector best = FloatVector.fromArray(F, src, p + delta[0]);
+            FloatVector arg = FloatVector.broadcast(F, TAP_ZERO);
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(F, src, p + delta[t]);
+                VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                best = best.blend(v, gt);
+                arg = arg.blend(TAP_ZERO + t, gt);
+            }
+            best.intoArray(max, m + i);
+            arg.reinterpretAsInts().sub(TAP_BITS).intoArray(win, w + i);
+        }
+        return i;
+    }
+
+    private static int argmax1NaN(
+            float[] src, int s, int[] delta, int taps, float[] max, int m, int[] win, int w, int from, int to) {
+        int i = from;
+        for (; i <= to; i += L) {
+            int p = s + i;
+            FloatVector best = FloatVector.fromArray(F, src, p + delta[0]);
+            FloatVector arg = FloatVector.broadcast(F, TAP_ZERO);
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(F, src, p + delta[t]);
+                VectorMask<Float> gt = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+                best = best.blend(v, gt);
+                arg = arg.blend(TAP_ZERO + t, gt);
+            }
+            best.intoArray(max, m + i);
+            arg.reinterpretAsInts().sub(TAP_BITS).intoArray(win, w + i);
+        }
+        return i;
+    }
+
+    private static int argmax2(
+            float[] src, int s, int[] delta, int taps, float[] max, int m, int[] win, int w, int from, int to) {
+        int i = from;
+        for (; i <= to; i += L) {
+            int p = s + 2 * i;
+            FloatVector best = FloatVector.fromArray(F, src, p + delta[0])
+                    .rearrange(S2_0)
+                    .blend(FloatVector.fromArray(F, src, p + delta[0] + L).rearrange(S2_1), M2_1);
+            FloatVector arg = FloatVector.broadcast(F, TAP_ZERO);
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(F, src, p + delta[t])
+                        .rearrange(S2_0)
+                        .blend(FloatVector.fromArray(F, src, p + delta[t] + L).rearrange(S2_1), M2_1);
+                VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                best = best.blend(v, gt);
+                arg = arg.blend(TAP_ZERO + t, gt);
+            }
+            best.intoArray(max, m + i);
+            arg.reinterpretAsInts().sub(TAP_BITS).intoArray(win, w + i);
+        }
+        return i;
+    }
+
+    private static int argmax2NaN(
+            float[] src, int s, int[] delta, int taps, float[] max, int m, int[] win, int w, int from, int to) {
+        int i = from;
+        for (; i <= to; i += L) {
+            int p = s + 2 * i;
+            FloatVector best = FloatVector.fromArray(F, src, p + delta[0])
+                    .rearrange(S2_0)
+                    .blend(FloatVector.fromArray(F, src, p + delta[0] + L).rearrange(S2_1), M2_1);
+            FloatVector arg = FloatVector.broadcast(F, TAP_ZERO);
+            for (int t = 1; t < taps; t++) {
+                FloatVector v = FloatVector.fromArray(F, src, p + delta[t])
+                        .rearrange(S2_0)
+                        .blend(FloatVector.fromArray(F, src, p + delta[t] + L).rearrange(S2_1), M2_1);
+                VectorMask<Float> gt = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+                best = best.blend(v, gt);
+                arg = arg.blend(TAP_ZERO + t, gt);
+            }
+            best.intoArray(max, m + i);
+            arg.reinterpretAsInts().sub(TAP_BITS).intoArray(win, w + i);
+        }
+        return i;
+    }
+
     @Override
     public void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n) {
         if (n < L) {

@@ -28,7 +28,9 @@ final class Scratch {
     static final int PAIR_TAPS = 14;
     static final int PAIR_OUT = 15;
     static final int PAIR_OUT_TAPS = 16;
-    private static final int SLOTS = 17;
+    static final int WINNERS = 17;
+    static final int WINNER_MAX = 18;
+    private static final int SLOTS = 19;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
