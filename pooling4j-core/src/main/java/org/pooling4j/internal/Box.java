@@ -136,6 +136,7 @@ public final class Box {
     private volatile float[] divisors;
     private volatile int[] interior;
     private volatile int[] tapDeltas;
+    private volatile int[][] rowTapDeltas;
 
     /**
      * The output columns {@code [c0, c1)} whose windows lie wholly inside the width with the full
@@ -176,6 +177,30 @@ public final class Box {
         }
         tapDeltas = d;
         return d;
+    }
+
+    /**
+     * For windows one tap deep (1-D and 2-D) and output row {@code bb}: the plane offsets of the taps
+     * in the window's valid rows ({@code lh[bb] .. hh[bb]}, every column), in scan order, from the
+     * first of them, which is tap {@code lh[bb] * kw} of {@link #tapDeltas}. Fixed-size sliding windows
+     * only. Shared: callers must not modify it.
+     */
+    public int[] rowTapDeltas(int bb) {
+        int[][] all = rowTapDeltas;
+        if (all == null) {
+            int[] full = tapDeltas();
+            int k2 = kw[0];
+            all = new int[oh][];
+            for (int r = 0; r < oh; r++) {
+                int first = lh[r] * k2;
+                int n = Math.max(0, hh[r] - lh[r]) * k2;
+                int[] d = new int[n];
+                for (int t = 0; t < n; t++) d[t] = full[first + t] - full[first];
+                all[r] = d;
+            }
+            rowTapDeltas = all;
+        }
+        return all[bb];
     }
 
     /**

@@ -135,6 +135,7 @@ public final class ChannelsFirstKernel extends FastKernel {
         // windows at a time (RowOps.windowArgmax); the others keep the branch-free winner below.
         boolean first = startsFromFirstTap(spec);
         int[] win = first && delta != null ? Scratch.ints(Scratch.WINNERS, c1 - c0) : null;
+        boolean clippedRows = win != null && b.od == 1 && b.kd[0] == 1 && b.ld[0] == 0 && b.hd[0] == 1;
         for (int p = p0; p < p1; p++) {
             int inBase = p * inPlane;
             int q = p * outPlane;
@@ -145,14 +146,19 @@ public final class ChannelsFirstKernel extends FastKernel {
                             && b.hd[a] == b.kd[a]
                             && b.lh[bb] == 0
                             && b.hh[bb] == b.kh[bb];
-                    int f0 = full ? c0 : b.ow;
-                    int f1 = full ? c1 : b.ow;
+                    // Rows whose windows the padding cuts above or below (one tap deep) scan the taps of
+                    // their valid rows the same way.
+                    boolean part = !full && clippedRows && b.hh[bb] > b.lh[bb];
+                    int f0 = full || part ? c0 : b.ow;
+                    int f1 = full || part ? c1 : b.ow;
                     for (int c = 0; c < f0; c++)
                         argmaxOne(b, spec, in, inBase, a, bb, c, q + c, out, indices, argmax, arg);
                     if (f1 > f0) {
                         int rowBase = rowOf(b, a, bb, 0, 0) * b.iw;
                         if (first) {
-                            scanRow(in, inBase, rowBase, b, delta, f0, f1, q, out, indices, argmax, nan, win);
+                            int[] d = full ? delta : b.rowTapDeltas(bb);
+                            int t0 = full ? 0 : b.lh[bb] * b.kw[0];
+                            scanRow(in, inBase, rowBase, b, delta, d, t0, f0, f1, q, out, indices, argmax, nan, win);
                         } else {
                             argmaxRow(
                                     in, inBase, rowBase, b, delta, f0, f1, q, out, indices, argmax, nan, floor,
@@ -283,6 +289,8 @@ public final class ChannelsFirstKernel extends FastKernel {
             int rowBase,
             Box b,
             int[] delta,
+            int[] d,
+            int t0,
             int c0,
             int c1,
             int q,
@@ -291,12 +299,14 @@ public final class ChannelsFirstKernel extends FastKernel {
             Argmax argmax,
             boolean nan,
             int[] win) {
+        // d: the scanned taps' offsets from tap t0 (the first valid one), delta: every tap's.
         int n = c1 - c0;
-        ops.windowArgmax(in, inBase + rowBase + b.sw[c0], b.strideW, delta, delta.length, nan, out, q + c0, win, 0, n);
+        int first = delta[t0];
+        ops.windowArgmax(in, inBase + rowBase + b.sw[c0] + first, b.strideW, d, d.length, nan, out, q + c0, win, 0, n);
         if (indices != null) {
-            for (int i = 0; i < n; i++) indices[q + c0 + i] = rowBase + b.sw[c0 + i] + delta[win[i]];
+            for (int i = 0; i < n; i++) indices[q + c0 + i] = rowBase + b.sw[c0 + i] + delta[t0 + win[i]];
         } else {
-            for (int i = 0; i < n; i++) argmax.set(q + c0 + i, win[i]);
+            for (int i = 0; i < n; i++) argmax.set(q + c0 + i, t0 + win[i]);
         }
     }
 
@@ -1093,6 +1103,7 @@ public final class ChannelsFirstKernel extends FastKernel {
         boolean noWinner = spec.maxFloor() == MaxFloor.LOWEST_FINITE;
         boolean first = delta != null && startsFromFirstTap(spec);
         int[] win = first ? Scratch.ints(Scratch.WINNERS, inner[1] - inner[0]) : null;
+        boolean clippedRows = first && b.od == 1 && b.kd[0] == 1 && b.ld[0] == 0 && b.hd[0] == 1;
         float[] winMax = first ? Scratch.floats(Scratch.WINNER_MAX, inner[1] - inner[0]) : null;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
@@ -1119,19 +1130,23 @@ public final class ChannelsFirstKernel extends FastKernel {
                             && b.hd[a] == b.kd[a]
                             && b.lh[bb] == 0
                             && b.hh[bb] == b.kh[bb];
-                    int f0 = full ? inner[0] : b.ow;
-                    int f1 = full ? inner[1] : b.ow;
+                    // As in the forward: rows the padding cuts above or below scan their valid rows' taps.
+                    boolean part = !full && clippedRows && b.hh[bb] > b.lh[bb];
+                    int f0 = full || part ? inner[0] : b.ow;
+                    int f1 = full || part ? inner[1] : b.ow;
                     for (int c = 0; c < b.ow; c++, q++) {
                         if (c == f0) {
                             // Outputs in the same order as the scan below, so sums of overlapping windows agree.
                             if (first) {
                                 // The row's winners a vector of windows at a time, then the scatter.
+                                int[] d = full ? delta : b.rowTapDeltas(bb);
+                                int t0 = full ? 0 : b.lh[bb] * b.kw[0];
                                 ops.windowArgmax(
                                         in,
-                                        inBase + rowBase + b.sw[f0],
+                                        inBase + rowBase + b.sw[f0] + delta[t0],
                                         b.strideW,
-                                        delta,
-                                        delta.length,
+                                        d,
+                                        d.length,
                                         nan,
                                         winMax,
                                         0,
@@ -1139,7 +1154,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                                         0,
                                         f1 - f0);
                                 for (; c < f1; c++, q++) {
-                                    gradIn[inBase + rowBase + b.sw[c] + delta[win[c - f0]]] += gradOut[q];
+                                    gradIn[inBase + rowBase + b.sw[c] + delta[t0 + win[c - f0]]] += gradOut[q];
                                 }
                             } else {
                                 for (; c < f1; c++, q++) {
