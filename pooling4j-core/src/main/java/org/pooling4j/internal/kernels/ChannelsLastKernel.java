@@ -344,9 +344,27 @@ public final class ChannelsLastKernel extends FastKernel {
         float[] delta = Scratch.floats(Scratch.DELTA, ch);
         int[] arg = Scratch.ints(Scratch.ARG, ch);
         float[] val = max && indices == null && argmax == null ? Scratch.floats(Scratch.TMP, ch) : null;
+        // The compact argmax of fixed-size sliding windows names each winner by one byte: its position
+        // is the window's first tap plus that tap's offset, with no per-channel position arithmetic
+        // (Box.positionOf per channel cost 3x the channels-first scatter).
+        byte[] small = argmax != null && b.sliding && !b.anyEmpty ? argmax.byteArray() : null;
+        int[] tapDelta = small != null ? b.tapDeltas() : null;
         for (int n = n0; n < n1; n++) {
             int inBase = n * inPlane * ch;
             Arrays.fill(gradIn, inBase, inBase + inPlane * ch, 0f);
+            if (small != null) {
+                for (int q = 0; q < outPlane; q++) {
+                    int c = q % b.ow;
+                    int bb = (q / b.ow) % b.oh;
+                    int a = q / (b.ow * b.oh);
+                    int start = rowOf(b, a, bb, 0, 0) * b.iw + b.sw[c];
+                    int o = (n * outPlane + q) * ch;
+                    for (int k = 0; k < ch; k++) {
+                        gradIn[inBase + (start + tapDelta[small[o + k] & 0xFF]) * ch + k] += gradOut[o + k];
+                    }
+                }
+                continue;
+            }
             for (int q = 0; q < outPlane; q++) {
                 int c = q % b.ow;
                 int bb = (q / b.ow) % b.oh;
