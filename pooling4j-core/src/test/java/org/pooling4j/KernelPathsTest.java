@@ -396,6 +396,16 @@ class KernelPathsTest {
                 c("lp 1, narrow", PoolSpec.lp(1, 2, 3).stride(1).build(), "floats", 2, 2, 4, 9),
                 c("lp 3", PoolSpec.lp(3, 2, 3).stride(1, 2).padding(1, 1).build(), "floats", 1, 2, 5, 33),
                 c("lp 4", PoolSpec.lp(4, 3, 2).stride(2).build(), "floats", 1, 2, 5, 34),
+                // Planes past the scratch of once-computed terms (ChannelsFirstKernel.LP_PLANE_TERMS
+                // floats) compute their terms per output row instead.
+                c(
+                        "lp 2, plane past the terms scratch",
+                        PoolSpec.lp(2, 3, 3).stride(2).build(),
+                        "floats",
+                        1,
+                        2,
+                        3,
+                        21846),
                 c(
                         "lp torch",
                         PoolSpec.lp(2, 3, 3)

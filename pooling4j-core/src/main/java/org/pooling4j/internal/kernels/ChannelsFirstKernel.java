@@ -56,6 +56,8 @@ public final class ChannelsFirstKernel extends FastKernel {
      * interleaves instead the path no longer paid (13x13 k5: 1.50 against 1.52 ms on the flat path).
      */
     public static final boolean NEWER_JDK = Runtime.version().feature() >= 21;
+    /** Largest plane (floats) whose Lp terms the row path computes once into scratch. */
+    static final int LP_PLANE_TERMS = 1 << 16;
     /** Largest row table (output rows times taps per window's rows) the flat path builds. */
     private static final long FLAT_TABLE_LIMIT = 1 << 20;
 
@@ -479,7 +481,17 @@ public final class ChannelsFirstKernel extends FastKernel {
         int outPlane = b.outPlane();
         // Slack after the row lets the SIMD window loops run whole vectors up to its end.
         float[] buf = Scratch.floats(Scratch.ROW, iw + ROW_SLACK);
-        float[] tmp = max || avg ? null : Scratch.floats(Scratch.TMP, iw);
+        // Lp: each plane's terms |x|^p computed once into scratch (a window row is read by up to
+        // ceil(k / s) output rows; computing its terms per output row cost 1.5x on a 3x3 s2 window, and
+        // the per-element call more). Orders 1 and 2 as float operations: |x| is exact, and the double
+        // square of a float that lpTerm rounds is exact before that rounding, so x * x is the same float.
+        // Planes larger than LP_PLANE_TERMS floats keep computing a row's terms per output row, so that
+        // the scratch stays small.
+        boolean planeTerms = !max && !avg && inPlane <= LP_PLANE_TERMS;
+        float[] terms = planeTerms ? Scratch.floats(Scratch.TMP, inPlane) : null;
+        float[] tmp = !max && !avg && !planeTerms ? Scratch.floats(Scratch.TMP, iw) : null;
+        boolean square = !torch && p == 2;
+        boolean abs = !torch && p == 1;
         int[] inner = interior(b);
         // Rows too short for whole vectors: per-call overhead would dominate the row passes, so each
         // window is reduced directly (the plane is in L1 by then).
@@ -487,6 +499,18 @@ public final class ChannelsFirstKernel extends FastKernel {
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
             int outBase = pl * outPlane;
+            if (terms != null) {
+                if (square) {
+                    for (int i = 0; i < inPlane; i++) {
+                        float x = in[inBase + i];
+                        terms[i] = x * x;
+                    }
+                } else if (abs) {
+                    for (int i = 0; i < inPlane; i++) terms[i] = Math.abs(in[inBase + i]);
+                } else {
+                    for (int i = 0; i < inPlane; i++) terms[i] = lpTerm(in[inBase + i], p, torch);
+                }
+            }
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
                     int q0 = (a * b.oh + bb) * b.ow;
@@ -517,9 +541,13 @@ public final class ChannelsFirstKernel extends FastKernel {
                         Arrays.fill(buf, 0, iw, 0f);
                         for (int ta = b.ld[a]; ta < b.hd[a]; ta++) {
                             for (int tb = b.lh[bb]; tb < b.hh[bb]; tb++) {
-                                int r = inBase + rowOf(b, a, bb, ta, tb) * iw;
-                                for (int i = 0; i < iw; i++) tmp[i] = lpTerm(in[r + i], p, torch);
-                                ops.addInto(tmp, 0, buf, 0, iw);
+                                int row = rowOf(b, a, bb, ta, tb) * iw;
+                                if (terms != null) {
+                                    ops.addInto(terms, row, buf, 0, iw);
+                                } else {
+                                    for (int i = 0; i < iw; i++) tmp[i] = lpTerm(in[inBase + row + i], p, torch);
+                                    ops.addInto(tmp, 0, buf, 0, iw);
+                                }
                             }
                         }
                     }
