@@ -53,7 +53,13 @@ public abstract class FastKernel implements PoolKernel {
         if (g.spec().nanPolicy() == NanPolicy.FIRST_TAP) return "NanPolicy.FIRST_TAP runs on the reference kernel";
         if (g.rank() > 3) return "rank " + g.rank() + " > 3";
         boolean lp = op == PoolOp.LP || op == PoolOp.GLOBAL_LP;
-        if (lp && backward) return "Lp backward runs on the reference kernel";
+        // Channels-last Lp backward of sliding windows in the norm's own mode runs here (ChannelsLastKernel);
+        // channels-first Lp backward runs on the variant kernel.
+        if (lp
+                && backward
+                && (g.layout() == Layout.CHANNELS_FIRST
+                        || op != PoolOp.LP
+                        || g.spec().lpMode() != LpMode.NORM)) return "Lp backward runs on the reference kernel";
         // Over 2 x 2 windows the row passes cost more than the windows: VariantKernel takes those.
         if (lp && g.layout() == Layout.CHANNELS_FIRST && VariantKernel.takesLpForward(g))
             return "Lp forward over 2 x 2 windows runs on the variant kernel";

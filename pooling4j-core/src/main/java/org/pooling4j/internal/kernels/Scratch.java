@@ -30,7 +30,9 @@ final class Scratch {
     static final int PAIR_OUT_TAPS = 16;
     static final int WINNERS = 17;
     static final int WINNER_MAX = 18;
-    private static final int SLOTS = 19;
+    static final int LP_SUM = 19;
+    static final int LP_SCALE = 20;
+    private static final int SLOTS = 21;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
