@@ -678,7 +678,7 @@ class FastKernelsTest {
                 16));
         list.add(problem(
                 rnd, "ceil mode", PoolSpec.max(2, 2).stride(2).ceilMode(true).build(), "ints", true, 2, 31, 9, 17));
-        // Lp in both modes (forward only: Lp backward runs on the reference kernel).
+        // Lp in both modes (backward: channels-last norm mode on cl-*, channels-first on the variant kernel).
         list.add(problem(rnd, "lp", PoolSpec.lp(2, 3, 3).stride(2).padding(1).build(), "floats", true, 2, 17, 9, 33));
         list.add(problem(rnd, "lp", PoolSpec.lp(1, 2, 3).stride(1).build(), "ints", true, 2, 3, 9, 17));
         list.add(problem(

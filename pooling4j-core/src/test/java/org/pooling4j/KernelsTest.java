@@ -48,7 +48,12 @@ class KernelsTest {
         // Lp forward over the training layers' 2 x 2 windows runs on the variant kernel.
         assertEquals("variant", Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, false));
         assertEquals("variant", Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cf, true));
-        assertEquals("reference", Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cl, true));
+        // Channels-last Lp backward in the norm's mode runs on cl-*; PyTorch's mode stays on the reference.
+        assertEquals(
+                "cl-" + simdOrScalar, Pooling.kernelFor(PoolSpec.lp(2, 2, 2).build(), cl, true));
+        assertEquals(
+                "reference",
+                Pooling.kernelFor(PoolSpec.lp(2, 2, 2).lpMode(LpMode.PYTORCH).build(), cl, true));
         assertEquals(
                 "variant",
                 Pooling.kernelFor(
