@@ -793,6 +793,19 @@ public final class VariantKernel implements PoolKernel {
                             lp2x2(in, inBase + rows[0] + w0, inBase + rows[1] + w0, dw, n, p, gradOut[q], gradIn);
                             continue;
                         }
+                        if (n > 0 && nr == 3 && w1 - w0 == 3 * dw) {
+                            lp3x3(
+                                    in,
+                                    inBase + rows[0] + w0,
+                                    inBase + rows[1] + w0,
+                                    inBase + rows[2] + w0,
+                                    dw,
+                                    n,
+                                    p,
+                                    gradOut[q],
+                                    gradIn);
+                            continue;
+                        }
                         double sum = 0;
                         int t = 0;
                         for (int i = 0; i < nr; i++) {
@@ -885,6 +898,42 @@ public final class VariantKernel implements PoolKernel {
      * {@code i0} and {@code i1} (taps {@code dw} apart): the same terms, sums and scatter in the same
      * order as the general loop, without its per-tap table.
      */
+    private static void lp3x3(float[] in, int i0, int i1, int i2, int dw, int n, double p, float go, float[] gradIn) {
+        // As lp2x2, for the 3 x 3 windows of ResNet-style layers: the general loop's per-tap table and
+        // its scratch of slopes cost more than the window's arithmetic.
+        double x0 = in[i0];
+        double x1 = in[i0 + dw];
+        double x2 = in[i0 + 2 * dw];
+        double x3 = in[i1];
+        double x4 = in[i1 + dw];
+        double x5 = in[i1 + 2 * dw];
+        double x6 = in[i2];
+        double x7 = in[i2 + dw];
+        double x8 = in[i2 + 2 * dw];
+        double sum = 0;
+        sum += lpTerm(x0, n);
+        sum += lpTerm(x1, n);
+        sum += lpTerm(x2, n);
+        sum += lpTerm(x3, n);
+        sum += lpTerm(x4, n);
+        sum += lpTerm(x5, n);
+        sum += lpTerm(x6, n);
+        sum += lpTerm(x7, n);
+        sum += lpTerm(x8, n);
+        double y = root(sum, p);
+        if (y == 0) return;
+        double scale = go / (n == 4 ? y * y * y : ipow(y, n - 1));
+        gradIn[i0] += (float) (lpSlope(x0, n) * scale);
+        gradIn[i0 + dw] += (float) (lpSlope(x1, n) * scale);
+        gradIn[i0 + 2 * dw] += (float) (lpSlope(x2, n) * scale);
+        gradIn[i1] += (float) (lpSlope(x3, n) * scale);
+        gradIn[i1 + dw] += (float) (lpSlope(x4, n) * scale);
+        gradIn[i1 + 2 * dw] += (float) (lpSlope(x5, n) * scale);
+        gradIn[i2] += (float) (lpSlope(x6, n) * scale);
+        gradIn[i2 + dw] += (float) (lpSlope(x7, n) * scale);
+        gradIn[i2 + 2 * dw] += (float) (lpSlope(x8, n) * scale);
+    }
+
     private static void lp2x2(float[] in, int i0, int i1, int dw, int n, double p, float go, float[] gradIn) {
         double x0 = in[i0];
         double x1 = in[i0 + dw];
