@@ -340,7 +340,7 @@ public final class ChannelsLastKernel extends FastKernel {
     private void lpBackwardItems(Box b, float[] in, float[] gradOut, float[] gradIn, int n0, int n1) {
         PoolSpec spec = b.g.spec();
         double p = spec.p();
-        int order = p >= 1 && p <= 8 && p == Math.rint(p) ? (int) p : -1;
+        int order = integerOrder(p);
         int ch = b.g.channels();
         int inPlane = b.inPlane();
         int outPlane = b.outPlane();
@@ -409,13 +409,6 @@ public final class ChannelsLastKernel extends FastKernel {
         if (order == 1) return Math.signum(x);
         double a = Math.abs(x);
         return Math.signum(x) * (order > 0 ? products(a, order - 1) : Math.pow(a, p - 1));
-    }
-
-    /** {@code x^n} by products, {@code n >= 0}. */
-    private static double products(double x, int n) {
-        double r = 1;
-        for (int i = 0; i < n; i++) r *= x;
-        return r;
     }
 
     @Override

@@ -194,9 +194,8 @@ public abstract class FastKernel implements PoolKernel {
     public static float lpTerm(float x, double p, boolean torch) {
         if (torch) {
             // Other integer orders by products (the sign of x^p as Math.pow gives it); see below.
-            if (p != 1 && p != 2 && p != 4 && p == (int) p && p > 0 && p <= MAX_PRODUCT_ORDER) {
-                return (float) products(x, (int) p);
-            }
+            int order = integerOrder(p);
+            if (order > 0 && p != 1 && p != 2 && p != 4) return (float) products(x, order);
             return (float) Math.pow(x, p);
         }
         double a = Math.abs((double) x);
@@ -207,17 +206,23 @@ public abstract class FastKernel implements PoolKernel {
         // Other small integer orders as products too (Math.pow per element was most of an order-3
         // forward): in double, p - 1 roundings of 2^-53 each before the float result, so within the 1e-6
         // relative that Lp keeps against the reference's Math.pow.
-        if (p == (int) p && p > 0 && p <= MAX_PRODUCT_ORDER) return (float) products(a, (int) p);
+        int order = integerOrder(p);
+        if (order > 0) return (float) products(a, order);
         return (float) Math.pow(a, p);
     }
 
-    /** Integer orders up to this take products in {@link #lpTerm} instead of {@link Math#pow}. */
+    /** Integer orders up to this take products instead of {@link Math#pow} (Lp terms and slopes). */
     static final int MAX_PRODUCT_ORDER = 8;
 
-    /** {@code x^n} by {@code n - 1} products in double, {@code 1 <= n <= MAX_PRODUCT_ORDER}. */
-    private static double products(double x, int n) {
-        double r = x;
-        for (int k = 1; k < n; k++) r *= x;
+    /** {@code p} as an integer order taken by products (1 to {@link #MAX_PRODUCT_ORDER}), or -1. */
+    static int integerOrder(double p) {
+        return p >= 1 && p <= MAX_PRODUCT_ORDER && p == Math.rint(p) ? (int) p : -1;
+    }
+
+    /** {@code x^n} by {@code n} products in double, {@code n >= 0}. */
+    static double products(double x, int n) {
+        double r = 1;
+        for (int k = 0; k < n; k++) r *= x;
         return r;
     }
 

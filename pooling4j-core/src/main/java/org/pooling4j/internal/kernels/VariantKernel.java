@@ -748,14 +748,6 @@ public final class VariantKernel implements PoolKernel {
         }
     }
 
-    /**
-     * The orders taken by products rather than {@link Math#pow}: whole numbers up to 8, where a few
-     * multiplications replace a call that costs tens of nanoseconds per tap.
-     */
-    private static int integerOrder(double p) {
-        return p >= 1 && p <= 8 && p == Math.rint(p) ? (int) p : -1;
-    }
-
     /** The Lp norm's root {@code s^(1/p)}: square roots for orders 2 and 4, else {@link Math#pow}. */
     private static double root(double s, double p) {
         if (p == 1) return s;
@@ -771,7 +763,7 @@ public final class VariantKernel implements PoolKernel {
      */
     private static void lpBackward(Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
         double p = spec.p();
-        int n = integerOrder(p);
+        int n = FastKernel.integerOrder(p);
         int[] rows = rowScratch(b, Scratch.ROW);
         int[] taps = rowScratch(b, Scratch.TMP);
         // One entry per tap inside the input (taps in padding are skipped), so at most the input plane.
@@ -850,7 +842,7 @@ public final class VariantKernel implements PoolKernel {
      */
     private static void lpForward(Box b, PoolSpec spec, float[] in, float[] out, int p0, int p1) {
         double p = spec.p();
-        int n = integerOrder(p);
+        int n = FastKernel.integerOrder(p);
         int[] rows = rowScratch(b, Scratch.ROW);
         int[] taps = rowScratch(b, Scratch.TMP);
         int inPlane = b.inPlane();
@@ -988,7 +980,7 @@ public final class VariantKernel implements PoolKernel {
     private static void torchLpBackward(
             Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
         double p = spec.p();
-        int n = integerOrder(p);
+        int n = FastKernel.integerOrder(p);
         double k = torchVolume(spec);
         int[] rows = rowScratch(b, Scratch.ROW);
         int[] taps = rowScratch(b, Scratch.TMP);
