@@ -308,6 +308,61 @@ class VariantKernelTest {
         }
     }
 
+    /**
+     * Lp backward of integer order where the windows tile the plane (stride equal to the kernel, no
+     * padding, no dilation), which the kernel writes once per gradient instead of zero-filling and
+     * accumulating: kernels 2x2 (unrolled), 3x3, 2x3, 1x2 and rank 1, widths and heights that leave
+     * columns and rows outside every window (their gradients must be 0), orders 1, 2, 3, 4 and 7,
+     * signed zeros, all-zero windows (norm 0: no gradient) and, sometimes, NaN and infinities.
+     */
+    @Test
+    void lpBackwardOfTilingWindowsAgreesWithTheReference() {
+        SplittableRandom r = new SplittableRandom(SEED ^ 0x71e5L);
+        int[][] kernels = {{2, 2}, {3, 3}, {2, 3}, {1, 2}, {4}};
+        double[] orders = {1, 2, 3, 4, 7};
+        int ran = 0;
+        for (int[] k : kernels) {
+            for (double p : orders) {
+                for (int trial = 0; trial < 6; trial++) {
+                    long seed = r.nextLong();
+                    SplittableRandom d = new SplittableRandom(seed);
+                    int rank = k.length;
+                    int[] shape = new int[rank + 2];
+                    shape[0] = d.nextInt(6) == 0 ? 0 : 1 + d.nextInt(2);
+                    shape[1] = 1 + d.nextInt(3);
+                    for (int a = 0; a < rank; a++) shape[2 + a] = k[a] * (1 + d.nextInt(9)) + d.nextInt(k[a]);
+                    PoolSpec spec = PoolSpec.lp(p, k).stride(k).build();
+                    Tensor x = Tensor.zeros(shape);
+                    float[] xs = x.data();
+                    boolean special = d.nextInt(4) == 0;
+                    for (int i = 0; i < xs.length; i++) {
+                        float v = d.nextInt(6) == 0 ? (d.nextBoolean() ? 0f : -0f) : (float) (d.nextDouble() * 8 - 4);
+                        if (special && d.nextInt(20) == 0) {
+                            v = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[d.nextInt(3)];
+                        }
+                        xs[i] = v;
+                    }
+                    // Whole windows of zeros: the first window of some planes.
+                    int planeLen = xs.length / Math.max(1, shape[0] * shape[1]);
+                    int iw = shape[shape.length - 1];
+                    for (int pl = 0; pl < shape[0] * shape[1]; pl += 2) {
+                        for (int i = 0; i < (rank == 2 ? k[0] : 1); i++) {
+                            for (int j = 0; j < k[rank - 1]; j++)
+                                xs[pl * planeLen + i * iw + j] = d.nextBoolean() ? 0f : -0f;
+                        }
+                    }
+                    Geometry g = Pooling.geometry(spec, x);
+                    float[] gy = new float[g.outputElements()];
+                    for (int i = 0; i < gy.length; i++) gy[i] = (d.nextInt(129) - 64) / 8f;
+                    assertEquals(VariantKernel.NAME, Pooling.kernelFor(spec, x, true), spec.toString());
+                    compare(new Problem(seed, Kind.LP, spec, x, gy, null), 1 + d.nextInt(2));
+                    ran++;
+                }
+            }
+        }
+        assertEquals(kernels.length * orders.length * 6, ran);
+    }
+
     /** Forward (values, indices) and backward (with and without indices, weight gradients) of one problem. */
     static void compare(Problem pr, int threads) {
         VariantKernel v = variant();

@@ -704,6 +704,13 @@ public final class VariantKernel implements PoolKernel {
             return;
         }
         Box b = g.box();
+        if ((op == PoolOp.LP || op == PoolOp.GLOBAL_LP)
+                && spec.lpMode() != LpMode.PYTORCH
+                && FastKernel.integerOrder(spec.p()) > 0
+                && ChannelsFirstKernel.tiles(b)) {
+            lpBackwardTiles(b, spec, in, gradOut, gradIn, p0, p1);
+            return;
+        }
         int inPlane = b.inPlane();
         for (int pl = p0; pl < p1; pl++) Arrays.fill(gradIn, pl * inPlane, (pl + 1) * inPlane, 0f);
         switch (op) {
@@ -832,6 +839,73 @@ public final class VariantKernel implements PoolKernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #lpBackward} of integer order where the windows tile the plane ({@link
+     * ChannelsFirstKernel#tiles}): each input has at most one window, so each gradient is written once,
+     * {@code 0f +} its window's term (the reference adds that term to a zeroed gradient, which also
+     * turns a -0 into +0), and inputs outside every window get 0. No zero fill first, no accumulation,
+     * no row table; the same terms, sums, roots and slopes in the same tap order as {@link #lpBackward}.
+     */
+    private static void lpBackwardTiles(
+            Box b, PoolSpec spec, float[] in, float[] gradOut, float[] gradIn, int p0, int p1) {
+        double p = spec.p();
+        int n = FastKernel.integerOrder(p);
+        int iw = b.iw;
+        int ow = b.ow;
+        int oh = b.oh;
+        int kh = b.kh[0];
+        int kw = b.kw[0];
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int covered = ow * kw;
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            int q = pl * outPlane;
+            for (int r = 0; r < oh; r++) {
+                int row = inBase + r * kh * iw;
+                if (kh == 2 && kw == 2) {
+                    for (int c = 0, i0 = row, i1 = row + iw; c < ow; c++, q++, i0 += 2, i1 += 2) {
+                        double x0 = in[i0];
+                        double x1 = in[i0 + 1];
+                        double x2 = in[i1];
+                        double x3 = in[i1 + 1];
+                        double sum = 0;
+                        sum += lpTerm(x0, n);
+                        sum += lpTerm(x1, n);
+                        sum += lpTerm(x2, n);
+                        sum += lpTerm(x3, n);
+                        double y = root(sum, p);
+                        double scale = y == 0 ? 0 : gradOut[q] / (n == 4 ? y * y * y : ipow(y, n - 1));
+                        gradIn[i0] = 0f + (float) (lpSlope(x0, n) * scale);
+                        gradIn[i0 + 1] = 0f + (float) (lpSlope(x1, n) * scale);
+                        gradIn[i1] = 0f + (float) (lpSlope(x2, n) * scale);
+                        gradIn[i1 + 1] = 0f + (float) (lpSlope(x3, n) * scale);
+                    }
+                } else {
+                    for (int c = 0; c < ow; c++, q++) {
+                        int w0 = row + c * kw;
+                        double sum = 0;
+                        for (int i = 0; i < kh; i++) {
+                            for (int j = w0 + i * iw, e = j + kw; j < e; j++) sum += lpTerm(in[j], n);
+                        }
+                        double y = root(sum, p);
+                        double scale = y == 0 ? 0 : gradOut[q] / (n == 4 ? y * y * y : ipow(y, n - 1));
+                        for (int i = 0; i < kh; i++) {
+                            for (int j = w0 + i * iw, e = j + kw; j < e; j++) {
+                                gradIn[j] = 0f + (float) (lpSlope(in[j], n) * scale);
+                            }
+                        }
+                    }
+                }
+                if (covered < iw) {
+                    for (int i = 0; i < kh; i++) Arrays.fill(gradIn, row + i * iw + covered, row + (i + 1) * iw, 0f);
+                }
+            }
+            int done = oh * kh * iw;
+            if (done < inPlane) Arrays.fill(gradIn, inBase + done, inBase + inPlane, 0f);
         }
     }
 
