@@ -215,7 +215,41 @@ final class BenchRunner {
         TorchPeer.Answer peer = timeTorch(c);
         try {
             for (int t : threads) {
-                Timing.Result ours = Timing.measure(w.call(t), timing);
+                Timing.Result ours = null;
+                Timing.Result ortTiming = null;
+                float[] ortOutput = null;
+                String problem = null;
+                String ortLabel = ortLabel(c);
+                if (ortIn != null) {
+                    // The session (and its spinning thread pool) exists only while this thread count is
+                    // timed; pooling4j and ONNX Runtime are timed in alternating rounds (Timing.interleaved).
+                    byte[] onnx = model;
+                    int th = t;
+                    try (OrtBackend.Session s = peerCall(() -> ort.session(onnx, th))) {
+                        OrtBackend.Input feed = ortIn;
+                        Timing.Result[] both = Timing.interleaved(
+                                w.call(t),
+                                () -> {
+                                    peerCall(() -> {
+                                        s.run(feed);
+                                        return null;
+                                    });
+                                    return ortLabel;
+                                },
+                                timing);
+                        ours = both[0];
+                        ortTiming = both[1];
+                        if (!checked) ortOutput = peerCall(() -> s.output(feed));
+                    } catch (PeerFailure e) {
+                        // Only ONNX Runtime's failures end up here; pooling4j's propagate.
+                        problem = "  onnxruntime: cannot run " + c.name() + " on " + t + " threads: "
+                                + OrtBackend.shortMessage(e.getCause());
+                        ortIn.close();
+                        ortIn = null;
+                        ortTiming = null;
+                    }
+                }
+                if (ours == null) ours = Timing.measure(w.call(t), timing);
                 Result mine =
                         new Result(c.name(), Result.POOLING4J, t, ours, w.bytesMoved(), ours.label, copyGbps.get(t));
                 results.add(mine);
@@ -244,33 +278,16 @@ final class BenchRunner {
                     }
                 }
                 Result theirs = null;
-                String problem = null;
-                if (ortIn != null) {
-                    // The session (and its spinning thread pool) exists only while ONNX Runtime is timed.
-                    try (OrtBackend.Session s = ort.session(model, t)) {
-                        OrtBackend.Input feed = ortIn;
-                        String label = ortLabel(c);
-                        Timing.Result tr = Timing.measure(
-                                () -> {
-                                    s.run(feed);
-                                    return label;
-                                },
-                                timing);
-                        theirs = new Result(c.name(), Result.ORT, t, tr, w.bytesMoved(), label, copyGbps.get(t));
-                        theirs.peerVersion = "onnxruntime " + ort.version();
-                        mine.ratioVsOrt = theirs.medianMs / mine.medianMs;
-                        if (!checked) {
-                            checked = true;
-                            boolean exact =
-                                    c.spec().op() == PoolOp.MAX || c.spec().op() == PoolOp.GLOBAL_MAX;
-                            String diff = Agreement.compare(w.output().data(), s.output(feed), exact, 1e-5, 1e-6);
-                            if (diff != null) problem = "  warning: onnxruntime and pooling4j outputs differ: " + diff;
-                        }
-                    } catch (Exception e) {
-                        problem = "  onnxruntime: cannot run " + c.name() + " on " + t + " threads: "
-                                + OrtBackend.shortMessage(e);
-                        ortIn.close();
-                        ortIn = null;
+                if (ortTiming != null) {
+                    theirs = new Result(c.name(), Result.ORT, t, ortTiming, w.bytesMoved(), ortLabel, copyGbps.get(t));
+                    theirs.peerVersion = "onnxruntime " + ort.version();
+                    mine.ratioVsOrt = theirs.medianMs / mine.medianMs;
+                    if (ortOutput != null) {
+                        checked = true;
+                        boolean exact = c.spec().op() == PoolOp.MAX || c.spec().op() == PoolOp.GLOBAL_MAX;
+                        // The workload's output holds pooling4j's last timed call.
+                        String diff = Agreement.compare(w.output().data(), ortOutput, exact, 1e-5, 1e-6);
+                        if (diff != null) problem = "  warning: onnxruntime and pooling4j outputs differ: " + diff;
                     }
                 }
                 print(mine);
@@ -286,6 +303,30 @@ final class BenchRunner {
                 out.println("  torch: no row for " + c.name() + " (" + String.join("; ", peer.skipped) + ")");
         } finally {
             if (ortIn != null) ortIn.close();
+        }
+    }
+
+    /** A failure of the peer (ONNX Runtime), told apart from pooling4j's own while both are timed. */
+    private static final class PeerFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PeerFailure(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** A call of the peer's code. */
+    @FunctionalInterface
+    private interface PeerStep<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs a peer step, its exceptions wrapped in {@link PeerFailure}. */
+    private static <T> T peerCall(PeerStep<T> step) throws PeerFailure {
+        try {
+            return step.run();
+        } catch (Exception e) {
+            throw new PeerFailure(e);
         }
     }
 

@@ -22,6 +22,8 @@ public final class Timing {
         final int minCalls;
         final long minNanos;
         final int maxCalls;
+        /** Rounds of {@link #interleaved}: 1 runs each side once, as {@link #measure} would. */
+        final int slices;
 
         /**
          * @param warmupCalls   warm up for at least this many calls ...
@@ -31,6 +33,21 @@ public final class Timing {
          * @param maxCalls      but never more calls than this
          */
         public Plan(int warmupCalls, long warmupNanos, long warmupCapNanos, int minCalls, long minNanos, int maxCalls) {
+            this(warmupCalls, warmupNanos, warmupCapNanos, minCalls, minNanos, maxCalls, 1);
+        }
+
+        /**
+         * As the other constructor, with {@code slices} rounds for {@link #interleaved} (at least 1).
+         */
+        public Plan(
+                int warmupCalls,
+                long warmupNanos,
+                long warmupCapNanos,
+                int minCalls,
+                long minNanos,
+                int maxCalls,
+                int slices) {
+            this.slices = Math.max(1, slices);
             this.warmupCalls = warmupCalls;
             this.warmupNanos = warmupNanos;
             this.warmupCapNanos = warmupCapNanos;
@@ -41,10 +58,11 @@ public final class Timing {
 
         /**
          * The default: warm up for 20 calls and 0.5 s (the JIT compiles the kernels' loops within
-         * that; a slow case stops warming after 3 s and 3 calls), then at least 15 calls and 1 s.
+         * that; a slow case stops warming after 3 s and 3 calls), then at least 15 calls and 1 s;
+         * {@link #interleaved} spreads those over 10 alternating rounds.
          */
         public static Plan standard() {
-            return new Plan(20, 500_000_000L, 3_000_000_000L, 15, 1_000_000_000L, 1_000_000);
+            return new Plan(20, 500_000_000L, 3_000_000_000L, 15, 1_000_000_000L, 1_000_000, 10);
         }
 
         /** For tests and smoke runs: 2 warm-up calls and 5 timed calls, no time minimum. */
@@ -69,21 +87,17 @@ public final class Timing {
         }
     }
 
+    /**
+     * Untimed calls after each switch of {@link #interleaved}: longer than pooling4j's workers spin
+     * after a call (0.2 ms) and than a short call's cache refill.
+     */
+    static final long SETTLE_NANOS = 2_000_000L;
+
     private Timing() {}
 
     /** Warms up and times {@code call} as {@code plan} says. */
     public static Result measure(Call call, Plan plan) throws Exception {
-        String label = null;
-        long t0 = System.nanoTime();
-        int w = 0;
-        while (true) {
-            long el = System.nanoTime() - t0;
-            boolean enough = w >= plan.warmupCalls && el >= plan.warmupNanos;
-            boolean capped = plan.warmupCapNanos > 0 && el >= plan.warmupCapNanos && w >= Math.min(3, plan.warmupCalls);
-            if (enough || capped) break;
-            label = call.run();
-            w++;
-        }
+        String label = warm(call, plan);
         long[] times = new long[Math.min(plan.maxCalls, 1024)];
         int n = 0;
         long start = System.nanoTime();
@@ -95,6 +109,73 @@ public final class Timing {
             times[n++] = b - a;
         }
         return new Result(median(times, n), min(times, n), n, label);
+    }
+
+    /**
+     * Times two calls in alternating slices, so that both see the same phases of a shared machine
+     * (another tenant's memory traffic, frequency changes) instead of one second each, one after the
+     * other: on the 2-core VM the README's figures come from, a plain loop over 800 KB took 0.10 ms
+     * a call for some seconds and 0.19 ms for others. Each call is first warmed up as {@link #measure} does; then {@code slices}
+     * rounds each give both calls untimed calls for at least one call and {@link #SETTLE_NANOS} (after
+     * the other side ran: its caches refill, and both sides' thread pools, which spin for a while
+     * after a call before they park, go quiet) and then timed calls for at least
+     * {@code minNanos / slices} and {@code ceil(minCalls / slices)} calls. Odd rounds start with
+     * {@code b}, even rounds with {@code a}. Median and minimum over all of a side's timed calls.
+     *
+     * @return the results of {@code a} and {@code b}, in that order
+     */
+    public static Result[] interleaved(Call a, Call b, Plan plan) throws Exception {
+        String la = warm(a, plan);
+        String lb = warm(b, plan);
+        int slices = Math.max(1, plan.slices);
+        long sliceNanos = plan.minNanos / slices;
+        int sliceCalls = Math.max(1, (plan.minCalls + slices - 1) / slices);
+        int sliceMax = Math.max(sliceCalls, plan.maxCalls / slices);
+        long[][] times = {new long[64], new long[64]};
+        int[] n = new int[2];
+        String[] labels = {la, lb};
+        Call[] calls = {a, b};
+        for (int round = 0; round < slices; round++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (round + k) % 2;
+                Call call = calls[side];
+                if (slices > 1) {
+                    long settle = System.nanoTime();
+                    do labels[side] = call.run();
+                    while (System.nanoTime() - settle < SETTLE_NANOS);
+                }
+                long start = System.nanoTime();
+                int c = 0;
+                while (c < sliceMax && (c < sliceCalls || System.nanoTime() - start < sliceNanos)) {
+                    long t0 = System.nanoTime();
+                    labels[side] = call.run();
+                    long t1 = System.nanoTime();
+                    if (n[side] == times[side].length) times[side] = Arrays.copyOf(times[side], 2 * n[side]);
+                    times[side][n[side]++] = t1 - t0;
+                    c++;
+                }
+            }
+        }
+        return new Result[] {
+            new Result(median(times[0], n[0]), min(times[0], n[0]), n[0], labels[0]),
+            new Result(median(times[1], n[1]), min(times[1], n[1]), n[1], labels[1])
+        };
+    }
+
+    /** The warm-up of {@link #measure}; returns the last call's label. */
+    private static String warm(Call call, Plan plan) throws Exception {
+        String label = null;
+        long t0 = System.nanoTime();
+        int w = 0;
+        while (true) {
+            long el = System.nanoTime() - t0;
+            boolean enough = w >= plan.warmupCalls && el >= plan.warmupNanos;
+            boolean capped = plan.warmupCapNanos > 0 && el >= plan.warmupCapNanos && w >= Math.min(3, plan.warmupCalls);
+            if (enough || capped) break;
+            label = call.run();
+            w++;
+        }
+        return label;
     }
 
     /** Median of the first {@code n} values (mean of the two middle ones when {@code n} is even). */
