@@ -147,6 +147,7 @@ public final class BenchCase {
                 // Max and adaptive max train with the compact argmax (0 bytes per entry otherwise).
                 return 4 * (in + out) + (long) argmaxBytesPerEntry * out;
             case TRAINING_BACKWARD:
+                // Max and adaptive max: the compact argmax; stochastic and fractional: 8-byte indices.
                 if (argmaxBytesPerEntry > 0) return 4 * out + (long) argmaxBytesPerEntry * out + 4 * in;
                 if (spec.op() == PoolOp.AVG) return 4 * (out + in);
                 return 4 * (out + 2 * in);

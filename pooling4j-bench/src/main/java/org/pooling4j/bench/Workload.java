@@ -3,6 +3,7 @@ package org.pooling4j.bench;
 import java.util.SplittableRandom;
 import org.pooling4j.Argmax;
 import org.pooling4j.GateCache;
+import org.pooling4j.LongTensor;
 import org.pooling4j.PoolOp;
 import org.pooling4j.PoolPlan;
 import org.pooling4j.PoolSpec;
@@ -24,7 +25,8 @@ import org.pooling4j.bench.BenchCase.Kind;
  *       gradInput, threads)} (the input is only its shape to an average backward).</li>
  *   <li>training forward and backward: the calls pooling4j-nn's {@code PoolLayer} makes, on an
  *       input after a ReLU, with stochastic uniforms and fractional samples drawn once from the seed
- *       (fixed across calls). Calls that return new tensors ({@code stochasticPool},
+ *       (fixed across calls); the stochastic and fractional backwards route by the taps the forward
+ *       picked (computed once here, not timed), as the layer does. Calls that return new tensors ({@code stochasticPool},
  *       {@code fractionalMaxPool}, {@code backward}, {@code backwardWithWeights}) allocate them in
  *       the timed call, as in training; those calls run on the library-wide thread count, which the
  *       call sets to the measured count ({@link BenchRunner} restores it after each case).</li>
@@ -107,6 +109,15 @@ public final class Workload {
                 input = null;
             }
             if (op == PoolOp.GATED) gates = Pooling.gatedForwardInto(c.spec(), input, Tensor.zeros(outShape));
+            // Stochastic and fractional training route the gradient by the taps the forward picked,
+            // as PoolLayer does (not by drawing every window again): the forward runs once here.
+            if (op == PoolOp.STOCHASTIC) {
+                pickedTaps = Pooling.stochasticPool(c.spec(), input, draws).indices();
+                argmaxBytes = Long.BYTES;
+            } else if (op == PoolOp.FRACTIONAL_MAX) {
+                pickedTaps = Pooling.fractionalMaxPool(c.spec(), input, draws).indices();
+                argmaxBytes = Long.BYTES;
+            }
             // Max and average write into a preallocated gradient; the other calls return a new one.
             if (argmaxed || op == PoolOp.AVG) gradInput = Tensor.zeros(c.layout(), c.inputShape());
             output = null;
@@ -209,15 +220,11 @@ public final class Workload {
                 // The layer's Pooling.backward, into a preallocated gradient (the same kernel).
                 return () -> Pooling.backwardInto(spec, input, gradOutput, null, gradInput, threads);
             case STOCHASTIC:
-                return () -> {
-                    Pooling.setThreads(threads);
-                    gradInput = Pooling.stochasticPoolBackward(spec, input, gradOutput, draws);
-                    return kernel;
-                };
             case FRACTIONAL_MAX:
+                // PoolLayer's training backward: by the forward's picked taps.
                 return () -> {
                     Pooling.setThreads(threads);
-                    gradInput = Pooling.fractionalMaxPoolBackward(spec, input, gradOutput, draws);
+                    gradInput = Pooling.backward(spec, input, gradOutput, pickedTaps);
                     return kernel;
                 };
             case GATED:
@@ -240,6 +247,9 @@ public final class Workload {
     }
 
     private Tensor weightGrad;
+
+    /** The taps the stochastic or fractional training forward picked (their backward cases), else null. */
+    private LongTensor pickedTaps;
 
     /** Gated training's forward cache (the backward cases make it once, before timing), else null. */
     private GateCache gates;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pooling4j.Layout;
 import org.pooling4j.PoolOp;
+import org.pooling4j.Pooling;
 import org.pooling4j.Tensor;
 import org.pooling4j.bench.BenchCase.Kind;
 
@@ -198,6 +199,34 @@ class TrainingCasesTest {
         }
         assertNotNull(gaussB.weightGrad(), "the learnable weights get their gradient");
         assertEquals(4, gaussB.weightGrad().size());
+    }
+
+    /**
+     * The stochastic and fractional backwards route by the taps their forward picked, as the layer
+     * does: the same gradient as the API's backward that draws every window again from the same
+     * uniforms and samples.
+     */
+    @Test
+    void stochasticAndFractionalBackwardsRouteByThePickedTaps() throws Exception {
+        System.out.println("TrainingCasesTest seed " + SEED);
+        for (String name : List.of("lenet_stochastic_bwd", "lenet_fractional_bwd")) {
+            Workload w = run(name, SEED);
+            BenchCase c = w.benchCase();
+            Tensor x = w.input();
+            int[] os = c.outputShape();
+            Tensor g = new Tensor(Workload.random(2 * 3 * 12 * 12, SEED + 1), os, Layout.CHANNELS_FIRST);
+            Tensor expected = name.startsWith("lenet_stochastic")
+                    ? Pooling.stochasticPoolBackward(
+                            c.spec(), x, g, Tensor.of(Workload.uniforms(2 * 3 * 12 * 12, SEED + 2), os))
+                    : Pooling.fractionalMaxPoolBackward(
+                            c.spec(), x, g, Tensor.of(Workload.uniforms(2 * 3 * 2, SEED + 2), 2, 3, 2));
+            assertArrayEquals(expected.data(), w.gradInput().data(), name);
+            double sum = 0;
+            for (float v : w.gradInput().data()) sum += v;
+            double want = 0;
+            for (float v : g.data()) want += v;
+            assertEquals(want, sum, 1e-3, name + ": every window passes its whole gradient on");
+        }
     }
 
     /** Every training case against the reference kernel forced by the system property. */
