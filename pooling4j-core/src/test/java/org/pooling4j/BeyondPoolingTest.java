@@ -3,6 +3,7 @@ package org.pooling4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -535,6 +536,40 @@ class BeyondPoolingTest {
     static void rejects(String part, Supplier<Object> call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::get);
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should contain '" + part + "'");
+    }
+
+    /**
+     * Stochastic pooling's input check runs chunk by chunk on the bits, then value by value in a
+     * flagged chunk: over several chunks, -0 (flagged by the bits) passes, and the first offender
+     * is named wherever it lies, whatever its kind.
+     */
+    @Test
+    void stochasticInputCheckFindsTheFirstOffenderPastTheFirstChunks() {
+        PoolSpec st = PoolSpec.stochastic(2, 2).seed(1).build();
+        int n = 3 * 64 * 64; // 12,288 values: three chunks of 4,096
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = i % 3 == 0 ? -0f : i % 7;
+        x[n - 1] = Float.MAX_VALUE;
+        assertNotNull(Pooling.forward(st, Tensor.of(x.clone(), 1, 3, 64, 64)), "-0 and finite values pass");
+        float[] bad = {
+            -1f,
+            -Float.MIN_VALUE,
+            Float.NaN,
+            Float.intBitsToFloat(0xffc00000),
+            Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY
+        };
+        int[] at = {4096, 9000, n - 1, 5000, 4095, 12000};
+        for (int k = 0; k < bad.length; k++) {
+            float[] y = x.clone();
+            y[at[k]] = bad[k];
+            // A later offender of another kind must not be the one named.
+            if (at[k] < n - 2) y[n - 2] = -5f;
+            int i = at[k];
+            String where = "input[" + i + "] at (n, c, spatial...) [0, " + i / 4096 + ", " + (i % 4096) / 64 + ", "
+                    + i % 64 + "] = " + bad[k];
+            rejects(where, () -> Pooling.forward(st, Tensor.of(y, 1, 3, 64, 64)));
+        }
     }
 
     @Test
