@@ -311,6 +311,29 @@ public final class VariantKernel implements PoolKernel {
                         int kw = b.kw[c];
                         double num = 0;
                         double den = 0;
+                        if (nr == 2 && t1 - t0 == 2) {
+                            // Two rows of two taps (the training layers' 2 x 2 windows) unrolled: the
+                            // same products and sums in the same order as the loop below, without its
+                            // two short loops per window.
+                            int r0 = inBase + rows[0] + w0;
+                            int r1 = inBase + rows[1] + w0;
+                            int k0 = taps[0] * kw + t0;
+                            int k1 = taps[1] * kw + t0;
+                            double w00 = wt[k0];
+                            double w01 = wt[k0 + 1];
+                            double w10 = wt[k1];
+                            double w11 = wt[k1 + 1];
+                            num += w00 * in[r0];
+                            den += w00;
+                            num += w01 * in[r0 + dw];
+                            den += w01;
+                            num += w10 * in[r1];
+                            den += w10;
+                            num += w11 * in[r1 + dw];
+                            den += w11;
+                            out[q] = (float) (num / den);
+                            continue;
+                        }
                         for (int i = 0; i < nr; i++) {
                             int r = inBase + rows[i] + w0 - t0 * dw;
                             int k = taps[i] * kw;
