@@ -998,6 +998,50 @@ class KernelPathsTest {
     }
 
     @Test
+    void channelsFirstDepthFirst() {
+        // 3-D max with depth kernel above the depth stride: depth slices reduced first, then the 2-D
+        // flat path; zero maxima scanned again in (depth, height, width) order. Depth padding (fewer
+        // taps at the ends, and one tap), dilation, ceil mode, NaN and signed zeros, and slices whose
+        // 2-D problem takes the flat path's fix-ups or reads its rows directly.
+        PoolSpec k3 = PoolSpec.max(3, 3, 3).stride(1).padding(1).build();
+        run(
+                "cf depth first",
+                c("k3 s1 p1, zeros", k3, "zeros", 1, 3, 6, 7, 9).on(Path.DEPTH),
+                c("k3 s1 p1, NaN", k3, "specials", 2, 2, 5, 9, 17).on(Path.DEPTH),
+                c(
+                                "k3 s2 in depth, s1 elsewhere",
+                                PoolSpec.max(3, 2, 2).stride(2, 1, 1).build(),
+                                "ints",
+                                1,
+                                2,
+                                9,
+                                8,
+                                33)
+                        .on(Path.DEPTH),
+                c(
+                                "k2 s1 dilated depth, ceil",
+                                PoolSpec.max(2, 3, 3)
+                                        .stride(1, 2, 2)
+                                        .dilation(2, 1, 1)
+                                        .ceilMode(true)
+                                        .build(),
+                                "zeros",
+                                1,
+                                3,
+                                7,
+                                10,
+                                19)
+                        .on(Path.DEPTH),
+                // 20 output slices of 64 x 64: two groups of depth-reduced slices per plane.
+                c("k3 s1 p1, two groups", k3, "zeros", 1, 2, 20, 64, 64).on(Path.DEPTH),
+                c("k3 s1, one-wide rows", PoolSpec.max(3, 1, 1).stride(1).build(), "floats", 1, 2, 6, 40, 1)
+                        .on(Path.ANY),
+                // Depth stride equal to the kernel: the flat path over 3-D row tables, as before.
+                c("k2 s2", PoolSpec.max(2, 2, 2).stride(2).build(), "zeros", 1, 2, 6, 8, 18)
+                        .on(Path.FLAT));
+    }
+
+    @Test
     void channelsFirstFlatRowTableLimit() {
         // Output rows times taps per window's rows: 1024 * 1024, the largest row table the flat path
         // builds, and 1026 * 1024, one the row path runs instead.
@@ -1412,7 +1456,12 @@ class KernelPathsTest {
          * Max with indices, with the compact argmax and the recomputed backward scan their whole windows
          * a row at a time ({@link RowOps#windowArgmax}); the plain forward's path is not checked.
          */
-        SCANS
+        SCANS,
+        /**
+         * 3-D max whose windows overlap in depth: each output slice's depth taps reduced into one slice
+         * ({@link RowOps#max2} over whole slices), then the 2-D problem on it.
+         */
+        DEPTH
     }
 
     /** One case: a spec and a batched channels-first input shape, with the kind of values it gets. */
@@ -1684,6 +1733,12 @@ class KernelPathsTest {
             if (layout == Layout.CHANNELS_FIRST && spy.sumRunsCalls.get() == 0) {
                 failures.add(ctx + "global average should sum its planes as runs, but made no sumRuns call");
             }
+        } else if (path == Path.DEPTH) {
+            int slice = g.inSize(1) * g.inSize(2);
+            if (layout == Layout.CHANNELS_FIRST && spy.longestMax2.get() < slice) {
+                failures.add(ctx + "3-D max should reduce whole depth slices of " + slice + " floats first, but its"
+                        + " longest max2 took " + spy.longestMax2.get());
+            }
         } else if (path != Path.SCANS) {
             note(failures, ctx, spy.pathDiffers(path, g.outSize(g.rank() - 1)));
         }
@@ -1781,7 +1836,11 @@ class KernelPathsTest {
         /** Calls of {@link RowOps#windowArgmax} since {@link #reset}. */
         final AtomicInteger argmaxCalls = new AtomicInteger();
 
+        /** The longest run {@link RowOps#max2} took since {@link #reset}. */
+        final AtomicInteger longestMax2 = new AtomicInteger();
+
         void reset() {
+            longestMax2.set(0);
             argmaxCalls.set(0);
             sumRunsCalls.set(0);
             pairCalls.set(0);
@@ -1894,6 +1953,7 @@ class KernelPathsTest {
 
         @Override
         public void max2(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n, boolean nan) {
+            longestMax2.accumulateAndGet(n, Math::max);
             S.max2(a, aOff, b, bOff, dst, dOff, n, nan);
         }
 

@@ -364,6 +364,47 @@ public final class Box {
         return q;
     }
 
+    private volatile Box slice;
+    private volatile boolean sliceDone;
+
+    /**
+     * For 3-D max and average pooling: the 2-D problem of the last two axes alone (the same kernel,
+     * stride, dilation, padding, ceil mode, NaN policy and floor on height and width), whose windows
+     * over one depth slice are the height-width part of this problem's windows. Null for other ranks
+     * and operators, or when the spec rules refuse the 2-D spec. Shared.
+     */
+    public Box slice() {
+        if (sliceDone) return slice;
+        Box q = null;
+        PoolSpec sp = g.spec();
+        PoolOp op = sp.op();
+        if (g.rank() == 3 && sliding && (op == PoolOp.MAX || op == PoolOp.AVG)) {
+            int[] k = {sp.kernelAt(1), sp.kernelAt(2)};
+            int[] st = {sp.strideAt(1), sp.strideAt(2)};
+            int[] dil = {g.stepArray()[1], g.stepArray()[2]};
+            int[] pb = {g.padBegin(1), g.padBegin(2)};
+            int[] pe = {g.padEnd(1), g.padEnd(2)};
+            int[] shape = {1, 1, g.inSize(1), g.inSize(2)};
+            try {
+                PoolSpec.Builder b = (op == PoolOp.MAX ? PoolSpec.max(k) : PoolSpec.avg(k))
+                        .stride(st)
+                        .dilation(dil)
+                        .padding(pb, pe)
+                        .ceilMode(sp.ceilMode())
+                        .nanPolicy(sp.nanPolicy())
+                        .maxFloor(sp.maxFloor());
+                if (op == PoolOp.AVG) b.countIncludePad(sp.countIncludePad());
+                Geometry lower = Geometry.of(b.build(), shape, Layout.CHANNELS_FIRST);
+                if (lower.outSize(0) == g.outSize(1) && lower.outSize(1) == g.outSize(2)) q = lower.box();
+            } catch (IllegalArgumentException refused) {
+                q = null; // the problem runs at its own rank
+            }
+        }
+        slice = q;
+        sliceDone = true;
+        return q;
+    }
+
     private volatile Box transposedSum;
     private volatile boolean transposedDone;
 

@@ -460,6 +460,11 @@ public final class ChannelsFirstKernel extends FastKernel {
 
     private void rowPlanes(Box b, float[] in, float[] out, int p0, int p1) {
         PoolSpec spec = b.g.spec();
+        Box s2 = depthFirst(b, spec);
+        if (s2 != null) {
+            depthFirstPlanes(b, s2, in, out, p0, p1);
+            return;
+        }
         if (flat(b, spec)) {
             // A trivial last axis: the same problem one rank lower runs long rows, not one-float rows.
             Box q = b.squeezed();
@@ -574,6 +579,83 @@ public final class ChannelsFirstKernel extends FastKernel {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    // ---- depth first (3-D windows overlapping in depth) ----------------------------------------
+
+    /** Slices of more floats than this (4 MiB) take the flat path over 3-D row tables instead. */
+    private static final int DEPTH_SLICE_LIMIT = 1 << 20;
+
+    /** Floats of depth-reduced slices pooled by one flat call (256 KiB), at least one slice. */
+    private static final int DEPTH_GROUP = 1 << 16;
+
+    /**
+     * The 2-D box of {@link #depthFirstPlanes} for 3-D max from the first tap whose windows overlap in
+     * depth (depth kernel above the depth stride), or null.
+     */
+    private static Box depthFirst(Box b, PoolSpec spec) {
+        if (b.g.rank() != 3 || !b.sliding || b.anyEmpty || spec.op() != PoolOp.MAX || !startsFromFirstTap(spec))
+            return null;
+        if (b.kd[0] <= b.strideD || (long) b.ih * b.iw > DEPTH_SLICE_LIMIT) return null;
+        Box s2 = b.slice();
+        return s2 != null && flat(s2, spec) ? s2 : null;
+    }
+
+    /*
+     * 3-D max whose windows overlap in depth (kernel 3, stride 1, as in C3D-style and U-Net layers): each
+     * output slice's depth taps are first reduced into one slice (one long pass per tap over the slice),
+     * then the 2-D problem of height and width runs on it by the flat path. Per output the work is kd +
+     * kh + kw taps instead of kd * kh + kw, and each depth tap is a plain stream. Maxima do not depend on
+     * the order of the taps but for the sign of a zero, so zero results are scanned again in the
+     * reference's (depth, height, width) order on the input itself.
+     */
+    private void depthFirstPlanes(Box b, Box s2, float[] in, float[] out, int p0, int p1) {
+        PoolSpec spec = b.g.spec();
+        boolean nan = spec.nanPolicy() == NanPolicy.PROPAGATE;
+        int slice = b.ih * b.iw;
+        int inPlane = b.inPlane();
+        int outPlane = b.outPlane();
+        int outSlice = b.oh * b.ow;
+        int step = b.dd * slice;
+        // Several output slices' reductions per flat call (one call per slice cost more than the slice's
+        // pooling on small slices, 28x28), as many as fit DEPTH_GROUP floats, which stay in L2.
+        int group = Math.max(1, Math.min(b.od, DEPTH_GROUP / slice));
+        float[] depth = Scratch.floats(Scratch.DEPTH, group * slice);
+        for (int pl = p0; pl < p1; pl++) {
+            int inBase = pl * inPlane;
+            for (int a0 = 0; a0 < b.od; a0 += group) {
+                int a1 = Math.min(b.od, a0 + group);
+                for (int a = a0; a < a1; ) {
+                    int first = inBase + (b.sd[a] + b.ld[a] * b.dd) * slice;
+                    int taps = b.hd[a] - b.ld[a];
+                    // Output slices whose taps start one input slice apart (depth stride 1, no padding cut)
+                    // reduce as one run: a tap's slices are then contiguous, one call per tap for the run
+                    // (per slice, the calls cost more than 7x7 slices' work).
+                    int e = a + 1;
+                    while (e < a1
+                            && b.hd[e] - b.ld[e] == taps
+                            && inBase + (b.sd[e] + b.ld[e] * b.dd) * slice == first + (e - a) * slice) e++;
+                    int n = (e - a) * slice;
+                    int d = (a - a0) * slice;
+                    if (taps == 1) {
+                        System.arraycopy(in, first, depth, d, n);
+                    } else {
+                        ops.max2(in, first, in, first + step, depth, d, n, nan);
+                        for (int t = 2; t < taps; t++) ops.maxInto(in, first + t * step, depth, d, n, nan);
+                    }
+                    a = e;
+                }
+                int o = pl * outPlane + a0 * outSlice;
+                flatPlanes(s2, depth, 0, out, o, 0, a1 - a0, true, false);
+                int end = o + (a1 - a0) * outSlice;
+                for (int i = ops.nextZero(out, o, end); i < end; i = ops.nextZero(out, i + 1, end)) {
+                    int q = i - pl * outPlane;
+                    int a = q / outSlice;
+                    int r = q - a * outSlice;
+                    out[i] = scanMax(b, spec, in, inBase, 1, a, r / b.ow, r % b.ow, null);
                 }
             }
         }

@@ -32,7 +32,8 @@ final class Scratch {
     static final int WINNER_MAX = 18;
     static final int LP_SUM = 19;
     static final int LP_SCALE = 20;
-    private static final int SLOTS = 21;
+    static final int DEPTH = 21;
+    private static final int SLOTS = 22;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
