@@ -324,40 +324,7 @@ public final class Box {
                 && kw[0] == 1
                 && sw[0] == 0
                 && (op == PoolOp.MAX || op == PoolOp.AVG)) {
-            int[] k = new int[r];
-            int[] st = new int[r];
-            int[] dil = java.util.Arrays.copyOf(g.stepArray(), r);
-            int[] pb = new int[r];
-            int[] pe = new int[r];
-            int[] shape = new int[r + 2];
-            shape[0] = 1;
-            shape[1] = 1;
-            for (int a = 0; a < r; a++) {
-                k[a] = sp.kernelAt(a);
-                st[a] = sp.strideAt(a);
-                pb[a] = g.padBegin(a);
-                pe[a] = g.padEnd(a);
-                shape[2 + a] = g.inSize(a);
-            }
-            try {
-                PoolSpec.Builder b = (op == PoolOp.MAX ? PoolSpec.max(k) : PoolSpec.avg(k))
-                        .stride(st)
-                        .dilation(dil)
-                        .padding(pb, pe)
-                        .ceilMode(sp.ceilMode())
-                        .nanPolicy(sp.nanPolicy())
-                        .maxFloor(sp.maxFloor());
-                if (op == PoolOp.AVG) {
-                    b.countIncludePad(sp.countIncludePad());
-                    if (sp.divisorOverride() != 0) b.divisorOverride(sp.divisorOverride());
-                }
-                Geometry lower = Geometry.of(b.build(), shape, Layout.CHANNELS_FIRST);
-                boolean same = true;
-                for (int a = 0; a < r; a++) same &= lower.outSize(a) == g.outSize(a);
-                if (same) q = lower.box();
-            } catch (IllegalArgumentException refused) {
-                q = null; // the problem runs at its own rank
-            }
+            q = lower(0, r);
         }
         squeezed = q;
         squeezedDone = true;
@@ -368,41 +335,68 @@ public final class Box {
     private volatile boolean sliceDone;
 
     /**
-     * For 3-D max and average pooling: the 2-D problem of the last two axes alone (the same kernel,
-     * stride, dilation, padding, ceil mode, NaN policy and floor on height and width), whose windows
-     * over one depth slice are the height-width part of this problem's windows. Null for other ranks
-     * and operators, or when the spec rules refuse the 2-D spec. Shared.
+     * For 3-D max pooling: the 2-D problem of the last two axes alone (the same kernel, stride,
+     * dilation, padding, ceil mode, NaN policy and floor on height and width), whose windows over one
+     * depth slice are the height-width part of this problem's windows. Null for other ranks and
+     * operators (an average's divisor is not the slice's), or when the spec rules refuse the 2-D spec.
+     * Shared.
      */
     public Box slice() {
         if (sliceDone) return slice;
         Box q = null;
         PoolSpec sp = g.spec();
         PoolOp op = sp.op();
-        if (g.rank() == 3 && sliding && (op == PoolOp.MAX || op == PoolOp.AVG)) {
-            int[] k = {sp.kernelAt(1), sp.kernelAt(2)};
-            int[] st = {sp.strideAt(1), sp.strideAt(2)};
-            int[] dil = {g.stepArray()[1], g.stepArray()[2]};
-            int[] pb = {g.padBegin(1), g.padBegin(2)};
-            int[] pe = {g.padEnd(1), g.padEnd(2)};
-            int[] shape = {1, 1, g.inSize(1), g.inSize(2)};
-            try {
-                PoolSpec.Builder b = (op == PoolOp.MAX ? PoolSpec.max(k) : PoolSpec.avg(k))
-                        .stride(st)
-                        .dilation(dil)
-                        .padding(pb, pe)
-                        .ceilMode(sp.ceilMode())
-                        .nanPolicy(sp.nanPolicy())
-                        .maxFloor(sp.maxFloor());
-                if (op == PoolOp.AVG) b.countIncludePad(sp.countIncludePad());
-                Geometry lower = Geometry.of(b.build(), shape, Layout.CHANNELS_FIRST);
-                if (lower.outSize(0) == g.outSize(1) && lower.outSize(1) == g.outSize(2)) q = lower.box();
-            } catch (IllegalArgumentException refused) {
-                q = null; // the problem runs at its own rank
-            }
+        if (g.rank() == 3 && sliding && op == PoolOp.MAX) {
+            q = lower(1, 2);
         }
         slice = q;
         sliceDone = true;
         return q;
+    }
+
+    /**
+     * The max or average problem of axes {@code [from, from + r)} alone, on one plane of this
+     * problem's sizes there: the same kernel, stride, dilation, padding, ceil mode, NaN policy,
+     * floor and divisor rules on those axes. Null when the spec rules refuse it or its output sizes
+     * differ from this problem's on those axes.
+     */
+    private Box lower(int from, int r) {
+        PoolSpec sp = g.spec();
+        PoolOp op = sp.op();
+        int[] k = new int[r];
+        int[] st = new int[r];
+        int[] dil = new int[r];
+        int[] pb = new int[r];
+        int[] pe = new int[r];
+        int[] shape = new int[r + 2];
+        shape[0] = 1;
+        shape[1] = 1;
+        for (int a = 0; a < r; a++) {
+            k[a] = sp.kernelAt(from + a);
+            st[a] = sp.strideAt(from + a);
+            dil[a] = g.stepArray()[from + a];
+            pb[a] = g.padBegin(from + a);
+            pe[a] = g.padEnd(from + a);
+            shape[2 + a] = g.inSize(from + a);
+        }
+        try {
+            PoolSpec.Builder b = (op == PoolOp.MAX ? PoolSpec.max(k) : PoolSpec.avg(k))
+                    .stride(st)
+                    .dilation(dil)
+                    .padding(pb, pe)
+                    .ceilMode(sp.ceilMode())
+                    .nanPolicy(sp.nanPolicy())
+                    .maxFloor(sp.maxFloor());
+            if (op == PoolOp.AVG) {
+                b.countIncludePad(sp.countIncludePad());
+                if (sp.divisorOverride() != 0) b.divisorOverride(sp.divisorOverride());
+            }
+            Geometry lower = Geometry.of(b.build(), shape, Layout.CHANNELS_FIRST);
+            for (int a = 0; a < r; a++) if (lower.outSize(a) != g.outSize(from + a)) return null;
+            return lower.box();
+        } catch (IllegalArgumentException refused) {
+            return null; // the problem runs at its own rank
+        }
     }
 
     private volatile Box transposedSum;
