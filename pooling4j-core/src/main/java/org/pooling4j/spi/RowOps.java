@@ -52,6 +52,15 @@ public interface RowOps {
     /** As {@link #maxTaps}, with sums (taps added in t order per element). */
     void sumTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n);
 
+    /**
+     * As {@link #sumTaps}, each sum then divided by {@code d} (a division, as {@link #divide} does), in one
+     * pass.
+     */
+    default void avgTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, float d) {
+        sumTaps(src, s, tapStride, k, out, o, n);
+        divide(out, o, n, d);
+    }
+
     /** {@code acc[i] += src[i]}; {@code src} and {@code acc} may be the same array at distinct ranges. */
     void addInto(float[] src, int sOff, float[] acc, int accOff, int n);
 
@@ -71,6 +80,17 @@ public interface RowOps {
 
     /** Sums over windows lying wholly inside {@code row}, as {@link #windowMax}. */
     void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil);
+
+    /**
+     * Averages over stride-1 windows lying wholly inside {@code row}: for {@code j < count},
+     * {@code out[o + j] = (sum over t < k, in t order, of row[r + j + t*dil]) / div[dOff + j]}, a
+     * division per output (not a product with a reciprocal), so that results equal a sum then a
+     * division. {@code out} does not overlap what is read.
+     */
+    default void windowAvg(float[] row, int r, float[] out, int o, int count, int k, int dil, float[] div, int dOff) {
+        windowSum(row, r, out, o, count, 1, k, dil);
+        divideEach(out, o, div, dOff, count);
+    }
 
     /**
      * The transpose of {@link #windowSum}: for {@code j < count} and {@code t < k},

@@ -77,6 +77,15 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
+    public void avgTaps(float[] src, int s, int tapStride, int k, float[] out, int o, int n, float d) {
+        for (int i = 0; i < n; i++) {
+            float sum = src[s + i];
+            for (int t = 1; t < k; t++) sum += src[s + t * tapStride + i];
+            out[o + i] = sum / d;
+        }
+    }
+
+    @Override
     public void addInto(float[] src, int sOff, float[] acc, int accOff, int n) {
         for (int i = 0; i < n; i++) acc[accOff + i] += src[sOff + i];
     }
@@ -123,6 +132,16 @@ public final class ScalarRowOps implements RowOps {
             float s = row[p];
             for (int t = 1; t < k; t++) s += row[p + t * dil];
             out[o + j] = s;
+        }
+    }
+
+    @Override
+    public void windowAvg(float[] row, int r, float[] out, int o, int count, int k, int dil, float[] div, int dOff) {
+        for (int j = 0; j < count; j++) {
+            int p = r + j;
+            float s = row[p];
+            for (int t = 1; t < k; t++) s += row[p + t * dil];
+            out[o + j] = s / div[dOff + j];
         }
     }
 

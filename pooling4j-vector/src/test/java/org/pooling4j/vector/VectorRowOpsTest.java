@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -355,6 +356,58 @@ class VectorRowOpsTest {
                     SCALAR.sumTaps(f, 3, tapStride, k, w, 1, n);
                     simd.sumTaps(f, 3, tapStride, k, g, 1, n);
                     close(w, g, k, "sumTaps n=" + n + " k=" + k + " stride=" + tapStride);
+                }
+            }
+        }
+    }
+
+    @Test
+    void averagesSumInTapOrderThenDivide() {
+        // Hand-worked: windows of 3 over 1..6 with divisors 3, 6, 9, 1; taps 2 floats apart over 2 floats.
+        float[] row = {1, 2, 3, 4, 5, 6};
+        for (RowOps ops : new RowOps[] {SCALAR, simd}) {
+            float[] out = {-1, -1, -1, -1, -1, -1};
+            ops.windowAvg(row, 0, out, 1, 4, 3, 1, new float[] {0, 3, 6, 9, 1}, 1);
+            assertArrayEquals(new float[] {-1, 2, 1.5f, 12f / 9f, 15, -1}, out, ops.name());
+            ops.avgTaps(row, 0, 2, 3, out, 0, 2, 3f); // (1 + 3 + 5) / 3, (2 + 4 + 6) / 3
+            assertArrayEquals(new float[] {3, 4, 1.5f, 12f / 9f, 15, -1}, out, ops.name());
+        }
+        // Every size (vector tails, rows shorter than a vector), kernel and dilation: each sum taken in tap
+        // order and then divided, as computed here, bit for bit; the floats around the outputs untouched.
+        SplittableRandom r = new SplittableRandom(SEED + 5);
+        for (int count : SIZES) {
+            for (int k = 1; k <= 5; k++) {
+                int dil = 1 + r.nextInt(2);
+                float[] in = finite(r, 2 + count + (k - 1) * dil + 3);
+                float[] div = new float[count + 3];
+                for (int j = 0; j < div.length; j++) div[j] = 1 + r.nextInt(12);
+                float[] want = new float[count + 2];
+                Arrays.fill(want, 77f);
+                for (int j = 0; j < count; j++) {
+                    float sum = in[2 + j];
+                    for (int t = 1; t < k; t++) sum += in[2 + j + t * dil];
+                    want[1 + j] = sum / div[2 + j];
+                }
+                int tapStride = count + r.nextInt(3);
+                float[] taps = finite(r, 1 + (k - 1) * tapStride + count + 2);
+                float d = 1 + r.nextInt(12);
+                float[] wantTaps = new float[count + 2];
+                Arrays.fill(wantTaps, 77f);
+                for (int i = 0; i < count; i++) {
+                    float sum = taps[1 + i];
+                    for (int t = 1; t < k; t++) sum += taps[1 + t * tapStride + i];
+                    wantTaps[1 + i] = sum / d;
+                }
+                for (RowOps ops : new RowOps[] {SCALAR, simd}) {
+                    String what = ops.name() + " count=" + count + " k=" + k + " dil=" + dil + " (seed " + SEED + ")";
+                    float[] got = new float[count + 2];
+                    Arrays.fill(got, 77f);
+                    ops.windowAvg(in, 2, got, 1, count, k, dil, div, 2);
+                    sameBits(want, got, "windowAvg " + what);
+                    float[] gotTaps = new float[count + 2];
+                    Arrays.fill(gotTaps, 77f);
+                    ops.avgTaps(taps, 1, tapStride, k, gotTaps, 1, count, d);
+                    sameBits(wantTaps, gotTaps, "avgTaps " + what);
                 }
             }
         }

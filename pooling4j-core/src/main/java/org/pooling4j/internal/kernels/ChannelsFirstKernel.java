@@ -815,7 +815,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                 int from = inOff + c0 * b.iw;
                 if (max) ops.windowMax(in, from, out, outOff + c0 * ow, count, s, k, dw, true);
                 else ops.windowSum(in, from, out, outOff + c0 * ow, count, s, k, dw);
-                finishFlat(b, in, inOff, in, out, outOff, c0, c1, 0, -inOff, max, divide, wb, b.flatFixups());
+                finishFlat(b, in, inOff, in, out, outOff, c0, c1, 0, -inOff, max, divide, false, wb, b.flatFixups());
             }
             return;
         }
@@ -832,13 +832,25 @@ public final class ChannelsFirstKernel extends FastKernel {
         // reads whole vector blocks, and fix-up columns' windows may reach past the row.
         int slack = RowOps.VERTICAL_SLACK + ROW_SLACK + (k - 1) * dw + s;
         float[] buf = Scratch.floats(Scratch.FLAT, lead + chunkRows * wb + slack);
+        // Averages of stride 1 are divided as they are summed (windowAvg, per plane's run of rows, as
+        // the divisor table is per plane): a separate division pass stored every output twice.
+        boolean fused = divide && s == 1;
+        float[] div = fused ? b.divisors() : null;
         for (int c0 = g0; c0 < g1; c0 += chunkRows) {
             int c1 = Math.min(g1, c0 + chunkRows);
             vertical(b, rt, in, inOff, buf, lead, wb, n, c0, c1, max);
             int count = (c1 - c0) * ow;
             if (max) ops.windowMax(buf, 0, out, outOff + c0 * ow, count, s, k, dw, true);
-            else ops.windowSum(buf, 0, out, outOff + c0 * ow, count, s, k, dw);
-            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, wb, b.flatFixups());
+            else if (!fused) ops.windowSum(buf, 0, out, outOff + c0 * ow, count, s, k, dw);
+            else {
+                for (int g = c0; g < c1; ) {
+                    int r = g % rows;
+                    int r1 = Math.min(rows, r + (c1 - g));
+                    ops.windowAvg(buf, (g - c0) * wb, out, outOff + g * ow, (r1 - r) * ow, k, dw, div, r * ow);
+                    g += r1 - r;
+                }
+            }
+            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, fused, wb, b.flatFixups());
         }
     }
 
@@ -950,7 +962,7 @@ public final class ChannelsFirstKernel extends FastKernel {
             if (max) ops.windowMax(buf, 0, wide, 0, count, s, k, dw, true);
             else ops.windowSum(buf, 0, wide, 0, count, s, k, dw);
             for (int g = c0; g < c1; g++) System.arraycopy(wide, (g - c0) * owW, out, outOff + g * ow, ow);
-            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, wb, fix);
+            finishFlat(b, in, inOff, buf, out, outOff, c0, c1, lead, c0 * wb, max, divide, false, wb, fix);
         }
     }
 
@@ -966,6 +978,8 @@ public final class ChannelsFirstKernel extends FastKernel {
     /**
      * Fix-up columns ({@code fix}), then the divisors (when {@code divide}) or the zero re-scan (max), for
      * global output rows {@code [g0, g1)}. Row g's vertical results start at {@code buf[lead + g * wb - shift]}.
+     * With {@code divided}, the other columns are already divided: the fix-ups divide their own sums and
+     * no division pass follows.
      */
     private void finishFlat(
             Box b,
@@ -980,6 +994,7 @@ public final class ChannelsFirstKernel extends FastKernel {
             int shift,
             boolean max,
             boolean divide,
+            boolean divided,
             int wb,
             int[] fix) {
         PoolSpec spec = b.g.spec();
@@ -1001,6 +1016,13 @@ public final class ChannelsFirstKernel extends FastKernel {
                     for (int w = w0 + dw; w <= wLast; w += dw) best = Math.max(best, buf[rb + w]);
                     out[outOff + g * ow + f] = best;
                 }
+            } else if (divided) {
+                float[] div = b.divisors();
+                for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
+                    float sum = buf[rb + w0];
+                    for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
+                    out[outOff + g * ow + f] = sum / div[(g % rows) * ow + f];
+                }
             } else {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
                     float sum = buf[rb + w0];
@@ -1009,7 +1031,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                 }
             }
         }
-        if (divide) {
+        if (divide && !divided) {
             float[] div = b.divisors();
             for (int g = g0; g < g1; ) {
                 int p = g / rows;

@@ -135,22 +135,21 @@ public final class ChannelsLastKernel extends FastKernel {
                     }
                     int p = srcOff + (b.sw[c] + t0 * b.dw) * ch;
                     if (!max) {
-                        ops.sumTaps(src, p, b.dw * ch, t1 - t0, out, o, ch);
-                    } else if (fromFirst) {
+                        // Summed and divided in one pass.
+                        ops.avgTaps(src, p, b.dw * ch, t1 - t0, out, o, ch, div[q0 + c]);
+                        continue;
+                    }
+                    if (fromFirst) {
                         ops.maxTaps(src, p, b.dw * ch, t1 - t0, out, o, ch, nan);
                     } else {
                         Arrays.fill(out, o, o + ch, floor);
                         for (int tc = t0; tc < t1; tc++) ops.maxInto(src, p + (tc - t0) * b.dw * ch, out, o, ch, nan);
                     }
-                    if (max) {
-                        // Zeros are rare: a vector search skips the rest (a scalar loop over the channels
-                        // took a fifth of the NHWC stem's time).
-                        int end = o + ch;
-                        for (int i = ops.nextZero(out, o, end); i < end; i = ops.nextZero(out, i + 1, end)) {
-                            out[i] = scanMax(b, spec, in, inBase + (i - o), ch, a, bb, c, null);
-                        }
-                    } else {
-                        ops.divide(out, o, ch, div[q0 + c]);
+                    // Zeros are rare: a vector search skips the rest (a scalar loop over the channels
+                    // took a fifth of the NHWC stem's time).
+                    int end = o + ch;
+                    for (int i = ops.nextZero(out, o, end); i < end; i = ops.nextZero(out, i + 1, end)) {
+                        out[i] = scanMax(b, spec, in, inBase + (i - o), ch, a, bb, c, null);
                     }
                 }
             }
