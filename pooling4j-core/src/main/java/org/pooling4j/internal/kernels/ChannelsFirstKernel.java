@@ -1017,11 +1017,19 @@ public final class ChannelsFirstKernel extends FastKernel {
                     out[outOff + g * ow + f] = best;
                 }
             } else if (divided) {
+                // A plane's run of rows at a time: the divisor's row without a remainder per output.
                 float[] div = b.divisors();
-                for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
-                    float sum = buf[rb + w0];
-                    for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
-                    out[outOff + g * ow + f] = sum / div[(g % rows) * ow + f];
+                for (int g = g0; g < g1; ) {
+                    int r = g % rows;
+                    int r1 = Math.min(rows, r + (g1 - g));
+                    int rb = lead + g * wb - shift;
+                    int o = outOff + g * ow + f;
+                    for (int q = r * ow + f, qe = r1 * ow; q < qe; q += ow, rb += wb, o += ow) {
+                        float sum = buf[rb + w0];
+                        for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
+                        out[o] = sum / div[q];
+                    }
+                    g += r1 - r;
                 }
             } else {
                 for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
@@ -1237,22 +1245,42 @@ public final class ChannelsFirstKernel extends FastKernel {
         int[] win = first ? Scratch.ints(Scratch.WINNERS, inner[1] - inner[0]) : null;
         boolean clippedRows = first && b.od == 1 && b.kd[0] == 1 && b.ld[0] == 0 && b.hd[0] == 1;
         float[] winMax = first ? Scratch.floats(Scratch.WINNER_MAX, inner[1] - inner[0]) : null;
+        // Planes of one slice (1-D and 2-D) zero their gradient rows just before the first window that
+        // reaches them, so that the scatter finds them in L1; a whole 112x112 plane zeroed first (50 KB)
+        // had left L1 by the time its windows were scattered.
+        boolean banded = fast && b.od == 1 && b.kd[0] == 1;
+        int ow = b.ow;
+        int colStride = b.strideW;
         for (int pl = p0; pl < p1; pl++) {
             int inBase = pl * inPlane;
-            Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
+            if (!banded) Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
             if (fast) {
                 // The common case, kept free of per-output branches: one byte per output names the tap.
                 int q = pl * outPlane;
+                int zeroed = 0;
                 for (int a = 0; a < b.od; a++) {
                     for (int bb = 0; bb < b.oh; bb++) {
-                        int rowBase = inBase + rowOf(b, a, bb, 0, 0) * b.iw;
-                        for (int c = 0; c < b.ow; c++, q++) {
-                            gradIn[rowBase + b.sw[c] + tapDelta[small[q] & 0xFF]] += gradOut[q];
+                        if (banded) {
+                            int need = Math.min(b.ih, b.sh[bb] + (b.kh[bb] - 1) * b.dh + 1);
+                            if (need > zeroed) {
+                                Arrays.fill(gradIn, inBase + zeroed * b.iw, inBase + need * b.iw, 0f);
+                                zeroed = need;
+                            }
                         }
+                        // Sliding windows start stride floats apart: the column's start by arithmetic, and
+                        // one induction variable, so that C2 hoists the range checks of small and gradOut.
+                        int start = inBase + rowOf(b, a, bb, 0, 0) * b.iw + b.sw[0];
+                        for (int c = 0; c < ow; c++) {
+                            gradIn[start + c * colStride + tapDelta[small[q + c] & 0xFF]] += gradOut[q + c];
+                        }
+                        q += ow;
                     }
                 }
+                // The rows no window reaches, and any depth slices after the one the windows lie in.
+                if (banded) Arrays.fill(gradIn, inBase + zeroed * b.iw, inBase + inPlane, 0f);
                 continue;
             }
+            Arrays.fill(gradIn, inBase, inBase + inPlane, 0f);
             int q = pl * outPlane;
             for (int a = 0; a < b.od; a++) {
                 for (int bb = 0; bb < b.oh; bb++) {
