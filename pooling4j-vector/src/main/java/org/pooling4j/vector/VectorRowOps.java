@@ -1163,6 +1163,17 @@ final class VectorRowOps implements RowOps {
                     max3n(src, first, a1, a2, dst, d);
                 }
                 max3n(src, first + stop, a1 + stop, a2 + stop, dst, d + stop);
+            } else if (nan && taps == 4) {
+                // 2 x 2 rows of 3-D windows (C3D's k2 s2).
+                int a1 = base + offs[o + 1];
+                int a2 = base + offs[o + 2];
+                int a3 = base + offs[o + 3];
+                if (stop > L) {
+                    for (; c < stop; c += L) max4n(src, first + c, a1 + c, a2 + c, a3 + c, dst, d + c);
+                } else if (stop > 0) {
+                    max4n(src, first, a1, a2, a3, dst, d);
+                }
+                max4n(src, first + stop, a1 + stop, a2 + stop, a3 + stop, dst, d + stop);
             } else if (nan && taps == 2) {
                 int a1 = base + offs[o + 1];
                 if (stop > L) {
@@ -1188,6 +1199,17 @@ final class VectorRowOps implements RowOps {
         x = x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)));
         FloatVector z = FloatVector.fromArray(F, src, i2);
         x.blend(z, z.compare(VectorOperators.GT, x).or(z.compare(VectorOperators.NE, z)))
+                .intoArray(dst, d);
+    }
+
+    private static void max4n(float[] src, int i0, int i1, int i2, int i3, float[] dst, int d) {
+        FloatVector x = FloatVector.fromArray(F, src, i0);
+        FloatVector y = FloatVector.fromArray(F, src, i1);
+        x = x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)));
+        FloatVector z = FloatVector.fromArray(F, src, i2);
+        x = x.blend(z, z.compare(VectorOperators.GT, x).or(z.compare(VectorOperators.NE, z)));
+        FloatVector w = FloatVector.fromArray(F, src, i3);
+        x.blend(w, w.compare(VectorOperators.GT, x).or(w.compare(VectorOperators.NE, w)))
                 .intoArray(dst, d);
     }
 
