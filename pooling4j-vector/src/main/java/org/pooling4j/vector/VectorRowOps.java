@@ -59,6 +59,15 @@ final class VectorRowOps implements RowOps {
     private static final VectorMask<Float> M4_1 = L >= 4 ? MASKS[4][1] : null;
     private static final VectorMask<Float> M4_2 = L >= 4 ? MASKS[4][2] : null;
     private static final VectorMask<Float> M4_3 = L >= 4 ? MASKS[4][3] : null;
+    /**
+     * As S4_k, for the positions two past the multiples of 4 (lane i takes position 4i + 2 of the four
+     * vectors); the masks M4_k select their places as well.
+     */
+    private static final VectorShuffle<Float> S4P2_0 = L >= 4 ? phaseShuffle(4, 2, 0) : null;
+
+    private static final VectorShuffle<Float> S4P2_1 = L >= 4 ? phaseShuffle(4, 2, 1) : null;
+    private static final VectorShuffle<Float> S4P2_2 = L >= 4 ? phaseShuffle(4, 2, 2) : null;
+    private static final VectorShuffle<Float> S4P2_3 = L >= 4 ? phaseShuffle(4, 2, 3) : null;
 
     /** Lane j takes lane j / 2 (DUP_LO) or L / 2 + j / 2 (DUP_HI): a vector's values, each twice. */
     private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, j -> j / 2);
@@ -92,6 +101,16 @@ final class VectorRowOps implements RowOps {
             }
         }
         return all;
+    }
+
+    /** Lane i takes position {@code s * i + phase} of s vectors where it lies in vector k, else lane 0. */
+    private static VectorShuffle<Float> phaseShuffle(int s, int phase, int k) {
+        int[] idx = new int[L];
+        for (int i = 0; i < L; i++) {
+            int src = s * i + phase;
+            idx[i] = src / L == k ? src - k * L : 0;
+        }
+        return VectorShuffle.fromArray(F, idx, 0);
     }
 
     @SuppressWarnings("unchecked")
@@ -815,6 +834,7 @@ final class VectorRowOps implements RowOps {
     }
 
     private static int m4n4(float[] row, int r, float[] out, int o, int end, int k, int dil) {
+        if (dil == 1) return m4n4Pairs(row, r, out, o, end);
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
@@ -853,6 +873,41 @@ final class VectorRowOps implements RowOps {
                     .intoArray(out, o + j);
         }
         return j;
+    }
+
+    /**
+     * Stride-4 windows of 4 adjacent floats as a tree: the maximum of each adjacent pair at every position
+     * (shifted loads), the pairs at positions 4i and 4i + 2 gathered by shuffles, and their maximum. A
+     * later pair replaces an earlier one under the same rule as a later tap, so the result is the scan's
+     * (the first of equal values, the last NaN). Half the blends of the scan at every position.
+     */
+    private static int m4n4Pairs(float[] row, int r, float[] out, int o, int end) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 4 * j;
+            FloatVector a = pairMaxN(row, p);
+            FloatVector b = pairMaxN(row, p + L);
+            FloatVector c = pairMaxN(row, p + 2 * L);
+            FloatVector d = pairMaxN(row, p + 3 * L);
+            FloatVector lo = a.rearrange(S4_0)
+                    .blend(b.rearrange(S4_1), M4_1)
+                    .blend(c.rearrange(S4_2), M4_2)
+                    .blend(d.rearrange(S4_3), M4_3);
+            FloatVector hi = a.rearrange(S4P2_0)
+                    .blend(b.rearrange(S4P2_1), M4_1)
+                    .blend(c.rearrange(S4P2_2), M4_2)
+                    .blend(d.rearrange(S4P2_3), M4_3);
+            lo.blend(hi, hi.compare(VectorOperators.GT, lo).or(hi.compare(VectorOperators.NE, hi)))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    /** The NaN-propagating maximum of {@code row[p + i]} and {@code row[p + i + 1]} at every lane i. */
+    private static FloatVector pairMaxN(float[] row, int p) {
+        FloatVector x = FloatVector.fromArray(F, row, p);
+        FloatVector y = FloatVector.fromArray(F, row, p + 1);
+        return x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)));
     }
 
     private static int m4nK(float[] row, int r, float[] out, int o, int end, int k, int dil) {
