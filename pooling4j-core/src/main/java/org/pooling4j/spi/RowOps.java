@@ -82,13 +82,14 @@ public interface RowOps {
     void windowSum(float[] row, int r, float[] out, int o, int count, int stride, int k, int dil);
 
     /**
-     * Averages over stride-1 windows lying wholly inside {@code row}: for {@code j < count},
-     * {@code out[o + j] = (sum over t < k, in t order, of row[r + j + t*dil]) / div[dOff + j]}, a
+     * Averages over windows lying wholly inside {@code row}: for {@code j < count},
+     * {@code out[o + j] = (sum over t < k, in t order, of row[r + j*stride + t*dil]) / div[dOff + j]}, a
      * division per output (not a product with a reciprocal), so that results equal a sum then a
      * division. {@code out} does not overlap what is read.
      */
-    default void windowAvg(float[] row, int r, float[] out, int o, int count, int k, int dil, float[] div, int dOff) {
-        windowSum(row, r, out, o, count, 1, k, dil);
+    default void windowAvg(
+            float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, float[] div, int dOff) {
+        windowSum(row, r, out, o, count, stride, k, dil);
         divideEach(out, o, div, dOff, count);
     }
 

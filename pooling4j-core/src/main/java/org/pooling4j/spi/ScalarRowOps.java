@@ -136,9 +136,10 @@ public final class ScalarRowOps implements RowOps {
     }
 
     @Override
-    public void windowAvg(float[] row, int r, float[] out, int o, int count, int k, int dil, float[] div, int dOff) {
+    public void windowAvg(
+            float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, float[] div, int dOff) {
         for (int j = 0; j < count; j++) {
-            int p = r + j;
+            int p = r + j * stride;
             float s = row[p];
             for (int t = 1; t < k; t++) s += row[p + t * dil];
             out[o + j] = s / div[dOff + j];

@@ -1030,9 +1030,27 @@ final class VectorRowOps implements RowOps {
     // every output twice). Whole vectors, then a last vector ending at the last output (overlapping;
     // recomputed lanes get the same values).
     @Override
-    public void windowAvg(float[] row, int r, float[] out, int o, int count, int k, int dil, float[] div, int dOff) {
-        if (count < L) {
-            scalar.windowAvg(row, r, out, o, count, k, dil, div, dOff);
+    public void windowAvg(
+            float[] row, int r, float[] out, int o, int count, int stride, int k, int dil, float[] div, int dOff) {
+        if (stride == 2) {
+            int end = blocks(row, r, count, 2, k, dil);
+            int j = k == 2
+                    ? a22(row, r, out, o, end, dil, div, dOff)
+                    : k == 3 ? a23(row, r, out, o, end, dil, div, dOff) : a2K(row, r, out, o, end, k, dil, div, dOff);
+            if (j < count && j > 0) {
+                int last = count - L;
+                if (r + (long) last * 2 + 2L * L - 1 + (long) (k - 1) * dil < row.length) {
+                    if (k == 2) a22(row, r + 2 * last, out, o + last, L, dil, div, dOff + last);
+                    else if (k == 3) a23(row, r + 2 * last, out, o + last, L, dil, div, dOff + last);
+                    else a2K(row, r + 2 * last, out, o + last, L, k, dil, div, dOff + last);
+                    return;
+                }
+            }
+            if (j < count) scalar.windowAvg(row, r + 2 * j, out, o + j, count - j, 2, k, dil, div, dOff + j);
+            return;
+        }
+        if (stride != 1 || count < L) {
+            scalar.windowAvg(row, r, out, o, count, stride, k, dil, div, dOff);
             return;
         }
         int last = count - L;
@@ -1043,6 +1061,57 @@ final class VectorRowOps implements RowOps {
             for (int j = 0; j < last; j += L) avgK(row, r + j, k, dil, out, o + j, div, dOff + j);
             avgK(row, r + last, k, dil, out, o + last, div, dOff + last);
         }
+    }
+
+    /** Stride-2 averages of 2 taps; returns the outputs done. */
+    private static int a22(float[] row, int r, float[] out, int o, int end, int dil, float[] div, int dOff) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            FloatVector a = FloatVector.fromArray(F, row, p).add(FloatVector.fromArray(F, row, p + dil));
+            FloatVector b = FloatVector.fromArray(F, row, p + L).add(FloatVector.fromArray(F, row, p + L + dil));
+            a.rearrange(S2_0)
+                    .blend(b.rearrange(S2_1), M2_1)
+                    .div(FloatVector.fromArray(F, div, dOff + j))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    /** Stride-2 averages of 3 taps, as {@link #s23} with the division; returns the outputs done. */
+    private static int a23(float[] row, int r, float[] out, int o, int end, int dil, float[] div, int dOff) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            FloatVector a = FloatVector.fromArray(F, row, p)
+                    .add(FloatVector.fromArray(F, row, p + dil))
+                    .add(FloatVector.fromArray(F, row, p + 2 * dil));
+            FloatVector b = FloatVector.fromArray(F, row, p + L)
+                    .add(FloatVector.fromArray(F, row, p + L + dil))
+                    .add(FloatVector.fromArray(F, row, p + L + 2 * dil));
+            a.rearrange(S2_0)
+                    .blend(b.rearrange(S2_1), M2_1)
+                    .div(FloatVector.fromArray(F, div, dOff + j))
+                    .intoArray(out, o + j);
+        }
+        return j;
+    }
+
+    /** Stride-2 averages of k taps, as {@link #s2K} with the division; returns the outputs done. */
+    private static int a2K(float[] row, int r, float[] out, int o, int end, int k, int dil, float[] div, int dOff) {
+        int j = 0;
+        for (; j < end; j += L) {
+            int p = r + 2 * j;
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            for (int t = 1; t < k; t++) a = a.add(FloatVector.fromArray(F, row, p + t * dil));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            for (int t = 1; t < k; t++) b = b.add(FloatVector.fromArray(F, row, p + L + t * dil));
+            a.rearrange(S2_0)
+                    .blend(b.rearrange(S2_1), M2_1)
+                    .div(FloatVector.fromArray(F, div, dOff + j))
+                    .intoArray(out, o + j);
+        }
+        return j;
     }
 
     private static void avg3(float[] row, int p, int dil, float[] out, int o, float[] div, int d) {

@@ -367,25 +367,30 @@ class VectorRowOpsTest {
         float[] row = {1, 2, 3, 4, 5, 6};
         for (RowOps ops : new RowOps[] {SCALAR, simd}) {
             float[] out = {-1, -1, -1, -1, -1, -1};
-            ops.windowAvg(row, 0, out, 1, 4, 3, 1, new float[] {0, 3, 6, 9, 1}, 1);
+            ops.windowAvg(row, 0, out, 1, 4, 1, 3, 1, new float[] {0, 3, 6, 9, 1}, 1);
             assertArrayEquals(new float[] {-1, 2, 1.5f, 12f / 9f, 15, -1}, out, ops.name());
+            ops.windowAvg(row, 0, out, 1, 2, 2, 3, 1, new float[] {0, 2, 4}, 1); // (1+2+3)/2, (3+4+5)/4
+            assertArrayEquals(new float[] {-1, 3, 3, 12f / 9f, 15, -1}, out, ops.name());
             ops.avgTaps(row, 0, 2, 3, out, 0, 2, 3f); // (1 + 3 + 5) / 3, (2 + 4 + 6) / 3
-            assertArrayEquals(new float[] {3, 4, 1.5f, 12f / 9f, 15, -1}, out, ops.name());
+            assertArrayEquals(new float[] {3, 4, 3, 12f / 9f, 15, -1}, out, ops.name());
         }
-        // Every size (vector tails, rows shorter than a vector), kernel and dilation: each sum taken in tap
-        // order and then divided, as computed here, bit for bit; the floats around the outputs untouched.
+        // Every size (vector tails, rows shorter than a vector), stride, kernel and dilation: each sum taken in
+        // tap order and then divided, as computed here, bit for bit; the floats around the outputs untouched.
+        // Rows end right after the last window or a little later (the stride-2 blocks' whole-vector reads).
         SplittableRandom r = new SplittableRandom(SEED + 5);
         for (int count : SIZES) {
             for (int k = 1; k <= 5; k++) {
                 int dil = 1 + r.nextInt(2);
-                float[] in = finite(r, 2 + count + (k - 1) * dil + 3);
+                int stride = 1 + r.nextInt(3);
+                int reach = count == 0 ? 0 : (count - 1) * stride + (k - 1) * dil + 1;
+                float[] in = finite(r, 2 + reach + r.nextInt(3) * 8);
                 float[] div = new float[count + 3];
                 for (int j = 0; j < div.length; j++) div[j] = 1 + r.nextInt(12);
                 float[] want = new float[count + 2];
                 Arrays.fill(want, 77f);
                 for (int j = 0; j < count; j++) {
-                    float sum = in[2 + j];
-                    for (int t = 1; t < k; t++) sum += in[2 + j + t * dil];
+                    float sum = in[2 + j * stride];
+                    for (int t = 1; t < k; t++) sum += in[2 + j * stride + t * dil];
                     want[1 + j] = sum / div[2 + j];
                 }
                 int tapStride = count + r.nextInt(3);
@@ -399,10 +404,11 @@ class VectorRowOpsTest {
                     wantTaps[1 + i] = sum / d;
                 }
                 for (RowOps ops : new RowOps[] {SCALAR, simd}) {
-                    String what = ops.name() + " count=" + count + " k=" + k + " dil=" + dil + " (seed " + SEED + ")";
+                    String what = ops.name() + " count=" + count + " stride=" + stride + " k=" + k + " dil=" + dil
+                            + " (seed " + SEED + ")";
                     float[] got = new float[count + 2];
                     Arrays.fill(got, 77f);
-                    ops.windowAvg(in, 2, got, 1, count, k, dil, div, 2);
+                    ops.windowAvg(in, 2, got, 1, count, stride, k, dil, div, 2);
                     sameBits(want, got, "windowAvg " + what);
                     float[] gotTaps = new float[count + 2];
                     Arrays.fill(gotTaps, 77f);

@@ -832,9 +832,9 @@ public final class ChannelsFirstKernel extends FastKernel {
         // reads whole vector blocks, and fix-up columns' windows may reach past the row.
         int slack = RowOps.VERTICAL_SLACK + ROW_SLACK + (k - 1) * dw + s;
         float[] buf = Scratch.floats(Scratch.FLAT, lead + chunkRows * wb + slack);
-        // Averages of stride 1 are divided as they are summed (windowAvg, per plane's run of rows, as
-        // the divisor table is per plane): a separate division pass stored every output twice.
-        boolean fused = divide && s == 1;
+        // Averages of strides 1 and 2 are divided as they are summed (windowAvg, per plane's run of rows,
+        // as the divisor table is per plane): a separate division pass stored every output twice.
+        boolean fused = divide && s <= 2;
         float[] div = fused ? b.divisors() : null;
         for (int c0 = g0; c0 < g1; c0 += chunkRows) {
             int c1 = Math.min(g1, c0 + chunkRows);
@@ -846,7 +846,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                 for (int g = c0; g < c1; ) {
                     int r = g % rows;
                     int r1 = Math.min(rows, r + (c1 - g));
-                    ops.windowAvg(buf, (g - c0) * wb, out, outOff + g * ow, (r1 - r) * ow, k, dw, div, r * ow);
+                    ops.windowAvg(buf, (g - c0) * wb, out, outOff + g * ow, (r1 - r) * ow, s, k, dw, div, r * ow);
                     g += r1 - r;
                 }
             }
