@@ -228,7 +228,13 @@ final class VectorRowOps implements RowOps {
         int last = n - L;
         // Counted loops, then the last block on its own (see verticalMax).
         int i = 0;
-        if (nan) {
+        if (nan && k == 3) {
+            // The interior windows of 3 x 3 layers: taps unrolled (the loop over a variable tap count is
+            // neither unrolled nor free of its range checks).
+            int t2 = 2 * tapStride;
+            for (; i < last; i += L) max3n(src, s + i, s + tapStride + i, s + t2 + i, out, o + i);
+            max3n(src, s + last, s + tapStride + last, s + t2 + last, out, o + last);
+        } else if (nan) {
             for (; i < last; i += L) maxTapsBlockNaN(src, s + i, tapStride, k, out, o + i);
             maxTapsBlockNaN(src, s + last, tapStride, k, out, o + last);
         } else {
@@ -420,8 +426,23 @@ final class VectorRowOps implements RowOps {
         // Divided in registers: sumTaps then divide stored every output twice.
         FloatVector dv = FloatVector.broadcast(F, d);
         int last = n - L;
+        if (k == 3) {
+            // Taps unrolled, as in maxTaps.
+            int t2 = 2 * tapStride;
+            for (int i = 0; i < last; i += L) avg3Taps(src, s + i, s + tapStride + i, s + t2 + i, out, o + i, dv);
+            avg3Taps(src, s + last, s + tapStride + last, s + t2 + last, out, o + last, dv);
+            return;
+        }
         for (int i = 0; i < last; i += L) avgTapsBlock(src, s + i, tapStride, k, out, o + i, dv);
         avgTapsBlock(src, s + last, tapStride, k, out, o + last, dv);
+    }
+
+    private static void avg3Taps(float[] src, int i0, int i1, int i2, float[] out, int o, FloatVector d) {
+        FloatVector.fromArray(F, src, i0)
+                .add(FloatVector.fromArray(F, src, i1))
+                .add(FloatVector.fromArray(F, src, i2))
+                .div(d)
+                .intoArray(out, o);
     }
 
     private static void avgTapsBlock(float[] src, int s, int tapStride, int k, float[] out, int o, FloatVector d) {
