@@ -423,21 +423,22 @@ final class VectorRowOps implements RowOps {
             scalar.avgTaps(src, s, tapStride, k, out, o, n, d);
             return;
         }
-        // Divided in registers: sumTaps then divide stored every output twice.
-        FloatVector dv = FloatVector.broadcast(F, d);
+        // Divided in registers: sumTaps then divide stored every output twice. The divisor goes to the
+        // block methods as a float: a vector argument of a call C2 does not inline is boxed, an allocation
+        // per call (PoolPlanTest's allocation check caught it).
         int last = n - L;
         if (k == 3) {
             // Taps unrolled, as in maxTaps.
             int t2 = 2 * tapStride;
-            for (int i = 0; i < last; i += L) avg3Taps(src, s + i, s + tapStride + i, s + t2 + i, out, o + i, dv);
-            avg3Taps(src, s + last, s + tapStride + last, s + t2 + last, out, o + last, dv);
+            for (int i = 0; i < last; i += L) avg3Taps(src, s + i, s + tapStride + i, s + t2 + i, out, o + i, d);
+            avg3Taps(src, s + last, s + tapStride + last, s + t2 + last, out, o + last, d);
             return;
         }
-        for (int i = 0; i < last; i += L) avgTapsBlock(src, s + i, tapStride, k, out, o + i, dv);
-        avgTapsBlock(src, s + last, tapStride, k, out, o + last, dv);
+        for (int i = 0; i < last; i += L) avgTapsBlock(src, s + i, tapStride, k, out, o + i, d);
+        avgTapsBlock(src, s + last, tapStride, k, out, o + last, d);
     }
 
-    private static void avg3Taps(float[] src, int i0, int i1, int i2, float[] out, int o, FloatVector d) {
+    private static void avg3Taps(float[] src, int i0, int i1, int i2, float[] out, int o, float d) {
         FloatVector.fromArray(F, src, i0)
                 .add(FloatVector.fromArray(F, src, i1))
                 .add(FloatVector.fromArray(F, src, i2))
@@ -445,7 +446,7 @@ final class VectorRowOps implements RowOps {
                 .intoArray(out, o);
     }
 
-    private static void avgTapsBlock(float[] src, int s, int tapStride, int k, float[] out, int o, FloatVector d) {
+    private static void avgTapsBlock(float[] src, int s, int tapStride, int k, float[] out, int o, float d) {
         FloatVector acc = FloatVector.fromArray(F, src, s);
         for (int t = 1; t < k; t++) acc = acc.add(FloatVector.fromArray(F, src, s + t * tapStride));
         acc.div(d).intoArray(out, o);
@@ -906,10 +907,19 @@ final class VectorRowOps implements RowOps {
         int j = 0;
         for (; j < end; j += L) {
             int p = r + 4 * j;
-            FloatVector a = pairMaxN(row, p);
-            FloatVector b = pairMaxN(row, p + L);
-            FloatVector c = pairMaxN(row, p + 2 * L);
-            FloatVector d = pairMaxN(row, p + 3 * L);
+            // Written out rather than a helper returning a vector, which would be boxed where not inlined.
+            FloatVector a = FloatVector.fromArray(F, row, p);
+            FloatVector a1 = FloatVector.fromArray(F, row, p + 1);
+            a = a.blend(a1, a1.compare(VectorOperators.GT, a).or(a1.compare(VectorOperators.NE, a1)));
+            FloatVector b = FloatVector.fromArray(F, row, p + L);
+            FloatVector b1 = FloatVector.fromArray(F, row, p + L + 1);
+            b = b.blend(b1, b1.compare(VectorOperators.GT, b).or(b1.compare(VectorOperators.NE, b1)));
+            FloatVector c = FloatVector.fromArray(F, row, p + 2 * L);
+            FloatVector c1 = FloatVector.fromArray(F, row, p + 2 * L + 1);
+            c = c.blend(c1, c1.compare(VectorOperators.GT, c).or(c1.compare(VectorOperators.NE, c1)));
+            FloatVector d = FloatVector.fromArray(F, row, p + 3 * L);
+            FloatVector d1 = FloatVector.fromArray(F, row, p + 3 * L + 1);
+            d = d.blend(d1, d1.compare(VectorOperators.GT, d).or(d1.compare(VectorOperators.NE, d1)));
             FloatVector lo = a.rearrange(S4_0)
                     .blend(b.rearrange(S4_1), M4_1)
                     .blend(c.rearrange(S4_2), M4_2)
@@ -922,13 +932,6 @@ final class VectorRowOps implements RowOps {
                     .intoArray(out, o + j);
         }
         return j;
-    }
-
-    /** The NaN-propagating maximum of {@code row[p + i]} and {@code row[p + i + 1]} at every lane i. */
-    private static FloatVector pairMaxN(float[] row, int p) {
-        FloatVector x = FloatVector.fromArray(F, row, p);
-        FloatVector y = FloatVector.fromArray(F, row, p + 1);
-        return x.blend(y, y.compare(VectorOperators.GT, x).or(y.compare(VectorOperators.NE, y)));
     }
 
     private static int m4nK(float[] row, int r, float[] out, int o, int end, int k, int dil) {
