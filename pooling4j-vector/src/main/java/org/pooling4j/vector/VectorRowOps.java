@@ -91,19 +91,15 @@ final class VectorRowOps implements RowOps {
         VectorShuffle<Float>[][] all = new VectorShuffle[MAX_STRIDE + 1][];
         for (int s = 2; s <= MAX_STRIDE && s <= L; s++) {
             all[s] = new VectorShuffle[s];
-            for (int k = 0; k < s; k++) {
-                int[] idx = new int[L];
-                for (int i = 0; i < L; i++) {
-                    int src = s * i; // position in the concatenation of the s vectors
-                    idx[i] = src / L == k ? src - k * L : 0;
-                }
-                all[s][k] = VectorShuffle.fromArray(F, idx, 0);
-            }
+            for (int k = 0; k < s; k++) all[s][k] = phaseShuffle(s, 0, k);
         }
         return all;
     }
 
-    /** Lane i takes position {@code s * i + phase} of s vectors where it lies in vector k, else lane 0. */
+    /**
+     * Lane i takes position {@code s * i + phase} of the concatenation of s vectors where that position
+     * lies in vector k, else lane 0.
+     */
     private static VectorShuffle<Float> phaseShuffle(int s, int phase, int k) {
         int[] idx = new int[L];
         for (int i = 0; i < L; i++) {

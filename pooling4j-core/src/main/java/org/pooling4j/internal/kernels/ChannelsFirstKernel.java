@@ -729,8 +729,7 @@ public final class ChannelsFirstKernel extends FastKernel {
                         if (max) {
                             ops.maxTaps(src, s, b.dw * lanes, kw, y, o, lanes, nan);
                         } else {
-                            ops.sumTaps(src, s, b.dw * lanes, kw, y, o, lanes);
-                            ops.divide(y, o, lanes, div[q0 + c]);
+                            ops.avgTaps(src, s, b.dw * lanes, kw, y, o, lanes, div[q0 + c]);
                         }
                     }
                     if (max) {
@@ -1016,9 +1015,10 @@ public final class ChannelsFirstKernel extends FastKernel {
                     for (int w = w0 + dw; w <= wLast; w += dw) best = Math.max(best, buf[rb + w]);
                     out[outOff + g * ow + f] = best;
                 }
-            } else if (divided) {
-                // A plane's run of rows at a time: the divisor's row without a remainder per output.
-                float[] div = b.divisors();
+            } else {
+                // A plane's run of rows at a time: the divisor's row (when divided) without a remainder
+                // per output.
+                float[] div = divided ? b.divisors() : null;
                 for (int g = g0; g < g1; ) {
                     int r = g % rows;
                     int r1 = Math.min(rows, r + (g1 - g));
@@ -1027,15 +1027,9 @@ public final class ChannelsFirstKernel extends FastKernel {
                     for (int q = r * ow + f, qe = r1 * ow; q < qe; q += ow, rb += wb, o += ow) {
                         float sum = buf[rb + w0];
                         for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
-                        out[o] = sum / div[q];
+                        out[o] = divided ? sum / div[q] : sum;
                     }
                     g += r1 - r;
-                }
-            } else {
-                for (int g = g0, rb = lead + g0 * wb - shift; g < g1; g++, rb += wb) {
-                    float sum = buf[rb + w0];
-                    for (int w = w0 + dw; w <= wLast; w += dw) sum += buf[rb + w];
-                    out[outOff + g * ow + f] = sum;
                 }
             }
         }
